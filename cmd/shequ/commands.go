@@ -1,0 +1,339 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"shequ/internal/app"
+	"shequ/internal/demo"
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+)
+
+func appVersion() string { return app.Version }
+
+func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
+	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo, TrustProxy: os.Getenv("SHEQU_TRUST_PROXY") == "1"})
+}
+
+func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool) error {
+	var c common
+	name := "serve"
+	defData := ""
+	if isDemo {
+		name = "demo"
+		defData = "./shequ-demo"
+	}
+	fs := flags(name, &c)
+	if isDemo && os.Getenv("SHEQU_DATA") == "" {
+		fs.Lookup("data").DefValue = defData
+		_ = fs.Set("data", defData)
+	}
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	start := time.Now()
+	a, err := open(ctx, c, isDemo)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var accounts []demo.Account
+	if isDemo {
+		b := &demo.Builder{DB: a.DB, Divisions: a.Divisions, Users: a.Users, Audit: a.Audit, DataDir: c.data, Out: stdout}
+		accounts, _, err = b.Ensure(ctx)
+		if err != nil {
+			return err
+		}
+	}
+	return a.Serve(ctx, *addr, func(ln net.Addr) {
+		url := "http://" + ln.String()
+		if isDemo {
+			demo.Print(stdout, url, accounts)
+		}
+		fmt.Fprintf(stdout, "shequ %s serving %s on %s (ready in %s); Ctrl-C stops\n", app.Version, url, a.Describe(), time.Since(start).Round(time.Millisecond))
+	})
+}
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := flags("migrate", &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{DataDir: c.data, URL: c.db})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, err := d.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migrations; the schema is up to date\n", n)
+	return nil
+}
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "divisions" {
+		return usageError("shequ import: what to import? (divisions)")
+	}
+	var c common
+	fs := flags("import divisions", &c)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("shequ import divisions: give one FILE.csv")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	a, err := open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	tty := isTerminal(stderr)
+	res, err := a.Divisions.ImportCSV(app.SystemContext(ctx), bufio.NewReader(f), func(done, total int) {
+		if tty {
+			fmt.Fprintf(stderr, "\r%d/%d rows", done, total)
+		}
+	})
+	if tty {
+		fmt.Fprintln(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d rows: %d new, %d changed, %d unchanged\n", res.Rows, res.Inserted, res.Updated, res.Rows-res.Inserted-res.Updated)
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func readPassword(stdin io.Reader) (string, error) {
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if pw == "" {
+		return "", usageError("no password on standard input")
+	}
+	return pw, nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError("shequ user: add, disable, enable or reset-password?")
+	}
+	sub := args[0]
+	var c common
+	fs := flags("user "+sub, &c)
+	name := fs.String("name", "", "account name")
+	role := fs.String("role", "", "role: "+roleList())
+	area := fs.String("area", "", "12-digit division code of the account's area")
+	display := fs.String("display-name", "", "the person's name")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from standard input")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if sub != "add" && *name == "" && fs.NArg() == 1 {
+		*name = fs.Arg(0)
+	}
+	if *name == "" {
+		return usageError("shequ user " + sub + ": which account? (--name N)")
+	}
+	a, err := open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	sctx := app.SystemContext(ctx)
+	switch sub {
+	case "add":
+		if !*pwStdin {
+			return usageError("shequ user add: give the password on standard input with --password-stdin")
+		}
+		pw, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		return a.DB.WithTx(sctx, func(ctx context.Context) error {
+			if _, err := a.Users.Create(ctx, auth.NewUser{Name: *name, DisplayName: *display, Role: auth.Role(*role), AreaCode: *area,
+				Password: pw, MustChangePassword: true}); err != nil {
+				return err
+			}
+			if err := a.Audit.Write(ctx, audit.Entry{Action: "user.create", ObjectType: "user", ObjectID: *name,
+				Detail: map[string]string{"role": *role, "area": *area, "by": "cli"}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "created %s (%s, area %s); the password must be changed at first sign-in\n", *name, *role, *area)
+			return nil
+		})
+	case "disable", "enable":
+		return a.DB.WithTx(sctx, func(ctx context.Context) error {
+			if _, err := a.Users.SetDisabled(ctx, *name, sub == "disable"); err != nil {
+				return err
+			}
+			if err := a.Audit.Write(ctx, audit.Entry{Action: "user." + sub, ObjectType: "user", ObjectID: *name}); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%sd %s\n", sub, *name)
+			return nil
+		})
+	case "reset-password":
+		pw := ""
+		if *pwStdin {
+			if pw, err = readPassword(stdin); err != nil {
+				return err
+			}
+		} else {
+			pw = auth.GeneratePassword()
+		}
+		return a.DB.WithTx(sctx, func(ctx context.Context) error {
+			if _, err := a.Users.ResetPassword(ctx, *name, pw); err != nil {
+				return err
+			}
+			if err := a.Audit.Write(ctx, audit.Entry{Action: "user.reset_password", ObjectType: "user", ObjectID: *name}); err != nil {
+				return err
+			}
+			if *pwStdin {
+				fmt.Fprintf(stdout, "password of %s reset; it must be changed at next sign-in\n", *name)
+			} else {
+				fmt.Fprintf(stdout, "password of %s reset to: %s\nit must be changed at next sign-in\n", *name, pw)
+			}
+			return nil
+		})
+	}
+	return usageError("shequ user: unknown subcommand " + sub)
+}
+
+func roleList() string {
+	var s []string
+	for _, r := range auth.Roles {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ", ")
+}
+
+func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return usageError("shequ token: create?")
+	}
+	var c common
+	fs := flags("token create", &c)
+	user := fs.String("user", "", "account name")
+	expires := fs.Duration("expires", 720*time.Hour, "lifetime of the token")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *user == "" {
+		return usageError("shequ token create: which account? (--user N)")
+	}
+	if *expires <= 0 || *expires > 366*24*time.Hour {
+		return usageError("shequ token create: --expires must be between 1s and 8784h (a year)")
+	}
+	a, err := open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.DB.WithTx(app.SystemContext(ctx), func(ctx context.Context) error {
+		u, err := a.Users.ByName(ctx, *user)
+		if err != nil {
+			return err
+		}
+		if u.Disabled {
+			return fmt.Errorf("account %s is disabled", *user)
+		}
+		tok, exp, err := a.Sessions.CreateToken(ctx, u.ID, *expires)
+		if err != nil {
+			return err
+		}
+		if err := a.Audit.Write(ctx, audit.Entry{Action: "token.create", ObjectType: "user", ObjectID: *user,
+			Detail: map[string]string{"expires": exp.Format(time.RFC3339)}}); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, tok)
+		return nil
+	})
+}
+
+func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := flags("backup", &c)
+	out := fs.String("out", "", "file to write")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageError("shequ backup: where to? (--out FILE)")
+	}
+	d, err := db.Open(ctx, db.Config{DataDir: c.data, URL: c.db})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if d.Dialect == db.Postgres {
+		if _, err := exec.LookPath("pg_dump"); err != nil {
+			return fmt.Errorf("on PostgreSQL, back up with pg_dump: pg_dump --format=custom --file=%s \"$SHEQU_DB\" (pg_dump is not installed here)", *out)
+		}
+		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--file="+*out, c.db)
+		cmd.Stdout, cmd.Stderr = stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("pg_dump: %w", err)
+		}
+		fmt.Fprintf(stdout, "wrote %s with pg_dump (restore with pg_restore)\n", *out)
+		return nil
+	}
+	if err := d.Backup(ctx, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: a consistent copy of the database\n", *out)
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usageError("shequ audit: verify?")
+	}
+	var c common
+	fs := flags("audit verify", &c)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{DataDir: c.data, URL: c.db})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	n, broken, err := audit.New(d).Verify(ctx)
+	if err != nil {
+		return err
+	}
+	if broken != nil {
+		return fmt.Errorf("audit log BROKEN after checking %d records: record %d: %s", n, broken.ID, broken.Reason)
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d records, hash chain verified\n", n)
+	return nil
+}

@@ -1,0 +1,126 @@
+// Package app wires the platform and the slices into one program: the
+// database, the services, the routes and the background jobs. cmd/shequ
+// calls it; tests start it the same way.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"shequ/internal/account"
+	"shequ/internal/division"
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/jobs"
+	"shequ/internal/platform/web"
+	webassets "shequ/web"
+)
+
+// Version is set at build time with -ldflags "-X shequ/internal/app.Version=…".
+var Version = "dev"
+
+// Config is how the program was started.
+type Config struct {
+	DataDir    string
+	DBURL      string
+	Demo       bool
+	TrustProxy bool
+}
+
+// App is the running program.
+type App struct {
+	Cfg       Config
+	DB        *db.DB
+	Audit     *audit.Log
+	Sessions  *auth.Sessions
+	Users     *auth.Users
+	Divisions *division.Service
+	Web       *web.Server
+	API       huma.API
+	Jobs      *jobs.Runner
+}
+
+// Open opens and migrates the database and builds the services and routes.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DBURL})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, DB: d}
+	a.Audit = audit.New(d)
+	a.Sessions = auth.NewSessions(d)
+	a.Users = auth.NewUsers(d, a.Sessions)
+	a.Divisions = division.NewService(d, a.Audit)
+	a.Web = web.New(d, a.Sessions, webassets.Static)
+	a.Web.Demo = cfg.Demo
+	a.Web.Version = Version
+	a.Web.SetTrustProxy(cfg.TrustProxy)
+	a.API = a.Web.NewAPI(Version)
+	a.Jobs = jobs.New(d)
+	a.routes()
+	return a, nil
+}
+
+// routes registers every slice's pages, API and jobs.
+func (a *App) routes() {
+	a.Web.Page("GET /{$}", a.home)
+	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
+	a.Divisions.RegisterWeb(a.Web)
+	a.Divisions.RegisterAPI(a.API)
+	a.Jobs.Every("sessions.purge", 10*time.Minute, func(ctx context.Context) error {
+		n, err := a.Sessions.Purge(ctx)
+		if n > 0 {
+			slog.Info("purged expired sessions", "count", n)
+		}
+		return err
+	})
+	for _, r := range extraRoutes {
+		r(a)
+	}
+}
+
+// extraRoutes lets other files of this package add slices without editing routes.
+var extraRoutes []func(a *App)
+
+func (a *App) home(w http.ResponseWriter, r *http.Request) error {
+	a.Web.Render.Render(w, http.StatusOK, "web/home", a.Web.NewPage(r, "home.title", nil))
+	return nil
+}
+
+// Handler is the whole HTTP handler.
+func (a *App) Handler() http.Handler { return a.Web.Handler() }
+
+// Serve runs the web server and the background jobs until ctx ends.
+func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	jctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go a.Jobs.Run(jctx)
+	return web.Serve(ctx, addr, a.Handler(), ready)
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// SystemContext is ctx acting as the system (the CLI and jobs).
+func SystemContext(ctx context.Context) context.Context {
+	return auth.With(ctx, auth.SystemPrincipal)
+}
+
+// Describe says where the data lives, for start-up logs.
+func (a *App) Describe() string {
+	if a.DB.Dialect == db.Postgres {
+		return "PostgreSQL"
+	}
+	return fmt.Sprintf("SQLite %s", a.DB.Path)
+}

@@ -1,0 +1,406 @@
+package division
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Store is the SQL of the division slice. Every read is bounded by the
+// caller's area, taken from the principal in ctx.
+type Store struct{ DB *db.DB }
+
+const divCols = `code, name, level, kind, COALESCE(parent_code, '')`
+
+func scanDivision(row interface{ Scan(...any) error }) (*Division, error) {
+	var d Division
+	if err := row.Scan(&d.Code, &d.Name, &d.Level, &d.Kind, &d.ParentCode); err != nil {
+		return nil, err
+	}
+	d.LevelName = LevelNames[d.Level]
+	return &d, nil
+}
+
+// Get returns a division inside the caller's area; ENOTFOUND otherwise.
+func (s *Store) Get(ctx context.Context, code string) (*Division, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := scanDivision(s.DB.Q(ctx).QueryRowContext(ctx,
+		`SELECT `+divCols+` FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.NotFound("division.not_found", code)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return d, nil
+}
+
+// Exists reports whether a code exists at all, whatever the caller's area;
+// for auditing refusals only.
+func (s *Store) Exists(ctx context.Context, code string) bool {
+	var n int
+	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1`, code).Scan(&n)
+	return n > 0
+}
+
+// Level returns the level of a division regardless of area (for building
+// principals' areas); ENOTFOUND if absent.
+func (s *Store) Level(ctx context.Context, code string) (int, error) {
+	var lvl int
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, code).Scan(&lvl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errs.NotFound("division.not_found", code)
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return lvl, nil
+}
+
+// Roots returns the divisions at the top of the caller's area: its own
+// area's division, or for the system the divisions without a parent.
+func (s *Store) Roots(ctx context.Context) ([]Division, error) {
+	p, err := auth.Must(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role != auth.System {
+		d, err := s.Get(ctx, p.Area.Code)
+		if err != nil {
+			return nil, err
+		}
+		return []Division{*d}, nil
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE parent_code IS NULL ORDER BY code LIMIT 100`)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return collect(rows)
+}
+
+func collect(rows *sql.Rows) ([]Division, error) {
+	defer rows.Close()
+	var out []Division
+	for rows.Next() {
+		d, err := scanDivision(rows)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		out = append(out, *d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Ancestors returns the chain from the top of the caller's area down to
+// (not including) code.
+func (s *Store) Ancestors(ctx context.Context, d *Division) ([]Division, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for l := d.Level - 1; l >= Province; l-- {
+		codes = append(codes, ParentOf(d.Code, l+1))
+	}
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	args := []any{lo, hi}
+	ph := make([]string, len(codes))
+	for i, c := range codes {
+		args = append(args, c)
+		ph[i] = fmt.Sprintf("$%d", i+3)
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE code BETWEEN $1 AND $2 AND code IN (`+
+		strings.Join(ph, ",")+`) ORDER BY level`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return collect(rows)
+}
+
+// Children returns the children of code with counts of what lies under
+// each. The parent must be inside the caller's area.
+func (s *Store) Children(ctx context.Context, parent *Division) ([]Node, error) {
+	q := s.DB.Q(ctx)
+	rows, err := q.QueryContext(ctx, `SELECT `+divCols+`,
+		(SELECT count(*) FROM divisions g WHERE g.parent_code = c.code)
+		FROM divisions c WHERE c.parent_code = $1 ORDER BY c.code LIMIT 5000`, parent.Code)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Node
+	idx := map[string]int{}
+	for rows.Next() {
+		var n Node
+		if err := rows.Scan(&n.Code, &n.Name, &n.Level, &n.Kind, &n.ParentCode, &n.Children); err != nil {
+			return nil, errs.Internal(err)
+		}
+		n.LevelName = LevelNames[n.Level]
+		idx[n.Code[:PrefixLen[n.Level]]] = len(out)
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	// One pass over the communities below the parent, grouped by child.
+	childLen := PrefixLen[out[0].Level]
+	lo, hi := rangeOf(parent)
+	agg, err := q.QueryContext(ctx, `SELECT substr(d.code, 1, $1), count(*), COALESCE(sum(p.population), 0), COALESCE(sum(p.households), 0)
+		FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code
+		WHERE d.level = $2 AND d.code BETWEEN $3 AND $4 GROUP BY substr(d.code, 1, $1)`, childLen, Community, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer agg.Close()
+	for agg.Next() {
+		var prefix string
+		var n int
+		var pop, hh int64
+		if err := agg.Scan(&prefix, &n, &pop, &hh); err != nil {
+			return nil, errs.Internal(err)
+		}
+		if i, ok := idx[prefix]; ok {
+			out[i].Communities, out[i].Population, out[i].Households = n, pop, hh
+		}
+	}
+	return out, agg.Err()
+}
+
+func rangeOf(d *Division) (string, string) {
+	return auth.AreaOf(d.Code, d.Level).Range()
+}
+
+// Totals sums what lies under one division.
+func (s *Store) Totals(ctx context.Context, d *Division) (Node, error) {
+	n := Node{Division: *d}
+	lo, hi := rangeOf(d)
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(p.population), 0), COALESCE(sum(p.households), 0)
+		FROM divisions x LEFT JOIN community_profiles p ON p.division_code = x.code
+		WHERE x.level = $1 AND x.code BETWEEN $2 AND $3`, Community, lo, hi).Scan(&n.Communities, &n.Population, &n.Households)
+	if err != nil {
+		return n, errs.Internal(err)
+	}
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE parent_code = $1`, d.Code).Scan(&n.Children)
+	if err != nil {
+		return n, errs.Internal(err)
+	}
+	return n, nil
+}
+
+// Search finds divisions in the caller's area by a part of the name or a
+// code prefix. Page from 1; it returns one more than perPage to tell if there is more.
+func (s *Store) Search(ctx context.Context, query string, page, perPage int) ([]Division, bool, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	query = strings.TrimSpace(query)
+	var rows *sql.Rows
+	offset := (page - 1) * perPage
+	if isDigits(query) {
+		qlo := query + strings.Repeat("0", max(0, 12-len(query)))
+		qhi := query + strings.Repeat("9", max(0, 12-len(query)))
+		rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions
+			WHERE code BETWEEN $1 AND $2 AND code BETWEEN $3 AND $4 ORDER BY code LIMIT $5 OFFSET $6`,
+			lo, hi, qlo, qhi, perPage+1, offset)
+	} else {
+		like := "%" + escapeLike(query) + "%"
+		rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions
+			WHERE code BETWEEN $1 AND $2 AND name LIKE $3 ESCAPE '\' ORDER BY level, code LIMIT $4 OFFSET $5`,
+			lo, hi, like, perPage+1, offset)
+	}
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	out, err := collect(rows)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(out) > perPage
+	if more {
+		out = out[:perPage]
+	}
+	return out, more, nil
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func escapeLike(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s)
+}
+
+// Profile reads a community's profile; a community without a stored
+// profile has an empty one at version 0.
+func (s *Store) Profile(ctx context.Context, code string) (*Profile, error) {
+	p := &Profile{Code: code, Organisations: []Organisation{}}
+	var upd sql.NullTime
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT population, urban_population, households, building_area, commercial_area,
+		relocation, broadband, has_5g, version, updated_at, updated_by FROM community_profiles WHERE division_code = $1`, code).Scan(
+		&p.Population, &p.UrbanPopulation, &p.Households, &p.BuildingArea, &p.CommercialArea, &p.Relocation, &p.Broadband,
+		&p.Has5G, &p.Version, &upd, &p.UpdatedBy)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.Internal(err)
+	}
+	if upd.Valid {
+		t := upd.Time.UTC()
+		p.UpdatedAt = &t
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT part, name, head FROM community_organisations WHERE division_code = $1`, code)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var o Organisation
+		if err := rows.Scan(&o.Part, &o.Name, &o.Head); err != nil {
+			return nil, errs.Internal(err)
+		}
+		p.Organisations = append(p.Organisations, o)
+	}
+	return p, rows.Err()
+}
+
+// SaveProfile writes a profile if its stored version is still oldVersion.
+func (s *Store) SaveProfile(ctx context.Context, p *Profile, oldVersion int, actor string, now time.Time) error {
+	q := s.DB.Q(ctx)
+	var res sql.Result
+	var err error
+	if oldVersion == 0 {
+		res, err = q.ExecContext(ctx, `INSERT INTO community_profiles (division_code, population, urban_population, households,
+			building_area, commercial_area, relocation, broadband, has_5g, version, updated_at, updated_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,1,$10,$11) ON CONFLICT (division_code) DO NOTHING`,
+			p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea, p.Relocation, p.Broadband, p.Has5G, now, actor)
+	} else {
+		res, err = q.ExecContext(ctx, `UPDATE community_profiles SET population=$2, urban_population=$3, households=$4,
+			building_area=$5, commercial_area=$6, relocation=$7, broadband=$8, has_5g=$9, version=version+1, updated_at=$10, updated_by=$11
+			WHERE division_code=$1 AND version=$12`,
+			p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea, p.Relocation, p.Broadband, p.Has5G, now, actor, oldVersion)
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("error.conflict")
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM community_organisations WHERE division_code = $1`, p.Code); err != nil {
+		return errs.Internal(err)
+	}
+	for _, o := range p.Organisations {
+		if _, err := q.ExecContext(ctx, `INSERT INTO community_organisations (division_code, part, name, head) VALUES ($1,$2,$3,$4)`,
+			p.Code, o.Part, o.Name, o.Head); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	p.Version = oldVersion + 1
+	p.UpdatedAt, p.UpdatedBy = &now, actor
+	return nil
+}
+
+// AddChange records a profile change.
+func (s *Store) AddChange(ctx context.Context, code string, actorID int64, actor string, at time.Time, before, after map[string]any) error {
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(after)
+	var id any
+	if actorID != 0 {
+		id = actorID
+	}
+	_, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO profile_changes (division_code, changed_at, actor_id, actor_name, before_json, after_json)
+		VALUES ($1,$2,$3,$4,$5,$6)`, code, at, id, actor, string(b), string(a))
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// History lists a community's profile changes, newest first.
+func (s *Store) History(ctx context.Context, code string, page, perPage int) ([]Change, bool, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, changed_at, actor_name, before_json, after_json FROM profile_changes
+		WHERE division_code = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, code, perPage+1, (page-1)*perPage)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var b, a string
+		if err := rows.Scan(&c.ID, &c.ChangedAt, &c.Actor, &b, &a); err != nil {
+			return nil, false, errs.Internal(err)
+		}
+		c.ChangedAt = c.ChangedAt.UTC()
+		_ = json.Unmarshal([]byte(b), &c.Before)
+		_ = json.Unmarshal([]byte(a), &c.After)
+		out = append(out, c)
+	}
+	more := len(out) > perPage
+	if more {
+		out = out[:perPage]
+	}
+	return out, more, rows.Err()
+}
+
+// InsertProfiles writes many profiles at once (the demo builder); existing
+// profiles are left alone.
+func (s *Store) InsertProfiles(ctx context.Context, ps []Profile, actor string, now time.Time) error {
+	q := s.DB.Q(ctx)
+	for i := range ps {
+		p := &ps[i]
+		if _, err := q.ExecContext(ctx, `INSERT INTO community_profiles (division_code, population, urban_population, households,
+			building_area, commercial_area, relocation, broadband, has_5g, version, updated_at, updated_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,1,$10,$11) ON CONFLICT (division_code) DO NOTHING`,
+			p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea, p.Relocation, p.Broadband, p.Has5G, now, actor); err != nil {
+			return errs.Internal(err)
+		}
+		for _, o := range p.Organisations {
+			if _, err := q.ExecContext(ctx, `INSERT INTO community_organisations (division_code, part, name, head) VALUES ($1,$2,$3,$4)
+				ON CONFLICT (division_code, part) DO NOTHING`, p.Code, o.Part, o.Name, o.Head); err != nil {
+				return errs.Internal(err)
+			}
+		}
+	}
+	return nil
+}
+
+// Communities lists every community under a range (the demo builder and
+// exports), in code order.
+func (s *Store) Communities(ctx context.Context) ([]Division, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE level = $1 AND code BETWEEN $2 AND $3 ORDER BY code`, Community, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return collect(rows)
+}

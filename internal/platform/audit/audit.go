@@ -1,0 +1,295 @@
+// Package audit keeps the append-only, hash-chained audit log: each record
+// carries the hash of the one before, so an edit or a deletion breaks the
+// chain at a place that `shequ audit verify` names.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Results.
+const (
+	OK     = "ok"
+	Denied = "denied"
+	Failed = "failed"
+)
+
+// chainLock is the advisory lock id that orders writers of the chain.
+const chainLock = 0x5348455155 // "SHEQU"
+
+// Entry is what a caller says about an action; who, when and where come from ctx.
+type Entry struct {
+	Action     string // e.g. division.profile.update, auth.login
+	ObjectType string
+	ObjectID   string
+	Result     string // ok, denied, failed
+	Detail     any    // marshalled to JSON: before/after values, reasons
+}
+
+// Record is one stored link of the chain.
+type Record struct {
+	ID         int64     `json:"id"`
+	At         time.Time `json:"at"`
+	ActorID    *int64    `json:"actor_id,omitempty"`
+	ActorName  string    `json:"actor"`
+	Role       string    `json:"role"`
+	Area       string    `json:"area"`
+	Action     string    `json:"action"`
+	ObjectType string    `json:"object_type"`
+	ObjectID   string    `json:"object_id"`
+	Result     string    `json:"result"`
+	ClientAddr string    `json:"client_addr"`
+	Detail     string    `json:"detail"`
+	PrevHash   string    `json:"prev_hash"`
+	Hash       string    `json:"hash"`
+}
+
+// Log writes and reads the audit log.
+type Log struct {
+	DB  *db.DB
+	Now func() time.Time
+}
+
+// New makes a Log.
+func New(d *db.DB) *Log { return &Log{DB: d, Now: time.Now} }
+
+// genesis is the previous hash of the first record.
+const genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// Hash computes a record's hash from its fields and the previous hash.
+func (r *Record) ComputeHash() string {
+	actor := ""
+	if r.ActorID != nil {
+		actor = strconv.FormatInt(*r.ActorID, 10)
+	}
+	fields := []string{
+		r.PrevHash, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339Nano), actor, r.ActorName,
+		r.Role, r.Area, r.Action, r.ObjectType, r.ObjectID, r.Result, r.ClientAddr, r.Detail,
+	}
+	h := sha256.New()
+	for _, f := range fields {
+		// Length-prefixed, so that no two field lists hash alike.
+		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Write appends an entry in ctx's transaction, or in a transaction of its own.
+func (l *Log) Write(ctx context.Context, e Entry) error {
+	return l.DB.WithTx(ctx, func(ctx context.Context) error { return l.append(ctx, e) })
+}
+
+// WriteAlone appends an entry in a transaction of its own, even when ctx
+// carries one that may roll back: for refusals and failures.
+func (l *Log) WriteAlone(ctx context.Context, e Entry) error {
+	return l.DB.WithTx(db.WithoutTx(ctx), func(ctx context.Context) error { return l.append(ctx, e) })
+}
+
+func (l *Log) append(ctx context.Context, e Entry) error {
+	if err := l.DB.LockChain(ctx, chainLock); err != nil {
+		return fmt.Errorf("audit lock: %w", err)
+	}
+	q := l.DB.Q(ctx)
+	r := Record{
+		At:         l.Now().UTC().Truncate(time.Microsecond),
+		Action:     e.Action,
+		ObjectType: e.ObjectType,
+		ObjectID:   e.ObjectID,
+		Result:     e.Result,
+	}
+	if r.Result == "" {
+		r.Result = OK
+	}
+	if p := auth.From(ctx); p != nil {
+		if p.UserID != 0 {
+			id := p.UserID
+			r.ActorID = &id
+		}
+		r.ActorName, r.Role, r.Area, r.ClientAddr = p.Name, string(p.Role), p.Area.Code, p.Client
+	} else {
+		r.ActorName, r.Role = "anonymous", "anonymous"
+	}
+	if e.Detail != nil {
+		b, err := json.Marshal(e.Detail)
+		if err != nil {
+			return err
+		}
+		r.Detail = string(b)
+	}
+	var lastID int64
+	err := q.QueryRowContext(ctx, `SELECT last_id, hash FROM audit_head WHERE one = 1`).Scan(&lastID, &r.PrevHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		r.PrevHash = genesis
+	} else if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	// The id is chosen here, under the lock, so it is part of the hash.
+	r.ID = lastID + 1
+	r.Hash = r.ComputeHash()
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, actor_name, role, area, action, object_type,
+		object_id, result, client_addr, detail, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)`,
+		r.ID, r.At, r.ActorID, r.ActorName, r.Role, r.Area, r.Action, r.ObjectType, r.ObjectID, r.Result,
+		r.ClientAddr, r.Detail, r.PrevHash, r.Hash)
+	if err != nil {
+		return fmt.Errorf("audit insert: %w", err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_head (one, last_id, hash) VALUES (1, $1, $2)
+		ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, hash = excluded.hash`, r.ID, r.Hash)
+	if err != nil {
+		return fmt.Errorf("audit head: %w", err)
+	}
+	return nil
+}
+
+// Broken describes the first place where the chain does not hold.
+type Broken struct {
+	ID     int64  // the first record that fails
+	Reason string // edited, deleted before it, truncated, …
+}
+
+func (b *Broken) Error() string { return fmt.Sprintf("audit record %d: %s", b.ID, b.Reason) }
+
+// Verify walks the whole chain in id order and returns how many records it
+// checked and the first break, if any.
+func (l *Log) Verify(ctx context.Context) (int64, *Broken, error) {
+	rows, err := l.DB.Q(ctx).QueryContext(ctx, `SELECT `+columns+` FROM audit_log ORDER BY id`)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	prev := genesis
+	var n, prevID int64
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return n, nil, err
+		}
+		n++
+		switch {
+		case r.ID != prevID+1:
+			return n, &Broken{ID: r.ID, Reason: fmt.Sprintf("records %d to %d are missing (deleted)", prevID+1, r.ID-1)}, nil
+		case r.PrevHash != prev:
+			return n, &Broken{ID: r.ID, Reason: "its link to the record before does not match (a record before it was edited or deleted)"}, nil
+		case r.ComputeHash() != r.Hash:
+			return n, &Broken{ID: r.ID, Reason: "its content does not match its hash (edited)"}, nil
+		}
+		prev, prevID = r.Hash, r.ID
+	}
+	if err := rows.Err(); err != nil {
+		return n, nil, err
+	}
+	var headID int64
+	var headHash string
+	err = l.DB.Q(ctx).QueryRowContext(ctx, `SELECT last_id, hash FROM audit_head WHERE one = 1`).Scan(&headID, &headHash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if n > 0 {
+			return n, &Broken{ID: prevID, Reason: "the chain head is missing"}, nil
+		}
+	case err != nil:
+		return n, nil, err
+	case headID != prevID || headHash != prev:
+		return n, &Broken{ID: prevID + 1, Reason: fmt.Sprintf("the chain ends at record %d but its head says %d (records cut off the end)", prevID, headID)}, nil
+	}
+	return n, nil, nil
+}
+
+const columns = `id, at, actor_id, actor_name, role, area, action, object_type, object_id, result, client_addr, detail, prev_hash, hash`
+
+func scan(rows *sql.Rows) (*Record, error) {
+	var r Record
+	var actor sql.NullInt64
+	if err := rows.Scan(&r.ID, &r.At, &actor, &r.ActorName, &r.Role, &r.Area, &r.Action, &r.ObjectType,
+		&r.ObjectID, &r.Result, &r.ClientAddr, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+		return nil, err
+	}
+	if actor.Valid {
+		r.ActorID = &actor.Int64
+	}
+	return &r, nil
+}
+
+// Filter selects records for the auditor.
+type Filter struct {
+	Actor      string
+	Action     string // prefix
+	ObjectType string
+	ObjectID   string
+	From, To   time.Time // To is exclusive
+	Page       int       // from 1
+	PerPage    int
+}
+
+// Search lists records newest first. Only auditors (and the system) may.
+func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
+	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
+		return nil, false, err
+	}
+	if f.PerPage <= 0 || f.PerPage > 1000 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if f.Actor != "" {
+		add("actor_name = ?", f.Actor)
+	}
+	if f.Action != "" {
+		add("action >= ?", f.Action)
+		add("action < ?", f.Action+"\U0010FFFF")
+	}
+	if f.ObjectType != "" {
+		add("object_type = ?", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		add("object_id = ?", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	q := `SELECT ` + columns + ` FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
+	rows, err := l.DB.Q(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, false, errs.Internal(err)
+		}
+		out = append(out, *r)
+	}
+	more := len(out) > f.PerPage
+	if more {
+		out = out[:f.PerPage]
+	}
+	return out, more, rows.Err()
+}

@@ -1,0 +1,249 @@
+// Package db opens the embedded SQLite file or a PostgreSQL database behind
+// one API: transactions carried in ctx, dialect differences kept here, and the
+// migrations runner.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+)
+
+// Dialect names an engine.
+type Dialect string
+
+// Engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Querier is what both *sql.DB and *sql.Tx offer.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is the database. On SQLite, writes go through one connection (SQLite
+// has one writer anyway, and this avoids SQLITE_BUSY between our own
+// connections) and reads through a pool; on PostgreSQL both are one pool.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	// Where the SQLite file is; empty on PostgreSQL.
+	Path string
+}
+
+// Config says which database to open.
+type Config struct {
+	DataDir string // SQLite file lives at DataDir/shequ.db
+	URL     string // postgres://… ; empty means SQLite
+}
+
+// Open opens (and creates, for SQLite) the database. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		return openPostgres(ctx, cfg.URL)
+	}
+	if cfg.URL != "" && !strings.HasPrefix(cfg.URL, "sqlite:") {
+		return nil, fmt.Errorf("database URL %q: want postgres://… or empty for SQLite", cfg.URL)
+	}
+	path := strings.TrimPrefix(cfg.URL, "sqlite:")
+	if path == "" {
+		if cfg.DataDir == "" {
+			cfg.DataDir = "."
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		path = filepath.Join(cfg.DataDir, "shequ.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+func sqliteDSN(path string, readOnly bool) string {
+	q := []string{
+		"_pragma=busy_timeout(10000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=journal_mode(WAL)",
+		// FULL: a committed transaction survives a power cut, not only a crash.
+		"_pragma=synchronous(FULL)",
+		"_time_format=sqlite",
+	}
+	if readOnly {
+		q = append(q, "_pragma=query_only(1)")
+	} else {
+		q = append(q, "_txlock=immediate")
+	}
+	return "file:" + path + "?" + strings.Join(q, "&")
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	w, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	return &DB{Dialect: SQLite, write: w, read: r, Path: path}, nil
+}
+
+func openPostgres(ctx context.Context, url string) (*DB, error) {
+	p, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, err
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(10)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := p.PingContext(pctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	return &DB{Dialect: Postgres, write: p, read: p}, nil
+}
+
+// Close closes the pools.
+func (d *DB) Close() error {
+	err := d.write.Close()
+	if d.read != d.write {
+		err = errors.Join(err, d.read.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.read.PingContext(ctx) }
+
+// Writer is the writing pool, for the migrations runner and backups.
+func (d *DB) Writer() *sql.DB { return d.write }
+
+type txKey struct{}
+
+// Q returns the transaction in ctx, or the read pool.
+func (d *DB) Q(ctx context.Context) Querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok && tx != nil {
+		return tx
+	}
+	return d.read
+}
+
+// InTx reports whether ctx carries a transaction.
+func InTx(ctx context.Context) bool {
+	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
+	return ok && tx != nil
+}
+
+// WithoutTx returns ctx without its transaction, for writes that must stand
+// even when the caller's transaction rolls back (the audit of a refusal).
+func WithoutTx(ctx context.Context) context.Context {
+	return context.WithValue(ctx, txKey{}, (*sql.Tx)(nil))
+}
+
+// WithTx runs fn in one write transaction carried in ctx; a nested call
+// joins the outer transaction. fn's error rolls everything back.
+func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	if InTx(ctx) {
+		return fn(ctx)
+	}
+	tx, err := d.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// LockChain serialises writers of one append-only chain (the audit log)
+// inside the current transaction. SQLite already has one writer; PostgreSQL
+// takes a transaction-scoped advisory lock, so several nodes stay in order.
+func (d *DB) LockChain(ctx context.Context, id int64) error {
+	if d.Dialect != Postgres {
+		return nil
+	}
+	_, err := d.Q(ctx).ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, id)
+	return err
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure.
+func IsUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// ILike returns the case-insensitive LIKE operator of the dialect.
+func (d *DB) ILike() string {
+	if d.Dialect == Postgres {
+		return "ILIKE"
+	}
+	return "LIKE"
+}
+
+// Backup writes a consistent copy of a SQLite database to path while it
+// stays online (VACUUM INTO). The file must not exist.
+func (d *DB) Backup(ctx context.Context, path string) error {
+	if d.Dialect != SQLite {
+		return errors.New("backup: use pg_dump on PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists; choose a new file", path)
+	}
+	if _, err := d.write.ExecContext(ctx, `VACUUM INTO $1`, path); err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	return os.Chmod(path, 0o600)
+}
+
+// W returns the transaction in ctx, or the write pool for a single
+// autocommitted statement.
+func (d *DB) W(ctx context.Context) Querier {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok && tx != nil {
+		return tx
+	}
+	return d.write
+}

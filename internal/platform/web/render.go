@@ -1,0 +1,201 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/i18n"
+)
+
+//go:embed templates/*.html
+var baseFS embed.FS
+
+// NavItem is one entry of the navigation; it shows only to its roles.
+type NavItem struct {
+	Key   string // translation key
+	Path  string
+	Roles []auth.Role
+	Order int
+}
+
+// Page is what every template gets.
+type Page struct {
+	Lang       string
+	Title      string // translation key or text
+	User       *auth.Principal
+	CSRF       string
+	Nav        []NavItem
+	Path       string
+	Query      url.Values
+	Elderly    bool
+	Demo       bool // the server runs the demo
+	Flash      string
+	Errors     []string
+	Data       any
+	Version    string
+	Now        time.Time
+	Restricted bool // the user must finish a step (password, TOTP) first
+}
+
+// T translates a key in the page's language.
+func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Renderer holds the parsed page templates.
+type Renderer struct {
+	mu    sync.RWMutex
+	base  *template.Template
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"sub": func(a, b int) int { return a - b },
+	"fmtInt": func(v any) string {
+		switch n := v.(type) {
+		case int:
+			return groupDigits(strconv.Itoa(n))
+		case int64:
+			return groupDigits(strconv.FormatInt(n, 10))
+		}
+		return fmt.Sprint(v)
+	},
+	"fmtFloat": func(v float64, prec int) string { return groupDigits(strconv.FormatFloat(v, 'f', prec, 64)) },
+	"localTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(Shanghai).Format("2006-01-02 15:04")
+	},
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m
+	},
+	"hasRole": func(p *auth.Principal, roles ...string) bool {
+		return p != nil && slices.Contains(roles, string(p.Role))
+	},
+	"pageURL": func(q url.Values, page int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		v.Set("page", strconv.Itoa(page))
+		return "?" + v.Encode()
+	},
+	"qs": func(q url.Values, kv ...string) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return "?" + v.Encode()
+	},
+}
+
+// Shanghai is where times are shown.
+var Shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
+
+func groupDigits(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// NewRenderer parses the layout and shared partials.
+func NewRenderer() *Renderer {
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(baseFS, "templates/*.html"))
+	return &Renderer{base: base, pages: map[string]*template.Template{}}
+}
+
+// AddPages parses a slice's page templates under a namespace: the file
+// templates/tree.html of namespace "division" renders as "division/tree".
+// Each page defines "title" is optional and "content" is required.
+func (r *Renderer) AddPages(namespace string, fsys fs.FS, pattern string) {
+	names, err := fs.Glob(fsys, pattern)
+	if err != nil || len(names) == 0 {
+		panic(fmt.Sprintf("web: no templates for %s in %s", namespace, pattern))
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, n := range names {
+		t := template.Must(r.base.Clone())
+		template.Must(t.ParseFS(fsys, n))
+		key := namespace + "/" + strings.TrimSuffix(path.Base(n), ".html")
+		r.pages[key] = t
+	}
+}
+
+// Render writes page name with status.
+func (r *Renderer) Render(w http.ResponseWriter, status int, name string, p *Page) {
+	r.mu.RLock()
+	t, ok := r.pages[name]
+	r.mu.RUnlock()
+	if !ok {
+		slog.Error("web: no such page template", "name", name)
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return
+	}
+	entry := "layout"
+	if p.Data != nil {
+		if f, ok := p.Data.(interface{ Fragment() string }); ok && f.Fragment() != "" {
+			entry = f.Fragment()
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, entry, p); err != nil {
+		slog.Error("web: render", "page", name, "err", err)
+		http.Error(w, "render error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// HasPage reports whether a page template is registered.
+func (r *Renderer) HasPage(name string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.pages[name]
+	return ok
+}

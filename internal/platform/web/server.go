@@ -1,0 +1,525 @@
+// Package web is the HTTP side of the platform: the server and its
+// middleware (security headers, logging, metrics, language, sign-in, CSRF),
+// page rendering and error pages.
+package web
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+)
+
+// Cookie names. The __Host- prefix makes the browser insist on Secure, path
+// "/" and no Domain; plain-HTTP deployments off loopback fall back to the
+// bare names (see secureRequest).
+const (
+	sessionCookie = "shequ_sid"
+	csrfCookie    = "shequ_csrf"
+	LangCookie    = "shequ_lang"
+	ElderlyCookie = "shequ_elderly"
+)
+
+// trustProxy mirrors Server.TrustProxy for the cookie helpers.
+var trustProxy atomic.Bool
+
+// SetTrustProxy says whether X-Forwarded-For and X-Forwarded-Proto are believed.
+func (s *Server) SetTrustProxy(v bool) {
+	s.TrustProxy = v
+	trustProxy.Store(v)
+}
+
+// Server is the web server with its routes.
+type Server struct {
+	Mux      *http.ServeMux
+	Render   *Renderer
+	Sessions *auth.Sessions
+	DB       *db.DB
+	Demo     bool
+	Version  string
+	Static   fs.FS
+	// TrustProxy: believe X-Forwarded-For and X-Forwarded-Proto.
+	TrustProxy bool
+
+	navMu sync.RWMutex
+	nav   []NavItem
+
+	reg      *prometheus.Registry
+	duration *prometheus.HistogramVec
+}
+
+// New makes a server.
+func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
+	s := &Server{Mux: http.NewServeMux(), Render: NewRenderer(), Sessions: sessions, DB: d, Static: static}
+	s.Render.AddPages("web", pagesFS, "pages/*.html")
+	s.reg = prometheus.NewRegistry()
+	s.reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	s.duration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "shequ_http_request_duration_seconds",
+		Help:    "Time to serve HTTP requests, by route pattern and status class.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route", "code"})
+	s.reg.MustRegister(s.duration)
+	s.Mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.Mux.HandleFunc("GET /healthz", s.healthz)
+	if static != nil {
+		fsrv := http.FileServerFS(static)
+		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(fsrv)))
+	}
+	return s
+}
+
+// Registry is the Prometheus registry, for slices' own metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.DB.Ping(ctx); err != nil {
+		http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// AddNav adds navigation entries.
+func (s *Server) AddNav(items ...NavItem) {
+	s.navMu.Lock()
+	defer s.navMu.Unlock()
+	s.nav = append(s.nav, items...)
+	sort.SliceStable(s.nav, func(i, j int) bool { return s.nav[i].Order < s.nav[j].Order })
+}
+
+// NavFor returns the entries a principal may see.
+func (s *Server) NavFor(p *auth.Principal) []NavItem {
+	if p == nil {
+		return nil
+	}
+	s.navMu.RLock()
+	defer s.navMu.RUnlock()
+	var out []NavItem
+	for _, n := range s.nav {
+		for _, r := range n.Roles {
+			if r == p.Role {
+				out = append(out, n)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// HandlerFunc is a page handler that may fail; Page renders the failure.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Page registers an HTML route. Pages need a signed-in user unless public.
+func (s *Server) Page(pattern string, h HandlerFunc) {
+	s.Mux.Handle(pattern, s.wrap(h, false))
+}
+
+// Public registers an HTML route that anyone may open.
+func (s *Server) Public(pattern string, h HandlerFunc) {
+	s.Mux.Handle(pattern, s.wrap(h, true))
+}
+
+func (s *Server) wrap(h HandlerFunc, public bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := auth.From(r.Context())
+		if !public {
+			if p == nil {
+				next := r.URL.RequestURI()
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
+			if st := pendingStep(r.Context()); st != "" && !allowedWhilePending(r.URL.Path) {
+				http.Redirect(w, r, st, http.StatusSeeOther)
+				return
+			}
+		}
+		if err := h(w, r); err != nil {
+			s.Error(w, r, err)
+		}
+	})
+}
+
+func allowedWhilePending(path string) bool {
+	switch path {
+	case "/account/password", "/account/totp", "/login/totp", "/logout", "/prefs/lang", "/prefs/elderly":
+		return true
+	}
+	return false
+}
+
+type pendingKey struct{}
+
+// pendingStep is the page a signed-in user must go to before anything else.
+func pendingStep(ctx context.Context) string {
+	s, _ := ctx.Value(pendingKey{}).(string)
+	return s
+}
+
+// NewPage starts the common page data for a request.
+func (s *Server) NewPage(r *http.Request, title string, data any) *Page {
+	p := auth.From(r.Context())
+	pg := &Page{
+		Lang:       i18n.From(r.Context()),
+		Title:      title,
+		User:       p,
+		CSRF:       CSRFToken(r.Context()),
+		Nav:        s.NavFor(p),
+		Path:       r.URL.Path,
+		Query:      r.URL.Query(),
+		Demo:       s.Demo,
+		Data:       data,
+		Version:    s.Version,
+		Now:        time.Now(),
+		Restricted: pendingStep(r.Context()) != "",
+	}
+	pg.Elderly = elderly(r)
+	if p != nil && p.UserID != 0 {
+		pg.Elderly = p.Elderly
+	}
+	if c, err := r.Cookie("shequ_flash"); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			pg.Flash = v
+		}
+	}
+	return pg
+}
+
+func elderly(r *http.Request) bool {
+	c, err := r.Cookie(ElderlyCookie)
+	return err == nil && c.Value == "1"
+}
+
+// Flash stores a one-shot message key shown on the next page.
+func Flash(w http.ResponseWriter, r *http.Request, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: "shequ_flash", Value: url.QueryEscape(msg), Path: "/", MaxAge: 10,
+		HttpOnly: true, Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+}
+
+// Handler returns the whole middleware chain around the mux.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.Mux
+	h = s.csrf(h)
+	h = s.authenticate(h)
+	h = s.language(h)
+	h = s.headers(h)
+	h = s.observe(h)
+	return h
+}
+
+// secureRequest: TLS, a trusted proxy that saw TLS, or loopback (which
+// browsers treat as a secure context, so Secure cookies work there).
+func secureRequest(r *http.Request) bool {
+	if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CookieName gives a cookie its __Host- prefix on secure requests.
+func CookieName(r *http.Request, name string) string {
+	if secureRequest(r) {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// SetSessionCookie sends the session token.
+func SetSessionCookie(w http.ResponseWriter, r *http.Request, token string) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName(r, sessionCookie), Value: token, Path: "/", HttpOnly: true,
+		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+}
+
+// ClearSessionCookie removes it.
+func ClearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: CookieName(r, sessionCookie), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+}
+
+// SetPrefCookie remembers a preference for a browser.
+func SetPrefCookie(w http.ResponseWriter, r *http.Request, name, value string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+}
+
+// ClientAddr is the caller's address.
+func (s *Server) ClientAddr(r *http.Request) string {
+	if s.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			return strings.TrimSpace(strings.Split(f, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if rec := recover(); rec != nil {
+				slog.Error("panic", "path", r.URL.Path, "panic", rec)
+				if sw.status == 0 {
+					http.Error(sw, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+				}
+			}
+			d := time.Since(start)
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			}
+			code := sw.status
+			if code == 0 {
+				code = http.StatusOK
+			}
+			s.duration.WithLabelValues(route, statusClass(code)).Observe(d.Seconds())
+			lvl := slog.LevelDebug
+			if code >= 500 || d > time.Second {
+				lvl = slog.LevelWarn
+			}
+			slog.Log(r.Context(), lvl, "http", "method", r.Method, "path", r.URL.Path, "status", code, "ms", d.Milliseconds())
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func statusClass(code int) string {
+	return string(rune('0'+code/100)) + "xx"
+}
+
+func (s *Server) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := ""
+		if c, err := r.Cookie(LangCookie); err == nil {
+			lang = c.Value
+		}
+		if lang == "" {
+			lang = r.Header.Get("Accept-Language")
+		}
+		ctx := i18n.With(r.Context(), i18n.Normalize(lang))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type csrfKey struct{}
+
+// CSRFToken is the token that forms of this request must carry.
+func CSRFToken(ctx context.Context) string {
+	t, _ := ctx.Value(csrfKey{}).(string)
+	return t
+}
+
+type bearerKey struct{}
+
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		client := s.ClientAddr(r)
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if authz := r.Header.Get("Authorization"); strings.HasPrefix(authz, "Bearer ") {
+			acc, err := s.Sessions.ResolveToken(ctx, strings.TrimPrefix(authz, "Bearer "))
+			if err != nil {
+				s.Error(w, r, err)
+				return
+			}
+			p := acc.Principal(client, "")
+			if p.Lang != "" && r.Header.Get("Accept-Language") == "" {
+				ctx = i18n.With(ctx, p.Lang)
+			}
+			ctx = context.WithValue(auth.With(ctx, p), bearerKey{}, true)
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		if c, err := r.Cookie(CookieName(r, sessionCookie)); err == nil && c.Value != "" {
+			ses, acc, err := s.Sessions.Resolve(ctx, c.Value)
+			switch {
+			case err == nil:
+				p := acc.Principal(client, ses.IDHash)
+				ctx = auth.With(ctx, p)
+				ctx = context.WithValue(ctx, csrfKey{}, ses.CSRFSecret)
+				if p.Lang != "" {
+					ctx = i18n.With(ctx, p.Lang)
+				}
+				if step := pendingFor(acc, ses); step != "" {
+					ctx = context.WithValue(ctx, pendingKey{}, step)
+				}
+			case errs.Code(err) == errs.EUNAUTHORIZED:
+				ClearSessionCookie(w, r)
+			default:
+				s.Error(w, r, err)
+				return
+			}
+		}
+		if CSRFToken(ctx) == "" {
+			tok := ""
+			if c, err := r.Cookie(CookieName(r, csrfCookie)); err == nil && len(c.Value) >= 32 {
+				tok = c.Value
+			} else {
+				tok = auth.RandomToken(32)
+				http.SetCookie(w, &http.Cookie{Name: CookieName(r, csrfCookie), Value: tok, Path: "/", HttpOnly: true,
+					Secure: secureRequest(r), SameSite: http.SameSiteStrictMode})
+			}
+			ctx = context.WithValue(ctx, csrfKey{}, tok)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// pendingFor says which step a signed-in account must take first. Demo
+// accounts may skip the password change and TOTP enrolment.
+func pendingFor(acc *auth.Account, ses *auth.Session) string {
+	switch {
+	case acc.TOTPEnabled && !ses.MFAOK:
+		return "/login/totp"
+	case acc.Demo:
+		return ""
+	case acc.MustChangePassword:
+		return "/account/password"
+	case acc.Role.NeedsTOTP() && !acc.TOTPEnabled:
+		return "/account/totp"
+	}
+	return ""
+}
+
+// PendingStep is exported for the API, which refuses restricted sessions.
+func PendingStep(ctx context.Context) string { return pendingStep(ctx) }
+
+func (s *Server) csrf(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if b, _ := r.Context().Value(bearerKey{}).(bool); b {
+			next.ServeHTTP(w, r)
+			return
+		}
+		want := CSRFToken(r.Context())
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			ct := r.Header.Get("Content-Type")
+			if strings.HasPrefix(ct, "multipart/form-data") {
+				_ = r.ParseMultipartForm(32 << 20)
+			}
+			got = r.PostFormValue("csrf")
+		}
+		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+			s.Error(w, r, errs.E(errs.EFORBIDDEN, "error.csrf"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// IsAPI reports whether a request wants JSON.
+func IsAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/")
+}
+
+// Serve runs the server until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 1 << 20}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}
