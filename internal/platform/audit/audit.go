@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -92,10 +93,18 @@ func (l *Log) Write(ctx context.Context, e Entry) error {
 	return l.DB.WithTx(ctx, func(ctx context.Context) error { return l.append(ctx, e) })
 }
 
-// WriteAlone appends an entry in a transaction of its own, even when ctx
-// carries one that may roll back: for refusals and failures.
+// WriteAlone appends an entry in a transaction of its own, so that it
+// stands even when the caller's transaction rolls back: for refusals and
+// failures. Inside a transaction it is written when that one ends.
 func (l *Log) WriteAlone(ctx context.Context, e Entry) error {
-	return l.DB.WithTx(db.WithoutTx(ctx), func(ctx context.Context) error { return l.append(ctx, e) })
+	var err error
+	db.AfterTx(ctx, func(ctx context.Context) {
+		err = l.DB.WithTx(db.WithoutTx(ctx), func(ctx context.Context) error { return l.append(ctx, e) })
+		if err != nil {
+			slog.ErrorContext(ctx, "audit write failed", "action", e.Action, "err", err)
+		}
+	})
+	return err
 }
 
 func (l *Log) append(ctx context.Context, e Entry) error {

@@ -178,6 +178,7 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (er
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	hooks := &afterHooks{}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -186,14 +187,36 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (er
 		if err != nil {
 			_ = tx.Rollback()
 		}
+		// The writer is free again: run what had to wait for it.
+		for _, h := range hooks.fns {
+			h(ctx)
+		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	tctx := context.WithValue(context.WithValue(ctx, txKey{}, tx), hooksKey{}, hooks)
+	if err = fn(tctx); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+type hooksKey struct{}
+
+type afterHooks struct{ fns []func(context.Context) }
+
+// AfterTx runs fn once the transaction in ctx has ended, committed or not,
+// with a ctx that has no transaction; without a transaction it runs fn now.
+// It is how a write that must stand even if the transaction rolls back (the
+// audit of a refusal) avoids waiting for the one writer that the
+// transaction holds.
+func AfterTx(ctx context.Context, fn func(ctx context.Context)) {
+	if h, ok := ctx.Value(hooksKey{}).(*afterHooks); ok && InTx(ctx) {
+		h.fns = append(h.fns, fn)
+		return
+	}
+	fn(ctx)
 }
 
 // LockChain serialises writers of one append-only chain (the audit log)
