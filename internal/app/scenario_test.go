@@ -53,7 +53,7 @@ func (s Scenario) run(t *testing.T, e *apptest.Env) {
 var home = map[auth.Role]string{
 	auth.CityStaff: apptest.City, auth.Admin: apptest.City, auth.Auditor: apptest.City,
 	auth.CountyStaff: apptest.County, auth.HandlingUnit: apptest.County,
-	auth.TownshipStaff: apptest.Township,
+	auth.TownshipStaff:   apptest.Township,
 	auth.CommunityWorker: apptest.Community, auth.GridWorker: apptest.Community, auth.Resident: apptest.Community,
 }
 
