@@ -61,8 +61,9 @@ type Renderer struct {
 }
 
 var funcs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
-	"sub": func(a, b int) int { return a - b },
+	"add":  func(a, b int) int { return a + b },
+	"list": func(xs ...string) []string { return xs },
+	"sub":  func(a, b int) int { return a - b },
 	"fmtInt": func(v any) string {
 		switch n := v.(type) {
 		case int:
