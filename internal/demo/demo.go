@@ -44,6 +44,8 @@ type Builder struct {
 	Audit     *audit.Log
 	DataDir   string
 	Out       io.Writer // progress
+	// Progress redraws a counter in place; for terminals only.
+	Progress bool
 }
 
 // AccountsFile is where the demo accounts' passwords are kept, 0600.
@@ -82,11 +84,15 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		}
 		defer f.Close()
 		b.say("importing 衡水市 divisions… ")
-		res, err := b.Divisions.ImportCSV(ctx, f, func(done, total int) { b.say("\rimporting 衡水市 divisions… %d/%d", done, total) })
+		res, err := b.Divisions.ImportCSV(ctx, f, func(done, total int) {
+			if b.Progress {
+				b.say("\rimporting 衡水市 divisions… %d/%d", done, total)
+			}
+		})
 		if err != nil {
 			return nil, err
 		}
-		b.say("\rimported %d divisions (%.1fs)\n", res.Rows, time.Since(start).Seconds())
+		b.say("\r\033[Kimported %d divisions (%.1fs)\n", res.Rows, time.Since(start).Seconds())
 	}
 	comms, err := b.Divisions.Store.Communities(ctx)
 	if err != nil {
