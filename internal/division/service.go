@@ -88,10 +88,19 @@ func (s *Service) View(ctx context.Context, code string) (*View, error) {
 	if v.Ancestors, err = s.Store.Ancestors(ctx, d); err != nil {
 		return nil, err
 	}
-	if v.Totals, err = s.Store.Totals(ctx, d); err != nil {
+	if v.Children, err = s.Store.Children(ctx, d); err != nil {
 		return nil, err
 	}
-	if v.Children, err = s.Store.Children(ctx, d); err != nil {
+	if len(v.Children) > 0 {
+		// The children partition the subtree, so their sums are the totals:
+		// one pass over the communities instead of two.
+		v.Totals = Node{Division: *d, Children: len(v.Children)}
+		for _, c := range v.Children {
+			v.Totals.Communities += c.Communities
+			v.Totals.Population += c.Population
+			v.Totals.Households += c.Households
+		}
+	} else if v.Totals, err = s.Store.Totals(ctx, d); err != nil {
 		return nil, err
 	}
 	if d.Level == Community {
