@@ -165,8 +165,10 @@ func (l *Log) append(ctx context.Context, e Entry) error {
 
 // Broken describes the first place where the chain does not hold.
 type Broken struct {
-	ID     int64  // the first record that fails
-	Reason string // edited, deleted before it, truncated, …
+	ID     int64  // the first record that fails (for a deletion, the first missing one)
+	Reason string // in English, for the operator's terminal
+	Key    string // translation key of the reason, for the auditor's screen
+	Args   []any  // arguments of Key
 }
 
 func (b *Broken) Error() string { return fmt.Sprintf("audit record %d: %s", b.ID, b.Reason) }
@@ -189,11 +191,14 @@ func (l *Log) Verify(ctx context.Context) (int64, *Broken, error) {
 		n++
 		switch {
 		case r.ID != prevID+1:
-			return n, &Broken{ID: r.ID, Reason: fmt.Sprintf("records %d to %d are missing (deleted)", prevID+1, r.ID-1)}, nil
+			return n, &Broken{ID: prevID + 1, Key: "audit.broken.deleted", Args: []any{prevID + 1, r.ID - 1, r.ID},
+				Reason: fmt.Sprintf("deleted: records %d to %d are missing before record %d", prevID+1, r.ID-1, r.ID)}, nil
 		case r.PrevHash != prev:
-			return n, &Broken{ID: r.ID, Reason: "its link to the record before does not match (a record before it was edited or deleted)"}, nil
+			return n, &Broken{ID: r.ID, Key: "audit.broken.link", Args: []any{r.ID},
+				Reason: "its link to the record before does not match (a record before it was edited or deleted)"}, nil
 		case r.ComputeHash() != r.Hash:
-			return n, &Broken{ID: r.ID, Reason: "its content does not match its hash (edited)"}, nil
+			return n, &Broken{ID: r.ID, Key: "audit.broken.edited", Args: []any{r.ID},
+				Reason: "edited: its content does not match its hash"}, nil
 		}
 		prev, prevID = r.Hash, r.ID
 	}
@@ -206,12 +211,14 @@ func (l *Log) Verify(ctx context.Context) (int64, *Broken, error) {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if n > 0 {
-			return n, &Broken{ID: prevID, Reason: "the chain head is missing"}, nil
+			return n, &Broken{ID: prevID, Key: "audit.broken.head_missing", Args: []any{prevID},
+				Reason: "the chain head is missing"}, nil
 		}
 	case err != nil:
 		return n, nil, err
 	case headID != prevID || headHash != prev:
-		return n, &Broken{ID: prevID + 1, Reason: fmt.Sprintf("the chain ends at record %d but its head says %d (records cut off the end)", prevID, headID)}, nil
+		return n, &Broken{ID: prevID + 1, Key: "audit.broken.truncated", Args: []any{prevID, headID},
+			Reason: fmt.Sprintf("records cut off the end: the chain ends at record %d but its head says %d", prevID, headID)}, nil
 	}
 	return n, nil, nil
 }
@@ -233,26 +240,21 @@ func scan(rows *sql.Rows) (*Record, error) {
 
 // Filter selects records for the auditor.
 type Filter struct {
-	Actor      string
+	Actor      string // account name
 	Action     string // prefix
 	ObjectType string
 	ObjectID   string
+	Result     string    // ok, denied, failed
 	From, To   time.Time // To is exclusive
 	Page       int       // from 1
 	PerPage    int
 }
 
-// Search lists records newest first. Only auditors (and the system) may.
-func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
-	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
-		return nil, false, err
-	}
-	if f.PerPage <= 0 || f.PerPage > 1000 {
-		f.PerPage = 50
-	}
-	if f.Page < 1 {
-		f.Page = 1
-	}
+// Results lists the results a record may have.
+var Results = []string{OK, Denied, Failed}
+
+// query builds the SELECT of f, newest first, without LIMIT.
+func (f Filter) query(dialect db.Dialect) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -263,14 +265,26 @@ func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
 		add("actor_name = ?", f.Actor)
 	}
 	if f.Action != "" {
-		add("action >= ?", f.Action)
-		add("action < ?", f.Action+"\U0010FFFF")
+		// A range rather than LIKE, so that the index on action serves it
+		// and "_" or "%" in the prefix mean themselves. The range needs
+		// code-point order: SQLite's default; PostgreSQL is told so, as a
+		// database created with a natural-language collation would
+		// otherwise sort punctuation its own way.
+		col := "action"
+		if dialect == db.Postgres {
+			col = `action COLLATE "C"`
+		}
+		add(col+" >= ?", f.Action)
+		add(col+" < ?", f.Action+"\U0010FFFF")
 	}
 	if f.ObjectType != "" {
 		add("object_type = ?", f.ObjectType)
 	}
 	if f.ObjectID != "" {
 		add("object_id = ?", f.ObjectID)
+	}
+	if f.Result != "" {
+		add("result = ?", f.Result)
 	}
 	if !f.From.IsZero() {
 		add("at >= ?", f.From.UTC())
@@ -282,23 +296,76 @@ func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += fmt.Sprintf(" ORDER BY id DESC LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
-	rows, err := l.DB.Q(ctx).QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, false, errs.Internal(err)
+	return q + " ORDER BY id DESC", args
+}
+
+// Search lists records newest first, one page. Only auditors (and the
+// system) may. Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
+	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
+		return nil, false, err
 	}
-	defer rows.Close()
+	if f.PerPage <= 0 || f.PerPage > 1000 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	q, args := f.query(l.DB.Dialect)
+	q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
 	var out []Record
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return nil, false, errs.Internal(err)
-		}
+	err := l.each(ctx, q, args, func(r *Record) error {
 		out = append(out, *r)
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
 	}
 	more := len(out) > f.PerPage
 	if more {
 		out = out[:f.PerPage]
 	}
-	return out, more, rows.Err()
+	return out, more, nil
+}
+
+// Each calls fn with the records f selects, newest first, ignoring f's
+// paging, at most max of them; cut says that more were selected. Only
+// auditors (and the system) may. Errors: EUNAUTHORIZED, EFORBIDDEN, and
+// fn's.
+func (l *Log) Each(ctx context.Context, f Filter, max int, fn func(*Record) error) (n int, cut bool, err error) {
+	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
+		return 0, false, err
+	}
+	q, args := f.query(l.DB.Dialect)
+	q += fmt.Sprintf(" LIMIT %d", max+1)
+	err = l.each(ctx, q, args, func(r *Record) error {
+		if n == max {
+			cut = true
+			return nil
+		}
+		n++
+		return fn(r)
+	})
+	return n, cut, err
+}
+
+func (l *Log) each(ctx context.Context, q string, args []any, fn func(*Record) error) error {
+	rows, err := l.DB.Q(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
 }
