@@ -56,6 +56,7 @@ type Env struct {
 	URL    string
 	Ctx    context.Context // acts as the system
 
+	cfg    app.Config
 	mu     sync.Mutex
 	tokens map[string]string
 }
@@ -65,7 +66,8 @@ func New(t testing.TB) *Env {
 	t.Helper()
 	cfg := dbtest.Config(t)
 	ctx := context.Background()
-	a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL})
+	acfg := app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL}
+	a, err := app.Open(ctx, acfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,21 @@ func New(t testing.TB) *Env {
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: sctx, tokens: map[string]string{}}
+	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: sctx, cfg: acfg, tokens: map[string]string{}}
+}
+
+// SecondNode starts another application on the same database, as a second
+// `shequ serve` process would be: its own pools, its own HTTP server.
+func (e *Env) SecondNode() *Env {
+	e.T.Helper()
+	a, err := app.Open(context.Background(), e.cfg)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	e.T.Cleanup(func() { a.Close() })
+	srv := httptest.NewServer(a.Handler())
+	e.T.Cleanup(srv.Close)
+	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg, tokens: e.tokens}
 }
 
 // Name is the account name of a role in an area.
@@ -210,6 +226,9 @@ func (c *Client) CSRF() string {
 // PostForm posts a form with the CSRF token added.
 func (c *Client) PostForm(path string, v url.Values) *Response {
 	c.E.T.Helper()
+	if v == nil {
+		v = url.Values{}
+	}
 	if v.Get("csrf") == "" {
 		v.Set("csrf", c.CSRF())
 	}
