@@ -79,6 +79,11 @@ func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
 	s.reg.MustRegister(s.duration)
 	s.Mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.Mux.HandleFunc("GET /healthz", s.healthz)
+	// Anything no route matches gets the translated not-found page (or a
+	// problem document under /api/), not the mux's bare text.
+	s.Mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, errs.NotFound("error.not_found"))
+	})
 	if static != nil {
 		fsrv := http.FileServerFS(static)
 		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(fsrv)))
@@ -500,8 +505,16 @@ func IsAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/open311/")
 }
 
+// TLS names a certificate and key to serve HTTPS with; empty serves HTTP.
+type TLS struct{ CertFile, KeyFile string }
+
 // Serve runs the server until ctx ends, then shuts down gracefully.
 func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr)) error {
+	return ServeTLS(ctx, addr, h, TLS{}, ready)
+}
+
+// ServeTLS is Serve with optional TLS.
+func ServeTLS(ctx context.Context, addr string, h http.Handler, tls TLS, ready func(net.Addr)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -512,7 +525,13 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr
 		ready(ln.Addr())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tls.CertFile != "" {
+			errc <- srv.ServeTLS(ln, tls.CertFile, tls.KeyFile)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		if errors.Is(err, http.ErrServerClosed) {
