@@ -142,7 +142,7 @@ func readPassword(stdin io.Reader) (string, error) {
 	return pw, nil
 }
 
-func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) (err error) {
 	if len(args) == 0 {
 		return usageError("shequ user: add, disable, enable or reset-password?")
 	}
@@ -163,17 +163,31 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if *name == "" {
 		return usageError("shequ user " + sub + ": which account? (--name N)")
 	}
+	// Usage is checked before the database is opened (and perhaps created).
+	switch sub {
+	case "add", "disable", "enable", "reset-password":
+	default:
+		return usageError("shequ user: unknown subcommand " + sub)
+	}
+	if sub == "add" && !*pwStdin {
+		return usageError("shequ user add: give the password on standard input with --password-stdin")
+	}
 	a, err := open(ctx, c, false)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	sctx := app.SystemContext(ctx)
+	// Messages are printed once the transaction has committed, never for a
+	// change that a failed commit undid.
+	var msg string
+	defer func() {
+		if err == nil {
+			fmt.Fprint(stdout, msg)
+		}
+	}()
 	switch sub {
 	case "add":
-		if !*pwStdin {
-			return usageError("shequ user add: give the password on standard input with --password-stdin")
-		}
 		pw, err := readPassword(stdin)
 		if err != nil {
 			return err
@@ -187,7 +201,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 				Detail: map[string]string{"role": *role, "area": *area, "by": "cli"}}); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "created %s (%s, area %s); the password must be changed at first sign-in\n", *name, *role, *area)
+			msg = fmt.Sprintf("created %s (%s, area %s); the password must be changed at first sign-in\n", *name, *role, *area)
 			return nil
 		})
 	case "disable", "enable":
@@ -198,7 +212,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 			if err := a.Audit.Write(ctx, audit.Entry{Action: "user." + sub, ObjectType: "user", ObjectID: *name}); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%sd %s\n", sub, *name)
+			msg = fmt.Sprintf("%sd %s\n", sub, *name)
 			return nil
 		})
 	case "reset-password":
@@ -218,9 +232,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 				return err
 			}
 			if *pwStdin {
-				fmt.Fprintf(stdout, "password of %s reset; it must be changed at next sign-in\n", *name)
+				msg = fmt.Sprintf("password of %s reset; it must be changed at next sign-in\n", *name)
 			} else {
-				fmt.Fprintf(stdout, "password of %s reset to: %s\nit must be changed at next sign-in\n", *name, pw)
+				msg = fmt.Sprintf("password of %s reset to: %s\nit must be changed at next sign-in\n", *name, pw)
 			}
 			return nil
 		})
@@ -258,7 +272,8 @@ func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer a.Close()
-	return a.DB.WithTx(app.SystemContext(ctx), func(ctx context.Context) error {
+	var tok string
+	err = a.DB.WithTx(app.SystemContext(ctx), func(ctx context.Context) error {
 		u, err := a.Users.ByName(ctx, *user)
 		if err != nil {
 			return err
@@ -266,17 +281,20 @@ func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
 		if u.Disabled {
 			return fmt.Errorf("account %s is disabled", *user)
 		}
-		tok, exp, err := a.Sessions.CreateToken(ctx, u.ID, *expires)
+		t, exp, err := a.Sessions.CreateToken(ctx, u.ID, *expires)
 		if err != nil {
 			return err
 		}
-		if err := a.Audit.Write(ctx, audit.Entry{Action: "token.create", ObjectType: "user", ObjectID: *user,
-			Detail: map[string]string{"expires": exp.Format(time.RFC3339)}}); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, tok)
-		return nil
+		tok = t
+		return a.Audit.Write(ctx, audit.Entry{Action: "token.create", ObjectType: "user", ObjectID: *user,
+			Detail: map[string]string{"expires": exp.Format(time.RFC3339)}})
 	})
+	if err != nil {
+		return err
+	}
+	// Printed only once committed: a token shown must be one that works.
+	fmt.Fprintln(stdout, tok)
+	return nil
 }
 
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {

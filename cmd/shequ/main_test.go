@@ -1,0 +1,391 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"shequ/internal/app"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/db/dbtest"
+	"shequ/internal/platform/errs"
+)
+
+// cli runs commands against one fresh database: SQLite in a data folder,
+// or a PostgreSQL schema (through --db) when SHEQU_TEST_POSTGRES is set.
+type cli struct {
+	t   *testing.T
+	cfg db.Config
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	// Say errors in English, whatever the machine's locale.
+	t.Setenv("SHEQU_LANG", "en")
+	t.Setenv("SHEQU_DB", "")
+	t.Setenv("SHEQU_DATA", "")
+	return &cli{t: t, cfg: dbtest.Config(t)}
+}
+
+// run runs `shequ words... --data D --db U rest...` and returns its output
+// and error, the error said as main would say it.
+func (c *cli) run(stdin string, words []string, rest ...string) (string, error) {
+	c.t.Helper()
+	args := append(append([]string{}, words...), "--data", c.cfg.DataDir, "--db", c.cfg.URL)
+	args = append(args, rest...)
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	if err != nil {
+		err = errors.New(describe(err))
+	}
+	return out.String(), err
+}
+
+func (c *cli) ok(stdin string, words []string, rest ...string) string {
+	c.t.Helper()
+	out, err := c.run(stdin, words, rest...)
+	if err != nil {
+		c.t.Fatalf("shequ %s: %v", strings.Join(words, " "), err)
+	}
+	return out
+}
+
+// open opens the application on the same database, as a server would.
+func (c *cli) open() *app.App {
+	c.t.Helper()
+	a, err := app.Open(context.Background(), app.Config{DataDir: c.cfg.DataDir, DBURL: c.cfg.URL})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func count(t *testing.T, a *app.App, table string) int {
+	t.Helper()
+	var n int
+	if err := a.DB.Q(context.Background()).QueryRowContext(context.Background(), `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const (
+	township = "131102001000"
+	goodCSV  = `code,name,level,kind,parent_code
+131100000000,衡水市,city,,
+131102000000,桃城区,county,,131100000000
+131102001000,河西街道,township,subdistrict,131102000000
+131102001045,游园社区居民委员会,community,urban,131102001000
+131102001201,西关村委会,community,rural,131102001000
+`
+	password = "Cli-Passw0rd-one"
+)
+
+func (c *cli) importGood() {
+	c.t.Helper()
+	c.ok("", []string{"import", "divisions"}, writeFile(c.t, "good.csv", goodCSV))
+}
+
+func TestMigrate(t *testing.T) {
+	c := newCLI(t)
+	out := c.ok("", []string{"migrate"})
+	if !strings.Contains(out, "the schema is up to date") || strings.HasPrefix(out, "applied 0 ") {
+		t.Fatalf("first migrate: %q", out)
+	}
+	if out := c.ok("", []string{"migrate"}); !strings.HasPrefix(out, "applied 0 migrations") {
+		t.Fatalf("second migrate should apply nothing: %q", out)
+	}
+}
+
+func TestImportDivisions(t *testing.T) {
+	c := newCLI(t)
+	good := writeFile(t, "good.csv", goodCSV)
+	if out := c.ok("", []string{"import", "divisions"}, good); out != "5 rows: 5 new, 0 changed, 0 unchanged\n" {
+		t.Fatalf("first import: %q", out)
+	}
+	if out := c.ok("", []string{"import", "divisions"}, good); out != "5 rows: 0 new, 0 changed, 5 unchanged\n" {
+		t.Fatalf("second import should change nothing: %q", out)
+	}
+	a := c.open()
+	if n := count(t, a, "divisions"); n != 5 {
+		t.Fatalf("%d divisions, want 5", n)
+	}
+	audits := count(t, a, "audit_log")
+
+	// Every bad line is named, and nothing is written.
+	bad := writeFile(t, "bad.csv", `code,name,level,kind,parent_code
+131102002000,河东街道,township,subdistrict,131102000000
+13110200201X,坏代码,community,urban,131102002000
+131102002018,桥东社区,township,urban,131102002000
+131102002000,河东街道又一次,township,subdistrict,131102000000
+131102002201,集贤街村,community,hamlet,131102002000
+131102002300,不知何级,village,,131102002000
+`)
+	_, err := c.run("", []string{"import", "divisions"}, bad)
+	if err == nil {
+		t.Fatal("a bad file was accepted")
+	}
+	for _, want := range []string{
+		"Row 3, division code: must be a 12-digit division code",
+		"Row 4, level:",
+		"Row 5, division code:",
+		"Row 6, kind: must be one of: rural, urban, other",
+		"Row 7, level: must be one of",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "Row 2,") {
+		t.Errorf("the good line 2 was blamed:\n%v", err)
+	}
+	// A parent that is neither in the file nor in the database.
+	orphan := writeFile(t, "orphan.csv", "code,name,level,kind,parent_code\n131102002000,河东街道,township,subdistrict,131102000000\n131109001000,无主街道,township,town,131109000000\n")
+	_, err = c.run("", []string{"import", "divisions"}, orphan)
+	if err == nil || !strings.Contains(err.Error(), "Row 3, parent code:") || !strings.Contains(err.Error(), "131109000000") {
+		t.Fatalf("missing parent: %v", err)
+	}
+	if n := count(t, a, "divisions"); n != 5 {
+		t.Fatalf("a rejected file changed the tree: %d divisions", n)
+	}
+	if n := count(t, a, "audit_log"); n != audits {
+		t.Fatalf("a rejected file was recorded as an import: %d audit records, want %d", n, audits)
+	}
+	if _, err := c.run("", []string{"import", "divisions"}, filepath.Join(t.TempDir(), "none.csv")); err == nil {
+		t.Error("a missing file was accepted")
+	}
+}
+
+func TestUsers(t *testing.T) {
+	c := newCLI(t)
+	c.importGood()
+	out := c.ok(password+"\n", []string{"user", "add"}, "--name", "alice", "--role", "township_staff", "--area", township, "--password-stdin")
+	if !strings.Contains(out, "created alice") {
+		t.Fatalf("user add: %q", out)
+	}
+	a := c.open()
+	ctx := context.Background()
+	acc, err := a.Users.Authenticate(ctx, "alice", password)
+	if err != nil {
+		t.Fatalf("sign-in after user add: %v", err)
+	}
+	if acc.Role != auth.TownshipStaff || acc.AreaCode != township || !acc.MustChangePassword {
+		t.Fatalf("account %+v", acc)
+	}
+
+	// Bad input is refused with the field named, and creates nothing.
+	_, err = c.run("short\n", []string{"user", "add"}, "--name", "bob", "--role", "township_staff", "--area", township, "--password-stdin")
+	if err == nil || !strings.Contains(err.Error(), "password:") {
+		t.Fatalf("weak password: %v", err)
+	}
+	_, err = c.run(password+"\n", []string{"user", "add"}, "--name", "bob", "--role", "mayor", "--area", "131199999999", "--password-stdin")
+	if err == nil || !strings.Contains(err.Error(), "role:") || !strings.Contains(err.Error(), "area:") {
+		t.Fatalf("bad role and area: %v", err)
+	}
+	if _, err := c.run(password+"\n", []string{"user", "add"}, "--name", "alice", "--role", "township_staff", "--area", township, "--password-stdin"); err == nil {
+		t.Fatal("a second alice was created")
+	}
+	if _, err := c.run("", []string{"user", "add"}, "--name", "bob", "--role", "township_staff", "--area", township); err == nil {
+		t.Fatal("user add without --password-stdin went ahead")
+	}
+	if _, err := a.Users.Authenticate(ctx, "bob", password); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Fatalf("bob exists after refused adds: %v", err)
+	}
+
+	if out := c.ok("", []string{"user", "disable"}, "alice"); out != "disabled alice\n" {
+		t.Fatalf("disable: %q", out)
+	}
+	if _, err := a.Users.Authenticate(ctx, "alice", password); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Fatalf("a disabled account signed in: %v", err)
+	}
+	if _, err := c.run("", []string{"token", "create"}, "--user", "alice"); err == nil || !strings.Contains(err.Error(), "disabled") {
+		t.Fatalf("token for a disabled account: %v", err)
+	}
+	c.ok("", []string{"user", "enable"}, "alice")
+	if _, err := a.Users.Authenticate(ctx, "alice", password); err != nil {
+		t.Fatalf("enabled account: %v", err)
+	}
+
+	const newPassword = "Cli-Passw0rd-two"
+	c.ok(newPassword+"\n", []string{"user", "reset-password"}, "--password-stdin", "alice")
+	if _, err := a.Users.Authenticate(ctx, "alice", password); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Fatalf("the old password still works: %v", err)
+	}
+	if _, err := a.Users.Authenticate(ctx, "alice", newPassword); err != nil {
+		t.Fatalf("the new password: %v", err)
+	}
+	// Without --password-stdin a password is made and printed once.
+	out = c.ok("", []string{"user", "reset-password"}, "alice")
+	const prefix = "password of alice reset to: "
+	if !strings.HasPrefix(out, prefix) {
+		t.Fatalf("reset-password: %q", out)
+	}
+	generated := strings.TrimSpace(strings.SplitN(strings.TrimPrefix(out, prefix), "\n", 2)[0])
+	if _, err := a.Users.Authenticate(ctx, "alice", generated); err != nil {
+		t.Fatalf("the generated password %q: %v", generated, err)
+	}
+	if _, err := c.run("", []string{"user", "disable"}, "nobody"); err == nil {
+		t.Fatal("disabling an unknown account succeeded")
+	}
+	if _, err := c.run("", []string{"user", "rename"}, "alice"); err == nil {
+		t.Fatal("an unknown subcommand succeeded")
+	}
+	// Each change is in the audit log, done by the system.
+	for _, action := range []string{"user.create", "user.disable", "user.enable", "user.reset_password"} {
+		var n int
+		if err := a.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND object_id = 'alice' AND actor_name = 'system'`, action).Scan(&n); err != nil || n == 0 {
+			t.Errorf("no audit record of %s (%v)", action, err)
+		}
+	}
+}
+
+func TestTokenCreate(t *testing.T) {
+	c := newCLI(t)
+	c.importGood()
+	c.ok(password+"\n", []string{"user", "add"}, "--name", "alice", "--role", "township_staff", "--area", township, "--password-stdin")
+	tok := strings.TrimSpace(c.ok("", []string{"token", "create"}, "--user", "alice", "--expires", "1h"))
+	if tok == "" || strings.ContainsAny(tok, " \n") {
+		t.Fatalf("token %q", tok)
+	}
+	a := c.open()
+	srv := httptest.NewServer(a.Handler())
+	defer srv.Close()
+	get := func(tok string) int {
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/divisions/"+township, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if st := get(tok); st != http.StatusOK {
+		t.Fatalf("the API refused the new token: %d", st)
+	}
+	if st := get(tok + "x"); st != http.StatusUnauthorized {
+		t.Fatalf("a wrong token: %d", st)
+	}
+	for _, args := range [][]string{{"--user", "nobody"}, {"--user", "alice", "--expires", "0s"}, {}} {
+		if _, err := c.run("", []string{"token", "create"}, args...); err == nil {
+			t.Errorf("token create %v succeeded", args)
+		}
+	}
+}
+
+func TestBackup(t *testing.T) {
+	c := newCLI(t)
+	if c.cfg.URL != "" {
+		t.Skip("backup of PostgreSQL is pg_dump's; this checks the SQLite copy")
+	}
+	c.importGood()
+	out := filepath.Join(t.TempDir(), "copy.db")
+	if got := c.ok("", []string{"backup"}, "--out", out); !strings.Contains(got, "wrote "+out) {
+		t.Fatalf("backup: %q", got)
+	}
+	b, err := db.Open(context.Background(), db.Config{URL: "sqlite:" + out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var n int
+	if err := b.Q(context.Background()).QueryRowContext(context.Background(), `SELECT count(*) FROM divisions`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("the copy has %d divisions (%v), want 5", n, err)
+	}
+	st, _ := os.Stat(out)
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("the copy is readable by others: %v", st.Mode())
+	}
+	before, _ := os.ReadFile(out)
+	if _, err := c.run("", []string{"backup"}, "--out", out); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+	after, _ := os.ReadFile(out)
+	if !bytes.Equal(before, after) {
+		t.Fatal("the refused backup changed the existing file")
+	}
+	if _, err := c.run("", []string{"backup"}); err == nil {
+		t.Fatal("backup without --out succeeded")
+	}
+}
+
+func TestAuditVerify(t *testing.T) {
+	c := newCLI(t)
+	c.importGood()
+	c.ok(password+"\n", []string{"user", "add"}, "--name", "alice", "--role", "township_staff", "--area", township, "--password-stdin")
+	c.ok("", []string{"user", "disable"}, "alice")
+	out := c.ok("", []string{"audit", "verify"})
+	if !strings.HasPrefix(out, "audit log intact: 3 records") {
+		t.Fatalf("verify: %q", out)
+	}
+	a := c.open()
+	on := ""
+	if a.DB.Dialect == db.Postgres {
+		on = " ON audit_log"
+	}
+	for _, q := range []string{"DROP TRIGGER audit_log_no_update" + on, `UPDATE audit_log SET detail = '{"role":"admin"}' WHERE id = 2`} {
+		if _, err := a.DB.Writer().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := c.run("", []string{"audit", "verify"})
+	if err == nil || !strings.Contains(err.Error(), "BROKEN") || !strings.Contains(err.Error(), "record 2: edited") {
+		t.Fatalf("tampered log: %v", err)
+	}
+}
+
+func TestVersionHelpAndUsage(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, nil, &out, &out); err != nil || out.String() != "shequ "+app.Version+"\n" {
+		t.Fatalf("version: %q %v", out.String(), err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"help"}, nil, &out, &out); err != nil || !strings.Contains(out.String(), "Usage:") {
+		t.Fatalf("help: %q %v", out.String(), err)
+	}
+	for _, args := range [][]string{{"frobnicate"}, {}, {"import"}, {"import", "people"}, {"audit"}, {"token"}, {"user"}, {"migrate", "--nosuchflag"}} {
+		err := run(context.Background(), args, nil, &out, &out)
+		var ue usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "Usage:") {
+			t.Errorf("%v: want a usage error, got %v", args, err)
+		}
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, nil, &out, &out); !strings.Contains(err.Error(), "unknown command frobnicate") {
+		t.Errorf("unknown command not named: %v", err)
+	}
+	// A command that is wrong as typed opens (and creates) no database.
+	dir := filepath.Join(t.TempDir(), "data")
+	for _, args := range [][]string{
+		{"user", "rename", "--data", dir, "alice"},
+		{"user", "add", "--data", dir, "--name", "bob", "--role", "resident", "--area", township},
+		{"user", "disable", "--data", dir},
+		{"token", "create", "--data", dir, "--expires", "9999h", "--user", "bob"},
+		{"backup", "--data", dir},
+	} {
+		err := run(context.Background(), args, strings.NewReader(""), &out, &out)
+		var ue usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: want a usage error, got %v", args, err)
+		}
+		if _, err := os.Stat(dir); err == nil {
+			t.Fatalf("%v created the data folder", args)
+		}
+	}
+}
