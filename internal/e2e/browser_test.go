@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's package; CI installs it.
+const chromiumPath = "/usr/bin/chromium"
+
+// Browser is one headless Chromium with a fresh profile, for one test.
+type Browser struct {
+	t    *testing.T
+	ctx  context.Context
+	base string // the app's URL
+	shot int
+}
+
+// newBrowser starts Chromium with a viewport of w×h CSS pixels (emulate
+// adds, for example, a phone's meta-viewport handling). Without
+// Chromium the test skips, but under CI a missing browser is a failure.
+func newBrowser(t *testing.T, base string, w, h int64, emulate ...chromedp.EmulateViewportOption) *Browser {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI is set but %s is missing: install the chromium package", chromiumPath)
+		}
+		t.Skipf("%s not installed", chromiumPath)
+	}
+	// The deadline bounds the whole test, browser included, so a hung
+	// page fails the test instead of the package's 10-minute timeout.
+	parent, stop := context.WithTimeout(context.Background(), 3*time.Minute)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("no-sandbox", true), // CI runs as root
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		// A browser in Hengshui asks for Chinese; the switch then goes to English.
+		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
+		chromedp.WindowSize(int(w), int(h)),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	// Runs before t.TempDir's removal (cleanups run last first), so the
+	// profile folder is no longer in use when it is deleted.
+	t.Cleanup(func() {
+		cancelCtx()
+		cancelAlloc()
+		stop()
+	})
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, emulate...)); err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	return &Browser{t: t, ctx: ctx, base: base}
+}
+
+// do runs steps and fails the test on an error, naming the step.
+func (b *Browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.fail(what, err)
+	}
+}
+
+// navigate runs steps that load a new page (a link, a form) and checks the
+// page's status.
+func (b *Browser) navigate(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	res, err := chromedp.RunResponse(b.ctx, steps...)
+	if err != nil {
+		b.fail(what, err)
+	}
+	if res.Status != 200 {
+		b.fail(what, fmt.Errorf("status %d for %s", res.Status, res.URL))
+	}
+}
+
+// open loads a path of the app.
+func (b *Browser) open(path string) {
+	b.t.Helper()
+	b.navigate("open "+path, chromedp.Navigate(b.base+path))
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.fail("evaluate "+expr, err)
+	}
+	return v
+}
+
+// text is the visible text of the first element sel matches.
+func (b *Browser) text(sel string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.fail("read "+sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// path is the current URL's path.
+func (b *Browser) path() string {
+	b.t.Helper()
+	return eval[string](b, `location.pathname`)
+}
+
+// fail stops the test with a screenshot of where it stood.
+func (b *Browser) fail(what string, err error) {
+	b.t.Helper()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		b.screenshot("failure")
+	}
+	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+	b.t.Fatalf("%s (at %s): %v", what, loc, err)
+}
+
+var unsafeName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// screenshot saves the whole page as test-artifacts/e2e/<test>-<n>-<name>.png.
+func (b *Browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	dir, err := artifactDir()
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	b.shot++
+	file := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.png", unsafeName.ReplaceAllString(b.t.Name(), "_"), b.shot, strings.Trim(unsafeName.ReplaceAllString(name, "_"), "_")))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// artifactDir is test-artifacts/e2e under the module root (gitignored),
+// found from the package folder the test runs in.
+func artifactDir() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("no go.mod above the test's folder")
+		}
+		dir = up
+	}
+	out := filepath.Join(dir, "test-artifacts", "e2e")
+	return out, os.MkdirAll(out, 0o755)
+}
+
+// login signs in through the form.
+func (b *Browser) login(name, password string) {
+	b.t.Helper()
+	b.open("/login")
+	b.do("fill login form",
+		chromedp.WaitVisible(chromedp.CSS("#login-form")),
+		chromedp.SendKeys(chromedp.CSS("#name"), name),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+	)
+	b.navigate("submit login", chromedp.Click(chromedp.CSS("#login-submit")))
+}
