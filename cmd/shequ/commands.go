@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -316,7 +317,16 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			return fmt.Errorf("on PostgreSQL, back up with pg_dump: pg_dump --format=custom --file=%s \"$SHEQU_DB\" (pg_dump is not installed here)", *out)
 		}
-		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--file="+*out, c.db)
+		// pg_dump would overwrite silently; a backup never replaces a file.
+		if _, err := os.Stat(*out); err == nil {
+			return fmt.Errorf("backup: %s exists; choose a new file", *out)
+		}
+		dumpArgs, env, err := pgDumpArgs(c.db, *out)
+		if err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(ctx, "pg_dump", dumpArgs...)
+		cmd.Env = append(os.Environ(), env...)
 		cmd.Stdout, cmd.Stderr = stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("pg_dump: %w", err)
@@ -329,6 +339,29 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s: a consistent copy of the database\n", *out)
 	return nil
+}
+
+// pgDumpArgs turns the database URL into pg_dump's arguments. libpq does
+// not take pgx's search_path parameter, so it becomes --schema (the tables
+// live in its first schema); the password goes in the environment rather
+// than on a command line that every local user can read.
+func pgDumpArgs(dbURL, out string) (args, env []string, err error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("database URL: %w", err)
+	}
+	args = []string{"--format=custom", "--file=" + out}
+	q := u.Query()
+	if sp := q.Get("search_path"); sp != "" {
+		args = append(args, "--schema="+strings.TrimSpace(strings.Split(sp, ",")[0]))
+		q.Del("search_path")
+		u.RawQuery = q.Encode()
+	}
+	if pw, ok := u.User.Password(); ok {
+		env = append(env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
+	}
+	return append(args, u.String()), env, nil
 }
 
 func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -292,10 +294,11 @@ func TestTokenCreate(t *testing.T) {
 
 func TestBackup(t *testing.T) {
 	c := newCLI(t)
-	if c.cfg.URL != "" {
-		t.Skip("backup of PostgreSQL is pg_dump's; this checks the SQLite copy")
-	}
 	c.importGood()
+	if c.cfg.URL != "" {
+		backupPostgres(t, c)
+		return
+	}
 	out := filepath.Join(t.TempDir(), "copy.db")
 	if got := c.ok("", []string{"backup"}, "--out", out); !strings.Contains(got, "wrote "+out) {
 		t.Fatalf("backup: %q", got)
@@ -323,6 +326,48 @@ func TestBackup(t *testing.T) {
 	}
 	if _, err := c.run("", []string{"backup"}); err == nil {
 		t.Fatal("backup without --out succeeded")
+	}
+}
+
+// backupPostgres: pg_dump writes the test's own schema, and a second
+// backup to the same file is refused.
+func backupPostgres(t *testing.T, c *cli) {
+	if _, err := exec.LookPath("pg_restore"); err != nil {
+		t.Skip("pg_dump and pg_restore are not installed")
+	}
+	out := filepath.Join(t.TempDir(), "copy.dump")
+	if got := c.ok("", []string{"backup"}, "--out", out); !strings.Contains(got, "wrote "+out) {
+		t.Fatalf("backup: %q", got)
+	}
+	list, err := exec.Command("pg_restore", "--list", out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pg_restore --list: %v: %s", err, list)
+	}
+	u, _ := url.Parse(c.cfg.URL)
+	schema := u.Query().Get("search_path")
+	if !strings.Contains(string(list), "TABLE DATA "+schema+" divisions") || !strings.Contains(string(list), "TABLE DATA "+schema+" audit_log") {
+		t.Fatalf("the dump lacks the schema's tables:\n%s", list)
+	}
+	before, _ := os.ReadFile(out)
+	if _, err := c.run("", []string{"backup"}, "--out", out); err == nil || !strings.Contains(err.Error(), "exists") {
+		t.Fatalf("backup over an existing file: %v", err)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+		t.Fatal("the refused backup changed the existing file")
+	}
+}
+
+func TestPgDumpArgs(t *testing.T) {
+	args, env, err := pgDumpArgs("postgres://shequ:s3cret@db.example:5432/shequ?sslmode=require&search_path=city,public", "/b/x.dump")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--format=custom --file=/b/x.dump --schema=city postgres://shequ@db.example:5432/shequ?sslmode=require"
+	if got := strings.Join(args, " "); got != want {
+		t.Errorf("args %q, want %q", got, want)
+	}
+	if len(env) != 1 || env[0] != "PGPASSWORD=s3cret" {
+		t.Errorf("env %v", env)
 	}
 }
 
