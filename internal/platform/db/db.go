@@ -270,3 +270,16 @@ func (d *DB) W(ctx context.Context) Querier {
 	}
 	return d.write
 }
+
+// ForUpdate is the row-locking suffix of a SELECT inside a transaction:
+// FOR UPDATE on PostgreSQL; nothing on SQLite, whose one writer already
+// excludes others.
+func (d *DB) ForUpdate() string {
+	if d.Dialect == Postgres {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// IsNoRows reports whether err is sql.ErrNoRows.
+func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

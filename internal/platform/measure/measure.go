@@ -1,0 +1,254 @@
+// Package measure keeps the numbers that indicators are made of. A measure
+// ("rural communities", "rural communities with a comprehensive facility in
+// use", "households", …) has a value at each division where it is counted,
+// written by the slice that owns it in the same transaction as the change
+// that moves it, and a total at every ancestor, moved by the difference. A
+// reading at any level is then a few primary-key lookups, whatever the size
+// of the tree, and exact: values are integers (areas in hundredths of m²).
+//
+// The package knows no slice: slices register their measures here and the
+// indicator engine reads them by name.
+package measure
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Def describes a measure.
+type Def struct {
+	Name  string // owner.what, e.g. division.rural_communities
+	Owner string // the slice that keeps it
+	// Scale is how many stored units make one (100 for areas kept in
+	// hundredths of m²); 0 means 1.
+	Scale int64
+	// Periodic measures are kept per period: the stored name is Name@period
+	// (e.g. care.visited@2026-11); see Key.
+	Periodic bool
+}
+
+// Registry lists the measures that the wired slices keep.
+type Registry struct {
+	mu   sync.RWMutex
+	defs map[string]Def
+}
+
+// NewRegistry makes an empty registry.
+func NewRegistry() *Registry { return &Registry{defs: map[string]Def{}} }
+
+// Register adds measures; a name registered twice panics (two owners).
+func (r *Registry) Register(defs ...Def) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, d := range defs {
+		if _, ok := r.defs[d.Name]; ok {
+			panic("measure registered twice: " + d.Name)
+		}
+		if d.Scale == 0 {
+			d.Scale = 1
+		}
+		r.defs[d.Name] = d
+	}
+}
+
+// Lookup returns a registered measure.
+func (r *Registry) Lookup(name string) (Def, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	d, ok := r.defs[name]
+	return d, ok
+}
+
+// Names lists the registered measures.
+func (r *Registry) Names() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]string, 0, len(r.defs))
+	for n := range r.defs {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Key is the stored name of a measure in a period ("" for none).
+func Key(name, period string) string {
+	if period == "" {
+		return name
+	}
+	return name + "@" + period
+}
+
+// Store reads and writes measure values.
+type Store struct {
+	DB *db.DB
+}
+
+// ancestors returns code and the codes of its ancestors, top first, from
+// the nesting of the 12-digit codes.
+func ancestors(code string) []string {
+	var out []string
+	for _, n := range []int{2, 4, 6, 9, 12} {
+		c := code[:n] + strings.Repeat("0", 12-n)
+		if len(out) > 0 && out[len(out)-1] == c {
+			continue
+		}
+		out = append(out, c)
+		if c == code {
+			break
+		}
+	}
+	return out
+}
+
+// Set records the value of a measure (by its stored key) at a division, in
+// ctx's transaction, and moves the totals of the division and its ancestors
+// by the difference. Ancestors are locked top first, so concurrent writers
+// on PostgreSQL cannot deadlock on them.
+func (s *Store) Set(ctx context.Context, key, code string, value int64) error {
+	if !db.InTx(ctx) {
+		return s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Set(ctx, key, code, value) })
+	}
+	q := s.DB.Q(ctx)
+	var old int64
+	err := q.QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+s.DB.ForUpdate(), key, code).Scan(&old)
+	if err != nil && !db.IsNoRows(err) {
+		return errs.Internal(err)
+	}
+	delta := value - old
+	if delta == 0 {
+		return nil
+	}
+	if value == 0 {
+		_, err = q.ExecContext(ctx, `DELETE FROM measure_values WHERE measure = $1 AND division_code = $2`, key, code)
+	} else {
+		_, err = q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, $3)
+			ON CONFLICT (measure, division_code) DO UPDATE SET value = excluded.value`, key, code, value)
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	for _, a := range ancestors(code) {
+		// Only ancestors that are in the tree get a total (a city may be
+		// imported without its province).
+		if _, err := q.ExecContext(ctx, `INSERT INTO measure_totals (division_code, measure, value)
+			SELECT code, $2, $3 FROM divisions WHERE code = $1
+			ON CONFLICT (division_code, measure) DO UPDATE SET value = measure_totals.value + excluded.value`, a, key, delta); err != nil {
+			return errs.Internal(fmt.Errorf("measure total %s at %s: %w", key, a, err))
+		}
+	}
+	return nil
+}
+
+// Totals reads the totals of keys at codes: result[code][key]; missing
+// values are zero.
+func (s *Store) Totals(ctx context.Context, keys, codes []string) (map[string]map[string]int64, error) {
+	out := make(map[string]map[string]int64, len(codes))
+	for _, c := range codes {
+		out[c] = map[string]int64{}
+	}
+	if len(keys) == 0 || len(codes) == 0 {
+		return out, nil
+	}
+	// Batches keep the statement within every engine's parameter limits.
+	const batch = 400
+	for i := 0; i < len(codes); i += batch {
+		part := codes[i:min(i+batch, len(codes))]
+		args := make([]any, 0, len(part)+len(keys))
+		ph := make([]string, len(part))
+		for j, c := range part {
+			args = append(args, c)
+			ph[j] = fmt.Sprintf("$%d", len(args))
+		}
+		kph := make([]string, len(keys))
+		for j, k := range keys {
+			args = append(args, k)
+			kph[j] = fmt.Sprintf("$%d", len(args))
+		}
+		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, measure, value FROM measure_totals
+			WHERE division_code IN (`+strings.Join(ph, ",")+`) AND measure IN (`+strings.Join(kph, ",")+`)`, args...)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		for rows.Next() {
+			var c, k string
+			var v int64
+			if err := rows.Scan(&c, &k, &v); err != nil {
+				rows.Close()
+				return nil, errs.Internal(err)
+			}
+			out[c][k] = v
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Internal(err)
+		}
+	}
+	return out, nil
+}
+
+// Rebuild replaces every value of one measure key with values (code →
+// value) and recomputes its totals with set-based statements: for bulk
+// loads (the demo, an import of thousands of rows) and repairs.
+func (s *Store) Rebuild(ctx context.Context, key string, values map[string]int64) error {
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		q := s.DB.Q(ctx)
+		if _, err := q.ExecContext(ctx, `DELETE FROM measure_values WHERE measure = $1`, key); err != nil {
+			return errs.Internal(err)
+		}
+		if _, err := q.ExecContext(ctx, `DELETE FROM measure_totals WHERE measure = $1`, key); err != nil {
+			return errs.Internal(err)
+		}
+		codes := make([]string, 0, len(values))
+		for c, v := range values {
+			if v != 0 {
+				codes = append(codes, c)
+			}
+		}
+		sort.Strings(codes)
+		totals := map[string]int64{}
+		for _, c := range codes {
+			if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, $3)`, key, c, values[c]); err != nil {
+				return errs.Internal(err)
+			}
+			for _, a := range ancestors(c) {
+				totals[a] += values[c]
+			}
+		}
+		// Only ancestors that exist get a total.
+		for a, v := range totals {
+			if _, err := q.ExecContext(ctx, `INSERT INTO measure_totals (division_code, measure, value)
+				SELECT code, $2, $3 FROM divisions WHERE code = $1`, a, key, v); err != nil {
+				return errs.Internal(err)
+			}
+		}
+		return nil
+	})
+}
+
+// Values reads the stored values of a key under a code range, for the
+// lists behind a number (which communities count, which do not).
+func (s *Store) Values(ctx context.Context, key, lo, hi string) (map[string]int64, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, value FROM measure_values
+		WHERE measure = $1 AND division_code BETWEEN $2 AND $3`, key, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var c string
+		var v int64
+		if err := rows.Scan(&c, &v); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[c] = v
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,118 @@
+package measure_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+
+	"shequ/internal/app/apptest"
+	"shequ/internal/platform/measure"
+)
+
+func communities(fixture string) []string {
+	var out []string
+	for _, l := range strings.Split(fixture, "\n") {
+		if f := strings.Split(l, ","); len(f) == 5 && f[2] == "community" {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}
+
+// The totals at every level equal an independent sum of the values below,
+// after any sequence of changes, on both engines.
+func TestTotalsFollowEveryChange(t *testing.T) {
+	e := apptest.New(t)
+	s := &measure.Store{DB: e.App.DB}
+	ctx := context.Background()
+	comms := communities(apptest.Fixture)
+	r := rand.New(rand.NewPCG(1, 2))
+	want := map[string]int64{} // community → value
+	for i := 0; i < 200; i++ {
+		c := comms[r.IntN(len(comms))]
+		v := int64(r.IntN(5)) - 1 // includes negatives and zero
+		if err := s.Set(ctx, "test.m", c, v); err != nil {
+			t.Fatal(err)
+		}
+		want[c] = v
+	}
+	codes := []string{apptest.City, apptest.County, apptest.SiblingCounty, apptest.Township, apptest.SiblingTownship, apptest.Community}
+	got, err := s.Totals(ctx, []string{"test.m"}, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range codes {
+		prefix := strings.TrimRight(code, "0")
+		if code == apptest.City {
+			prefix = code[:4]
+		}
+		var sum int64
+		for c, v := range want {
+			if strings.HasPrefix(c, prefix) {
+				sum += v
+			}
+		}
+		if got[code]["test.m"] != sum {
+			t.Errorf("total at %s = %d, independent sum %d", code, got[code]["test.m"], sum)
+		}
+	}
+	// A rebuild from the same values gives the same totals.
+	if err := s.Rebuild(ctx, "test.m", want); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Totals(ctx, []string{"test.m"}, codes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range codes {
+		if again[code]["test.m"] != got[code]["test.m"] {
+			t.Errorf("after rebuild, total at %s = %d, was %d", code, again[code]["test.m"], got[code]["test.m"])
+		}
+	}
+	vals, err := s.Values(ctx, "test.m", apptest.Township, "131102001999")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, v := range vals {
+		if want[c] != v || v == 0 {
+			t.Errorf("value at %s = %d, want %d (zeros are not stored)", c, v, want[c])
+		}
+	}
+}
+
+// Concurrent writers to communities that share ancestors lose no update.
+func TestConcurrentSetsAreExact(t *testing.T) {
+	e := apptest.New(t)
+	s := &measure.Store{DB: e.App.DB}
+	comms := communities(apptest.Fixture)
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				c := comms[(w+i)%len(comms)]
+				key := measure.Key("test.count", "2026-11")
+				err := e.App.DB.WithTx(context.Background(), func(ctx context.Context) error {
+					var v int64
+					_ = e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+e.App.DB.ForUpdate(), key, c).Scan(&v)
+					return s.Set(ctx, key, c, v+1)
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	got, err := s.Totals(context.Background(), []string{measure.Key("test.count", "2026-11")}, []string{apptest.City})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := got[apptest.City][measure.Key("test.count", "2026-11")]; v != 160 {
+		t.Fatalf("city total after 160 increments = %d", v)
+	}
+}
