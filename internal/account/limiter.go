@@ -3,45 +3,66 @@ package account
 import (
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
-// ipLimiter bounds sign-in attempts per client address on this node: 10 in
-// a burst, then one every 6 seconds. The per-account lockout, kept in the
-// database, is what holds across nodes.
+// ipLimiter bounds failed sign-in attempts per client address on this
+// node: 10 in a burst, then one every 6 seconds. An attempt takes a token
+// before the password is checked (so that parallel requests cannot slip
+// past) and a successful one gives it back, so that an office behind one
+// address can still sign in at nine in the morning. The per-account
+// lockout, kept in the database, is what holds across nodes.
 type ipLimiter struct {
 	mu    sync.Mutex
-	seen  map[string]*entry
+	seen  map[string]*bucket
 	every time.Duration
-	burst int
+	burst float64
 }
 
-type entry struct {
-	lim  *rate.Limiter
-	last time.Time
+type bucket struct {
+	tokens float64
+	last   time.Time
 }
 
 func newIPLimiter(every time.Duration, burst int) *ipLimiter {
-	return &ipLimiter{seen: map[string]*entry{}, every: every, burst: burst}
+	return &ipLimiter{seen: map[string]*bucket{}, every: every, burst: float64(burst)}
 }
 
-func (l *ipLimiter) Allow(ip string) bool {
+// Take uses up an attempt of the address, or reports that none is left.
+func (l *ipLimiter) Take(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	b := l.refill(ip)
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// Give returns the attempt of a successful sign-in.
+func (l *ipLimiter) Give(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.refill(ip)
+	b.tokens = min(b.tokens+1, l.burst)
+}
+
+func (l *ipLimiter) refill(ip string) *bucket {
 	now := time.Now()
 	if len(l.seen) > 10000 {
-		for k, e := range l.seen {
-			if now.Sub(e.last) > 10*time.Minute {
+		// Forget full buckets, so that the map stays small under a scan.
+		for k, b := range l.seen {
+			if b.tokens+float64(now.Sub(b.last))/float64(l.every) >= l.burst {
 				delete(l.seen, k)
 			}
 		}
 	}
-	e, ok := l.seen[ip]
+	b, ok := l.seen[ip]
 	if !ok {
-		e = &entry{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
-		l.seen[ip] = e
+		b = &bucket{tokens: l.burst, last: now}
+		l.seen[ip] = b
 	}
-	e.last = now
-	return e.lim.Allow()
+	b.tokens = min(b.tokens+float64(now.Sub(b.last))/float64(l.every), l.burst)
+	b.last = now
+	return b
 }

@@ -26,13 +26,17 @@ type Handlers struct {
 	Users    *auth.Users
 	Sessions *auth.Sessions
 	Audit    *audit.Log
+	Service  *Service
 	limiter  *ipLimiter
 }
 
 // Register adds the account pages.
 func Register(srv *web.Server, users *auth.Users, sessions *auth.Sessions, a *audit.Log) *Handlers {
-	h := &Handlers{Srv: srv, Users: users, Sessions: sessions, Audit: a, limiter: newIPLimiter(6*time.Second, 10)}
+	h := &Handlers{Srv: srv, Users: users, Sessions: sessions, Audit: a, limiter: newIPLimiter(6*time.Second, 10),
+		Service: &Service{DB: users.DB, Users: users, Audit: a}}
 	srv.Render.AddPages("account", templates, "templates/*.html")
+	srv.AddNav(web.NavItem{Key: "account.nav_manage", Path: "/accounts", Roles: ManagerRoles, Order: 90},
+		web.NavItem{Key: "account.nav_me", Path: "/account", Roles: auth.Roles, Order: 99})
 	srv.Public("GET /login", h.loginForm)
 	srv.Public("POST /login", h.login)
 	srv.Public("POST /logout", h.logout)
@@ -40,6 +44,17 @@ func Register(srv *web.Server, users *auth.Users, sessions *auth.Sessions, a *au
 	srv.Public("POST /prefs/elderly", h.prefElderly)
 	srv.Page("GET /account/password", h.passwordForm)
 	srv.Page("POST /account/password", h.changePassword)
+	srv.Page("GET /account", h.me)
+	srv.Page("GET /account/totp", h.totpForm)
+	srv.Page("POST /account/totp", h.totpEnrol)
+	srv.Page("GET /login/totp", h.loginTOTPForm)
+	srv.Page("POST /login/totp", h.loginTOTP)
+	srv.Page("GET /accounts", h.list)
+	srv.Page("GET /accounts/new", h.newForm)
+	srv.Page("GET /accounts/new/area", h.areaName)
+	srv.Page("POST /accounts", h.create)
+	srv.Page("GET /accounts/{name}", h.view)
+	srv.Page("POST /accounts/{name}/{action}", h.act)
 	return h
 }
 
@@ -79,7 +94,7 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.Srv.Render.Render(w, status, "account/login", h.Srv.NewPage(r, "account.login", data))
 		return nil
 	}
-	if !h.limiter.Allow(client) {
+	if !h.limiter.Take(client) {
 		_ = h.Audit.WriteAlone(actx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: name, Result: audit.Denied,
 			Detail: map[string]string{"reason": "rate limit"}})
 		return fail(http.StatusTooManyRequests, errs.E(errs.ETOOMANY, "error.too_many"))
@@ -94,8 +109,10 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		_ = h.Audit.WriteAlone(actx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: name, Result: audit.Denied,
 			Detail: map[string]string{"reason": errs.As(err).Key}})
+		h.auditLockout(actx, name, err)
 		return fail(errs.Status(err), err)
 	}
+	h.limiter.Give(client)
 	// A new session id at every sign-in; the old session, if any, ends.
 	if c, err := r.Cookie(web.CookieName(r, "shequ_sid")); err == nil && c.Value != "" {
 		_ = h.Sessions.Delete(ctx, auth.HashToken(c.Value))

@@ -19,6 +19,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/jobs"
+	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 	webassets "shequ/web"
 )
@@ -41,6 +42,7 @@ type App struct {
 	Audit     *audit.Log
 	Sessions  *auth.Sessions
 	Users     *auth.Users
+	Keys      *pii.Ring // seals personal data and TOTP secrets; see package pii
 	Divisions *division.Service
 	Web       *web.Server
 	API       huma.API
@@ -57,10 +59,19 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	a := &App{Cfg: cfg, DB: d}
+	keys, err := pii.Load(cfg.DataDir)
+	if err == nil {
+		err = keys.Bind(ctx, d)
+	}
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, DB: d, Keys: keys}
 	a.Audit = audit.New(d)
 	a.Sessions = auth.NewSessions(d)
 	a.Users = auth.NewUsers(d, a.Sessions)
+	a.Users.Secrets = keys
 	a.Divisions = division.NewService(d, a.Audit)
 	a.Web = web.New(d, a.Sessions, webassets.Static)
 	a.Web.Demo = cfg.Demo

@@ -24,6 +24,14 @@ type Users struct {
 	DB       *db.DB
 	Sessions *Sessions
 	Now      func() time.Time
+	// Secrets seals TOTP secrets at rest (the pii key ring).
+	Secrets Sealer
+}
+
+// Sealer encrypts and decrypts stored secrets.
+type Sealer interface {
+	Seal(plaintext string) (string, error)
+	Open(sealed string) (string, error)
 }
 
 // NewUsers makes the store.
@@ -220,7 +228,7 @@ func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int
 	where := `u.area_code BETWEEN $1 AND $2`
 	if q != "" {
 		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%")
-		where += ` AND (u.name LIKE $3 ESCAPE '\' OR u.display_name LIKE $3 ESCAPE '\')`
+		where += ` AND (u.name ` + u.DB.ILike() + ` $3 ESCAPE '\' OR u.display_name ` + u.DB.ILike() + ` $3 ESCAPE '\')`
 	}
 	if role != "" {
 		args = append(args, string(role))
@@ -307,16 +315,20 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 	return x, u.Sessions.DeleteForUser(ctx, x.ID)
 }
 
+// ErrLockedNow is the cause of the ELOCKED error of the failure that locks
+// the account, so that the caller can record the lockout itself.
+var ErrLockedNow = errors.New("account locked now")
+
 // Authenticate checks a name and password, counting failures: the fifth
 // failure locks the account for 30 minutes. Errors: EUNAUTHORIZED (wrong
-// name or password, one message for both), ELOCKED.
+// name or password, one message for both), ELOCKED (wrapping ErrLockedNow
+// when this attempt locked it).
 func (u *Users) Authenticate(ctx context.Context, name, password string) (*Account, error) {
 	var hash string
-	var failed int
 	var locked sql.NullTime
-	row := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+`, u.password_hash, u.failed_logins, u.locked_until
+	row := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+`, u.password_hash, u.locked_until
 		FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.name = $1`, name)
-	acc, err := scanAccount(row, &hash, &failed, &locked)
+	acc, err := scanAccount(row, &hash, &locked)
 	if errors.Is(err, sql.ErrNoRows) {
 		CheckPassword("", password) // same time as a real check
 		return nil, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
@@ -326,31 +338,83 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 	}
 	now := u.now()
 	if locked.Valid && now.Before(locked.Time) {
-		return acc, errs.E(errs.ELOCKED, "auth.locked", int(locked.Time.Sub(now).Minutes())+1)
+		return acc, lockedErr(locked.Time.Sub(now), nil)
 	}
 	if acc.Disabled {
 		CheckPassword("", password)
 		return acc, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
 	}
 	if !CheckPassword(hash, password) {
-		failed++
-		if failed >= MaxFailedLogins {
-			_, err = u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, now.Add(LockoutFor), acc.ID)
-			if err == nil {
-				return acc, errs.E(errs.ELOCKED, "auth.locked", int(LockoutFor.Minutes()))
-			}
-		} else {
-			_, err = u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1`, acc.ID)
-		}
-		if err != nil {
-			return nil, errs.Internal(err)
-		}
-		return acc, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
+		return acc, u.countFailure(ctx, acc.ID, "auth.bad_credentials")
 	}
-	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`, now, acc.ID); err != nil {
+	// With a second factor the failures are cleared only once it passes, or
+	// else signing in again would reset the count of wrong codes.
+	q := `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`
+	if acc.TOTPEnabled {
+		q = `UPDATE users SET last_login_at = $1 WHERE id = $2`
+	}
+	if _, err := u.DB.Writer().ExecContext(ctx, q, now, acc.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return acc, nil
+}
+
+func lockedErr(left time.Duration, cause error) error {
+	return &errs.Error{Code: errs.ELOCKED, Key: "auth.locked", Args: []any{int(left.Minutes()) + 1}, Err: cause}
+}
+
+// countFailure adds a failed sign-in step (a password or a TOTP code) to
+// the account's count, locking it at the fifth; the count is incremented
+// in the database so that concurrent attempts on several nodes all count.
+func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
+	var failed int
+	err := u.DB.Writer().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&failed)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if failed < MaxFailedLogins {
+		return errs.E(errs.EUNAUTHORIZED, key)
+	}
+	until := u.now().Add(LockoutFor)
+	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, until, id); err != nil {
+		return errs.Internal(err)
+	}
+	return lockedErr(LockoutFor-time.Minute, ErrLockedNow)
+}
+
+// Unlock ends an account's lockout and clears its failure count.
+// Errors: ENOTFOUND (outside the caller's area), EFORBIDDEN.
+func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
+	x, err := u.manage(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE id = $2`, u.now(), x.ID); err != nil {
+		return nil, errs.Internal(err)
+	}
+	x.LockedUntil = nil
+	return x, nil
+}
+
+// Locked reports whether an account is locked now.
+func (u *Users) Locked(x *User) bool { return x.LockedUntil != nil && u.now().Before(*x.LockedUntil) }
+
+// AreaName returns the name of a division inside the caller's area.
+// Errors: EINVALID (unknown, or outside the area, field "area").
+func (u *Users) AreaName(ctx context.Context, code string) (string, error) {
+	lo, hi, err := Scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	var name string
+	err = u.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.Invalid(errs.Field("area", "auth.area_outside"))
+	}
+	if err != nil {
+		return "", errs.Internal(err)
+	}
+	return name, nil
 }
 
 // ChangePassword changes the caller's own password after checking the old one.
