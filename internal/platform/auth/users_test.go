@@ -1,0 +1,148 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db/dbtest"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/pii"
+)
+
+const pw = "Test-Passw0rd-1"
+
+func setup(t *testing.T) (*auth.Users, context.Context, *time.Time) {
+	t.Helper()
+	d := dbtest.Open(t)
+	ctx := auth.With(context.Background(), auth.SystemPrincipal)
+	for _, row := range [][]any{
+		{"131100000000", "衡水市", 2, nil},
+		{"131102000000", "桃城区", 3, "131100000000"},
+		{"131103000000", "冀州区", 3, "131100000000"},
+	} {
+		if _, err := d.Writer().Exec(`INSERT INTO divisions (code, name, level, parent_code) VALUES ($1,$2,$3,$4)`, row...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u := auth.NewUsers(d, auth.NewSessions(d))
+	ring, err := pii.New(make([]byte, pii.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Secrets = ring
+	now := time.Now().UTC()
+	u.Now = func() time.Time { return now }
+	if _, err := u.Create(ctx, auth.NewUser{Name: "officer", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	return u, ctx, &now
+}
+
+func TestSuccessClearsFailures(t *testing.T) {
+	u, ctx, _ := setup(t)
+	for round := 0; round < 2; round++ {
+		for i := 0; i < auth.MaxFailedLogins-1; i++ {
+			if _, err := u.Authenticate(ctx, "officer", "wrong"); errs.Code(err) != errs.EUNAUTHORIZED {
+				t.Fatalf("round %d, failure %d: %v", round, i, err)
+			}
+		}
+		if _, err := u.Authenticate(ctx, "officer", pw); err != nil {
+			t.Fatalf("round %d: right password after %d failures: %v", round, auth.MaxFailedLogins-1, err)
+		}
+	}
+	for i := 0; i < auth.MaxFailedLogins; i++ {
+		_, err := u.Authenticate(ctx, "officer", "wrong")
+		if i == auth.MaxFailedLogins-1 && (errs.Code(err) != errs.ELOCKED || !errors.Is(err, auth.ErrLockedNow)) {
+			t.Fatalf("fifth failure: %v, want ELOCKED wrapping ErrLockedNow", err)
+		}
+	}
+	if _, err := u.Authenticate(ctx, "officer", "wrong"); errs.Code(err) != errs.ELOCKED || errors.Is(err, auth.ErrLockedNow) {
+		t.Errorf("while locked: %v, want ELOCKED not newly locked", err)
+	}
+	x, err := u.Unlock(ctx, "officer")
+	if err != nil || u.Locked(x) {
+		t.Fatalf("unlock: %v", err)
+	}
+	if _, err := u.Authenticate(ctx, "officer", pw); err != nil {
+		t.Errorf("after unlock: %v", err)
+	}
+}
+
+func TestTOTPFailuresAndReplay(t *testing.T) {
+	u, ctx, now := setup(t)
+	key, err := auth.NewTOTPKey("shequ", "officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := u.ByName(ctx, "officer")
+	uctx := auth.With(context.Background(), &auth.Principal{UserID: x.ID, Name: "officer", Role: auth.CountyStaff, Area: auth.AreaOf("131102000000", 3)})
+	if err := u.EnableTOTP(uctx, key.Secret(), "12345"); errs.Code(err) != errs.EINVALID {
+		t.Fatalf("malformed code: %v", err)
+	}
+	c0, _ := totp.GenerateCode(key.Secret(), *now)
+	if err := u.EnableTOTP(uctx, key.Secret(), c0); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.VerifyTOTP(ctx, x.ID, c0); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Errorf("the enrolment code replayed: %v", err)
+	}
+	c1, _ := totp.GenerateCode(key.Secret(), now.Add(30*time.Second))
+	if err := u.VerifyTOTP(ctx, x.ID, c1); err != nil {
+		t.Fatalf("next code: %v", err)
+	}
+	if err := u.VerifyTOTP(ctx, x.ID, c1); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Errorf("a code used twice: %v", err)
+	}
+	c2, _ := totp.GenerateCode(key.Secret(), now.Add(2*time.Minute))
+	if err := u.VerifyTOTP(ctx, x.ID, c2); errs.Code(err) != errs.EUNAUTHORIZED {
+		t.Errorf("a code four steps ahead: %v", err)
+	}
+	// A right password does not clear wrong codes when TOTP is on: signing
+	// in again must not give an attacker five more guesses.
+	if _, err := u.Authenticate(ctx, "officer", pw); err != nil {
+		t.Fatal(err)
+	}
+	var err3 error
+	for i := 0; i < 3; i++ {
+		err3 = u.VerifyTOTP(ctx, x.ID, "000000")
+	}
+	if errs.Code(err3) != errs.ELOCKED {
+		t.Errorf("fifth wrong code in all: %v, want ELOCKED", err3)
+	}
+	*now = now.Add(auth.LockoutFor + time.Minute)
+	c3, _ := totp.GenerateCode(key.Secret(), *now)
+	if err := u.VerifyTOTP(ctx, x.ID, c3); err != nil {
+		t.Errorf("after the lock: %v", err)
+	}
+}
+
+func TestMayManage(t *testing.T) {
+	county := &auth.Principal{Role: auth.CountyStaff, Area: auth.AreaOf("131102000000", 3)}
+	admin := &auth.Principal{Role: auth.Admin, Area: auth.AreaOf("131100000000", 2)}
+	for _, tc := range []struct {
+		p    *auth.Principal
+		r    auth.Role
+		area string
+		want bool
+	}{
+		{admin, auth.Auditor, "131100000000", true},
+		{admin, auth.Admin, "131103000000", true},
+		{county, auth.TownshipStaff, "131102001000", true},
+		{county, auth.HandlingUnit, "131102000000", true},
+		{county, auth.Resident, "131102001045", true},
+		{county, auth.CountyStaff, "131102000000", false},
+		{county, auth.CityStaff, "131102000000", false},
+		{county, auth.Auditor, "131102000000", false},
+		{county, auth.TownshipStaff, "131103100000", false},
+		{nil, auth.Resident, "131102001045", false},
+	} {
+		if got := auth.MayManage(tc.p, tc.r, tc.area); got != tc.want {
+			t.Errorf("MayManage(%v, %s, %s) = %v", tc.p, tc.r, tc.area, got)
+		}
+	}
+}
