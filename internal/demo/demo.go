@@ -105,6 +105,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		if err := b.Divisions.Store.InsertProfiles(ctx, profiles, "demo", now); err != nil {
 			return err
 		}
+		if err := b.Divisions.RebuildMeasures(ctx); err != nil {
+			return err
+		}
 		return b.Audit.Write(ctx, audit.Entry{Action: "demo.profiles", ObjectType: "division", ObjectID: "*", Detail: map[string]int{"profiles": len(profiles)}})
 	})
 	if err != nil {

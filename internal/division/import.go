@@ -75,6 +75,11 @@ func (s *Service) ImportCSV(ctx context.Context, r io.Reader, progress func(done
 		if progress != nil {
 			progress(len(rows), len(rows))
 		}
+		if res.Inserted+res.Updated > 0 {
+			if err := s.RebuildMeasures(ctx); err != nil {
+				return err
+			}
+		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "division.import", ObjectType: "division", ObjectID: "*", Detail: res})
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
 )
 
 // Who may do what in this slice.
@@ -25,15 +26,16 @@ var (
 
 // Service holds the rules of the division slice.
 type Service struct {
-	DB    *db.DB
-	Store *Store
-	Audit *audit.Log
-	Now   func() time.Time
+	DB       *db.DB
+	Store    *Store
+	Audit    *audit.Log
+	Measures *measure.Store
+	Now      func() time.Time
 }
 
 // NewService makes the service.
 func NewService(d *db.DB, a *audit.Log) *Service {
-	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Now: time.Now}
+	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Measures: &measure.Store{DB: d}, Now: time.Now}
 }
 
 // View is a division with its place in the tree.
@@ -200,6 +202,9 @@ func (s *Service) UpdateProfile(ctx context.Context, code string, patch ProfileP
 			return err
 		}
 		if err := s.Store.AddChange(ctx, code, p.UserID, p.Name, now, b, a); err != nil {
+			return err
+		}
+		if err := s.refreshCommunity(ctx, d.Kind, code, &after); err != nil {
 			return err
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "division.profile.update", ObjectType: "division", ObjectID: code,

@@ -1,0 +1,193 @@
+package indicator
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"shequ/data"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
+)
+
+// Engine computes figures from measure totals.
+type Engine struct {
+	DB       *db.DB
+	Measures *measure.Store
+	Registry *measure.Registry
+	Defs     []Def
+	byCode   map[string]*Def
+	Now      func() time.Time
+}
+
+// Shanghai is the clock of periods (a month is a month in China).
+var Shanghai = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return l
+}()
+
+// NewEngine loads the shipped plan file.
+func NewEngine(d *db.DB, reg *measure.Registry) (*Engine, error) {
+	b, err := data.FS.ReadFile("plan/indicators.csv")
+	if err != nil {
+		return nil, err
+	}
+	defs, err := ParseDefs(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{DB: d, Measures: &measure.Store{DB: d}, Registry: reg, Defs: defs, byCode: map[string]*Def{}, Now: time.Now}
+	for i := range e.Defs {
+		e.byCode[e.Defs[i].Code] = &e.Defs[i]
+	}
+	return e, nil
+}
+
+// Def returns an indicator's definition; ENOTFOUND if there is none.
+func (e *Engine) Def(code string) (*Def, error) {
+	d, ok := e.byCode[code]
+	if !ok {
+		return nil, errs.NotFound("indicator.not_found", code)
+	}
+	return d, nil
+}
+
+// Period returns the current period of a kind ("month" → 2026-11, "year" → 2026).
+func (e *Engine) Period(kind string) string {
+	now := e.Now().In(Shanghai)
+	switch kind {
+	case "month":
+		return now.Format("2006-01")
+	case "year":
+		return now.Format("2006")
+	}
+	return ""
+}
+
+// Year is the current year in China.
+func (e *Engine) Year() int { return e.Now().In(Shanghai).Year() }
+
+// awaiting returns the owner of the first measure of f that no wired slice
+// keeps, or "".
+func (e *Engine) awaiting(f Formula) string {
+	for _, m := range append(append([]string{}, f.Num...), f.Den...) {
+		if _, ok := e.Registry.Lookup(m); !ok {
+			owner, _, _ := strings.Cut(m, ".")
+			return owner
+		}
+	}
+	return ""
+}
+
+// Compute returns the figures of defs (all when nil) at each of codes.
+// It does not check areas: the service does.
+func (e *Engine) Compute(ctx context.Context, codes []string, defs []*Def) (map[string][]Figure, error) {
+	if defs == nil {
+		for i := range e.Defs {
+			defs = append(defs, &e.Defs[i])
+		}
+	}
+	keySet := map[string]bool{}
+	for _, d := range defs {
+		p := e.Period(d.Formula.Period)
+		for _, m := range append(append([]string{}, d.Formula.Num...), d.Formula.Den...) {
+			keySet[measure.Key(m, p)] = true
+		}
+	}
+	keys := make([]string, 0, len(keySet))
+	for k := range keySet {
+		keys = append(keys, k)
+	}
+	totals, err := e.Measures.Totals(ctx, keys, codes)
+	if err != nil {
+		return nil, err
+	}
+	year := e.Year()
+	targets, err := e.targets(ctx, codes, year)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Figure, len(codes))
+	for _, code := range codes {
+		figs := make([]Figure, 0, len(defs))
+		for _, d := range defs {
+			figs = append(figs, e.figure(d, code, totals[code], targets[code+"|"+d.Code], year))
+		}
+		out[code] = figs
+	}
+	return out, nil
+}
+
+func (e *Engine) sum(names []string, period string, t map[string]int64) float64 {
+	var s float64
+	for _, n := range names {
+		scale := int64(1)
+		if def, ok := e.Registry.Lookup(n); ok {
+			scale = def.Scale
+		}
+		s += float64(t[measure.Key(n, period)]) / float64(scale)
+	}
+	return s
+}
+
+func (e *Engine) figure(d *Def, code string, t map[string]int64, target *float64, year int) Figure {
+	f := Figure{Indicator: d.Code, Division: code, Baseline: d.Baseline, Target: d.Target, YearTarget: d.LineTarget(year),
+		Period: e.Period(d.Formula.Period)}
+	if target != nil {
+		f.YearTarget = *target
+	}
+	if owner := e.awaiting(d.Formula); owner != "" {
+		f.Status, f.Awaiting = Awaiting, owner
+		return f
+	}
+	f.Numerator = e.sum(d.Formula.Num, f.Period, t)
+	f.Denominator = e.sum(d.Formula.Den, f.Period, t)
+	if f.Denominator == 0 {
+		f.Status = NoData
+		return f
+	}
+	v := f.Numerator / f.Denominator * d.Formula.Factor
+	f.Value = &v
+	gap := d.Target - v
+	if d.Direction == "at_most" {
+		gap = v - d.Target
+	}
+	f.Gap = &gap
+	f.Status = status(d, v, f.YearTarget)
+	return f
+}
+
+// targets reads the yearly targets set for codes: key code|indicator.
+func (e *Engine) targets(ctx context.Context, codes []string, year int) (map[string]*float64, error) {
+	out := map[string]*float64{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	args := []any{year}
+	ph := make([]string, len(codes))
+	for i, c := range codes {
+		args = append(args, c)
+		ph[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := e.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, indicator, value FROM indicator_targets
+		WHERE year = $1 AND division_code IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, i string
+		var v float64
+		if err := rows.Scan(&c, &i, &v); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[c+"|"+i] = &v
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,265 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"shequ/internal/division"
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Who may do what.
+var (
+	// ReadRoles see the indicators of their area.
+	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	// TargetRoles set yearly targets for divisions in their area.
+	TargetRoles = []auth.Role{auth.CountyStaff, auth.CityStaff}
+)
+
+// Service answers the dashboard's questions inside the caller's area.
+type Service struct {
+	DB        *db.DB
+	Engine    *Engine
+	Divisions *division.Service
+	Audit     *audit.Log
+}
+
+// Report is every indicator at one division.
+type Report struct {
+	Division division.Division `json:"division"`
+	Figures  []Figure          `json:"figures"`
+}
+
+// ForDivision returns every indicator at a division. Errors: those of
+// division.Service.Get, EFORBIDDEN.
+func (s *Service) ForDivision(ctx context.Context, code string) (*Report, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	d, err := s.Divisions.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := s.Engine.Compute(ctx, []string{code}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Division: *d, Figures: figs[code]}, nil
+}
+
+// Row is one child division's figure in a drill-down.
+type Row struct {
+	Division division.Division `json:"division"`
+	Figure   Figure            `json:"figure"`
+}
+
+// Drill is one indicator at a division and at each of its children.
+type Drill struct {
+	Def      *Def              `json:"-"`
+	Division division.Division `json:"division"`
+	Figure   Figure            `json:"figure"`
+	Children []Row             `json:"children"`
+}
+
+// Drilldown returns one indicator at a division and its children, the
+// children sorted by gap (largest first; no value last). Errors: ENOTFOUND
+// for an unknown indicator, and those of ForDivision.
+func (s *Service) Drilldown(ctx context.Context, indicator, code string, children bool) (*Drill, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	def, err := s.Engine.Def(indicator)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.Divisions.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	codes := []string{code}
+	var kids []division.Node
+	if children {
+		if kids, err = s.Divisions.Store.Children(ctx, d); err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			codes = append(codes, k.Code)
+		}
+	}
+	figs, err := s.Engine.Compute(ctx, codes, []*Def{def})
+	if err != nil {
+		return nil, err
+	}
+	out := &Drill{Def: def, Division: *d, Figure: figs[code][0], Children: []Row{}}
+	for _, k := range kids {
+		out.Children = append(out.Children, Row{Division: k.Division, Figure: figs[k.Code][0]})
+	}
+	sort.SliceStable(out.Children, func(i, j int) bool {
+		gi, gj := out.Children[i].Figure.Gap, out.Children[j].Figure.Gap
+		switch {
+		case gi == nil:
+			return false
+		case gj == nil:
+			return true
+		}
+		return *gi > *gj
+	})
+	return out, nil
+}
+
+// SetTarget sets the target of an indicator for a division in a year,
+// audited. Errors: EINVALID, EFORBIDDEN, ENOTFOUND.
+func (s *Service) SetTarget(ctx context.Context, indicator, code string, year int, value float64) error {
+	p, err := auth.Require(ctx, TargetRoles...)
+	if err != nil {
+		return err
+	}
+	def, err := s.Engine.Def(indicator)
+	if err != nil {
+		return err
+	}
+	var f errs.Fields
+	if year < PlanStart+1 || year > PlanEnd+5 {
+		f.Add("year", "indicator.year_range", PlanStart+1, PlanEnd+5)
+	}
+	if value < 0 || (def.Unit == "percent" && value > 100) {
+		f.Add("value", "indicator.target_range")
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.Divisions.Get(ctx, code); err != nil {
+			return err
+		}
+		var old *float64
+		var o float64
+		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT value FROM indicator_targets WHERE indicator = $1 AND division_code = $2 AND year = $3`,
+			indicator, code, year).Scan(&o); err == nil {
+			old = &o
+		} else if !db.IsNoRows(err) {
+			return errs.Internal(err)
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO indicator_targets (indicator, division_code, year, value, set_by, set_at)
+			VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (indicator, division_code, year) DO UPDATE SET value = excluded.value,
+			set_by = excluded.set_by, set_at = excluded.set_at`, indicator, code, year, value, p.Name, now); err != nil {
+			return errs.Internal(err)
+		}
+		before := "line"
+		if old != nil {
+			before = fmt.Sprint(*old)
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "indicator.target.set", ObjectType: "indicator", ObjectID: indicator + "@" + code,
+			Detail: map[string]any{"year": year, "before": before, "after": value}})
+	})
+}
+
+// Snapshot records this month's figures of every indicator at every
+// division down to townships (a background job calls it daily; the month's
+// row is overwritten until the month ends, so a node that was down catches up
+// on its next run).
+func (s *Service) Snapshot(ctx context.Context) (int, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	var codes []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return 0, errs.Internal(err)
+		}
+		codes = append(codes, c)
+	}
+	rows.Close()
+	figs, err := s.Engine.Compute(ctx, codes, nil)
+	if err != nil {
+		return 0, err
+	}
+	month := s.Engine.Period("month")
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	n := 0
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		for _, c := range codes {
+			for _, f := range figs[c] {
+				if f.Status == Awaiting {
+					continue
+				}
+				if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO indicator_snapshots (indicator, division_code, month, numerator, denominator, taken_at)
+					VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (division_code, indicator, month) DO UPDATE SET numerator = excluded.numerator,
+					denominator = excluded.denominator, taken_at = excluded.taken_at`, f.Indicator, c, month, f.Numerator, f.Denominator, now); err != nil {
+					return errs.Internal(err)
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Point is one month of a trend.
+type Point struct {
+	Month string   `json:"month"`
+	Value *float64 `json:"value"`
+}
+
+// Trend returns the monthly snapshots of an indicator at a division, oldest first.
+func (s *Service) Trend(ctx context.Context, indicator, code string) ([]Point, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	def, err := s.Engine.Def(indicator)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Divisions.Get(ctx, code); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT month, numerator, denominator FROM indicator_snapshots
+		WHERE division_code = $1 AND indicator = $2 ORDER BY month LIMIT 120`, code, indicator)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := []Point{}
+	for rows.Next() {
+		var p Point
+		var num, den float64
+		if err := rows.Scan(&p.Month, &num, &den); err != nil {
+			return nil, errs.Internal(err)
+		}
+		if den != 0 {
+			v := num / den * def.Formula.Factor
+			p.Value = &v
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Owners lists the owners whose measures the indicators use, for the
+// "awaiting" messages.
+func (s *Service) Owners() []string {
+	seen := map[string]bool{}
+	for _, d := range s.Engine.Defs {
+		for _, m := range append(append([]string{}, d.Formula.Num...), d.Formula.Den...) {
+			o, _, _ := strings.Cut(m, ".")
+			seen[o] = true
+		}
+	}
+	var out []string
+	for o := range seen {
+		out = append(out, o)
+	}
+	sort.Strings(out)
+	return out
+}
