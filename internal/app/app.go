@@ -15,10 +15,12 @@ import (
 
 	"shequ/internal/account"
 	"shequ/internal/division"
+	"shequ/internal/indicator"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/jobs"
+	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 	webassets "shequ/web"
@@ -44,9 +46,13 @@ type App struct {
 	Users     *auth.Users
 	Keys      *pii.Ring // seals personal data and TOTP secrets; see package pii
 	Divisions *division.Service
-	Web       *web.Server
-	API       huma.API
-	Jobs      *jobs.Runner
+	// Measures lists the measures the wired slices keep; the indicator
+	// engine reads them by name and says which are still awaited.
+	Measures   *measure.Registry
+	Indicators *indicator.Service
+	Web        *web.Server
+	API        huma.API
+	Jobs       *jobs.Runner
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -73,6 +79,14 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Users = auth.NewUsers(d, a.Sessions)
 	a.Users.Secrets = keys
 	a.Divisions = division.NewService(d, a.Audit)
+	a.Measures = measure.NewRegistry()
+	a.Measures.Register(division.Measures...)
+	eng, err := indicator.NewEngine(d, a.Measures)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
 	a.Web = web.New(d, a.Sessions, webassets.Static)
 	a.Web.Demo = cfg.Demo
 	a.Web.Version = Version
@@ -96,12 +110,20 @@ func (a *App) routes() {
 		}
 		return err
 	})
+	// This month's figures of every indicator down to townships, for the
+	// trend charts; a node that was down catches up on its next run.
+	a.Jobs.Every("indicator.snapshot", 6*time.Hour, func(ctx context.Context) error {
+		_, err := a.Indicators.Snapshot(ctx)
+		return err
+	})
 	for _, r := range extraRoutes {
 		r(a)
 	}
 }
 
-// extraRoutes lets other files of this package add slices without editing routes.
+// extraRoutes lets each slice's wiring live in a file of its own in this
+// package (wire_<slice>.go): it registers the slice's pages, API, jobs and
+// measures (a.Measures.Register) without editing routes.
 var extraRoutes []func(a *App)
 
 func (a *App) home(w http.ResponseWriter, r *http.Request) error {
