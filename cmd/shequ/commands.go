@@ -145,7 +145,7 @@ func readPassword(stdin io.Reader) (string, error) {
 
 func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) (err error) {
 	if len(args) == 0 {
-		return usageError("shequ user: add, disable, enable or reset-password?")
+		return usageError("shequ user: add, disable, enable, unlock, reset-totp or reset-password?")
 	}
 	sub := args[0]
 	var c common
@@ -166,7 +166,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	}
 	// Usage is checked before the database is opened (and perhaps created).
 	switch sub {
-	case "add", "disable", "enable", "reset-password":
+	case "add", "disable", "enable", "unlock", "reset-totp", "reset-password":
 	default:
 		return usageError("shequ user: unknown subcommand " + sub)
 	}
@@ -203,6 +203,25 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 				return err
 			}
 			msg = fmt.Sprintf("created %s (%s, area %s); the password must be changed at first sign-in\n", *name, *role, *area)
+			return nil
+		})
+	case "unlock", "reset-totp":
+		// The way back in for the last admin, locked out or without their phone.
+		return a.DB.WithTx(sctx, func(ctx context.Context) error {
+			var err error
+			if sub == "unlock" {
+				_, err = a.Users.Unlock(ctx, *name)
+			} else {
+				_, err = a.Users.ResetTOTP(ctx, *name)
+			}
+			if err != nil {
+				return err
+			}
+			if err := a.Audit.Write(ctx, audit.Entry{Action: "user." + strings.ReplaceAll(sub, "-", "_"), ObjectType: "user", ObjectID: *name,
+				Detail: map[string]string{"by": "cli"}}); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: done for %s\n", sub, *name)
 			return nil
 		})
 	case "disable", "enable":
