@@ -131,6 +131,11 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 				return err
 			}
 		}
+		for _, l := range s.RebuildListeners {
+			if err := l(ctx); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }

@@ -31,6 +31,13 @@ type Service struct {
 	Audit    *audit.Log
 	Measures *measure.Store
 	Now      func() time.Time
+	// ProfileListeners are called in the transaction of every profile
+	// change, with the community's code: slices whose measures depend on a
+	// profile (a facility measure that counts only relocation communities)
+	// refresh theirs. RebuildListeners are called after RebuildMeasures.
+	// Both are set at wiring time, so this slice imports none of them.
+	ProfileListeners []func(ctx context.Context, code string) error
+	RebuildListeners []func(ctx context.Context) error
 }
 
 // NewService makes the service.
@@ -206,6 +213,11 @@ func (s *Service) UpdateProfile(ctx context.Context, code string, patch ProfileP
 		}
 		if err := s.refreshCommunity(ctx, d.Kind, code, &after); err != nil {
 			return err
+		}
+		for _, l := range s.ProfileListeners {
+			if err := l(ctx, code); err != nil {
+				return err
+			}
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "division.profile.update", ObjectType: "division", ObjectID: code,
 			Detail: map[string]any{"before": b, "after": a}}); err != nil {
