@@ -17,6 +17,7 @@ import (
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
+	"shequ/internal/platform/web"
 )
 
 func appVersion() string { return app.Version }
@@ -39,8 +40,14 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 		_ = fs.Set("data", defData)
 	}
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	var tls web.TLS
+	fs.StringVar(&tls.CertFile, "tls-cert", "", "TLS certificate (PEM) to serve HTTPS")
+	fs.StringVar(&tls.KeyFile, "tls-key", "", "TLS private key (PEM)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if (tls.CertFile == "") != (tls.KeyFile == "") {
+		return usageError("shequ " + name + ": give both --tls-cert and --tls-key, or neither")
 	}
 	start := time.Now()
 	a, err := open(ctx, c, isDemo)
@@ -56,8 +63,11 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 			return err
 		}
 	}
-	return a.Serve(ctx, *addr, func(ln net.Addr) {
+	return a.ServeTLS(ctx, *addr, tls, func(ln net.Addr) {
 		url := "http://" + ln.String()
+		if tls.CertFile != "" {
+			url = "https://" + ln.String()
+		}
 		if isDemo {
 			demo.Print(stdout, url, accounts)
 		}

@@ -22,11 +22,12 @@ const usage = `shequ: the urban and rural community service platform
 
 Usage:
   shequ serve   [--addr 127.0.0.1:8080] [--data DIR] [--db URL]   web UI, API and jobs
+                [--tls-cert FILE --tls-key FILE]                 serve HTTPS (HSTS on)
   shequ demo    [--addr 127.0.0.1:8080] [--data DIR]              build (first run) and serve the demo
   shequ migrate [--data DIR] [--db URL]                           bring the schema up to date
   shequ import divisions FILE.csv                                 import code,name,level,kind,parent_code
   shequ user add --name N --role ROLE --area CODE --password-stdin
-  shequ user disable N | enable N | reset-password N [--password-stdin]
+  shequ user disable N | enable N | unlock N | reset-totp N | reset-password N [--password-stdin]
   shequ token create --user N [--expires 720h]                    print an API bearer token
   shequ backup --out FILE                                         consistent online copy (SQLite)
   shequ audit verify                                              check the audit log's hash chain

@@ -136,10 +136,15 @@ func (a *App) Handler() http.Handler { return a.Web.Handler() }
 
 // Serve runs the web server and the background jobs until ctx ends.
 func (a *App) Serve(ctx context.Context, addr string, ready func(net.Addr)) error {
+	return a.ServeTLS(ctx, addr, web.TLS{}, ready)
+}
+
+// ServeTLS is Serve over HTTPS when tls names a certificate and key.
+func (a *App) ServeTLS(ctx context.Context, addr string, tls web.TLS, ready func(net.Addr)) error {
 	jctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go a.Jobs.Run(jctx)
-	return web.Serve(ctx, addr, a.Handler(), ready)
+	return web.ServeTLS(ctx, addr, a.Handler(), tls, ready)
 }
 
 // Close closes the database.

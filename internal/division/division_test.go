@@ -54,7 +54,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	for _, f := range errs.As(err).Fields {
 		rows[f.Row] = true
 	}
-	for _, line := range []int{3, 4, 5, 6, 7} {
+	for _, line := range []int{3, 4, 5, 6, 7, 8} {
 		if !rows[line] {
 			t.Errorf("line %d not named in %v", line, err)
 		}
@@ -62,7 +62,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 	if after := count(t, e, `SELECT count(*) FROM divisions`); after != before {
 		t.Fatalf("a rejected file changed the tree: %d → %d", before, after)
 	}
-	// The missing parent of line 8 is found once the rest is clean.
+	// A missing parent alone.
 	_, err = e.App.Divisions.ImportCSV(e.Ctx, strings.NewReader("code,name,level,kind,parent_code\n131105001001,无上级,community,rural,131105001000\n"), nil)
 	if errs.Code(err) != errs.EINVALID || errs.As(err).Fields[0].Field != "parent_code" {
 		t.Fatalf("missing parent: %v", err)

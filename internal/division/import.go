@@ -34,7 +34,7 @@ func (s *Service) ImportCSV(ctx context.Context, r io.Reader, progress func(done
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
-	rows, err := parseCSV(r)
+	rows, bad, err := parseCSV(r)
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +44,12 @@ func (s *Service) ImportCSV(ctx context.Context, r io.Reader, progress func(done
 		if err != nil {
 			return err
 		}
-		if err := checkParents(rows, existing); err != nil {
-			return err
+		// Every bad row at once: those that did not parse and those whose
+		// parent is missing.
+		bad = append(bad, checkParents(rows, existing)...)
+		if len(bad) > 0 {
+			sort.SliceStable(bad, func(i, j int) bool { return bad[i].Row < bad[j].Row })
+			return errs.Invalid(bad...)
 		}
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Code < rows[j].Code })
 		q := s.DB.Q(ctx)
@@ -120,18 +124,20 @@ func rowErr(line int, field, key string, args ...any) errs.FieldError {
 	return f
 }
 
-func parseCSV(r io.Reader) ([]*importRow, error) {
+// parseCSV reads the rows; those with a bad field come back as field
+// errors, the rest as rows. err is for a file that cannot be read at all.
+func parseCSV(r io.Reader) ([]*importRow, errs.Fields, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, errs.Invalid(rowErr(1, "header", "import.header", "code,name,level,kind,parent_code"))
+		return nil, nil, errs.Invalid(rowErr(1, "header", "import.header", "code,name,level,kind,parent_code"))
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
 	if strings.Join(header, ",") != "code,name,level,kind,parent_code" {
-		return nil, errs.Invalid(rowErr(1, "header", "import.header", "code,name,level,kind,parent_code"))
+		return nil, nil, errs.Invalid(rowErr(1, "header", "import.header", "code,name,level,kind,parent_code"))
 	}
 	var out []*importRow
 	var bad errs.Fields
@@ -198,21 +204,20 @@ func parseCSV(r io.Reader) ([]*importRow, error) {
 		if len(bad) >= maxImportErrors {
 			break
 		}
-		out = append(out, d)
+		if len(bad) == n {
+			out = append(out, d)
+		}
 	}
-	if len(bad) > 0 {
-		return nil, errs.Invalid(bad...)
+	if len(out) == 0 && len(bad) == 0 {
+		return nil, nil, errs.Invalid(rowErr(2, "row", "import.empty"))
 	}
-	if len(out) == 0 {
-		return nil, errs.Invalid(rowErr(2, "row", "import.empty"))
-	}
-	return out, nil
+	return out, bad, nil
 }
 
 // checkParents: every parent must be in the file or the database. A row
 // with no parent_code is a root, unless its derived parent is present, in
 // which case it hangs there.
-func checkParents(rows []*importRow, existing map[string]string) error {
+func checkParents(rows []*importRow, existing map[string]string) errs.Fields {
 	inFile := make(map[string]bool, len(rows))
 	for _, d := range rows {
 		inFile[d.Code] = true
@@ -232,5 +237,5 @@ func checkParents(rows []*importRow, existing map[string]string) error {
 			}
 		}
 	}
-	return bad.Err()
+	return bad
 }

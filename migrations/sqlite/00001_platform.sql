@@ -1,6 +1,6 @@
 -- +goose Up
 CREATE TABLE divisions (
-    code        TEXT PRIMARY KEY,
+    code        TEXT NOT NULL PRIMARY KEY,
     name        TEXT NOT NULL,
     level       SMALLINT NOT NULL,
     kind        TEXT NOT NULL DEFAULT '',
@@ -11,7 +11,7 @@ CREATE INDEX divisions_level ON divisions(level, code);
 CREATE INDEX divisions_name ON divisions(name);
 
 CREATE TABLE community_profiles (
-    division_code    TEXT PRIMARY KEY REFERENCES divisions(code),
+    division_code    TEXT NOT NULL PRIMARY KEY REFERENCES divisions(code),
     population       BIGINT NOT NULL DEFAULT 0,
     urban_population BIGINT NOT NULL DEFAULT 0,
     households       BIGINT NOT NULL DEFAULT 0,
@@ -68,7 +68,7 @@ CREATE TABLE users (
 CREATE INDEX users_area ON users(area_code, name);
 
 CREATE TABLE sessions (
-    id_hash      TEXT PRIMARY KEY,
+    id_hash      TEXT NOT NULL PRIMARY KEY,
     user_id      BIGINT NOT NULL REFERENCES users(id),
     csrf_secret  TEXT NOT NULL,
     mfa_ok       BOOLEAN NOT NULL DEFAULT 0,
@@ -133,7 +133,7 @@ END;
 -- +goose StatementEnd
 
 CREATE TABLE job_leases (
-    name        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL PRIMARY KEY,
     holder      TEXT NOT NULL DEFAULT '',
     lease_until TIMESTAMP,
     last_run_at TIMESTAMP,
@@ -141,7 +141,7 @@ CREATE TABLE job_leases (
 );
 
 CREATE TABLE settings (
-    key   TEXT PRIMARY KEY,
+    key   TEXT NOT NULL PRIMARY KEY,
     value TEXT NOT NULL
 );
 

@@ -97,12 +97,16 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return s
 	}
+	// A copy, so that the caller's arguments stay keys for the next language.
+	out := make([]any, len(args))
 	for i, a := range args {
 		if k, ok := a.(Key); ok {
-			args[i] = T(lang, string(k))
+			out[i] = T(lang, string(k))
+		} else {
+			out[i] = a
 		}
 	}
-	return fmt.Sprintf(s, args...)
+	return fmt.Sprintf(s, out...)
 }
 
 // Key marks an argument that is a translation key.
