@@ -1,0 +1,29 @@
+package xlsx
+
+import "shequ/internal/platform/i18n"
+
+func init() {
+	i18n.Register(map[string]i18n.Msg{
+		"field.upload":             {"上传的文件", "uploaded file"},
+		"xlsx.unreadable":          {"文件读取失败，请重新上传", "could not be read; please upload it again"},
+		"xlsx.too_large":           {"文件过大，不能超过 %d MB", "is too large (at most %d MB)"},
+		"xlsx.empty":               {"文件是空的", "is empty"},
+		"xlsx.not_workbook":        {"不是有效的 Excel 工作簿(.xlsx)", "is not a valid Excel workbook (.xlsx)"},
+		"xlsx.no_header":           {"找不到表头行，请使用下载的模板", "has no header row; please use the downloaded template"},
+		"xlsx.no_rows":             {"表头下没有数据行", "has no data rows under the header"},
+		"xlsx.too_many_rows":       {"数据行过多，一次最多导入 %d 行", "has too many rows (at most %d at a time)"},
+		"xlsx.unknown_column":      {"不认识的列“%s”，请使用下载的模板", "has an unknown column \"%s\"; please use the downloaded template"},
+		"xlsx.duplicate_column":    {"该列出现了两次", "appears twice"},
+		"xlsx.missing_column":      {"缺少这一必填列", "is a required column and is missing"},
+		"xlsx.cell_without_header": {"第 %s 列有内容但没有表头", "column %s has values but no header"},
+		"xlsx.instructions":        {"填写说明", "Instructions"},
+		"xlsx.instructions_intro":  {"请在“%s”工作表中逐行填写，第一行表头不要修改；带 * 的列必填。每行的问题都会在导入时指出，有任何问题则整个文件都不导入。", "Fill in the sheet \"%s\" one row per record and keep its header row; columns marked * are required. Every problem is named by row on import, and a file with any problem imports nothing."},
+		"xlsx.col_header":          {"列", "Column"},
+		"xlsx.col_required":        {"是否必填", "Required"},
+		"xlsx.col_help":            {"填写要求", "What to enter"},
+		"xlsx.col_example":         {"示例", "Example"},
+		"xlsx.required":            {"必填", "required"},
+		"xlsx.not_date":            {"应为日期，如 2024-05-01", "must be a date such as 2024-05-01"},
+		"xlsx.optional":            {"选填", "optional"},
+	})
+}

@@ -1,0 +1,279 @@
+package xlsx
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+)
+
+var spec = Spec{
+	SheetZh: "测试", SheetEn: "Test",
+	Columns: []Column{
+		{Key: "code", Zh: "代码", En: "Code", Required: true, HelpZh: "12 位", HelpEn: "12 digits", Example: "131102001001"},
+		{Key: "name", Zh: "名称", En: "Name", Required: true},
+		{Key: "area", Zh: "面积(m²)", En: "Area (m²)"},
+	},
+}
+
+// book builds a workbook with the given rows on its first sheet.
+func book(t *testing.T, sheet string, rows ...[]any) *bytes.Buffer {
+	t.Helper()
+	x := excelize.NewFile()
+	defer x.Close()
+	if sheet != "" {
+		if err := x.SetSheetName("Sheet1", sheet); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		sheet = "Sheet1"
+	}
+	for i, r := range rows {
+		if err := x.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return &b
+}
+
+func fields(t *testing.T, err error) []errs.FieldError {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	e := errs.As(err)
+	if e.Code != errs.EINVALID {
+		t.Fatalf("code %s, want EINVALID: %v", e.Code, err)
+	}
+	return e.Fields
+}
+
+func has(fs []errs.FieldError, row int, field, key string) bool {
+	for _, f := range fs {
+		if f.Row == row && f.Field == field && f.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// A template in either language reads back: headers match, "*" marks and
+// the instructions sheet do not disturb reading.
+func TestTemplateRoundTrip(t *testing.T) {
+	for _, lang := range i18n.Langs {
+		var b bytes.Buffer
+		if err := spec.WriteTemplate(&b, lang); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := x.GetSheetList()
+		if len(sheets) != 2 || sheets[0] != spec.Sheet(lang) || sheets[1] != i18n.T(lang, "xlsx.instructions") {
+			t.Fatalf("%s: sheets %v", lang, sheets)
+		}
+		h, _ := x.GetCellValue(sheets[0], "A1")
+		if h != spec.Columns[0].Header(lang)+"*" {
+			t.Errorf("%s: A1 = %q", lang, h)
+		}
+		ex, _ := x.GetCellValue(sheets[1], "D4")
+		if ex != "131102001001" {
+			t.Errorf("%s: example = %q", lang, ex)
+		}
+		// Fill a row and read it back.
+		if err := x.SetSheetRow(sheets[0], "A2", &[]any{"131102001001", "甲", 650.5}); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := x.Write(&out); err != nil {
+			t.Fatal(err)
+		}
+		x.Close()
+		rows, err := spec.Read(context.Background(), &out)
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if len(rows) != 1 || rows[0].Line != 2 || rows[0].Get("code") != "131102001001" || rows[0].Get("name") != "甲" || rows[0].Get("area") != "650.5" {
+			t.Fatalf("%s: rows %+v", lang, rows)
+		}
+	}
+}
+
+// Headers are accepted in either language, mixed, in any order, by key, and
+// with full-width brackets; blank rows are skipped but lines keep counting.
+func TestReadHeadersEitherLanguage(t *testing.T) {
+	b := book(t, "", []any{"Name", "代码", "面积（m²）"}, []any{"a", 131102001001, 1.5}, []any{}, []any{"b", "131102001002", ""})
+	rows, err := spec.Read(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("rows %+v", rows)
+	}
+	if rows[0].Get("code") != "131102001001" || rows[0].Get("area") != "1.5" || rows[1].Line != 4 || !rows[1].Has("area") || rows[1].Get("area") != "" {
+		t.Fatalf("rows %+v", rows)
+	}
+	b = book(t, "", []any{"code", "name"}, []any{"1", "x"})
+	rows, err = spec.Read(context.Background(), b)
+	if err != nil || rows[0].Has("area") {
+		t.Fatalf("rows %+v err %v", rows, err)
+	}
+}
+
+// Every problem is named: unknown, duplicate and missing columns in the
+// header; empty required cells and stray cells in each row.
+func TestReadNamesEveryProblem(t *testing.T) {
+	fs := fields(t, func() error {
+		_, err := spec.Read(context.Background(), book(t, "", []any{"名称", "名称", "颜色"}))
+		return err
+	}())
+	for _, w := range []struct {
+		field, key string
+	}{{"name", "xlsx.duplicate_column"}, {"upload", "xlsx.unknown_column"}, {"code", "xlsx.missing_column"}} {
+		if !has(fs, 1, w.field, w.key) {
+			t.Errorf("missing %s %s in %+v", w.field, w.key, fs)
+		}
+	}
+	_, err := spec.Read(context.Background(), book(t, "", []any{"代码", "名称"}, []any{"1", ""}, []any{"", "b"}, []any{"3", "c", "", "stray"}))
+	fs = fields(t, err)
+	if !has(fs, 2, "name", "error.required") || !has(fs, 3, "code", "error.required") || !has(fs, 4, "upload", "xlsx.cell_without_header") || len(fs) != 3 {
+		t.Fatalf("fields %+v", fs)
+	}
+	// Messages name the row and the column in the user's language.
+	i18n.Register(map[string]i18n.Msg{"field.name": {"名称", "name"}})
+	if m := i18n.FieldMessage(i18n.EN, fs[0]); m != "Row 2, name: is required" {
+		t.Errorf("message %q", m)
+	}
+}
+
+// Size, type and row caps.
+func TestReadLimits(t *testing.T) {
+	small := spec
+	small.MaxBytes = 100
+	if fs := fields(t, func() error { _, err := small.Read(context.Background(), book(t, "", []any{"代码", "名称"})); return err }()); fs[0].Key != "xlsx.too_large" {
+		t.Errorf("%+v", fs)
+	}
+	if fs := fields(t, func() error { _, err := spec.Read(context.Background(), strings.NewReader("code,name\n1,a\n")); return err }()); fs[0].Key != "xlsx.not_workbook" {
+		t.Errorf("%+v", fs)
+	}
+	if fs := fields(t, func() error {
+		_, err := spec.Read(context.Background(), strings.NewReader("PK\x03\x04 not really a zip"))
+		return err
+	}()); fs[0].Key != "xlsx.not_workbook" {
+		t.Errorf("%+v", fs)
+	}
+	few := spec
+	few.MaxRows = 2
+	if fs := fields(t, func() error {
+		_, err := few.Read(context.Background(), book(t, "", []any{"代码", "名称"}, []any{1, "a"}, []any{2, "b"}, []any{3, "c"}))
+		return err
+	}()); fs[0].Key != "xlsx.too_many_rows" {
+		t.Errorf("%+v", fs)
+	}
+	if fs := fields(t, func() error { _, err := spec.Read(context.Background(), book(t, "", []any{"代码", "名称"})); return err }()); fs[0].Key != "xlsx.no_rows" {
+		t.Errorf("%+v", fs)
+	}
+	capped := spec
+	capped.MaxErrors = 5
+	var rows [][]any
+	rows = append(rows, []any{"代码", "名称"})
+	for i := 0; i < 50; i++ {
+		rows = append(rows, []any{"", ""})
+		rows[len(rows)-1][0] = " "
+		rows[len(rows)-1][1] = "x"
+	}
+	if fs := fields(t, func() error { _, err := capped.Read(context.Background(), book(t, "", rows...)); return err }()); len(fs) != 5 {
+		t.Errorf("%d errors listed, want the cap of 5", len(fs))
+	}
+}
+
+// The data sheet is found by name in either language even when it is not
+// the first.
+func TestReadFindsDataSheet(t *testing.T) {
+	x := excelize.NewFile()
+	x.SetCellStr("Sheet1", "A1", "notes")
+	x.NewSheet("Test")
+	x.SetSheetRow("Test", "A1", &[]any{"Code", "Name"})
+	x.SetSheetRow("Test", "A2", &[]any{"7", "seven"})
+	var b bytes.Buffer
+	x.Write(&b)
+	rows, err := spec.Read(context.Background(), &b)
+	if err != nil || len(rows) != 1 || rows[0].Get("name") != "seven" {
+		t.Fatalf("rows %+v err %v", rows, err)
+	}
+}
+
+// An export streams rows under translated headers and imports back.
+func TestExportReadsBack(t *testing.T) {
+	e, err := spec.NewExporter(i18n.EN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3000; i++ {
+		if err := e.Write(fmt.Sprintf("1311020010%02d", i%100), fmt.Sprintf("n%d", i), float64(i)/4); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Write("too few"); err == nil {
+		t.Error("a row of the wrong width was accepted")
+	}
+	if e.Rows() != 3000 {
+		t.Errorf("rows %d", e.Rows())
+	}
+	var b bytes.Buffer
+	if err := e.Finish(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := spec.Read(context.Background(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3000 || rows[2999].Get("name") != "n2999" || rows[2999].Get("area") != "749.75" || rows[5].Get("code") != "131102001005" {
+		t.Fatalf("%d rows, last %+v", len(rows), rows[len(rows)-1])
+	}
+}
+
+func TestParsers(t *testing.T) {
+	for in, want := range map[string]bool{"是": true, "否": false, "YES": true, "n": false, "1": true, "": false, "√": true} {
+		if v, r := Bool(in); v != want || r != "" {
+			t.Errorf("Bool(%q) = %v %q", in, v, r)
+		}
+	}
+	if _, r := Bool("maybe"); r != "error.not_bool" {
+		t.Error("Bool accepted maybe")
+	}
+	if v, r := Int("12.0"); v != 12 || r != "" {
+		t.Errorf("Int 12.0 = %d %q", v, r)
+	}
+	if _, r := Int("1.5"); r != "error.not_integer" {
+		t.Error("Int accepted 1.5")
+	}
+	if _, r := Int("abc"); r != "error.not_number" {
+		t.Error("Int accepted abc")
+	}
+	if v, r := Float("1,234.5"); v != 1234.5 || r != "" {
+		t.Errorf("Float = %v %q", v, r)
+	}
+	if v, r := Float("６５０"); v != 650 || r != "" {
+		t.Errorf("Float full-width = %v %q", v, r)
+	}
+	for _, in := range []string{"2024-05-01", "2024/5/1", "2024年5月1日", "45413"} {
+		if v, r := Date(in); r != "" || v.Format("2006-01-02") != "2024-05-01" {
+			t.Errorf("Date(%q) = %v %q", in, v, r)
+		}
+	}
+	if _, r := Date("May"); r != "xlsx.not_date" {
+		t.Error("Date accepted May")
+	}
+}
