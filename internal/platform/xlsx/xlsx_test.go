@@ -161,10 +161,16 @@ func TestReadNamesEveryProblem(t *testing.T) {
 func TestReadLimits(t *testing.T) {
 	small := spec
 	small.MaxBytes = 100
-	if fs := fields(t, func() error { _, err := small.Read(context.Background(), book(t, "", []any{"代码", "名称"})); return err }()); fs[0].Key != "xlsx.too_large" {
+	if fs := fields(t, func() error {
+		_, err := small.Read(context.Background(), book(t, "", []any{"代码", "名称"}))
+		return err
+	}()); fs[0].Key != "xlsx.too_large" {
 		t.Errorf("%+v", fs)
 	}
-	if fs := fields(t, func() error { _, err := spec.Read(context.Background(), strings.NewReader("code,name\n1,a\n")); return err }()); fs[0].Key != "xlsx.not_workbook" {
+	if fs := fields(t, func() error {
+		_, err := spec.Read(context.Background(), strings.NewReader("code,name\n1,a\n"))
+		return err
+	}()); fs[0].Key != "xlsx.not_workbook" {
 		t.Errorf("%+v", fs)
 	}
 	if fs := fields(t, func() error {
@@ -181,7 +187,10 @@ func TestReadLimits(t *testing.T) {
 	}()); fs[0].Key != "xlsx.too_many_rows" {
 		t.Errorf("%+v", fs)
 	}
-	if fs := fields(t, func() error { _, err := spec.Read(context.Background(), book(t, "", []any{"代码", "名称"})); return err }()); fs[0].Key != "xlsx.no_rows" {
+	if fs := fields(t, func() error {
+		_, err := spec.Read(context.Background(), book(t, "", []any{"代码", "名称"}))
+		return err
+	}()); fs[0].Key != "xlsx.no_rows" {
 		t.Errorf("%+v", fs)
 	}
 	capped := spec
