@@ -83,7 +83,6 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			return nil, err
 		}
 		defer f.Close()
-		b.say("importing 衡水市 divisions… ")
 		res, err := b.Divisions.ImportCSV(ctx, f, func(done, total int) {
 			if b.Progress {
 				b.say("\rimporting 衡水市 divisions… %d/%d", done, total)
@@ -92,7 +91,10 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.say("\r\033[Kimported %d divisions (%.1fs)\n", res.Rows, time.Since(start).Seconds())
+		if b.Progress {
+			b.say("\r\033[K")
+		}
+		b.say("imported %d divisions of 衡水市 (%.1fs)\n", res.Rows, time.Since(start).Seconds())
 	}
 	comms, err := b.Divisions.Store.Communities(ctx)
 	if err != nil {
