@@ -3,6 +3,7 @@ package indicator
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -83,9 +84,9 @@ func (s *Service) Drilldown(ctx context.Context, indicator, code string, childre
 		return nil, err
 	}
 	codes := []string{code}
-	var kids []division.Node
+	var kids []division.Division
 	if children {
-		if kids, err = s.Divisions.Store.Children(ctx, d); err != nil {
+		if kids, err = s.children(ctx, code); err != nil {
 			return nil, err
 		}
 		for _, k := range kids {
@@ -98,18 +99,11 @@ func (s *Service) Drilldown(ctx context.Context, indicator, code string, childre
 	}
 	out := &Drill{Def: def, Division: *d, Figure: figs[code][0], Children: []Row{}}
 	for _, k := range kids {
-		out.Children = append(out.Children, Row{Division: k.Division, Figure: figs[k.Code][0]})
+		out.Children = append(out.Children, Row{Division: k, Figure: figs[k.Code][0]})
 	}
-	sort.SliceStable(out.Children, func(i, j int) bool {
-		gi, gj := out.Children[i].Figure.Gap, out.Children[j].Figure.Gap
-		switch {
-		case gi == nil:
-			return false
-		case gj == nil:
-			return true
-		}
-		return *gi > *gj
-	})
+	if err := SortRows(out.Children, "gap"); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -124,20 +118,21 @@ func (s *Service) SetTarget(ctx context.Context, indicator, code string, year in
 	if err != nil {
 		return err
 	}
+	// The area first: outside it the answer is not found, whatever the input.
+	if _, err := s.Divisions.Get(ctx, code); err != nil {
+		return err
+	}
 	var f errs.Fields
 	if year < PlanStart+1 || year > PlanEnd+5 {
 		f.Add("year", "indicator.year_range", PlanStart+1, PlanEnd+5)
 	}
-	if value < 0 || (def.Unit == "percent" && value > 100) {
+	if math.IsNaN(value) || math.IsInf(value, 0) || value < 0 || (def.Unit == "percent" && value > 100) {
 		f.Add("value", "indicator.target_range")
 	}
 	if err := f.Err(); err != nil {
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.Divisions.Get(ctx, code); err != nil {
-			return err
-		}
 		var old *float64
 		var o float64
 		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT value FROM indicator_targets WHERE indicator = $1 AND division_code = $2 AND year = $3`,

@@ -1,0 +1,288 @@
+package indicator
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"shequ/internal/division"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
+)
+
+// Table is every indicator at a division and, when asked, at each of its
+// children: the dashboard page and its export.
+type Table struct {
+	Division  division.Division   `json:"division"`
+	Ancestors []division.Division `json:"ancestors"`
+	Figures   []Figure            `json:"figures"`
+	Children  []ChildFigures      `json:"children,omitempty"`
+}
+
+// ChildFigures is every indicator at one child.
+type ChildFigures struct {
+	Division division.Division `json:"division"`
+	Figures  []Figure          `json:"figures"`
+}
+
+// Table returns every indicator at a division, with its children's figures
+// when children is true: one read of the totals for all of them. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, and those of division.Service.Get (ENOTFOUND
+// outside the caller's area).
+func (s *Service) Table(ctx context.Context, code string, children bool) (*Table, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	d, err := s.Divisions.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	anc, err := s.Divisions.Store.Ancestors(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	codes := []string{code}
+	var kids []division.Division
+	if children {
+		if kids, err = s.children(ctx, code); err != nil {
+			return nil, err
+		}
+		for _, k := range kids {
+			codes = append(codes, k.Code)
+		}
+	}
+	figs, err := s.Engine.Compute(ctx, codes, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Division: *d, Ancestors: anc, Figures: figs[code]}
+	if t.Ancestors == nil {
+		t.Ancestors = []division.Division{}
+	}
+	for _, k := range kids {
+		t.Children = append(t.Children, ChildFigures{Division: k, Figures: figs[k.Code]})
+	}
+	return t, nil
+}
+
+// children lists the children of a division in code order, without the
+// counts that division.Store.Children adds (the dashboard needs none).
+// The caller has checked the parent is inside its area.
+func (s *Service) children(ctx context.Context, code string) ([]division.Division, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name, level, kind, COALESCE(parent_code, '') FROM divisions
+		WHERE parent_code = $1 ORDER BY code LIMIT 5000`, code)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []division.Division
+	for rows.Next() {
+		var d division.Division
+		if err := rows.Scan(&d.Code, &d.Name, &d.Level, &d.Kind, &d.ParentCode); err != nil {
+			return nil, errs.Internal(err)
+		}
+		d.LevelName = division.LevelNames[d.Level]
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Sorts of a drill-down's children.
+var Sorts = []string{"gap", "name", "value", "code"}
+
+// SortRows orders a drill-down's children: by gap (largest first), value
+// (smallest first), name or code; rows without a value go last. An unknown
+// sort is EINVALID on the field "sort".
+func SortRows(rows []Row, by string) error {
+	less := map[string]func(a, b *Row) int{
+		"gap": func(a, b *Row) int { return cmpNil(a.Figure.Gap, b.Figure.Gap, true) },
+		"value": func(a, b *Row) int {
+			return cmpNil(a.Figure.Value, b.Figure.Value, false)
+		},
+		"name": func(a, b *Row) int { return strings.Compare(a.Division.Name, b.Division.Name) },
+		"code": func(a, b *Row) int { return strings.Compare(a.Division.Code, b.Division.Code) },
+	}
+	if by == "" {
+		by = "gap"
+	}
+	f, ok := less[by]
+	if !ok {
+		return errs.Invalid(errs.Field("sort", "indicator.sort_unknown", strings.Join(Sorts, ", ")))
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if c := f(&rows[i], &rows[j]); c != 0 {
+			return c < 0
+		}
+		return rows[i].Division.Code < rows[j].Division.Code
+	})
+	return nil
+}
+
+// cmpNil compares two optional numbers, nil last; desc puts larger first.
+func cmpNil(a, b *float64, desc bool) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	x, y := *a, *b
+	if desc {
+		x, y = y, x
+	}
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// unitLevel is the level at which each counting measure counts one per
+// division: a coverage indicator whose denominator is one of these and
+// whose numerator is a single 0/1 measure at the same level has a list of
+// the divisions that make the number.
+var unitLevel = map[string]int{
+	"division.communities":            division.Community,
+	"division.rural_communities":      division.Community,
+	"division.urban_communities":      division.Community,
+	"division.relocation_communities": division.Community,
+	"division.townships":              division.Township,
+	"division.counties":               division.County,
+}
+
+// ListLevel is the level of the divisions an indicator counts one by one
+// (5 for communities), or 0 when it is not a coverage indicator.
+func (d *Def) ListLevel() int {
+	f := d.Formula
+	if len(f.Num) != 1 || len(f.Den) != 1 || f.Factor != 100 {
+		return 0
+	}
+	return unitLevel[f.Den[0]]
+}
+
+// Uncovered is one division counted in an indicator's denominator but not
+// in its numerator.
+type Uncovered struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Kind       string `json:"kind,omitempty"`
+	ParentCode string `json:"parent_code,omitempty"`
+	ParentName string `json:"parent_name,omitempty"`
+}
+
+// MissingList is one page of the divisions that keep a coverage indicator
+// below 100% at a division.
+type MissingList struct {
+	Def      *Def              `json:"-"`
+	Division division.Division `json:"division"`
+	Level    string            `json:"level" doc:"the level of the listed divisions: community, township or county"`
+	Awaiting string            `json:"awaiting,omitempty" doc:"the owner whose records are awaited; the list is empty until they are kept"`
+	Total    int               `json:"total" doc:"how many divisions are not covered, all pages"`
+	Counted  int               `json:"counted" doc:"how many divisions the denominator counts"`
+	Items    []Uncovered       `json:"items"`
+	Page     int               `json:"page"`
+	PerPage  int               `json:"per_page"`
+	More     bool              `json:"more"`
+}
+
+// Missing lists, a page at a time in code order, the divisions under code
+// that an indicator's denominator counts and its numerator does not: the
+// communities without a facility, a worker or a station. Errors: ENOTFOUND
+// for an unknown indicator or one that is not a coverage indicator, and
+// those of Table.
+func (s *Service) Missing(ctx context.Context, indicator, code string, page, perPage int) (*MissingList, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	def, err := s.Engine.Def(indicator)
+	if err != nil {
+		return nil, err
+	}
+	level := def.ListLevel()
+	if level == 0 {
+		return nil, errs.NotFound("indicator.no_list", indicator)
+	}
+	d, err := s.Divisions.Get(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	page, perPage = division.Paging(page, perPage)
+	out := &MissingList{Def: def, Division: *d, Level: division.LevelNames[level], Items: []Uncovered{}, Page: page, PerPage: perPage}
+	if out.Awaiting = s.Engine.awaiting(def.Formula); out.Awaiting != "" {
+		return out, nil
+	}
+	lo, hi := auth.AreaOf(d.Code, d.Level).Range()
+	period := s.Engine.Period(def.Formula.Period)
+	den, err := s.Engine.Measures.Values(ctx, measure.Key(def.Formula.Den[0], period), lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	num, err := s.Engine.Measures.Values(ctx, measure.Key(def.Formula.Num[0], period), lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	var codes []string
+	for c, v := range den {
+		if v > 0 {
+			out.Counted++
+			if num[c] <= 0 {
+				codes = append(codes, c)
+			}
+		}
+	}
+	sort.Strings(codes)
+	out.Total = len(codes)
+	from := (page - 1) * perPage
+	if from > len(codes) {
+		from = len(codes)
+	}
+	to := min(from+perPage, len(codes))
+	out.More = to < len(codes)
+	if out.Items, err = s.names(ctx, codes[from:to]); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// names reads the names of codes and their parents, in the order given.
+func (s *Service) names(ctx context.Context, codes []string) ([]Uncovered, error) {
+	out := []Uncovered{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(codes))
+	ph := make([]string, len(codes))
+	for i, c := range codes {
+		args[i] = c
+		ph[i] = "$" + strconv.Itoa(i+1)
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT d.code, d.name, d.kind, COALESCE(d.parent_code, ''), COALESCE(p.name, '')
+		FROM divisions d LEFT JOIN divisions p ON p.code = d.parent_code WHERE d.code IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	byCode := map[string]Uncovered{}
+	for rows.Next() {
+		var u Uncovered
+		if err := rows.Scan(&u.Code, &u.Name, &u.Kind, &u.ParentCode, &u.ParentName); err != nil {
+			return nil, errs.Internal(err)
+		}
+		byCode[u.Code] = u
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	for _, c := range codes {
+		if u, ok := byCode[c]; ok {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,197 @@
+package indicator
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/xuri/excelize/v2"
+
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+)
+
+// figureColumns are the columns of a sheet of figures, after the ones that
+// name the row: header key and width.
+var figureColumns = []struct {
+	Key   string
+	Width float64
+}{
+	{"indicator.value", 12}, {"indicator.unit", 16}, {"indicator.numerator", 14}, {"indicator.denominator", 14},
+	{"indicator.baseline", 12}, {"indicator.year_target", 14}, {"indicator.target", 12}, {"indicator.gap", 12},
+	{"indicator.status", 14},
+}
+
+// cellOf is a number for Excel, or an empty cell.
+func cellOf(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
+
+func figureCells(lang string, d *Def, f Figure) []any {
+	status := i18n.T(lang, "indicator.status."+f.Status)
+	if f.Awaiting != "" {
+		status += " (" + i18n.T(lang, "indicator.awaiting."+f.Awaiting) + ")"
+	}
+	var num, den any = f.Numerator, f.Denominator
+	if f.Status == Awaiting || f.Status == NoData {
+		num, den = nil, nil
+	}
+	return []any{cellOf(f.Value), unitLabel(lang, d.Unit), num, den, cellOf(f.Baseline), f.YearTarget, f.Target, cellOf(f.Gap), status}
+}
+
+// sheet streams a header and rows into a new or renamed sheet.
+func sheet(x *excelize.File, name string, first bool, head []any, widths []float64, rows [][]any) error {
+	if first {
+		if err := x.SetSheetName("Sheet1", name); err != nil {
+			return err
+		}
+	} else if _, err := x.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := x.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	for i, w := range widths {
+		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, r); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+func (s *Service) defName(lang string, d *Def) string {
+	if lang == i18n.ZH {
+		return d.NameZh
+	}
+	return d.NameEn
+}
+
+// ExportTable writes every indicator at a division into a workbook, and a
+// second sheet with each child's values. Errors: those of Table.
+func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File, string, error) {
+	t, err := s.Table(ctx, code, true)
+	if err != nil {
+		return nil, "", err
+	}
+	lang := i18n.From(ctx)
+	head := []any{i18n.T(lang, "indicator.code"), i18n.T(lang, "indicator.name"), i18n.T(lang, "indicator.source")}
+	widths := []float64{30, 50, 14}
+	for _, c := range figureColumns {
+		head = append(head, i18n.T(lang, c.Key))
+		widths = append(widths, c.Width)
+	}
+	var rows [][]any
+	for _, f := range t.Figures {
+		d, _ := s.Engine.Def(f.Indicator)
+		rows = append(rows, append([]any{d.Code, s.defName(lang, d), sourceLabel(lang, d.Source)}, figureCells(lang, d, f)...))
+	}
+	x := excelize.NewFile()
+	fail := func(err error) (*excelize.File, string, error) {
+		_ = x.Close()
+		return nil, "", errs.Internal(err)
+	}
+	if err := sheet(x, i18n.T(lang, "indicator.sheet_figures"), true, head, widths, rows); err != nil {
+		return fail(err)
+	}
+	if len(t.Children) > 0 {
+		// One row per child, one column per indicator's value.
+		chead := []any{i18n.T(lang, "indicator.division_code"), i18n.T(lang, "indicator.division_name")}
+		cw := []float64{14, 24}
+		for _, f := range t.Figures {
+			d, _ := s.Engine.Def(f.Indicator)
+			chead = append(chead, s.defName(lang, d))
+			cw = append(cw, 16)
+		}
+		var crows [][]any
+		for _, c := range t.Children {
+			r := []any{c.Division.Code, c.Division.Name}
+			for _, f := range c.Figures {
+				r = append(r, cellOf(f.Value))
+			}
+			crows = append(crows, r)
+		}
+		if err := sheet(x, i18n.T(lang, "indicator.sheet_children"), false, chead, cw, crows); err != nil {
+			return fail(err)
+		}
+	}
+	return x, fmt.Sprintf("indicators-%s-%d.xlsx", t.Division.Code, s.Engine.Year()), nil
+}
+
+// ExportDrill writes one indicator at a division and each child (in the
+// order sort gives) into a workbook. Errors: those of Drilldown and SortRows.
+func (s *Service) ExportDrill(ctx context.Context, indicator, code, sortBy string) (*excelize.File, string, error) {
+	dr, err := s.Drilldown(ctx, indicator, code, true)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := SortRows(dr.Children, sortBy); err != nil {
+		return nil, "", err
+	}
+	lang := i18n.From(ctx)
+	head := []any{i18n.T(lang, "indicator.division_code"), i18n.T(lang, "indicator.division_name")}
+	widths := []float64{14, 24}
+	for _, c := range figureColumns {
+		head = append(head, i18n.T(lang, c.Key))
+		widths = append(widths, c.Width)
+	}
+	rows := [][]any{append([]any{dr.Division.Code, dr.Division.Name}, figureCells(lang, dr.Def, dr.Figure)...)}
+	for _, c := range dr.Children {
+		rows = append(rows, append([]any{c.Division.Code, c.Division.Name}, figureCells(lang, dr.Def, c.Figure)...))
+	}
+	x := excelize.NewFile()
+	name := s.defName(lang, dr.Def)
+	if r := []rune(name); len(r) > 31 { // Excel's limit on sheet names
+		name = string(r[:31])
+	}
+	if err := sheet(x, name, true, head, widths, rows); err != nil {
+		_ = x.Close()
+		return nil, "", errs.Internal(err)
+	}
+	return x, fmt.Sprintf("%s-%s-%d.xlsx", indicator, code, s.Engine.Year()), nil
+}
+
+func sendWorkbook(w http.ResponseWriter, r *http.Request, x *excelize.File, name string) {
+	defer x.Close()
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+url.PathEscape(name)+`"`)
+	if _, err := x.WriteTo(w); err != nil {
+		// The response has begun; a failure now can only cut the download.
+		slog.WarnContext(r.Context(), "indicator export cut short", "err", err)
+	}
+}
+
+func (h *Web) exportTable(w http.ResponseWriter, r *http.Request) error {
+	x, name, err := h.S.ExportTable(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	sendWorkbook(w, r, x, name)
+	return nil
+}
+
+func (h *Web) exportDrill(w http.ResponseWriter, r *http.Request) error {
+	x, name, err := h.S.ExportDrill(r.Context(), r.PathValue("indicator"), r.PathValue("code"), r.URL.Query().Get("sort"))
+	if err != nil {
+		return err
+	}
+	sendWorkbook(w, r, x, name)
+	return nil
+}
