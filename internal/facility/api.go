@@ -1,0 +1,105 @@
+package facility
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+)
+
+type facilityListInput struct {
+	Q        string `query:"q" doc:"part of the name or address" maxLength:"50"`
+	Kind     string `query:"kind" doc:"a kind of facility"`
+	Status   string `query:"status" doc:"in_use, under_construction or closed"`
+	Division string `query:"division" doc:"a division code: facilities in its subtree"`
+	Page     int    `query:"page" doc:"page number from 1" default:"1"`
+	PerPage  int    `query:"per_page" doc:"items per page, at most 200" default:"50"`
+}
+
+type facilityListOutput struct {
+	Body struct {
+		Items []Facility `json:"items"`
+		Page  int        `json:"page"`
+		More  bool       `json:"more" doc:"whether another page follows"`
+	}
+}
+
+type facilityIDInput struct {
+	ID int64 `path:"id" doc:"facility id"`
+}
+
+type facilityCreateInput struct{ Body FacilityInput }
+
+type facilityPatchInput struct {
+	ID   int64 `path:"id"`
+	Body FacilityInput
+}
+
+type facilityOutput struct{ Body *Facility }
+
+type facilitySavedOutput struct{ Body *SavedFacility }
+
+// translate fills a write's warnings in the caller's language.
+func translate(ctx context.Context, s *SavedFacility) *SavedFacility {
+	s.Warnings = []string{}
+	for _, k := range s.warnKeys {
+		s.Warnings = append(s.Warnings, i18n.T(i18n.From(ctx), k))
+	}
+	return s
+}
+
+// RegisterAPI adds the registry's routes to the JSON API.
+func (s *Service) RegisterAPI(api huma.API) {
+	tags := []string{"facilities"}
+	huma.Register(api, huma.Operation{OperationID: "list-facilities", Method: http.MethodGet, Path: "/api/v1/facilities",
+		Summary: "Service facilities in the caller's area, newest first, filtered", Tags: tags},
+		func(ctx context.Context, in *facilityListInput) (*facilityListOutput, error) {
+			page, per := Paging(in.Page, in.PerPage)
+			items, more, err := s.List(ctx, Filter{Q: in.Q, Kind: in.Kind, Status: in.Status, Division: in.Division}, page, per)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &facilityListOutput{}
+			out.Body.Items, out.Body.Page, out.Body.More = items, page, more
+			if out.Body.Items == nil {
+				out.Body.Items = []Facility{}
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "create-facility", Method: http.MethodPost, Path: "/api/v1/facilities",
+		Summary: "Add a facility serving a community or township in the caller's area", DefaultStatus: http.StatusCreated,
+		Description: "`division_code`, `kind` and `name` are required; `status` defaults to in_use. " +
+			"`warnings` lists advice that did not block the write (a newly built urban comprehensive facility under 600 m²).",
+		Tags: tags},
+		func(ctx context.Context, in *facilityCreateInput) (*facilitySavedOutput, error) {
+			sv, err := s.Create(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &facilitySavedOutput{Body: translate(ctx, sv)}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "get-facility", Method: http.MethodGet, Path: "/api/v1/facilities/{id}",
+		Summary: "One facility", Tags: tags},
+		func(ctx context.Context, in *facilityIDInput) (*facilityOutput, error) {
+			f, err := s.Get(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &facilityOutput{Body: f}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "patch-facility", Method: http.MethodPatch, Path: "/api/v1/facilities/{id}",
+		Summary: "Change or close a facility",
+		Description: "Fields left out stay as they are. Close with `status: closed` and a `close_reason` (`closed_on` defaults to today). " +
+			"Give `version` to refuse the change (409) when someone else changed the facility since you read it.",
+		Tags: tags},
+		func(ctx context.Context, in *facilityPatchInput) (*facilitySavedOutput, error) {
+			sv, err := s.Update(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &facilitySavedOutput{Body: translate(ctx, sv)}, nil
+		})
+}
