@@ -104,7 +104,7 @@ func (e *Engine) Compute(ctx context.Context, codes []string, defs []*Def) (map[
 	for k := range keySet {
 		keys = append(keys, k)
 	}
-	totals, err := e.Measures.Totals(ctx, keys, codes)
+	totals, err := e.totals(ctx, keys, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -190,4 +190,71 @@ func (e *Engine) targets(ctx context.Context, codes []string, year int) (map[str
 		out[c+"|"+i] = &v
 	}
 	return out, rows.Err()
+}
+
+// totals reads the totals of keys at codes. When codes are a division and
+// the communities under it (a township's drill-down), one range scan of
+// the totals' primary key under the division reads exactly those rows,
+// faster than a lookup per code and key.
+func (e *Engine) totals(ctx context.Context, keys, codes []string) (map[string]map[string]int64, error) {
+	if len(codes) < 8 || len(codes[0]) != 12 {
+		return e.Measures.Totals(ctx, keys, codes)
+	}
+	lvl := levelOf(codes[0])
+	if lvl != 4 {
+		return e.Measures.Totals(ctx, keys, codes)
+	}
+	prefix := codes[0][:9]
+	for _, c := range codes[1:] {
+		if !strings.HasPrefix(c, prefix) {
+			return e.Measures.Totals(ctx, keys, codes)
+		}
+	}
+	out := make(map[string]map[string]int64, len(codes))
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		out[c] = map[string]int64{}
+		want[c] = true
+	}
+	args := []any{prefix + "000", prefix + "999"}
+	ph := make([]string, len(keys))
+	for i, k := range keys {
+		args = append(args, k)
+		ph[i] = fmt.Sprintf("$%d", i+3)
+	}
+	rows, err := e.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, measure, value FROM measure_totals
+		WHERE division_code BETWEEN $1 AND $2 AND measure IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c, k string
+		var v int64
+		if err := rows.Scan(&c, &k, &v); err != nil {
+			return nil, errs.Internal(err)
+		}
+		if want[c] {
+			out[c][k] = v
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// levelOf is the level a 12-digit code's trailing zeros say.
+func levelOf(code string) int {
+	switch {
+	case code[2:] == "0000000000":
+		return 1
+	case code[4:] == "00000000":
+		return 2
+	case code[6:] == "000000":
+		return 3
+	case code[9:] == "000":
+		return 4
+	}
+	return 5
 }
