@@ -26,7 +26,7 @@
       series.markLine = {
         symbol: "none",
         lineStyle: { color: "#b42318", type: "dashed" },
-        label: { formatter: targetLabel + " " + target },
+        label: { formatter: targetLabel + " " + target, position: "insideEndTop" },
         data: [{ yAxis: target }]
       };
     }

@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"shequ/internal/app/apptest"
+	"shequ/internal/division"
+	"shequ/internal/platform/auth"
+)
+
+// TestDashboardJourney: city staff open the city's plan indicators, drill
+// down from the city to a county and a township for village broadband,
+// see the charts drawn, open the list of villages not yet covered and go
+// on to one of them; a target above 100% is refused beside its field.
+// (The facility part of the journey, adding a facility and seeing the
+// coverage rise, waits for the facility registry's pages.)
+func TestDashboardJourney(t *testing.T) {
+	e := apptest.New(t)
+	// Every village has broadband but 集贤街村.
+	for _, c := range []string{apptest.RuralCommunity, apptest.FarCommunity, "131103100202", "131103102201", "131103102202"} {
+		on := c != apptest.RuralCommunity
+		if _, err := e.App.Divisions.UpdateProfile(e.Ctx, c, division.ProfilePatch{Broadband: &on}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := e.User(auth.CityStaff, apptest.City)
+	b := newBrowser(t, e.URL, 1280, 900)
+	b.login(name, apptest.Password)
+	// The second factor is tested elsewhere; pass it as the TOTP page would.
+	if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, name); err != nil {
+		t.Fatal(err)
+	}
+
+	// The navigation entry opens the city's dashboard.
+	b.open("/")
+	b.navigate("nav entry", chromedp.Click(chromedp.CSS(`.main-nav a[href="/indicators"]`)))
+	if p, want := b.path(), "/indicators/"+apptest.City; p != want {
+		t.Fatalf("the dashboard opened at %s, want %s", p, want)
+	}
+	if got := b.text("#ind-village_broadband_rate .value"); !strings.HasPrefix(got, "80") {
+		t.Errorf("city broadband shows %q, want 80 %% (4 of 5 villages)", got)
+	}
+	if got := b.text("#ind-elderly_monthly_visit_rate"); !strings.Contains(got, "探访") {
+		t.Errorf("an indicator awaiting its slice does not say what it awaits: %q", got)
+	}
+	b.screenshot("city")
+
+	// City → county → township.
+	b.navigate("drill city", chromedp.Click(chromedp.CSS(`#ind-village_broadband_rate a`)))
+	b.do("bar chart drawn", chromedp.WaitVisible(chromedp.CSS(`#chart-children[data-drawn="1"] canvas`)))
+	b.screenshot("drill-city")
+	b.navigate("drill county", chromedp.Click(chromedp.CSS(`#children tr[data-code="`+apptest.County+`"] a`)))
+	b.navigate("drill township", chromedp.Click(chromedp.CSS(`#children tr[data-code="`+apptest.SiblingTownship+`"] a`)))
+	if p, want := b.path(), "/indicators/"+apptest.SiblingTownship+"/village_broadband_rate"; p != want {
+		t.Fatalf("at %s, want %s", p, want)
+	}
+	if got := b.text("#fig-ratio"); got != "0 / 1" {
+		t.Errorf("township ratio %q, want 0 / 1", got)
+	}
+	b.screenshot("drill-township")
+
+	// The villages not yet covered, one click away, and on to the village.
+	b.navigate("missing link", chromedp.Click(chromedp.CSS("#missing-link")))
+	rows := eval[[]string](b, `[...document.querySelectorAll("#missing tbody tr td.code")].map(td => td.textContent.trim())`)
+	if len(rows) != 1 || rows[0] != apptest.RuralCommunity {
+		t.Fatalf("villages not covered: %q, want [%s]", rows, apptest.RuralCommunity)
+	}
+	b.screenshot("missing")
+	b.navigate("village link", chromedp.Click(chromedp.CSS("#missing tbody a")))
+	if p, want := b.path(), "/divisions/"+apptest.RuralCommunity; p != want {
+		t.Fatalf("at %s, want %s", p, want)
+	}
+
+	// A target above 100% is refused beside its field, nothing saved.
+	b.open("/indicators/" + apptest.County + "/village_broadband_rate")
+	b.do("bad target",
+		chromedp.Clear(chromedp.CSS("#t-value")),
+		chromedp.SendKeys(chromedp.CSS("#t-value"), "150"),
+		chromedp.Click(chromedp.CSS("#target-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#e-value")),
+	)
+	if got := eval[string](b, `document.querySelector("#t-value").getAttribute("aria-invalid")`); got != "true" {
+		t.Errorf("the bad field is not marked: aria-invalid=%q", got)
+	}
+	b.screenshot("bad-target")
+	var n int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM indicator_targets`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("targets after a refused one: %d %v", n, err)
+	}
+
+	// The printable view has no navigation.
+	b.open("/indicators/" + apptest.City + "?print=1")
+	if eval[bool](b, `document.querySelector(".main-nav") !== null`) {
+		t.Error("the printable view has the navigation")
+	}
+	b.screenshot("print")
+}
