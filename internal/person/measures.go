@@ -1,0 +1,122 @@
+package person
+
+import (
+	"context"
+
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
+)
+
+// Measure names, per community: the people who are members of a group
+// today.
+const (
+	ElderlySpecial      = "person.elderly_special"
+	LeftBehindChildren  = "person.left_behind_children"
+	PeopleWithDisablity = "person.disabled"
+)
+
+// Measures kept by this slice.
+var Measures = []measure.Def{
+	{Name: ElderlySpecial, Owner: "person"},
+	{Name: LeftBehindChildren, Owner: "person"},
+	{Name: PeopleWithDisablity, Owner: "person"},
+}
+
+// measureOf maps a group to its measure.
+var measureOf = map[string]string{
+	GroupElderly:    ElderlySpecial,
+	GroupLeftBehind: LeftBehindChildren,
+	GroupDisability: PeopleWithDisablity,
+}
+
+const allLo, allHi = "000000000000", "999999999999"
+
+// compute counts, per community in [lo, hi], the people who are members of
+// each measured group today. A community with nobody is absent.
+func (s *Service) compute(ctx context.Context, lo, hi, today string) (map[string]map[string]int64, error) {
+	out := map[string]map[string]int64{}
+	for _, k := range measureOf {
+		out[k] = map[string]int64{}
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT grp, community_code, count(DISTINCT person_id) FROM person_groups
+		WHERE grp IN ($1, $2, $3) AND community_code BETWEEN $4 AND $5 AND start_date <= $6 AND (end_date IS NULL OR end_date >= $6)
+		GROUP BY grp, community_code`, GroupElderly, GroupLeftBehind, GroupDisability, lo, hi, today)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g, code string
+		var n int64
+		if err := rows.Scan(&g, &code, &n); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[measureOf[g]][code] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// refresh recomputes the measures of some communities in ctx's
+// transaction, moving every ancestor's totals.
+func (s *Service) refresh(ctx context.Context, codes ...string) error {
+	seen := map[string]bool{}
+	for _, code := range codes {
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		vals, err := s.compute(ctx, code, code, s.today())
+		if err != nil {
+			return err
+		}
+		for key, m := range vals {
+			if err := s.Measures.Set(ctx, key, code, m[code]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Reconcile brings every stored value of this slice's measures in line
+// with the tables for today, setting only what differs: the daily move of
+// the date boundary (a membership that began or ended). With rebuild, the
+// values are replaced wholesale instead (bulk imports, the demo).
+func (s *Service) Reconcile(ctx context.Context, rebuild bool) error {
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		vals, err := s.compute(ctx, allLo, allHi, s.today())
+		if err != nil {
+			return err
+		}
+		for key, want := range vals {
+			if rebuild {
+				if err := s.Measures.Rebuild(ctx, key, want); err != nil {
+					return err
+				}
+				continue
+			}
+			have, err := s.Measures.Values(ctx, key, allLo, allHi)
+			if err != nil {
+				return err
+			}
+			for code, v := range want {
+				if have[code] != v {
+					if err := s.Measures.Set(ctx, key, code, v); err != nil {
+						return err
+					}
+				}
+			}
+			for code := range have {
+				if _, ok := want[code]; !ok {
+					if err := s.Measures.Set(ctx, key, code, 0); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}

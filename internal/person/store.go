@@ -1,0 +1,517 @@
+package person
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/pii"
+)
+
+// Store is the SQL of the people registry. Every read and write is bounded
+// by the caller's area, taken from the principal in ctx.
+type Store struct {
+	DB   *db.DB
+	Keys *pii.Ring
+}
+
+const cols = `p.id, p.community_code, COALESCE(d.name, ''), p.name, p.id_number_sealed, p.birth_date, p.sex, p.phone_sealed,
+	p.address_sealed, p.household, p.contact_name, p.contact_phone_sealed, p.version, p.updated_at, p.updated_by`
+
+const from = ` FROM persons p JOIN divisions d ON d.code = p.community_code`
+
+// row is a stored person with its sealed fields.
+type row struct {
+	Person
+	idSealed, phoneSealed, addressSealed, contactSealed string
+}
+
+func scan(s interface{ Scan(...any) error }) (*row, error) {
+	var r row
+	err := s.Scan(&r.ID, &r.CommunityCode, &r.CommunityName, &r.Name, &r.idSealed, &r.BirthDate, &r.Sex, &r.phoneSealed,
+		&r.addressSealed, &r.Household, &r.ContactName, &r.contactSealed, &r.Version, &r.UpdatedAt, &r.UpdatedBy)
+	return &r, err
+}
+
+// open unseals the personal data of a stored person.
+func (s *Store) open(r *row) (record, error) {
+	out := record{ID: r.ID, CommunityCode: r.CommunityCode, Name: r.Name, Household: r.Household, ContactName: r.ContactName,
+		Groups: r.Groups, Version: r.Version, BirthDate: r.BirthDate, Sex: r.Sex}
+	for _, f := range []struct {
+		dst    *string
+		sealed string
+	}{{&out.IDNumber, r.idSealed}, {&out.Phone, r.phoneSealed}, {&out.Address, r.addressSealed}, {&out.ContactPhone, r.contactSealed}} {
+		v, err := s.Keys.Open(f.sealed)
+		if err != nil {
+			return record{}, errs.Internal(err)
+		}
+		*f.dst = v
+	}
+	return out, nil
+}
+
+// masked is the person as callers see it.
+func (s *Store) masked(r *row, today string) (Person, error) {
+	rec, err := s.open(r)
+	if err != nil {
+		return Person{}, err
+	}
+	p := r.Person
+	p.IDNumber, p.Phone, p.Address, p.ContactPhone = pii.Mask(rec.IDNumber), pii.Mask(rec.Phone), pii.Mask(rec.Address), pii.Mask(rec.ContactPhone)
+	p.Age = ageOn(p.BirthDate, today)
+	p.UpdatedAt = p.UpdatedAt.UTC()
+	if p.Groups == nil {
+		p.Groups = []Membership{}
+	}
+	for i := range p.Groups {
+		p.Groups[i].Current = p.Groups[i].CurrentOn(today)
+	}
+	return p, nil
+}
+
+// get reads a person inside the caller's area with its memberships (locked
+// for update inside a transaction). ENOTFOUND otherwise.
+func (s *Store) get(ctx context.Context, id int64) (*row, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lock := ""
+	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
+		lock = " FOR UPDATE OF p"
+	}
+	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE p.id = $1 AND p.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("person.not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	gs, err := s.groups(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	r.Groups = gs[id]
+	return r, nil
+}
+
+// exists reports whether a person exists at all, whatever the area; for
+// auditing refusals only.
+func (s *Store) exists(ctx context.Context, id int64) bool {
+	var n int
+	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE id = $1`, id).Scan(&n)
+	return n > 0
+}
+
+// community checks that code is a community inside the caller's area.
+func (s *Store) community(ctx context.Context, code string) error {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return err
+	}
+	var n int
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&n)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if n == 0 {
+		return errs.NotFound("person.community_not_found", code)
+	}
+	return nil
+}
+
+// byIDNumber returns the id of the person with an ID number (anywhere: an
+// ID number is unique in the whole registry), or 0.
+func (s *Store) byIDNumber(ctx context.Context, number string) (int64, error) {
+	var id int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM persons WHERE id_number_index = $1`, s.Keys.Index(number)).Scan(&id)
+	if db.IsNoRows(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
+// sealed are the stored forms of a record's personal data.
+type sealed struct{ id, idIdx, phone, phoneIdx, address, addressIdx, contact string }
+
+func (s *Store) seal(r *record) (sealed, error) {
+	var out sealed
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&out.id, r.IDNumber}, {&out.phone, r.Phone}, {&out.address, r.Address}, {&out.contact, r.ContactPhone}} {
+		v, err := s.Keys.Seal(f.v)
+		if err != nil {
+			return out, errs.Internal(err)
+		}
+		*f.dst = v
+	}
+	out.idIdx, out.phoneIdx, out.addressIdx = s.Keys.Index(r.IDNumber), s.Keys.Index(r.Phone), s.Keys.Index(r.Address)
+	return out, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const insertSQL = `INSERT INTO persons (community_code, name, id_number_sealed, id_number_index, birth_date, birth_year, sex,
+	phone_sealed, phone_index, address_sealed, address_index, household, contact_name, contact_phone_sealed, version, created_at, updated_at, updated_by)
+	VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,1,$15,$15,$16)`
+
+func insertArgs(r *record, sl sealed, actor string, now time.Time) []any {
+	return []any{r.CommunityCode, r.Name, sl.id, sl.idIdx, r.BirthDate, atoi(r.BirthDate[:4]), r.Sex,
+		sl.phone, sl.phoneIdx, sl.address, sl.addressIdx, r.Household, r.ContactName, sl.contact, now, actor}
+}
+
+// insert adds a person and its memberships in ctx's transaction and returns
+// its id. A duplicate ID number is ECONFLICT.
+func (s *Store) insert(ctx context.Context, r *record, actor string, now time.Time) (int64, error) {
+	sl, err := s.seal(r)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.DB.Q(ctx).QueryRowContext(ctx, insertSQL+` RETURNING id`, insertArgs(r, sl, actor, now)...).Scan(&id)
+	if db.IsUniqueViolation(err) {
+		return 0, errs.Invalid(errs.Field("id_number", "person.duplicate"))
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	r.ID = id
+	return id, s.putGroups(ctx, r)
+}
+
+// putGroups replaces a person's memberships.
+func (s *Store) putGroups(ctx context.Context, r *record) error {
+	q := s.DB.Q(ctx)
+	if _, err := q.ExecContext(ctx, `DELETE FROM person_groups WHERE person_id = $1`, r.ID); err != nil {
+		return errs.Internal(err)
+	}
+	for _, g := range r.Groups {
+		if _, err := q.ExecContext(ctx, `INSERT INTO person_groups (person_id, community_code, grp, kinds, category, grade, start_date, end_date, basis)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, r.ID, r.CommunityCode, g.Group, strings.Join(g.Kinds, ","), g.Category, g.Grade,
+			g.Start, nullable(g.End), g.Basis); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	return nil
+}
+
+// update saves a changed person if its version is still oldVersion.
+func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor string, now time.Time) error {
+	sl, err := s.seal(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE persons SET community_code = $1, name = $2, id_number_sealed = $3, id_number_index = $4,
+		birth_date = $5, birth_year = $6, sex = $7, phone_sealed = $8, phone_index = $9, address_sealed = $10, address_index = $11,
+		household = $12, contact_name = $13, contact_phone_sealed = $14, version = version + 1, updated_at = $15, updated_by = $16
+		WHERE id = $17 AND version = $18`, append(insertArgs(r, sl, actor, now), r.ID, oldVersion)...)
+	if db.IsUniqueViolation(err) {
+		return errs.Invalid(errs.Field("id_number", "person.duplicate"))
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("error.conflict")
+	}
+	return s.putGroups(ctx, r)
+}
+
+// addChange records a change in the person's history.
+func (s *Store) addChange(ctx context.Context, id int64, action, actor string, now time.Time, before, after map[string]string) error {
+	b, _ := json.Marshal(before)
+	a, _ := json.Marshal(after)
+	_, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO person_changes (person_id, at, actor, action, before_json, after_json)
+		VALUES ($1,$2,$3,$4,$5,$6)`, id, now, actor, action, string(b), string(a))
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Change is one entry of a person's history.
+type Change struct {
+	At     time.Time         `json:"at"`
+	Actor  string            `json:"actor"`
+	Action string            `json:"action"`
+	Before map[string]string `json:"before"`
+	After  map[string]string `json:"after"`
+}
+
+// changes lists a person's history, newest first (at most 200 entries).
+func (s *Store) changes(ctx context.Context, id int64) ([]Change, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT at, actor, action, before_json, after_json FROM person_changes
+		WHERE person_id = $1 ORDER BY id DESC LIMIT 200`, id)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := []Change{}
+	for rows.Next() {
+		var c Change
+		var b, a string
+		if err := rows.Scan(&c.At, &c.Actor, &c.Action, &b, &a); err != nil {
+			return nil, errs.Internal(err)
+		}
+		_ = json.Unmarshal([]byte(b), &c.Before)
+		_ = json.Unmarshal([]byte(a), &c.After)
+		c.At = c.At.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// groups loads the memberships of some people.
+func (s *Store) groups(ctx context.Context, ids []int64) (map[int64][]Membership, error) {
+	out := map[int64][]Membership{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+		args[i] = id
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT person_id, grp, kinds, category, grade, start_date, COALESCE(end_date, ''), basis
+		FROM person_groups WHERE person_id IN (`+strings.Join(ph, ",")+`) ORDER BY person_id, id`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int64
+		var m Membership
+		var kinds string
+		if err := rows.Scan(&pid, &m.Group, &kinds, &m.Category, &m.Grade, &m.Start, &m.End, &m.Basis); err != nil {
+			return nil, errs.Internal(err)
+		}
+		if kinds != "" {
+			m.Kinds = strings.Split(kinds, ",")
+		}
+		out[pid] = append(out[pid], m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// where builds the list's conditions: always inside the caller's area.
+func (s *Store) where(ctx context.Context, f Filter, today string) (string, []any, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{lo, hi}
+	conds := []string{"p.community_code BETWEEN $1 AND $2"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Community != "" {
+		dlo, dhi := codeRange(f.Community)
+		conds = append(conds, "p.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+	}
+	if f.Q != "" {
+		conds = append(conds, "p.name "+s.DB.ILike()+" "+arg("%"+escapeLike(f.Q)+"%")+` ESCAPE '\'`)
+	}
+	if f.IDNumber != "" {
+		conds = append(conds, "p.id_number_index = "+arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
+	}
+	if f.Phone != "" {
+		conds = append(conds, "p.phone_index = "+arg(s.Keys.Index(NormalizePhone(f.Phone))))
+	}
+	if f.Group != "" {
+		t := arg(today)
+		conds = append(conds, "EXISTS (SELECT 1 FROM person_groups g WHERE g.person_id = p.id AND g.grp = "+arg(f.Group)+
+			" AND g.start_date <= "+t+" AND (g.end_date IS NULL OR g.end_date >= "+t+"))")
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// codeRange is the range of codes at or under a division code, its level
+// read from its trailing zeros.
+func codeRange(code string) (string, string) {
+	level := 5
+	switch {
+	case strings.HasSuffix(code, "0000000000"):
+		level = 1
+	case strings.HasSuffix(code, "00000000"):
+		level = 2
+	case strings.HasSuffix(code, "000000"):
+		level = 3
+	case strings.HasSuffix(code, "000"):
+		level = 4
+	}
+	return auth.AreaOf(code, level).Range()
+}
+
+// list returns one page of people (page ≥ 1) and whether more follow.
+func (s *Store) list(ctx context.Context, f Filter, today string) ([]Person, bool, error) {
+	w, args, err := s.where(ctx, f, today)
+	if err != nil {
+		return nil, false, err
+	}
+	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	n := len(args)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
+		fmt.Sprintf(` ORDER BY p.community_code, p.name, p.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	var rs []*row
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			rows.Close()
+			return nil, false, errs.Internal(err)
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	more := len(rs) > f.PerPage
+	if more {
+		rs = rs[:f.PerPage]
+	}
+	out, err := s.withGroups(ctx, rs, today)
+	return out, more, err
+}
+
+// withGroups masks a batch of rows with their memberships.
+func (s *Store) withGroups(ctx context.Context, rs []*row, today string) ([]Person, error) {
+	ids := make([]int64, len(rs))
+	for i, r := range rs {
+		ids[i] = r.ID
+	}
+	gs, err := s.groups(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Person, 0, len(rs))
+	for _, r := range rs {
+		r.Groups = gs[r.ID]
+		p, err := s.masked(r, today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// each calls fn for every person the filter selects, masked, in batches,
+// for exports. reveal gives the plaintext of the person's personal data
+// too (nil for a masked export).
+func (s *Store) each(ctx context.Context, f Filter, today string, fn func(p Person, plain *record) error, reveal bool) error {
+	w, args, err := s.where(ctx, f, today)
+	if err != nil {
+		return err
+	}
+	const batch = 500
+	var lastCode, lastName string
+	var lastID int64 = -1
+	for {
+		a := append([]any{}, args...)
+		cond := ""
+		if lastID >= 0 {
+			n := len(a)
+			cond = fmt.Sprintf(" AND (p.community_code, p.name, p.id) > ($%d, $%d, $%d)", n+1, n+2, n+3)
+			a = append(a, lastCode, lastName, lastID)
+		}
+		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+cond+
+			fmt.Sprintf(` ORDER BY p.community_code, p.name, p.id LIMIT %d`, batch), a...)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		var rs []*row
+		for rows.Next() {
+			r, err := scan(rows)
+			if err != nil {
+				rows.Close()
+				return errs.Internal(err)
+			}
+			rs = append(rs, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return errs.Internal(err)
+		}
+		ps, err := s.withGroups(ctx, rs, today)
+		if err != nil {
+			return err
+		}
+		for i, p := range ps {
+			var plain *record
+			if reveal {
+				rec, err := s.open(rs[i])
+				if err != nil {
+					return err
+				}
+				plain = &rec
+			}
+			if err := fn(p, plain); err != nil {
+				return err
+			}
+		}
+		if len(rs) < batch {
+			return nil
+		}
+		last := rs[len(rs)-1]
+		lastCode, lastName, lastID = last.CommunityCode, last.Name, last.ID
+	}
+}
+
+// members lists the current members of a group in a code range, bounded
+// by the caller's area.
+func (s *Store) members(ctx context.Context, group, lo, hi, day string) ([]Member, error) {
+	alo, ahi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi = max(lo, alo), min(hi, ahi)
+	out := []Member{}
+	if lo > hi {
+		return out, nil
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT p.id, p.name, p.community_code FROM person_groups g
+		JOIN persons p ON p.id = g.person_id
+		WHERE g.grp = $1 AND g.community_code BETWEEN $2 AND $3 AND g.start_date <= $4 AND (g.end_date IS NULL OR g.end_date >= $4)
+		ORDER BY p.community_code, p.name, p.id`, group, lo, hi, day)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.ID, &m.Name, &m.CommunityCode); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
