@@ -1,0 +1,121 @@
+package worker
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"shequ/internal/platform/web"
+)
+
+type listInput struct {
+	Q        string `query:"q" doc:"part of a name" maxLength:"50"`
+	Division string `query:"division" doc:"12-digit code: workers in communities at or under it"`
+	Post     string `query:"post" doc:"one of the posts"`
+	Status   string `query:"status" doc:"in_post (today), left, future; empty for all"`
+	Phone    string `query:"phone" doc:"exact phone number"`
+	IDNumber string `query:"id_number" doc:"exact ID number"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+type workerListOutput struct {
+	Body struct {
+		Items []Worker `json:"items"`
+		Page  int      `json:"page"`
+		More  bool     `json:"more"`
+	}
+}
+
+type idInput struct {
+	ID int64 `path:"id"`
+}
+
+type workerOutput struct{ Body *Worker }
+
+type createInput struct{ Body WorkerPatch }
+
+type patchInput struct {
+	ID   int64 `path:"id"`
+	Body WorkerPatch
+}
+
+type trainingInput struct {
+	ID   int64 `path:"id"`
+	Body TrainingInput
+}
+
+type trainingOutput struct{ Body *Training }
+
+type trainingIDInput struct {
+	ID         int64 `path:"id"`
+	TrainingID int64 `path:"tid"`
+}
+
+// RegisterAPI adds the worker routes to the JSON API.
+func (s *Service) RegisterAPI(api huma.API) {
+	tags := []string{"workers"}
+	huma.Register(api, huma.Operation{OperationID: "list-workers", Method: http.MethodGet, Path: "/api/v1/workers",
+		Summary: "Community workers in the caller's area; phones and ID numbers masked", Tags: tags},
+		func(ctx context.Context, in *listInput) (*workerListOutput, error) {
+			f := Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Page: in.Page, PerPage: in.PerPage}
+			items, more, err := s.List(ctx, f)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &workerListOutput{}
+			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Items, out.Body.More = items, more
+			if out.Body.Items == nil {
+				out.Body.Items = []Worker{}
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "create-worker", Method: http.MethodPost, Path: "/api/v1/workers",
+		Summary: "Add a community worker", DefaultStatus: http.StatusCreated, Tags: tags},
+		func(ctx context.Context, in *createInput) (*workerOutput, error) {
+			w, err := s.Create(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &workerOutput{Body: w}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "get-worker", Method: http.MethodGet, Path: "/api/v1/workers/{id}",
+		Summary: "A community worker with training records", Tags: tags},
+		func(ctx context.Context, in *idInput) (*workerOutput, error) {
+			w, err := s.Get(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &workerOutput{Body: w}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "patch-worker", Method: http.MethodPatch, Path: "/api/v1/workers/{id}",
+		Summary:     "Change a community worker",
+		Description: "Fields left out stay as they are. Setting `in_post_to` closes the worker's time in post. Give `version` to refuse the change (409) when someone else changed the worker since you read it.",
+		Tags:        tags},
+		func(ctx context.Context, in *patchInput) (*workerOutput, error) {
+			w, err := s.Update(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &workerOutput{Body: w}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "add-worker-training", Method: http.MethodPost, Path: "/api/v1/workers/{id}/trainings",
+		Summary: "Add a training record to a worker", DefaultStatus: http.StatusCreated, Tags: tags},
+		func(ctx context.Context, in *trainingInput) (*trainingOutput, error) {
+			t, err := s.AddTraining(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &trainingOutput{Body: t}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "remove-worker-training", Method: http.MethodDelete, Path: "/api/v1/workers/{id}/trainings/{tid}",
+		Summary: "Remove a training record entered by mistake", DefaultStatus: http.StatusNoContent, Tags: tags},
+		func(ctx context.Context, in *trainingIDInput) (*struct{}, error) {
+			if err := s.RemoveTraining(ctx, in.ID, in.TrainingID); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
+		})
+}

@@ -1,0 +1,252 @@
+package worker
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/xlsx"
+)
+
+// Sheet is the workers' Excel layout: the import template, the import and
+// the export share it, so an export can be read back (after its masked
+// phones are filled in).
+var Sheet = &xlsx.Spec{
+	SheetZh: "社区工作者", SheetEn: "Community workers",
+	Columns: []xlsx.Column{
+		{Key: "community_code", Zh: "所在村(社区)代码", En: "Community code", Required: true, Example: "131102001045", Width: 16,
+			HelpZh: "12 位统计用区划代码，须在您的辖区内", HelpEn: "the 12-digit statistical code; must be in your area"},
+		{Key: "community_name", Zh: "所在村(社区)", En: "Community", Width: 24,
+			HelpZh: "仅供阅读，导入时不使用", HelpEn: "for reading only; not used on import"},
+		{Key: "name", Zh: "姓名", En: "Name", Required: true, Example: "张建国", HelpZh: "不超过 50 字", HelpEn: "at most 50 characters"},
+		{Key: "phone", Zh: "联系电话", En: "Phone", Required: true, Example: "13800138000", Width: 16,
+			HelpZh: "11 位手机号或带区号的固定电话", HelpEn: "an 11-digit mobile or a landline with its area code"},
+		{Key: "id_number", Zh: "身份证号码", En: "ID number", Example: "110101199003074477", Width: 22,
+			HelpZh: "18 位，选填；校验码须正确", HelpEn: "18 characters, optional; the check character must be right"},
+		{Key: "post", Zh: "岗位", En: "Post", Required: true, Example: "党组织书记",
+			HelpZh: "党组织书记、居(村)委会主任、居(村)委会委员、专职社区工作者、社会工作者、网格员",
+			HelpEn: "Party secretary, Committee director, Committee member, Full-time community worker, Social worker, Grid worker"},
+		{Key: "in_post_from", Zh: "任职开始日期", En: "In post from", Required: true, Example: "2021-01-15", HelpZh: "如 2021-01-15", HelpEn: "e.g. 2021-01-15"},
+		{Key: "in_post_to", Zh: "离岗日期", En: "In post until", Example: "", HelpZh: "仍在岗则留空", HelpEn: "empty while in post"},
+		{Key: "certified_social_worker", Zh: "持证社工", En: "Certified social worker", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no"},
+		{Key: "disaster_officer", Zh: "灾害信息员", En: "Disaster information officer", Example: "是", HelpZh: "是 或 否", HelpEn: "yes or no"},
+	},
+	MaxRows: 20000,
+}
+
+// postOf reads a post by its key or its name in either language.
+func postOf(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, p := range Posts {
+		m, _ := i18n.Lookup(PostLabel(p))
+		if s == p || s == m.Zh() || strings.EqualFold(s, m.En()) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// WriteTemplate writes the import template in lang.
+func (s *Service) WriteTemplate(ctx context.Context, w io.Writer) error {
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	return Sheet.WriteTemplate(w, i18n.From(ctx))
+}
+
+// Export writes every worker the filter selects (paging aside) as a
+// workbook, phones and ID numbers masked, and audits it. Errors:
+// EINVALID, EFORBIDDEN.
+func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	lang := i18n.From(ctx)
+	ex, err := Sheet.NewExporter(lang)
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	err = s.Store.each(ctx, f, s.today(), func(wk Worker) error {
+		return ex.Write(wk.CommunityCode, wk.CommunityName, wk.Name, wk.Phone, wk.IDNumber, i18n.T(lang, PostLabel(wk.Post)),
+			wk.InPostFrom, wk.InPostTo, xlsx.BoolText(wk.CertifiedSocialWorker, lang), xlsx.BoolText(wk.DisasterOfficer, lang))
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.export", ObjectType: "worker", ObjectID: "*",
+		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "post": f.Post, "status": f.Status}}}); err != nil {
+		return err
+	}
+	return ex.Finish(w)
+}
+
+// Import adds every worker of an uploaded workbook, or none: any bad row
+// (a bad value, a community outside the caller's area) fails the whole
+// file with every problem named by row and column. Errors: EINVALID,
+// EFORBIDDEN.
+func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return 0, err
+	}
+	rows, err := readSheet.Read(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	if err := missingColumns(rows); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		var bad errs.Fields
+		recs := make([]record, 0, len(rows))
+		kinds := map[string]error{}
+		add := func(line int, field, key string, args ...any) {
+			if len(bad) < Sheet.MaxErrorsOr() {
+				bad = append(bad, xlsx.RowError(line, field, key, args...))
+			}
+		}
+		for _, row := range rows {
+			rec := record{CommunityCode: row.Get("community_code"), Name: row.Get("name"), Phone: NormalizePhone(row.Get("phone")),
+				IDNumber: strings.ToUpper(row.Get("id_number")), InPostFrom: row.Get("in_post_from"), InPostTo: row.Get("in_post_to")}
+			var rowBad errs.Fields
+			if p, ok := postOf(row.Get("post")); ok {
+				rec.Post = p
+			} else if row.Get("post") != "" {
+				rowBad.Add("post", "error.one_of", postNames(i18n.From(ctx)))
+			}
+			for _, k := range []string{"in_post_from", "in_post_to"} {
+				if v := row.Get(k); v != "" {
+					t, reason := xlsx.Date(v)
+					if reason != "" {
+						rowBad.Add(k, "worker.date_invalid")
+						continue
+					}
+					if k == "in_post_from" {
+						rec.InPostFrom = t.Format(DateLayout)
+					} else {
+						rec.InPostTo = t.Format(DateLayout)
+					}
+				}
+			}
+			var reason string
+			if rec.CertifiedSocialWorker, reason = xlsx.Bool(row.Get("certified_social_worker")); reason != "" {
+				rowBad.Add("certified_social_worker", reason)
+			}
+			if rec.DisasterOfficer, reason = xlsx.Bool(row.Get("disaster_officer")); reason != "" {
+				rowBad.Add("disaster_officer", reason)
+			}
+			for _, fe := range rec.validate() {
+				// The post's and dates' own messages above say more.
+				if (fe.Field == "post" && rec.Post == "" && row.Get("post") != "") || (slices.Contains([]string{"in_post_from", "in_post_to"}, fe.Field) && hasField(rowBad, fe.Field)) {
+					continue
+				}
+				rowBad = append(rowBad, fe)
+			}
+			if rec.CommunityCode != "" {
+				cerr, seen := kinds[rec.CommunityCode]
+				if !seen {
+					_, cerr = s.Store.community(ctx, rec.CommunityCode)
+					kinds[rec.CommunityCode] = cerr
+				}
+				if errs.Code(cerr) == errs.ENOTFOUND {
+					rowBad.Add("community_code", "worker.community_not_found", rec.CommunityCode)
+				} else if cerr != nil {
+					return cerr
+				}
+			}
+			// A row's problems in the order of its columns.
+			slices.SortStableFunc(rowBad, func(a, b errs.FieldError) int { return colIndex(a.Field) - colIndex(b.Field) })
+			for _, fe := range rowBad {
+				add(row.Line, fe.Field, fe.Key, fe.Args...)
+			}
+			recs = append(recs, rec)
+		}
+		if err := bad.Err(); err != nil {
+			return err
+		}
+		now := s.Now().UTC().Truncate(time.Microsecond)
+		actor := auth.From(ctx).Name
+		codes, years := map[string]bool{}, map[int]bool{}
+		for i := range recs {
+			if _, err := s.Store.insert(ctx, &recs[i], actor, now); err != nil {
+				return err
+			}
+			codes[recs[i].CommunityCode] = true
+			s.yearsOf(years, recs[i].InPostFrom, recs[i].InPostTo)
+		}
+		if err := s.refresh(ctx, codes, years); err != nil {
+			return err
+		}
+		n = len(recs)
+		return s.Audit.Write(ctx, audit.Entry{Action: "worker.import", ObjectType: "worker", ObjectID: "*",
+			Detail: map[string]any{"rows": n, "communities": len(codes)}})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func hasField(f errs.Fields, name string) bool {
+	for _, e := range f {
+		if e.Field == name {
+			return true
+		}
+	}
+	return false
+}
+
+func postNames(lang string) string {
+	names := make([]string, len(Posts))
+	for i, p := range Posts {
+		names[i] = i18n.T(lang, PostLabel(p))
+	}
+	return strings.Join(names, "、")
+}
+
+// ExportName is the file name of an export.
+func ExportName(lang string, now time.Time) string {
+	return i18n.T(lang, "worker.export_file") + "-" + now.Format("20060102") + ".xlsx"
+}
+
+// readSheet reads with no column required, so that an empty required cell
+// is reported with every other problem of its row by the registry's own
+// checks instead of stopping the read; missingColumns keeps the check that
+// a required column is there at all.
+var readSheet = func() *xlsx.Spec {
+	c := *Sheet
+	c.Columns = slices.Clone(Sheet.Columns)
+	for i := range c.Columns {
+		c.Columns[i].Required = false
+	}
+	return &c
+}()
+
+func missingColumns(rows []xlsx.Row) error {
+	var bad errs.Fields
+	for _, c := range Sheet.Columns {
+		if c.Required && len(rows) > 0 && !rows[0].Has(c.Key) {
+			bad = append(bad, xlsx.RowError(1, c.Key, "xlsx.missing_column"))
+		}
+	}
+	return bad.Err()
+}
+
+func colIndex(key string) int {
+	for i, c := range Sheet.Columns {
+		if c.Key == key {
+			return i
+		}
+	}
+	return len(Sheet.Columns)
+}

@@ -1,0 +1,354 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/pii"
+)
+
+// Store is the SQL of the worker slice. Every read and write is bounded by
+// the caller's area, taken from the principal in ctx.
+type Store struct {
+	DB   *db.DB
+	Keys *pii.Ring
+}
+
+const cols = `w.id, w.community_code, COALESCE(d.name, ''), w.name, w.phone_sealed, w.id_number_sealed, w.post,
+	w.in_post_from, COALESCE(w.in_post_to, ''), w.certified_social_worker, w.disaster_officer, w.version, w.updated_at, w.updated_by`
+
+const from = ` FROM workers w JOIN divisions d ON d.code = w.community_code`
+
+// row is a stored worker with its sealed fields.
+type row struct {
+	Worker
+	phoneSealed, idSealed string
+}
+
+func scan(s interface{ Scan(...any) error }) (*row, error) {
+	var r row
+	err := s.Scan(&r.ID, &r.CommunityCode, &r.CommunityName, &r.Name, &r.phoneSealed, &r.idSealed, &r.Post,
+		&r.InPostFrom, &r.InPostTo, &r.CertifiedSocialWorker, &r.DisasterOfficer, &r.Version, &r.UpdatedAt, &r.UpdatedBy)
+	return &r, err
+}
+
+// open unseals the personal data of a stored worker.
+func (s *Store) open(r *row) (record, error) {
+	phone, err := s.Keys.Open(r.phoneSealed)
+	if err != nil {
+		return record{}, errs.Internal(err)
+	}
+	id, err := s.Keys.Open(r.idSealed)
+	if err != nil {
+		return record{}, errs.Internal(err)
+	}
+	return record{ID: r.ID, CommunityCode: r.CommunityCode, Name: r.Name, Phone: phone, IDNumber: id, Post: r.Post,
+		InPostFrom: r.InPostFrom, InPostTo: r.InPostTo, CertifiedSocialWorker: r.CertifiedSocialWorker,
+		DisasterOfficer: r.DisasterOfficer, Version: r.Version}, nil
+}
+
+// masked is the worker as callers see it: phone and ID number masked.
+func (s *Store) masked(r *row, today string) (Worker, error) {
+	rec, err := s.open(r)
+	if err != nil {
+		return Worker{}, err
+	}
+	w := r.Worker
+	w.Phone, w.IDNumber = pii.Mask(rec.Phone), pii.Mask(rec.IDNumber)
+	w.InPost = inPostOn(w.InPostFrom, w.InPostTo, today)
+	w.UpdatedAt = w.UpdatedAt.UTC()
+	return w, nil
+}
+
+// get reads a worker inside the caller's area (locked for update inside a
+// transaction). ENOTFOUND otherwise.
+func (s *Store) get(ctx context.Context, id int64) (*row, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lock := ""
+	if db.InTx(ctx) {
+		lock = s.DB.ForUpdate()
+		if lock != "" {
+			lock = " FOR UPDATE OF w"
+		}
+	}
+	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE w.id = $1 AND w.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("worker.not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return r, nil
+}
+
+// exists reports whether a worker exists at all, whatever the area; for
+// auditing refusals only.
+func (s *Store) exists(ctx context.Context, id int64) bool {
+	var n int
+	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM workers WHERE id = $1`, id).Scan(&n)
+	return n > 0
+}
+
+// community returns the kind of a community inside the caller's area;
+// ENOTFOUND for anything else (a township, a code outside the area).
+func (s *Store) community(ctx context.Context, code string) (kind string, err error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT kind FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&kind)
+	if db.IsNoRows(err) {
+		return "", errs.NotFound("worker.community_not_found", code)
+	}
+	if err != nil {
+		return "", errs.Internal(err)
+	}
+	return kind, nil
+}
+
+// sealed are the stored forms of a record's personal data.
+type sealed struct{ phone, phoneIdx, id, idIdx string }
+
+func (s *Store) seal(r *record) (sealed, error) {
+	var out sealed
+	var err error
+	if out.phone, err = s.Keys.Seal(r.Phone); err != nil {
+		return out, errs.Internal(err)
+	}
+	if out.id, err = s.Keys.Seal(r.IDNumber); err != nil {
+		return out, errs.Internal(err)
+	}
+	out.phoneIdx, out.idIdx = s.Keys.Index(r.Phone), s.Keys.Index(r.IDNumber)
+	return out, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// insert adds a worker in ctx's transaction and returns its id.
+func (s *Store) insert(ctx context.Context, r *record, actor string, now time.Time) (int64, error) {
+	sl, err := s.seal(r)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO workers (community_code, name, phone_sealed, phone_index, id_number_sealed,
+		id_number_index, post, in_post_from, in_post_to, certified_social_worker, disaster_officer, version, created_at, updated_at, updated_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,1,$12,$12,$13) RETURNING id`,
+		r.CommunityCode, r.Name, sl.phone, sl.phoneIdx, sl.id, sl.idIdx, r.Post, r.InPostFrom, nullable(r.InPostTo),
+		r.CertifiedSocialWorker, r.DisasterOfficer, now, actor).Scan(&id)
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
+// update saves a changed worker if its version is still oldVersion.
+func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor string, now time.Time) error {
+	sl, err := s.seal(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE workers SET community_code = $1, name = $2, phone_sealed = $3, phone_index = $4,
+		id_number_sealed = $5, id_number_index = $6, post = $7, in_post_from = $8, in_post_to = $9, certified_social_worker = $10,
+		disaster_officer = $11, version = version + 1, updated_at = $12, updated_by = $13 WHERE id = $14 AND version = $15`,
+		r.CommunityCode, r.Name, sl.phone, sl.phoneIdx, sl.id, sl.idIdx, r.Post, r.InPostFrom, nullable(r.InPostTo),
+		r.CertifiedSocialWorker, r.DisasterOfficer, now, actor, r.ID, oldVersion)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("error.conflict")
+	}
+	return nil
+}
+
+// where builds the list's conditions: always inside the caller's area.
+func (s *Store) where(ctx context.Context, f Filter, today string) (string, []any, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{lo, hi}
+	conds := []string{"w.community_code BETWEEN $1 AND $2"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Division != "" {
+		dlo, dhi := auth.AreaOf(f.Division, levelOf(f.Division)).Range()
+		conds = append(conds, "w.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+	}
+	if f.Q != "" {
+		conds = append(conds, "w.name "+s.DB.ILike()+" "+arg("%"+escapeLike(f.Q)+"%")+` ESCAPE '\'`)
+	}
+	if f.Post != "" {
+		conds = append(conds, "w.post = "+arg(f.Post))
+	}
+	if f.Phone != "" {
+		conds = append(conds, "w.phone_index = "+arg(s.Keys.Index(NormalizePhone(f.Phone))))
+	}
+	if f.IDNumber != "" {
+		conds = append(conds, "w.id_number_index = "+arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
+	}
+	switch f.Status {
+	case "in_post":
+		t := arg(today)
+		conds = append(conds, "w.in_post_from <= "+t+" AND (w.in_post_to IS NULL OR w.in_post_to >= "+t+")")
+	case "left":
+		conds = append(conds, "w.in_post_to < "+arg(today))
+	case "future":
+		conds = append(conds, "w.in_post_from > "+arg(today))
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// levelOf infers a division's level from the zeros of its code.
+func levelOf(code string) int {
+	switch {
+	case strings.HasSuffix(code, "0000000000"):
+		return 1
+	case strings.HasSuffix(code, "00000000"):
+		return 2
+	case strings.HasSuffix(code, "000000"):
+		return 3
+	case strings.HasSuffix(code, "000"):
+		return 4
+	}
+	return 5
+}
+
+// list returns one page of workers (page ≥ 1) and whether more follow.
+func (s *Store) list(ctx context.Context, f Filter, today string) ([]Worker, bool, error) {
+	w, args, err := s.where(ctx, f, today)
+	if err != nil {
+		return nil, false, err
+	}
+	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	n := len(args)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
+		fmt.Sprintf(` ORDER BY w.community_code, w.name, w.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Worker
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, false, errs.Internal(err)
+		}
+		m, err := s.masked(r, today)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	more := len(out) > f.PerPage
+	if more {
+		out = out[:f.PerPage]
+	}
+	return out, more, nil
+}
+
+// each calls fn for every worker the filter selects, masked, for exports.
+func (s *Store) each(ctx context.Context, f Filter, today string, fn func(Worker) error) error {
+	w, args, err := s.where(ctx, f, today)
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args...)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		m, err := s.masked(r, today)
+		if err != nil {
+			return err
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// trainings lists a worker's training records, newest first.
+func (s *Store) trainings(ctx context.Context, workerID int64) ([]Training, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, worker_id, course, hours, date, level FROM worker_trainings
+		WHERE worker_id = $1 ORDER BY date DESC, id DESC LIMIT 1000`, workerID)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := []Training{}
+	for rows.Next() {
+		var t Training
+		if err := rows.Scan(&t.ID, &t.WorkerID, &t.Course, &t.Hours, &t.Date, &t.Level); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+func (s *Store) addTraining(ctx context.Context, workerID int64, t TrainingInput, now time.Time) (int64, error) {
+	var id int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO worker_trainings (worker_id, course, hours, date, level, created_at)
+		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, workerID, t.Course, t.Hours, t.Date, t.Level, now).Scan(&id)
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
+func (s *Store) training(ctx context.Context, workerID, id int64) (*Training, error) {
+	var t Training
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id, worker_id, course, hours, date, level FROM worker_trainings
+		WHERE id = $1 AND worker_id = $2`, id, workerID).Scan(&t.ID, &t.WorkerID, &t.Course, &t.Hours, &t.Date, &t.Level)
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("worker.training_not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return &t, nil
+}
+
+func (s *Store) removeTraining(ctx context.Context, workerID, id int64) error {
+	_, err := s.DB.Q(ctx).ExecContext(ctx, `DELETE FROM worker_trainings WHERE id = $1 AND worker_id = $2`, id, workerID)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}

@@ -1,0 +1,393 @@
+package worker
+
+import (
+	"bytes"
+	"embed"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+	"shequ/internal/platform/xlsx"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Web holds the slice's pages.
+type Web struct {
+	S   *Service
+	Srv *web.Server
+}
+
+// RegisterWeb adds the pages and the navigation entry.
+func (s *Service) RegisterWeb(srv *web.Server) {
+	h := &Web{S: s, Srv: srv}
+	srv.Render.AddPages("worker", templates, "templates/*.html")
+	srv.AddNav(web.NavItem{Key: "worker.nav", Path: "/workers", Roles: ReadRoles, Order: 30})
+	srv.Page("GET /workers", h.list)
+	srv.Page("GET /workers/export.xlsx", h.export)
+	srv.Page("GET /workers/template.xlsx", h.template)
+	srv.Page("POST /workers/import", h.importFile)
+	srv.Page("GET /workers/new", h.newForm)
+	srv.Page("POST /workers", h.create)
+	srv.Page("GET /workers/{id}", h.view)
+	srv.Page("GET /workers/{id}/edit", h.editForm)
+	srv.Page("POST /workers/{id}", h.save)
+	srv.Page("POST /workers/{id}/close", h.close)
+	srv.Page("POST /workers/{id}/trainings", h.addTraining)
+	srv.Page("POST /workers/{id}/trainings/{tid}/delete", h.removeTraining)
+}
+
+func filterOf(q url.Values) Filter {
+	page, _ := strconv.Atoi(q.Get("page"))
+	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Post: q.Get("post"), Status: q.Get("status"),
+		Phone: strings.TrimSpace(q.Get("phone")), IDNumber: strings.TrimSpace(q.Get("id_number")), Page: page, PerPage: 50}
+}
+
+type listData struct {
+	F       Filter
+	Items   []Worker
+	Page    int
+	More    bool
+	CanEdit bool
+	Posts   []string
+	States  []string
+	Summary []string // problems of a failed import
+}
+
+func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
+	return h.renderList(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
+	ctx := r.Context()
+	f := filterOf(r.URL.Query())
+	items, more, err := h.S.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	page, _ := Paging(f.Page, f.PerPage)
+	_, perr := auth.Require(ctx, EditRoles...)
+	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Posts: Posts, States: Statuses, Summary: summary}
+	h.Srv.Render.Render(w, status, "worker/list", h.Srv.NewPage(r, "worker.title", d))
+	return nil
+}
+
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound("error.not_found")
+	}
+	return id, nil
+}
+
+type viewData struct {
+	W       *Worker
+	CanEdit bool
+	Levels  []string
+	Today   string
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
+	return h.renderView(w, r, http.StatusOK, nil, nil)
+}
+
+// renderView shows a worker; a failed training or close form comes back
+// with its values and errors.
+func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, err error) error {
+	ctx := r.Context()
+	id, gerr := pathID(r, "id")
+	if gerr != nil {
+		return gerr
+	}
+	wk, gerr := h.S.Get(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	_, perr := auth.Require(ctx, EditRoles...)
+	d := &viewData{W: wk, CanEdit: perr == nil, Levels: Levels, Today: h.S.today(), Values: vals, Errors: map[string]string{}}
+	if d.Values == nil {
+		d.Values = map[string]string{"date": d.Today, "level": "district", "in_post_to": d.Today}
+	}
+	if err != nil {
+		d.Summary, d.Errors = explain(i18n.From(ctx), err)
+	}
+	h.Srv.Render.Render(w, status, "worker/view", h.Srv.NewPage(r, wk.Name, d))
+	return nil
+}
+
+// explain turns a validation error into a summary and messages by field.
+func explain(lang string, err error) ([]string, map[string]string) {
+	e := errs.As(err)
+	sum := []string{i18n.ErrorMessage(lang, e)}
+	by := map[string]string{}
+	for _, fe := range e.Fields {
+		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
+		sum = append(sum, i18n.FieldMessage(lang, fe))
+	}
+	return sum, by
+}
+
+type formData struct {
+	ID      int64
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+	Posts   []string
+}
+
+// fields of the worker form, in order.
+var textFields = []string{"community_code", "name", "phone", "id_number", "in_post_from", "in_post_to"}
+
+func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	vals := map[string]string{"in_post_from": h.S.today()}
+	if p := auth.From(ctx); p != nil && len(p.Area.Code) == 12 && levelOf(p.Area.Code) == 5 {
+		vals["community_code"] = p.Area.Code
+	}
+	h.Srv.Render.Render(w, http.StatusOK, "worker/form", h.Srv.NewPage(r, "worker.new", &formData{Values: vals, Posts: Posts}))
+	return nil
+}
+
+func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cur, err := h.S.get(ctx, id, "worker.read")
+	if err != nil {
+		return err
+	}
+	rec, err := h.S.Store.open(cur)
+	if err != nil {
+		return err
+	}
+	// The form shows the phone and ID number masked; left as shown, they
+	// stay as they are.
+	vals := flat(&rec)
+	vals["version"] = strconv.Itoa(rec.Version)
+	h.Srv.Render.Render(w, http.StatusOK, "worker/form", h.Srv.NewPage(r, "worker.edit", &formData{ID: id, Values: vals, Posts: Posts}))
+	return nil
+}
+
+// parseForm reads the worker form into a patch. A phone or ID number that
+// still shows the mask is left unchanged.
+func parseForm(r *http.Request) (WorkerPatch, map[string]string) {
+	vals := map[string]string{}
+	var p WorkerPatch
+	for _, f := range textFields {
+		v := strings.TrimSpace(r.PostFormValue(f))
+		vals[f] = v
+		if (f == "phone" || f == "id_number") && strings.Contains(v, "*") {
+			continue
+		}
+		switch f {
+		case "community_code":
+			p.CommunityCode = &v
+		case "name":
+			p.Name = &v
+		case "phone":
+			p.Phone = &v
+		case "id_number":
+			p.IDNumber = &v
+		case "in_post_from":
+			p.InPostFrom = &v
+		case "in_post_to":
+			p.InPostTo = &v
+		}
+	}
+	post := r.PostFormValue("post")
+	vals["post"] = post
+	p.Post = &post
+	for _, f := range []string{"certified_social_worker", "disaster_officer"} {
+		b := r.PostFormValue(f) == "1"
+		vals[f] = strconv.FormatBool(b)
+		if f == "certified_social_worker" {
+			p.CertifiedSocialWorker = &b
+		} else {
+			p.DisasterOfficer = &b
+		}
+	}
+	vals["version"] = r.PostFormValue("version")
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
+		p.Version = &v
+	}
+	return p, vals
+}
+
+func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
+	p, vals := parseForm(r)
+	wk, err := h.S.Create(r.Context(), p)
+	if err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/workers/"+strconv.FormatInt(wk.ID, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, 0, vals, err)
+}
+
+func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, vals := parseForm(r)
+	if _, err = h.S.Update(r.Context(), id, p); err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, id, vals, err)
+}
+
+func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals map[string]string, err error) error {
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	sum, by := explain(i18n.From(r.Context()), err)
+	title := "worker.new"
+	if id != 0 {
+		title = "worker.edit"
+	}
+	h.Srv.Render.Render(w, errs.Status(err), "worker/form", h.Srv.NewPage(r, title, &formData{ID: id, Values: vals, Errors: by, Summary: sum, Posts: Posts}))
+	return nil
+}
+
+func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var version *int
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
+		version = &v
+	}
+	on := r.PostFormValue("in_post_to")
+	if _, err = h.S.Close(r.Context(), id, on, version); err == nil {
+		web.Flash(w, r, "worker.closed")
+		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	return h.renderView(w, r, errs.Status(err), map[string]string{"in_post_to": on, "level": "district"}, err)
+}
+
+func (h *Web) addTraining(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	vals := map[string]string{}
+	for _, f := range []string{"course", "hours", "date", "level"} {
+		vals[f] = strings.TrimSpace(r.PostFormValue(f))
+	}
+	in := TrainingInput{Course: vals["course"], Date: vals["date"], Level: vals["level"]}
+	var bad errs.Fields
+	if vals["hours"] != "" {
+		if in.Hours, err = strconv.ParseFloat(vals["hours"], 64); err != nil {
+			bad.Add("hours", "error.not_number")
+		}
+	}
+	err = bad.Err()
+	if err == nil {
+		_, err = h.S.AddTraining(r.Context(), id, in)
+	}
+	if err == nil {
+		web.Flash(w, r, "worker.training_added")
+		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10)+"#trainings", http.StatusSeeOther)
+		return nil
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	return h.renderView(w, r, errs.Status(err), vals, err)
+}
+
+func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	tid, err := pathID(r, "tid")
+	if err != nil {
+		return err
+	}
+	if err := h.S.RemoveTraining(r.Context(), id, tid); err != nil {
+		return err
+	}
+	web.Flash(w, r, "worker.training_removed")
+	http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10)+"#trainings", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
+	return nil
+}
+
+func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, i18n.T(i18n.From(ctx), "worker.export_file")+"-template.xlsx", buf.Bytes())
+	return nil
+}
+
+// sendWorkbook sends a finished workbook as a download.
+func sendWorkbook(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 2*xlsx.DefaultMaxBytes)
+	var n int
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		err = errs.Invalid(errs.Field("upload", "error.required"))
+	} else {
+		defer f.Close()
+		n, err = h.S.Import(ctx, f)
+	}
+	if err == nil {
+		web.Flash(w, r, i18n.T(i18n.From(ctx), "worker.imported", n))
+		http.Redirect(w, r, "/workers", http.StatusSeeOther)
+		return nil
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	sum, _ := explain(i18n.From(ctx), err)
+	return h.renderList(w, r, errs.Status(err), sum)
+}
