@@ -119,7 +119,7 @@ func TestCreateValidatesAndWarns(t *testing.T) {
 }
 
 // fixture communities and townships, from the division file.
-func places(t *testing.T) (comms, towns []string) {
+func places(t testing.TB) (comms, towns []string) {
 	for _, l := range strings.Split(apptest.Fixture, "\n") {
 		f := strings.Split(strings.TrimSpace(l), ",")
 		if len(f) != 5 {

@@ -48,7 +48,8 @@ func init() {
 		"facility.count":               {"面积单位：平方米", "Areas in m²"},
 		"facility.export_cut":          {"只导出了前 %d 行", "only the first %d rows were exported"},
 
-		"field.division_code":  {"服务的村(社区)或乡镇(街道)", "community or township served"},
+		"field.division_code":  {"所在区划代码", "division code"},
+		"facility.served":      {"服务的村(社区)或乡镇(街道)代码", "community or township served (code)"},
 		"field.division":       {"区划", "division"},
 		"field.address":        {"地址", "address"},
 		"field.floor_area":     {"建筑面积(m²)", "floor area (m²)"},
@@ -64,7 +65,7 @@ func init() {
 		"field.closed_on":      {"关闭日期", "closed on"},
 		"field.close_reason":   {"关闭原因", "close reason"},
 		"field.id":             {"编号", "ID"},
-		"field.division_name":  {"村(社区)名称", "division name"},
+		"field.division_name":  {"所在区划", "division"},
 		"field.hours_mon":      {"周一开放时间", "Monday hours"},
 		"field.hours_tue":      {"周二开放时间", "Tuesday hours"},
 		"field.hours_wed":      {"周三开放时间", "Wednesday hours"},
