@@ -1,0 +1,470 @@
+package volunteer
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/measure"
+	"shequ/internal/platform/pii"
+	"shequ/internal/platform/web"
+)
+
+// Who may do what in this slice.
+var (
+	// StaffRoles keep volunteers, organisations and activities in their area.
+	StaffRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	// OrgRoles may create organisations and name their leads.
+	OrgRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	// SettingRoles may set the star levels of the deployment.
+	SettingRoles = []auth.Role{auth.Admin}
+)
+
+// Service holds the rules of volunteer service.
+type Service struct {
+	DB       *db.DB
+	Keys     *pii.Ring
+	Audit    *audit.Log
+	Measures *measure.Store
+	Now      func() time.Time
+	codeKey  []byte
+}
+
+// NewService makes the service.
+func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
+	// The check-in code key is derived from the key ring (its keyed blind
+	// index of a fixed label), so it is the same on every node and never
+	// stored.
+	return &Service{DB: d, Keys: keys, Audit: a, Measures: &measure.Store{DB: d}, Now: time.Now,
+		codeKey: []byte(keys.Index("volunteer.checkin-code.v1"))}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+
+// activeSince is the first day that counts toward "active": 12 months ago.
+func (s *Service) activeSince() string {
+	return s.Now().In(web.Shanghai).AddDate(-1, 0, 0).Format(DateLayout)
+}
+
+func idStr(id int64) string { return strconv.FormatInt(id, 10) }
+
+// community checks that code is a village or community inside the caller's
+// area. ENOTFOUND otherwise.
+func (s *Service) community(ctx context.Context, field, code string) error {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&n); err != nil {
+		return errs.Internal(err)
+	}
+	if n == 0 {
+		return errs.Invalid(errs.Field(field, "volunteer.community_not_found", code))
+	}
+	return nil
+}
+
+// myVolunteer is the volunteer id of the caller's account; 0 if none.
+func (s *Service) myVolunteer(ctx context.Context) (int64, error) {
+	p, err := auth.Must(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if p.UserID == 0 {
+		return 0, nil
+	}
+	var id int64
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM volunteers WHERE user_id = $1`, p.UserID).Scan(&id)
+	if db.IsNoRows(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
+const volCols = `v.id, v.user_id, v.community_code, COALESCE(d.name, ''), v.name, v.id_number_sealed, v.phone_sealed, v.skills,
+	v.availability, v.service_areas, v.hours_centi, COALESCE(v.last_served, ''), v.created_at, v.version`
+
+const volFrom = ` FROM volunteers v JOIN divisions d ON d.code = v.community_code`
+
+func (s *Service) scanVolunteer(sc interface{ Scan(...any) error }, stars []int, since string, me int64) (*Volunteer, error) {
+	var v Volunteer
+	var uid *int64
+	var phone, skills string
+	if err := sc.Scan(&v.ID, &uid, &v.CommunityCode, &v.CommunityName, &v.Name, &v.IDNumberSealed, &phone, &skills,
+		&v.Availability, &v.ServiceAreas, &v.HoursCenti, &v.LastServed, &v.CreatedAt, &v.Version); err != nil {
+		return nil, err
+	}
+	if uid != nil {
+		v.UserID = *uid
+	}
+	id, err := s.Keys.Open(v.IDNumberSealed)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	ph, err := s.Keys.Open(phone)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	v.IDNumber, v.Phone = pii.Mask(id), pii.Mask(ph)
+	v.Skills = splitList(skills)
+	v.Hours = centiToHours(v.HoursCenti)
+	v.Star = StarLevel(v.HoursCenti, stars)
+	v.Active = v.LastServed != "" && v.LastServed >= since
+	v.Own = me != 0 && v.ID == me
+	v.CreatedAt = v.CreatedAt.UTC()
+	return &v, nil
+}
+
+// Volunteer returns a volunteer, masked: to staff whose area holds the
+// volunteer's community, and to the volunteer themself. Errors: ENOTFOUND
+// (also outside the area; audited), EUNAUTHORIZED.
+func (s *Service) Volunteer(ctx context.Context, id int64) (*Volunteer, error) {
+	p, err := auth.Must(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me, err := s.myVolunteer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	stars, err := s.Stars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.scanVolunteer(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+volCols+volFrom+` WHERE v.id = $1`, id), stars, s.activeSince(), me)
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("volunteer.not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	if v.Own || (staff(p) && inScope(ctx, v.CommunityCode)) {
+		return v, nil
+	}
+	_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.read", ObjectType: "volunteer", ObjectID: idStr(id),
+		Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+	return nil, errs.NotFound("volunteer.not_found", id)
+}
+
+// Me returns the caller's own volunteer. ENOTFOUND when not registered.
+func (s *Service) Me(ctx context.Context) (*Volunteer, error) {
+	me, err := s.myVolunteer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if me == 0 {
+		return nil, errs.NotFound("volunteer.not_registered")
+	}
+	return s.Volunteer(ctx, me)
+}
+
+func staff(p *auth.Principal) bool { return p.Role == auth.System || p.Role.Staff() }
+
+func inScope(ctx context.Context, code string) bool {
+	lo, hi, err := auth.Scope(ctx)
+	return err == nil && code >= lo && code <= hi
+}
+
+// Filter selects volunteers for a list.
+type Filter struct {
+	Q        string // part of a name
+	Division string // volunteers in communities at or under it
+	IDNumber string // exact, found by blind index
+	Phone    string // exact, found by blind index
+	Active   bool
+	Page     int
+	PerPage  int
+}
+
+// List returns one page of the volunteers in the caller's area. Errors:
+// EINVALID, EFORBIDDEN.
+func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error) {
+	if _, err := auth.Require(ctx, StaffRoles...); err != nil {
+		return nil, false, err
+	}
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	var bad errs.Fields
+	f.Q = strings.TrimSpace(f.Q)
+	if tooLong(f.Q, 50) {
+		bad.Add("q", "error.too_long", 50)
+	}
+	if f.Division != "" && !isCode(f.Division) {
+		bad.Add("division", "volunteer.code_format")
+	}
+	if err := bad.Err(); err != nil {
+		return nil, false, err
+	}
+	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	if f.Division != "" {
+		dlo, dhi := divisionRange(f.Division)
+		lo, hi = max(lo, dlo), min(hi, dhi)
+	}
+	q := `SELECT ` + volCols + volFrom + ` WHERE v.community_code BETWEEN $1 AND $2`
+	args := []any{lo, hi}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
+	}
+	if f.Q != "" {
+		add("v.name "+s.DB.ILike()+" ?", "%"+f.Q+"%")
+	}
+	if f.IDNumber != "" {
+		add("v.id_number_index = ?", s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber))))
+	}
+	if f.Phone != "" {
+		add("v.phone_index = ?", s.Keys.Index(strings.TrimSpace(f.Phone)))
+	}
+	if f.Active {
+		add("v.last_served >= ?", s.activeSince())
+	}
+	q += ` ORDER BY v.community_code, v.name, v.id LIMIT ` + strconv.Itoa(f.PerPage+1) + ` OFFSET ` + strconv.Itoa((f.Page-1)*f.PerPage)
+	stars, err := s.Stars(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Volunteer
+	since := s.activeSince()
+	for rows.Next() {
+		v, err := s.scanVolunteer(rows, stars, since, 0)
+		if err != nil {
+			return nil, false, errs.Internal(err)
+		}
+		out = append(out, *v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	more := len(out) > f.PerPage
+	if more {
+		out = out[:f.PerPage]
+	}
+	return out, more, nil
+}
+
+// divisionRange is the range of 12-digit codes at or under a code, from
+// its trailing zeros (the levels nest by prefix: 2, 4, 6, 9, 12 digits).
+func divisionRange(code string) (string, string) {
+	n := 12
+	for _, l := range []int{9, 6, 4, 2} {
+		if strings.TrimRight(code[l:], "0") == "" {
+			n = l
+		}
+	}
+	return auth.Area{Prefix: code[:n]}.Range()
+}
+
+// Register registers a volunteer: a resident registers themself (in their
+// own community unless they name another in their area), staff register a
+// resident in their area. Errors: EINVALID (a field, or an ID number
+// already registered), EFORBIDDEN.
+func (s *Service) Register(ctx context.Context, in Registration) (*Volunteer, error) {
+	p, err := auth.Require(ctx, append([]auth.Role{auth.Resident}, StaffRoles...)...)
+	if err != nil {
+		return nil, err
+	}
+	var userID *int64
+	if p.Role == auth.Resident {
+		uid := p.UserID
+		userID = &uid
+		if in.CommunityCode == nil {
+			c := p.Area.Code
+			in.CommunityCode = &c
+		}
+	} else if in.UserID != nil {
+		userID = in.UserID
+	}
+	str := func(v *string) string {
+		if v == nil {
+			return ""
+		}
+		return strings.TrimSpace(*v)
+	}
+	r := struct{ community, name, id, phone, avail, areas string }{str(in.CommunityCode), str(in.Name),
+		strings.ToUpper(str(in.IDNumber)), strings.ReplaceAll(str(in.Phone), " ", ""), str(in.Availability), str(in.ServiceAreas)}
+	skills := cleanList(in.Skills)
+	var bad errs.Fields
+	if r.community == "" {
+		bad.Add("community_code", "error.required")
+	}
+	switch {
+	case r.name == "":
+		bad.Add("real_name", "error.required")
+	case tooLong(r.name, maxName):
+		bad.Add("real_name", "error.too_long", maxName)
+	}
+	if r.id == "" {
+		bad.Add("id_number", "error.required")
+	} else if _, key := idcard.Parse(r.id, s.Now()); key != "" {
+		bad.Add("id_number", key)
+	}
+	switch {
+	case r.phone == "":
+		bad.Add("phone", "error.required")
+	case !idcard.ValidMobile(r.phone):
+		bad.Add("phone", "idcard.mobile")
+	}
+	if tooLong(strings.Join(skills, ","), 200) {
+		bad.Add("skills", "error.too_long", 200)
+	}
+	if tooLong(r.avail, 200) {
+		bad.Add("availability", "error.too_long", 200)
+	}
+	if tooLong(r.areas, 200) {
+		bad.Add("service_areas", "error.too_long", 200)
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.community(ctx, "community_code", r.community); err != nil {
+		return nil, err
+	}
+	idSealed, err := s.Keys.Seal(r.id)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	phoneSealed, err := s.Keys.Seal(r.phone)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	var id int64
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if userID != nil {
+			var n int
+			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1 AND role = $2`, *userID, string(auth.Resident)).Scan(&n); err != nil {
+				return errs.Internal(err)
+			}
+			if n == 0 {
+				return errs.Invalid(errs.Field("user_id", "volunteer.user_not_resident"))
+			}
+			if s.exists(ctx, `SELECT count(*) FROM volunteers WHERE user_id = $1`, *userID) {
+				return errs.Conflict("volunteer.already_registered")
+			}
+		}
+		now := s.now()
+		err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO volunteers (user_id, community_code, name, id_number_sealed, id_number_index,
+			phone_sealed, phone_index, skills, availability, service_areas, created_at, created_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) RETURNING id`,
+			userID, r.community, r.name, idSealed, s.Keys.Index(r.id), phoneSealed, s.Keys.Index(r.phone),
+			strings.Join(skills, ","), r.avail, r.areas, now, p.Name).Scan(&id)
+		if db.IsUniqueViolation(err) {
+			return errs.Invalid(errs.Field("id_number", "volunteer.id_registered"))
+		}
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.register", ObjectType: "volunteer", ObjectID: idStr(id), Result: audit.OK,
+			Detail: map[string]any{"community_code": r.community, "self": p.Role == auth.Resident}}); err != nil {
+			return err
+		}
+		return s.refreshCommunity(ctx, r.community)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Volunteer(ctx, id)
+}
+
+func (s *Service) exists(ctx context.Context, q string, args ...any) bool {
+	var n int
+	_ = s.DB.Q(ctx).QueryRowContext(ctx, q, args...).Scan(&n)
+	return n > 0
+}
+
+// Update changes a volunteer's phone, skills, availability, service areas
+// or community (their records move with them). The ID number and name stay
+// as registered. Errors: ENOTFOUND, EINVALID, EFORBIDDEN.
+func (s *Service) Update(ctx context.Context, id int64, in Registration) (*Volunteer, error) {
+	cur, err := s.Volunteer(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var bad errs.Fields
+	if in.IDNumber != nil || in.Name != nil || in.UserID != nil {
+		bad.Add("id_number", "volunteer.identity_fixed")
+	}
+	community := cur.CommunityCode
+	if in.CommunityCode != nil {
+		community = strings.TrimSpace(*in.CommunityCode)
+	}
+	var phoneSealed, phoneIndex *string
+	if in.Phone != nil {
+		ph := strings.ReplaceAll(strings.TrimSpace(*in.Phone), " ", "")
+		if !idcard.ValidMobile(ph) {
+			bad.Add("phone", "idcard.mobile")
+		} else {
+			sealed, err := s.Keys.Seal(ph)
+			if err != nil {
+				return nil, errs.Internal(err)
+			}
+			ix := s.Keys.Index(ph)
+			phoneSealed, phoneIndex = &sealed, &ix
+		}
+	}
+	skills := strings.Join(cur.Skills, ",")
+	if in.Skills != nil {
+		skills = strings.Join(cleanList(in.Skills), ",")
+	}
+	avail, areas := cur.Availability, cur.ServiceAreas
+	if in.Availability != nil {
+		avail = strings.TrimSpace(*in.Availability)
+	}
+	if in.ServiceAreas != nil {
+		areas = strings.TrimSpace(*in.ServiceAreas)
+	}
+	for f, v := range map[string]string{"skills": skills, "availability": avail, "service_areas": areas} {
+		if tooLong(v, 200) {
+			bad.Add(f, "error.too_long", 200)
+		}
+	}
+	if err := bad.Err(); err != nil {
+		return nil, err
+	}
+	if community != cur.CommunityCode {
+		if err := s.community(ctx, "community_code", community); err != nil {
+			return nil, err
+		}
+	}
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteers SET community_code = $1, skills = $2, availability = $3, service_areas = $4,
+			phone_sealed = COALESCE($5, phone_sealed), phone_index = COALESCE($6, phone_index), version = version + 1, updated_at = $7
+			WHERE id = $8 AND version = $9`, community, skills, avail, areas, phoneSealed, phoneIndex, s.now(), id, cur.Version)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Conflict("error.conflict")
+		}
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.update", ObjectType: "volunteer", ObjectID: idStr(id), Result: audit.OK,
+			Detail: map[string]any{"community_before": cur.CommunityCode, "community_after": community, "phone_changed": phoneSealed != nil}}); err != nil {
+			return err
+		}
+		if err := s.refreshCommunity(ctx, cur.CommunityCode); err != nil {
+			return err
+		}
+		return s.refreshCommunity(ctx, community)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Volunteer(ctx, id)
+}
