@@ -12,6 +12,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
 )
 
 // Store is the SQL of the division slice. Every read is bounded by the
@@ -145,14 +146,12 @@ func (s *Store) Children(ctx context.Context, parent *Division) ([]Node, error) 
 	}
 	defer rows.Close()
 	var out []Node
-	idx := map[string]int{}
 	for rows.Next() {
 		var n Node
 		if err := rows.Scan(&n.Code, &n.Name, &n.Level, &n.Kind, &n.ParentCode, &n.Children); err != nil {
 			return nil, errs.Internal(err)
 		}
 		n.LevelName = LevelNames[n.Level]
-		idx[n.Code[:PrefixLen[n.Level]]] = len(out)
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
@@ -161,44 +160,32 @@ func (s *Store) Children(ctx context.Context, parent *Division) ([]Node, error) 
 	if len(out) == 0 {
 		return out, nil
 	}
-	// One pass over the communities below the parent, grouped by child.
-	childLen := PrefixLen[out[0].Level]
-	lo, hi := rangeOf(parent)
-	agg, err := q.QueryContext(ctx, `SELECT substr(d.code, 1, $1), count(*), COALESCE(sum(p.population), 0), COALESCE(sum(p.households), 0)
-		FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code
-		WHERE d.level = $2 AND d.code BETWEEN $3 AND $4 GROUP BY substr(d.code, 1, $1)`, childLen, Community, lo, hi)
+	// The counts below each child are the tree's measures, kept rolled up at
+	// every division: a few key lookups, whatever the size of the subtree.
+	codes := make([]string, len(out))
+	for i, n := range out {
+		codes[i] = n.Code
+	}
+	t, err := (&measure.Store{DB: s.DB}).Totals(ctx, []string{"division.communities", "division.population", "division.households"}, codes)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, err
 	}
-	defer agg.Close()
-	for agg.Next() {
-		var prefix string
-		var n int
-		var pop, hh int64
-		if err := agg.Scan(&prefix, &n, &pop, &hh); err != nil {
-			return nil, errs.Internal(err)
-		}
-		if i, ok := idx[prefix]; ok {
-			out[i].Communities, out[i].Population, out[i].Households = n, pop, hh
-		}
+	for i := range out {
+		m := t[out[i].Code]
+		out[i].Communities, out[i].Population, out[i].Households = int(m["division.communities"]), m["division.population"], m["division.households"]
 	}
-	return out, agg.Err()
+	return out, nil
 }
 
-func rangeOf(d *Division) (string, string) {
-	return auth.AreaOf(d.Code, d.Level).Range()
-}
-
-// Totals sums what lies under one division.
+// Totals sums what lies under one division, from the rolled-up measures.
 func (s *Store) Totals(ctx context.Context, d *Division) (Node, error) {
 	n := Node{Division: *d}
-	lo, hi := rangeOf(d)
-	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(p.population), 0), COALESCE(sum(p.households), 0)
-		FROM divisions x LEFT JOIN community_profiles p ON p.division_code = x.code
-		WHERE x.level = $1 AND x.code BETWEEN $2 AND $3`, Community, lo, hi).Scan(&n.Communities, &n.Population, &n.Households)
+	t, err := (&measure.Store{DB: s.DB}).Totals(ctx, []string{"division.communities", "division.population", "division.households"}, []string{d.Code})
 	if err != nil {
-		return n, errs.Internal(err)
+		return n, err
 	}
+	m := t[d.Code]
+	n.Communities, n.Population, n.Households = int(m["division.communities"]), m["division.population"], m["division.households"]
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE parent_code = $1`, d.Code).Scan(&n.Children)
 	if err != nil {
 		return n, errs.Internal(err)
