@@ -1,0 +1,227 @@
+package organization
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/xlsx"
+)
+
+// Sheet is the organisations' Excel layout, shared by the import template,
+// the import and the export.
+var Sheet = &xlsx.Spec{
+	SheetZh: "社会组织", SheetEn: "Social organisations",
+	Columns: []xlsx.Column{
+		{Key: "division_code", Zh: "所在区划代码", En: "Division code", Required: true, Example: "131102001045", Width: 16,
+			HelpZh: "12 位统计用区划代码（县、乡镇或村社区），须在您的辖区内", HelpEn: "the 12-digit code of a county, township or community in your area"},
+		{Key: "division_name", Zh: "所在区划", En: "Division", Width: 24, HelpZh: "仅供阅读，导入时不使用", HelpEn: "for reading only; not used on import"},
+		{Key: "name", Zh: "名称", En: "Name", Required: true, Example: "游园社区邻里互助会", Width: 30, HelpZh: "不超过 100 字", HelpEn: "at most 100 characters"},
+		{Key: "registration", Zh: "登记或备案", En: "Registration or filing", Required: true, Example: "备案", HelpZh: "登记 或 备案", HelpEn: "Registered or Filed"},
+		{Key: "registration_number", Zh: "登记证号或备案号", En: "Registration or filing number", Required: true, Example: "衡桃社备字2023第015号", Width: 24},
+		{Key: "type", Zh: "类型", En: "Type", Required: true, Example: "邻里互助类",
+			HelpZh: "生活服务类、公益慈善类、邻里互助类、农村专业技术服务类、文体活动类、养老服务类、残疾人协会、其他",
+			HelpEn: "Life service, Charity, Mutual help, Rural technical service, Culture and sport, Elderly service, Disabled persons' association, Other"},
+		{Key: "full_time_staff", Zh: "专职工作人员数", En: "Full-time staff", Example: "3", HelpZh: "整数，可为 0", HelpEn: "a whole number; may be 0"},
+		{Key: "incubation_base", Zh: "孵化基地", En: "Incubation base", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no"},
+	},
+	MaxRows: 20000,
+}
+
+// labelOf reads a value by its key or its name in either language.
+func labelOf(s, prefix string, keys []string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, k := range keys {
+		m, _ := i18n.Lookup(prefix + k)
+		if s == k || s == m.Zh() || strings.EqualFold(s, m.En()) {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+func names(lang, prefix string, keys []string) string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = i18n.T(lang, prefix+k)
+	}
+	return strings.Join(out, "、")
+}
+
+// WriteTemplate writes the import template in the caller's language.
+func (s *Service) WriteTemplate(ctx context.Context, w io.Writer) error {
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	return Sheet.WriteTemplate(w, i18n.From(ctx))
+}
+
+// Export writes every organisation the filter selects as a workbook and
+// audits it. Errors: EINVALID, EFORBIDDEN.
+func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	lang := i18n.From(ctx)
+	ex, err := Sheet.NewExporter(lang)
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	err = s.Store.each(ctx, f, func(o Organization) error {
+		return ex.Write(o.DivisionCode, o.DivisionName, o.Name, i18n.T(lang, "organization.registration."+o.Registration),
+			o.RegistrationNumber, i18n.T(lang, "organization.type."+o.Type), o.FullTimeStaff, xlsx.BoolText(o.IncubationBase, lang))
+	})
+	if err != nil {
+		return err
+	}
+	if err := s.Audit.Write(ctx, audit.Entry{Action: "organization.export", ObjectType: "organization", ObjectID: "*",
+		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "type": f.Type, "status": f.Status}}}); err != nil {
+		return err
+	}
+	return ex.Finish(w)
+}
+
+// Import adds every organisation of an uploaded workbook, active, or none:
+// any bad row fails the whole file with every problem named by row and
+// column. Errors: EINVALID, EFORBIDDEN.
+func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return 0, err
+	}
+	rows, err := readSheet.Read(ctx, r)
+	if err != nil {
+		return 0, err
+	}
+	if err := missingColumns(rows); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		lang := i18n.From(ctx)
+		today := s.today()
+		var bad errs.Fields
+		orgs := make([]Organization, 0, len(rows))
+		levels := map[string]int{}
+		seen := map[string]error{}
+		for _, row := range rows {
+			o := Organization{DivisionCode: row.Get("division_code"), Name: row.Get("name"), RegistrationNumber: row.Get("registration_number"), Status: Active}
+			var rowBad errs.Fields
+			if v, ok := labelOf(row.Get("registration"), "organization.registration.", Registrations); ok {
+				o.Registration = v
+			} else if row.Get("registration") != "" {
+				rowBad.Add("registration", "error.one_of", names(lang, "organization.registration.", Registrations))
+			}
+			if v, ok := labelOf(row.Get("type"), "organization.type.", Types); ok {
+				o.Type = v
+			} else if row.Get("type") != "" {
+				rowBad.Add("type", "error.one_of", names(lang, "organization.type.", Types))
+			}
+			var reason string
+			if o.FullTimeStaff, reason = xlsx.Int(row.Get("full_time_staff")); reason != "" {
+				rowBad.Add("full_time_staff", reason)
+			}
+			if o.IncubationBase, reason = xlsx.Bool(row.Get("incubation_base")); reason != "" {
+				rowBad.Add("incubation_base", reason)
+			}
+			for _, fe := range o.validate(today) {
+				if (fe.Field == "registration" && row.Get("registration") != "") || (fe.Field == "type" && row.Get("type") != "") {
+					continue
+				}
+				rowBad = append(rowBad, fe)
+			}
+			if o.DivisionCode != "" {
+				derr, ok := seen[o.DivisionCode]
+				if !ok {
+					var level int
+					level, derr = s.Store.division(ctx, o.DivisionCode)
+					seen[o.DivisionCode] = derr
+					if derr == nil {
+						levels[o.DivisionCode] = level
+					}
+				}
+				if errs.Code(derr) == errs.ENOTFOUND {
+					rowBad.Add("division_code", "organization.division_not_found", o.DivisionCode)
+				} else if derr != nil {
+					return derr
+				}
+			}
+			// A row's problems in the order of its columns.
+			slices.SortStableFunc(rowBad, func(a, b errs.FieldError) int { return colIndex(a.Field) - colIndex(b.Field) })
+			for _, fe := range rowBad {
+				if len(bad) < Sheet.MaxErrorsOr() {
+					bad = append(bad, xlsx.RowError(row.Line, fe.Field, fe.Key, fe.Args...))
+				}
+			}
+			orgs = append(orgs, o)
+		}
+		if err := bad.Err(); err != nil {
+			return err
+		}
+		now := s.Now().UTC().Truncate(time.Microsecond)
+		actor := auth.From(ctx).Name
+		touched := map[string]int{}
+		for i := range orgs {
+			if _, err := s.Store.insert(ctx, &orgs[i], actor, now); err != nil {
+				return err
+			}
+			touched[orgs[i].DivisionCode] = levels[orgs[i].DivisionCode]
+		}
+		if err := s.refresh(ctx, touched); err != nil {
+			return err
+		}
+		n = len(orgs)
+		return s.Audit.Write(ctx, audit.Entry{Action: "organization.import", ObjectType: "organization", ObjectID: "*",
+			Detail: map[string]any{"rows": n, "divisions": len(touched)}})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// ExportName is the file name of an export.
+func ExportName(lang string, now time.Time) string {
+	return i18n.T(lang, "organization.export_file") + "-" + now.Format("20060102") + ".xlsx"
+}
+
+// readSheet reads with no column required, so that an empty required cell
+// is reported with every other problem of its row by the registry's own
+// checks instead of stopping the read; missingColumns keeps the check that
+// a required column is there at all.
+var readSheet = func() *xlsx.Spec {
+	c := *Sheet
+	c.Columns = slices.Clone(Sheet.Columns)
+	for i := range c.Columns {
+		c.Columns[i].Required = false
+	}
+	return &c
+}()
+
+func missingColumns(rows []xlsx.Row) error {
+	var bad errs.Fields
+	for _, c := range Sheet.Columns {
+		if c.Required && len(rows) > 0 && !rows[0].Has(c.Key) {
+			bad = append(bad, xlsx.RowError(1, c.Key, "xlsx.missing_column"))
+		}
+	}
+	return bad.Err()
+}
+
+func colIndex(key string) int {
+	for i, c := range Sheet.Columns {
+		if c.Key == key {
+			return i
+		}
+	}
+	return len(Sheet.Columns)
+}

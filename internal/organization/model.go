@@ -1,0 +1,237 @@
+// Package organization is the registry of social organisations (社会组织):
+// registered or filed organisations at any division (a county-level
+// incubation base sits at its county), their type, full-time staff and
+// status. Deregistration closes a record; nothing is deleted. The slice
+// keeps the measures of the plan's social organisation indicators in the
+// transaction of every change.
+package organization
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/errs"
+)
+
+// Registrations: registered with civil affairs (登记) or filed with the
+// township or community (备案).
+var Registrations = []string{"registered", "filed"}
+
+// Types of organisation.
+var Types = []string{"life_service", "charity", "mutual_help", "rural_technical_service", "culture_sport", "elderly_service",
+	"disabled_persons_association", "other"}
+
+// DisabledAssociation is the type that the disabled persons' association
+// coverage counts.
+const DisabledAssociation = "disabled_persons_association"
+
+// Statuses.
+const (
+	Active       = "active"
+	Deregistered = "deregistered"
+)
+
+// Statuses lists them.
+var Statuses = []string{Active, Deregistered}
+
+// DateLayout is how dates are written.
+const DateLayout = "2006-01-02"
+
+// Organization is one social organisation.
+type Organization struct {
+	ID                 int64     `json:"id"`
+	DivisionCode       string    `json:"division_code"`
+	DivisionName       string    `json:"division_name"`
+	Name               string    `json:"name"`
+	Registration       string    `json:"registration" doc:"registered or filed"`
+	RegistrationNumber string    `json:"registration_number"`
+	Type               string    `json:"type"`
+	FullTimeStaff      int64     `json:"full_time_staff"`
+	IncubationBase     bool      `json:"incubation_base"`
+	Status             string    `json:"status" doc:"active or deregistered"`
+	DeregisteredOn     string    `json:"deregistered_on" doc:"YYYY-MM-DD; empty while active"`
+	Version            int       `json:"version"`
+	UpdatedAt          time.Time `json:"updated_at"`
+	UpdatedBy          string    `json:"updated_by"`
+}
+
+// OrganizationPatch is a change to an organisation, or a new one: nil fields stay as
+// they are. Setting status to deregistered (with deregistered_on, today by
+// default) closes it; setting it back to active reopens it.
+type OrganizationPatch struct {
+	DivisionCode       *string `json:"division_code,omitempty"`
+	Name               *string `json:"name,omitempty"`
+	Registration       *string `json:"registration,omitempty" doc:"registered or filed"`
+	RegistrationNumber *string `json:"registration_number,omitempty"`
+	Type               *string `json:"type,omitempty" doc:"life_service, charity, mutual_help, rural_technical_service, culture_sport, elderly_service, disabled_persons_association or other"`
+	FullTimeStaff      *int64  `json:"full_time_staff,omitempty"`
+	IncubationBase     *bool   `json:"incubation_base,omitempty"`
+	Status             *string `json:"status,omitempty" doc:"active or deregistered"`
+	DeregisteredOn     *string `json:"deregistered_on,omitempty" doc:"YYYY-MM-DD"`
+	// Version, when given, must match the stored one (optimistic locking).
+	Version *int `json:"version,omitempty"`
+}
+
+// apply returns o with the patch applied, texts trimmed.
+func (p *OrganizationPatch) apply(o Organization, today string) Organization {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&o.DivisionCode, p.DivisionCode)
+	set(&o.Name, p.Name)
+	set(&o.Registration, p.Registration)
+	set(&o.RegistrationNumber, p.RegistrationNumber)
+	set(&o.Type, p.Type)
+	set(&o.Status, p.Status)
+	set(&o.DeregisteredOn, p.DeregisteredOn)
+	if p.FullTimeStaff != nil {
+		o.FullTimeStaff = *p.FullTimeStaff
+	}
+	if p.IncubationBase != nil {
+		o.IncubationBase = *p.IncubationBase
+	}
+	if o.Status == "" {
+		o.Status = Active
+	}
+	switch o.Status {
+	case Active:
+		o.DeregisteredOn = ""
+	case Deregistered:
+		if o.DeregisteredOn == "" {
+			o.DeregisteredOn = today
+		}
+	}
+	return o
+}
+
+const maxName = 100
+
+// validate checks an organisation; the division's existence and area are
+// the service's to check.
+func (o *Organization) validate(today string) errs.Fields {
+	var f errs.Fields
+	if o.DivisionCode == "" {
+		f.Add("division_code", "error.required")
+	}
+	switch {
+	case o.Name == "":
+		f.Add("name", "error.required")
+	case len([]rune(o.Name)) > maxName:
+		f.Add("name", "error.too_long", maxName)
+	}
+	switch {
+	case o.Registration == "":
+		f.Add("registration", "error.required")
+	case !slices.Contains(Registrations, o.Registration):
+		f.Add("registration", "error.one_of", strings.Join(Registrations, ", "))
+	}
+	switch {
+	case o.RegistrationNumber == "":
+		f.Add("registration_number", "error.required")
+	case len([]rune(o.RegistrationNumber)) > 50:
+		f.Add("registration_number", "error.too_long", 50)
+	}
+	switch {
+	case o.Type == "":
+		f.Add("type", "error.required")
+	case !slices.Contains(Types, o.Type):
+		f.Add("type", "error.one_of", strings.Join(Types, ", "))
+	}
+	switch {
+	case o.FullTimeStaff < 0:
+		f.Add("full_time_staff", "error.negative")
+	case o.FullTimeStaff > 100000:
+		f.Add("full_time_staff", "organization.staff_too_many")
+	}
+	if !slices.Contains(Statuses, o.Status) {
+		f.Add("status", "error.one_of", strings.Join(Statuses, ", "))
+	}
+	if o.DeregisteredOn != "" {
+		if _, err := time.Parse(DateLayout, o.DeregisteredOn); err != nil {
+			f.Add("deregistered_on", "organization.date_invalid")
+		} else if o.DeregisteredOn > today {
+			f.Add("deregistered_on", "organization.date_future")
+		}
+	}
+	return f
+}
+
+// Filter selects organisations for a list or an export.
+type Filter struct {
+	Q        string // part of a name or registration number
+	Division string // at or under this division
+	Type     string
+	Status   string
+	Page     int
+	PerPage  int
+}
+
+// Paging clamps paging parameters.
+func Paging(page, perPage int) (int, int) {
+	if page < 1 {
+		page = 1
+	}
+	if perPage < 1 {
+		perPage = 50
+	}
+	if perPage > 200 {
+		perPage = 200
+	}
+	return page, perPage
+}
+
+func validCode(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Filter) check() error {
+	var bad errs.Fields
+	f.Q = strings.TrimSpace(f.Q)
+	if len([]rune(f.Q)) > 50 {
+		bad.Add("q", "error.too_long", 50)
+	}
+	if f.Division != "" && !validCode(f.Division) {
+		bad.Add("division", "organization.code_format")
+	}
+	if f.Type != "" && !slices.Contains(Types, f.Type) {
+		bad.Add("type", "error.one_of", strings.Join(Types, ", "))
+	}
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
+	}
+	return bad.Err()
+}
+
+// levelOf infers a division's level from the zeros of its code.
+func levelOf(code string) int {
+	switch {
+	case strings.HasSuffix(code, "0000000000"):
+		return 1
+	case strings.HasSuffix(code, "00000000"):
+		return 2
+	case strings.HasSuffix(code, "000000"):
+		return 3
+	case strings.HasSuffix(code, "000"):
+		return 4
+	}
+	return 5
+}
+
+// countyOf is the county a division lies in, or "" above the counties.
+func countyOf(code string) string {
+	if levelOf(code) < 3 {
+		return ""
+	}
+	return code[:6] + "000000"
+}

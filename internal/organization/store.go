@@ -1,0 +1,199 @@
+package organization
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Store is the SQL of the organisation slice. Every read and write is
+// bounded by the caller's area, taken from the principal in ctx.
+type Store struct{ DB *db.DB }
+
+const cols = `o.id, o.division_code, COALESCE(d.name, ''), o.name, o.registration, o.registration_number, o.type,
+	o.full_time_staff, o.incubation_base, o.status, COALESCE(o.deregistered_on, ''), o.version, o.updated_at, o.updated_by`
+
+const from = ` FROM organizations o JOIN divisions d ON d.code = o.division_code`
+
+func scan(s interface{ Scan(...any) error }) (*Organization, error) {
+	var o Organization
+	err := s.Scan(&o.ID, &o.DivisionCode, &o.DivisionName, &o.Name, &o.Registration, &o.RegistrationNumber, &o.Type,
+		&o.FullTimeStaff, &o.IncubationBase, &o.Status, &o.DeregisteredOn, &o.Version, &o.UpdatedAt, &o.UpdatedBy)
+	o.UpdatedAt = o.UpdatedAt.UTC()
+	return &o, err
+}
+
+// get reads an organisation inside the caller's area (locked inside a
+// transaction); ENOTFOUND otherwise.
+func (s *Store) get(ctx context.Context, id int64) (*Organization, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lock := ""
+	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
+		lock = " FOR UPDATE OF o"
+	}
+	o, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE o.id = $1 AND o.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("organization.not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return o, nil
+}
+
+// exists reports whether an organisation exists at all; for auditing
+// refusals only.
+func (s *Store) exists(ctx context.Context, id int64) bool {
+	var n int
+	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, id).Scan(&n)
+	return n > 0
+}
+
+// division returns the level of a division inside the caller's area (a
+// county, township or community); ENOTFOUND otherwise.
+func (s *Store) division(ctx context.Context, code string) (int, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var level int
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level)
+	if db.IsNoRows(err) {
+		return 0, errs.NotFound("organization.division_not_found", code)
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return level, nil
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (s *Store) insert(ctx context.Context, o *Organization, actor string, now time.Time) (int64, error) {
+	var id int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO organizations (division_code, name, registration, registration_number, type,
+		full_time_staff, incubation_base, status, deregistered_on, version, created_at, updated_at, updated_by)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,1,$10,$10,$11) RETURNING id`,
+		o.DivisionCode, o.Name, o.Registration, o.RegistrationNumber, o.Type, o.FullTimeStaff, o.IncubationBase, o.Status,
+		nullable(o.DeregisteredOn), now, actor).Scan(&id)
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
+func (s *Store) update(ctx context.Context, o *Organization, oldVersion int, actor string, now time.Time) error {
+	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE organizations SET division_code = $1, name = $2, registration = $3,
+		registration_number = $4, type = $5, full_time_staff = $6, incubation_base = $7, status = $8, deregistered_on = $9,
+		version = version + 1, updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
+		o.DivisionCode, o.Name, o.Registration, o.RegistrationNumber, o.Type, o.FullTimeStaff, o.IncubationBase, o.Status,
+		nullable(o.DeregisteredOn), now, actor, o.ID, oldVersion)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("error.conflict")
+	}
+	return nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	args := []any{lo, hi}
+	conds := []string{"o.division_code BETWEEN $1 AND $2"}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	if f.Division != "" {
+		dlo, dhi := auth.AreaOf(f.Division, levelOf(f.Division)).Range()
+		conds = append(conds, "o.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+	}
+	if f.Q != "" {
+		like := arg("%" + escapeLike(f.Q) + "%")
+		conds = append(conds, "(o.name "+s.DB.ILike()+" "+like+` ESCAPE '\' OR o.registration_number = `+arg(f.Q)+")")
+	}
+	if f.Type != "" {
+		conds = append(conds, "o.type = "+arg(f.Type))
+	}
+	if f.Status != "" {
+		conds = append(conds, "o.status = "+arg(f.Status))
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
+}
+
+func (s *Store) list(ctx context.Context, f Filter) ([]Organization, bool, error) {
+	w, args, err := s.where(ctx, f)
+	if err != nil {
+		return nil, false, err
+	}
+	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	n := len(args)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
+		fmt.Sprintf(` ORDER BY o.division_code, o.name, o.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
+	if err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	defer rows.Close()
+	var out []Organization
+	for rows.Next() {
+		o, err := scan(rows)
+		if err != nil {
+			return nil, false, errs.Internal(err)
+		}
+		out = append(out, *o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, errs.Internal(err)
+	}
+	more := len(out) > f.PerPage
+	if more {
+		out = out[:f.PerPage]
+	}
+	return out, more, nil
+}
+
+func (s *Store) each(ctx context.Context, f Filter, fn func(Organization) error) error {
+	w, args, err := s.where(ctx, f)
+	if err != nil {
+		return err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args...)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		o, err := scan(rows)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if err := fn(*o); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}

@@ -1,0 +1,328 @@
+package organization
+
+import (
+	"bytes"
+	"embed"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+	"shequ/internal/platform/xlsx"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Web holds the slice's pages.
+type Web struct {
+	S   *Service
+	Srv *web.Server
+}
+
+// RegisterWeb adds the pages and the navigation entry.
+func (s *Service) RegisterWeb(srv *web.Server) {
+	h := &Web{S: s, Srv: srv}
+	srv.Render.AddPages("organization", templates, "templates/*.html")
+	srv.AddNav(web.NavItem{Key: "organization.nav", Path: "/organizations", Roles: ReadRoles, Order: 31})
+	srv.Page("GET /organizations", h.list)
+	srv.Page("GET /organizations/export.xlsx", h.export)
+	srv.Page("GET /organizations/template.xlsx", h.template)
+	srv.Page("POST /organizations/import", h.importFile)
+	srv.Page("GET /organizations/new", h.newForm)
+	srv.Page("POST /organizations", h.create)
+	srv.Page("GET /organizations/{id}", h.view)
+	srv.Page("GET /organizations/{id}/edit", h.editForm)
+	srv.Page("POST /organizations/{id}", h.save)
+	srv.Page("POST /organizations/{id}/deregister", h.deregister)
+}
+
+func filterOf(q url.Values) Filter {
+	page, _ := strconv.Atoi(q.Get("page"))
+	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Type: q.Get("type"), Status: q.Get("status"), Page: page, PerPage: 50}
+}
+
+type listData struct {
+	F       Filter
+	Items   []Organization
+	Page    int
+	More    bool
+	CanEdit bool
+	Types   []string
+	States  []string
+	Summary []string
+}
+
+func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
+	return h.renderList(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
+	ctx := r.Context()
+	f := filterOf(r.URL.Query())
+	items, more, err := h.S.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	page, _ := Paging(f.Page, f.PerPage)
+	_, perr := auth.Require(ctx, EditRoles...)
+	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Types: Types, States: Statuses, Summary: summary}
+	h.Srv.Render.Render(w, status, "organization/list", h.Srv.NewPage(r, "organization.title", d))
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound("error.not_found")
+	}
+	return id, nil
+}
+
+type viewData struct {
+	O       *Organization
+	CanEdit bool
+	Today   string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
+	return h.renderView(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, err error) error {
+	ctx := r.Context()
+	id, gerr := pathID(r)
+	if gerr != nil {
+		return gerr
+	}
+	o, gerr := h.S.Get(ctx, id)
+	if gerr != nil {
+		return gerr
+	}
+	_, perr := auth.Require(ctx, EditRoles...)
+	d := &viewData{O: o, CanEdit: perr == nil, Today: h.S.today(), Errors: map[string]string{}}
+	if err != nil {
+		d.Summary, d.Errors = explain(i18n.From(ctx), err)
+	}
+	h.Srv.Render.Render(w, status, "organization/view", h.Srv.NewPage(r, o.Name, d))
+	return nil
+}
+
+func explain(lang string, err error) ([]string, map[string]string) {
+	e := errs.As(err)
+	sum := []string{i18n.ErrorMessage(lang, e)}
+	by := map[string]string{}
+	for _, fe := range e.Fields {
+		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
+		sum = append(sum, i18n.FieldMessage(lang, fe))
+	}
+	return sum, by
+}
+
+type formData struct {
+	ID            int64
+	Values        map[string]string
+	Errors        map[string]string
+	Summary       []string
+	Types         []string
+	Registrations []string
+}
+
+func (h *Web) form(r *http.Request, status int, w http.ResponseWriter, fd *formData) {
+	fd.Types, fd.Registrations = Types, Registrations
+	title := "organization.new"
+	if fd.ID != 0 {
+		title = "organization.edit"
+	}
+	h.Srv.Render.Render(w, status, "organization/form", h.Srv.NewPage(r, title, fd))
+}
+
+func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	vals := map[string]string{"full_time_staff": "0"}
+	if p := auth.From(ctx); p != nil {
+		vals["division_code"] = p.Area.Code
+	}
+	h.form(r, http.StatusOK, w, &formData{Values: vals})
+	return nil
+}
+
+func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	o, err := h.S.get(ctx, id, "organization.read")
+	if err != nil {
+		return err
+	}
+	vals := flat(o)
+	vals["version"] = strconv.Itoa(o.Version)
+	h.form(r, http.StatusOK, w, &formData{ID: id, Values: vals})
+	return nil
+}
+
+// parseForm reads the organisation form into a patch; status is changed
+// only by deregistering.
+func parseForm(r *http.Request) (OrganizationPatch, map[string]string, errs.Fields) {
+	vals := map[string]string{}
+	var p OrganizationPatch
+	var bad errs.Fields
+	str := func(name string) *string {
+		v := strings.TrimSpace(r.PostFormValue(name))
+		vals[name] = v
+		return &v
+	}
+	p.DivisionCode = str("division_code")
+	p.Name = str("name")
+	p.Registration = str("registration")
+	p.RegistrationNumber = str("registration_number")
+	p.Type = str("type")
+	staff := strings.TrimSpace(r.PostFormValue("full_time_staff"))
+	vals["full_time_staff"] = staff
+	if staff == "" {
+		staff = "0"
+	}
+	if n, err := strconv.ParseInt(staff, 10, 64); err != nil {
+		bad.Add("full_time_staff", "error.not_integer")
+	} else {
+		p.FullTimeStaff = &n
+	}
+	b := r.PostFormValue("incubation_base") == "1"
+	vals["incubation_base"] = strconv.FormatBool(b)
+	p.IncubationBase = &b
+	vals["version"] = r.PostFormValue("version")
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
+		p.Version = &v
+	}
+	return p, vals, bad
+}
+
+func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
+	p, vals, bad := parseForm(r)
+	err := bad.Err()
+	var o *Organization
+	if err == nil {
+		o, err = h.S.Create(r.Context(), p)
+	}
+	if err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(o.ID, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, 0, vals, err)
+}
+
+func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, vals, bad := parseForm(r)
+	err = bad.Err()
+	if err == nil {
+		_, err = h.S.Update(r.Context(), id, p)
+	}
+	if err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, id, vals, err)
+}
+
+func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals map[string]string, err error) error {
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	sum, by := explain(i18n.From(r.Context()), err)
+	h.form(r, errs.Status(err), w, &formData{ID: id, Values: vals, Errors: by, Summary: sum})
+	return nil
+}
+
+func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var version *int
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
+		version = &v
+	}
+	if _, err = h.S.Deregister(r.Context(), id, strings.TrimSpace(r.PostFormValue("deregistered_on")), version); err == nil {
+		web.Flash(w, r, "organization.deregistered")
+		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	return h.renderView(w, r, errs.Status(err), err)
+}
+
+func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
+	return nil
+}
+
+func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", buf.Bytes())
+	return nil
+}
+
+func sendWorkbook(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 2*xlsx.DefaultMaxBytes)
+	var n int
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		err = errs.Invalid(errs.Field("upload", "error.required"))
+	} else {
+		defer f.Close()
+		n, err = h.S.Import(ctx, f)
+	}
+	if err == nil {
+		web.Flash(w, r, i18n.T(i18n.From(ctx), "organization.imported", n))
+		http.Redirect(w, r, "/organizations", http.StatusSeeOther)
+		return nil
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	sum, _ := explain(i18n.From(ctx), err)
+	return h.renderList(w, r, errs.Status(err), sum)
+}
