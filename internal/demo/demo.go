@@ -116,6 +116,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		return nil, err
 	}
 	b.say("done (%.1fs)\n", time.Since(start).Seconds())
+	if err := b.facilities(ctx, comms); err != nil {
+		return nil, err
+	}
 	accs, err := b.accounts(ctx, comms)
 	if err != nil {
 		return nil, err
