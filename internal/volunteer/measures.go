@@ -132,16 +132,16 @@ func (s *Service) sums(ctx context.Context, q string) (map[string]map[string]int
 
 // Figures are a division's volunteer figures.
 type Figures struct {
-	DivisionCode   string      `json:"division_code"`
-	DivisionName   string      `json:"division_name"`
-	Population     int64       `json:"population"`
-	Registered     int64       `json:"registered"`
-	Active         int64       `json:"active"`
-	RegisteredPer  float64     `json:"registered_per_10k" doc:"registered volunteers per 10,000 residents; 0 without a population"`
-	ActivePer      float64     `json:"active_per_10k"`
-	Months         []string    `json:"months" doc:"the last 12 months, oldest first"`
-	Hours          []float64   `json:"hours" doc:"hours served in each month"`
-	Children       []ChildArea `json:"children"`
+	DivisionCode  string      `json:"division_code"`
+	DivisionName  string      `json:"division_name"`
+	Population    int64       `json:"population"`
+	Registered    int64       `json:"registered"`
+	Active        int64       `json:"active"`
+	RegisteredPer float64     `json:"registered_per_10k" doc:"registered volunteers per 10,000 residents; 0 without a population"`
+	ActivePer     float64     `json:"active_per_10k"`
+	Months        []string    `json:"months" doc:"the last 12 months, oldest first"`
+	Hours         []float64   `json:"hours" doc:"hours served in each month"`
+	Children      []ChildArea `json:"children"`
 }
 
 // ChildArea is one area under the division, with its hours in the months.

@@ -189,18 +189,19 @@ type Record struct {
 
 // Correction is a change to a record's hours that a volunteer asked for.
 type Correction struct {
-	ID          int64      `json:"id"`
-	RecordID    int64      `json:"record_id"`
-	VolunteerID int64      `json:"volunteer_id"`
-	Name        string     `json:"name"`
-	Hours       float64    `json:"hours" doc:"the hours asked for"`
-	OldHours    float64    `json:"old_hours"`
-	Reason      string     `json:"reason"`
-	Status      string     `json:"status"`
-	Decision    string     `json:"decision"`
-	DecidedBy   string     `json:"decided_by"`
-	CreatedAt   time.Time  `json:"created_at"`
-	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	ID            int64      `json:"id"`
+	RecordID      int64      `json:"record_id"`
+	VolunteerID   int64      `json:"volunteer_id"`
+	CommunityCode string     `json:"community_code" doc:"where the service was done"`
+	Name          string     `json:"name"`
+	Hours         float64    `json:"hours" doc:"the hours asked for"`
+	OldHours      float64    `json:"old_hours"`
+	Reason        string     `json:"reason"`
+	Status        string     `json:"status"`
+	Decision      string     `json:"decision"`
+	DecidedBy     string     `json:"decided_by"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DecidedAt     *time.Time `json:"decided_at,omitempty"`
 }
 
 // DefaultStars are the national star levels' cumulative hours (一星 to 五星).

@@ -3,6 +3,7 @@ package volunteer
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 
 	"shequ/internal/platform/audit"
@@ -83,8 +84,18 @@ func (s *Service) LedOrgs(ctx context.Context) ([]Org, error) {
 		return nil, err
 	}
 	if staff(p) {
+		// Staff organise for the organisations in their area and, in
+		// their area, for those above it (a township's station).
 		lo, hi, _ := auth.Scope(ctx)
-		return s.orgList(ctx, `WHERE o.division_code BETWEEN $1 AND $2`, lo, hi)
+		args := []any{lo, hi}
+		where := `WHERE o.division_code BETWEEN $1 AND $2`
+		if p.Area.Code != "" {
+			for _, a := range ancestors(p.Area.Code) {
+				args = append(args, a)
+				where += ` OR o.division_code = $` + strconv.Itoa(len(args))
+			}
+		}
+		return s.orgList(ctx, where, args...)
 	}
 	me, err := s.myVolunteer(ctx)
 	if err != nil || me == 0 {
@@ -213,9 +224,10 @@ func (s *Service) Members(ctx context.Context, orgID int64) ([]Member, error) {
 	return out, rows.Err()
 }
 
-// mayOrganise reports whether the caller may organise for an organisation:
-// staff whose area holds it, or a volunteer who leads it.
-func (s *Service) mayOrganise(ctx context.Context, orgID int64) (bool, error) {
+// mayOrganise reports whether the caller may organise for an organisation
+// (in community, when not empty): staff whose area holds the organisation
+// or the community, or a volunteer who leads the organisation.
+func (s *Service) mayOrganise(ctx context.Context, orgID int64, community ...string) (bool, error) {
 	p, err := auth.Must(ctx)
 	if err != nil {
 		return false, err
@@ -225,11 +237,22 @@ func (s *Service) mayOrganise(ctx context.Context, orgID int64) (bool, error) {
 		return false, err
 	}
 	if staff(p) {
-		return inScope(ctx, o.DivisionCode), nil
+		return inScope(ctx, o.DivisionCode) || (len(community) > 0 && inScope(ctx, community[0])), nil
 	}
 	me, err := s.myVolunteer(ctx)
 	if err != nil || me == 0 {
 		return false, err
 	}
 	return s.exists(ctx, `SELECT count(*) FROM volunteer_org_members WHERE org_id = $1 AND volunteer_id = $2 AND lead`, orgID, me), nil
+}
+
+// ancestors are the codes of the divisions above code (province first).
+func ancestors(code string) []string {
+	var out []string
+	for _, n := range []int{2, 4, 6, 9} {
+		if a := code[:n] + strings.Repeat("0", 12-n); a != code && strings.TrimRight(code[n:], "0") != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -1,0 +1,227 @@
+package volunteer
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"strconv"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+)
+
+// Window is how long a check-in code lives on the lead's screen.
+const Window = 30 * time.Second
+
+// maxAge is how far back a code is still recognised as expired (rather
+// than forged), for a clear message.
+const maxAge = 240
+
+// codeAlphabet has no 0/O or 1/I, so a code read off a screen types back.
+const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// CodeLen is the length of the short text of a code (40 bits).
+const CodeLen = 8
+
+func window(t time.Time) int64 { return t.Unix() / int64(Window/time.Second) }
+
+// code is the HMAC of an activity, a direction and a 30-second window,
+// as 8 characters.
+func (s *Service) code(activityID int64, dir string, w int64) string {
+	m := hmac.New(sha256.New, s.codeKey)
+	m.Write([]byte("checkin|" + strconv.FormatInt(activityID, 10) + "|" + dir + "|" + strconv.FormatInt(w, 10)))
+	sum := m.Sum(nil)
+	var b strings.Builder
+	v := uint64(sum[0])<<32 | uint64(sum[1])<<24 | uint64(sum[2])<<16 | uint64(sum[3])<<8 | uint64(sum[4])
+	for i := 0; i < CodeLen; i++ {
+		b.WriteByte(codeAlphabet[v>>(35-5*i)&31])
+	}
+	return b.String()
+}
+
+// Code is what the lead's phone shows.
+type Code struct {
+	Code      string    `json:"code" doc:"8 characters; also the QR code's content"`
+	Direction string    `json:"direction"`
+	ExpiresAt time.Time `json:"expires_at" doc:"when the screen shows the next code (a code is still accepted one window longer)"`
+}
+
+// CurrentCode is the check-in (or check-out) code of the current window,
+// for the activity's organisers. Errors: ENOTFOUND, EINVALID (direction),
+// ECONFLICT (activity closed).
+func (s *Service) CurrentCode(ctx context.Context, activityID int64, dir string) (*Code, error) {
+	if dir != In && dir != Out {
+		return nil, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
+	}
+	a, err := s.organised(ctx, activityID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Status != Open {
+		return nil, errs.Conflict("volunteer.activity_not_open")
+	}
+	w := window(s.Now())
+	return &Code{Code: s.code(activityID, dir, w), Direction: dir, ExpiresAt: time.Unix((w+1)*int64(Window/time.Second), 0).UTC()}, nil
+}
+
+// NormalizeCode upper-cases a typed code and drops spaces and dashes.
+func NormalizeCode(c string) string {
+	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\u3000", "").Replace(strings.TrimSpace(c)))
+}
+
+// verify finds the window of a code: the current or the previous one.
+// Older codes are expired; anything else is forged.
+func (s *Service) verify(activityID int64, dir, c string) (int64, error) {
+	c = NormalizeCode(c)
+	now := window(s.Now())
+	for w := now; w >= now-maxAge; w-- {
+		if hmac.Equal([]byte(c), []byte(s.code(activityID, dir, w))) {
+			if w >= now-1 {
+				return w, nil
+			}
+			return 0, errs.Invalid(errs.Field("checkin_code", "volunteer.code_expired"))
+		}
+	}
+	return 0, errs.Invalid(errs.Field("checkin_code", "volunteer.code_invalid"))
+}
+
+// checkinSlack is how long before the start a volunteer may check in,
+// and after the end check out.
+const checkinSlack = time.Hour
+
+// CheckIn checks the caller in (dir "in") or out ("out") of an activity
+// with the code shown on the lead's phone. Refused: a forged or expired
+// code (EINVALID), a code already used by this volunteer in this window and
+// direction (ECONFLICT volunteer.code_replayed), no confirmed sign-up
+// (ENOTFOUND), out of time or closed (ECONFLICT). Returns the time
+// recorded.
+func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) (time.Time, error) {
+	if dir != In && dir != Out {
+		return time.Time{}, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
+	}
+	me, err := s.myVolunteer(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if me == 0 {
+		return time.Time{}, errs.NotFound("volunteer.not_registered")
+	}
+	w, err := s.verify(activityID, dir, c)
+	if err != nil {
+		return time.Time{}, err
+	}
+	now := s.now()
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		q := s.DB.Q(ctx)
+		var status string
+		var starts, ends time.Time
+		err := q.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM volunteer_activities WHERE id = $1`, activityID).Scan(&status, &starts, &ends)
+		if db.IsNoRows(err) {
+			return errs.NotFound("volunteer.activity_not_found", activityID)
+		}
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if status != Open {
+			return errs.Conflict("volunteer.activity_not_open")
+		}
+		if now.Before(starts.Add(-checkinSlack)) || now.After(ends.Add(checkinSlack)) || (dir == In && !now.Before(ends)) {
+			return errs.Conflict("volunteer.checkin_out_of_time")
+		}
+		var sst string
+		var inAt, outAt *time.Time
+		var inW, outW *int64
+		err = q.QueryRowContext(ctx, `SELECT status, checkin_at, checkin_window, checkout_at, checkout_window FROM volunteer_signups
+			WHERE activity_id = $1 AND volunteer_id = $2`+s.DB.ForUpdate(), activityID, me).Scan(&sst, &inAt, &inW, &outAt, &outW)
+		if db.IsNoRows(err) || (err == nil && sst != Confirmed) {
+			return errs.NotFound("volunteer.signup_not_found")
+		}
+		if err != nil {
+			return errs.Internal(err)
+		}
+		var upd string
+		switch dir {
+		case In:
+			if inAt != nil {
+				if inW != nil && *inW == w {
+					return errs.Conflict("volunteer.code_replayed")
+				}
+				return errs.Conflict("volunteer.already_checked_in")
+			}
+			upd = `UPDATE volunteer_signups SET checkin_at = $1, checkin_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
+		case Out:
+			if outAt != nil {
+				if outW != nil && *outW == w {
+					return errs.Conflict("volunteer.code_replayed")
+				}
+				return errs.Conflict("volunteer.already_checked_out")
+			}
+			if inAt == nil {
+				return errs.Conflict("volunteer.not_checked_in")
+			}
+			upd = `UPDATE volunteer_signups SET checkout_at = $1, checkout_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
+		}
+		if _, err := q.ExecContext(ctx, upd, now, w, activityID, me); err != nil {
+			return errs.Internal(err)
+		}
+		return nil
+	})
+	return now, err
+}
+
+// Attendance is a lead's confirmation by hand of a volunteer's times.
+type Attendance struct {
+	VolunteerID int64     `json:"volunteer_id"`
+	CheckinAt   time.Time `json:"checkin_at"`
+	CheckoutAt  time.Time `json:"checkout_at"`
+	Reason      string    `json:"manual_reason" doc:"why the code was not used, e.g. the volunteer has no phone"`
+}
+
+// Confirm records a volunteer's attendance by hand, with a reason; for an
+// open activity's organisers, audited. Errors: ENOTFOUND, EINVALID,
+// ECONFLICT.
+func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) error {
+	a, err := s.organised(ctx, activityID)
+	if err != nil {
+		return err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	var bad errs.Fields
+	switch {
+	case in.Reason == "":
+		bad.Add("manual_reason", "error.required")
+	case tooLong(in.Reason, 200):
+		bad.Add("manual_reason", "error.too_long", 200)
+	}
+	if in.CheckinAt.IsZero() {
+		bad.Add("checkin_at", "error.required")
+	}
+	if in.CheckoutAt.IsZero() {
+		bad.Add("checkout_at", "error.required")
+	} else if !in.CheckoutAt.After(in.CheckinAt) {
+		bad.Add("checkout_at", "volunteer.out_before_in")
+	} else if in.CheckoutAt.After(s.Now().Add(time.Minute)) {
+		bad.Add("checkout_at", "volunteer.in_future")
+	}
+	if err := bad.Err(); err != nil {
+		return err
+	}
+	if a.Status != Open {
+		return errs.Conflict("volunteer.activity_not_open")
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET checkin_at = $1, checkout_at = $2, manual_reason = $3, updated_at = $4
+			WHERE activity_id = $5 AND volunteer_id = $6 AND status = $7`, in.CheckinAt.UTC(), in.CheckoutAt.UTC(), in.Reason, s.now(), activityID, in.VolunteerID, Confirmed)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Invalid(errs.Field("volunteer_id", "volunteer.not_signed_up"))
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.attendance.confirm", ObjectType: "volunteer_activity", ObjectID: idStr(activityID), Result: audit.OK,
+			Detail: map[string]any{"volunteer_id": in.VolunteerID, "checkin_at": in.CheckinAt.UTC(), "checkout_at": in.CheckoutAt.UTC(), "reason": in.Reason}})
+	})
+}
