@@ -119,6 +119,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.facilities(ctx, comms); err != nil {
 		return nil, err
 	}
+	if err := b.workersAndOrganizations(ctx, comms); err != nil {
+		return nil, err
+	}
 	accs, err := b.accounts(ctx, comms)
 	if err != nil {
 		return nil, err

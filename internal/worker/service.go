@@ -340,3 +340,53 @@ func (s *Service) RemoveTraining(ctx context.Context, id, trainingID int64) erro
 
 // PostLabel is the translation key of a post.
 func PostLabel(post string) string { return fmt.Sprintf("worker.post.%s", post) }
+
+// Seed is a worker for a bulk load (the demo), personal data in plaintext.
+type Seed struct {
+	CommunityCode, Name, Phone, IDNumber, Post, InPostFrom, InPostTo string
+	CertifiedSocialWorker, DisasterOfficer                           bool
+	Trainings                                                        []TrainingInput
+}
+
+// Load adds many workers in one transaction, checks each as Create does,
+// rebuilds the measures of every kept year and writes one audit record.
+// Only the system (the CLI, the demo) may load. Errors: EINVALID (naming
+// the seed's position as its row), EFORBIDDEN.
+func (s *Service) Load(ctx context.Context, seeds []Seed) error {
+	if _, err := auth.Require(ctx); err != nil {
+		return err
+	}
+	today := s.today()
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		now := s.Now().UTC().Truncate(time.Microsecond)
+		trainings := 0
+		for i, sd := range seeds {
+			r := record{CommunityCode: sd.CommunityCode, Name: sd.Name, Phone: sd.Phone, IDNumber: sd.IDNumber, Post: sd.Post,
+				InPostFrom: sd.InPostFrom, InPostTo: sd.InPostTo, CertifiedSocialWorker: sd.CertifiedSocialWorker, DisasterOfficer: sd.DisasterOfficer}
+			if bad := r.validate(); len(bad) > 0 {
+				for j := range bad {
+					bad[j].Row = i + 1
+				}
+				return bad.Err()
+			}
+			id, err := s.Store.insert(ctx, &r, "demo", now)
+			if err != nil {
+				return err
+			}
+			for _, t := range sd.Trainings {
+				if bad := t.validate(today); len(bad) > 0 {
+					return bad.Err()
+				}
+				if _, err := s.Store.addTraining(ctx, id, t, now); err != nil {
+					return err
+				}
+				trainings++
+			}
+		}
+		if err := s.Reconcile(ctx, true); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "worker.load", ObjectType: "worker", ObjectID: "*",
+			Detail: map[string]int{"workers": len(seeds), "trainings": trainings}})
+	})
+}
