@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,7 +172,13 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		actor := auth.From(ctx).Name
 		touched := map[string]int{}
 		for i := range orgs {
-			if _, err := s.Store.insert(ctx, &orgs[i], actor, now); err != nil {
+			id, err := s.Store.insert(ctx, &orgs[i], actor, now)
+			if err != nil {
+				return err
+			}
+			// Each imported organisation is audited as a creation, with its row.
+			if err := s.Audit.Write(ctx, audit.Entry{Action: "organization.create", ObjectType: "organization", ObjectID: strconv.FormatInt(id, 10),
+				Detail: map[string]any{"after": flat(&orgs[i]), "import_row": rows[i].Line}}); err != nil {
 				return err
 			}
 			touched[orgs[i].DivisionCode] = levels[orgs[i].DivisionCode]

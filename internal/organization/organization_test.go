@@ -314,6 +314,11 @@ func TestImportExport(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("import %d %v", n, err)
 	}
+	var audited int
+	_ = e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM audit_log WHERE action = 'organization.create' AND detail LIKE '%import_row%'`).Scan(&audited)
+	if audited != 2 {
+		t.Errorf("imported organisations audited: %d", audited)
+	}
 	rep, _ := e.App.Indicators.ForDivision(ctx, apptest.County)
 	for _, f := range rep.Figures {
 		if (f.Indicator == "incubation_base_coverage" || f.Indicator == "disabled_association_coverage") && f.Numerator != 1 {

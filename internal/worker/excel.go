@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,7 +179,13 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		actor := auth.From(ctx).Name
 		codes, years := map[string]bool{}, map[int]bool{}
 		for i := range recs {
-			if _, err := s.Store.insert(ctx, &recs[i], actor, now); err != nil {
+			id, err := s.Store.insert(ctx, &recs[i], actor, now)
+			if err != nil {
+				return err
+			}
+			// Each imported worker is audited as a creation, with its row.
+			if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.create", ObjectType: "worker", ObjectID: strconv.FormatInt(id, 10),
+				Detail: map[string]any{"after": flat(&recs[i]), "import_row": rows[i].Line}}); err != nil {
 				return err
 			}
 			codes[recs[i].CommunityCode] = true

@@ -486,6 +486,9 @@ func TestImportAllOrNothing(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d %v", n, err)
 	}
+	if a := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'worker.create' AND detail LIKE '%import_row%'`); a != 2 {
+		t.Errorf("imported workers audited: %d", a)
+	}
 	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002x"})
 	if len(items) != 1 || items[0].InPostFrom != "2023-05-01" || items[0].Post != worker.CommitteeDirector || !items[0].CertifiedSocialWorker {
 		t.Errorf("imported: %+v", items)
