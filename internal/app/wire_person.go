@@ -14,6 +14,8 @@ func init() {
 	extraRoutes = append(extraRoutes, func(a *App) {
 		s := person.NewService(a.DB, a.Audit, a.Keys)
 		a.Measures.Register(person.Measures...)
+		s.RegisterWeb(a.Web)
+		s.RegisterAPI(a.API)
 		a.Jobs.Every("person.date_boundary", time.Hour, func(ctx context.Context) error {
 			return s.Reconcile(SystemContext(ctx), false)
 		})

@@ -91,10 +91,10 @@ func (m *Membership) CurrentOn(day string) bool {
 	return m.Start <= day && (m.End == "" || m.End >= day)
 }
 
-// Patch is a change to a person, or a new person: nil fields stay as they
+// PersonPatch is a change to a person, or a new person: nil fields stay as they
 // are (for a new person, the required ones must be given). Groups, when
 // given, replaces the person's memberships as a whole.
-type Patch struct {
+type PersonPatch struct {
 	CommunityCode *string       `json:"community_code,omitempty"`
 	Name          *string       `json:"name,omitempty"`
 	IDNumber      *string       `json:"id_number,omitempty" doc:"18-character resident ID number (GB 11643)"`
@@ -108,8 +108,11 @@ type Patch struct {
 	Version *int `json:"version,omitempty"`
 }
 
-// Revealed is a person's personal data unmasked.
-type Revealed struct {
+// Patch is the name other slices' code knew PersonPatch by first.
+type Patch = PersonPatch
+
+// RevealedPerson is a person's personal data unmasked.
+type RevealedPerson struct {
 	ID           int64  `json:"id"`
 	IDNumber     string `json:"id_number"`
 	Phone        string `json:"phone"`
@@ -144,7 +147,7 @@ type record struct {
 }
 
 // apply returns r with the patch applied, texts trimmed.
-func (p *Patch) apply(r record) record {
+func (p *PersonPatch) apply(r record) record {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)

@@ -34,8 +34,8 @@ func elderly(start, basis string, kinds ...string) person.Membership {
 	return person.Membership{Group: person.GroupElderly, Kinds: kinds, Start: start, Basis: basis}
 }
 
-func newPatch(community, name, id string, groups ...person.Membership) person.Patch {
-	return person.Patch{CommunityCode: ptr(community), Name: ptr(name), IDNumber: ptr(id), Phone: ptr("13912345678"),
+func newPatch(community, name, id string, groups ...person.Membership) person.PersonPatch {
+	return person.PersonPatch{CommunityCode: ptr(community), Name: ptr(name), IDNumber: ptr(id), Phone: ptr("13912345678"),
 		Address: ptr("河西街道幸福路 8 号 3 单元 201"), Household: ptr("配偶 测试乙"), ContactName: ptr("测试丙"),
 		ContactPhone: ptr("0318-2123456"), Groups: &groups}
 }
@@ -148,7 +148,7 @@ func TestMembersAndMeasures(t *testing.T) {
 	check(person.ElderlySpecial, apptest.Community, 1)
 	check(person.LeftBehindChildren, apptest.City, 1)
 	// Ending the membership moves the measure in the same write.
-	_, err = s.Update(ctx, a.ID, person.Patch{Groups: &[]person.Membership{{Group: person.GroupElderly, Kinds: []string{"empty_nest"},
+	_, err = s.Update(ctx, a.ID, person.PersonPatch{Groups: &[]person.Membership{{Group: person.GroupElderly, Kinds: []string{"empty_nest"},
 		Start: "2020-01-01", End: "2020-06-01", Basis: "入户核查"}}})
 	if err != nil {
 		t.Fatal(err)

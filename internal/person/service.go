@@ -129,7 +129,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Person, error) {
 
 // History returns a person's changes, newest first, sealed fields masked.
 // Errors: ENOTFOUND, EFORBIDDEN.
-func (s *Service) History(ctx context.Context, id int64) ([]Change, error) {
+func (s *Service) History(ctx context.Context, id int64) ([]PersonChange, error) {
 	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (s *Service) get(ctx context.Context, id int64, action string) (*row, error
 // Reveal returns a person's personal data unmasked. It needs the reveal
 // permission and a reason, which the audit record keeps with who asked and
 // about whom. Errors: EINVALID (no reason), ENOTFOUND, EFORBIDDEN.
-func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Revealed, error) {
+func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*RevealedPerson, error) {
 	p, err := auth.Require(ctx, KeepRoles...)
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Reveale
 	case plainText(reason):
 		return nil, errs.Invalid(errs.Field("reason", "person.no_numbers"))
 	}
-	var out *Revealed
+	var out *RevealedPerson
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		r, err := s.get(ctx, id, "person.reveal")
 		if err != nil {
@@ -181,7 +181,7 @@ func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Reveale
 		if err != nil {
 			return err
 		}
-		out = &Revealed{ID: id, IDNumber: rec.IDNumber, Phone: rec.Phone, Address: rec.Address, ContactPhone: rec.ContactPhone}
+		out = &RevealedPerson{ID: id, IDNumber: rec.IDNumber, Phone: rec.Phone, Address: rec.Address, ContactPhone: rec.ContactPhone}
 		return s.Audit.Write(ctx, audit.Entry{Action: "person.reveal", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]string{"reason": reason, "name": rec.Name, "community_code": rec.CommunityCode}})
 	})
@@ -274,7 +274,7 @@ func (s *Service) checkDuplicate(ctx context.Context, r *record, bad *errs.Field
 
 // Create adds a person. Errors: EINVALID (with every bad field, a
 // duplicate ID number among them), EFORBIDDEN.
-func (s *Service) Create(ctx context.Context, p Patch) (*Person, error) {
+func (s *Service) Create(ctx context.Context, p PersonPatch) (*Person, error) {
 	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Service) Create(ctx context.Context, p Patch) (*Person, error) {
 // Update changes a person; Groups, when given, replaces the memberships
 // (a membership ends by setting its end, so its history stays).
 // Errors: EINVALID, ECONFLICT (version), ENOTFOUND, EFORBIDDEN.
-func (s *Service) Update(ctx context.Context, id int64, p Patch) (*Person, error) {
+func (s *Service) Update(ctx context.Context, id int64, p PersonPatch) (*Person, error) {
 	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
 		return nil, err
 	}

@@ -2,8 +2,10 @@ package person
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -243,8 +245,8 @@ func (s *Store) addChange(ctx context.Context, id int64, action, actor string, n
 	return nil
 }
 
-// Change is one entry of a person's history.
-type Change struct {
+// PersonChange is one entry of a person's history.
+type PersonChange struct {
 	At     time.Time         `json:"at"`
 	Actor  string            `json:"actor"`
 	Action string            `json:"action"`
@@ -252,17 +254,30 @@ type Change struct {
 	After  map[string]string `json:"after"`
 }
 
+// FieldChange is one field of a change.
+type FieldChange struct{ Key, Before, After string }
+
+// Diff lists the fields of a change, by name.
+func (c PersonChange) Diff() []FieldChange {
+	var out []FieldChange
+	for k, v := range c.After {
+		out = append(out, FieldChange{Key: k, Before: c.Before[k], After: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
 // changes lists a person's history, newest first (at most 200 entries).
-func (s *Store) changes(ctx context.Context, id int64) ([]Change, error) {
+func (s *Store) changes(ctx context.Context, id int64) ([]PersonChange, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT at, actor, action, before_json, after_json FROM person_changes
 		WHERE person_id = $1 ORDER BY id DESC LIMIT 200`, id)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
 	defer rows.Close()
-	out := []Change{}
+	out := []PersonChange{}
 	for rows.Next() {
-		var c Change
+		var c PersonChange
 		var b, a string
 		if err := rows.Scan(&c.At, &c.Actor, &c.Action, &b, &a); err != nil {
 			return nil, errs.Internal(err)
@@ -514,4 +529,193 @@ func (s *Store) members(ctx context.Context, group, lo, hi, day string) ([]Membe
 		return nil, errs.Internal(err)
 	}
 	return out, nil
+}
+
+// communities returns the communities inside the caller's area.
+func (s *Store) communities(ctx context.Context) (map[string]bool, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND code BETWEEN $1 AND $2`, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[c] = true
+	}
+	return out, rows.Err()
+}
+
+// registered returns which of some ID number indexes are already in the
+// registry (anywhere).
+func (s *Store) registered(ctx context.Context, idxs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(idxs) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(idxs))
+	args := make([]any, len(idxs))
+	for i, x := range idxs {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+		if s.DB.Dialect == db.SQLite {
+			ph[i] = "?"
+		}
+		args[i] = x
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id_number_index FROM persons WHERE id_number_index IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var x string
+		if err := rows.Scan(&x); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[x] = true
+	}
+	return out, rows.Err()
+}
+
+// bulk keeps the prepared statements of an import's multi-row inserts,
+// by statement text: most batches are full, so a few statements serve a
+// whole file. SQLite gets "?" placeholders, whose binding does not slow
+// down with the number of parameters as "$n" names do.
+type bulk struct {
+	stmts map[string]*sql.Stmt
+}
+
+func (b *bulk) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
+
+func (s *Store) stmt(ctx context.Context, b *bulk, text string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[text]; ok {
+		return st, nil
+	}
+	p, ok := s.DB.Q(ctx).(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	})
+	if !ok {
+		return nil, errs.Internal(fmt.Errorf("person import: no transaction to prepare in"))
+	}
+	st, err := p.PrepareContext(ctx, text)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	if b.stmts == nil {
+		b.stmts = map[string]*sql.Stmt{}
+	}
+	b.stmts[text] = st
+	return st, nil
+}
+
+// values writes rows groups of n placeholders.
+func (s *Store) values(sb *strings.Builder, rows, n int, fixed string) {
+	k := 0
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			k++
+			if s.DB.Dialect == db.SQLite {
+				sb.WriteByte('?')
+			} else {
+				fmt.Fprintf(sb, "$%d", k)
+			}
+		}
+		sb.WriteString(fixed)
+		sb.WriteByte(')')
+	}
+}
+
+// insertMany adds valid new people with their memberships in ctx's
+// transaction, three statements per batch.
+func (s *Store) insertMany(ctx context.Context, b *bulk, batch []pending, actor string, now time.Time) error {
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO persons (community_code, name, id_number_sealed, id_number_index, birth_date, birth_year, sex,
+	phone_sealed, phone_index, address_sealed, address_index, household, contact_name, contact_phone_sealed, created_at, updated_at, updated_by) VALUES `)
+	s.values(&sb, len(batch), 17, "")
+	sb.WriteString(" RETURNING id, id_number_index")
+	args := make([]any, 0, len(batch)*17)
+	for i := range batch {
+		r, sl := &batch[i].r, batch[i].sealed
+		args = append(args, r.CommunityCode, r.Name, sl.id, sl.idIdx, r.BirthDate, atoi(r.BirthDate[:4]), r.Sex,
+			sl.phone, sl.phoneIdx, sl.address, sl.addressIdx, r.Household, r.ContactName, sl.contact, now, now, actor)
+	}
+	st, err := s.stmt(ctx, b, sb.String())
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		if db.IsUniqueViolation(err) {
+			return errs.Invalid(errs.Field("id_number", "person.duplicate"))
+		}
+		return errs.Internal(err)
+	}
+	ids := make(map[string]int64, len(batch))
+	for rows.Next() {
+		var id int64
+		var x string
+		if err := rows.Scan(&id, &x); err != nil {
+			rows.Close()
+			return errs.Internal(err)
+		}
+		ids[x] = id
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Internal(err)
+	}
+	args = args[:0]
+	hargs := make([]any, 0, len(batch)*3)
+	groups := 0
+	for i := range batch {
+		r := &batch[i].r
+		if r.ID = ids[batch[i].idx]; r.ID == 0 {
+			return errs.Internal(fmt.Errorf("person import: no id returned for a row"))
+		}
+		hargs = append(hargs, r.ID, now, actor)
+		for _, g := range r.Groups {
+			groups++
+			args = append(args, r.ID, r.CommunityCode, g.Group, strings.Join(g.Kinds, ","), g.Category, g.Grade, g.Start, nullable(g.End), g.Basis)
+		}
+	}
+	if groups > 0 {
+		sb.Reset()
+		sb.WriteString(`INSERT INTO person_groups (person_id, community_code, grp, kinds, category, grade, start_date, end_date, basis) VALUES `)
+		s.values(&sb, groups, 9, "")
+		st, err := s.stmt(ctx, b, sb.String())
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	sb.Reset()
+	sb.WriteString(`INSERT INTO person_changes (person_id, at, actor, action, before_json, after_json) VALUES `)
+	s.values(&sb, len(batch), 3, ",'import','{}','{}'")
+	if st, err = s.stmt(ctx, b, sb.String()); err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, hargs...); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
 }

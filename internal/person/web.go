@@ -1,0 +1,389 @@
+package person
+
+import (
+	"bytes"
+	"embed"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+	"shequ/internal/platform/xlsx"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Web holds the slice's pages.
+type Web struct {
+	S   *Service
+	Srv *web.Server
+}
+
+// RegisterWeb adds the pages and the navigation entry.
+func (s *Service) RegisterWeb(srv *web.Server) {
+	h := &Web{S: s, Srv: srv}
+	srv.Render.AddPages("person", templates, "templates/*.html")
+	srv.AddNav(web.NavItem{Key: "person.nav", Path: "/persons", Roles: KeepRoles, Order: 25})
+	srv.Page("GET /persons", h.list)
+	srv.Page("GET /persons/export.xlsx", h.export)
+	srv.Page("POST /persons/export.xlsx", h.exportUnmasked)
+	srv.Page("GET /persons/template.xlsx", h.template)
+	srv.Page("POST /persons/import", h.importFile)
+	srv.Page("GET /persons/new", h.newForm)
+	srv.Page("POST /persons", h.create)
+	srv.Page("GET /persons/{id}", h.view)
+	srv.Page("GET /persons/{id}/edit", h.editForm)
+	srv.Page("POST /persons/{id}", h.save)
+	srv.Page("POST /persons/{id}/reveal", h.reveal)
+}
+
+func filterOf(q url.Values) Filter {
+	page, _ := strconv.Atoi(q.Get("page"))
+	return Filter{Q: q.Get("q"), Community: strings.TrimSpace(q.Get("community")), Group: q.Get("group"),
+		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")), Page: page, PerPage: 50}
+}
+
+type listData struct {
+	F         Filter
+	Items     []Person
+	Page      int
+	More      bool
+	Groups    []string
+	CanReveal bool
+	Summary   []string // problems of a failed import or export
+	Today     string
+}
+
+func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
+	return h.renderList(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
+	ctx := r.Context()
+	f := filterOf(r.URL.Query())
+	items, more, err := h.S.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	page, _ := Paging(f.Page, f.PerPage)
+	d := &listData{F: f, Items: items, Page: page, More: more, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}
+	h.Srv.Render.Render(w, status, "person/list", h.Srv.NewPage(r, "person.title", d))
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound("error.not_found")
+	}
+	return id, nil
+}
+
+type viewData struct {
+	P              *Person
+	History        []PersonChange
+	CanReveal      bool
+	RevealedPerson *RevealedPerson
+	Reason         string
+	Summary        []string
+	Errors         map[string]string
+}
+
+func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
+	return h.renderView(w, r, http.StatusOK, &viewData{})
+}
+
+func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *viewData) error {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if d.P, err = h.S.Get(ctx, id); err != nil {
+		return err
+	}
+	if d.History, err = h.S.History(ctx, id); err != nil {
+		return err
+	}
+	d.CanReveal = CanReveal(auth.From(ctx))
+	if d.Errors == nil {
+		d.Errors = map[string]string{}
+	}
+	if d.RevealedPerson != nil {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	h.Srv.Render.Render(w, status, "person/view", h.Srv.NewPage(r, d.P.Name, d))
+	return nil
+}
+
+func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	rv, err := h.S.Reveal(r.Context(), id, reason)
+	if err == nil {
+		return h.renderView(w, r, http.StatusOK, &viewData{RevealedPerson: rv, Reason: reason})
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	sum, by := explain(i18n.From(r.Context()), err)
+	return h.renderView(w, r, errs.Status(err), &viewData{Reason: reason, Summary: sum, Errors: by})
+}
+
+// explain turns a validation error into a summary and messages by field.
+func explain(lang string, err error) ([]string, map[string]string) {
+	e := errs.As(err)
+	sum := []string{i18n.ErrorMessage(lang, e)}
+	by := map[string]string{}
+	for _, fe := range e.Fields {
+		if _, ok := by[fe.Field]; !ok {
+			by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
+		}
+		sum = append(sum, i18n.FieldMessage(lang, fe))
+	}
+	return sum, by
+}
+
+// groupRow is one membership row of the form.
+type groupRow struct {
+	I                                  int
+	Group, Category, Grade, Start, End string
+	Basis                              string
+	Kinds                              map[string]bool
+}
+
+type formData struct {
+	ID         int64
+	Values     map[string]string
+	Rows       []groupRow
+	Errors     map[string]string
+	Summary    []string
+	Groups     []string
+	Kinds      []string
+	Categories []string
+	Grades     []string
+}
+
+func (h *Web) form(w http.ResponseWriter, r *http.Request, status int, d *formData) {
+	d.Groups, d.Kinds, d.Categories, d.Grades = Groups, ElderlyKinds, DisabilityCategories, DisabilityGrades
+	if d.Errors == nil {
+		d.Errors = map[string]string{}
+	}
+	// One empty row to add a membership.
+	d.Rows = append(d.Rows, groupRow{I: len(d.Rows), Kinds: map[string]bool{}})
+	title := "person.new"
+	if d.ID != 0 {
+		title = "person.edit"
+	}
+	h.Srv.Render.Render(w, status, "person/form", h.Srv.NewPage(r, title, d))
+}
+
+// textFields of the person form, in order.
+var textFields = []string{"community_code", "name", "id_number", "phone", "address", "household", "contact_name", "contact_phone"}
+
+// sealedFields show masked in the form; left as shown, they stay.
+var sealedFields = map[string]bool{"id_number": true, "phone": true, "address": true, "contact_phone": true}
+
+func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
+		return err
+	}
+	vals := map[string]string{}
+	if p := auth.From(ctx); p != nil && len(p.Area.Code) == 12 && !strings.HasSuffix(p.Area.Code, "000") {
+		vals["community_code"] = p.Area.Code
+	}
+	h.form(w, r, http.StatusOK, &formData{Values: vals})
+	return nil
+}
+
+func rowsOf(gs []Membership) []groupRow {
+	var out []groupRow
+	for i, g := range gs {
+		row := groupRow{I: i, Group: g.Group, Category: g.Category, Grade: g.Grade, Start: g.Start, End: g.End, Basis: g.Basis, Kinds: map[string]bool{}}
+		for _, k := range g.Kinds {
+			row.Kinds[k] = true
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, err := h.S.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	vals := map[string]string{"community_code": p.CommunityCode, "name": p.Name, "id_number": p.IDNumber, "phone": p.Phone,
+		"address": p.Address, "household": p.Household, "contact_name": p.ContactName, "contact_phone": p.ContactPhone,
+		"version": strconv.Itoa(p.Version)}
+	h.form(w, r, http.StatusOK, &formData{ID: id, Values: vals, Rows: rowsOf(p.Groups)})
+	return nil
+}
+
+// parseForm reads the person form into a patch. A sealed field that still
+// shows the mask is left unchanged.
+func parseForm(r *http.Request) (PersonPatch, map[string]string, []groupRow) {
+	_ = r.ParseForm()
+	vals := map[string]string{}
+	var p PersonPatch
+	dst := map[string]**string{"community_code": &p.CommunityCode, "name": &p.Name, "id_number": &p.IDNumber, "phone": &p.Phone,
+		"address": &p.Address, "household": &p.Household, "contact_name": &p.ContactName, "contact_phone": &p.ContactPhone}
+	for _, f := range textFields {
+		v := strings.TrimSpace(r.PostFormValue(f))
+		vals[f] = v
+		if sealedFields[f] && strings.Contains(v, "*") {
+			continue
+		}
+		*dst[f] = &v
+	}
+	var gs []Membership
+	var rows []groupRow
+	for i := 0; i <= maxGroup; i++ {
+		pre := "g" + strconv.Itoa(i) + "_"
+		row := groupRow{I: len(rows), Group: r.PostFormValue(pre + "group"), Category: r.PostFormValue(pre + "category"),
+			Grade: r.PostFormValue(pre + "grade"), Start: strings.TrimSpace(r.PostFormValue(pre + "start")),
+			End: strings.TrimSpace(r.PostFormValue(pre + "end")), Basis: strings.TrimSpace(r.PostFormValue(pre + "basis")), Kinds: map[string]bool{}}
+		if row.Group == "" {
+			continue
+		}
+		m := Membership{Group: row.Group, Start: row.Start, End: row.End, Basis: row.Basis}
+		if row.Group == GroupElderly {
+			for _, k := range r.PostForm[pre+"kinds"] {
+				row.Kinds[k] = true
+				m.Kinds = append(m.Kinds, k)
+			}
+		}
+		if row.Group == GroupDisability {
+			m.Category, m.Grade = row.Category, row.Grade
+		}
+		gs = append(gs, m)
+		rows = append(rows, row)
+	}
+	p.Groups = &gs
+	vals["version"] = r.PostFormValue("version")
+	if v, err := strconv.Atoi(r.PostFormValue("version")); err == nil {
+		p.Version = &v
+	}
+	return p, vals, rows
+}
+
+func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
+	p, vals, rows := parseForm(r)
+	got, err := h.S.Create(r.Context(), p)
+	if err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/persons/"+strconv.FormatInt(got.ID, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, 0, vals, rows, err)
+}
+
+func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, vals, rows := parseForm(r)
+	if _, err = h.S.Update(r.Context(), id, p); err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	return h.formError(w, r, id, vals, rows, err)
+}
+
+func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals map[string]string, rows []groupRow, err error) error {
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	sum, by := explain(i18n.From(r.Context()), err)
+	h.form(w, r, errs.Status(err), &formData{ID: id, Values: vals, Rows: rows, Errors: by, Summary: sum})
+	return nil
+}
+
+func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.Export(ctx, filterOf(r.URL.Query()), false, "", &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, exportName(i18n.From(ctx)), buf.Bytes())
+	return nil
+}
+
+// exportUnmasked exports with the personal data in the clear: a POST with
+// the reason, so that it carries the CSRF token and never sits in a link.
+func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	err := h.S.Export(ctx, filterOf(r.URL.Query()), true, r.PostFormValue("reason"), &buf)
+	if errs.Code(err) == errs.EINVALID {
+		sum, _ := explain(i18n.From(ctx), err)
+		return h.renderList(w, r, errs.Status(err), sum)
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	sendWorkbook(w, exportName(i18n.From(ctx)), buf.Bytes())
+	return nil
+}
+
+func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	var buf bytes.Buffer
+	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
+		return err
+	}
+	sendWorkbook(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", buf.Bytes())
+	return nil
+}
+
+// sendWorkbook sends a finished workbook as a download.
+func sendWorkbook(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", xlsx.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, Sheet.MaxBytes+1<<20)
+	var n int
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		err = errs.Invalid(errs.Field("upload", "error.required"))
+	} else {
+		defer f.Close()
+		n, err = h.S.Import(ctx, f)
+	}
+	if err == nil {
+		web.Flash(w, r, i18n.T(i18n.From(ctx), "person.imported", n))
+		http.Redirect(w, r, "/persons", http.StatusSeeOther)
+		return nil
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	sum, _ := explain(i18n.From(ctx), err)
+	return h.renderList(w, r, errs.Status(err), sum)
+}
