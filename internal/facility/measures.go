@@ -34,17 +34,17 @@ const (
 
 // Measures kept by this slice. Areas are in hundredths of m².
 var Measures = []measure.Def{
-	{Name: mRuralComp, Owner: ownerName},
-	{Name: mUrbanComp, Owner: ownerName},
+	{Name: mRuralComp, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=comprehensive"},
+	{Name: mUrbanComp, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=comprehensive"},
 	{Name: mFloorUrban, Owner: ownerName, Scale: 100},
 	{Name: mCompFloor, Owner: ownerName, Scale: 100},
 	{Name: mCompActivity, Owner: ownerName, Scale: 100},
-	{Name: mUrbanTerminal, Owner: ownerName},
-	{Name: mTownshipSWS, Owner: ownerName},
-	{Name: mPracticeVolunt, Owner: ownerName},
-	{Name: mHomeCare, Owner: ownerName},
-	{Name: mFitness, Owner: ownerName},
-	{Name: mRelocation, Owner: ownerName},
+	{Name: mUrbanTerminal, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=comprehensive"},
+	{Name: mTownshipSWS, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=social_work_station"},
+	{Name: mPracticeVolunt, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=civilization_practice_station"},
+	{Name: mHomeCare, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=home_elderly_care"},
+	{Name: mFitness, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=sport_fitness"},
+	{Name: mRelocation, Owner: ownerName, Remedy: "/facilities/new?division={code}&kind=comprehensive"},
 	{Name: mCompOpen8h, Owner: ownerName},
 	{Name: mCompInUse, Owner: ownerName},
 }

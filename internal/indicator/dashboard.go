@@ -174,6 +174,9 @@ type Uncovered struct {
 	Kind       string `json:"kind,omitempty"`
 	ParentCode string `json:"parent_code,omitempty"`
 	ParentName string `json:"parent_name,omitempty"`
+	// Remedy is the page where this division can be made to count (the
+	// new-facility form for it), when the measure's slice offers one.
+	Remedy string `json:"remedy,omitempty"`
 }
 
 // MissingList is one page of the divisions that keep a coverage indicator
@@ -246,6 +249,11 @@ func (s *Service) Missing(ctx context.Context, indicator, code string, page, per
 	out.More = to < len(codes)
 	if out.Items, err = s.names(ctx, codes[from:to]); err != nil {
 		return nil, err
+	}
+	if m, ok := s.Engine.Registry.Lookup(def.Formula.Num[0]); ok && m.Remedy != "" {
+		for i := range out.Items {
+			out.Items[i].Remedy = strings.ReplaceAll(m.Remedy, "{code}", out.Items[i].Code)
+		}
 	}
 	return out, nil
 }

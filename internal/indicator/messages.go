@@ -45,6 +45,8 @@ func init() {
 		"indicator.division_name":              {"区划名称", "Division"},
 		"indicator.division_code":              {"区划代码", "Division code"},
 		"indicator.parent":                     {"上级区划", "Part of"},
+		"indicator.remedy_head":                {"补齐", "Close the gap"},
+		"indicator.remedy":                     {"登记", "Add"},
 		"indicator.period":                     {"统计期：%s", "Period: %s"},
 		"indicator.all_at":                     {"%s 的全部指标", "All indicators of %s"},
 		"indicator.chart_children":             {"下级区划与年度目标", "Divisions below against this year's target"},

@@ -31,6 +31,11 @@ type Def struct {
 	// Periodic measures are kept per period: the stored name is Name@period
 	// (e.g. care.visited@2026-11); see Key.
 	Periodic bool
+	// Remedy, for a 0/1 coverage measure, is the page where a division that
+	// does not count yet can be made to ({code} stands for its code): the
+	// list of communities without a facility links each to the new-facility
+	// form for it.
+	Remedy string
 }
 
 // Registry lists the measures that the wired slices keep.

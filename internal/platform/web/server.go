@@ -209,11 +209,7 @@ func (s *Server) NewPage(r *http.Request, title string, data any) *Page {
 	if p != nil && p.UserID != 0 {
 		pg.Elderly = p.Elderly
 	}
-	if c, err := r.Cookie("shequ_flash"); err == nil {
-		if v, err := url.QueryUnescape(c.Value); err == nil {
-			pg.Flash = v
-		}
-	}
+	pg.Flash, _ = r.Context().Value(flashKey{}).(string)
 	return pg
 }
 
@@ -394,9 +390,19 @@ func CSRFToken(ctx context.Context) string {
 
 type bearerKey struct{}
 
+type flashKey struct{}
+
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		// A flash message is shown once: the page that reads it clears it.
+		if c, err := r.Cookie("shequ_flash"); err == nil && r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/static/") {
+			if v, err := url.QueryUnescape(c.Value); err == nil {
+				ctx = context.WithValue(ctx, flashKey{}, v)
+			}
+			http.SetCookie(w, &http.Cookie{Name: "shequ_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+				Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
+		}
 		client := s.ClientAddr(r)
 		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			next.ServeHTTP(w, r)
