@@ -1,0 +1,192 @@
+package certificate
+
+import (
+	"embed"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Handlers serve the slice's pages and API.
+type Handlers struct {
+	Srv *web.Server
+	Svc *Service
+	// PublicURL, when set (SHEQU_PUBLIC_URL), is where the verification
+	// page lives for QR codes; otherwise the URL the request came to.
+	PublicURL string
+	limit     *limiter
+}
+
+// NewHandlers makes the handlers; verifications are limited to a burst of
+// 30 per address, then one every 2 seconds.
+func NewHandlers(srv *web.Server, svc *Service, publicURL string) *Handlers {
+	return &Handlers{Srv: srv, Svc: svc, PublicURL: publicURL, limit: newLimiter(2*time.Second, 30)}
+}
+
+// RegisterWeb adds the pages: the public verification page and the staff
+// pages to list, issue, read and revoke certificates.
+func (h *Handlers) RegisterWeb() {
+	h.Srv.Render.AddPages("certificate", templates, "templates/*.html")
+	h.Srv.AddNav(web.NavItem{Key: "certificate.nav", Path: "/certificates", Roles: ReadRoles, Order: 62})
+	h.Srv.Public("GET /verify", h.verifyForm)
+	h.Srv.Public("GET /verify/{number}", h.verify)
+	h.Srv.Page("GET /certificates", h.list)
+	h.Srv.Page("POST /certificates", h.issue)
+	h.Srv.Page("GET /certificates/{number}", h.view)
+	h.Srv.Page("POST /certificates/{number}/revoke", h.revoke)
+}
+
+type verifyData struct {
+	Number string
+	V      *Verification
+	Err    string
+}
+
+func (h *Handlers) verifyForm(w http.ResponseWriter, r *http.Request) error {
+	if n := r.URL.Query().Get("number"); n != "" {
+		if c := NormalizeNumber(n); c != "" {
+			http.Redirect(w, r, "/verify/"+c, http.StatusSeeOther)
+			return nil
+		}
+		return h.renderVerify(w, r, n, nil, errs.NotFound("certificate.unknown"))
+	}
+	h.Srv.Render.Render(w, http.StatusOK, "certificate/verify", h.Srv.NewPage(r, "certificate.verify_title", &verifyData{}))
+	return nil
+}
+
+func (h *Handlers) verify(w http.ResponseWriter, r *http.Request) error {
+	n := r.PathValue("number")
+	if !h.limit.take(h.Srv.ClientAddr(r)) {
+		return h.renderVerify(w, r, n, nil, errs.E(errs.ETOOMANY, "certificate.too_many"))
+	}
+	v, err := h.Svc.Verify(r.Context(), n)
+	return h.renderVerify(w, r, n, v, err)
+}
+
+func (h *Handlers) renderVerify(w http.ResponseWriter, r *http.Request, n string, v *Verification, err error) error {
+	d := &verifyData{Number: n, V: v}
+	status := http.StatusOK
+	if err != nil {
+		e := errs.As(err)
+		if e.Code == errs.EINTERNAL {
+			return err
+		}
+		status, d.Err = errs.Status(err), i18n.T(i18n.From(r.Context()), e.Key, e.Args...)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	h.Srv.Render.Render(w, status, "certificate/verify", h.Srv.NewPage(r, "certificate.verify_title", d))
+	return nil
+}
+
+type listData struct {
+	Items    []Certificate
+	Page     int
+	More     bool
+	CanIssue bool
+	Values   map[string]string
+	Errors   map[string]string
+	Summary  []string
+	Today    string
+}
+
+func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
+	return h.renderList(w, r, http.StatusOK, map[string]string{}, nil)
+}
+
+func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	items, more, err := h.Svc.List(r.Context(), Filter{Page: page})
+	if err != nil {
+		return err
+	}
+	d := &listData{Items: items, More: more, Values: vals, Errors: map[string]string{}, Today: h.Svc.today()}
+	d.Page, _ = Paging(page, 0)
+	d.CanIssue = may(r, IssueRoles)
+	if ferr != nil {
+		lang := i18n.From(r.Context())
+		e := errs.As(ferr)
+		for _, f := range e.Fields {
+			d.Errors[f.Field] = i18n.T(lang, f.Key, f.Args...)
+			d.Summary = append(d.Summary, i18n.FieldMessage(lang, f))
+		}
+	}
+	h.Srv.Render.Render(w, status, "certificate/list", h.Srv.NewPage(r, "certificate.list_title", d))
+	return nil
+}
+
+func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
+	vals := map[string]string{}
+	for _, k := range []string{"volunteer_id", "org_id", "from", "to"} {
+		vals[k] = r.PostFormValue(k)
+	}
+	vid, _ := strconv.ParseInt(vals["volunteer_id"], 10, 64)
+	oid, _ := strconv.ParseInt(vals["org_id"], 10, 64)
+	c, err := h.Svc.Issue(r.Context(), IssueInput{VolunteerID: vid, OrgID: oid, From: vals["from"], To: vals["to"]})
+	if errs.Code(err) == errs.EINVALID {
+		return h.renderList(w, r, http.StatusUnprocessableEntity, vals, err)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/certificates/"+url.PathEscape(c.Number), http.StatusSeeOther)
+	return nil
+}
+
+type viewData struct {
+	C         *Certificate
+	CanRevoke bool
+	VerifyURL string
+	Error     string
+}
+
+func (h *Handlers) view(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.Svc.Get(r.Context(), r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	return h.renderView(w, r, http.StatusOK, c, "")
+}
+
+func (h *Handlers) renderView(w http.ResponseWriter, r *http.Request, status int, c *Certificate, msg string) error {
+	d := &viewData{C: c, CanRevoke: !c.Revoked() && may(r, IssueRoles), VerifyURL: VerifyURL(h.baseURL(r), c.Number), Error: msg}
+	h.Srv.Render.Render(w, status, "certificate/view", h.Srv.NewPage(r, "certificate.title", d))
+	return nil
+}
+
+func (h *Handlers) revoke(w http.ResponseWriter, r *http.Request) error {
+	n := r.PathValue("number")
+	_, err := h.Svc.Revoke(r.Context(), n, r.PostFormValue("revoke_reason"))
+	if errs.Code(err) == errs.EINVALID || errs.Code(err) == errs.ECONFLICT {
+		c, gerr := h.Svc.Get(r.Context(), n)
+		if gerr != nil {
+			return gerr
+		}
+		lang := i18n.From(r.Context())
+		e := errs.As(err)
+		msg := i18n.T(lang, e.Key, e.Args...)
+		if len(e.Fields) > 0 {
+			msg = i18n.FieldMessage(lang, e.Fields[0])
+		}
+		return h.renderView(w, r, errs.Status(err), c, msg)
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/certificates/"+url.PathEscape(NormalizeNumber(n)), http.StatusSeeOther)
+	return nil
+}
+
+func may(r *http.Request, roles []auth.Role) bool {
+	_, err := auth.Require(r.Context(), roles...)
+	return err == nil
+}
