@@ -14,12 +14,10 @@ func init() {
 	extraRoutes = append(extraRoutes, func(a *App) {
 		s := volunteer.NewService(a.DB, a.Audit, a.Keys)
 		a.Measures.Register(volunteer.Measures...)
-		volunteerRoutes(a, s)
+		s.RegisterWeb(a.Web)
+		s.RegisterAPI(a.API)
 		a.Jobs.Every("volunteer.active", 24*time.Hour, func(ctx context.Context) error {
 			return s.RefreshActive(SystemContext(ctx))
 		})
 	})
 }
-
-// volunteerRoutes registers the slice's pages and API.
-var volunteerRoutes = func(a *App, s *volunteer.Service) {}

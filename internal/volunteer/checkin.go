@@ -53,12 +53,12 @@ type Code struct {
 // for the activity's organisers. Errors: ENOTFOUND, EINVALID (direction),
 // ECONFLICT (activity closed).
 func (s *Service) CurrentCode(ctx context.Context, activityID int64, dir string) (*Code, error) {
-	if dir != In && dir != Out {
-		return nil, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
-	}
 	a, err := s.organised(ctx, activityID)
 	if err != nil {
 		return nil, err
+	}
+	if dir != In && dir != Out {
+		return nil, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
 	}
 	if a.Status != Open {
 		return nil, errs.Conflict("volunteer.activity_not_open")
@@ -99,15 +99,15 @@ const checkinSlack = time.Hour
 // (ENOTFOUND), out of time or closed (ECONFLICT). Returns the time
 // recorded.
 func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) (time.Time, error) {
-	if dir != In && dir != Out {
-		return time.Time{}, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
-	}
 	me, err := s.myVolunteer(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if me == 0 {
 		return time.Time{}, errs.NotFound("volunteer.not_registered")
+	}
+	if dir != In && dir != Out {
+		return time.Time{}, errs.Invalid(errs.Field("direction", "error.one_of", "in, out"))
 	}
 	w, err := s.verify(activityID, dir, c)
 	if err != nil {
@@ -174,10 +174,10 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 
 // Attendance is a lead's confirmation by hand of a volunteer's times.
 type Attendance struct {
-	VolunteerID int64     `json:"volunteer_id"`
-	CheckinAt   time.Time `json:"checkin_at"`
-	CheckoutAt  time.Time `json:"checkout_at"`
-	Reason      string    `json:"manual_reason" doc:"why the code was not used, e.g. the volunteer has no phone"`
+	VolunteerID int64     `json:"volunteer_id,omitempty"`
+	CheckinAt   time.Time `json:"checkin_at,omitempty"`
+	CheckoutAt  time.Time `json:"checkout_at,omitempty"`
+	Reason      string    `json:"manual_reason,omitempty" doc:"why the code was not used, e.g. the volunteer has no phone"`
 }
 
 // Confirm records a volunteer's attendance by hand, with a reason; for an

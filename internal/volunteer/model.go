@@ -104,9 +104,9 @@ type Org struct {
 
 // OrgInput is a new organisation.
 type OrgInput struct {
-	DivisionCode string `json:"division_code"`
-	Name         string `json:"name"`
-	Kind         string `json:"kind"`
+	DivisionCode string `json:"division_code,omitempty"`
+	Name         string `json:"name,omitempty"`
+	Kind         string `json:"kind,omitempty"`
 }
 
 // Member is a volunteer in an organisation.
@@ -142,15 +142,15 @@ type Activity struct {
 
 // ActivityInput is a new activity.
 type ActivityInput struct {
-	OrgID         int64     `json:"org_id"`
-	CommunityCode string    `json:"community_code"`
-	Title         string    `json:"title"`
-	Content       string    `json:"content"`
-	Target        string    `json:"target"`
-	Place         string    `json:"place"`
-	StartsAt      time.Time `json:"starts_at"`
-	EndsAt        time.Time `json:"ends_at"`
-	Slots         int       `json:"slots"`
+	OrgID         int64     `json:"org_id,omitempty"`
+	CommunityCode string    `json:"community_code,omitempty"`
+	Title         string    `json:"title,omitempty"`
+	Content       string    `json:"content,omitempty"`
+	Target        string    `json:"target,omitempty"`
+	Place         string    `json:"place,omitempty"`
+	StartsAt      time.Time `json:"starts_at,omitempty"`
+	EndsAt        time.Time `json:"ends_at,omitempty"`
+	Slots         int       `json:"slots,omitempty"`
 	Skills        []string  `json:"skills,omitempty"`
 	CountsHours   *bool     `json:"counts_hours,omitempty" doc:"default true"`
 }

@@ -1,0 +1,477 @@
+package volunteer
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/web"
+)
+
+type idInput struct {
+	ID int64 `path:"id"`
+}
+
+type volunteerOutput struct{ Body *Volunteer }
+
+type volunteerListInput struct {
+	Q        string `query:"q" doc:"part of a name" maxLength:"50"`
+	Division string `query:"division" doc:"12-digit code: volunteers in communities at or under it"`
+	IDNumber string `query:"id_number" doc:"exact ID number (found by blind index)"`
+	Phone    string `query:"phone" doc:"exact phone (found by blind index)"`
+	Active   bool   `query:"active" doc:"only those who served in the last 12 months"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+type volunteerListOutput struct {
+	Body struct {
+		Items []Volunteer `json:"items"`
+		Page  int         `json:"page"`
+		More  bool        `json:"more"`
+	}
+}
+
+type registerInput struct{ Body Registration }
+
+type patchInput struct {
+	ID   int64 `path:"id"`
+	Body Registration
+}
+
+type recordsInput struct {
+	ID   int64  `path:"id"`
+	From string `query:"from" doc:"YYYY-MM-DD"`
+	To   string `query:"to" doc:"YYYY-MM-DD"`
+}
+
+type recordsOutput struct {
+	Body struct {
+		Items []Record `json:"items"`
+	}
+}
+
+type correctionInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Hours  float64 `json:"service_hours,omitempty" doc:"the hours the record should show"`
+		Reason string  `json:"correction_reason,omitempty"`
+	}
+}
+
+type correctionOutput struct{ Body *Correction }
+
+type correctionsOutput struct {
+	Body struct {
+		Items []Correction `json:"items"`
+	}
+}
+
+type decideInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Approve bool   `json:"approve,omitempty"`
+		Reason  string `json:"decision_reason,omitempty" doc:"required to refuse"`
+	}
+}
+
+type orgsInput struct {
+	Division string `query:"division" doc:"12-digit code; the caller's area by default"`
+}
+
+type orgsOutput struct {
+	Body struct {
+		Items []Org `json:"items"`
+	}
+}
+
+type orgInput struct{ Body OrgInput }
+
+type orgOutput struct{ Body *Org }
+
+type memberInput struct {
+	ID          int64 `path:"id"`
+	VolunteerID int64 `path:"vid"`
+	Body        struct {
+		Lead bool `json:"lead,omitempty"`
+	}
+}
+
+type membersOutput struct {
+	Body struct {
+		Items []Member `json:"items"`
+	}
+}
+
+type activityListInput struct {
+	Division string `query:"division" doc:"12-digit code: activities in communities at or under it (nearby)"`
+	Date     string `query:"date" doc:"YYYY-MM-DD: activities on that day (China time)"`
+	OrgID    int64  `query:"org_id"`
+	Status   string `query:"status" doc:"open, closed or cancelled"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+type activityListOutput struct {
+	Body struct {
+		Items []Activity `json:"items"`
+		Page  int        `json:"page"`
+		More  bool       `json:"more"`
+	}
+}
+
+type activityInput struct{ Body ActivityInput }
+
+type activityOutput struct{ Body *Activity }
+
+type signupOutput struct {
+	Body struct {
+		Status string `json:"status" doc:"confirmed or waiting"`
+	}
+}
+
+type signupsOutput struct {
+	Body struct {
+		Items []Signup `json:"items"`
+	}
+}
+
+type checkinInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		Direction string `json:"direction,omitempty" doc:"in or out"`
+		Code      string `json:"checkin_code,omitempty" doc:"the code on the lead's phone (QR content or the 8 characters)"`
+	}
+}
+
+type checkinOutput struct {
+	Body struct {
+		Direction string    `json:"direction"`
+		At        time.Time `json:"at"`
+	}
+}
+
+type codeInput struct {
+	ID        int64  `path:"id"`
+	Direction string `query:"direction" default:"in" doc:"in or out"`
+}
+
+type codeOutput struct{ Body *Code }
+
+type attendanceInput struct {
+	ID   int64 `path:"id"`
+	Body Attendance
+}
+
+type closeOutput struct {
+	Body struct {
+		Records int `json:"records"`
+	}
+}
+
+type figuresInput struct {
+	Division string `query:"division" doc:"12-digit code; the caller's area by default"`
+}
+
+type figuresOutput struct{ Body *Figures }
+
+type starsOutput struct {
+	Body struct {
+		Hours []int `json:"star_hours" doc:"cumulative hours of star levels one to five"`
+	}
+}
+
+type starsInput struct {
+	Body struct {
+		Hours []int `json:"star_hours,omitempty"`
+	}
+}
+
+func date(s string) time.Time {
+	t, _ := time.ParseInLocation(DateLayout, s, web.Shanghai)
+	return t
+}
+
+// RegisterAPI adds the volunteer routes to the JSON API.
+func (s *Service) RegisterAPI(api huma.API) {
+	reg := func(op huma.Operation) huma.Operation {
+		if op.Tags == nil {
+			op.Tags = []string{"volunteers"}
+		}
+		return op
+	}
+	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteers", Method: http.MethodGet, Path: "/api/v1/volunteers",
+		Summary: "Volunteers in the caller's area; ID numbers and phones masked"}),
+		func(ctx context.Context, in *volunteerListInput) (*volunteerListOutput, error) {
+			items, more, err := s.List(ctx, Filter{Q: in.Q, Division: in.Division, IDNumber: in.IDNumber, Phone: in.Phone, Active: in.Active, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &volunteerListOutput{}
+			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Items, out.Body.More = items, more
+			if out.Body.Items == nil {
+				out.Body.Items = []Volunteer{}
+			}
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "register-volunteer", Method: http.MethodPost, Path: "/api/v1/volunteers", DefaultStatus: http.StatusCreated,
+		Summary: "Register a volunteer: a resident registers themself, staff a resident of their area"}),
+		func(ctx context.Context, in *registerInput) (*volunteerOutput, error) {
+			v, err := s.Register(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &volunteerOutput{Body: v}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "my-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/me",
+		Summary: "The caller's own volunteer registration, hours and star"}),
+		func(ctx context.Context, in *struct{}) (*volunteerOutput, error) {
+			v, err := s.Me(ctx)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &volunteerOutput{Body: v}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "get-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}",
+		Summary: "A volunteer, masked; staff of the area and the volunteer themself"}),
+		func(ctx context.Context, in *idInput) (*volunteerOutput, error) {
+			v, err := s.Volunteer(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &volunteerOutput{Body: v}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "patch-volunteer", Method: http.MethodPatch, Path: "/api/v1/volunteers/{id}",
+		Summary: "Change a volunteer's phone, skills, availability, service areas or community (records move with them)"}),
+		func(ctx context.Context, in *patchInput) (*volunteerOutput, error) {
+			v, err := s.Update(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &volunteerOutput{Body: v}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-records", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}/records",
+		Summary: "A volunteer's service records"}),
+		func(ctx context.Context, in *recordsInput) (*recordsOutput, error) {
+			items, err := s.Records(ctx, in.ID, date(in.From), date(in.To))
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &recordsOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "ask-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-records/{id}/corrections", DefaultStatus: http.StatusCreated,
+		Summary: "Ask, as the record's volunteer, for its hours to be corrected"}),
+		func(ctx context.Context, in *correctionInput) (*correctionOutput, error) {
+			c, err := s.AskCorrection(ctx, in.ID, in.Body.Hours, in.Body.Reason)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &correctionOutput{Body: c}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "list-corrections", Method: http.MethodGet, Path: "/api/v1/volunteer-corrections",
+		Summary: "Pending corrections of the records of the organisations the caller organises for"}),
+		func(ctx context.Context, in *struct{}) (*correctionsOutput, error) {
+			items, err := s.Corrections(ctx)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &correctionsOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "decide-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-corrections/{id}/decision",
+		Summary: "Approve or refuse (with a reason) a correction, as an organiser of the organisation that recorded the hours"}),
+		func(ctx context.Context, in *decideInput) (*correctionOutput, error) {
+			c, err := s.Decide(ctx, in.ID, in.Body.Approve, in.Body.Reason)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &correctionOutput{Body: c}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteer-orgs", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs",
+		Summary: "Organisations of volunteer service at or under a division"}),
+		func(ctx context.Context, in *orgsInput) (*orgsOutput, error) {
+			items, err := s.Orgs(ctx, in.Division)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &orgsOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "create-volunteer-org", Method: http.MethodPost, Path: "/api/v1/volunteer-orgs", DefaultStatus: http.StatusCreated,
+		Summary: "Create an organisation (practice station, volunteer team, social organisation, community committee)"}),
+		func(ctx context.Context, in *orgInput) (*orgOutput, error) {
+			o, err := s.CreateOrg(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &orgOutput{Body: o}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-org-members", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs/{id}/members",
+		Summary: "An organisation's members and leads"}),
+		func(ctx context.Context, in *idInput) (*membersOutput, error) {
+			items, err := s.Members(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &membersOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "set-volunteer-org-member", Method: http.MethodPut, Path: "/api/v1/volunteer-orgs/{id}/members/{vid}",
+		Summary: "Add a volunteer to an organisation, or make them a lead", DefaultStatus: http.StatusNoContent}),
+		func(ctx context.Context, in *memberInput) (*struct{}, error) {
+			return nil, web.APIErr(ctx, s.SetMember(ctx, in.ID, in.VolunteerID, in.Body.Lead))
+		})
+	act := []string{"activities"}
+	huma.Register(api, huma.Operation{OperationID: "list-activities", Method: http.MethodGet, Path: "/api/v1/activities", Tags: act,
+		Summary: "Volunteer activities; residents find nearby ones by community and date"},
+		func(ctx context.Context, in *activityListInput) (*activityListOutput, error) {
+			items, more, err := s.Activities(ctx, ActivityFilter{Division: in.Division, Date: in.Date, OrgID: in.OrgID, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &activityListOutput{}
+			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Items, out.Body.More = items, more
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
+		Summary: "Publish an activity, as a lead of the organisation or staff of the community"},
+		func(ctx context.Context, in *activityInput) (*activityOutput, error) {
+			a, err := s.Publish(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &activityOutput{Body: a}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
+		Summary: "An activity, with the caller's sign-up"},
+		func(ctx context.Context, in *idInput) (*activityOutput, error) {
+			a, err := s.Activity(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &activityOutput{Body: a}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "close-activity", Method: http.MethodPost, Path: "/api/v1/activities/{id}/close", Tags: act,
+		Summary: "Close an activity and record the hours served (clipped to its window)"},
+		func(ctx context.Context, in *idInput) (*closeOutput, error) {
+			n, err := s.Close(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &closeOutput{}
+			out.Body.Records = n
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "list-signups", Method: http.MethodGet, Path: "/api/v1/activities/{id}/signups", Tags: act,
+		Summary: "An activity's sign-ups and waiting list, for its organisers"},
+		func(ctx context.Context, in *idInput) (*signupsOutput, error) {
+			items, err := s.Signups(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &signupsOutput{}
+			out.Body.Items = items
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "sign-up", Method: http.MethodPost, Path: "/api/v1/activities/{id}/signups", Tags: act, DefaultStatus: http.StatusCreated,
+		Summary: "Sign the caller up (confirmed, or on the waiting list when full)"},
+		func(ctx context.Context, in *idInput) (*signupOutput, error) {
+			st, err := s.SignUp(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &signupOutput{}
+			out.Body.Status = st
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "cancel-signup", Method: http.MethodDelete, Path: "/api/v1/activities/{id}/signups", Tags: act, DefaultStatus: http.StatusNoContent,
+		Summary: "Cancel the caller's sign-up; the first on the waiting list moves up"},
+		func(ctx context.Context, in *idInput) (*struct{}, error) {
+			return nil, web.APIErr(ctx, s.Cancel(ctx, in.ID))
+		})
+	huma.Register(api, huma.Operation{OperationID: "list-checkins", Method: http.MethodGet, Path: "/api/v1/activities/{id}/checkins", Tags: act,
+		Summary: "Attendance: the confirmed volunteers with their check-in and check-out times, for organisers"},
+		func(ctx context.Context, in *idInput) (*signupsOutput, error) {
+			items, err := s.Signups(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &signupsOutput{Body: struct {
+				Items []Signup `json:"items"`
+			}{Items: []Signup{}}}
+			for _, x := range items {
+				if x.Status == Confirmed {
+					out.Body.Items = append(out.Body.Items, x)
+				}
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "check-in", Method: http.MethodPost, Path: "/api/v1/activities/{id}/checkins", Tags: act, DefaultStatus: http.StatusCreated,
+		Summary: "Check in or out with the code on the lead's phone"},
+		func(ctx context.Context, in *checkinInput) (*checkinOutput, error) {
+			at, err := s.CheckIn(ctx, in.ID, in.Body.Direction, in.Body.Code)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &checkinOutput{}
+			out.Body.Direction, out.Body.At = in.Body.Direction, at
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "checkin-code", Method: http.MethodGet, Path: "/api/v1/activities/{id}/code", Tags: act,
+		Summary: "The current 30-second check-in (or check-out) code, for the activity's organisers"},
+		func(ctx context.Context, in *codeInput) (*codeOutput, error) {
+			c, err := s.CurrentCode(ctx, in.ID, in.Direction)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &codeOutput{Body: c}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "confirm-attendance", Method: http.MethodPost, Path: "/api/v1/activities/{id}/attendance", Tags: act, DefaultStatus: http.StatusNoContent,
+		Summary: "Confirm a volunteer's times by hand, with a reason (audited)"},
+		func(ctx context.Context, in *attendanceInput) (*struct{}, error) {
+			return nil, web.APIErr(ctx, s.Confirm(ctx, in.ID, in.Body))
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-figures", Method: http.MethodGet, Path: "/api/v1/volunteer-figures",
+		Summary: "Registered and active volunteers per 10,000 residents, and hours by area and month"}),
+		func(ctx context.Context, in *figuresInput) (*figuresOutput, error) {
+			f, err := s.Figures(ctx, in.Division)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &figuresOutput{Body: f}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-stars", Method: http.MethodGet, Path: "/api/v1/volunteer-stars",
+		Summary: "The cumulative hours of star levels one to five in this deployment"}),
+		func(ctx context.Context, in *struct{}) (*starsOutput, error) {
+			if _, err := auth.Must(ctx); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			st, err := s.Stars(ctx)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &starsOutput{}
+			out.Body.Hours = st
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "set-volunteer-stars", Method: http.MethodPut, Path: "/api/v1/volunteer-stars",
+		Summary: "Set the star levels' hours (admin)"}),
+		func(ctx context.Context, in *starsInput) (*starsOutput, error) {
+			if err := s.SetStars(ctx, in.Body.Hours); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &starsOutput{}
+			out.Body.Hours = in.Body.Hours
+			return out, nil
+		})
+}
