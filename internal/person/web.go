@@ -86,13 +86,13 @@ func pathID(r *http.Request) (int64, error) {
 }
 
 type viewData struct {
-	P              *Person
-	History        []PersonChange
-	CanReveal      bool
-	RevealedPerson *RevealedPerson
-	Reason         string
-	Summary        []string
-	Errors         map[string]string
+	P         *Person
+	History   []PersonChange
+	CanReveal bool
+	Revealed  *RevealedPerson
+	Reason    string
+	Summary   []string
+	Errors    map[string]string
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
@@ -115,7 +115,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
 	}
-	if d.RevealedPerson != nil {
+	if d.Revealed != nil {
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	h.Srv.Render.Render(w, status, "person/view", h.Srv.NewPage(r, d.P.Name, d))
@@ -130,7 +130,7 @@ func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	rv, err := h.S.Reveal(r.Context(), id, reason)
 	if err == nil {
-		return h.renderView(w, r, http.StatusOK, &viewData{RevealedPerson: rv, Reason: reason})
+		return h.renderView(w, r, http.StatusOK, &viewData{Revealed: rv, Reason: reason})
 	}
 	if errs.Code(err) != errs.EINVALID {
 		return err
