@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"io"
+	"shequ/internal/platform/pii"
 	"slices"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 	}
 	defer ex.Close()
 	err = s.Store.each(ctx, f, s.today(), func(wk Worker) error {
-		return ex.Write(wk.CommunityCode, wk.CommunityName, wk.Name, wk.Phone, wk.IDNumber, i18n.T(lang, PostLabel(wk.Post)),
+		return ex.Write(wk.CommunityCode, wk.CommunityName, pii.MaskName(wk.Name), wk.Phone, wk.IDNumber, i18n.T(lang, PostLabel(wk.Post)),
 			wk.InPostFrom, wk.InPostTo, xlsx.BoolText(wk.CertifiedSocialWorker, lang), xlsx.BoolText(wk.DisasterOfficer, lang))
 	})
 	if err != nil {

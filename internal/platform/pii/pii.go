@@ -265,3 +265,19 @@ func Mask(s string) string {
 	}
 	return string(out)
 }
+
+// MaskName hides a person's name for lists: the surname and, for names of
+// three or more characters, the last character stay (张*明, 王*, 欧**华).
+func MaskName(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	switch n := len(r); {
+	case n == 0:
+		return ""
+	case n == 1:
+		return "*"
+	case n == 2:
+		return string(r[0]) + "*"
+	default:
+		return string(r[0]) + strings.Repeat("*", n-2) + string(r[n-1])
+	}
+}

@@ -195,3 +195,11 @@ func TestBindRefusesAnotherKey(t *testing.T) {
 		t.Errorf("another key: %v", err)
 	}
 }
+
+func TestMaskName(t *testing.T) {
+	for in, want := range map[string]string{"张建国": "张*国", "王芳": "王*", "欧阳振华": "欧**华", "李": "*", "": ""} {
+		if got := MaskName(in); got != want {
+			t.Errorf("MaskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

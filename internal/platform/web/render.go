@@ -18,6 +18,7 @@ import (
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/pii"
 )
 
 //go:embed templates/*.html
@@ -61,9 +62,10 @@ type Renderer struct {
 }
 
 var funcs = template.FuncMap{
-	"add":  func(a, b int) int { return a + b },
-	"list": func(xs ...string) []string { return xs },
-	"sub":  func(a, b int) int { return a - b },
+	"add":      func(a, b int) int { return a + b },
+	"list":     func(xs ...string) []string { return xs },
+	"maskName": pii.MaskName,
+	"sub":      func(a, b int) int { return a - b },
 	"fmtInt": func(v any) string {
 		switch n := v.(type) {
 		case int:
