@@ -51,6 +51,11 @@ echo "tree pages at 200/s for 30 s (city, county, township, community):"
   --path /divisions/131100000000 --path /divisions/131102000000 --path /divisions/131102001000 \
   --path /divisions/131102001045
 echo
-echo "server-side durations from /metrics (histogram buckets, seconds):"
-curl -s http://127.0.0.1:18182/metrics | grep -E 'shequ_http_request_duration_seconds_(bucket|count).*(divisions/\{code\}(/children)?")' | grep -E 'le="(0.005|0.01|0.025)"|_count' || true
+echo "server time from /metrics: share of requests served within 5 ms and 10 ms, by route"
+curl -s http://127.0.0.1:18182/metrics | awk '
+  /^shequ_http_request_duration_seconds_bucket/ && /divisions\/\{code\}(\/children)?"/ && /code="2xx"/ {
+    match($0, /route="[^"]*"/); r = substr($0, RSTART+7, RLENGTH-8)
+    match($0, /le="[^"]*"/); le = substr($0, RSTART+4, RLENGTH-5)
+    if (le == "0.005") b5[r] = $2; if (le == "0.01") b10[r] = $2; if (le == "+Inf") n[r] = $2 }
+  END { for (r in n) printf "  %-40s %6d requests, %5.1f%% within 5 ms, %5.1f%% within 10 ms\n", r, n[r], 100*b5[r]/n[r], 100*b10[r]/n[r] }'
 echo "idle resident memory after the load: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
