@@ -28,6 +28,7 @@ func init() {
 		"care.method.video":        {"视频", "video call"},
 		"care.check.ok":            {"正常", "fine"},
 		"care.check.attention":     {"需关注", "needs attention"},
+		"care.choose":              {"请选择", "Choose"},
 		"care.choose_person":       {"请选择探访对象", "Choose the person visited"},
 		"care.visited_at_help":     {"不填则为提交时间；须在任务所属月份内。", "Leave empty for now; it must lie in the task's month."},
 		"care.follow_up_help":      {"发现需要处理的问题时填写，将作为后续跟进事项保留。", "A finding that needs action; it is kept as a follow-up."},

@@ -1,0 +1,169 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"shequ/internal/app"
+	"shequ/internal/app/apptest"
+	"shequ/internal/care"
+	"shequ/internal/person"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/idcard"
+)
+
+// setOffline cuts (or restores) the page's network, the service worker's
+// included, and tells the page (navigator.onLine, online/offline events).
+func (b *Browser) setOffline(off bool) {
+	b.t.Helper()
+	b.do(fmt.Sprintf("network offline=%v", off), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			EmulateOfflineServiceWorker: &off,
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+		}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		return err
+	}))
+}
+
+// recordVisit fills the visit form for a task and saves it (to the queue).
+func (b *Browser) recordVisit(taskID int64, notes string) {
+	b.t.Helper()
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.WaitVisible(chromedp.CSS("#visit-form")),
+		chromedp.SetValue(chromedp.CSS("#f-task_id"), fmt.Sprint(taskID)),
+		chromedp.SetValue(chromedp.CSS("#f-method"), care.Home),
+	}
+	for _, item := range care.ChecklistItems {
+		steps = append(steps, chromedp.SetValue(chromedp.CSS("#f-check_"+item), care.OK))
+	}
+	steps = append(steps, chromedp.SendKeys(chromedp.CSS("#f-notes"), notes), chromedp.Click(chromedp.CSS("#visit-submit")))
+	b.do("record a visit", steps...)
+}
+
+// queued waits until the page's queue holds n visits.
+func (b *Browser) queued(n int, within time.Duration) {
+	b.t.Helper()
+	b.do(fmt.Sprintf("queue holds %d", n), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](fmt.Sprintf(`document.getElementById("visit-queue").getAttribute("data-count") === "%d"`, n),
+			chromedp.WithPollingTimeout(within), chromedp.WithPollingInterval(100*time.Millisecond))(ctx, t)
+		return err
+	}))
+}
+
+// TestOfflineVisits: a grid worker records two visits with no connection;
+// the form still opens (service worker), the visits wait in the phone's
+// queue, and when the connection returns both arrive exactly once. Then a
+// visit recorded offline while the session expires waits for the worker to
+// sign in again, and is sent after that.
+func TestOfflineVisits(t *testing.T) {
+	e := apptest.New(t)
+	ps := person.NewService(e.App.DB, e.App.Audit, e.App.Keys)
+	for i := 0; i < 3; i++ {
+		first := fmt.Sprintf("13110219390505%03d", 500+i)
+		id, name, code := first+string(idcard.CheckChar(first)), fmt.Sprintf("离线老人%d", i), apptest.Community
+		groups := []person.Membership{{Group: person.GroupElderly, Kinds: []string{"aged_80_plus"}, Start: "2026-01-01", Basis: "民政认定"}}
+		if _, err := ps.Create(e.Ctx, person.Patch{CommunityCode: &code, Name: &name, IDNumber: &id, Groups: &groups}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	worker := e.User(auth.GridWorker, apptest.Community)
+	s := app.NewCare(e.App)
+	if _, err := s.RunMonthly(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	tasks, _, err := s.List(e.Ctx, care.Filter{}, 1, 10)
+	if err != nil || len(tasks) != 3 {
+		t.Fatalf("tasks: %v %v", tasks, err)
+	}
+	visits := func() (n, distinct int) {
+		_ = e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*), count(DISTINCT idem_key) FROM care_visits`).Scan(&n, &distinct)
+		return
+	}
+
+	b := newBrowser(t, e.URL, 390, 844)
+	b.login(worker, apptest.Password)
+	b.open("/visits/record")
+	b.do("service worker controls the form", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		// The first load installs the worker; the reload is controlled by it.
+		_, err := chromedp.Poll[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.WithPollingTimeout(20*time.Second))(ctx, t)
+		return err
+	}), chromedp.Reload(), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(20*time.Second))(ctx, t)
+		return err
+	}))
+	b.screenshot("form-online")
+
+	// No connection: the form still opens, from the worker's cache.
+	b.setOffline(true)
+	b.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#visit-form")))
+	if on := eval[bool](b, `navigator.onLine`); on {
+		t.Fatal("navigator.onLine after going offline")
+	}
+	b.recordVisit(tasks[0].ID, "离线第一次")
+	b.queued(1, 10*time.Second)
+	b.recordVisit(tasks[1].ID, "离线第二次")
+	b.queued(2, 10*time.Second)
+	if got := b.text("#visit-queue-list"); got == "" {
+		t.Fatal("the queue shows nothing")
+	}
+	b.screenshot("queued-offline")
+	if n, _ := visits(); n != 0 {
+		t.Fatalf("%d visits reached the server while offline", n)
+	}
+
+	// Back online: both are sent, once each.
+	b.setOffline(false)
+	b.queued(0, 40*time.Second)
+	b.screenshot("sent")
+	if n, d := visits(); n != 2 || d != 2 {
+		t.Fatalf("after reconnecting: %d visits (%d keys), want 2", n, d)
+	}
+	// Sending again (a second tab, a retry) changes nothing.
+	b.do("send again", chromedp.Click(chromedp.CSS("#visit-queue-send")), chromedp.Sleep(500*time.Millisecond))
+	if n, _ := visits(); n != 2 {
+		t.Fatalf("after a resend: %d visits", n)
+	}
+	for _, tk := range tasks[:2] {
+		got, err := s.Get(e.Ctx, tk.ID)
+		if err != nil || got.Visits != 1 {
+			t.Fatalf("task %d: %+v %v", tk.ID, got, err)
+		}
+	}
+
+	// Offline again, and the session ends meanwhile (idle timeout): the
+	// visit stays queued and the worker is asked to sign in; after signing
+	// in, it is sent.
+	b.setOffline(true)
+	b.recordVisit(tasks[2].ID, "会话过期")
+	b.queued(1, 10*time.Second)
+	if _, err := e.App.DB.Writer().Exec(`DELETE FROM sessions`); err != nil {
+		t.Fatal(err)
+	}
+	b.setOffline(false)
+	b.do("asked to sign in again", chromedp.Click(chromedp.CSS("#visit-queue-send")), chromedp.WaitVisible(chromedp.CSS("#visit-sign-in")))
+	b.queued(1, time.Second)
+	b.screenshot("sign-in-again")
+	if n, _ := visits(); n != 2 {
+		t.Fatalf("a visit was accepted without a session: %d", n)
+	}
+	b.login(worker, apptest.Password)
+	b.open("/visits/record")
+	b.do("form after signing in", chromedp.WaitVisible(chromedp.CSS("#visit-form")))
+	b.queued(0, 30*time.Second)
+	if n, d := visits(); n != 3 || d != 3 {
+		t.Fatalf("after signing in again: %d visits (%d keys), want 3", n, d)
+	}
+	b.screenshot("sent-after-sign-in")
+}
