@@ -1,7 +1,12 @@
 package certificate_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -202,5 +207,69 @@ func TestVerifyRateLimited(t *testing.T) {
 	}
 	if p := e.NewClient().Get("/verify/0000-0000-0000-0000"); p.StatusCode != 429 || !strings.Contains(p.Body, "核验过于频繁") {
 		t.Errorf("page after the limit: %d", p.StatusCode)
+	}
+}
+
+// TestPages: the staff pages issue with field errors in the user's
+// language, take a seal as a multipart upload refusing a non-image, and
+// keep others out.
+func TestPages(t *testing.T) {
+	e := apptest.New(t)
+	w := certtest.Seed(e)
+	c := e.Session(auth.CommunityWorker, apptest.Community)
+	res := c.PostForm("/certificates", url.Values{"volunteer_id": {fmt.Sprint(w.Volunteer.ID)}, "org_id": {fmt.Sprint(w.Org.ID)}, "from": {"2026-03-31"}, "to": {"2026-03-01"}})
+	if res.StatusCode != 422 || !strings.Contains(res.Body, "截止日期不能早于起始日期") || !strings.Contains(res.Body, `value="2026-03-31"`) {
+		t.Fatalf("bad period: %d %s", res.StatusCode, res.Body)
+	}
+	res = c.PostForm("/certificates", url.Values{"volunteer_id": {fmt.Sprint(w.Volunteer.ID)}, "org_id": {fmt.Sprint(w.Org.ID)}, "from": {"2026-03-01"}, "to": {"2026-03-31"}})
+	if res.StatusCode != 303 || !strings.HasPrefix(res.Header.Get("Location"), "/certificates/") {
+		t.Fatalf("issue: %d %s", res.StatusCode, res.Body)
+	}
+	number := strings.TrimPrefix(res.Header.Get("Location"), "/certificates/")
+	if p := c.Get("/certificates/" + number); p.StatusCode != 200 || !strings.Contains(p.Body, "社区环境清洁") || !strings.Contains(p.Body, "/verify/"+number) {
+		t.Fatalf("view: %d", p.StatusCode)
+	}
+	if p := c.Get("/certificates"); p.StatusCode != 200 || !strings.Contains(p.Body, number) {
+		t.Fatalf("list: %d", p.StatusCode)
+	}
+	res = c.PostForm("/certificates/"+number+"/revoke", url.Values{"revoke_reason": {""}})
+	if res.StatusCode != 422 || !strings.Contains(res.Body, "撤销原因") {
+		t.Fatalf("revoke without reason: %d", res.StatusCode)
+	}
+	if p := e.Session(auth.CommunityWorker, apptest.SiblingCommunity).Get("/certificates/" + number); p.StatusCode != 404 {
+		t.Errorf("a sibling community's worker reads it: %d", p.StatusCode)
+	}
+	if p := e.Session(auth.Resident, apptest.Community).Get("/certificates"); p.StatusCode != 403 {
+		t.Errorf("a resident lists certificates: %d", p.StatusCode)
+	}
+
+	seal := func(org int64, name string, data []byte) *apptest.Response {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf", c.CSRF())
+		mw.WriteField("seal_org_id", fmt.Sprint(org))
+		fw, _ := mw.CreateFormFile("seal", name)
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.URL+"/certificate-seals", &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := c.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		return &apptest.Response{StatusCode: res.StatusCode, Header: res.Header, Body: string(body)}
+	}
+	if r := seal(w.OtherOrg.ID, "seal.png", []byte("<svg>not an image</svg>")); r.StatusCode != 422 || !strings.Contains(r.Body, "印章图片") {
+		t.Fatalf("bad seal: %d %s", r.StatusCode, r.Body)
+	}
+	if r := seal(w.OtherOrg.ID, "seal.png", certtest.SealPNG()); r.StatusCode != 303 {
+		t.Fatalf("seal: %d %s", r.StatusCode, r.Body)
+	}
+	// With its seal the other organisation may now certify its hours.
+	status, out, body := issue(t, e, w, e.Token(auth.CommunityWorker, apptest.Community), w.OtherOrg.ID, "2026-03-01", "2026-03-31")
+	if status != 201 || out["hours"].(float64) != 1 {
+		t.Fatalf("issue after the seal: %d %s", status, body)
 	}
 }

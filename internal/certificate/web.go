@@ -10,6 +10,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 )
 
@@ -43,6 +44,28 @@ func (h *Handlers) RegisterWeb() {
 	h.Srv.Page("POST /certificates", h.issue)
 	h.Srv.Page("GET /certificates/{number}", h.view)
 	h.Srv.Page("POST /certificates/{number}/revoke", h.revoke)
+	h.Srv.Page("POST /certificate-seals", h.seal)
+}
+
+// seal takes an organisation's seal image from a multipart form, checked
+// by package upload and then by SetSeal.
+func (h *Handlers) seal(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxSealBytes+64<<10)
+	vals := map[string]string{"seal_org_id": r.FormValue("seal_org_id")}
+	oid, _ := strconv.ParseInt(vals["seal_org_id"], 10, 64)
+	f, err := upload.Config{MaxBytes: MaxSealBytes}.FormFile(r, "seal")
+	if err == nil {
+		_, err = h.Svc.SetSeal(r.Context(), oid, f.Bytes)
+	}
+	if errs.Code(err) == errs.EINVALID {
+		return h.renderList(w, r, http.StatusUnprocessableEntity, vals, err)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(w, r, "certificate.seal_saved")
+	http.Redirect(w, r, "/certificates", http.StatusSeeOther)
+	return nil
 }
 
 type verifyData struct {
