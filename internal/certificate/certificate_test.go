@@ -3,14 +3,19 @@ package certificate_test
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/certificate"
@@ -78,6 +83,31 @@ func TestIssueVerifyRevoke(t *testing.T) {
 		if err != nil || !strings.Contains(text, certtest.Name) || !strings.Contains(text, w.Org.Name) || !strings.Contains(text, "/verify/"+number) ||
 			!strings.Contains(text, "累计服务时长3.5小时") {
 			t.Errorf("PDF text (%v): %s", err, out)
+		}
+	}
+	// The QR code printed in the PDF reads as this server's verification
+	// page of the number.
+	if _, err := exec.LookPath("pdfimages"); err == nil {
+		dir := t.TempDir()
+		os.WriteFile(dir+"/c.pdf", []byte(res.Body), 0o600)
+		if out, err := exec.Command("pdfimages", "-png", dir+"/c.pdf", dir+"/img").CombinedOutput(); err != nil {
+			t.Fatalf("pdfimages: %v %s", err, out)
+		}
+		imgs, _ := filepath.Glob(dir + "/img-*.png")
+		var read []string
+		for _, f := range imgs {
+			b, _ := os.ReadFile(f)
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil {
+				continue
+			}
+			bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+			if r, err := qrcode.NewQRCodeReader().Decode(bmp, nil); err == nil {
+				read = append(read, r.GetText())
+			}
+		}
+		if want := e.URL + "/verify/" + number; len(read) != 1 || read[0] != want {
+			t.Errorf("QR codes in the PDF read %q, want [%s] (%d images)", read, want, len(imgs))
 		}
 	}
 
@@ -231,6 +261,10 @@ func TestPages(t *testing.T) {
 	}
 	if p := c.Get("/certificates"); p.StatusCode != 200 || !strings.Contains(p.Body, number) {
 		t.Fatalf("list: %d", p.StatusCode)
+	}
+	// The view page's PDF link works with the browser's session.
+	if p := c.Get("/api/v1/certificates/" + number + ".pdf"); p.StatusCode != 200 || !strings.HasPrefix(p.Body, "%PDF-") {
+		t.Fatalf("PDF by session: %d %.60s", p.StatusCode, p.Body)
 	}
 	res = c.PostForm("/certificates/"+number+"/revoke", url.Values{"revoke_reason": {""}})
 	if res.StatusCode != 422 || !strings.Contains(res.Body, "撤销原因") {
