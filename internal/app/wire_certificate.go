@@ -43,6 +43,18 @@ func (r volunteerRegistry) Organization(ctx context.Context, id int64) (*certifi
 	return &certificate.Organization{ID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode}, nil
 }
 
+func (r volunteerRegistry) Organizations(ctx context.Context) ([]certificate.Organization, error) {
+	orgs, err := r.s.Orgs(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]certificate.Organization, 0, len(orgs))
+	for _, o := range orgs {
+		out = append(out, certificate.Organization{ID: o.ID, Name: o.Name, DivisionCode: o.DivisionCode})
+	}
+	return out, nil
+}
+
 func (r volunteerRegistry) Records(ctx context.Context, volunteerID int64, from, to string) ([]certificate.Record, error) {
 	f, err := time.ParseInLocation(certificate.DateLayout, from, web.Shanghai)
 	if err != nil {

@@ -24,6 +24,9 @@ type Registry interface {
 	Volunteer(ctx context.Context, id int64) (*Volunteer, error)
 	// Organization returns a volunteer organisation (ENOTFOUND otherwise).
 	Organization(ctx context.Context, id int64) (*Organization, error)
+	// Organizations lists (a bounded number of) the organisations in the
+	// caller's area, for forms.
+	Organizations(ctx context.Context) ([]Organization, error)
 	// Records returns the volunteer's service records dated from..to
 	// inclusive (YYYY-MM-DD, China time), oldest first.
 	Records(ctx context.Context, volunteerID int64, from, to string) ([]Record, error)

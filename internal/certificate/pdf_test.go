@@ -3,6 +3,7 @@ package certificate
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
@@ -206,13 +207,19 @@ func TestNormalizeSeal(t *testing.T) {
 }
 
 func BenchmarkPDF(b *testing.B) {
-	c := testCertificate(20)
 	seal := testSeal(b)
-	url := "https://shequ.example.cn/verify/" + c.Number
-	for b.Loop() {
-		if err := PDF(&bytes.Buffer{}, c, seal, url); err != nil {
-			b.Fatal(err)
-		}
+	// A year of weekly service, and ten years of it (about 500 records,
+	// some 20 pages).
+	for _, n := range []int{50, 500} {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			c := testCertificate(n)
+			url := "https://shequ.example.cn/verify/" + c.Number
+			for b.Loop() {
+				if err := PDF(&bytes.Buffer{}, c, seal, url); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -120,6 +120,7 @@ type listData struct {
 	Errors   map[string]string
 	Summary  []string
 	Today    string
+	Orgs     []Organization
 }
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
@@ -135,6 +136,14 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 	d := &listData{Items: items, More: more, Values: vals, Errors: map[string]string{}, Today: h.Svc.today()}
 	d.Page, _ = Paging(page, 0)
 	d.CanIssue = may(r, IssueRoles)
+	if d.CanIssue {
+		if d.Orgs, err = h.Svc.Registry.Organizations(r.Context()); err != nil {
+			return err
+		}
+		if v := r.URL.Query().Get("volunteer_id"); vals["volunteer_id"] == "" && v != "" {
+			vals["volunteer_id"] = v
+		}
+	}
 	if ferr != nil {
 		lang := i18n.From(r.Context())
 		e := errs.As(ferr)

@@ -26,7 +26,7 @@ func TestCertificateIssuedAndVerified(t *testing.T) {
 	b.do("fill issue form",
 		chromedp.WaitVisible(chromedp.CSS("#issue-form")),
 		chromedp.SendKeys(chromedp.CSS("#f-volunteer_id"), fmt.Sprint(w.Volunteer.ID)),
-		chromedp.SendKeys(chromedp.CSS("#f-org_id"), fmt.Sprint(w.Org.ID)),
+		chromedp.SetValue(chromedp.CSS("#f-org_id"), fmt.Sprint(w.Org.ID)),
 	)
 	eval[bool](b, `(document.querySelector('#f-from').value = '2026-03-01', document.querySelector('#f-to').value = '2026-03-31', true)`)
 	b.screenshot("certificate-issue")
