@@ -122,6 +122,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.workersAndOrganizations(ctx, comms); err != nil {
 		return nil, err
 	}
+	if err := b.persons(ctx, comms); err != nil {
+		return nil, err
+	}
 	accs, err := b.accounts(ctx, comms)
 	if err != nil {
 		return nil, err

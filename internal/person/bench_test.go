@@ -13,6 +13,7 @@ import (
 
 	"shequ/data"
 	"shequ/internal/app/apptest"
+	"shequ/internal/demo"
 	"shequ/internal/person"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/idcard"
@@ -126,4 +127,40 @@ func BenchmarkImport1M(b *testing.B) {
 		}
 		b.ReportMetric(float64(n)/time.Since(t).Seconds(), "rows/s")
 	}
+}
+
+// go test -run '^$' -bench DemoLoad ./internal/person/: the demo's people
+// on the real 衡水 tree through Load.
+func BenchmarkDemoLoad(b *testing.B) {
+	e := apptest.New(b)
+	f, err := data.FS.Open("divisions/hengshui.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := e.App.Divisions.ImportCSV(e.Ctx, f, nil); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	comms, err := e.App.Divisions.Store.Communities(e.Ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	seeds := demo.DemoPersons(comms, time.Now(), 2026)
+	s := svc(e)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i > 0 {
+			b.StopTimer()
+			for _, t := range []string{"person_changes", "person_groups", "persons"} {
+				if _, err := e.App.DB.Writer().Exec(`DELETE FROM ` + t); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StartTimer()
+		}
+		if err := s.Load(e.Ctx, seeds); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(seeds)), "people")
 }

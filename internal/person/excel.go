@@ -16,7 +16,6 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/xlsx"
@@ -179,17 +178,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 			return err
 		}
 		defer im.bulk.close()
-		if s.DB.Dialect == db.SQLite {
-			// A big import touches pages of several random-keyed indexes;
-			// a larger page cache for its transaction keeps them from
-			// spilling to disk before the commit.
-			var old int64
-			if err := s.DB.Q(ctx).QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err == nil {
-				if _, err := s.DB.Q(ctx).ExecContext(ctx, `PRAGMA cache_size = -262144`); err == nil {
-					defer s.DB.Q(ctx).ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, old))
-				}
-			}
-		}
+		defer s.Store.bigTx(ctx)()
 		if err := im.read(ctx, rows); err != nil {
 			return err
 		}

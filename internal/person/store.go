@@ -584,6 +584,24 @@ func (s *Store) registered(ctx context.Context, idxs []string) (map[string]bool,
 	return out, rows.Err()
 }
 
+// bigTx gives a bulk load's transaction on SQLite a larger page cache: it
+// touches pages of several random-keyed indexes, which would otherwise
+// spill to disk before the commit. The returned func puts it back.
+func (s *Store) bigTx(ctx context.Context) func() {
+	if s.DB.Dialect != db.SQLite {
+		return func() {}
+	}
+	var old int64
+	q := s.DB.Q(ctx)
+	if err := q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		return func() {}
+	}
+	if _, err := q.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		return func() {}
+	}
+	return func() { _, _ = q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, old)) }
+}
+
 // bulk keeps the prepared statements of an import's multi-row inserts,
 // by statement text: most batches are full, so a few statements serve a
 // whole file. SQLite gets "?" placeholders, whose binding does not slow
