@@ -129,6 +129,11 @@ func TestIssueVerifyRevoke(t *testing.T) {
 	if page.StatusCode != 200 || !strings.Contains(page.Body, "证明真实有效") || !strings.Contains(page.Body, "张*明") || strings.Contains(page.Body, certtest.Name) {
 		t.Fatalf("verify page: %d %s", page.StatusCode, page.Body)
 	}
+	en := e.NewClient()
+	en.Lang = "en"
+	if p := en.Get("/verify/" + number); p.StatusCode != 200 || !strings.Contains(p.Body, "This certificate is genuine and valid") {
+		t.Errorf("English verify page: %d", p.StatusCode)
+	}
 	if p := anon.Get("/verify?number=" + strings.ToLower(number)); p.StatusCode != 303 || p.Header.Get("Location") != "/verify/"+number {
 		t.Errorf("verify form: %d %s", p.StatusCode, p.Header.Get("Location"))
 	}
@@ -210,9 +215,25 @@ func TestIssueRefusals(t *testing.T) {
 			t.Errorf("%s: %d %s", c.name, status, body)
 		}
 	}
+	// No organisation named: refused while two recorded hours in the
+	// period, taken when only one did.
+	noOrg := func(from, to string) *apptest.Response {
+		return e.API("POST", "/api/v1/certificates", tok, map[string]any{"volunteer_id": w.Volunteer.ID, "from": from, "to": to})
+	}
+	if res := noOrg("2026-03-01", "2026-03-31"); res.StatusCode != 422 || !strings.Contains(res.Body, w.Org.Name+"、"+w.OtherOrg.Name) {
+		t.Errorf("two organisations: %d %s", res.StatusCode, res.Body)
+	}
 	res := e.API("GET", "/api/v1/certificates", tok, nil)
 	if !strings.Contains(res.Body, `"items":[]`) {
 		t.Errorf("a refused request left a certificate: %s", res.Body)
+	}
+	if res := noOrg("2026-03-06", "2026-03-31"); res.StatusCode != 201 || !strings.Contains(res.Body, `"organization_name":"`+w.Org.Name+`"`) || !strings.Contains(res.Body, `"hours":1.5`) {
+		t.Errorf("one organisation: %d %s", res.StatusCode, res.Body)
+	}
+	// The sibling community's organisation is not the community worker's
+	// to certify, even when it is the only one with hours.
+	if res := noOrg("2026-04-01", "2026-04-30"); res.StatusCode != 422 || !strings.Contains(res.Body, "没有该组织记录的服务时长") {
+		t.Errorf("only an organisation outside the area: %d %s", res.StatusCode, res.Body)
 	}
 	// A bad seal is refused by content and names the field.
 	res = e.API("PUT", fmt.Sprintf("/api/v1/certificate-seals/%d", w.OtherOrg.ID), tok, map[string]any{"image": []byte("GIF89a......")})

@@ -10,6 +10,7 @@ func init() {
 		"certificate.not_found":        {"找不到证明 %s，或它不在您的辖区内。", "Certificate %s does not exist or is outside your area."},
 		"certificate.unknown":          {"没有这个证明编号的证明。请核对编号后重试。", "There is no certificate with this number. Check the number and try again."},
 		"certificate.org_not_found":    {"找不到组织 %d，或它不在您的辖区内。", "Organisation %d does not exist or is outside your area."},
+		"certificate.org_ambiguous":    {"该志愿者在此期间由多个组织记录了服务时长（%s），请选择出具组织", "several organisations recorded the volunteer's hours in the period (%s); choose the issuing one"},
 		"certificate.no_seal":          {"该组织尚未上传印章图片，请先上传印章", "the organisation has no seal image yet; upload one first"},
 		"certificate.no_records":       {"该志愿者在此期间没有该组织记录的服务时长", "the volunteer has no hours recorded by this organisation in the period"},
 		"certificate.date_format":      {"日期格式应为 年-月-日，如 2026-03-01", "must be a date as YYYY-MM-DD, e.g. 2026-03-01"},

@@ -3,6 +3,7 @@ package certificate
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,7 +53,7 @@ func (s *Service) today() string { return shanghai(s.Now()).Format(DateLayout) }
 // organisation over a period.
 type IssueInput struct {
 	VolunteerID int64  `json:"volunteer_id"`
-	OrgID       int64  `json:"org_id" doc:"the organisation that recorded the hours and issues the certificate"`
+	OrgID       int64  `json:"org_id,omitempty" doc:"the organisation that recorded the hours and issues the certificate; may be left out when only one organisation of the caller's area recorded hours of the volunteer in the period"`
 	From        string `json:"from" doc:"first day of the period, YYYY-MM-DD"`
 	To          string `json:"to" doc:"last day of the period, YYYY-MM-DD; not after today"`
 }
@@ -62,7 +63,7 @@ func (in *IssueInput) check(today string) error {
 	if in.VolunteerID <= 0 {
 		bad.Add("volunteer_id", "error.required")
 	}
-	if in.OrgID <= 0 {
+	if in.OrgID < 0 {
 		bad.Add("org_id", "error.required")
 	}
 	from, ferr := time.Parse(DateLayout, in.From)
@@ -100,15 +101,20 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Certificate, error
 	if err := in.check(s.today()); err != nil {
 		return nil, err
 	}
-	org, err := s.org(ctx, in.OrgID, "certificate.issue")
-	if err != nil {
-		return nil, err
-	}
 	v, err := s.Registry.Volunteer(ctx, in.VolunteerID)
 	if err != nil {
 		return nil, err
 	}
 	recs, err := s.Registry.Records(ctx, in.VolunteerID, in.From, in.To)
+	if err != nil {
+		return nil, err
+	}
+	if in.OrgID == 0 {
+		if in.OrgID, err = s.soleOrg(ctx, recs, in); err != nil {
+			return nil, err
+		}
+	}
+	org, err := s.org(ctx, in.OrgID, "certificate.issue")
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +161,37 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Certificate, error
 		return nil, err
 	}
 	return c, nil
+}
+
+// soleOrg is the one organisation of the caller's area that recorded the
+// volunteer's hours in the period, when no organisation was named.
+// Errors: EINVALID (none, or several: the caller must choose).
+func (s *Service) soleOrg(ctx context.Context, recs []Record, in IssueInput) (int64, error) {
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	var names []string
+	for _, r := range recs {
+		if r.Date < in.From || r.Date > in.To || r.HoursCenti <= 0 || slices.Contains(ids, r.OrganizationID) {
+			continue
+		}
+		o, err := s.Registry.Organization(ctx, r.OrganizationID)
+		if err != nil {
+			return 0, err
+		}
+		if o.DivisionCode >= lo && o.DivisionCode <= hi {
+			ids, names = append(ids, o.ID), append(names, o.Name)
+		}
+	}
+	switch len(ids) {
+	case 0:
+		return 0, errs.Invalid(errs.Field("to", "certificate.no_records"))
+	case 1:
+		return ids[0], nil
+	}
+	return 0, errs.Invalid(errs.Field("org_id", "certificate.org_ambiguous", strings.Join(names, "、")))
 }
 
 // org reads an organisation that must lie in the caller's area; one
