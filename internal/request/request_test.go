@@ -1,0 +1,407 @@
+package request_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"shequ/internal/app"
+	"shequ/internal/app/apptest"
+	"shequ/internal/division"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/request"
+)
+
+// as is ctx acting as an account of role in area (made once).
+func as(t testing.TB, e *apptest.Env, role auth.Role, area string) context.Context {
+	t.Helper()
+	acc, err := e.App.Users.ByName(e.Ctx, e.User(role, area))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: acc.Role,
+		Area: auth.AreaOf(acc.AreaCode, division.LevelFromCode(acc.AreaCode))})
+}
+
+// fixture: a county water company with a member account, the township's
+// own unit, and a clock.
+type fixture struct {
+	e        *apptest.Env
+	s        *request.Service
+	now      time.Time
+	water    *request.Unit
+	township *request.Unit
+	cousin   *request.Unit // a unit of the sibling township
+	unitCtx  context.Context
+}
+
+func setup(t *testing.T) *fixture {
+	e := apptest.New(t)
+	f := &fixture{e: e, s: app.NewRequests(e.App), now: time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)}
+	f.s.Now = func() time.Time { return f.now }
+	f.s.Outbox.Now = f.s.Now
+	if err := f.s.SeedCategories(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if f.water, err = f.s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County}); err != nil {
+		t.Fatal(err)
+	}
+	if f.township, err = f.s.CreateUnit(e.Ctx, request.Unit{Name: "河西街道办事处", Kind: request.UnitTownship, DivisionCode: apptest.Township}); err != nil {
+		t.Fatal(err)
+	}
+	if f.cousin, err = f.s.CreateUnit(e.Ctx, request.Unit{Name: "河东街道办事处", Kind: request.UnitTownship, DivisionCode: apptest.SiblingTownship}); err != nil {
+		t.Fatal(err)
+	}
+	f.unitCtx = as(t, e, auth.HandlingUnit, apptest.County)
+	if err := f.s.AddMember(e.Ctx, f.water.ID, auth.From(f.unitCtx).UserID); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func code(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return errs.Code(err)
+}
+
+func act(t *testing.T, f *fixture, ctx context.Context, id int64, a request.Action) *request.Request {
+	t.Helper()
+	r, err := f.s.Act(ctx, id, a)
+	if err != nil {
+		t.Fatalf("%s: %v", a.Action, err)
+	}
+	return r
+}
+
+func TestJourney(t *testing.T) {
+	f := setup(t)
+	resident := as(t, f.e, auth.Resident, apptest.Community)
+	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+		Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678", ContactName: "张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != request.StatusSubmitted || r.Urgency != request.UrgencyUtility || r.Phone != "13812345678" {
+		t.Fatalf("created %+v", r)
+	}
+	if want := r.CreatedAt.Add(24 * time.Hour); !r.ResolutionDue.Equal(want) {
+		t.Errorf("utility resolution due %v, want %v", r.ResolutionDue, want)
+	}
+	if id, _, ok := request.ParseNumber(r.Number); !ok || id != r.ID {
+		t.Errorf("number %q does not parse back to %d", r.Number, r.ID)
+	}
+	if _, _, ok := request.ParseNumber(r.Number[:len(r.Number)-1] + "0"); ok && !strings.HasSuffix(r.Number, "0") {
+		t.Errorf("a mistyped check digit was accepted")
+	}
+	// Another resident does not see it; nor does the unit before dispatch.
+	other := as(t, f.e, auth.Resident, apptest.SiblingCommunity)
+	if _, err := f.s.Get(other, r.ID); code(err) != errs.ENOTFOUND {
+		t.Errorf("other resident: %v", err)
+	}
+	if _, err := f.s.Get(f.unitCtx, r.ID); code(err) != errs.ENOTFOUND {
+		t.Errorf("unit before dispatch: %v", err)
+	}
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	community := as(t, f.e, auth.CommunityWorker, apptest.Community)
+	// A community worker may not dispatch; township staff may, but not to
+	// a unit that does not serve the community.
+	if _, err := f.s.Act(community, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("community dispatch: %v", err)
+	}
+	if _, err := f.s.Act(township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.cousin.ID}); code(err) != errs.EINVALID {
+		t.Errorf("dispatch to the sibling township's unit: %v", err)
+	}
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	if r.Status != request.StatusDispatched {
+		t.Fatalf("status %s", r.Status)
+	}
+	// The unit holding it sees the phone; it returns it once.
+	got, err := f.s.Get(f.unitCtx, r.ID)
+	if err != nil || got.Phone != "13812345678" {
+		t.Fatalf("unit read: %v %q", err, got.Phone)
+	}
+	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActReturn}); code(err) != errs.EINVALID {
+		t.Errorf("return without reason: %v", err)
+	}
+	r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReturn, Reason: "不属于供水管网，属小区物业"})
+	if r.Status != request.StatusReturned || r.Returns != 1 || r.UnitID != nil {
+		t.Fatalf("after return %+v", r)
+	}
+	// After the return the unit still sees it (it was dispatched to it),
+	// but masked: it no longer holds it.
+	got, err = f.s.Get(f.unitCtx, r.ID)
+	if err != nil || got.Phone != "138****5678" {
+		t.Fatalf("unit read after return: %v %q", err, got.Phone)
+	}
+	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActAccept}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("accept after return: %v", err)
+	}
+	// Redispatched; accepted: first-receiver responsibility.
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	f.now = f.now.Add(30 * time.Minute)
+	r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActAccept})
+	if r.Status != request.StatusAccepted || r.FirstUnitID == nil || *r.FirstUnitID != f.water.ID || r.RespondedAt == nil {
+		t.Fatalf("after accept %+v", r)
+	}
+	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActReturn, Reason: "再退一次"}); code(err) != errs.ECONFLICT {
+		t.Errorf("return after accept: %v", err)
+	}
+	if _, err := f.s.Act(township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.township.ID}); code(err) != errs.ECONFLICT {
+		t.Errorf("redispatch after accept: %v", err)
+	}
+	// The lead adds the township as assisting unit; township staff then
+	// see it through their unit and area.
+	r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.township.ID, Assist: true})
+	if len(r.Assists) != 1 || r.Assists[0].ID != f.township.ID {
+		t.Fatalf("assists %+v", r.Assists)
+	}
+	// Extension asked by the unit, approved by the township (one level up).
+	due := r.ResolutionDue
+	r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActExtend, Days: 2, Reason: "需更换主管道"})
+	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActExtend, Decision: "approve"}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("unit approving its own extension: %v", err)
+	}
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActExtend, Decision: "approve", Note: "同意"})
+	if !r.ResolutionDue.After(due) || r.Extensions[0].Status != request.Approved {
+		t.Fatalf("extension: due %v → %v, %+v", due, r.ResolutionDue, r.Extensions)
+	}
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActSupervise, Note: "请尽快修复"})
+	if !r.Supervised {
+		t.Error("not supervised")
+	}
+	// Reply; the resident is told; callback closes it; the resident rates.
+	r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReply, Note: "已更换漏水管段，恢复正常"})
+	if r.Status != request.StatusReplied || r.ResolvedAt == nil {
+		t.Fatalf("after reply %+v", r)
+	}
+	if _, err := f.s.Act(community, r.ID, request.Action{Action: request.ActCallback, Contacted: true, Solved: true}); code(err) != errs.EINVALID {
+		t.Errorf("callback without satisfaction: %v", err)
+	}
+	r = act(t, f, community, r.ID, request.Action{Action: request.ActCallback, Contacted: true, Solved: true, Satisfaction: request.BasicallySatisfied})
+	if r.Status != request.StatusClosed || r.Satisfaction != request.BasicallySatisfied {
+		t.Fatalf("after callback %+v", r)
+	}
+	if _, err := f.s.Act(other, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ENOTFOUND {
+		t.Errorf("other resident rating: %v", err)
+	}
+	r = act(t, f, resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied, Note: "修得很快"})
+	if r.Satisfaction != request.Satisfied {
+		t.Errorf("satisfaction %s", r.Satisfaction)
+	}
+	if _, err := f.s.Act(resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ECONFLICT {
+		t.Errorf("second rating: %v", err)
+	}
+	// The timeline has every step with who.
+	var steps []string
+	for _, ev := range r.Events {
+		steps = append(steps, ev.Action)
+		if ev.ActorName == "" || ev.At.IsZero() {
+			t.Errorf("event without who or when: %+v", ev)
+		}
+	}
+	want := "submit dispatch return dispatch accept assist extend extend supervise reply callback rate"
+	if strings.Join(steps, " ") != want {
+		t.Errorf("timeline\n got %s\nwant %s", strings.Join(steps, " "), want)
+	}
+	// Notifications: delivered by the default sender and marked sent.
+	n, err := f.s.Outbox.Deliver(f.e.Ctx, 100)
+	if err != nil || n == 0 {
+		t.Fatalf("deliver: %d %v", n, err)
+	}
+	ms, err := f.s.Outbox.ForRequest(f.e.Ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var replyToResident bool
+	for _, m := range ms {
+		if m.Status != request.OutboxSent {
+			t.Errorf("message %d %s", m.ID, m.Status)
+		}
+		if m.UserID != nil && *m.UserID == *r.ResidentID && strings.Contains(m.Body, "已更换漏水管段") {
+			replyToResident = true
+		}
+	}
+	if !replyToResident {
+		t.Errorf("the reply did not reach the resident: %+v", ms)
+	}
+}
+
+func TestAnonymousAndStaffIntake(t *testing.T) {
+	f := setup(t)
+	staff := as(t, f.e, auth.CommunityWorker, apptest.Community)
+	// Staff outside their area: not found; without a phone: invalid.
+	if _, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.SiblingCommunity, CategoryCode: "other",
+		Description: "代居民登记的诉求", Phone: "13812345678"}); code(err) != errs.ENOTFOUND {
+		t.Errorf("outside area: %v", err)
+	}
+	if _, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+		Description: "代居民登记的诉求"}); code(err) != errs.EINVALID {
+		t.Errorf("no phone: %v", err)
+	}
+	_, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "nope",
+		Description: "x", Phone: "123"})
+	if e := errs.As(err); e.Code != errs.EINVALID || len(e.Fields) != 3 {
+		t.Errorf("bad fields: %+v", e)
+	}
+	r, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas", Channel: request.ChannelWalkIn,
+		Description: "楼下闻到燃气味", Phone: "13912345678", Anonymous: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Phone != "139****5678" || r.Urgency != request.UrgencyEmergency || !r.ResolutionDue.Equal(r.CreatedAt.Add(2*time.Hour)) {
+		t.Errorf("staff view %+v", r)
+	}
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	got, err := f.s.Get(f.unitCtx, r.ID)
+	if err != nil || got.Phone != "" || got.ContactName != "" {
+		t.Errorf("anonymous toward the unit: %v %q", err, got.Phone)
+	}
+}
+
+func TestReturnsLimitRaisesTheDispatcher(t *testing.T) {
+	f := setup(t)
+	if err := f.s.SetSetting(f.e.Ctx, request.SettingReturnsLimit, 2); err != nil {
+		t.Fatal(err)
+	}
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	county := as(t, f.e, auth.CountyStaff, apptest.County)
+	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+		Description: "路面塌陷一个大坑", Phone: "13812345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+		r = act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReturn, Reason: "不归我们管"})
+	}
+	if r.DispatchRank != auth.CountyStaff.Rank() {
+		t.Fatalf("dispatch rank %d after the limit", r.DispatchRank)
+	}
+	if _, err := f.s.Act(township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("township dispatching after the limit: %v", err)
+	}
+	act(t, f, county, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.township.ID})
+}
+
+func TestAppeal(t *testing.T) {
+	f := setup(t)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+		Description: "同一问题重复反映", Phone: "13812345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActAppeal, Reason: "spam", Note: "重复"}); code(err) != errs.EINVALID {
+		t.Errorf("bad reason: %v", err)
+	}
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActAppeal, Reason: request.AppealDuplicate, Note: "与上一条重复"})
+	community := as(t, f.e, auth.CommunityWorker, apptest.Community)
+	if _, err := f.s.Act(community, r.ID, request.Action{Action: request.ActAppeal, Decision: "approve"}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("community deciding: %v", err)
+	}
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActAppeal, Decision: "approve", Note: "属实"})
+	if !r.Excluded || r.Appeals[0].Status != request.Approved {
+		t.Errorf("appeal %+v", r.Appeals)
+	}
+}
+
+func TestPolicyEffectiveDatedAndDefaultUnit(t *testing.T) {
+	f := setup(t)
+	city := as(t, f.e, auth.CityStaff, apptest.City)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	if _, err := f.s.SetPolicy(township, request.NewPolicy{CategoryCode: "utility.water", DivisionCode: apptest.County}); code(err) != errs.EFORBIDDEN {
+		t.Errorf("township editing the catalogue: %v", err)
+	}
+	if _, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility.water", DivisionCode: apptest.County,
+		Limits: map[string]string{"utility": "2x/7d"}}); code(err) != errs.EINVALID {
+		t.Errorf("bad limit: %v", err)
+	}
+	from := f.now.Add(24 * time.Hour)
+	p, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
+		EffectiveFrom: from, Limits: map[string]string{"utility": "1h/3d"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resident := as(t, f.e, auth.Resident, apptest.Community)
+	in := request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "小区停水一整天了"}
+	before, err := f.s.Create(resident, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.PolicyID != nil || before.Status != request.StatusSubmitted {
+		t.Errorf("before the rule: %+v", before)
+	}
+	f.now = from.Add(time.Hour) // Tuesday 10 March 2026, 11:00 in China
+	after, err := f.s.Create(resident, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.PolicyID == nil || *after.PolicyID != p.ID || after.Status != request.StatusDispatched || *after.UnitID != f.water.ID {
+		t.Fatalf("after the rule: %+v", after)
+	}
+	if want := time.Date(2026, 3, 13, 3, 0, 0, 0, time.UTC); !after.ResolutionDue.Equal(want) {
+		t.Errorf("3 working days: %v, want %v", after.ResolutionDue, want)
+	}
+	// The earlier request keeps its deadlines.
+	got, _ := f.s.Get(resident, before.ID)
+	if !got.ResolutionDue.Equal(before.ResolutionDue) {
+		t.Errorf("earlier request changed: %v", got.ResolutionDue)
+	}
+}
+
+func TestDeadlineJob(t *testing.T) {
+	f := setup(t)
+	// Filed on the Friday before the 2026 Spring Festival, general: 7
+	// working days skip the break (14 Feb is a make-up working day).
+	f.now = time.Date(2026, 2, 13, 2, 0, 0, 0, time.UTC)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.light",
+		Description: "路灯不亮已经一周", Phone: "13812345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC); !r.ResolutionDue.Equal(want) {
+		t.Fatalf("due %v, want %v (14, 24, 25, 26, 27, 28 Feb, 2 Mar)", r.ResolutionDue, want)
+	}
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	f.now = time.Date(2026, 2, 27, 2, 0, 0, 0, time.UTC)
+	c, err := f.s.RunDeadlines(f.e.Ctx)
+	if err != nil || c.Warned != 0 || c.Escalated != 0 {
+		t.Fatalf("early: %+v %v", c, err)
+	}
+	f.now = time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	if c, err = f.s.RunDeadlines(f.e.Ctx); err != nil || c.Warned != 1 {
+		t.Fatalf("warn: %+v %v", c, err)
+	}
+	if c, _ = f.s.RunDeadlines(f.e.Ctx); c.Warned != 0 {
+		t.Errorf("warned twice")
+	}
+	f.now = time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)
+	if c, err = f.s.RunDeadlines(f.e.Ctx); err != nil || c.Escalated != 1 {
+		t.Fatalf("escalate: %+v %v", c, err)
+	}
+	if c, _ = f.s.RunDeadlines(f.e.Ctx); c.Escalated != 0 {
+		t.Errorf("escalated twice")
+	}
+	ms, _ := f.s.Outbox.ForRequest(f.e.Ctx, r.ID)
+	var toTownship bool
+	for _, m := range ms {
+		if m.DivisionCode == apptest.Township && m.Role == string(auth.TownshipStaff) && strings.Contains(m.Body, "超期") {
+			toTownship = true
+		}
+	}
+	if !toTownship {
+		t.Errorf("no escalation to the township: %+v", ms)
+	}
+	r, _ = f.s.Get(f.e.Ctx, r.ID)
+	if r.EscalatedAt == nil || !r.Overdue(f.now) {
+		t.Errorf("escalated_at %v", r.EscalatedAt)
+	}
+}

@@ -1,0 +1,460 @@
+package request
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"shequ/internal/division"
+	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/pii"
+	"shequ/internal/platform/upload"
+)
+
+// PhotoOwner is the owner name of request photos in the blob store.
+const PhotoOwner = "request.photo"
+
+// Settings keys and their defaults.
+const (
+	SettingReturnsLimit = "returns_limit" // returns before the level above must decide
+	DefaultReturnsLimit = 3
+	MaxPhotos           = 4
+)
+
+// Service holds the slice's rules.
+type Service struct {
+	DB       *db.DB
+	Store    *Store
+	Audit    *audit.Log
+	Keys     *pii.Ring
+	Blobs    *upload.Store
+	Photos   upload.Config
+	Calendar *calendar.Calendar
+	Outbox   *Outbox
+	Now      func() time.Time
+}
+
+// NewService makes the service; cal may be nil (the shipped calendar).
+func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, cal *calendar.Calendar) *Service {
+	if cal == nil {
+		var err error
+		if cal, err = calendar.Shipped(); err != nil {
+			panic(err) // the shipped file is embedded and tested
+		}
+	}
+	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Keys: keys, Blobs: upload.NewStore(d),
+		Photos:   upload.Config{MaxBytes: 8 << 20, Types: []string{upload.JPEG, upload.PNG}},
+		Calendar: cal, Outbox: NewOutbox(d, nil), Now: time.Now}
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+func lang(p *auth.Principal) string {
+	if p != nil && p.Lang == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+// actor is who acts, with the unit it acts for (0: none).
+type actor struct {
+	*auth.Principal
+	unitID int64
+}
+
+func (a actor) id() *int64 {
+	if a.UserID == 0 {
+		return nil
+	}
+	v := a.UserID
+	return &v
+}
+
+func (a actor) unit() *int64 {
+	if a.unitID == 0 {
+		return nil
+	}
+	v := a.unitID
+	return &v
+}
+
+func (s *Service) actor(ctx context.Context, roles ...auth.Role) (actor, error) {
+	p, err := auth.Require(ctx, roles...)
+	if err != nil {
+		return actor{}, err
+	}
+	a := actor{Principal: p}
+	if p.Role == auth.HandlingUnit || p.Role == auth.TownshipStaff || p.Role == auth.CommunityWorker {
+		if a.unitID, err = s.Store.unitOfUser(ctx, p.UserID, p.Area.Code); err != nil {
+			return actor{}, errs.Internal(err)
+		}
+	}
+	return a, nil
+}
+
+// reach is what the actor may read.
+func (a actor) reach() reach {
+	switch {
+	case a.Role == auth.System:
+		return reach{all: true}
+	case a.Role == auth.Resident:
+		return reach{residentID: a.UserID}
+	case a.Role == auth.HandlingUnit:
+		if a.unitID == 0 {
+			return reach{}
+		}
+		return reach{unitID: a.unitID}
+	case a.Role.Staff():
+		lo, hi := a.Area.Range()
+		return reach{lo: lo, hi: hi}
+	}
+	return reach{}
+}
+
+// holds reports whether the actor's unit is the request's lead unit.
+func (a actor) holds(r *Request) bool {
+	return a.unitID != 0 && r.UnitID != nil && *r.UnitID == a.unitID
+}
+
+// present fills the phone the actor may see: the resident their own; the
+// unit holding the request unless anonymous; everyone else masked (and
+// nothing toward units when anonymous).
+func (s *Service) present(a actor, r *Request) {
+	phone := ""
+	if r.phoneSealed != "" {
+		if v, err := s.Keys.Open(r.phoneSealed); err == nil {
+			phone = v
+		}
+	}
+	switch {
+	case a.Role == auth.System || (a.Role == auth.Resident && r.ResidentID != nil && *r.ResidentID == a.UserID):
+		r.Phone = phone
+	case a.Role == auth.HandlingUnit || a.holds(r):
+		if r.Anonymous {
+			r.Phone, r.ContactName = "", ""
+		} else if a.holds(r) {
+			r.Phone = phone
+		} else {
+			r.Phone = pii.Mask(phone)
+		}
+	default:
+		r.Phone = pii.Mask(phone)
+	}
+}
+
+// Create files a request: a resident for themselves (channel web), staff
+// on a resident's behalf (channel phone or walk_in) inside their area. The
+// deadlines come from the policy in force for the category and division;
+// the policy's default unit, when there is one, receives it at once.
+//
+// Errors: EFORBIDDEN, EINVALID (fields), ENOTFOUND (division outside the
+// staff's area).
+func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
+	a, err := s.actor(ctx, CreateRoles...)
+	if err != nil {
+		return nil, err
+	}
+	in.Description = strings.TrimSpace(in.Description)
+	in.Address = clip(in.Address, 200)
+	in.ContactName = clip(in.ContactName, 50)
+	in.Phone = strings.TrimSpace(in.Phone)
+	var f errs.Fields
+	if !division.ValidCode(in.DivisionCode) || division.LevelFromCode(in.DivisionCode) != division.Community {
+		f.Add("division_code", "request.bad_community")
+	}
+	if n := utf8.RuneCountInString(in.Description); n < 5 || n > 2000 {
+		f.Add("description", "request.bad_description")
+	}
+	if in.Phone != "" && !idcard.ValidMobile(in.Phone) {
+		f.Add("phone", "request.bad_phone")
+	}
+	if in.Urgency != "" && !oneOf(in.Urgency, Urgencies) {
+		f.Add("urgency", "error.one_of", strings.Join(Urgencies, ", "))
+	}
+	if len(in.Photos) > MaxPhotos {
+		f.Add("photos", "request.too_many_photos", MaxPhotos)
+	}
+	switch {
+	case a.Role == auth.Resident:
+		in.Channel, in.ResidentID = ChannelWeb, a.UserID
+	case in.Channel == "":
+		in.Channel = ChannelPhone
+	case !oneOf(in.Channel, Channels):
+		f.Add("channel", "error.one_of", strings.Join(Channels, ", "))
+	}
+	if a.Role != auth.Resident && in.Phone == "" && in.ResidentID == 0 {
+		f.Add("phone", "request.phone_needed")
+	}
+	var cat *Category
+	if in.CategoryCode == "" {
+		f.Add("category_code", "error.required")
+	} else if cat, err = s.Store.category(ctx, in.CategoryCode); err != nil {
+		if errs.Code(err) != errs.ENOTFOUND {
+			return nil, err
+		}
+		f.Add("category_code", "request.bad_category")
+	}
+	if err := f.Err(); err != nil {
+		return nil, err
+	}
+	if a.Role.Staff() && !a.Area.Contains(in.DivisionCode) {
+		return nil, errs.NotFound("request.division_not_found", in.DivisionCode)
+	}
+	if in.Urgency == "" {
+		in.Urgency = cat.Urgency
+	}
+	if in.Title == "" {
+		in.Title = clip(strings.SplitN(in.Description, "\n", 2)[0], 40)
+	}
+	in.Title = clip(in.Title, 100)
+	sealed, index := "", ""
+	if in.Phone != "" {
+		if sealed, err = s.Keys.Seal(in.Phone); err != nil {
+			return nil, errs.Internal(err)
+		}
+		index = s.Keys.Index(in.Phone)
+	}
+	var out *Request
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		var exists int
+		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, in.DivisionCode).Scan(&exists); err != nil {
+			if db.IsNoRows(err) {
+				return errs.Invalid(errs.Field("division_code", "request.bad_community"))
+			}
+			return errs.Internal(err)
+		}
+		now := s.now()
+		pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		lim := s.limits(pol, in.Urgency)
+		var polID, unitID any
+		status := StatusSubmitted
+		var dispatchedAt any
+		if pol != nil {
+			polID = pol.ID
+			if pol.UnitID != nil {
+				unitID, status, dispatchedAt = *pol.UnitID, StatusDispatched, now
+			}
+		}
+		var resident any
+		if in.ResidentID != 0 {
+			resident = in.ResidentID
+		}
+		var id int64
+		err = s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO requests (division_code, category_code, urgency, status, channel, title,
+			description, address, resident_id, contact_name, phone_sealed, phone_index, anonymous, unit_id, policy_id,
+			dispatch_rank, response_due, resolution_due, dispatched_at, created_at, created_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20) RETURNING id`,
+			in.DivisionCode, cat.Code, in.Urgency, status, in.Channel, in.Title, in.Description, in.Address, resident, in.ContactName,
+			sealed, index, in.Anonymous, unitID, polID, auth.TownshipStaff.Rank(), s.due(now, lim.Response), s.due(now, lim.Resolution),
+			dispatchedAt, now, a.Name).Scan(&id)
+		if err != nil {
+			if strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503") {
+				return errs.Invalid(errs.Field("resident_id", "request.bad_resident"))
+			}
+			return errs.Internal(err)
+		}
+		for _, ph := range in.Photos {
+			b, err := s.Blobs.Put(ctx, PhotoOwner, in.DivisionCode, ph)
+			if err != nil {
+				return err
+			}
+			if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_photos (request_id, blob_id) VALUES ($1, $2)
+				ON CONFLICT DO NOTHING`, id, b); err != nil {
+				return errs.Internal(err)
+			}
+		}
+		if err := s.Store.event(ctx, id, EventSubmit, a.id(), a.Name, string(a.Role), nil, "",
+			map[string]any{"channel": in.Channel, "urgency": in.Urgency}, now); err != nil {
+			return errs.Internal(err)
+		}
+		if unitID != nil {
+			if err := s.assign(ctx, id, *pol.UnitID, "lead", now); err != nil {
+				return err
+			}
+			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), pol.UnitID, "",
+				map[string]any{"policy": pol.ID}, now); err != nil {
+				return errs.Internal(err)
+			}
+			if err := s.Outbox.ToUnit(ctx, id, *pol.UnitID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", Number(id, now), in.Title)); err != nil {
+				return err
+			}
+		}
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "request.create", ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
+			Result: audit.OK, Detail: map[string]any{"division": in.DivisionCode, "category": cat.Code, "channel": in.Channel,
+				"urgency": in.Urgency, "photos": len(in.Photos), "dispatched": unitID != nil}}); err != nil {
+			return err
+		}
+		if err := s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now))); err != nil {
+			return err
+		}
+		out, err = s.Store.get(ctx, id, reach{all: true}, lang(a.Principal), false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.present(a, out)
+	return out, nil
+}
+
+// limits are the policy's limits for an urgency, else the defaults.
+func (s *Service) limits(p *Policy, urgency string) Limits {
+	if p != nil {
+		if l, ok := p.Limits[urgency]; ok {
+			return l
+		}
+	}
+	if l, ok := DefaultLimits[urgency]; ok {
+		return l
+	}
+	return DefaultLimits[UrgencyGeneral]
+}
+
+// due is the deadline l after t: hours on the clock, days on the
+// working-day calendar.
+func (s *Service) due(t time.Time, l Limit) time.Time {
+	if l.Workdays > 0 {
+		return s.Calendar.AddWorkdays(t, l.Workdays)
+	}
+	return t.Add(time.Duration(l.Hours) * time.Hour)
+}
+
+func (s *Service) assign(ctx context.Context, id, unit int64, role string, now time.Time) error {
+	_, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_assignments (request_id, unit_id, role, assigned_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (request_id, unit_id) DO UPDATE SET role = excluded.role, assigned_at = excluded.assigned_at, ended_at = NULL`,
+		id, unit, role, now)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+func (s *Service) notifyResident(ctx context.Context, id, residentID int64, phoneSealed, body string) error {
+	if residentID != 0 {
+		return s.Outbox.ToUser(ctx, id, residentID, ChannelInApp, body)
+	}
+	if phoneSealed != "" {
+		return s.Outbox.ToPhone(ctx, id, phoneSealed, body)
+	}
+	return nil
+}
+
+// Get reads one request with its timeline, photos, assisting units,
+// callbacks, extensions and appeals, as the caller may see it.
+//
+// Errors: EFORBIDDEN, ENOTFOUND (missing or out of reach; refusals are
+// audited).
+func (s *Service) Get(ctx context.Context, id int64) (*Request, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Store.get(ctx, id, a.reach(), lang(a.Principal), false)
+	if err != nil {
+		if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
+			s.refused(ctx, "request.read", id)
+		}
+		return nil, err
+	}
+	if err := s.Store.details(ctx, r); err != nil {
+		return nil, errs.Internal(err)
+	}
+	s.present(a, r)
+	return r, nil
+}
+
+// ByNumber reads a request by its number, as Get.
+func (s *Service) ByNumber(ctx context.Context, number string) (*Request, error) {
+	id, _, ok := ParseNumber(number)
+	if !ok {
+		return nil, errs.Invalid(errs.Field("number", "request.bad_number"))
+	}
+	return s.Get(ctx, id)
+}
+
+func (s *Service) refused(ctx context.Context, action string, id int64) {
+	db.AfterTx(ctx, func(ctx context.Context) {
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
+			Result: audit.Denied, Detail: map[string]string{"reason": "out of reach"}})
+	})
+}
+
+// List returns a page of the requests the caller may see, newest first:
+// a resident their own, a unit those dispatched to it, staff their area.
+//
+// Errors: EFORBIDDEN, EINVALID (filters), ENOTFOUND (division outside the
+// area).
+func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Request, bool, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, false, err
+	}
+	var fe errs.Fields
+	if f.Status != "" && !oneOf(f.Status, Statuses) {
+		fe.Add("status", "error.one_of", strings.Join(Statuses, ", "))
+	}
+	if f.Division != "" && !division.ValidCode(f.Division) {
+		fe.Add("division", "division.code_format")
+	}
+	if len(f.Category) > 40 {
+		fe.Add("category", "error.too_long", 40)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, false, err
+	}
+	if f.Division != "" && a.Role.Staff() {
+		lo, hi := a.Area.Range()
+		if f.Division < lo || f.Division > hi {
+			return nil, false, errs.NotFound("request.division_not_found", f.Division)
+		}
+	}
+	page, perPage = division.Paging(page, perPage)
+	items, more, err := s.Store.list(ctx, f, a.reach(), lang(a.Principal), s.now(), page, perPage)
+	for i := range items {
+		s.present(a, &items[i])
+	}
+	return items, more, err
+}
+
+// PhotoBlob returns a photo of a request the caller may read.
+//
+// Errors: ENOTFOUND (the request is out of reach or does not hold the blob).
+func (s *Service) PhotoBlob(ctx context.Context, id, blob int64) (*upload.Blob, error) {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(r.Photos, blob) {
+		return nil, errs.NotFound("request.photo_not_found")
+	}
+	return s.Blobs.Get(ctx, PhotoOwner, blob)
+}
+
+// MyUnit is the unit the caller acts for, nil when none.
+func (s *Service) MyUnit(ctx context.Context) (*Unit, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if a.unitID == 0 {
+		return nil, nil
+	}
+	return s.Store.unit(ctx, a.unitID)
+}
+
+func logSend(m Message) {
+	slog.Info("request notification", "id", m.ID, "channel", m.Channel, "request", m.RequestID, "body", m.Body)
+}
