@@ -355,7 +355,7 @@ type NewRequest struct {
 	Urgency      string `json:"urgency,omitempty"` // empty: the category's
 	Title        string `json:"title,omitempty"`   // empty: the description's start
 	Description  string `json:"description"`
-	Address      string `json:"address"`
+	Address      string `json:"address,omitempty"`
 	ContactName  string `json:"contact_name,omitempty"`
 	Phone        string `json:"phone,omitempty"`
 	Anonymous    bool   `json:"anonymous,omitempty"`

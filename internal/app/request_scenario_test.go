@@ -1,0 +1,162 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"shequ/internal/app"
+	"shequ/internal/app/apptest"
+	"shequ/internal/division"
+	"shequ/internal/platform/auth"
+	"shequ/internal/request"
+)
+
+// requestScenarios: the request API, route × role × relation. One
+// request is filed by a resident of each of four communities; the one in
+// apptest.Community is dispatched to a county water company whose account
+// (handling_unit@County) holds it. A resident sees only their own, a unit
+// only what was dispatched to it (phone unmasked while it holds it), staff
+// their area (phones masked); auditors and admins nothing.
+func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
+	s := app.NewRequests(e.App)
+	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.User(auth.HandlingUnit, apptest.County)
+	acc, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.HandlingUnit, apptest.County))
+	if err := s.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	communities := []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity}
+	reqAt := map[string]*request.Request{}
+	for i, c := range communities {
+		e.User(auth.Resident, c)
+		ra, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.Resident, c))
+		ctx := auth.With(context.Background(), &auth.Principal{UserID: ra.ID, Name: ra.Name, Role: auth.Resident, Area: auth.AreaOf(c, division.Community)})
+		r, err := s.Create(ctx, request.NewRequest{DivisionCode: c, CategoryCode: "utility.water", Description: fmt.Sprintf("第%d个小区停水", i),
+			Phone: fmt.Sprintf("1381234%04d", 5670+i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reqAt[c] = r
+	}
+	own := reqAt[apptest.Community]
+	if _, err := s.Act(e.Ctx, own.ID, request.Action{Action: request.ActDispatch, UnitID: water.ID}); err != nil {
+		t.Fatal(err)
+	}
+	path := func(r *request.Request) string { return fmt.Sprintf("/api/v1/requests/%d", r.ID) }
+	// where a request stands for a relation of a staff area.
+	at := func(area, rel string) string {
+		switch {
+		case rel == "own" || rel == "child":
+			return apptest.Community
+		case area == apptest.County:
+			return apptest.FarCommunity
+		case area == apptest.Township:
+			return apptest.CousinCommunity
+		}
+		return apptest.SiblingCommunity
+	}
+	newReq := func(c string) map[string]any {
+		return map[string]any{"division_code": c, "category_code": "city.road", "description": "路面有大坑需要修补", "phone": "13900001111"}
+	}
+	remind := map[string]any{"action": "remind", "note": "请抓紧处理"}
+	out := []Scenario{
+		{Name: "list anonymous", Method: "GET", Path: "/api/v1/requests", Status: http.StatusUnauthorized},
+		{Name: "get anonymous", Method: "GET", Path: path(own), Status: http.StatusUnauthorized},
+		{Name: "create anonymous", Method: "POST", Path: "/api/v1/requests", Body: newReq(apptest.Community), Status: http.StatusUnauthorized},
+		{Name: "act anonymous", Method: "POST", Path: path(own) + "/actions", Body: remind, Status: http.StatusUnauthorized},
+		{Name: "categories", Method: "GET", Path: "/api/v1/requests/categories", Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
+			Contains: []string{`"code":"utility.water"`}},
+		{Name: "units for township", Method: "GET", Path: "/api/v1/requests/units?division=" + apptest.Community, Role: auth.TownshipStaff,
+			Area: apptest.Township, Status: http.StatusOK, Contains: []string{"桃城区供水公司"}},
+		{Name: "bad status", Method: "GET", Path: "/api/v1/requests?status=lost", Role: auth.TownshipStaff, Area: apptest.Township,
+			Status: http.StatusUnprocessableEntity},
+		{Name: "bad action", Method: "POST", Path: path(own) + "/actions", Role: auth.TownshipStaff, Area: apptest.Township,
+			Body: map[string]any{"action": "explode"}, Status: http.StatusUnprocessableEntity},
+		{Name: "create bad fields", Method: "POST", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community,
+			Body: map[string]any{"division_code": apptest.Township, "category_code": "nope", "description": "短"}, Status: http.StatusUnprocessableEntity,
+			Contains: []string{"division_code", "category_code", "description"}},
+		// Residents: their own request only, phone whole.
+		{Name: "resident own", Method: "GET", Path: path(own), Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
+			Contains: []string{`"phone":"13812345670"`, own.Number}},
+		{Name: "resident other", Method: "GET", Path: path(reqAt[apptest.SiblingCommunity]), Role: auth.Resident, Area: apptest.Community, Status: http.StatusNotFound},
+		{Name: "resident list", Method: "GET", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
+			Contains: []string{own.Number}, NotContains: []string{reqAt[apptest.SiblingCommunity].Number, reqAt[apptest.FarCommunity].Number}},
+		{Name: "resident create", Method: "POST", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community,
+			Body: newReq(apptest.Community), Status: http.StatusCreated, Contains: []string{`"status":"submitted"`, `"channel":"web"`}},
+		{Name: "resident remind", Method: "POST", Path: path(own) + "/actions", Role: auth.Resident, Area: apptest.Community, Body: remind, Status: http.StatusForbidden},
+		{Name: "resident rate before reply", Method: "POST", Path: path(own) + "/actions", Role: auth.Resident, Area: apptest.Community,
+			Body: map[string]any{"action": "rate", "satisfaction": "satisfied"}, Status: http.StatusConflict},
+		// Units: what was dispatched to them, phone whole while they hold it.
+		{Name: "unit dispatched", Method: "GET", Path: path(own), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusOK,
+			Contains: []string{`"phone":"13812345670"`}},
+		{Name: "unit not dispatched", Method: "GET", Path: path(reqAt[apptest.SiblingCommunity]), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusNotFound},
+		{Name: "unit list", Method: "GET", Path: "/api/v1/requests", Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusOK,
+			Contains: []string{own.Number}, NotContains: []string{reqAt[apptest.SiblingCommunity].Number}},
+		{Name: "unit create", Method: "POST", Path: "/api/v1/requests", Role: auth.HandlingUnit, Area: apptest.County, Body: newReq(apptest.Community), Status: http.StatusForbidden},
+		{Name: "unit remind itself", Method: "POST", Path: path(own) + "/actions", Role: auth.HandlingUnit, Area: apptest.County, Body: remind, Status: http.StatusForbidden},
+		{Name: "unit act not dispatched", Method: "POST", Path: path(reqAt[apptest.SiblingCommunity]) + "/actions", Role: auth.HandlingUnit, Area: apptest.County,
+			Body: map[string]any{"action": "accept"}, Status: http.StatusNotFound},
+	}
+	for _, role := range []auth.Role{auth.Auditor, auth.Admin} {
+		out = append(out,
+			Scenario{Name: string(role) + " list", Method: "GET", Path: "/api/v1/requests", Role: role, Area: apptest.City, Status: http.StatusForbidden},
+			Scenario{Name: string(role) + " get", Method: "GET", Path: path(own), Role: role, Area: apptest.City, Status: http.StatusForbidden},
+			Scenario{Name: string(role) + " create", Method: "POST", Path: "/api/v1/requests", Role: role, Area: apptest.City, Body: newReq(apptest.Community), Status: http.StatusForbidden},
+			Scenario{Name: string(role) + " act", Method: "POST", Path: path(own) + "/actions", Role: role, Area: apptest.City, Body: remind, Status: http.StatusForbidden},
+		)
+	}
+	// Staff: their area, phones masked; reminders from township up.
+	for _, role := range []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff} {
+		area := home[role]
+		for rel, code := range relatives(area) {
+			name := fmt.Sprintf("%s/%s", role, rel)
+			r := reqAt[at(area, rel)]
+			inside := rel == "own" || rel == "child"
+			get, create, act := http.StatusNotFound, http.StatusNotFound, http.StatusNotFound
+			var contains, not []string
+			if inside {
+				get, create, act = http.StatusOK, http.StatusCreated, http.StatusOK
+				contains, not = []string{r.Number, `"phone":"138****567`}, []string{"13812345670"}
+				if role.Rank() < auth.TownshipStaff.Rank() {
+					act = http.StatusForbidden
+				}
+			}
+			out = append(out,
+				Scenario{Name: "get " + name, Method: "GET", Path: path(r), Role: role, Area: area, Status: get, Contains: contains, NotContains: not},
+				Scenario{Name: "create " + name, Method: "POST", Path: "/api/v1/requests", Role: role, Area: area, Body: newReq(at(area, rel)), Status: create},
+				Scenario{Name: "act " + name, Method: "POST", Path: path(r) + "/actions", Role: role, Area: area, Body: remind, Status: act},
+			)
+			listWant := http.StatusOK
+			var listHas []string
+			if !inside {
+				listWant = http.StatusNotFound
+			} else {
+				listHas = []string{own.Number}
+			}
+			out = append(out, Scenario{Name: "list " + name, Method: "GET", Path: "/api/v1/requests?division=" + code, Role: role, Area: area,
+				Status: listWant, Contains: listHas})
+		}
+		// Without a division filter, never a request outside the area.
+		var outside []string
+		for _, c := range communities {
+			if !auth.AreaOf(area, division.LevelFromCode(area)).Contains(c) {
+				outside = append(outside, reqAt[c].Number)
+			}
+		}
+		out = append(out, Scenario{Name: "list area " + string(role), Method: "GET", Path: "/api/v1/requests?per_page=200", Role: role, Area: area,
+			Status: http.StatusOK, Contains: []string{own.Number}, NotContains: outside})
+	}
+	return out
+}
+
+func TestRequestAPIScenarios(t *testing.T) {
+	e := apptest.New(t)
+	for _, s := range requestScenarios(t, e) {
+		s.run(t, e)
+	}
+}
