@@ -106,6 +106,8 @@ func TestCertificateAPIScenarios(t *testing.T) {
 		Scenario{Name: "pdf signed out", Method: "GET", Path: "/api/v1/certificates/" + cert[apptest.Community] + ".pdf", Status: http.StatusUnauthorized},
 		Scenario{Name: "issue signed out", Method: "POST", Path: "/api/v1/certificates", Body: map[string]any{"volunteer_id": w.Volunteer.ID, "org_id": w.Org.ID, "from": "2026-03-01", "to": "2026-03-31"}, Status: http.StatusUnauthorized},
 		Scenario{Name: "revoke signed out", Method: "POST", Path: "/api/v1/certificates/" + cert[apptest.Community] + "/revoke", Body: map[string]any{"revoke_reason": "x"}, Status: http.StatusUnauthorized},
+		Scenario{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/certificates/{number}",
+			"/api/v1/certificates/{number}/revoke", "/api/v1/verify/{number}", "/api/v1/certificate-seals/{org_id}", "application/pdf"}},
 		Scenario{Name: "seal signed out", Method: "PUT", Path: fmt.Sprintf("/api/v1/certificate-seals/%d", w.Org.ID), Body: map[string]any{"image": certtest.SealPNG()}, Status: http.StatusUnauthorized},
 	)
 	for _, s := range out {

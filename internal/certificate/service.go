@@ -224,7 +224,7 @@ func maskID(id string) string {
 // Get returns a certificate issued in the caller's area, with its items.
 // Errors: ENOTFOUND (also outside the area; audited), EFORBIDDEN.
 func (s *Service) Get(ctx context.Context, number string) (*Certificate, error) {
-	c, err := s.get(ctx, number, "certificate.read", false)
+	c, err := s.get(ctx, number, "certificate.read", ReadRoles)
 	if err != nil {
 		return nil, err
 	}
@@ -234,11 +234,9 @@ func (s *Service) Get(ctx context.Context, number string) (*Certificate, error) 
 	return c, nil
 }
 
-func (s *Service) get(ctx context.Context, number, action string, lock bool) (*Certificate, error) {
-	roles := ReadRoles
-	if action != "certificate.read" {
-		roles = IssueRoles
-	}
+// get reads a certificate issued in the caller's area for one of roles;
+// one outside the area answers ENOTFOUND and the refusal is audited.
+func (s *Service) get(ctx context.Context, number, action string, roles []auth.Role) (*Certificate, error) {
 	if _, err := auth.Require(ctx, roles...); err != nil {
 		return nil, err
 	}
@@ -246,7 +244,7 @@ func (s *Service) get(ctx context.Context, number, action string, lock bool) (*C
 	if n == "" {
 		return nil, errs.NotFound("certificate.not_found", number)
 	}
-	c, err := s.Store.inArea(ctx, n, lock)
+	c, err := s.Store.inArea(ctx, n, false)
 	if errs.Code(err) == errs.ENOTFOUND {
 		if _, e := s.Store.byNumber(ctx, n); e == nil {
 			_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "certificate", ObjectID: n,
@@ -306,7 +304,7 @@ func (s *Service) Revoke(ctx context.Context, number, reason string) (*Certifica
 	}
 	// The area check (and the audit of a refusal) comes before the
 	// transaction: on SQLite a refusal's own write must not wait on it.
-	if _, err := s.get(ctx, number, "certificate.revoke", false); err != nil {
+	if _, err := s.get(ctx, number, "certificate.revoke", IssueRoles); err != nil {
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
