@@ -212,17 +212,22 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 	return n, nil
 }
 
-// read goes through the rows after the header. One goroutine reads,
-// validates and seals the rows while this one checks them against the
-// database and inserts them, so that the two halves of the work overlap.
+// read goes through the rows after the header in three stages that
+// overlap: one goroutine reads the sheet, one validates and seals the rows,
+// and this one checks them against the database and inserts them.
 func (im *importer) read(ctx context.Context, rows *excelize.Rows) error {
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	raw := make(chan []rawRow, 8)
 	batches := make(chan []pending, 4)
-	var rerr error
+	var rerr, verr error
+	go func() {
+		defer close(raw)
+		rerr = im.scan(rctx, rows, raw)
+	}()
 	go func() {
 		defer close(batches)
-		rerr = im.produce(rctx, rows, batches)
+		verr = im.check(raw, batches)
 	}()
 	var werr error
 	for b := range batches {
@@ -232,21 +237,27 @@ func (im *importer) read(ctx context.Context, rows *excelize.Rows) error {
 			}
 		}
 	}
-	if werr != nil {
-		return werr
-	}
-	if rerr != nil {
-		return rerr
+	for _, err := range []error{werr, rerr, verr} {
+		if err != nil {
+			return err
+		}
 	}
 	sort.SliceStable(im.bad, func(i, j int) bool { return im.bad[i].Row < im.bad[j].Row })
 	return nil
 }
 
-// produce reads, checks and seals the rows, sending them in batches.
-func (im *importer) produce(ctx context.Context, rows *excelize.Rows, out chan<- []pending) error {
+// rawRow is a data row as read: its line and its cells by Sheet column.
+type rawRow struct {
+	line  int
+	cells []string
+}
+
+// scan reads the sheet: the header, then the data rows in chunks.
+func (im *importer) scan(ctx context.Context, rows *excelize.Rows, out chan<- []rawRow) error {
 	var cols []int // cell index → Sheet column (-1: none)
 	line := 0
-	batch := make([]pending, 0, importBatch)
+	const chunk = 256
+	buf := make([]rawRow, 0, chunk)
 	for rows.Next() {
 		line++
 		cells, err := rows.Columns()
@@ -269,17 +280,19 @@ func (im *importer) produce(ctx context.Context, rows *excelize.Rows, out chan<-
 		if im.rows > Sheet.MaxRows {
 			return errs.Invalid(errs.Field("upload", "xlsx.too_many_rows", Sheet.MaxRows))
 		}
-		p, ok, err := im.row(line, cols, cells)
-		if err != nil {
-			return err
+		v := make([]string, len(Sheet.Columns))
+		for i, c := range cells {
+			if i < len(cols) && cols[i] >= 0 {
+				v[cols[i]] = strings.TrimSpace(c)
+			} else if strings.TrimSpace(c) != "" {
+				name, _ := excelize.ColumnNumberToName(i + 1)
+				im.fail(line, "upload", "xlsx.cell_without_header", name)
+			}
 		}
-		if !ok {
-			continue
-		}
-		batch = append(batch, p)
-		if len(batch) == importBatch {
-			out <- batch
-			batch = make([]pending, 0, importBatch)
+		buf = append(buf, rawRow{line: line, cells: v})
+		if len(buf) == chunk {
+			out <- buf
+			buf = make([]rawRow, 0, chunk)
 		}
 	}
 	if err := rows.Error(); err != nil {
@@ -288,10 +301,37 @@ func (im *importer) produce(ctx context.Context, rows *excelize.Rows, out chan<-
 	if cols == nil {
 		return errs.Invalid(errs.Field("upload", "xlsx.no_header"))
 	}
-	if len(batch) > 0 {
-		out <- batch
+	if len(buf) > 0 {
+		out <- buf
 	}
 	return nil
+}
+
+// check validates and seals the rows, sending them on in batches.
+func (im *importer) check(in <-chan []rawRow, out chan<- []pending) error {
+	var err error
+	batch := make([]pending, 0, importBatch)
+	for rs := range in {
+		for _, rr := range rs {
+			if err != nil {
+				continue // drain
+			}
+			var p pending
+			var ok bool
+			if p, ok, err = im.row(rr.line, rr.cells); err != nil || !ok {
+				continue
+			}
+			batch = append(batch, p)
+			if len(batch) == importBatch {
+				out <- batch
+				batch = make([]pending, 0, importBatch)
+			}
+		}
+	}
+	if err == nil && len(batch) > 0 {
+		out <- batch
+	}
+	return err
 }
 
 func blank(cells []string) bool {
@@ -339,16 +379,7 @@ func (im *importer) header(line int, cells []string) []int {
 }
 
 // row checks one data row and queues it.
-func (im *importer) row(line int, cols []int, cells []string) (pending, bool, error) {
-	var v [16]string
-	for i, c := range cells {
-		if i < len(cols) && cols[i] >= 0 {
-			v[cols[i]] = strings.TrimSpace(c)
-		} else if strings.TrimSpace(c) != "" {
-			name, _ := excelize.ColumnNumberToName(i + 1)
-			im.fail(line, "upload", "xlsx.cell_without_header", name)
-		}
-	}
+func (im *importer) row(line int, v []string) (pending, bool, error) {
 	r := record{CommunityCode: v[0], Name: v[1], IDNumber: v[2], Phone: v[3], Address: v[4], Household: v[5],
 		ContactName: v[6], ContactPhone: v[7]}
 	var badDate [2]bool

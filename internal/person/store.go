@@ -261,7 +261,9 @@ type FieldChange struct{ Key, Before, After string }
 func (c PersonChange) Diff() []FieldChange {
 	var out []FieldChange
 	for k, v := range c.After {
-		out = append(out, FieldChange{Key: k, Before: c.Before[k], After: v})
+		if v != "" || c.Before[k] != "" {
+			out = append(out, FieldChange{Key: k, Before: c.Before[k], After: v})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
