@@ -125,8 +125,14 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.persons(ctx, comms); err != nil {
 		return nil, err
 	}
+	if err := b.volunteers(ctx, comms); err != nil {
+		return nil, err
+	}
 	accs, err := b.accounts(ctx, comms)
 	if err != nil {
+		return nil, err
+	}
+	if err := b.visits(ctx); err != nil {
 		return nil, err
 	}
 	if err := writeAccounts(b.AccountsFile(), accs); err != nil {

@@ -162,3 +162,10 @@ func TestStarLevels(t *testing.T) {
 		t.Fatalf("city staff set stars: %v", err)
 	}
 }
+
+func fieldRow(err error) int {
+	if e := errs.As(err); e != nil && len(e.Fields) > 0 {
+		return e.Fields[0].Row
+	}
+	return 0
+}
