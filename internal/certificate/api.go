@@ -137,6 +137,7 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 			}
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {
 				hctx.SetHeader("Content-Type", ctype)
+				hctx.SetHeader("Cache-Control", "private, no-store")
 				if pdf {
 					hctx.SetHeader("Content-Disposition", `attachment; filename="certificate-`+number+`.pdf"`)
 				}

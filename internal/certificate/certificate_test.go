@@ -126,7 +126,8 @@ func TestIssueVerifyRevoke(t *testing.T) {
 	}
 	anon := e.NewClient()
 	page := anon.Get("/verify/" + number)
-	if page.StatusCode != 200 || !strings.Contains(page.Body, "证明真实有效") || !strings.Contains(page.Body, "张*明") || strings.Contains(page.Body, certtest.Name) {
+	if page.StatusCode != 200 || !strings.Contains(page.Body, "证明真实有效") || !strings.Contains(page.Body, "张*明") || strings.Contains(page.Body, certtest.Name) ||
+		page.Header.Get("X-Robots-Tag") != "noindex" || page.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("verify page: %d %s", page.StatusCode, page.Body)
 	}
 	en := e.NewClient()

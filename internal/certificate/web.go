@@ -105,7 +105,10 @@ func (h *Handlers) renderVerify(w http.ResponseWriter, r *http.Request, n string
 		}
 		status, d.Err = errs.Status(err), i18n.T(i18n.From(r.Context()), e.Key, e.Args...)
 	}
+	// The page names a person, if masked: not to be cached, indexed or
+	// leaked to other sites through the referrer.
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	h.Srv.Render.Render(w, status, "certificate/verify", h.Srv.NewPage(r, "certificate.verify_title", d))
 	return nil
