@@ -558,3 +558,41 @@ func csrfOf(t *testing.T, c *apptest.Client) string {
 	}
 	return v.CSRF
 }
+
+func TestLoadVisits(t *testing.T) {
+	e := apptest.New(t)
+	addPeople(t, e, apptest.Community, 2, "2026-01-01")
+	addPeople(t, e, apptest.FarCommunity, 2, "2026-01-01")
+	now := at("2026-11-20 12:00:00")
+	s := newCare(e, &now)
+	if _, err := s.Generate(e.Ctx, "2026-11"); err != nil {
+		t.Fatal(err)
+	}
+	tasks, err := s.TasksOf(e.Ctx, "2026-11")
+	if err != nil || len(tasks) != 4 {
+		t.Fatalf("tasks %v %v", tasks, err)
+	}
+	v := func(i int, when string) care.SeedVisit {
+		return care.SeedVisit{TaskID: tasks[i].ID, Visitor: "演示", VisitedAt: at(when), Method: care.Home, Checklist: checklist()}
+	}
+	// A bad second row: nothing is stored, and the row is named.
+	err = s.LoadVisits(e.Ctx, []care.SeedVisit{v(0, "2026-11-02 09:00:00"), v(1, "2026-10-30 09:00:00")})
+	if fe := errs.As(err); fe.Code != errs.EINVALID || fe.Fields[0].Row != 2 || fe.Fields[0].Field != "visited_at" {
+		t.Fatalf("bad row: %v", err)
+	}
+	if n := count(t, e, `SELECT count(*) FROM care_visits`); n != 0 {
+		t.Fatalf("%d visits after a refused load", n)
+	}
+	if err := s.LoadVisits(e.Ctx, []care.SeedVisit{v(0, "2026-11-02 09:00:00"), v(0, "2026-11-12 09:00:00"), v(3, "2026-11-03 09:00:00")}); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(t, e, care.MeasureVisited, "2026-11", apptest.City); got != 2 {
+		t.Fatalf("visited at city %d, want 2", got)
+	}
+	if got := total(t, e, care.MeasureVisited, "2026-11", apptest.County); got != 1 {
+		t.Fatalf("visited at county %d, want 1", got)
+	}
+	if err := s.LoadVisits(as(t, e, auth.TownshipStaff, apptest.Township), nil); errs.Code(err) != errs.EFORBIDDEN {
+		t.Fatalf("township load: %v", err)
+	}
+}

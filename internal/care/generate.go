@@ -2,6 +2,7 @@ package care
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
@@ -119,32 +121,7 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		}
 		ts := now(s.Now)
 		touched := map[string]bool{}
-		const cols = 8
-		batch := make([]any, 0, 500*cols)
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			var sb strings.Builder
-			sb.WriteString(`INSERT INTO care_tasks (month, person_id, person_name, division_code, assignee_id, created_at, updated_at, version) VALUES `)
-			for i := 0; i < len(batch)/cols; i++ {
-				if i > 0 {
-					sb.WriteByte(',')
-				}
-				b := i * cols
-				fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", b+1, b+2, b+3, b+4, b+5, b+6, b+7, b+8)
-			}
-			// Another node racing on the same month loses quietly.
-			sb.WriteString(` ON CONFLICT (month, person_id) DO NOTHING`)
-			res, err := q.ExecContext(ctx, sb.String(), batch...)
-			if err != nil {
-				return errs.Internal(err)
-			}
-			n, _ := res.RowsAffected()
-			created += int(n)
-			batch = batch[:0]
-			return nil
-		}
+		var add [][]any
 		for _, pe := range people {
 			if have[pe.ID] || len(pe.CommunityCode) != 12 {
 				continue
@@ -154,15 +131,10 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 			if id, ok := grid[pe.CommunityCode]; ok {
 				assignee = id
 			}
-			batch = append(batch, month, pe.ID, pe.Name, pe.CommunityCode, assignee, ts, ts, 1)
+			add = append(add, []any{month, pe.ID, pe.Name, pe.CommunityCode, assignee, ts, ts, 1})
 			touched[pe.CommunityCode] = true
-			if len(batch) >= 500*cols {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
 		}
-		if err := flush(); err != nil {
+		if created, err = s.insertTasks(ctx, add); err != nil {
 			return err
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO care_months (month, generated_at, tasks) VALUES ($1, $2, $3)
@@ -179,6 +151,59 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 			Result: audit.OK, Detail: map[string]any{"tasks": created, "communities": len(touched)}})
 	})
 	return created, err
+}
+
+const insertTask = `INSERT INTO care_tasks (month, person_id, person_name, division_code, assignee_id, created_at, updated_at, version) VALUES `
+
+// insertTasks inserts rows of tasks; a task another node made meanwhile
+// is skipped. On SQLite one prepared statement per row is fastest (its
+// driver binds many parameters slowly); on PostgreSQL, multi-row
+// statements save round trips.
+func (s *Service) insertTasks(ctx context.Context, rows [][]any) (int, error) {
+	const conflict = ` ON CONFLICT (month, person_id) DO NOTHING`
+	q := s.DB.Q(ctx)
+	n := 0
+	if p, ok := q.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	}); ok && s.DB.Dialect == db.SQLite {
+		st, err := p.PrepareContext(ctx, insertTask+`($1,$2,$3,$4,$5,$6,$7,$8)`+conflict)
+		if err != nil {
+			return 0, errs.Internal(err)
+		}
+		defer st.Close()
+		for _, r := range rows {
+			res, err := st.ExecContext(ctx, r...)
+			if err != nil {
+				return 0, errs.Internal(err)
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return n, nil
+	}
+	const batch = 500
+	for i := 0; i < len(rows); i += batch {
+		part := rows[i:min(i+batch, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(insertTask)
+		args := make([]any, 0, len(part)*8)
+		for j, r := range part {
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			b := len(args)
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", b+1, b+2, b+3, b+4, b+5, b+6, b+7, b+8)
+			args = append(args, r...)
+		}
+		sb.WriteString(conflict)
+		res, err := q.ExecContext(ctx, sb.String(), args...)
+		if err != nil {
+			return 0, errs.Internal(err)
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
 }
 
 // refreshDue sets the due measure of the month at the touched communities
