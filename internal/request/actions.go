@@ -335,7 +335,7 @@ func (st *step) extend(ctx context.Context) error {
 	}
 	st.note, st.data = st.in.Note, map[string]any{"extension": pending.ID, "decision": status, "days": pending.Days}
 	st.detail = st.data
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的延期申请：%s", st.r.Number, status))
+	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的延期申请%s。", st.r.Number, decided(status)))
 }
 
 func (st *step) ret(ctx context.Context) error {
@@ -619,5 +619,12 @@ func (st *step) appeal(ctx context.Context) error {
 	}
 	st.note, st.data = st.in.Note, map[string]any{"appeal": pending.ID, "decision": status}
 	st.detail = st.data
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的考核申诉：%s", st.r.Number, status))
+	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的考核申诉%s。", st.r.Number, decided(status)))
+}
+
+func decided(status string) string {
+	if status == Approved {
+		return "已获批准"
+	}
+	return "未获批准"
 }

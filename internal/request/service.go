@@ -456,5 +456,9 @@ func (s *Service) MyUnit(ctx context.Context) (*Unit, error) {
 }
 
 func logSend(m Message) {
-	slog.Info("request notification", "id", m.ID, "channel", m.Channel, "request", m.RequestID, "body", m.Body)
+	var req int64
+	if m.RequestID != nil {
+		req = *m.RequestID
+	}
+	slog.Info("request notification", "id", m.ID, "channel", m.Channel, "request", req, "body", m.Body)
 }

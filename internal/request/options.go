@@ -1,0 +1,70 @@
+package request
+
+import (
+	"context"
+
+	"shequ/internal/platform/auth"
+)
+
+// Options say which steps the caller may offer on a request's page; Act
+// checks again, so they only decide what is shown.
+type Options struct {
+	Accept, Return, Reply, Extend, Appeal, Assist bool
+	Dispatch, Supervise, Callback, Close, Rate    bool
+	DecideExtension, DecideAppeal                 bool
+	Units                                         []Unit // for dispatch and assist
+}
+
+// Any reports whether some step is offered.
+func (o *Options) Any() bool {
+	return o.Accept || o.Return || o.Reply || o.Extend || o.Appeal || o.Assist || o.Dispatch || o.Supervise ||
+		o.Callback || o.Close || o.Rate || o.DecideExtension || o.DecideAppeal
+}
+
+// OptionsFor works out the steps the caller may take on r (read by Get).
+func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	o := &Options{}
+	st := &step{s: s, a: a, r: r}
+	holds := a.holds(r)
+	closed := r.Status == StatusClosed
+	pendingExt, pendingApp := false, false
+	for _, e := range r.Extensions {
+		pendingExt = pendingExt || e.Status == Pending
+	}
+	for _, ap := range r.Appeals {
+		pendingApp = pendingApp || ap.Status == Pending
+	}
+	o.Accept = holds && r.Status == StatusDispatched
+	o.Return = holds && r.Status == StatusDispatched
+	o.Reply = holds && (r.Status == StatusAccepted || r.Status == StatusDispatched)
+	o.Extend = holds && !closed && r.Status != StatusReplied && !pendingExt
+	first := r.FirstUnitID != nil && a.unitID != 0 && *r.FirstUnitID == a.unitID
+	o.Appeal = (holds || first) && !pendingApp && !r.Excluded
+	o.Assist = holds && r.Status == StatusAccepted
+	o.Dispatch = st.dispatcher() && (r.Status == StatusSubmitted || r.Status == StatusReturned || r.Status == StatusDispatched)
+	above, err := st.above(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o.Supervise = above && !closed && r.UnitID != nil
+	o.DecideExtension = above && pendingExt
+	o.DecideAppeal = above && pendingApp
+	staff := a.Role.Staff()
+	o.Callback = staff && (r.Status == StatusReplied || r.Status == StatusClosed)
+	o.Close = staff && r.Status == StatusReplied
+	rated := false
+	for _, c := range r.Callbacks {
+		rated = rated || c.Kind == KindRating
+	}
+	o.Rate = a.Role == auth.Resident && (r.Status == StatusReplied || r.Status == StatusClosed) && !rated
+	if o.Dispatch || o.Assist {
+		if o.Units, err = s.Units(ctx, r.DivisionCode); err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
