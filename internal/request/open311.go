@@ -1,0 +1,479 @@
+package request
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/web"
+)
+
+// Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2):
+//
+//	GET  services.{json,xml}           the category tree (public)
+//	GET  requests.{json,xml}           filters service_request_id, service_code,
+//	                                   start_date, end_date, status (api_key)
+//	POST requests.{json,xml}           create a request (api_key)
+//	GET  requests/{id}.{json,xml}      one request (api_key)
+//
+// api_key is one of our bearer tokens (a form or query parameter, or the
+// Authorization header); requests are read with that account's reach, so
+// a resident sees their own, a unit those dispatched to it, staff their
+// area. Requests have no coordinates here: the place is the community,
+// sent and returned as address_id (its 12-digit division code).
+// service_request_id is the request number; expected_datetime is the
+// resolution deadline. Errors are in Open311's format with its codes.
+
+// Open311 serves GeoReport v2 over the request service.
+type Open311 struct {
+	S   *Service
+	Srv *web.Server
+}
+
+// Open311 limits: a list answers at most 1000 requests and defaults to
+// the last 90 days, as the specification suggests.
+const (
+	open311MaxResults  = 1000
+	open311DefaultDays = 90
+)
+
+// RegisterOpen311 adds the routes; they are API routes (no CSRF: an
+// api_key is not sent by a browser on its own).
+func (s *Service) RegisterOpen311(srv *web.Server) {
+	o := &Open311{S: s, Srv: srv}
+	for _, f := range []string{"json", "xml"} {
+		f := f
+		srv.Mux.HandleFunc("GET /open311/v2/services."+f, func(w http.ResponseWriter, r *http.Request) { o.services(w, r, f) })
+		srv.Mux.HandleFunc("GET /open311/v2/requests."+f, func(w http.ResponseWriter, r *http.Request) { o.list(w, r, f) })
+		srv.Mux.HandleFunc("POST /open311/v2/requests."+f, func(w http.ResponseWriter, r *http.Request) { o.create(w, r, f) })
+	}
+	srv.Mux.HandleFunc("GET /open311/v2/requests/{file}", o.one)
+}
+
+// open311Error is one error of Open311's error list.
+type open311Error struct {
+	XMLName     xml.Name `xml:"error" json:"-"`
+	Code        int      `xml:"code" json:"code"`
+	Description string   `xml:"description" json:"description"`
+}
+
+type open311Errors struct {
+	XMLName xml.Name       `xml:"errors"`
+	Errors  []open311Error `xml:"error"`
+}
+
+func write311(w http.ResponseWriter, format string, status int, v any) {
+	if format == "xml" {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(xml.Header))
+		enc := xml.NewEncoder(w)
+		enc.Indent("", "  ")
+		_ = enc.Encode(v)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// fail writes err as Open311 errors: invalid input 400 (one error per
+// field), a bad api_key 403, not found 404, others by their code.
+func (o *Open311) fail(w http.ResponseWriter, r *http.Request, format string, err error) {
+	lang := i18n.From(r.Context())
+	e := errs.As(err)
+	status := errs.Status(err)
+	switch e.Code {
+	case errs.EINVALID:
+		status = http.StatusBadRequest
+	case errs.EUNAUTHORIZED:
+		status = http.StatusForbidden
+	case errs.EINTERNAL:
+		slog.Error("open311", "path", r.URL.Path, "err", err)
+	}
+	var list []open311Error
+	for _, f := range e.Fields {
+		list = append(list, open311Error{Code: status, Description: i18n.FieldMessage(lang, f)})
+	}
+	if len(list) == 0 {
+		list = []open311Error{{Code: status, Description: i18n.ErrorMessage(lang, err)}}
+	}
+	if format == "xml" {
+		write311(w, format, status, open311Errors{Errors: list})
+		return
+	}
+	write311(w, format, status, list)
+}
+
+// principal resolves the api_key (or a bearer token or session already
+// resolved by the server) to the caller.
+func (o *Open311) principal(r *http.Request) (context.Context, error) {
+	ctx := r.Context()
+	key := r.URL.Query().Get("api_key")
+	if r.Method == http.MethodPost {
+		if v := r.PostFormValue("api_key"); v != "" {
+			key = v
+		}
+	}
+	if key == "" {
+		if auth.From(ctx) != nil {
+			return ctx, nil
+		}
+		return nil, errs.E(errs.EUNAUTHORIZED, "request.open311.api_key")
+	}
+	acc, err := o.Srv.Sessions.ResolveToken(ctx, key)
+	if err != nil {
+		return nil, errs.E(errs.EUNAUTHORIZED, "request.open311.api_key")
+	}
+	p := acc.Principal(o.Srv.ClientAddr(r), "")
+	return auth.With(ctx, p), nil
+}
+
+type open311Service struct {
+	XMLName     xml.Name `xml:"service" json:"-"`
+	ServiceCode string   `xml:"service_code" json:"service_code"`
+	ServiceName string   `xml:"service_name" json:"service_name"`
+	Description string   `xml:"description" json:"description"`
+	Metadata    bool     `xml:"metadata" json:"metadata"`
+	Type        string   `xml:"type" json:"type"`
+	Keywords    string   `xml:"keywords" json:"keywords"`
+	Group       string   `xml:"group" json:"group"`
+}
+
+type open311Services struct {
+	XMLName  xml.Name         `xml:"services"`
+	Services []open311Service `xml:"service"`
+}
+
+func open311Lang(r *http.Request) string {
+	if i18n.From(r.Context()) == "en" {
+		return "en"
+	}
+	return "zh"
+}
+
+// services lists every category of the tree; a category's group is its
+// parent's name.
+func (o *Open311) services(w http.ResponseWriter, r *http.Request, format string) {
+	cs, err := o.S.Store.categories(r.Context())
+	if err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	lang := open311Lang(r)
+	names := map[string]string{}
+	for i := range cs {
+		names[cs[i].Code] = cs[i].Name(lang)
+	}
+	out := []open311Service{}
+	for i := range cs {
+		c := &cs[i]
+		g := names[c.ParentCode]
+		if c.ParentCode == "" {
+			g = c.Name(lang)
+		}
+		out = append(out, open311Service{ServiceCode: c.Code, ServiceName: c.Name(lang), Description: c.Name(lang),
+			Type: "realtime", Keywords: c.Urgency, Group: g})
+	}
+	if format == "xml" {
+		write311(w, format, http.StatusOK, open311Services{Services: out})
+		return
+	}
+	write311(w, format, http.StatusOK, out)
+}
+
+// open311Request is a request in GeoReport v2's shape.
+type open311Request struct {
+	XMLName           xml.Name `xml:"request" json:"-"`
+	ServiceRequestID  string   `xml:"service_request_id" json:"service_request_id"`
+	Status            string   `xml:"status" json:"status"`
+	StatusNotes       string   `xml:"status_notes" json:"status_notes"`
+	ServiceName       string   `xml:"service_name" json:"service_name"`
+	ServiceCode       string   `xml:"service_code" json:"service_code"`
+	Description       string   `xml:"description" json:"description"`
+	AgencyResponsible string   `xml:"agency_responsible" json:"agency_responsible"`
+	ServiceNotice     string   `xml:"service_notice" json:"service_notice"`
+	RequestedDatetime string   `xml:"requested_datetime" json:"requested_datetime"`
+	UpdatedDatetime   string   `xml:"updated_datetime" json:"updated_datetime"`
+	ExpectedDatetime  string   `xml:"expected_datetime" json:"expected_datetime"`
+	Address           string   `xml:"address" json:"address"`
+	AddressID         string   `xml:"address_id" json:"address_id"`
+	Zipcode           string   `xml:"zipcode" json:"zipcode"`
+	Lat               *float64 `xml:"lat" json:"lat"`
+	Long              *float64 `xml:"long" json:"long"`
+	MediaURL          string   `xml:"media_url" json:"media_url"`
+}
+
+type open311Requests struct {
+	XMLName  xml.Name         `xml:"service_requests"`
+	Requests []open311Request `xml:"request"`
+}
+
+// w3 is the W3C datetime Open311 uses, in China time.
+func w3(t time.Time) string { return t.In(china).Format(time.RFC3339) }
+
+func toOpen311(r *Request) open311Request {
+	st := "open"
+	if r.Status == StatusClosed {
+		st = "closed"
+	}
+	return open311Request{ServiceRequestID: r.Number, Status: st, StatusNotes: r.Reply, ServiceName: r.CategoryName,
+		ServiceCode: r.CategoryCode, Description: r.Description, AgencyResponsible: r.UnitName,
+		RequestedDatetime: w3(r.CreatedAt), UpdatedDatetime: w3(r.UpdatedAt), ExpectedDatetime: w3(r.ResolutionDue),
+		Address: strings.TrimSpace(r.DivisionName + " " + r.Address), AddressID: r.DivisionCode}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func parseW3(s string) (time.Time, bool) {
+	for _, f := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if t, err := time.Parse(f, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// list answers GET requests with the filters of the specification: with
+// service_request_id (a comma list) the others are ignored; otherwise
+// service_code (comma list), start_date and end_date (W3C datetimes; the
+// last 90 days by default) and status (open, closed), newest first, at
+// most 1000.
+func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
+	ctx, err := o.principal(r)
+	if err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	a, err := o.S.actor(ctx, ReadRoles...)
+	if err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	q := r.URL.Query()
+	var args []any
+	conds := []string{a.reach().where(&args)}
+	in := func(col string, vals []string) {
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			args = append(args, v)
+			ph[i] = "$" + itoa(len(args))
+		}
+		conds = append(conds, col+" IN ("+strings.Join(ph, ",")+")")
+	}
+	var fe errs.Fields
+	if ids := splitList(q.Get("service_request_id")); len(ids) > 0 {
+		if len(ids) > open311MaxResults {
+			fe.Add("service_request_id", "request.open311.too_many_ids", open311MaxResults)
+		}
+		var nums []string
+		for _, n := range ids {
+			id, _, ok := ParseNumber(n)
+			if !ok {
+				fe.Add("service_request_id", "request.bad_number")
+				break
+			}
+			nums = append(nums, itoa64(id))
+		}
+		if err := fe.Err(); err != nil {
+			o.fail(w, r, format, err)
+			return
+		}
+		in("CAST(r.id AS TEXT)", nums)
+	} else {
+		end := o.S.now()
+		if v := q.Get("end_date"); v != "" {
+			t, ok := parseW3(v)
+			if !ok {
+				fe.Add("end_date", "request.open311.bad_date")
+			}
+			end = t
+		}
+		start := end.Add(-open311DefaultDays * 24 * time.Hour)
+		if v := q.Get("start_date"); v != "" {
+			t, ok := parseW3(v)
+			if !ok {
+				fe.Add("start_date", "request.open311.bad_date")
+			}
+			start = t
+		}
+		if codes := splitList(q.Get("service_code")); len(codes) > 0 {
+			if len(codes) > 100 {
+				fe.Add("service_code", "request.open311.too_many_codes")
+			} else {
+				in("r.category_code", codes)
+			}
+		}
+		switch strings.Join(splitList(q.Get("status")), ",") {
+		case "", "open,closed", "closed,open":
+		case "open":
+			args = append(args, StatusClosed)
+			conds = append(conds, "r.status <> $"+itoa(len(args)))
+		case "closed":
+			args = append(args, StatusClosed)
+			conds = append(conds, "r.status = $"+itoa(len(args)))
+		default:
+			fe.Add("status", "error.one_of", "open, closed")
+		}
+		if err := fe.Err(); err != nil {
+			o.fail(w, r, format, err)
+			return
+		}
+		args = append(args, start, end)
+		conds = append(conds, "r.created_at >= $"+itoa(len(args)-1)+" AND r.created_at <= $"+itoa(len(args)))
+	}
+	args = append(args, open311MaxResults)
+	rows, err := o.S.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY r.id DESC LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		o.fail(w, r, format, errs.Internal(err))
+		return
+	}
+	defer rows.Close()
+	out := []open311Request{}
+	for rows.Next() {
+		req, err := scanRequest(rows, lang(a.Principal))
+		if err != nil {
+			o.fail(w, r, format, errs.Internal(err))
+			return
+		}
+		o.S.present(a, req)
+		out = append(out, toOpen311(req))
+	}
+	if err := rows.Err(); err != nil {
+		o.fail(w, r, format, errs.Internal(err))
+		return
+	}
+	if format == "xml" {
+		write311(w, format, http.StatusOK, open311Requests{Requests: out})
+		return
+	}
+	write311(w, format, http.StatusOK, out)
+}
+
+func itoa64(n int64) string {
+	if n < 0 {
+		return "-" + itoa64(-n)
+	}
+	return itoa(int(n))
+}
+
+// one answers GET requests/{id}.{format}: a list of one, as specified.
+func (o *Open311) one(w http.ResponseWriter, r *http.Request) {
+	file := r.PathValue("file")
+	number, format := file, ""
+	if i := strings.LastIndex(file, "."); i >= 0 {
+		number, format = file[:i], file[i+1:]
+	}
+	if format != "json" && format != "xml" {
+		o.fail(w, r, "json", errs.NotFound("error.not_found"))
+		return
+	}
+	ctx, err := o.principal(r)
+	if err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	req, err := o.S.ByNumber(ctx, number)
+	if err != nil {
+		if errs.Code(err) == errs.EINVALID {
+			err = errs.NotFound("error.not_found")
+		}
+		o.fail(w, r, format, err)
+		return
+	}
+	out := []open311Request{toOpen311(req)}
+	if format == "xml" {
+		write311(w, format, http.StatusOK, open311Requests{Requests: out})
+		return
+	}
+	write311(w, format, http.StatusOK, out)
+}
+
+// open311Fields are the Open311 names of the core's fields.
+var open311Fields = map[string]string{"division_code": "address_id", "category_code": "service_code", "address": "address_string"}
+
+type open311Created struct {
+	XMLName          xml.Name `xml:"request" json:"-"`
+	ServiceRequestID string   `xml:"service_request_id" json:"service_request_id"`
+	ServiceNotice    string   `xml:"service_notice" json:"service_notice"`
+	AccountID        *string  `xml:"-" json:"account_id"`
+	AccountIDXML     string   `xml:"account_id" json:"-"` // always present, empty: we keep no Open311 accounts
+}
+
+type open311CreatedList struct {
+	XMLName  xml.Name         `xml:"service_requests"`
+	Requests []open311Created `xml:"request"`
+}
+
+// create answers POST requests: service_code, description, address_id
+// (the community's division code; lat/long alone cannot place a request
+// here), address_string, first_name, last_name, phone; email, device_id,
+// account_id and media_url are accepted and not kept.
+func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		o.fail(w, r, format, errs.E(errs.EINVALID, "error.bad_request"))
+		return
+	}
+	ctx, err := o.principal(r)
+	if err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	v := r.PostForm
+	var fe errs.Fields
+	if v.Get("service_code") == "" {
+		fe.Add("service_code", "error.required")
+	}
+	if v.Get("address_id") == "" {
+		fe.Add("address_id", "request.open311.address_id")
+	}
+	if err := fe.Err(); err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	in := NewRequest{
+		DivisionCode: strings.TrimSpace(v.Get("address_id")),
+		CategoryCode: strings.TrimSpace(v.Get("service_code")),
+		Description:  v.Get("description"),
+		Address:      v.Get("address_string"),
+		ContactName:  strings.TrimSpace(v.Get("last_name") + v.Get("first_name")),
+		Phone:        v.Get("phone"),
+		Channel:      ChannelOpen311,
+	}
+	req, err := o.S.Create(ctx, in)
+	if err != nil {
+		// The core names the fields of its model; say them as Open311's.
+		if e := errs.As(err); e.Code == errs.EINVALID {
+			for i := range e.Fields {
+				if n, ok := open311Fields[e.Fields[i].Field]; ok {
+					e.Fields[i].Field = n
+				}
+			}
+		}
+		o.fail(w, r, format, err)
+		return
+	}
+	out := []open311Created{{ServiceRequestID: req.Number, ServiceNotice: i18n.T(i18n.From(ctx), "request.open311.notice", w3(req.ResolutionDue))}}
+	if format == "xml" {
+		write311(w, format, http.StatusCreated, open311CreatedList{Requests: out})
+		return
+	}
+	write311(w, format, http.StatusCreated, out)
+}

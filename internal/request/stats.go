@@ -1,0 +1,486 @@
+package request
+
+import (
+	"context"
+	"time"
+
+	"shequ/internal/division"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/measure"
+)
+
+// The 三率 (response, resolution and satisfaction rates) of a month, read
+// live from the requests table (a covering index on created_at keeps the
+// city's month a range scan), and kept as measures for the indicator
+// engine by a leased job (SyncStatsMeasures).
+//
+// Definitions, for requests that arrived in the month (China time) and
+// were not excluded by an approved appeal:
+//   - response rate = responded by the response deadline / due a response
+//     (responded, or the response deadline has passed);
+//   - resolution rate = resolved (replied) by the resolution deadline /
+//     due resolution (resolved, or the resolution deadline has passed);
+//   - satisfaction rate = (satisfied + 0.9 × basically satisfied) / valid
+//     callbacks (the request's last callback or rating that reached the
+//     resident, i.e. with a satisfaction);
+//   - composite = the weighted mean of the three (default weights 10 / 50
+//     / 40, settings stats_weight_*), over the rates that have a
+//     denominator.
+
+// Settings keys (request_settings) read by the stats.
+const (
+	SettingWeightResponse     = "stats_weight_response"
+	SettingWeightResolution   = "stats_weight_resolution"
+	SettingWeightSatisfaction = "stats_weight_satisfaction"
+)
+
+// Measures of the 三率, per community and month (request.x@YYYY-MM).
+const (
+	MeasureTotal           = "request.total"
+	MeasureDueResponse     = "request.due_response"
+	MeasureRespondedOnTime = "request.responded_on_time"
+	MeasureDueResolution   = "request.due_resolution"
+	MeasureResolvedOnTime  = "request.resolved_on_time"
+	MeasureValidCallbacks  = "request.valid_callbacks"
+	// MeasureSatisfiedX10 is 10 × satisfied + 9 × basically satisfied, so
+	// that the satisfaction rate is exact in integers: it over 10 × valid.
+	MeasureSatisfiedX10 = "request.satisfied_x10"
+)
+
+// StatsMeasures are the measures the stats job keeps.
+var StatsMeasures = []measure.Def{
+	{Name: MeasureTotal, Owner: "request", Periodic: true},
+	{Name: MeasureDueResponse, Owner: "request", Periodic: true},
+	{Name: MeasureRespondedOnTime, Owner: "request", Periodic: true},
+	{Name: MeasureDueResolution, Owner: "request", Periodic: true},
+	{Name: MeasureResolvedOnTime, Owner: "request", Periodic: true},
+	{Name: MeasureValidCallbacks, Owner: "request", Periodic: true},
+	{Name: MeasureSatisfiedX10, Owner: "request", Periodic: true},
+}
+
+// StatsRoles may read the 三率 of their area.
+var StatsRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+
+// StatsWeights weigh the three rates in the composite.
+type StatsWeights struct {
+	Response     int64 `json:"response"`
+	Resolution   int64 `json:"resolution"`
+	Satisfaction int64 `json:"satisfaction"`
+}
+
+// DefaultStatsWeights are 10 / 50 / 40.
+var DefaultStatsWeights = StatsWeights{Response: 10, Resolution: 50, Satisfaction: 40}
+
+// StatsCounts are the counts the rates are made of.
+type StatsCounts struct {
+	Total           int64 `json:"total" doc:"requests that arrived in the month, not excluded"`
+	DueResponse     int64 `json:"due_response" doc:"responded, or past the response deadline"`
+	RespondedOnTime int64 `json:"responded_on_time"`
+	DueResolution   int64 `json:"due_resolution" doc:"resolved, or past the resolution deadline"`
+	ResolvedOnTime  int64 `json:"resolved_on_time"`
+	ValidCallbacks  int64 `json:"valid_callbacks"`
+	Satisfied       int64 `json:"satisfied"`
+	Basically       int64 `json:"basically_satisfied"`
+}
+
+func (c *StatsCounts) add(o StatsCounts) {
+	c.Total += o.Total
+	c.DueResponse += o.DueResponse
+	c.RespondedOnTime += o.RespondedOnTime
+	c.DueResolution += o.DueResolution
+	c.ResolvedOnTime += o.ResolvedOnTime
+	c.ValidCallbacks += o.ValidCallbacks
+	c.Satisfied += o.Satisfied
+	c.Basically += o.Basically
+}
+
+// StatsRow is the 三率 of one division or unit; rates are percentages, nil
+// when their denominator is zero.
+type StatsRow struct {
+	Code string `json:"code,omitempty" doc:"division code (division rows)"`
+	// UnitID is set on unit rows (the first-receiving unit, else the
+	// current one).
+	UnitID int64  `json:"unit_id,omitempty"`
+	Name   string `json:"name"`
+	Month  string `json:"month,omitempty" doc:"trend rows"`
+	StatsCounts
+	ResponseRate     *float64 `json:"response_rate"`
+	ResolutionRate   *float64 `json:"resolution_rate"`
+	SatisfactionRate *float64 `json:"satisfaction_rate"`
+	Composite        *float64 `json:"composite"`
+	Rank             int      `json:"rank,omitempty" doc:"by composite among the rows of its table; 0 without a composite"`
+}
+
+func pct(num, den int64) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := float64(num) * 100 / float64(den)
+	return &v
+}
+
+func (r *StatsRow) compute(w StatsWeights) {
+	r.ResponseRate = pct(r.RespondedOnTime, r.DueResponse)
+	r.ResolutionRate = pct(r.ResolvedOnTime, r.DueResolution)
+	r.SatisfactionRate = pct(10*r.Satisfied+9*r.Basically, 10*r.ValidCallbacks)
+	r.compositeFrom(w)
+}
+
+// rank numbers rows by composite, highest first (equal composites share a
+// rank); the rows keep their order.
+func rank(rows []StatsRow) {
+	for i := range rows {
+		rows[i].Rank = 0
+		if rows[i].Composite == nil {
+			continue
+		}
+		n := 1
+		for j := range rows {
+			if rows[j].Composite != nil && *rows[j].Composite > *rows[i].Composite+1e-9 {
+				n++
+			}
+		}
+		rows[i].Rank = n
+	}
+}
+
+// Stats is the 三率 of a division in a month: its own, each child's, each
+// handling unit's for requests in the division, and the last 12 months.
+type Stats struct {
+	Month    string       `json:"month"`
+	Weights  StatsWeights `json:"weights"`
+	Division StatsRow     `json:"division"`
+	Children []StatsRow   `json:"children"`
+	Units    []StatsRow   `json:"units"`
+	Trend    []StatsRow   `json:"trend,omitempty"`
+}
+
+// StatsService reads the 三率 and keeps their measures.
+type StatsService struct {
+	DB       *db.DB
+	Measures *measure.Store
+	Now      func() time.Time
+}
+
+// NewStatsService builds the stats over the database.
+func NewStatsService(d *db.DB) *StatsService {
+	return &StatsService{DB: d, Measures: &measure.Store{DB: d}, Now: time.Now}
+}
+
+func (s *StatsService) now() time.Time { return s.Now().UTC() }
+
+// StatsMonth is the current month in China.
+func (s *StatsService) StatsMonth() string { return s.now().In(china).Format("2006-01") }
+
+// monthRange is the month's start and end in UTC.
+func monthRange(month string) (time.Time, time.Time, bool) {
+	t, err := time.ParseInLocation("2006-01", month, china)
+	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+		return time.Time{}, time.Time{}, false
+	}
+	return t.UTC(), t.AddDate(0, 1, 0).UTC(), true
+}
+
+// Weights reads the composite's weights from the settings.
+func (s *StatsService) Weights(ctx context.Context) StatsWeights {
+	w := DefaultStatsWeights
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT key, value FROM request_settings WHERE key IN ($1, $2, $3)`,
+		SettingWeightResponse, SettingWeightResolution, SettingWeightSatisfaction)
+	if err != nil {
+		return w
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var v int64
+		if rows.Scan(&k, &v) != nil || v < 0 {
+			continue
+		}
+		switch k {
+		case SettingWeightResponse:
+			w.Response = v
+		case SettingWeightResolution:
+			w.Resolution = v
+		case SettingWeightSatisfaction:
+			w.Satisfaction = v
+		}
+	}
+	return w
+}
+
+// prefixLen is the length of the code prefix that names a division at its
+// level, and of its children's.
+func prefixLen(code string) (own, child int) {
+	switch {
+	case code[2:] == "0000000000":
+		return 2, 4
+	case code[4:] == "00000000":
+		return 4, 6
+	case code[6:] == "000000":
+		return 6, 9
+	case code[9:] == "000":
+		return 9, 12
+	}
+	return 12, 12
+}
+
+const statsCols = `COUNT(*),
+	SUM(CASE WHEN r.responded_at IS NOT NULL OR r.response_due <= $1 THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.responded_at IS NOT NULL AND r.responded_at <= r.response_due THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.resolved_at IS NOT NULL OR r.resolution_due <= $1 THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.resolved_at IS NOT NULL AND r.resolved_at <= r.resolution_due THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.satisfaction <> '' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.satisfaction = 'satisfied' THEN 1 ELSE 0 END),
+	SUM(CASE WHEN r.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)`
+
+// statsGroups counts the month's requests in [lo, hi] grouped by key (a
+// SQL expression over r); $1 is now, $2..$5 the month and range.
+func (s *StatsService) statsGroups(ctx context.Context, key, lo, hi string, from, to time.Time) (map[string]StatsCounts, error) {
+	q := `SELECT ` + key + `, ` + statsCols + ` FROM requests r
+		WHERE r.created_at >= $2 AND r.created_at < $3 AND r.division_code BETWEEN $4 AND $5 AND NOT r.excluded
+		GROUP BY ` + key
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, s.now(), from, to, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := map[string]StatsCounts{}
+	for rows.Next() {
+		var k string
+		var c StatsCounts
+		if err := rows.Scan(&k, &c.Total, &c.DueResponse, &c.RespondedOnTime, &c.DueResolution, &c.ResolvedOnTime,
+			&c.ValidCallbacks, &c.Satisfied, &c.Basically); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[k] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// statsScope checks that code is a division in the caller's area (default
+// the area itself).
+func statsScope(ctx context.Context, code string) (string, error) {
+	p, err := auth.Require(ctx, StatsRoles...)
+	if err != nil {
+		return "", err
+	}
+	lo, hi, err := auth.Scope(ctx)
+	if err != nil {
+		return "", err
+	}
+	if code == "" {
+		code = p.Area.Code
+		if code == "" {
+			return "", errs.Invalid(errs.Field("division", "error.required"))
+		}
+	}
+	if !division.ValidCode(code) {
+		return "", errs.Invalid(errs.Field("division", "division.code_format"))
+	}
+	if code < lo || code > hi {
+		return "", errs.NotFound("request.stats.division_not_found", code)
+	}
+	return code, nil
+}
+
+type divName struct{ Code, Name string }
+
+func (s *StatsService) divisions(ctx context.Context, code string) (divName, []divName, error) {
+	var d divName
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT code, name FROM divisions WHERE code = $1`, code).Scan(&d.Code, &d.Name); err != nil {
+		if db.IsNoRows(err) {
+			return d, nil, errs.NotFound("request.stats.division_not_found", code)
+		}
+		return d, nil, errs.Internal(err)
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
+	if err != nil {
+		return d, nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	var kids []divName
+	for rows.Next() {
+		var k divName
+		if err := rows.Scan(&k.Code, &k.Name); err != nil {
+			return d, nil, errs.Internal(err)
+		}
+		kids = append(kids, k)
+	}
+	return d, kids, rows.Err()
+}
+
+// Rates reads the 三率 of a division in the caller's area (default the
+// area) for a month (default this month): the division's, its children's
+// and the units' (by first-receiving unit), ranked by composite; with
+// trend, the last 12 months of the division from the measures.
+//
+// Errors: EFORBIDDEN, EINVALID (division, month), ENOTFOUND (outside the area).
+func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool) (*Stats, error) {
+	code, err := statsScope(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	if month == "" {
+		month = s.StatsMonth()
+	}
+	from, to, ok := monthRange(month)
+	if !ok {
+		return nil, errs.Invalid(errs.Field("month", "request.stats.bad_month"))
+	}
+	d, kids, err := s.divisions(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	w := s.Weights(ctx)
+	_, child := prefixLen(code)
+	lo, hi := codeRange(code)
+	groups, err := s.statsGroups(ctx, "substr(r.division_code, 1, "+itoa(child)+")", lo, hi, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := &Stats{Month: month, Weights: w, Division: StatsRow{Code: d.Code, Name: d.Name}, Children: []StatsRow{}, Units: []StatsRow{}}
+	for _, c := range groups {
+		out.Division.add(c)
+	}
+	out.Division.compute(w)
+	for _, k := range kids {
+		r := StatsRow{Code: k.Code, Name: k.Name, StatsCounts: groups[k.Code[:child]]}
+		r.compute(w)
+		out.Children = append(out.Children, r)
+	}
+	rank(out.Children)
+	units, err := s.statsGroups(ctx, "CAST(COALESCE(r.first_unit_id, r.unit_id, 0) AS TEXT)", lo, hi, from, to)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.unitNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for k, c := range units {
+		id := parseID(k)
+		if id == 0 {
+			continue // not dispatched yet
+		}
+		r := StatsRow{UnitID: id, Name: names[id], StatsCounts: c}
+		r.compute(w)
+		out.Units = append(out.Units, r)
+	}
+	rank(out.Units)
+	sortStats(out.Units)
+	if trend {
+		if out.Trend, err = s.trend(ctx, code, month, w); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func parseID(s string) int64 {
+	var n int64
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
+}
+
+// sortStats orders rows by rank (unranked last), then name.
+func sortStats(rows []StatsRow) {
+	less := func(a, b StatsRow) bool {
+		if (a.Rank == 0) != (b.Rank == 0) {
+			return a.Rank != 0
+		}
+		if a.Rank != b.Rank {
+			return a.Rank < b.Rank
+		}
+		return a.Name < b.Name
+	}
+	for i := 1; i < len(rows); i++ {
+		for j := i; j > 0 && less(rows[j], rows[j-1]); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+}
+
+func (s *StatsService) unitNames(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM request_units`)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var n string
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, errs.Internal(err)
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// trend reads 12 months ending at month from the measure totals (kept by
+// the stats job, so a few minutes behind the live figures).
+func (s *StatsService) trend(ctx context.Context, code, month string, w StatsWeights) ([]StatsRow, error) {
+	t, _ := time.Parse("2006-01", month)
+	var months, keys []string
+	for i := 11; i >= 0; i-- {
+		m := t.AddDate(0, -i, 0).Format("2006-01")
+		months = append(months, m)
+		for _, d := range StatsMeasures {
+			keys = append(keys, measure.Key(d.Name, m))
+		}
+	}
+	tot, err := s.Measures.Totals(ctx, keys, []string{code})
+	if err != nil {
+		return nil, err
+	}
+	v := tot[code]
+	out := make([]StatsRow, 0, len(months))
+	for _, m := range months {
+		r := StatsRow{Month: m, Name: m, StatsCounts: StatsCounts{
+			Total:           v[measure.Key(MeasureTotal, m)],
+			DueResponse:     v[measure.Key(MeasureDueResponse, m)],
+			RespondedOnTime: v[measure.Key(MeasureRespondedOnTime, m)],
+			DueResolution:   v[measure.Key(MeasureDueResolution, m)],
+			ResolvedOnTime:  v[measure.Key(MeasureResolvedOnTime, m)],
+			ValidCallbacks:  v[measure.Key(MeasureValidCallbacks, m)],
+		}}
+		// The measure keeps 10 × satisfied + 9 × basically; the rate
+		// needs only that sum.
+		sx := v[measure.Key(MeasureSatisfiedX10, m)]
+		r.SatisfactionRate = pct(sx, 10*r.ValidCallbacks)
+		r.ResponseRate = pct(r.RespondedOnTime, r.DueResponse)
+		r.ResolutionRate = pct(r.ResolvedOnTime, r.DueResolution)
+		r.compositeFrom(w)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (r *StatsRow) compositeFrom(w StatsWeights) {
+	var sum float64
+	var ws int64
+	for _, p := range []struct {
+		v *float64
+		w int64
+	}{{r.ResponseRate, w.Response}, {r.ResolutionRate, w.Resolution}, {r.SatisfactionRate, w.Satisfaction}} {
+		if p.v != nil && p.w > 0 {
+			sum += *p.v * float64(p.w)
+			ws += p.w
+		}
+	}
+	if ws > 0 {
+		v := sum / float64(ws)
+		r.Composite = &v
+	}
+}
