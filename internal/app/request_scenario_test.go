@@ -102,6 +102,39 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		{Name: "unit act not dispatched", Method: "POST", Path: path(reqAt[apptest.SiblingCommunity]) + "/actions", Role: auth.HandlingUnit, Area: apptest.County,
 			Body: map[string]any{"action": "accept"}, Status: http.StatusNotFound},
 	}
+	// The dispatch catalogue: city staff edit it; counties add units in
+	// their area; others are refused.
+	policy := map[string]any{"category_code": "city.road", "division_code": apptest.County, "limits": map[string]string{"general": "24h/5d"}}
+	unit := func(code string) map[string]any {
+		return map[string]any{"name": "住建局" + code[4:6], "kind": "department", "division_code": code}
+	}
+	day := map[string]any{"day": "2026-12-31", "kind": "holiday", "name": "测试"}
+	out = append(out,
+		Scenario{Name: "policy city", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CityStaff, Area: apptest.City, Body: policy,
+			Status: http.StatusCreated, Contains: []string{`"workdays":5`}},
+		Scenario{Name: "policy bad limit", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CityStaff, Area: apptest.City,
+			Body: map[string]any{"category_code": "city.road", "division_code": apptest.County, "limits": map[string]string{"general": "5w"}},
+			Status: http.StatusUnprocessableEntity, Contains: []string{"limits"}},
+		Scenario{Name: "policy county", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CountyStaff, Area: apptest.County, Body: policy, Status: http.StatusForbidden},
+		Scenario{Name: "policy unit", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.HandlingUnit, Area: apptest.County, Body: policy, Status: http.StatusForbidden},
+		Scenario{Name: "policies township", Method: "GET", Path: "/api/v1/requests/policies", Role: auth.TownshipStaff, Area: apptest.Township, Status: http.StatusOK},
+		Scenario{Name: "policies resident", Method: "GET", Path: "/api/v1/requests/policies", Role: auth.Resident, Area: apptest.Community, Status: http.StatusForbidden},
+		Scenario{Name: "unit county own", Method: "POST", Path: "/api/v1/requests/units", Role: auth.CountyStaff, Area: apptest.County, Body: unit(apptest.County), Status: http.StatusCreated},
+		Scenario{Name: "unit county sibling", Method: "POST", Path: "/api/v1/requests/units", Role: auth.CountyStaff, Area: apptest.County, Body: unit(apptest.SiblingCounty), Status: http.StatusNotFound},
+		Scenario{Name: "unit township", Method: "POST", Path: "/api/v1/requests/units", Role: auth.TownshipStaff, Area: apptest.Township, Body: unit(apptest.Township), Status: http.StatusForbidden},
+		Scenario{Name: "category city", Method: "PUT", Path: "/api/v1/requests/categories/city.trees", Role: auth.CityStaff, Area: apptest.City,
+			Body: map[string]any{"parent_code": "city", "name_zh": "树木修剪", "urgency": "general"}, Status: http.StatusNoContent},
+		Scenario{Name: "category county", Method: "PUT", Path: "/api/v1/requests/categories/city.trees", Role: auth.CountyStaff, Area: apptest.County,
+			Body: map[string]any{"name_zh": "树木", "urgency": "general"}, Status: http.StatusForbidden},
+		Scenario{Name: "calendar city", Method: "POST", Path: "/api/v1/requests/calendar", Role: auth.CityStaff, Area: apptest.City, Body: day, Status: http.StatusNoContent},
+		Scenario{Name: "calendar bad day", Method: "POST", Path: "/api/v1/requests/calendar", Role: auth.CityStaff, Area: apptest.City,
+			Body: map[string]any{"day": "2026-02-30", "kind": "holiday"}, Status: http.StatusUnprocessableEntity},
+		Scenario{Name: "calendar township", Method: "POST", Path: "/api/v1/requests/calendar", Role: auth.TownshipStaff, Area: apptest.Township, Body: day, Status: http.StatusForbidden},
+		Scenario{Name: "setting township", Method: "PUT", Path: "/api/v1/requests/settings/returns_limit", Role: auth.TownshipStaff, Area: apptest.Township,
+			Body: map[string]any{"value": 2}, Status: http.StatusForbidden},
+		Scenario{Name: "setting city", Method: "PUT", Path: "/api/v1/requests/settings/returns_limit", Role: auth.CityStaff, Area: apptest.City,
+			Body: map[string]any{"value": 4}, Status: http.StatusNoContent},
+	)
 	for _, role := range []auth.Role{auth.Auditor, auth.Admin} {
 		out = append(out,
 			Scenario{Name: string(role) + " list", Method: "GET", Path: "/api/v1/requests", Role: role, Area: apptest.City, Status: http.StatusForbidden},

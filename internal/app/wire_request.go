@@ -32,6 +32,10 @@ func init() {
 			slog.Error("request categories", "err", err)
 		}
 		a.Jobs.Every(request.DeadlineJob, 5*time.Minute, func(ctx context.Context) error {
+			// Days another node added to the calendar count from here on.
+			if err := s.Calendar.Reload(ctx, a.DB); err != nil {
+				return err
+			}
 			_, err := s.RunDeadlines(SystemContext(ctx))
 			return err
 		})

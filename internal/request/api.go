@@ -57,6 +57,63 @@ type reqUnitsOutput struct {
 	}
 }
 
+type reqPoliciesInput struct {
+	Category string `query:"category" doc:"a category code; empty: all"`
+}
+
+type reqPoliciesOutput struct {
+	Body struct {
+		Items []Policy `json:"items"`
+	}
+}
+
+type reqPolicyInput struct{ Body NewPolicy }
+
+type reqPolicyOutput struct{ Body *Policy }
+
+type reqCategoryInput struct {
+	Code string `path:"code"`
+	Body struct {
+		ParentCode string `json:"parent_code,omitempty"`
+		NameZh     string `json:"name_zh"`
+		NameEn     string `json:"name_en,omitempty"`
+		Urgency    string `json:"urgency"`
+		Sort       int    `json:"sort,omitempty"`
+	}
+}
+
+type reqUnitInput struct {
+	Body struct {
+		Name         string `json:"name"`
+		Kind         string `json:"kind" doc:"township, community, department, utility or company"`
+		DivisionCode string `json:"division_code"`
+	}
+}
+
+type reqUnitOutput struct{ Body *Unit }
+
+type reqMemberInput struct {
+	ID   int64 `path:"id"`
+	Body struct {
+		UserID int64 `json:"user_id" doc:"an account of role handling_unit"`
+	}
+}
+
+type reqCalendarInput struct {
+	Body struct {
+		Day  string `json:"day" doc:"YYYY-MM-DD"`
+		Kind string `json:"kind" doc:"holiday or workday"`
+		Name string `json:"name,omitempty"`
+	}
+}
+
+type reqSettingInput struct {
+	Key  string `path:"key" doc:"returns_limit"`
+	Body struct {
+		Value int64 `json:"value"`
+	}
+}
+
 // RegisterAPI adds the request routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"requests"}
@@ -136,5 +193,72 @@ func (s *Service) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			return &reqOutput{Body: r}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "request-policies", Method: http.MethodGet, Path: "/api/v1/requests/policies",
+		Summary: "Rules of the dispatch catalogue (staff)", Tags: tags},
+		func(ctx context.Context, in *reqPoliciesInput) (*reqPoliciesOutput, error) {
+			ps, err := s.Policies(ctx, in.Category)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &reqPoliciesOutput{}
+			out.Body.Items = ps
+			if out.Body.Items == nil {
+				out.Body.Items = []Policy{}
+			}
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
+		Summary: "Add a rule to the dispatch catalogue from a date (city staff); earlier requests keep their rule",
+		DefaultStatus: http.StatusCreated, Tags: tags},
+		func(ctx context.Context, in *reqPolicyInput) (*reqPolicyOutput, error) {
+			p, err := s.SetPolicy(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &reqPolicyOutput{Body: p}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "save-request-category", Method: http.MethodPut, Path: "/api/v1/requests/categories/{code}",
+		Summary: "Add or change a category (city staff)", Tags: tags},
+		func(ctx context.Context, in *reqCategoryInput) (*struct{}, error) {
+			err := s.SaveCategory(ctx, Category{Code: in.Code, ParentCode: in.Body.ParentCode, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn,
+				Urgency: in.Body.Urgency, Sort: in.Body.Sort})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "create-request-unit", Method: http.MethodPost, Path: "/api/v1/requests/units",
+		Summary: "Add a handling unit (city or county staff, in their area)", DefaultStatus: http.StatusCreated, Tags: tags},
+		func(ctx context.Context, in *reqUnitInput) (*reqUnitOutput, error) {
+			u, err := s.CreateUnit(ctx, Unit{Name: in.Body.Name, Kind: in.Body.Kind, DivisionCode: in.Body.DivisionCode})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &reqUnitOutput{Body: u}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "add-request-unit-member", Method: http.MethodPost, Path: "/api/v1/requests/units/{id}/members",
+		Summary: "Let a handling-unit account act for a unit (city or county staff)", Tags: tags},
+		func(ctx context.Context, in *reqMemberInput) (*struct{}, error) {
+			if err := s.AddMember(ctx, in.ID, in.Body.UserID); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "set-calendar-day", Method: http.MethodPost, Path: "/api/v1/requests/calendar",
+		Summary: "List a holiday or make-up working day in the deadline calendar (city staff)", Tags: tags},
+		func(ctx context.Context, in *reqCalendarInput) (*struct{}, error) {
+			if err := s.SetCalendarDay(ctx, in.Body.Day, in.Body.Kind, in.Body.Name); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "set-request-setting", Method: http.MethodPut, Path: "/api/v1/requests/settings/{key}",
+		Summary: "Change a setting (city staff): returns_limit", Tags: tags},
+		func(ctx context.Context, in *reqSettingInput) (*struct{}, error) {
+			if err := s.SetSetting(ctx, in.Key, in.Body.Value); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
 		})
 }

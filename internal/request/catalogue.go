@@ -11,6 +11,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
@@ -134,9 +135,9 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 type NewPolicy struct {
 	CategoryCode  string            `json:"category_code"`
 	DivisionCode  string            `json:"division_code"`
-	EffectiveFrom time.Time         `json:"effective_from"` // zero: now
+	EffectiveFrom time.Time         `json:"effective_from,omitempty"` // zero: now
 	UnitID        int64             `json:"unit_id,omitempty"`
-	Limits        map[string]string `json:"limits"` // urgency → "response/resolution", e.g. "2h/7d"; missing: the defaults
+	Limits        map[string]string `json:"limits,omitempty"` // urgency → "response/resolution", e.g. "2h/7d"; missing: the defaults
 }
 
 // SetPolicy adds a rule (city staff): from EffectiveFrom on, requests of
@@ -377,5 +378,38 @@ func (s *Service) SetSetting(ctx context.Context, key string, value int64) error
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.setting", ObjectType: "request_setting", ObjectID: key, Result: audit.OK,
 			Detail: map[string]any{"value": value}})
+	})
+}
+
+// SetCalendarDay lists a day (YYYY-MM-DD) as a holiday or a make-up
+// working day in the deadline calendar (city staff), audited; deadlines
+// computed from then on count it.
+//
+// Errors: EFORBIDDEN, EINVALID.
+func (s *Service) SetCalendarDay(ctx context.Context, day, kind, name string) error {
+	p, err := auth.Require(ctx, CatalogueRoles...)
+	if err != nil {
+		return err
+	}
+	var f errs.Fields
+	t, perr := time.ParseInLocation(time.DateOnly, day, china)
+	if perr != nil {
+		f.Add("day", "request.bad_day")
+	}
+	if kind != calendar.Holiday && kind != calendar.Workday {
+		f.Add("kind", "error.one_of", "holiday, workday")
+	}
+	if utf8.RuneCountInString(name) > 50 {
+		f.Add("name", "error.too_long", 50)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Calendar.Set(ctx, s.DB, t, kind, name, p.Name); err != nil {
+			return errs.Internal(err)
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "request.calendar.set", ObjectType: "calendar_day", ObjectID: day, Result: audit.OK,
+			Detail: map[string]any{"kind": kind, "name": name}})
 	})
 }

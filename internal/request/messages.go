@@ -136,6 +136,8 @@ func init() {
 		"request.event.assist":            {"协办", "assisting unit added"},
 		"request.event.warn":              {"临期提醒", "deadline warning"},
 		"request.event.escalate":          {"超期上报", "escalated as overdue"},
+		"request.bad_day":                 {"应为日期，如 2026-10-01", "must be a date such as 2026-10-01"},
+		"field.day":                       {"日期", "day"},
 		"field.category_code":             {"诉求分类", "category"},
 		"field.description":               {"问题描述", "description"},
 		"field.urgency":                   {"紧急程度", "urgency"},
