@@ -150,6 +150,7 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 					Body:   map[string]any{"task_id": id, "idempotency_key": fmt.Sprintf("scn-%s-%s", role, rel), "method": "home", "checklist": check},
 					Status: record},
 				Scenario{Name: "visit rate " + name, Method: "GET", Path: "/api/v1/visits/rate?division=" + code, Role: role, Area: area, Status: rate},
+				Scenario{Name: "visit summary " + name, Method: "GET", Path: "/api/v1/visits/summary?division=" + code, Role: role, Area: area, Status: get},
 				Scenario{Name: "visits filter " + name, Method: "GET", Path: "/api/v1/visits?division=" + code, Role: role, Area: area,
 					Status: map[bool]int{true: get, false: list}[list == http.StatusOK], Contains: contains},
 			)

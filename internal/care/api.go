@@ -66,6 +66,8 @@ type careRateInput struct {
 
 type careRateOutput struct{ Body *VisitRate }
 
+type careSummaryOutput struct{ Body *VisitSummary }
+
 // RegisterAPI adds the visit routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"visits"}
@@ -117,6 +119,15 @@ func (s *Service) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			return &careRateOutput{Body: r}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "visit-summary", Method: http.MethodGet, Path: "/api/v1/visits/summary",
+		Summary: "A month's tasks counted (done, open, escalated) by child division, or by assignee inside a community", Tags: tags},
+		func(ctx context.Context, in *careRateInput) (*careSummaryOutput, error) {
+			r, err := s.Summary(ctx, in.Division, in.Month)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &careSummaryOutput{Body: r}, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-visit-task", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}",
 		Summary: "One visit task with its visits", Tags: tags},

@@ -11,6 +11,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -594,5 +595,100 @@ func TestLoadVisits(t *testing.T) {
 	}
 	if err := s.LoadVisits(as(t, e, auth.TownshipStaff, apptest.Township), nil); errs.Code(err) != errs.EFORBIDDEN {
 		t.Fatalf("township load: %v", err)
+	}
+}
+
+func TestPagesAndSummary(t *testing.T) {
+	e := apptest.New(t)
+	e.User(auth.GridWorker, apptest.Community)
+	mine := addPeople(t, e, apptest.Community, 2, "2026-01-01")
+	addPeople(t, e, apptest.SiblingCommunity, 1, "2026-01-01")
+	now := time.Now()
+	s := newCare(e, &now)
+	if _, err := s.RunMonthly(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	_ = mine
+	tasks, _, _ := s.List(e.Ctx, care.Filter{Division: apptest.Community}, 1, 10)
+	gw := e.Session(auth.GridWorker, apptest.Community)
+	if r := gw.Get("/visits"); r.StatusCode != 200 || !strings.Contains(r.Body, tasks[0].PersonName) || !strings.Contains(r.Body, `id="visit-summary"`) {
+		t.Fatalf("grid worker's list: %d", r.StatusCode)
+	}
+	form := gw.Get("/visits/record")
+	if form.StatusCode != 200 || !strings.Contains(form.Body, `id="visit-form"`) || !strings.Contains(form.Body, "/static/js/visit.js") {
+		t.Fatalf("form: %d", form.StatusCode)
+	}
+	// Without script the form posts as usual; a bad one is named in place.
+	bad := gw.PostForm("/visits/record", url.Values{"task_id": {fmt.Sprint(tasks[0].ID)}, "idempotency_key": {"plain-form-01"}, "method": {"home"}})
+	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "精神状态") {
+		t.Fatalf("bad form: %d", bad.StatusCode)
+	}
+	vals := url.Values{"task_id": {fmt.Sprint(tasks[0].ID)}, "idempotency_key": {"plain-form-02"}, "method": {"home"}, "notes": {"无脚本提交"}}
+	for _, item := range care.ChecklistItems {
+		vals.Set("check_"+item, "ok")
+	}
+	if r := gw.PostForm("/visits/record", vals); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("form post: %d %s", r.StatusCode, r.Body)
+	}
+	if r := gw.PostForm("/visits/record", vals); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("form resend: %d", r.StatusCode)
+	}
+	if n := count(t, e, `SELECT count(*) FROM care_visits WHERE notes = '无脚本提交'`); n != 1 {
+		t.Fatalf("%d visits from the plain form", n)
+	}
+	if r := gw.Get(fmt.Sprintf("/visits/tasks/%d", tasks[0].ID)); r.StatusCode != 200 || !strings.Contains(r.Body, "无脚本提交") || strings.Contains(r.Body, `id="reassign-form"`) {
+		t.Fatalf("task page for the grid worker: %d", r.StatusCode)
+	}
+	sw := gw.Get("/visits/sw.js")
+	if sw.StatusCode != 200 || !strings.Contains(sw.Header.Get("Content-Type"), "javascript") || !strings.Contains(sw.Body, "caches.open") {
+		t.Fatalf("service worker: %d %s", sw.StatusCode, sw.Header.Get("Content-Type"))
+	}
+	if r := e.NewClient().Get("/visits/session"); r.StatusCode != http.StatusUnauthorized || !strings.Contains(r.Body, `"signed_in":false`) {
+		t.Fatalf("anonymous session probe: %d %s", r.StatusCode, r.Body)
+	}
+	// The township reassigns from the task page, and sees the summary by community.
+	ts := e.Session(auth.TownshipStaff, apptest.Township)
+	page := ts.Get(fmt.Sprintf("/visits/tasks/%d", tasks[1].ID))
+	if page.StatusCode != 200 || !strings.Contains(page.Body, `id="reassign-form"`) {
+		t.Fatalf("township task page: %d", page.StatusCode)
+	}
+	cw := userID(t, e, auth.CommunityWorker, apptest.Community)
+	if r := ts.PostForm(fmt.Sprintf("/visits/tasks/%d/assignee", tasks[1].ID), url.Values{"assignee_id": {fmt.Sprint(cw)}, "version": {fmt.Sprint(tasks[1].Version)}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reassign: %d %s", r.StatusCode, r.Body)
+	}
+	sum, err := s.Summary(as(t, e, auth.TownshipStaff, apptest.Township), "", "")
+	if err != nil || sum.By != "division" {
+		t.Fatal(sum, err)
+	}
+	got := map[string]care.SummaryRow{}
+	for _, r := range sum.Rows {
+		got[r.Code] = r
+	}
+	if c := got[apptest.Community]; c.Tasks != 2 || c.Done != 1 || c.Open != 1 {
+		t.Fatalf("community row %+v", c)
+	}
+	if c := got[apptest.SiblingCommunity]; c.Tasks != 1 || c.Done != 0 {
+		t.Fatalf("sibling row %+v", c)
+	}
+	byWorker, err := s.Summary(as(t, e, auth.CommunityWorker, apptest.Community), "", "")
+	if err != nil || byWorker.By != "assignee" || len(byWorker.Rows) != 2 {
+		t.Fatalf("by assignee: %+v %v", byWorker, err)
+	}
+	// Rates for the county; nothing for a resident.
+	if r := e.Session(auth.CountyStaff, apptest.County).Get("/visits/rate"); r.StatusCode != 200 || !strings.Contains(r.Body, `id="rate-table"`) {
+		t.Fatalf("county rate page: %d", r.StatusCode)
+	}
+	if r := e.Session(auth.CountyStaff, apptest.County).Get("/visits"); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("county task list: %d", r.StatusCode)
+	}
+	for _, path := range []string{"/visits", "/visits/record", "/visits/rate", fmt.Sprintf("/visits/tasks/%d", tasks[0].ID)} {
+		if r := e.Session(auth.Resident, apptest.Community).Get(path); r.StatusCode != http.StatusForbidden {
+			t.Errorf("resident %s: %d", path, r.StatusCode)
+		}
+	}
+	// English pages are complete.
+	gw.Lang = "en"
+	if r := gw.Get("/visits/record"); !strings.Contains(r.Body, "Record a visit") || strings.Contains(r.Body, "care.") {
+		t.Fatalf("English form lacks translations")
 	}
 }

@@ -28,6 +28,8 @@ func init() {
 		"care.method.video":        {"视频", "video call"},
 		"care.check.ok":            {"正常", "fine"},
 		"care.check.attention":     {"需关注", "needs attention"},
+		"care.tasks":               {"任务数", "Tasks"},
+		"care.open":                {"未探访", "Not visited"},
 		"care.choose":              {"请选择", "Choose"},
 		"care.choose_person":       {"请选择探访对象", "Choose the person visited"},
 		"care.visited_at_help":     {"不填则为提交时间；须在任务所属月份内。", "Leave empty for now; it must lie in the task's month."},

@@ -69,6 +69,7 @@ type listData struct {
 	Current   string
 	CanRecord bool
 	Township  bool
+	Summary   *VisitSummary
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
@@ -86,7 +87,11 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 		f.Month = h.S.CurrentMonth()
 	}
 	p := auth.From(r.Context())
-	d := &listData{Filter: f, Items: items, Page: max(page, 1), More: more, Statuses: append(append([]string{}, Statuses...), "unvisited"),
+	sum, err := h.S.Summary(r.Context(), f.Division, f.Month)
+	if err != nil {
+		return err
+	}
+	d := &listData{Summary: sum, Filter: f, Items: items, Page: max(page, 1), More: more, Statuses: append(append([]string{}, Statuses...), "unvisited"),
 		Current: h.S.CurrentMonth(), CanRecord: slices.Contains(RecordRoles, p.Role), Township: p.Role == auth.TownshipStaff}
 	h.Srv.Render.Render(w, http.StatusOK, "care/list", h.Srv.NewPage(r, "care.list", d))
 	return nil
