@@ -113,7 +113,7 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		Scenario{Name: "policy city", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CityStaff, Area: apptest.City, Body: policy,
 			Status: http.StatusCreated, Contains: []string{`"workdays":5`}},
 		Scenario{Name: "policy bad limit", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CityStaff, Area: apptest.City,
-			Body: map[string]any{"category_code": "city.road", "division_code": apptest.County, "limits": map[string]string{"general": "5w"}},
+			Body:   map[string]any{"category_code": "city.road", "division_code": apptest.County, "limits": map[string]string{"general": "5w"}},
 			Status: http.StatusUnprocessableEntity, Contains: []string{"limits"}},
 		Scenario{Name: "policy county", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.CountyStaff, Area: apptest.County, Body: policy, Status: http.StatusForbidden},
 		Scenario{Name: "policy unit", Method: "POST", Path: "/api/v1/requests/policies", Role: auth.HandlingUnit, Area: apptest.County, Body: policy, Status: http.StatusForbidden},

@@ -209,7 +209,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return out, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
-		Summary: "Add a rule to the dispatch catalogue from a date (city staff); earlier requests keep their rule",
+		Summary:       "Add a rule to the dispatch catalogue from a date (city staff); earlier requests keep their rule",
 		DefaultStatus: http.StatusCreated, Tags: tags},
 		func(ctx context.Context, in *reqPolicyInput) (*reqPolicyOutput, error) {
 			p, err := s.SetPolicy(ctx, in.Body)
