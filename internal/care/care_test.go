@@ -692,3 +692,74 @@ func TestPagesAndSummary(t *testing.T) {
 		t.Fatalf("English form lacks translations")
 	}
 }
+
+// TestTwoNodesGenerateOnce: two nodes on one database run the monthly work
+// at the same moment; every person still has one task and the measures
+// count each once.
+func TestTwoNodesGenerateOnce(t *testing.T) {
+	e := apptest.New(t)
+	addPeople(t, e, apptest.Community, 4, "2026-01-01")
+	addPeople(t, e, apptest.FarCommunity, 3, "2026-01-01")
+	e2 := e.SecondNode()
+	now := at("2026-11-03 08:00:00")
+	s1, s2 := newCare(e, &now), app.NewCare(e2.App)
+	s2.Now = s1.Now
+	errc := make(chan error, 2)
+	for _, s := range []*care.Service{s1, s2} {
+		go func() {
+			_, err := s.RunMonthly(e.Ctx)
+			errc <- err
+		}()
+	}
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, e, `SELECT count(*) FROM care_tasks WHERE month = '2026-11'`); n != 7 {
+		t.Fatalf("%d tasks, want 7", n)
+	}
+	if v := total(t, e, care.MeasureDue, "2026-11", apptest.City); v != 7 {
+		t.Fatalf("due at city %d, want 7", v)
+	}
+}
+
+// TestConcurrentResend: the same visit sent twice at once (two tabs, a
+// retry racing the first answer) is stored once, and both answers name it.
+func TestConcurrentResend(t *testing.T) {
+	e := apptest.New(t)
+	e.User(auth.GridWorker, apptest.Community)
+	addPeople(t, e, apptest.Community, 1, "2026-01-01")
+	now := time.Now()
+	s := newCare(e, &now)
+	if _, err := s.RunMonthly(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	gw := as(t, e, auth.GridWorker, apptest.Community)
+	tasks, _, _ := s.List(gw, care.Filter{}, 1, 10)
+	s2 := app.NewCare(e.SecondNode().App)
+	type res struct {
+		r   *care.VisitRecorded
+		err error
+	}
+	out := make(chan res, 2)
+	for _, svc := range []*care.Service{s, s2} {
+		go func() {
+			r, err := svc.RecordVisit(gw, care.VisitInput{TaskID: tasks[0].ID, IdempotencyKey: "race-key-0001", Method: care.Home, Checklist: checklist()}, nil)
+			out <- res{r, err}
+		}()
+	}
+	a, b := <-out, <-out
+	if a.err != nil || b.err != nil {
+		t.Fatalf("errors: %v / %v", a.err, b.err)
+	}
+	if a.r.Visit.ID != b.r.Visit.ID || a.r.Created == b.r.Created {
+		t.Fatalf("answers: %+v / %+v", a.r, b.r)
+	}
+	if n := count(t, e, `SELECT visits FROM care_tasks WHERE id = $1`, tasks[0].ID); n != 1 {
+		t.Fatalf("task counts %d visits", n)
+	}
+	if v := total(t, e, care.MeasureVisited, s.CurrentMonth(), apptest.City); v != 1 {
+		t.Fatalf("visited %d", v)
+	}
+}
