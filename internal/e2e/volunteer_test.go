@@ -90,9 +90,20 @@ func TestVolunteerJourney(t *testing.T) {
 	if got := vol.text("#e-checkin_code"); !strings.Contains(got, "签到码不正确") {
 		t.Fatalf("wrong code message: %q", got)
 	}
-	// The screen follows the 30-second windows: read the code afresh.
-	org.open(fmt.Sprintf("/activities/%s/code?dir=in", id))
-	code = org.text("#checkin-code")
+	// The screen follows the 30-second windows by itself (checkin.js):
+	// wait for the next code, and check in with it.
+	first, firstQR := code, eval[string](org, `document.querySelector("#checkin-qr").src`)
+	deadline := time.Now().Add(40 * time.Second)
+	for code == first && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+		code = org.text("#checkin-code")
+	}
+	if code == first {
+		t.Fatalf("the code screen did not change within 40 s: %q", code)
+	}
+	if qr := eval[string](org, `document.querySelector("#checkin-qr").src`); !strings.HasPrefix(qr, "data:image/png;base64,") || qr == firstQR {
+		t.Fatalf("QR after refresh: %.40q", qr)
+	}
 	eval[bool](vol, `(document.querySelector("#f-checkin_code").value = "", true)`)
 	vol.do("type code", chromedp.SendKeys(chromedp.CSS("#f-checkin_code"), strings.ToLower(code)))
 	vol.navigate("check in", chromedp.Click(chromedp.CSS("#checkin")))

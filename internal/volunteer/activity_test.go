@@ -414,3 +414,55 @@ func recsOf(t *testing.T, w *world, i int) volunteer.Record {
 	}
 	return rs[0]
 }
+
+func TestFiguresPer10kAndHoursByMonth(t *testing.T) {
+	w := newWorld(t, 2)
+	a := w.publish(t, 5)
+	b := w.publish(t, 5)
+	for _, v := range w.vols {
+		if _, err := w.s.SignUp(v, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A code is bound to its activity.
+	w.c.t = at("2026-11-20 09:10:00")
+	code, _ := w.s.CurrentCode(w.lead, b.ID, volunteer.In)
+	if _, err := w.s.CheckIn(w.vols[0], a.ID, volunteer.In, code.Code); fieldKeys(t, err)["checkin_code"] != "volunteer.code_invalid" {
+		t.Fatalf("another activity's code: %v", err)
+	}
+	w.c.t = at("2026-11-20 11:30:00")
+	if err := w.s.Confirm(w.lead, a.ID, volunteer.Attendance{VolunteerID: w.ids[0], CheckinAt: at("2026-11-20 09:00:00"), CheckoutAt: at("2026-11-20 10:30:00"), Reason: "现场登记"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.Close(w.lead, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.Measures.Set(w.e.Ctx, "division.population", apptest.Community, 6000); err != nil {
+		t.Fatal(err)
+	}
+	f, err := w.s.Figures(as(w.e, auth.TownshipStaff, apptest.Township), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 registered (the lead and two), 1 active, of 6,000 residents.
+	if f.Registered != 3 || f.Active != 1 || f.Population != 6000 || f.RegisteredPer != 5 || f.ActivePer != 1.67 {
+		t.Fatalf("figures %+v", f)
+	}
+	if f.Months[11] != "2026-11" || f.Hours[11] != 1.5 || f.Hours[10] != 0 {
+		t.Fatalf("months %v hours %v", f.Months, f.Hours)
+	}
+	var found bool
+	for _, c := range f.Children {
+		if c.Code == apptest.Community {
+			found = c.Registered == 3 && c.Hours[11] == 1.5 && c.RegisteredPer == 5
+		} else if c.Registered != 0 {
+			t.Fatalf("child %+v", c)
+		}
+	}
+	if !found {
+		t.Fatalf("community not among children: %+v", f.Children)
+	}
+	if _, err := w.s.Figures(as(w.e, auth.TownshipStaff, apptest.SiblingTownship), apptest.Township); errs.Code(err) != errs.ENOTFOUND {
+		t.Fatalf("figures outside the area: %v", err)
+	}
+}
