@@ -1,8 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"image"
+	"image/jpeg"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -37,8 +43,9 @@ func (b *Browser) setOffline(off bool) {
 	}))
 }
 
-// recordVisit fills the visit form for a task and saves it (to the queue).
-func (b *Browser) recordVisit(taskID int64, notes string) {
+// recordVisit fills the visit form for a task, with photos when given, and
+// saves it (to the queue).
+func (b *Browser) recordVisit(taskID int64, notes string, photos ...string) {
 	b.t.Helper()
 	steps := []chromedp.Action[chromedp.Void]{
 		chromedp.WaitVisible(chromedp.CSS("#visit-form")),
@@ -47,6 +54,9 @@ func (b *Browser) recordVisit(taskID int64, notes string) {
 	}
 	for _, item := range care.ChecklistItems {
 		steps = append(steps, chromedp.SetValue(chromedp.CSS("#f-check_"+item), care.OK))
+	}
+	if len(photos) > 0 {
+		steps = append(steps, chromedp.SetUploadFiles(chromedp.CSS("#f-photo"), photos))
 	}
 	steps = append(steps, chromedp.SendKeys(chromedp.CSS("#f-notes"), notes), chromedp.Click(chromedp.CSS("#visit-submit")))
 	b.do("record a visit", steps...)
@@ -111,7 +121,11 @@ func TestOfflineVisits(t *testing.T) {
 	if on := eval[bool](b, `navigator.onLine`); on {
 		t.Fatal("navigator.onLine after going offline")
 	}
-	b.recordVisit(tasks[0].ID, "离线第一次")
+	photo := filepath.Join(t.TempDir(), "IMG_0001.jpg")
+	if err := os.WriteFile(photo, gpsPhoto(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.recordVisit(tasks[0].ID, "离线第一次", photo)
 	b.queued(1, 10*time.Second)
 	b.recordVisit(tasks[1].ID, "离线第二次")
 	b.queued(2, 10*time.Second)
@@ -134,6 +148,14 @@ func TestOfflineVisits(t *testing.T) {
 	b.do("send again", chromedp.Click(chromedp.CSS("#visit-queue-send")), chromedp.Sleep(500*time.Millisecond))
 	if n, _ := visits(); n != 2 {
 		t.Fatalf("after a resend: %d visits", n)
+	}
+	// The photo taken offline arrived, without its GPS position.
+	var img []byte
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT b.data FROM upload_blobs b JOIN care_visit_photos p ON p.blob_id = b.id`).Scan(&img); err != nil {
+		t.Fatalf("the offline photo did not arrive: %v", err)
+	}
+	if bytes.Contains(img, []byte("GPS-HOME-POSITION")) || bytes.Contains(img, []byte("Exif")) {
+		t.Fatal("the stored photo keeps its EXIF/GPS")
 	}
 	for _, tk := range tasks[:2] {
 		got, err := s.Get(e.Ctx, tk.ID)
@@ -166,4 +188,35 @@ func TestOfflineVisits(t *testing.T) {
 		t.Fatalf("after signing in again: %d visits (%d keys), want 3", n, d)
 	}
 	b.screenshot("sent-after-sign-in")
+}
+
+// gpsPhoto is a JPEG as a phone makes it, with an EXIF segment that holds a
+// GPS latitude and a marker to look for afterwards.
+func gpsPhoto(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7)
+	}
+	var raw bytes.Buffer
+	if err := jpeg.Encode(&raw, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	le := binary.LittleEndian
+	var tf bytes.Buffer
+	tf.WriteString("II")
+	_ = binary.Write(&tf, le, uint16(42))
+	_ = binary.Write(&tf, le, uint32(8))
+	_ = binary.Write(&tf, le, uint16(1))
+	_ = binary.Write(&tf, le, [4]uint32{0x8825 | 4<<16, 1, 26, 0}) // GPSInfo → IFD at 26
+	_ = binary.Write(&tf, le, uint16(1))
+	_ = binary.Write(&tf, le, [3]uint32{0x0002 | 5<<16, 3, 44}) // GPSLatitude at 44
+	_ = binary.Write(&tf, le, uint32(0))
+	_ = binary.Write(&tf, le, [6]uint32{37, 1, 44, 1, 2292, 100})
+	tf.WriteString("GPS-HOME-POSITION")
+	payload := append([]byte("Exif\x00\x00"), tf.Bytes()...)
+	seg := []byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}
+	b := raw.Bytes()
+	out := append(append(append([]byte{}, b[:2]...), seg...), payload...)
+	return append(out, b[2:]...)
 }
