@@ -135,6 +135,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.visits(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.requests(ctx, comms); err != nil {
+		return nil, err
+	}
 	if err := writeAccounts(b.AccountsFile(), accs); err != nil {
 		return nil, err
 	}
