@@ -175,7 +175,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				texts = demoProblems["other"]
 			}
 			desc := texts[r.IntN(len(texts))]
-			created := now.Add(-time.Duration(r.Int64N(int64(DemoRequestDays*24*time.Hour)))).Truncate(time.Second)
+			created := now.Add(-time.Duration(r.Int64N(int64(DemoRequestDays * 24 * time.Hour)))).Truncate(time.Second)
 			if h := created.In(calendar.China).Hour(); h < 7 || h > 22 {
 				created = created.Add(10 * time.Hour)
 				if created.After(now) {
