@@ -300,6 +300,7 @@ func TestVisitRulesAndIdempotency(t *testing.T) {
 		{care.VisitInput{TaskID: mine[1].ID, IdempotencyKey: "bad-0000002", Method: care.Home, Checklist: map[string]string{"health": "ok"}}, "check_mood"},
 		{care.VisitInput{TaskID: mine[1].ID, IdempotencyKey: "bad key!", Method: care.Home, Checklist: checklist()}, "idempotency_key"},
 		{care.VisitInput{TaskID: mine[1].ID, IdempotencyKey: "bad-0000003", Method: care.Home, Checklist: checklist(), VisitedAt: &before}, "visited_at"},
+		{care.VisitInput{TaskID: mine[1].ID, IdempotencyKey: "bad-0000005", Method: care.Home, Checklist: checklist(), Notes: "女儿电话13812345678"}, "notes"},
 		{care.VisitInput{TaskID: mine[1].ID, IdempotencyKey: "bad-0000004", Method: care.Home, Checklist: checklist(), Location: &care.VisitLocation{Latitude: 91}}, "location"},
 	}
 	for _, c := range cases {

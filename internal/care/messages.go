@@ -30,6 +30,7 @@ func init() {
 		"care.check.attention":     {"需关注", "needs attention"},
 		"care.tasks":               {"任务数", "Tasks"},
 		"care.open":                {"未探访", "Not visited"},
+		"care.no_numbers":          {"不得包含身份证号码或手机号码", "must not contain an ID number or a mobile number"},
 		"care.choose":              {"请选择", "Choose"},
 		"care.choose_person":       {"请选择探访对象", "Choose the person visited"},
 		"care.visited_at_help":     {"不填则为提交时间；须在任务所属月份内。", "Leave empty for now; it must lie in the task's month."},

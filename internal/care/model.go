@@ -23,6 +23,7 @@ import (
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/idcard"
 )
 
 // Person is someone to visit, as the people registry gives it.
@@ -233,11 +234,17 @@ func (in *VisitInput) Validate() error {
 			break
 		}
 	}
+	// Notes are stored as written: personal numbers belong in the
+	// registry's sealed fields, not here.
 	if utf8.RuneCountInString(in.Notes) > maxNotes {
 		f.Add("notes", "error.too_long", maxNotes)
+	} else if plainNumbers(in.Notes) {
+		f.Add("notes", "care.no_numbers")
 	}
 	if utf8.RuneCountInString(in.FollowUp) > maxFollowUp {
 		f.Add("follow_up", "error.too_long", maxFollowUp)
+	} else if plainNumbers(in.FollowUp) {
+		f.Add("follow_up", "care.no_numbers")
 	}
 	if l := in.Location; l != nil {
 		if math.IsNaN(l.Latitude) || l.Latitude < -90 || l.Latitude > 90 || math.IsNaN(l.Longitude) || l.Longitude < -180 || l.Longitude > 180 ||
@@ -246,6 +253,12 @@ func (in *VisitInput) Validate() error {
 		}
 	}
 	return f.Err()
+}
+
+// plainNumbers reports whether text holds an ID number or a mobile number.
+func plainNumbers(s string) bool {
+	ids, mobiles := idcard.FindInText([]byte(s))
+	return len(ids) > 0 || len(mobiles) > 0
 }
 
 func checklistJSON(m map[string]string) string {
