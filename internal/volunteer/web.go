@@ -45,6 +45,12 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /volunteer/corrections", h.corrections)
 	srv.Page("POST /volunteer/corrections/{id}", h.decide)
 	srv.Page("GET /volunteers", h.list)
+	srv.Page("GET /volunteers/new", h.newVolunteer)
+	srv.Page("POST /volunteers", h.registerFor)
+	srv.Page("GET /volunteer-orgs", h.orgs)
+	srv.Page("POST /volunteer-orgs", h.createOrg)
+	srv.Page("GET /volunteer-orgs/{id}", h.org)
+	srv.Page("POST /volunteer-orgs/{id}/members", h.addMember)
 	srv.Page("GET /activities", h.activities)
 	srv.Page("GET /activities/new", h.newActivity)
 	srv.Page("POST /activities", h.publish)
@@ -503,4 +509,164 @@ func (h *Web) codeJSON(w http.ResponseWriter, r *http.Request) error {
 func form(r *http.Request) url.Values {
 	_ = r.ParseForm()
 	return r.PostForm
+}
+
+type registerForData struct {
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) newVolunteer(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), StaffRoles...); err != nil {
+		return err
+	}
+	vals := map[string]string{}
+	if p := auth.From(r.Context()); p != nil && len(p.Area.Code) == 12 && strings.TrimRight(p.Area.Code[9:], "0") != "" {
+		vals["community_code"] = p.Area.Code
+	}
+	return h.renderRegisterFor(w, r, http.StatusOK, vals, nil)
+}
+
+func (h *Web) renderRegisterFor(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+	d := &registerForData{Values: vals, Errors: map[string]string{}}
+	if ferr != nil {
+		var err error
+		if d.Summary, d.Errors, err = explain(i18n.From(r.Context()), ferr); err != nil {
+			return err
+		}
+	}
+	h.Srv.Render.Render(w, status, "volunteer/register_for", h.Srv.NewPage(r, "volunteer.register_for", d))
+	return nil
+}
+
+// registerFor registers a volunteer on a resident's behalf (staff).
+func (h *Web) registerFor(w http.ResponseWriter, r *http.Request) error {
+	f := form(r)
+	opt := func(k string) *string { v := f.Get(k); return &v }
+	in := Registration{CommunityCode: opt("community_code"), Name: opt("real_name"), IDNumber: opt("id_number"), Phone: opt("phone"),
+		Skills: []string{f.Get("skills")}, Availability: opt("availability"), ServiceAreas: opt("service_areas")}
+	if _, err := h.S.Register(r.Context(), in); err != nil {
+		vals := map[string]string{}
+		for _, k := range []string{"community_code", "real_name", "phone", "skills", "availability", "service_areas"} {
+			vals[k] = f.Get(k)
+		}
+		return h.renderRegisterFor(w, r, http.StatusUnprocessableEntity, vals, err)
+	}
+	return redirect(w, r, "volunteer.registered_for", "/volunteers")
+}
+
+type orgsData struct {
+	Items   []Org
+	CanEdit bool
+	Kinds   []string
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) orgs(w http.ResponseWriter, r *http.Request) error {
+	vals := map[string]string{"kind": "volunteer_team"}
+	if p := auth.From(r.Context()); p != nil {
+		vals["division_code"] = p.Area.Code
+	}
+	return h.renderOrgs(w, r, http.StatusOK, vals, nil)
+}
+
+func (h *Web) renderOrgs(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, StaffRoles...); err != nil {
+		return err
+	}
+	items, err := h.S.LedOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	_, perr := auth.Require(ctx, OrgRoles...)
+	d := &orgsData{Items: items, CanEdit: perr == nil, Kinds: OrgKinds, Values: vals, Errors: map[string]string{}}
+	if ferr != nil {
+		if d.Summary, d.Errors, err = explain(i18n.From(ctx), ferr); err != nil {
+			return err
+		}
+	}
+	h.Srv.Render.Render(w, status, "volunteer/orgs", h.Srv.NewPage(r, "volunteer.orgs_title", d))
+	return nil
+}
+
+func (h *Web) createOrg(w http.ResponseWriter, r *http.Request) error {
+	f := form(r)
+	in := OrgInput{DivisionCode: f.Get("division_code"), Name: f.Get("name"), Kind: f.Get("kind")}
+	o, err := h.S.CreateOrg(r.Context(), in)
+	if err != nil {
+		return h.renderOrgs(w, r, http.StatusUnprocessableEntity, map[string]string{"division_code": in.DivisionCode, "name": in.Name, "kind": in.Kind}, err)
+	}
+	return redirect(w, r, "volunteer.org_created", "/volunteer-orgs/"+idStr(o.ID))
+}
+
+type orgData struct {
+	O       *Org
+	Members []Member
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) org(w http.ResponseWriter, r *http.Request) error {
+	return h.renderOrg(w, r, http.StatusOK, nil, nil)
+}
+
+func (h *Web) renderOrg(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	members, err := h.S.Members(ctx, id)
+	if err != nil {
+		return err
+	}
+	o, err := h.S.Org(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := &orgData{O: o, Members: members, Values: vals, Errors: map[string]string{}}
+	if d.Values == nil {
+		d.Values = map[string]string{}
+	}
+	if ferr != nil {
+		if d.Summary, d.Errors, err = explain(i18n.From(ctx), ferr); err != nil {
+			return err
+		}
+	}
+	h.Srv.Render.Render(w, status, "volunteer/org", h.Srv.NewPage(r, o.Name, d))
+	return nil
+}
+
+// addMember adds a volunteer, found by their ID number, to an organisation.
+func (h *Web) addMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	f := form(r)
+	num := strings.TrimSpace(f.Get("id_number"))
+	lead := f.Get("lead") == "1"
+	fail := func(err error) error {
+		return h.renderOrg(w, r, http.StatusUnprocessableEntity, map[string]string{"lead": f.Get("lead")}, err)
+	}
+	if num == "" {
+		return fail(errs.Invalid(errs.Field("id_number", "error.required")))
+	}
+	found, _, err := h.S.List(ctx, Filter{IDNumber: num, PerPage: 2})
+	if err != nil {
+		return err
+	}
+	if len(found) != 1 {
+		return fail(errs.Invalid(errs.Field("id_number", "volunteer.no_such_volunteer")))
+	}
+	if err := h.S.SetMember(ctx, id, found[0].ID, lead); err != nil {
+		return err
+	}
+	return redirect(w, r, "volunteer.member_added", "/volunteer-orgs/"+idStr(id))
 }
