@@ -181,6 +181,9 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		Scenario{Name: "decide by a sibling", Method: "POST", Path: "/api/v1/volunteer-corrections/1/decision", Role: auth.TownshipStaff, Area: apptest.SiblingTownship, Body: map[string]any{"approve": true}, Status: 404},
 		Scenario{Name: "decide", Method: "POST", Path: "/api/v1/volunteer-corrections/1/decision", Role: auth.TownshipStaff, Area: apptest.Township, Body: map[string]any{"approve": true}, Status: 200, Contains: []string{`"status":"approved"`}},
 		Scenario{Name: "hours after", Method: "GET", Path: vol, Role: auth.Resident, Area: apptest.Community, Status: 200, Contains: []string{`"hours_centi":250`}},
+		Scenario{Name: "records in a period", Method: "GET", Path: vol + "/records?from=2020-01-01&to=2099-12-31", Role: auth.Resident, Area: apptest.Community, Status: 200, Contains: []string{`"hours_centi":250`}},
+		Scenario{Name: "records before the period", Method: "GET", Path: vol + "/records?to=2020-01-01", Role: auth.Resident, Area: apptest.Community, Status: 200, Contains: []string{`"items":[]`}},
+		Scenario{Name: "records with a bad date", Method: "GET", Path: vol + "/records?from=2020-13-01", Role: auth.Resident, Area: apptest.Community, Status: 422, Contains: []string{`"from`}},
 		Scenario{Name: "close", Method: "POST", Path: act + "/close", Role: auth.CommunityWorker, Area: apptest.Community, Status: 200},
 		Scenario{Name: "close again", Method: "POST", Path: act + "/close", Role: auth.CommunityWorker, Area: apptest.Community, Status: 409},
 	)

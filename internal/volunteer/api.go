@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
 
@@ -190,9 +191,21 @@ type starsInput struct {
 	}
 }
 
-func date(s string) time.Time {
-	t, _ := time.ParseInLocation(DateLayout, s, web.Shanghai)
-	return t
+// dates reads an optional from/to pair (YYYY-MM-DD, China time).
+func dates(from, to string) (time.Time, time.Time, error) {
+	var out [2]time.Time
+	var bad errs.Fields
+	for i, v := range []struct{ field, s string }{{"from", from}, {"to", to}} {
+		if v.s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(DateLayout, v.s, web.Shanghai)
+		if err != nil {
+			bad.Add(v.field, "volunteer.date_invalid")
+		}
+		out[i] = t
+	}
+	return out[0], out[1], bad.Err()
 }
 
 // RegisterAPI adds the volunteer routes to the JSON API.
@@ -257,7 +270,11 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-records", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}/records",
 		Summary: "A volunteer's service records"}),
 		func(ctx context.Context, in *recordsInput) (*recordsOutput, error) {
-			items, err := s.Records(ctx, in.ID, date(in.From), date(in.To))
+			from, to, err := dates(in.From, in.To)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			items, err := s.Records(ctx, in.ID, from, to)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}

@@ -118,7 +118,14 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 		q := s.DB.Q(ctx)
 		var status string
 		var starts, ends time.Time
-		err := q.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM volunteer_activities WHERE id = $1`, activityID).Scan(&status, &starts, &ends)
+		// A shared lock: check-ins go side by side, but not past a Close
+		// (which takes the row for update) on PostgreSQL; SQLite has one
+		// writer anyway.
+		share := ""
+		if s.DB.ForUpdate() != "" {
+			share = " FOR SHARE"
+		}
+		err := q.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM volunteer_activities WHERE id = $1`+share, activityID).Scan(&status, &starts, &ends)
 		if db.IsNoRows(err) {
 			return errs.NotFound("volunteer.activity_not_found", activityID)
 		}
@@ -209,10 +216,12 @@ func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) 
 	if err := bad.Err(); err != nil {
 		return err
 	}
-	if a.Status != Open {
-		return errs.Conflict("volunteer.activity_not_open")
-	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if a, err := s.lockActivity(ctx, a.ID); err != nil {
+			return err
+		} else if a.Status != Open {
+			return errs.Conflict("volunteer.activity_not_open")
+		}
 		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET checkin_at = $1, checkout_at = $2, manual_reason = $3, updated_at = $4
 			WHERE activity_id = $5 AND volunteer_id = $6 AND status = $7`, in.CheckinAt.UTC(), in.CheckoutAt.UTC(), in.Reason, s.now(), activityID, in.VolunteerID, Confirmed)
 		if err != nil {
