@@ -62,14 +62,27 @@ func (b *Browser) recordVisit(taskID int64, notes string, photos ...string) {
 	b.do("record a visit", steps...)
 }
 
+// waitFor evaluates a JavaScript condition until it holds. A page that
+// is being replaced (a reload, a navigation) only delays it.
+func (b *Browser) waitFor(what, expr string, within time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.fail(what, fmt.Errorf("still false after %s (%v): %s", within, last, expr))
+}
+
 // queued waits until the page's queue holds n visits.
 func (b *Browser) queued(n int, within time.Duration) {
 	b.t.Helper()
-	b.do(fmt.Sprintf("queue holds %d", n), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](fmt.Sprintf(`document.getElementById("visit-queue").getAttribute("data-count") === "%d"`, n),
-			chromedp.WithPollingTimeout(within), chromedp.WithPollingInterval(100*time.Millisecond))(ctx, t)
-		return err
-	}))
+	b.waitFor(fmt.Sprintf("queue holds %d", n), fmt.Sprintf(`document.getElementById("visit-queue")?.getAttribute("data-count") === "%d"`, n), within)
 }
 
 // TestOfflineVisits: a grid worker records two visits with no connection;
@@ -105,14 +118,10 @@ func TestOfflineVisits(t *testing.T) {
 	b := newBrowser(t, e.URL, 390, 844)
 	b.login(worker, apptest.Password)
 	b.open("/visits/record")
-	b.do("service worker controls the form", chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		// The first load installs the worker; the reload is controlled by it.
-		_, err := chromedp.Poll[bool](`navigator.serviceWorker.ready.then(() => true)`, chromedp.WithPollingTimeout(20*time.Second))(ctx, t)
-		return err
-	}), chromedp.Reload(), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`navigator.serviceWorker.controller !== null`, chromedp.WithPollingTimeout(20*time.Second))(ctx, t)
-		return err
-	}))
+	// The first load installs the worker; the reload is controlled by it.
+	b.waitFor("service worker ready", `navigator.serviceWorker.ready.then(() => true)`, 20*time.Second)
+	b.do("reload", chromedp.Reload())
+	b.waitFor("service worker controls the form", `navigator.serviceWorker.controller !== null`, 20*time.Second)
 	b.screenshot("form-online")
 
 	// No connection: the form still opens, from the worker's cache.
@@ -182,12 +191,22 @@ func TestOfflineVisits(t *testing.T) {
 	}
 	b.login(worker, apptest.Password)
 	b.open("/visits/record")
-	b.do("form after signing in", chromedp.WaitVisible(chromedp.CSS("#visit-form")))
 	b.queued(0, 30*time.Second)
 	if n, d := visits(); n != 3 || d != 3 {
 		t.Fatalf("after signing in again: %d visits (%d keys), want 3", n, d)
 	}
 	b.screenshot("sent-after-sign-in")
+
+	// The list shows the month's tasks as visited, and the task page the
+	// visit with its photo (served through the access-checked handler).
+	b.open("/visits")
+	if got := eval[int](b, `document.querySelectorAll('#visit-tasks tr[data-status="done"]').length`); got != 3 {
+		t.Fatalf("%d tasks shown as visited, want 3", got)
+	}
+	b.screenshot("list")
+	b.open(fmt.Sprintf("/visits/tasks/%d", tasks[0].ID))
+	b.waitFor("photo shown", `(() => { const i = document.querySelector(".visit img"); return !!i && i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
+	b.screenshot("task")
 }
 
 // gpsPhoto is a JPEG as a phone makes it, with an EXIF segment that holds a
