@@ -764,3 +764,41 @@ func TestConcurrentResend(t *testing.T) {
 		t.Fatalf("visited %d", v)
 	}
 }
+
+// TestIdempotencyKeyHeader: an API client may send the key as the
+// Idempotency-Key header instead of in the body.
+func TestIdempotencyKeyHeader(t *testing.T) {
+	e := apptest.New(t)
+	e.User(auth.GridWorker, apptest.Community)
+	addPeople(t, e, apptest.Community, 1, "2026-01-01")
+	now := time.Now()
+	s := newCare(e, &now)
+	if _, err := s.RunMonthly(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	tasks, _, _ := s.List(e.Ctx, care.Filter{}, 1, 10)
+	tok := e.Token(auth.GridWorker, apptest.Community)
+	send := func() (int, string) {
+		body := fmt.Sprintf(`{"task_id":%d,"method":"video","checklist":{"health":"ok","home_safety":"ok","living":"ok","mood":"ok","needs":"ok"}}`, tasks[0].ID)
+		req, _ := http.NewRequest(http.MethodPost, e.URL+"/api/v1/visits", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Idempotency-Key", "header-key-0001")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if st, b := send(); st != http.StatusCreated || !strings.Contains(b, `"idempotency_key":"header-key-0001"`) {
+		t.Fatalf("first: %d %s", st, b)
+	}
+	if st, b := send(); st != http.StatusOK || !strings.Contains(b, `"created":false`) {
+		t.Fatalf("second: %d %s", st, b)
+	}
+	if n := count(t, e, `SELECT count(*) FROM care_visits`); n != 1 {
+		t.Fatalf("%d visits", n)
+	}
+}

@@ -173,7 +173,7 @@ type Visit struct {
 // VisitInput is a visit to record.
 type VisitInput struct {
 	TaskID         int64             `json:"task_id"`
-	IdempotencyKey string            `json:"idempotency_key" doc:"chosen by the client for each visit (a UUID): the same key sent again records nothing and answers the same visit" maxLength:"64"`
+	IdempotencyKey string            `json:"idempotency_key,omitempty" doc:"chosen by the client for each visit (a UUID): the same key sent again records nothing and answers the same visit" maxLength:"64"`
 	VisitedAt      *time.Time        `json:"visited_at,omitempty" doc:"when the visit took place; default now; must lie in the task's month and not in the future"`
 	Method         string            `json:"method" enum:"home,phone,video"`
 	Checklist      map[string]string `json:"checklist" doc:"health, home_safety, living, mood, needs: ok or attention; all five required"`
