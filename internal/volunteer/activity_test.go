@@ -3,10 +3,13 @@ package volunteer_test
 import (
 	"context"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
@@ -464,5 +467,90 @@ func TestFiguresPer10kAndHoursByMonth(t *testing.T) {
 	}
 	if _, err := w.s.Figures(as(w.e, auth.TownshipStaff, apptest.SiblingTownship), apptest.Township); errs.Code(err) != errs.ENOTFOUND {
 		t.Fatalf("figures outside the area: %v", err)
+	}
+}
+
+// Sign-ups and cancels at the same time never give more places than the
+// activity has, and every freed place goes to the waiting list.
+func TestConcurrentSignupsAndCancels(t *testing.T) {
+	w := newWorld(t, 12)
+	a := w.publish(t, 3)
+	var wg sync.WaitGroup
+	st := make([]string, len(w.vols))
+	for i, v := range w.vols {
+		wg.Go(func() {
+			var err error
+			if st[i], err = w.s.SignUp(v, a.ID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	count := func() (confirmed, waiting int) {
+		list, err := w.s.Signups(w.lead, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range list {
+			switch x.Status {
+			case volunteer.Confirmed:
+				confirmed++
+			case volunteer.Waiting:
+				waiting++
+			}
+		}
+		return
+	}
+	if c, wt := count(); c != 3 || wt != 9 {
+		t.Fatalf("after sign-ups: %d confirmed, %d waiting", c, wt)
+	}
+	// Every confirmed volunteer cancels at once: three move up.
+	for i, v := range w.vols {
+		if st[i] == volunteer.Confirmed {
+			wg.Go(func() {
+				if err := w.s.Cancel(v, a.ID); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if c, wt := count(); c != 3 || wt != 6 {
+		t.Fatalf("after cancels: %d confirmed, %d waiting", c, wt)
+	}
+	if got, _ := w.s.Activity(w.lead, a.ID); got.Taken != 3 {
+		t.Fatalf("taken %d", got.Taken)
+	}
+	// Nearby by community and date.
+	for _, c := range []struct {
+		f    volunteer.ActivityFilter
+		want int
+	}{
+		{volunteer.ActivityFilter{Division: apptest.Community, Date: "2026-11-20"}, 1},
+		{volunteer.ActivityFilter{Division: apptest.Township}, 1},
+		{volunteer.ActivityFilter{Division: apptest.SiblingCommunity}, 0},
+		{volunteer.ActivityFilter{Division: apptest.Community, Date: "2026-11-21"}, 0},
+	} {
+		got, _, err := w.s.Activities(w.vols[0], c.f)
+		if err != nil || len(got) != c.want {
+			t.Errorf("%+v: %d activities, want %d (%v)", c.f, len(got), c.want, err)
+		}
+	}
+	if _, _, err := w.s.Activities(w.vols[0], volunteer.ActivityFilter{Date: "20.11.2026"}); fieldKeys(t, err)["date"] != "volunteer.date_invalid" {
+		t.Fatalf("bad date: %v", err)
+	}
+	// The hand confirmation is audited with its reason.
+	w.c.t = at("2026-11-20 10:30:00")
+	list, _ := w.s.Signups(w.lead, a.ID)
+	if list[0].Status != volunteer.Confirmed {
+		t.Fatalf("sign-ups not confirmed first: %+v", list)
+	}
+	if err := w.s.Confirm(w.lead, a.ID, volunteer.Attendance{VolunteerID: list[0].VolunteerID, CheckinAt: at("2026-11-20 09:00:00"),
+		CheckoutAt: at("2026-11-20 10:00:00"), Reason: "老人不会用手机"}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _, err := w.e.App.Audit.Search(w.e.Ctx, audit.Filter{Action: "volunteer.attendance.confirm"})
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Detail, "老人不会用手机") || recs[0].ActorName != "lead" {
+		t.Fatalf("audit of the confirmation: %+v %v", recs, err)
 	}
 }
