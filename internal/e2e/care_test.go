@@ -207,6 +207,14 @@ func TestOfflineVisits(t *testing.T) {
 	b.open(fmt.Sprintf("/visits/tasks/%d", tasks[0].ID))
 	b.waitFor("photo shown", `(() => { const i = document.querySelector(".visit img"); return !!i && i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
 	b.screenshot("task")
+
+	// Signing out from the form with nothing left to send drops the
+	// cached form, which lists the people to visit.
+	b.open("/visits/record")
+	b.waitFor("form cached", `caches.open("shequ-visits-v1").then(c => c.match("/visits/record")).then(r => !!r)`, 10*time.Second)
+	b.queued(0, 10*time.Second)
+	b.do("sign out", chromedp.Click(chromedp.CSS("#logout")))
+	b.waitFor("cached form dropped", `caches.open("shequ-visits-v1").then(c => c.match("/visits/record")).then(r => !r)`, 10*time.Second)
 }
 
 // gpsPhoto is a JPEG as a phone makes it, with an EXIF segment that holds a

@@ -18,6 +18,14 @@ self.addEventListener("activate", function (e) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+// The form page said its worker is signing out with nothing left to send:
+// forget the cached form, which lists the people to visit.
+self.addEventListener("message", function (e) {
+  if (e.data === "signed-out" && e.origin === self.location.origin) {
+    e.waitUntil(caches.open(CACHE).then(function (c) { return Promise.all(PAGES.map(function (p) { return c.delete(p); })); }));
+  }
+});
+
 self.addEventListener("fetch", function (e) {
   var req = e.request;
   if (req.method !== "GET") { return; }

@@ -219,6 +219,17 @@
     });
   }
 
+  // Signing out from this page drops the cached form (it lists the people
+  // to visit) unless visits still wait to be sent with it.
+  // The service worker does it, since this page is leaving.
+  var logout = document.querySelector('form[action="/logout"]');
+  if (logout && "serviceWorker" in navigator) {
+    logout.addEventListener("submit", function () {
+      var c = navigator.serviceWorker.controller;
+      if (c && box.getAttribute("data-count") === "0") { c.postMessage("signed-out"); }
+    });
+  }
+
   sendBtn.addEventListener("click", sync);
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(msg("offline")); render(); });
