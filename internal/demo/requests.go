@@ -192,10 +192,11 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 			channel := []string{request.ChannelWeb, request.ChannelPhone, request.ChannelPhone, request.ChannelWalkIn}[r.IntN(4)]
 			var id int64
 			if err := w.QueryRowContext(ctx, `INSERT INTO requests (division_code, category_code, urgency, status, channel, title, description,
-				address, resident_id, contact_name, phone_sealed, anonymous, dispatch_rank, response_due, resolution_due, created_at, created_by, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16) RETURNING id`,
+				address, resident_id, contact_name, phone_sealed, anonymous, dispatch_rank, response_due, resolution_due, created_at, created_by, updated_at,
+				township_code, county_code)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $18, $19) RETURNING id`,
 				c.Code, lc.code, lc.urgency, request.StatusSubmitted, channel, desc, desc+"，请尽快处理。", c.Name+"附近", resident,
-				personName(r), phone, r.IntN(10) == 0, 3, respDue, resoDue, created, "demo").Scan(&id); err != nil {
+				personName(r), phone, r.IntN(10) == 0, 3, respDue, resoDue, created, "demo", request.TownshipOf(c.Code), request.CountyOf(c.Code)).Scan(&id); err != nil {
 				return err
 			}
 			if err := event(id, request.EventSubmit, "demo", "resident", nil, "", created); err != nil {

@@ -444,6 +444,12 @@ func luhn(digits string) int {
 	return (10 - sum%10) % 10
 }
 
+// TownshipOf is the township code of a community code (kept on the row).
+func TownshipOf(code string) string { return code[:9] + "000" }
+
+// CountyOf is the county code of a community code (kept on the row).
+func CountyOf(code string) string { return code[:6] + "000000" }
+
 var china = time.FixedZone("CST", 8*3600)
 
 func oneOf(v string, set []string) bool {

@@ -37,7 +37,7 @@ type fixture struct {
 	unitCtx  context.Context
 }
 
-func setup(t *testing.T) *fixture {
+func setup(t testing.TB) *fixture {
 	e := apptest.New(t)
 	f := &fixture{e: e, s: app.NewRequests(e.App), now: time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)}
 	f.s.Now = func() time.Time { return f.now }

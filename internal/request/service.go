@@ -255,11 +255,11 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		var id int64
 		err = s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO requests (division_code, category_code, urgency, status, channel, title,
 			description, address, resident_id, contact_name, phone_sealed, phone_index, anonymous, unit_id, policy_id,
-			dispatch_rank, response_due, resolution_due, dispatched_at, created_at, created_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20) RETURNING id`,
+			dispatch_rank, response_due, resolution_due, dispatched_at, created_at, created_by, updated_at, township_code, county_code)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $22, $23) RETURNING id`,
 			in.DivisionCode, cat.Code, in.Urgency, status, in.Channel, in.Title, in.Description, in.Address, resident, in.ContactName,
 			sealed, index, in.Anonymous, unitID, polID, auth.TownshipStaff.Rank(), s.due(now, lim.Response), s.due(now, lim.Resolution),
-			dispatchedAt, now, a.Name).Scan(&id)
+			dispatchedAt, now, a.Name, TownshipOf(in.DivisionCode), CountyOf(in.DivisionCode)).Scan(&id)
 		if err != nil {
 			if strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503") {
 				return errs.Invalid(errs.Field("resident_id", "request.bad_resident"))

@@ -38,6 +38,17 @@ func (rc reach) where(args *[]any) string {
 		*args = append(*args, rc.unitID)
 		return "EXISTS (SELECT 1 FROM request_assignments ra WHERE ra.request_id = r.id AND ra.unit_id = $" + itoa(len(*args)) + ")"
 	case rc.lo != "":
+		// A community, township or county is an equality on a column kept
+		// on the row, so its list walks an index in id order.
+		n := 0
+		for n < len(rc.lo) && n < len(rc.hi) && rc.lo[n] == rc.hi[n] {
+			n++
+		}
+		col := map[int]string{12: "r.division_code", 9: "r.township_code", 6: "r.county_code"}[n]
+		if col != "" {
+			*args = append(*args, rc.lo)
+			return col + " = $" + itoa(len(*args))
+		}
 		*args = append(*args, rc.lo, rc.hi)
 		return "r.division_code BETWEEN $" + itoa(len(*args)-1) + " AND $" + itoa(len(*args))
 	}
@@ -120,7 +131,23 @@ func (s *Store) exists(ctx context.Context, id int64) bool {
 // list returns a page of requests within the reach, newest first.
 func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now time.Time, page, perPage int) ([]Request, bool, error) {
 	var args []any
-	conds := []string{rc.where(&args)}
+	if f.Division != "" && (rc.all || rc.lo != "") {
+		// The service checked that the division lies inside the area.
+		rc = reach{}
+		rc.lo, rc.hi = codeRange(f.Division)
+		f.Division = ""
+	}
+	from, order := reqFrom, "r.id DESC"
+	var conds []string
+	if rc.unitID != 0 {
+		// A unit's list walks its assignments newest first.
+		from = ` FROM request_assignments ra JOIN requests r ON r.id = ra.request_id LEFT JOIN divisions d ON d.code = r.division_code
+	LEFT JOIN request_categories c ON c.code = r.category_code LEFT JOIN request_units u ON u.id = r.unit_id`
+		args = append(args, rc.unitID)
+		conds, order = []string{"ra.unit_id = $1"}, "ra.request_id DESC"
+	} else {
+		conds = []string{rc.where(&args)}
+	}
 	add := func(cond string, vals ...any) {
 		for _, v := range vals {
 			args = append(args, v)
@@ -152,8 +179,8 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 		add("r.id = ?", id)
 	}
 	args = append(args, perPage+1, (page-1)*perPage)
-	q := `SELECT ` + reqCols + reqFrom + ` WHERE ` + strings.Join(conds, " AND ") +
-		` ORDER BY r.id DESC LIMIT $` + itoa(len(args)-1) + ` OFFSET $` + itoa(len(args))
+	q := `SELECT ` + reqCols + from + ` WHERE ` + strings.Join(conds, " AND ") +
+		` ORDER BY ` + order + ` LIMIT $` + itoa(len(args)-1) + ` OFFSET $` + itoa(len(args))
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, errs.Internal(err)
