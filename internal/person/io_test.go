@@ -356,8 +356,9 @@ func TestPages(t *testing.T) {
 	if len(ps) != 1 || ps[0].Household != "配偶 页面乙" || ps[0].Phone != "139****5678" {
 		t.Errorf("after save %+v", ps)
 	}
-	if v := c.Get(loc); !strings.Contains(v.Body, "页面乙") || !strings.Contains(v.Body, "修改") {
-		t.Errorf("history not shown")
+	if v := c.Get(loc); !strings.Contains(v.Body, "页面乙") || !strings.Contains(v.Body, "修改") ||
+		!strings.Contains(v.Body, "特殊困难老年人(独居,高龄(80岁以上)) 2024-01-01~ 入户核查") || strings.Contains(v.Body, "elderly_special(") {
+		t.Errorf("history not shown in words")
 	}
 	// Export and template download as workbooks.
 	for _, p := range []string{"/persons/export.xlsx", "/persons/template.xlsx"} {

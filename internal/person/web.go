@@ -87,7 +87,7 @@ func pathID(r *http.Request) (int64, error) {
 
 type viewData struct {
 	P         *Person
-	History   []PersonChange
+	History   []histRow
 	CanReveal bool
 	Revealed  *RevealedPerson
 	Reason    string
@@ -108,9 +108,11 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *
 	if d.P, err = h.S.Get(ctx, id); err != nil {
 		return err
 	}
-	if d.History, err = h.S.History(ctx, id); err != nil {
+	hs, err := h.S.History(ctx, id)
+	if err != nil {
 		return err
 	}
+	d.History = localize(i18n.From(ctx), hs)
 	d.CanReveal = CanReveal(auth.From(ctx))
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
@@ -137,6 +139,34 @@ func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum, by := explain(i18n.From(r.Context()), err)
 	return h.renderView(w, r, errs.Status(err), &viewData{Reason: reason, Summary: sum, Errors: by})
+}
+
+// histRow is a history entry for the page.
+type histRow struct {
+	PersonChange
+	Fields []FieldChange
+}
+
+// localize shows the keys of groups, kinds and categories in the history
+// by their names in lang.
+func localize(lang string, hs []PersonChange) []histRow {
+	var pairs []string
+	for prefix, keys := range map[string][]string{"person.group.": Groups, "person.kind.": ElderlyKinds, "person.category.": DisabilityCategories} {
+		for _, k := range keys {
+			pairs = append(pairs, k, i18n.T(lang, prefix+k))
+		}
+	}
+	rep := strings.NewReplacer(pairs...)
+	out := make([]histRow, len(hs))
+	for i, c := range hs {
+		out[i] = histRow{PersonChange: c, Fields: c.Diff()}
+		for j := range out[i].Fields {
+			if f := &out[i].Fields[j]; f.Key == "groups" {
+				f.Before, f.After = rep.Replace(f.Before), rep.Replace(f.After)
+			}
+		}
+	}
+	return out
 }
 
 // explain turns a validation error into a summary and messages by field.
