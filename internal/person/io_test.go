@@ -107,8 +107,8 @@ func TestImportAllOrNothing(t *testing.T) {
 		ps[0].Sex != person.Male || ps[0].BirthDate != "1940-01-01" {
 		t.Fatalf("imported %+v %v", ps, err)
 	}
-	tot, _ := s.Measures.Totals(context.Background(), []string{person.ElderlySpecial, person.PeopleWithDisablity}, []string{apptest.Township})
-	if tot[apptest.Township][person.ElderlySpecial] != 1 || tot[apptest.Township][person.PeopleWithDisablity] != 1 {
+	tot, _ := s.Measures.Totals(context.Background(), []string{person.ElderlySpecial, person.PeopleWithDisability}, []string{apptest.Township})
+	if tot[apptest.Township][person.ElderlySpecial] != 1 || tot[apptest.Township][person.PeopleWithDisability] != 1 {
 		t.Errorf("measures after import %v", tot)
 	}
 	h, err := s.History(ctx, ps[0].ID)

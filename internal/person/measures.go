@@ -10,23 +10,23 @@ import (
 // Measure names, per community: the people who are members of a group
 // today.
 const (
-	ElderlySpecial      = "person.elderly_special"
-	LeftBehindChildren  = "person.left_behind_children"
-	PeopleWithDisablity = "person.disabled"
+	ElderlySpecial       = "person.elderly_special"
+	LeftBehindChildren   = "person.left_behind_children"
+	PeopleWithDisability = "person.disabled"
 )
 
 // Measures kept by this slice.
 var Measures = []measure.Def{
 	{Name: ElderlySpecial, Owner: "person"},
 	{Name: LeftBehindChildren, Owner: "person"},
-	{Name: PeopleWithDisablity, Owner: "person"},
+	{Name: PeopleWithDisability, Owner: "person"},
 }
 
 // measureOf maps a group to its measure.
 var measureOf = map[string]string{
 	GroupElderly:    ElderlySpecial,
 	GroupLeftBehind: LeftBehindChildren,
-	GroupDisability: PeopleWithDisablity,
+	GroupDisability: PeopleWithDisability,
 }
 
 const allLo, allHi = "000000000000", "999999999999"
