@@ -75,6 +75,11 @@ func TestVolunteerJourney(t *testing.T) {
 		t.Fatalf("sign-up status: %q", got)
 	}
 	vol.screenshot("signed-up")
+	vol.open("/volunteer")
+	if got := vol.text("#my-signups"); !strings.Contains(got, "为独居老人理发") || !strings.Contains(got, "已报名") {
+		t.Fatalf("my sign-ups: %q", got)
+	}
+	vol.navigate("back to the activity", chromedp.Click(chromedp.CSS(`#my-signups a`)))
 
 	// The organiser shows the check-in code; the volunteer types it. A
 	// wrong code is refused on the field first.

@@ -348,3 +348,31 @@ func (s *Service) organised(ctx context.Context, id int64) (*Activity, error) {
 	}
 	return a, nil
 }
+
+// MySignups lists the open activities the caller has signed up for (or
+// waits for), soonest first.
+func (s *Service) MySignups(ctx context.Context) ([]Activity, error) {
+	me, err := s.myVolunteer(ctx)
+	if err != nil || me == 0 {
+		return []Activity{}, err
+	}
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+actCols+`, s.status`+actFrom+` JOIN volunteer_signups s ON s.activity_id = a.id
+		WHERE s.volunteer_id = $1 AND s.status IN ($2, $3) AND a.status = $4 ORDER BY a.starts_at, a.id LIMIT 100`, me, Confirmed, Waiting, Open)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer rows.Close()
+	out := []Activity{}
+	for rows.Next() {
+		var a Activity
+		var skills string
+		if err := rows.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
+			&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy, &a.MySignup); err != nil {
+			return nil, errs.Internal(err)
+		}
+		a.Skills = splitList(skills)
+		a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

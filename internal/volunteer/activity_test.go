@@ -143,6 +143,12 @@ func TestWaitingListMovesUp(t *testing.T) {
 	if m[w.ids[0]] != volunteer.Withdrawn || m[w.ids[1]] != volunteer.Confirmed || m[w.ids[2]] != volunteer.Confirmed || m[w.ids[3]] != volunteer.Waiting {
 		t.Fatalf("after cancel: %v", m)
 	}
+	if mine, err := w.s.MySignups(w.vols[2]); err != nil || len(mine) != 1 || mine[0].MySignup != volunteer.Confirmed {
+		t.Fatalf("my sign-ups after moving up: %+v %v", mine, err)
+	}
+	if mine, _ := w.s.MySignups(w.vols[0]); len(mine) != 0 {
+		t.Fatalf("a cancelled sign-up is listed: %+v", mine)
+	}
 	got, _ := w.s.Activity(w.lead, a.ID)
 	if got.Taken != 2 {
 		t.Fatalf("taken %d", got.Taken)

@@ -145,6 +145,7 @@ func init() {
 		"volunteer.kind.volunteer_team":        {"志愿服务队", "Volunteer team"},
 		"volunteer.kind.social_org":            {"社会组织", "Social organisation"},
 		"volunteer.kind.committee":             {"村(居)委会", "Community committee"},
+		"volunteer.my_signups":                 {"我报名的活动", "My sign-ups"},
 		"field.direction":                      {"签到或签退", "check-in or check-out"},
 		"field.checkin_code":                   {"签到码", "check-in code"},
 		"field.manual_reason":                  {"补签原因", "reason for confirming by hand"},

@@ -97,6 +97,7 @@ func redirect(w http.ResponseWriter, r *http.Request, flash, to string) error {
 
 type meData struct {
 	V       *Volunteer
+	Signups []Activity
 	Records []Record
 	Stars   []int
 	Next    int // hours to the next star; 0 at the top
@@ -128,6 +129,9 @@ func (h *Web) renderMe(w http.ResponseWriter, r *http.Request, status int, vals 
 	if v != nil {
 		d.V = v
 		if d.Records, err = h.S.Records(ctx, v.ID, time.Time{}, time.Time{}); err != nil {
+			return err
+		}
+		if d.Signups, err = h.S.MySignups(ctx); err != nil {
 			return err
 		}
 		if d.Stars, err = h.S.Stars(ctx); err != nil {
