@@ -1,7 +1,12 @@
 package request_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +16,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/idcard"
 	"shequ/internal/request"
 )
 
@@ -403,5 +409,52 @@ func TestDeadlineJob(t *testing.T) {
 	r, _ = f.s.Get(f.e.Ctx, r.ID)
 	if r.EscalatedAt == nil || !r.Overdue(f.now) {
 		t.Errorf("escalated_at %v", r.EscalatedAt)
+	}
+}
+
+// TestPhonesSealed: the phones of requests are nowhere in the clear in
+// the SQLite file, its WAL or a backup (requests, events, audit, outbox).
+func TestPhonesSealed(t *testing.T) {
+	f := setup(t)
+	if f.e.App.DB.Path == "" {
+		t.Skip("PostgreSQL: no database file to scan")
+	}
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	var phones []string
+	for i := 0; i < 5; i++ {
+		phone := fmt.Sprintf("1391234%04d", 1000+i)
+		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+			Description: fmt.Sprintf("封存测试诉求%d号", i), Phone: phone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+		act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReply, Note: "已处理"})
+		phones = append(phones, phone)
+	}
+	if _, err := f.s.Outbox.Deliver(f.e.Ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := f.e.App.DB.Backup(context.Background(), backup); err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{f.e.App.DB.Path, f.e.App.DB.Path + "-wal", backup} {
+		b, err := os.ReadFile(file)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, found := idcard.FindInText(b)
+		for _, m := range found {
+			if slices.Contains(phones, m) {
+				t.Errorf("%s holds the phone %s in the clear", filepath.Base(file), m)
+			}
+		}
+		if file == backup && !bytes.Contains(b, []byte("封存测试诉求3号")) {
+			t.Errorf("%s: descriptions not found; the scan reads nothing", filepath.Base(file))
+		}
 	}
 }

@@ -37,6 +37,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /requests/{id}", h.view)
 	srv.Page("POST /requests/{id}/act", h.act)
 	srv.Page("GET /requests/{id}/photos/{blob}", h.photo)
+	h.registerCatalogue(srv)
 }
 
 type listData struct {

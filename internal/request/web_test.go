@@ -150,3 +150,47 @@ func TestPages(t *testing.T) {
 		t.Error("rate offered twice")
 	}
 }
+
+// TestCataloguePage: city staff add a rule and a calendar day from the
+// page; county staff add a unit; township staff read it without forms; a
+// resident is refused; a bad limit is named and nothing is added.
+func TestCataloguePage(t *testing.T) {
+	f := setup(t)
+	e := f.e
+	city := e.Session(auth.CityStaff, apptest.City)
+	if g := city.Get("/requests/catalogue"); g.StatusCode != http.StatusOK || !strings.Contains(g.Body, `id="policy-form"`) {
+		t.Fatalf("city page: %d", g.StatusCode)
+	}
+	g := city.PostForm("/requests/catalogue/policies", url.Values{"category_code": {"utility"}, "division_code": {apptest.County},
+		"effective_from": {"2026-01-01"}, "limit_utility": {"3d"}})
+	if g.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(g.Body, "响应/办结") {
+		t.Fatalf("bad limit: %d", g.StatusCode)
+	}
+	g = city.PostForm("/requests/catalogue/policies", url.Values{"category_code": {"utility"}, "division_code": {apptest.County},
+		"effective_from": {"2026-01-01"}, "unit_id": {fmt.Sprint(f.water.ID)}, "limit_utility": {"1h/12h"}})
+	if g.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add rule: %d %s", g.StatusCode, g.Body)
+	}
+	ps, err := f.s.Policies(e.Ctx, "utility")
+	if err != nil || len(ps) != 1 || ps[0].LimitOf("utility") != "1h/12h" {
+		t.Fatalf("rules: %+v %v", ps, err)
+	}
+	if g := city.PostForm("/requests/catalogue/calendar", url.Values{"day": {"2026-03-10"}, "kind": {"holiday"}, "name": {"测试假日"}}); g.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add day: %d", g.StatusCode)
+	}
+	county := e.Session(auth.CountyStaff, apptest.County)
+	if g := county.PostForm("/requests/catalogue/units", url.Values{"name": {"桃城区城市管理局"}, "kind": {"department"}, "division_code": {apptest.County}}); g.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add unit: %d %s", g.StatusCode, g.Body)
+	}
+	town := e.Session(auth.TownshipStaff, apptest.Township)
+	g = town.Get("/requests/catalogue")
+	if g.StatusCode != http.StatusOK || strings.Contains(g.Body, `id="policy-form"`) || strings.Contains(g.Body, `id="unit-form"`) || !strings.Contains(g.Body, "桃城区供水公司") {
+		t.Fatalf("township page: %d", g.StatusCode)
+	}
+	if g := town.PostForm("/requests/catalogue/policies", url.Values{"category_code": {"utility"}, "division_code": {apptest.Township}}); g.StatusCode != http.StatusForbidden {
+		t.Errorf("township adding a rule: %d", g.StatusCode)
+	}
+	if g := e.Session(auth.Resident, apptest.Community).Get("/requests/catalogue"); g.StatusCode != http.StatusForbidden {
+		t.Errorf("resident: %d", g.StatusCode)
+	}
+}
