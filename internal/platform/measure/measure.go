@@ -120,14 +120,56 @@ func (s *Store) Set(ctx context.Context, key, code string, value int64) error {
 	if !db.InTx(ctx) {
 		return s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Set(ctx, key, code, value) })
 	}
-	q := s.DB.Q(ctx)
-	var old int64
-	err := q.QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+s.DB.ForUpdate(), key, code).Scan(&old)
-	if err != nil && !db.IsNoRows(err) {
-		return errs.Internal(err)
+	old, err := s.lock(ctx, key, code)
+	if err != nil {
+		return err
 	}
+	return s.write(ctx, key, code, old, value)
+}
+
+// Add moves the value of a measure at a division by delta (a count of
+// events: a request received, a visit made), under the same lock as Set.
+func (s *Store) Add(ctx context.Context, key, code string, delta int64) error {
+	if !db.InTx(ctx) {
+		return s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Add(ctx, key, code, delta) })
+	}
+	old, err := s.lock(ctx, key, code)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, key, code, old, old+delta)
+}
+
+// lock reads a value for update. The row is made to exist first: on
+// PostgreSQL, SELECT … FOR UPDATE locks nothing when there is no row yet,
+// and two first writers would both read zero and one increment would be
+// lost; the insert instead waits for a concurrent first insert to commit.
+func (s *Store) lock(ctx context.Context, key, code string) (int64, error) {
+	q := s.DB.Q(ctx)
+	if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, 0)
+		ON CONFLICT (measure, division_code) DO NOTHING`, key, code); err != nil {
+		return 0, errs.Internal(err)
+	}
+	var old int64
+	if err := q.QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+s.DB.ForUpdate(), key, code).Scan(&old); err != nil {
+		return 0, errs.Internal(err)
+	}
+	return old, nil
+}
+
+// write stores value (the row is locked) and moves the totals by value-old.
+func (s *Store) write(ctx context.Context, key, code string, old, value int64) error {
+	q := s.DB.Q(ctx)
+	var err error
 	delta := value - old
 	if delta == 0 {
+		if value == 0 {
+			// Zeros are not kept (the row was made only to lock it).
+			_, err = q.ExecContext(ctx, `DELETE FROM measure_values WHERE measure = $1 AND division_code = $2`, key, code)
+			if err != nil {
+				return errs.Internal(err)
+			}
+		}
 		return nil
 	}
 	if value == 0 {
