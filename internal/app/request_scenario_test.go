@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/app"
 	"shequ/internal/app/apptest"
+	"shequ/internal/care"
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/request"
@@ -191,5 +192,27 @@ func TestRequestAPIScenarios(t *testing.T) {
 	e := apptest.New(t)
 	for _, s := range requestScenarios(t, e) {
 		s.run(t, e)
+	}
+}
+
+// TestCareFollowUpOpensARequest: a visit's follow-up becomes a request of
+// the visit's community, filed by the visiting grid worker, channel visit.
+func TestCareFollowUpOpensARequest(t *testing.T) {
+	e := apptest.New(t)
+	s := app.NewRequests(e.App)
+	e.User(auth.GridWorker, apptest.Community)
+	acc, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.GridWorker, apptest.Community))
+	ctx := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.GridWorker, Area: auth.AreaOf(apptest.Community, division.Community)})
+	id, err := app.CareRequests(s).OpenFromVisit(ctx, care.FollowUp{VisitID: 7, DivisionCode: apptest.Community, PersonName: "王大爷", Text: "家中燃气灶老化"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Get(e.Ctx, id)
+	if err != nil || r.Channel != request.ChannelVisit || r.DivisionCode != apptest.Community || r.CreatedBy != acc.Name || r.Status != request.StatusSubmitted {
+		t.Fatalf("request %+v %v", r, err)
+	}
+	// Outside the worker's community: refused, nothing opened.
+	if _, err := app.CareRequests(s).OpenFromVisit(ctx, care.FollowUp{VisitID: 8, DivisionCode: apptest.SiblingCommunity, Text: "x"}); err == nil {
+		t.Fatal("a follow-up outside the area opened a request")
 	}
 }

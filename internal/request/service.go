@@ -192,7 +192,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 	case !oneOf(in.Channel, Channels):
 		f.Add("channel", "error.one_of", strings.Join(Channels, ", "))
 	}
-	if a.Role != auth.Resident && in.Phone == "" && in.ResidentID == 0 {
+	if a.Role != auth.Resident && in.Phone == "" && in.ResidentID == 0 && in.Channel != ChannelVisit {
 		f.Add("phone", "request.phone_needed")
 	}
 	var cat *Category
