@@ -120,11 +120,7 @@ func (s *Store) Set(ctx context.Context, key, code string, value int64) error {
 	if !db.InTx(ctx) {
 		return s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Set(ctx, key, code, value) })
 	}
-	old, err := s.lock(ctx, key, code)
-	if err != nil {
-		return err
-	}
-	return s.write(ctx, key, code, old, value)
+	return s.change(ctx, key, code, func(int64) int64 { return value })
 }
 
 // Add moves the value of a measure at a division by delta (a count of
@@ -133,28 +129,36 @@ func (s *Store) Add(ctx context.Context, key, code string, delta int64) error {
 	if !db.InTx(ctx) {
 		return s.DB.WithTx(ctx, func(ctx context.Context) error { return s.Add(ctx, key, code, delta) })
 	}
-	old, err := s.lock(ctx, key, code)
-	if err != nil {
-		return err
-	}
-	return s.write(ctx, key, code, old, old+delta)
+	return s.change(ctx, key, code, func(old int64) int64 { return old + delta })
 }
 
-// lock reads a value for update. The row is made to exist first: on
-// PostgreSQL, SELECT … FOR UPDATE locks nothing when there is no row yet,
-// and two first writers would both read zero and one increment would be
-// lost; the insert instead waits for a concurrent first insert to commit.
-func (s *Store) lock(ctx context.Context, key, code string) (int64, error) {
+// change locks a value's row, computes the new value from the old, and
+// writes it. On PostgreSQL, SELECT … FOR UPDATE locks nothing when there is
+// no row yet, so two first writers would both read zero and one update
+// would be lost: a missing row is first inserted (the insert waits for a
+// concurrent first insert to commit) and read again under the lock.
+func (s *Store) change(ctx context.Context, key, code string, next func(old int64) int64) error {
 	q := s.DB.Q(ctx)
-	if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, 0)
-		ON CONFLICT (measure, division_code) DO NOTHING`, key, code); err != nil {
-		return 0, errs.Internal(err)
+	read := func() (int64, error) {
+		var v int64
+		err := q.QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+s.DB.ForUpdate(), key, code).Scan(&v)
+		return v, err
 	}
-	var old int64
-	if err := q.QueryRowContext(ctx, `SELECT value FROM measure_values WHERE measure = $1 AND division_code = $2`+s.DB.ForUpdate(), key, code).Scan(&old); err != nil {
-		return 0, errs.Internal(err)
+	old, err := read()
+	if db.IsNoRows(err) {
+		if next(0) == 0 {
+			return nil // zeros are not kept, and there is nothing to move
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, 0)
+			ON CONFLICT (measure, division_code) DO NOTHING`, key, code); err != nil {
+			return errs.Internal(err)
+		}
+		old, err = read()
 	}
-	return old, nil
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return s.write(ctx, key, code, old, next(old))
 }
 
 // write stores value (the row is locked) and moves the totals by value-old.
