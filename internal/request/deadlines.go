@@ -75,11 +75,14 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 			for _, d := range todo {
 				overdue := now.After(d.due)
 				if overdue && !d.escaled {
-					if err := s.escalate(ctx, d, now); err != nil {
+					done, err := s.escalate(ctx, d, now)
+					if err != nil {
 						return err
 					}
-					out.Escalated++
-					did++
+					if done {
+						out.Escalated++
+						did++
+					}
 					continue
 				}
 				if overdue || d.warned {
@@ -92,11 +95,14 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 				if d.due.Sub(now) > window {
 					continue
 				}
-				if err := s.warn(ctx, d, now); err != nil {
+				done, err := s.warn(ctx, d, now)
+				if err != nil {
 					return err
 				}
-				out.Warned++
-				did++
+				if done {
+					out.Warned++
+					did++
+				}
 			}
 			return nil
 		})
@@ -106,24 +112,25 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 	}
 }
 
-func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) error {
+// warn warns once; false when another run did it already.
+func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL`, now, d.id)
 	if err != nil {
-		return errs.Internal(err)
+		return false, errs.Internal(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+		return false, nil
 	}
 	left := d.due.Sub(now).Round(time.Minute)
 	if err := s.Store.event(ctx, d.id, EventWarn, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"due": d.due, "left_minutes": int(left.Minutes())}, now); err != nil {
-		return errs.Internal(err)
+		return false, errs.Internal(err)
 	}
 	num := Number(d.id, d.created)
 	if d.hasUnit {
-		return s.Outbox.ToUnit(ctx, d.id, d.unit, fmt.Sprintf("诉求 %s 将于 %s 到期，请抓紧办理。", num, d.due.In(china).Format("01-02 15:04")))
+		return true, s.Outbox.ToUnit(ctx, d.id, d.unit, fmt.Sprintf("诉求 %s 将于 %s 到期，请抓紧办理。", num, d.due.In(china).Format("01-02 15:04")))
 	}
-	return s.Outbox.ToStaff(ctx, d.id, d.code[:9]+"000", string(auth.TownshipStaff),
+	return true, s.Outbox.ToStaff(ctx, d.id, d.code[:9]+"000", string(auth.TownshipStaff),
 		fmt.Sprintf("诉求 %s 尚未派单，将于 %s 到期。", num, d.due.In(china).Format("01-02 15:04")))
 }
 
@@ -134,13 +141,14 @@ func unitPtr(d dueRow) *int64 {
 	return ptr(d.unit)
 }
 
-func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) error {
+// escalate escalates once; false when another run did it already.
+func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET escalated_at = $1, warned_at = COALESCE(warned_at, $1) WHERE id = $2 AND escalated_at IS NULL`, now, d.id)
 	if err != nil {
-		return errs.Internal(err)
+		return false, errs.Internal(err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+		return false, nil
 	}
 	code, role := d.code[:9]+"000", auth.TownshipStaff
 	if d.unitKind == UnitTownship {
@@ -148,12 +156,12 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) error {
 	}
 	if err := s.Store.event(ctx, d.id, EventEscalate, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"to": code, "role": role, "due": d.due}, now); err != nil {
-		return errs.Internal(err)
+		return false, errs.Internal(err)
 	}
 	if err := s.Audit.Write(ctx, audit.Entry{Action: "request.escalate", ObjectType: "request", ObjectID: strconv.FormatInt(d.id, 10),
 		Result: audit.OK, Detail: map[string]any{"to": code, "role": role}}); err != nil {
-		return err
+		return false, err
 	}
-	return s.Outbox.ToStaff(ctx, d.id, code, string(role), fmt.Sprintf("诉求 %s 已超期(时限 %s)，请督办。", Number(d.id, d.created),
+	return true, s.Outbox.ToStaff(ctx, d.id, code, string(role), fmt.Sprintf("诉求 %s 已超期(时限 %s)，请督办。", Number(d.id, d.created),
 		d.due.In(china).Format("01-02 15:04")))
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -456,5 +457,51 @@ func TestPhonesSealed(t *testing.T) {
 		if file == backup && !bytes.Contains(b, []byte("封存测试诉求3号")) {
 			t.Errorf("%s: descriptions not found; the scan reads nothing", filepath.Base(file))
 		}
+	}
+}
+
+// TestDeadlineJobOnTwoNodes: two nodes run the deadline job at the same
+// moment over the same overdue requests; each is escalated once, with one
+// timeline entry and one message.
+func TestDeadlineJobOnTwoNodes(t *testing.T) {
+	f := setup(t)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	f.now = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+	var ids []int64
+	for i := 0; i < 20; i++ {
+		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
+			Description: fmt.Sprintf("燃气味第%d次", i), Phone: "13812345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	second := app.NewRequests(f.e.SecondNode().App)
+	later := f.now.Add(3 * time.Hour)
+	f.now = later
+	second.Now = func() time.Time { return later }
+	second.Outbox.Now = second.Now
+	var wg sync.WaitGroup
+	results := make([]request.Checked, 2)
+	errs2 := make([]error, 2)
+	for i, s := range []*request.Service{f.s, second} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs2[i] = s.RunDeadlines(f.e.Ctx)
+		}()
+	}
+	wg.Wait()
+	if errs2[0] != nil || errs2[1] != nil {
+		t.Fatal(errs2)
+	}
+	if got := results[0].Escalated + results[1].Escalated; got != len(ids) {
+		t.Errorf("escalated %d + %d, want %d in all", results[0].Escalated, results[1].Escalated, len(ids))
+	}
+	var events, messages int
+	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM request_events WHERE action = 'escalate'`).Scan(&events)
+	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM request_outbox WHERE body LIKE '%超期%'`).Scan(&messages)
+	if events != len(ids) || messages != len(ids) {
+		t.Errorf("%d escalation events and %d messages for %d requests", events, messages, len(ids))
 	}
 }
