@@ -264,23 +264,88 @@ func (s *Store) Rebuild(ctx context.Context, key string, values map[string]int64
 		}
 		sort.Strings(codes)
 		totals := map[string]int64{}
+		rows := make([][3]any, 0, len(codes))
 		for _, c := range codes {
-			if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, $3)`, key, c, values[c]); err != nil {
-				return errs.Internal(err)
-			}
+			rows = append(rows, [3]any{key, c, values[c]})
 			for _, a := range ancestors(c) {
 				totals[a] += values[c]
 			}
 		}
-		// Only ancestors that exist get a total.
-		for a, v := range totals {
-			if _, err := q.ExecContext(ctx, `INSERT INTO measure_totals (division_code, measure, value)
-				SELECT code, $2, $3 FROM divisions WHERE code = $1`, a, key, v); err != nil {
-				return errs.Internal(err)
-			}
+		if err := s.insertMany(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES `, rows); err != nil {
+			return err
 		}
-		return nil
+		// Only ancestors that exist get a total.
+		known, err := s.existing(ctx, totals)
+		if err != nil {
+			return err
+		}
+		trows := make([][3]any, 0, len(known))
+		for _, a := range known {
+			trows = append(trows, [3]any{a, key, totals[a]})
+		}
+		return s.insertMany(ctx, `INSERT INTO measure_totals (division_code, measure, value) VALUES `, trows)
 	})
+}
+
+// insertMany inserts rows of three values, many to a statement: a bulk load
+// of thousands of rows is then a few statements, not thousands.
+func (s *Store) insertMany(ctx context.Context, head string, rows [][3]any) error {
+	const per = 500
+	for i := 0; i < len(rows); i += per {
+		part := rows[i:min(i+per, len(rows))]
+		var sb strings.Builder
+		sb.WriteString(head)
+		args := make([]any, 0, 3*len(part))
+		for j, r := range part {
+			if j > 0 {
+				sb.WriteByte(',')
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "($%d,$%d,$%d)", n+1, n+2, n+3)
+			args = append(args, r[0], r[1], r[2])
+		}
+		if _, err := s.DB.Q(ctx).ExecContext(ctx, sb.String(), args...); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	return nil
+}
+
+// existing returns, sorted, the codes among m's keys that are divisions.
+func (s *Store) existing(ctx context.Context, m map[string]int64) ([]string, error) {
+	codes := make([]string, 0, len(m))
+	for c := range m {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	var out []string
+	const per = 500
+	for i := 0; i < len(codes); i += per {
+		part := codes[i:min(i+per, len(codes))]
+		args := make([]any, len(part))
+		ph := make([]string, len(part))
+		for j, c := range part {
+			args[j] = c
+			ph[j] = fmt.Sprintf("$%d", j+1)
+		}
+		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE code IN (`+strings.Join(ph, ",")+`) ORDER BY code`, args...)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return nil, errs.Internal(err)
+			}
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, errs.Internal(err)
+		}
+	}
+	return out, nil
 }
 
 // Values reads the stored values of a key under a code range, for the
