@@ -73,3 +73,25 @@ func BenchmarkList(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCreate: intake by a resident through the service (one
+// transaction with the timeline, the audit record and the outbox message),
+// with a catalogue rule to find; parallel as many clients would.
+func BenchmarkCreate(b *testing.B) {
+	f := setup(b)
+	if _, err := f.s.SetPolicy(f.e.Ctx, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID}); err != nil {
+		b.Fatal(err)
+	}
+	ctx := as(b, f.e, auth.Resident, apptest.Community)
+	in := request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "楼道水管漏水需要维修",
+		Phone: "13812345678", Address: "游园小区 3 号楼"}
+	b.SetParallelism(16)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := f.s.Create(ctx, in); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

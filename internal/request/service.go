@@ -224,21 +224,24 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		}
 		index = s.Keys.Index(in.Phone)
 	}
+	// Reads before the write transaction, so the one writer is held for
+	// the writes only; divisions and rules change rarely, and a rule added
+	// between here and the insert takes effect from the next request.
+	var level int
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, in.DivisionCode).Scan(&level); err != nil {
+		if db.IsNoRows(err) {
+			return nil, errs.Invalid(errs.Field("division_code", "request.bad_community"))
+		}
+		return nil, errs.Internal(err)
+	}
+	now := s.now()
+	pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	lim := s.limits(pol, in.Urgency)
 	var out *Request
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var exists int
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, in.DivisionCode).Scan(&exists); err != nil {
-			if db.IsNoRows(err) {
-				return errs.Invalid(errs.Field("division_code", "request.bad_community"))
-			}
-			return errs.Internal(err)
-		}
-		now := s.now()
-		pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
-		if err != nil {
-			return errs.Internal(err)
-		}
-		lim := s.limits(pol, in.Urgency)
 		var polID, unitID any
 		status := StatusSubmitted
 		var dispatchedAt any

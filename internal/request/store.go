@@ -437,31 +437,30 @@ func scanPolicy(s interface{ Scan(...any) error }) (*Policy, error) {
 const policyCols = `p.id, p.category_code, p.division_code, p.effective_from, p.unit_id, COALESCE(u.name, ''), p.limits, p.created_at, p.created_by`
 
 // policyFor is the rule in force at t for a category (or its parent) and
-// a division: the deepest division that contains it, then the latest
-// effective date; nil when none.
+// a division: the category's own rule before its parent's, then the
+// deepest division that contains it (a deeper code sorts later among
+// ancestors), then the latest effective date; nil when none. One query.
 func (s *Store) policyFor(ctx context.Context, category, parent, code string, at time.Time) (*Policy, error) {
-	ancestors := []string{code}
-	for _, n := range []int{9, 6, 4, 2} {
-		ancestors = append(ancestors, code[:n]+strings.Repeat("0", 12-n))
+	if parent == "" {
+		parent = category
 	}
-	for _, cat := range []string{category, parent} {
-		if cat == "" {
-			continue
-		}
-		for _, a := range ancestors {
-			p, err := scanPolicy(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+policyCols+` FROM request_policies p
-				LEFT JOIN request_units u ON u.id = p.unit_id
-				WHERE p.category_code = $1 AND p.division_code = $2 AND p.effective_from <= $3
-				ORDER BY p.effective_from DESC, p.id DESC LIMIT 1`, cat, a, at))
-			if err == nil {
-				return p, nil
-			}
-			if !db.IsNoRows(err) {
-				return nil, err
-			}
-		}
+	args := []any{category, parent, at}
+	var in []string
+	for _, n := range []int{12, 9, 6, 4, 2} {
+		args = append(args, code[:n]+strings.Repeat("0", 12-n))
+		in = append(in, "$"+itoa(len(args)))
 	}
-	return nil, nil
+	p, err := scanPolicy(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+policyCols+` FROM request_policies p
+		LEFT JOIN request_units u ON u.id = p.unit_id
+		WHERE p.category_code IN ($1, $2) AND p.effective_from <= $3 AND p.division_code IN (`+strings.Join(in, ", ")+`)
+		ORDER BY CASE WHEN p.category_code = $1 THEN 0 ELSE 1 END, p.division_code DESC, p.effective_from DESC, p.id DESC LIMIT 1`, args...))
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 func (s *Store) policies(ctx context.Context, category string) ([]Policy, error) {
