@@ -102,7 +102,8 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	}
 	profiles := Profiles(comms, CensusPopulation, 2026)
 	b.say("writing %d community profiles… ", len(profiles))
-	now := time.Now().UTC().Truncate(time.Microsecond)
+	phase := time.Now()
+	now := phase.UTC().Truncate(time.Microsecond)
 	err = b.DB.WithTx(ctx, func(ctx context.Context) error {
 		if err := b.Divisions.Store.InsertProfiles(ctx, profiles, "demo", now); err != nil {
 			return err
@@ -115,7 +116,7 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.say("done (%.1fs)\n", time.Since(start).Seconds())
+	b.say("done (%.1fs)\n", time.Since(phase).Seconds())
 	if err := b.facilities(ctx, comms); err != nil {
 		return nil, err
 	}
