@@ -24,16 +24,18 @@ func CarePeople(p *person.Service) care.People {
 	})
 }
 
-// NewCare builds the visits service over the app's database and the
-// people registry; tests use it to drive the monthly job with their clock.
+// NewCare builds the visits service over the app's database, the people
+// registry and the requests slice (a visit's follow-up opens a request);
+// tests use it to drive the monthly job with their clock.
 func NewCare(a *App) *care.Service {
-	return care.NewService(a.DB, a.Audit, a.Keys, CarePeople(person.NewService(a.DB, a.Audit, a.Keys)))
+	s := care.NewService(a.DB, a.Audit, a.Keys, CarePeople(person.NewService(a.DB, a.Audit, a.Keys)))
+	s.Requests = CareRequests(NewRequests(a))
+	return s
 }
 
 // Monthly visits: tasks made by the monthly job, visits recorded from the
-// (offline-capable) form and the API, the visit rate as two measures.
-// Follow-ups stay on the visit until the request slice provides a
-// care.RequestOpener (Requests is left nil).
+// (offline-capable) form and the API, the visit rate as two measures, and
+// a follow-up found at a visit opened as a request (CareRequests).
 func init() {
 	extraRoutes = append(extraRoutes, func(a *App) {
 		s := NewCare(a)

@@ -274,6 +274,18 @@ func TestVisitRulesAndIdempotency(t *testing.T) {
 	if err != nil || len(got.VisitsList) != 1 || got.VisitsList[0].FollowUp != "需要上门量血压" || got.VisitsList[0].Location.Latitude != 37.739 {
 		t.Fatalf("get: %+v %v", got, err)
 	}
+	// The follow-up opened a request in the same transaction, and the
+	// visit names it; the resend opened no second one.
+	req := got.VisitsList[0].FollowUpRequest
+	if req == nil || r1.Visit.FollowUpRequest == nil || *req != *r1.Visit.FollowUpRequest {
+		t.Fatalf("follow-up request: %v / %v", req, r1.Visit.FollowUpRequest)
+	}
+	if n := count(t, e, `SELECT count(*) FROM requests WHERE id = $1 AND division_code = $2`, *req, apptest.Community); n != 1 {
+		t.Fatalf("request %d not found in the community", *req)
+	}
+	if n := count(t, e, `SELECT count(*) FROM requests`); n != 1 {
+		t.Fatalf("%d requests after a resend", n)
+	}
 	// Another account cannot reuse the key.
 	if _, err := s.RecordVisit(sib, care.VisitInput{TaskID: theirs[0].ID, IdempotencyKey: in.IdempotencyKey, Method: care.Home, Checklist: checklist()}, nil); errs.Code(err) != errs.ECONFLICT {
 		t.Fatalf("key reuse: %v", err)

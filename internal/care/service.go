@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,12 +278,20 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 		if in.FollowUp != "" && s.Requests != nil {
 			rid, err := s.Requests.OpenFromVisit(ctx, FollowUp{VisitID: id, TaskID: t.ID, PersonID: t.PersonID, PersonName: t.PersonName,
 				DivisionCode: t.DivisionCode, Text: in.FollowUp})
-			if err != nil {
+			switch c := errs.Code(err); {
+			case err == nil:
+				reqID = &rid
+				if _, err := q.ExecContext(ctx, `UPDATE care_visits SET follow_up_request = $1 WHERE id = $2`, rid, id); err != nil {
+					return errs.Internal(err)
+				}
+			case c == errs.EINVALID || c == errs.EFORBIDDEN:
+				// The request was refused before anything was written
+				// (the visitor may not open one, or its text does not
+				// fit a request): the visit stands, and the follow-up
+				// stays on it for the community to take up.
+				slog.Warn("care: follow-up kept on the visit, no request opened", "visit", id, "err", err)
+			default:
 				return err
-			}
-			reqID = &rid
-			if _, err := q.ExecContext(ctx, `UPDATE care_visits SET follow_up_request = $1 WHERE id = $2`, rid, id); err != nil {
-				return errs.Internal(err)
 			}
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "care.visit.record", ObjectType: "care_task", ObjectID: strconv.FormatInt(t.ID, 10),
