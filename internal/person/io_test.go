@@ -374,3 +374,43 @@ func TestPages(t *testing.T) {
 		t.Errorf("admin: %d", r.StatusCode)
 	}
 }
+
+func TestAPIRoundTrip(t *testing.T) {
+	e := apptest.New(t)
+	tok := e.Token(auth.CommunityWorker, apptest.Community)
+	id := idNumber("131102", "19400101", 61)
+	res := e.API("POST", "/api/v1/persons", tok, map[string]any{"community_code": apptest.Community, "name": "接口甲", "id_number": id,
+		"phone": "13912345678", "groups": []map[string]any{{"group": "elderly_special", "kinds": []string{"empty_nest"}, "start": "2024-01-01", "basis": "入户核查"}}})
+	if res.StatusCode != 201 || strings.Contains(res.Body, id) {
+		t.Fatalf("create: %d %s", res.StatusCode, res.Body)
+	}
+	var p person.Person
+	res.JSON(t, &p)
+	if len(p.Groups) != 1 || !p.Groups[0].Current || p.Age < 80 {
+		t.Fatalf("created %+v", p)
+	}
+	// What GET returns can be sent back with a change: the membership ended.
+	p.Groups[0].End = "2024-06-30"
+	res = e.API("PATCH", fmt.Sprintf("/api/v1/persons/%d", p.ID), tok, map[string]any{"groups": p.Groups, "version": p.Version})
+	if res.StatusCode != 200 {
+		t.Fatalf("patch: %d %s", res.StatusCode, res.Body)
+	}
+	res.JSON(t, &p)
+	if p.Groups[0].Current || p.Groups[0].End != "2024-06-30" || p.Version != 2 {
+		t.Errorf("patched %+v", p)
+	}
+	// A stale version is refused.
+	res = e.API("PATCH", fmt.Sprintf("/api/v1/persons/%d", p.ID), tok, map[string]any{"household": "配偶 接口乙", "version": 1})
+	if res.StatusCode != 409 {
+		t.Errorf("stale version: %d", res.StatusCode)
+	}
+	// A bad ID number names the field and the reason.
+	res = e.API("POST", "/api/v1/persons", tok, map[string]any{"community_code": apptest.Community, "name": "接口乙", "id_number": id[:17] + "Y"})
+	if res.StatusCode != 422 || !strings.Contains(res.Body, "id_number") || !strings.Contains(res.Body, "18") {
+		t.Errorf("bad id: %d %s", res.StatusCode, res.Body)
+	}
+	res = e.API("GET", fmt.Sprintf("/api/v1/persons/%d/history", p.ID), tok, nil)
+	if res.StatusCode != 200 || !strings.Contains(res.Body, `"action":"update"`) || strings.Contains(res.Body, id) {
+		t.Errorf("history: %d %s", res.StatusCode, res.Body)
+	}
+}
