@@ -61,6 +61,8 @@ func BenchmarkList(b *testing.B) {
 		{"township", as(b, f.e, auth.TownshipStaff, apptest.Township), request.Filter{}},
 		{"county-status", as(b, f.e, auth.CountyStaff, apptest.County), request.Filter{Status: request.StatusAccepted}},
 		{"community", as(b, f.e, auth.CommunityWorker, apptest.Community), request.Filter{}},
+		{"city", as(b, f.e, auth.CityStaff, apptest.City), request.Filter{}},
+		{"city-township-filter", as(b, f.e, auth.CityStaff, apptest.City), request.Filter{Division: apptest.SiblingTownship}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

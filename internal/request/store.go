@@ -49,8 +49,13 @@ func (rc reach) where(args *[]any) string {
 			*args = append(*args, rc.lo)
 			return col + " = $" + itoa(len(*args))
 		}
-		*args = append(*args, rc.lo, rc.hi)
-		return "r.division_code BETWEEN $" + itoa(len(*args)-1) + " AND $" + itoa(len(*args))
+		if n == 0 {
+			return "1=1"
+		}
+		// A city or province holds most rows: walking the primary key newest
+		// first and testing the prefix beats an index range and a sort.
+		*args = append(*args, rc.lo[:n])
+		return "substr(r.division_code, 1, " + itoa(n) + ") = $" + itoa(len(*args))
 	}
 	return "1=0"
 }
