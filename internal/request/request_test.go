@@ -132,6 +132,15 @@ func TestJourney(t *testing.T) {
 	if err != nil || got.Phone != "13812345678" {
 		t.Fatalf("unit read: %v %q", err, got.Phone)
 	}
+	var views int
+	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM audit_log WHERE action = 'request.phone.view' AND object_id = $1`,
+		fmt.Sprint(r.ID)).Scan(&views)
+	if views != 1 {
+		t.Errorf("%d audited phone views, want 1", views)
+	}
+	if items, _, err := f.s.List(f.unitCtx, request.Filter{}, 1, 10); err != nil || len(items) != 1 || items[0].Phone != "138****5678" {
+		t.Errorf("unit list shows %+v %v", items, err)
+	}
 	if _, err := f.s.Act(f.unitCtx, r.ID, request.Action{Action: request.ActReturn}); code(err) != errs.EINVALID {
 		t.Errorf("return without reason: %v", err)
 	}

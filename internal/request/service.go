@@ -126,10 +126,15 @@ func (a actor) holds(r *Request) bool {
 	return a.unitID != 0 && r.UnitID != nil && *r.UnitID == a.unitID
 }
 
-// present fills the phone the actor may see: the resident their own; the
-// unit holding the request unless anonymous; everyone else masked (and
-// nothing toward units when anonymous).
-func (s *Service) present(a actor, r *Request) {
+// present fills the phone of a request in a list or an answer to a
+// step: the resident's own whole, everyone else's masked (and nothing
+// toward units when anonymous).
+func (s *Service) present(a actor, r *Request) { s.show(a, r, false) }
+
+// show is present, and with whole the unit holding the request sees the
+// phone whole on the request's page (Get audits it); it reports whether a
+// unit saw it whole.
+func (s *Service) show(a actor, r *Request, whole bool) bool {
 	phone := ""
 	if r.phoneSealed != "" {
 		if v, err := s.Keys.Open(r.phoneSealed); err == nil {
@@ -142,14 +147,16 @@ func (s *Service) present(a actor, r *Request) {
 	case a.Role == auth.HandlingUnit || a.holds(r):
 		if r.Anonymous {
 			r.Phone, r.ContactName = "", ""
-		} else if a.holds(r) {
+		} else if a.holds(r) && whole {
 			r.Phone = phone
+			return phone != ""
 		} else {
 			r.Phone = pii.Mask(phone)
 		}
 	default:
 		r.Phone = pii.Mask(phone)
 	}
+	return false
 }
 
 // Create files a request: a resident for themselves (channel web), staff
@@ -375,7 +382,12 @@ func (s *Service) Get(ctx context.Context, id int64) (*Request, error) {
 	if err := s.Store.details(ctx, r); err != nil {
 		return nil, errs.Internal(err)
 	}
-	s.present(a, r)
+	if s.show(a, r, true) {
+		// The unit holding the request sees the phone to call back; each
+		// such view is on record.
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "request.phone.view", ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
+			Result: audit.OK, Detail: map[string]any{"unit": a.unitID}})
+	}
 	return r, nil
 }
 
