@@ -2,6 +2,7 @@ package request
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -339,34 +340,40 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 	w := s.Weights(ctx)
 	_, child := prefixLen(code)
 	lo, hi := codeRange(code)
-	groups, err := s.statsGroups(ctx, "substr(r.division_code, 1, "+itoa(child)+")", lo, hi, from, to)
+	// One scan of the month, grouped by child and unit (first receiver,
+	// else holder), gives both tables.
+	groups, err := s.statsGroups(ctx, "substr(r.division_code, 1, "+itoa(child)+") || ':' || CAST(COALESCE(r.first_unit_id, r.unit_id, 0) AS TEXT)", lo, hi, from, to)
 	if err != nil {
 		return nil, err
 	}
+	byChild, byUnit := map[string]StatsCounts{}, map[int64]StatsCounts{}
+	for k, c := range groups {
+		kid, unit, _ := strings.Cut(k, ":")
+		ck := byChild[kid]
+		ck.add(c)
+		byChild[kid] = ck
+		if id := parseID(unit); id != 0 { // 0: not dispatched yet
+			cu := byUnit[id]
+			cu.add(c)
+			byUnit[id] = cu
+		}
+	}
 	out := &Stats{Month: month, Weights: w, Division: StatsRow{Code: d.Code, Name: d.Name}, Children: []StatsRow{}, Units: []StatsRow{}}
-	for _, c := range groups {
+	for _, c := range byChild {
 		out.Division.add(c)
 	}
 	out.Division.compute(w)
 	for _, k := range kids {
-		r := StatsRow{Code: k.Code, Name: k.Name, StatsCounts: groups[k.Code[:child]]}
+		r := StatsRow{Code: k.Code, Name: k.Name, StatsCounts: byChild[k.Code[:child]]}
 		r.compute(w)
 		out.Children = append(out.Children, r)
 	}
 	rank(out.Children)
-	units, err := s.statsGroups(ctx, "CAST(COALESCE(r.first_unit_id, r.unit_id, 0) AS TEXT)", lo, hi, from, to)
-	if err != nil {
-		return nil, err
-	}
 	names, err := s.unitNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for k, c := range units {
-		id := parseID(k)
-		if id == 0 {
-			continue // not dispatched yet
-		}
+	for id, c := range byUnit {
 		r := StatsRow{UnitID: id, Name: names[id], StatsCounts: c}
 		r.compute(w)
 		out.Units = append(out.Units, r)
