@@ -83,7 +83,8 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			return nil, err
 		}
 		defer f.Close()
-		res, err := b.Divisions.ImportCSV(ctx, f, func(done, total int) {
+		// The measures are rebuilt once, with the profiles, below.
+		res, err := b.Divisions.ImportCSVDeferMeasures(ctx, f, func(done, total int) {
 			if b.Progress {
 				b.say("\rimporting 衡水市 divisions… %d/%d", done, total)
 			}

@@ -31,6 +31,17 @@ const maxImportErrors = 200
 // Importing the same file twice changes nothing the second time.
 // Only the system principal (the CLI) may import.
 func (s *Service) ImportCSV(ctx context.Context, r io.Reader, progress func(done, total int)) (*ImportResult, error) {
+	return s.importCSV(ctx, r, progress, true)
+}
+
+// ImportCSVDeferMeasures is ImportCSV for a caller that calls
+// RebuildMeasures itself right after, in the same transaction (the demo
+// builder, which writes the profiles first).
+func (s *Service) ImportCSVDeferMeasures(ctx context.Context, r io.Reader, progress func(done, total int)) (*ImportResult, error) {
+	return s.importCSV(ctx, r, progress, false)
+}
+
+func (s *Service) importCSV(ctx context.Context, r io.Reader, progress func(done, total int), rebuild bool) (*ImportResult, error) {
 	if _, err := auth.Require(ctx); err != nil {
 		return nil, err
 	}
@@ -79,7 +90,7 @@ func (s *Service) ImportCSV(ctx context.Context, r io.Reader, progress func(done
 		if progress != nil {
 			progress(len(rows), len(rows))
 		}
-		if res.Inserted+res.Updated > 0 {
+		if rebuild && res.Inserted+res.Updated > 0 {
 			if err := s.RebuildMeasures(ctx); err != nil {
 				return err
 			}
