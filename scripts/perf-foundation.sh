@@ -53,9 +53,9 @@ echo "tree pages at 200/s for 30 s (city, county, township, community):"
 echo
 echo "server time from /metrics: share of requests served within 5 ms and 10 ms, by route"
 curl -s http://127.0.0.1:18182/metrics | awk '
-  /^shequ_http_request_duration_seconds_bucket/ && /divisions\/\{code\}(\/children)?"/ && /code="2xx"/ {
+  /^shequ_http_request_duration_seconds_bucket/ && /divisions\/[{]code[}](\/children)?"/ && /code="2xx"/ {
     match($0, /route="[^"]*"/); r = substr($0, RSTART+7, RLENGTH-8)
     match($0, /le="[^"]*"/); le = substr($0, RSTART+4, RLENGTH-5)
-    if (le == "0.005") b5[r] = $2; if (le == "0.01") b10[r] = $2; if (le == "+Inf") n[r] = $2 }
+    if (le == "0.005") b5[r] = $NF; if (le == "0.01") b10[r] = $NF; if (le == "+Inf") n[r] = $NF }
   END { for (r in n) printf "  %-40s %6d requests, %5.1f%% within 5 ms, %5.1f%% within 10 ms\n", r, n[r], 100*b5[r]/n[r], 100*b10[r]/n[r] }'
 echo "idle resident memory after the load: $(awk '/VmRSS/ {printf "%.1f MB", $2/1024}' /proc/$pid/status)"
