@@ -226,7 +226,7 @@ func Flash(w http.ResponseWriter, r *http.Request, msg string) {
 
 // Handler returns the whole middleware chain around the mux.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.Mux
+	var h http.Handler = recordPattern(s.Mux)
 	h = s.csrf(h)
 	h = s.authenticate(h)
 	h = s.language(h)
@@ -313,10 +313,26 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// routeKey holds the pattern the mux matched. The middleware hands the mux
+// copies of the request (WithContext), so the outer layers cannot read
+// r.Pattern; the innermost layer copies it into this holder.
+type routeKey struct{}
+
+func recordPattern(mux http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+}
+
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		route := new(string)
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
 		defer func() {
 			if rec := recover(); rec != nil {
 				slog.Error("panic", "path", r.URL.Path, "panic", rec)
@@ -325,9 +341,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(start)
-			route := r.Pattern
+			route := *route
 			if route == "" {
-				route = "unmatched"
+				route = "unmatched" // static files, health and metrics, or refused before routing
 			}
 			code := sw.status
 			if code == 0 {
