@@ -316,19 +316,12 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func sendWorkbook(w http.ResponseWriter, name string, b *bytes.Buffer) {
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"; filename*=UTF-8''`+url.PathEscape(name))
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
-	_, _ = b.WriteTo(w)
-}
-
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	var b bytes.Buffer
 	if err := h.S.WriteTemplate(r.Context(), &b); err != nil {
 		return err
 	}
-	sendWorkbook(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", &b)
+	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", b.Bytes())
 	return nil
 }
 
@@ -337,7 +330,7 @@ func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.S.Export(r.Context(), filterOf(r.URL.Query()), &b); err != nil {
 		return err
 	}
-	sendWorkbook(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", &b)
+	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", b.Bytes())
 	return nil
 }
 

@@ -3,7 +3,6 @@ package organization
 import (
 	"bytes"
 	"embed"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -280,7 +279,7 @@ func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
 		return err
 	}
-	sendWorkbook(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
+	xlsx.Send(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
 	return nil
 }
 
@@ -290,15 +289,8 @@ func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
 		return err
 	}
-	sendWorkbook(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", buf.Bytes())
+	xlsx.Send(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", buf.Bytes())
 	return nil
-}
-
-func sendWorkbook(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

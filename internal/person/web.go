@@ -3,7 +3,6 @@ package person
 import (
 	"bytes"
 	"embed"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -352,7 +351,7 @@ func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.Export(ctx, filterOf(r.URL.Query()), false, "", &buf); err != nil {
 		return err
 	}
-	sendWorkbook(w, exportName(i18n.From(ctx)), buf.Bytes())
+	xlsx.Send(w, exportName(i18n.From(ctx)), buf.Bytes())
 	return nil
 }
 
@@ -370,7 +369,7 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	sendWorkbook(w, exportName(i18n.From(ctx)), buf.Bytes())
+	xlsx.Send(w, exportName(i18n.From(ctx)), buf.Bytes())
 	return nil
 }
 
@@ -380,16 +379,8 @@ func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
 		return err
 	}
-	sendWorkbook(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", buf.Bytes())
+	xlsx.Send(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", buf.Bytes())
 	return nil
-}
-
-// sendWorkbook sends a finished workbook as a download.
-func sendWorkbook(w http.ResponseWriter, name string, b []byte) {
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	_, _ = w.Write(b)
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -189,9 +188,6 @@ func (h *statsWeb) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name := i18n.T(i18n.From(r.Context()), "request.stats.file") + "-" + st.Division.Code + "-" + st.Month + ".xlsx"
-	w.Header().Set("Content-Type", xlsx.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = w.Write(buf.Bytes())
+	xlsx.Send(w, name, buf.Bytes())
 	return nil
 }
