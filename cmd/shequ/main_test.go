@@ -377,7 +377,7 @@ func TestAuditVerify(t *testing.T) {
 	c.ok(password+"\n", []string{"user", "add"}, "--name", "alice", "--role", "township_staff", "--area", township, "--password-stdin")
 	c.ok("", []string{"user", "disable"}, "alice")
 	out := c.ok("", []string{"audit", "verify"})
-	if !strings.HasPrefix(out, "audit log intact: 3 records") {
+	if !strings.HasPrefix(out, "audit log intact: 3 records") || !strings.Contains(out, "head: record 3, hash ") {
 		t.Fatalf("verify: %q", out)
 	}
 	a := c.open()
