@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 )
@@ -249,4 +250,10 @@ type FieldChange struct {
 	Field  string `json:"field"`
 	Before string `json:"before"`
 	After  string `json:"after"`
+}
+
+// RangeOf is the inclusive range of 12-digit codes at or under a valid
+// code, from the level its trailing zeros give: code BETWEEN lo AND hi.
+func RangeOf(code string) (lo, hi string) {
+	return auth.AreaOf(code, LevelFromCode(code)).Range()
 }

@@ -7,6 +7,7 @@
 package organization
 
 import (
+	"shequ/internal/division"
 	"slices"
 	"strings"
 	"time"
@@ -183,25 +184,13 @@ func Paging(page, perPage int) (int, int) {
 	return page, perPage
 }
 
-func validCode(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 func (f *Filter) check() error {
 	var bad errs.Fields
 	f.Q = strings.TrimSpace(f.Q)
 	if len([]rune(f.Q)) > 50 {
 		bad.Add("q", "error.too_long", 50)
 	}
-	if f.Division != "" && !validCode(f.Division) {
+	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "organization.code_format")
 	}
 	if f.Type != "" && !slices.Contains(Types, f.Type) {

@@ -2,6 +2,7 @@ package person
 
 import (
 	"context"
+	"shequ/internal/division"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,25 +90,13 @@ func (f *Filter) check() error {
 	if len([]rune(f.Q)) > 50 {
 		bad.Add("q", "error.too_long", 50)
 	}
-	if f.Community != "" && !isCode(f.Community) {
+	if f.Community != "" && !division.ValidCode(f.Community) {
 		bad.Add("community", "person.code_format")
 	}
 	if f.Group != "" && !slices.Contains(Groups, f.Group) {
 		bad.Add("group", "error.one_of", strings.Join(Groups, ", "))
 	}
 	return bad.Err()
-}
-
-func isCode(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Get returns a person, masked. A person outside the caller's area answers

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"fmt"
+	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
@@ -387,7 +388,7 @@ func (st *step) dispatch(ctx context.Context) error {
 		}
 		return err
 	}
-	lo, hi := codeRange(u.DivisionCode)
+	lo, hi := division.RangeOf(u.DivisionCode)
 	if !u.Active || st.r.DivisionCode < lo || st.r.DivisionCode > hi {
 		// A unit serves its own division's subtree.
 		return errs.Invalid(errs.Field("unit_id", "request.bad_unit"))

@@ -192,7 +192,7 @@ func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) 
 			if err != nil {
 				return errs.Invalid(errs.Field("unit_id", "request.bad_unit"))
 			}
-			lo, hi := codeRange(u.DivisionCode)
+			lo, hi := division.RangeOf(u.DivisionCode)
 			if in.DivisionCode < lo || in.DivisionCode > hi {
 				return errs.Invalid(errs.Field("unit_id", "request.bad_unit"))
 			}
@@ -330,7 +330,7 @@ func (s *Service) Units(ctx context.Context, code string) ([]Unit, error) {
 	}
 	var out []Unit
 	// The units of the subtree, and of each ancestor division itself.
-	lo, hi := codeRange(code)
+	lo, hi := division.RangeOf(code)
 	us, err := s.Store.units(ctx, lo, hi)
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -351,7 +351,7 @@ func (s *Service) Units(ctx context.Context, code string) ([]Unit, error) {
 }
 
 func codeLen(code string) int {
-	lo, _ := codeRange(code)
+	lo, _ := division.RangeOf(code)
 	n := len(strings.TrimRight(lo, "0"))
 	for _, l := range []int{2, 4, 6, 9, 12} {
 		if n <= l {

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"net/http"
+	"shequ/internal/division"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func (s *StatsService) Alerts(ctx context.Context, code string) (*ProactiveAlert
 	out := &ProactiveAlerts{Division: code, Threshold: s.setting(ctx, SettingProactiveThreshold, 5),
 		Days: s.setting(ctx, SettingProactiveDays, 7), Alerts: []ProactiveAlert{}}
 	out.Since = s.now().Add(-time.Duration(out.Days) * 24 * time.Hour)
-	lo, hi := codeRange(code)
+	lo, hi := division.RangeOf(code)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT r.division_code, COALESCE(d.name, ''), r.category_code, COALESCE(c.name_zh, ''), COALESCE(c.name_en, ''),
 			COUNT(*), MIN(r.created_at), MAX(r.created_at)
 		FROM requests r LEFT JOIN divisions d ON d.code = r.division_code LEFT JOIN request_categories c ON c.code = r.category_code
@@ -123,7 +124,7 @@ func (s *StatsService) Top(ctx context.Context, code, month string) (*TopCategor
 	if !ok {
 		return nil, errs.Invalid(errs.Field("month", "request.stats.bad_month"))
 	}
-	lo, hi := codeRange(code)
+	lo, hi := division.RangeOf(code)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT r.category_code, COALESCE(c.name_zh, ''), COALESCE(c.name_en, ''), COUNT(*)
 		FROM requests r LEFT JOIN request_categories c ON c.code = r.category_code
 		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.division_code BETWEEN $3 AND $4

@@ -339,7 +339,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 	}
 	w := s.Weights(ctx)
 	_, child := prefixLen(code)
-	lo, hi := codeRange(code)
+	lo, hi := division.RangeOf(code)
 	// One scan of the month, grouped by child and unit (first receiver,
 	// else holder), gives both tables.
 	groups, err := s.statsGroups(ctx, "substr(r.division_code, 1, "+itoa(child)+") || ':' || CAST(COALESCE(r.first_unit_id, r.unit_id, 0) AS TEXT)", lo, hi, from, to)

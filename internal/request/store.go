@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"shequ/internal/division"
 	"strings"
 	"time"
 
@@ -139,7 +140,7 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 	if f.Division != "" && (rc.all || rc.lo != "") {
 		// The service checked that the division lies inside the area.
 		rc = reach{}
-		rc.lo, rc.hi = codeRange(f.Division)
+		rc.lo, rc.hi = division.RangeOf(f.Division)
 		f.Division = ""
 	}
 	from, order := reqFrom, "r.id DESC"
@@ -161,7 +162,7 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 		conds = append(conds, cond)
 	}
 	if f.Division != "" {
-		lo, hi := codeRange(f.Division)
+		lo, hi := division.RangeOf(f.Division)
 		add("r.division_code BETWEEN ? AND ?", lo, hi)
 	}
 	if f.Status != "" {
@@ -493,21 +494,6 @@ func (s *Store) setting(ctx context.Context, key string, def int64) int64 {
 		return def
 	}
 	return v
-}
-
-func codeRange(code string) (string, string) {
-	n := 12
-	switch {
-	case code[2:] == "0000000000":
-		n = 2
-	case code[4:] == "00000000":
-		n = 4
-	case code[6:] == "000000":
-		n = 6
-	case code[9:] == "000":
-		n = 9
-	}
-	return code[:n] + strings.Repeat("0", 12-n), code[:n] + strings.Repeat("9", 12-n)
 }
 
 func itoa(n int) string {

@@ -2,6 +2,7 @@ package volunteer
 
 import (
 	"context"
+	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
@@ -51,8 +52,8 @@ func (s *Service) Publish(ctx context.Context, in ActivityInput) (*Activity, err
 		return nil, errs.Forbidden()
 	}
 	o, _ := s.Org(ctx, in.OrgID)
-	lo, hi := divisionRange(o.DivisionCode)
-	if !isCode(in.CommunityCode) || in.CommunityCode < lo || in.CommunityCode > hi ||
+	lo, hi := division.RangeOf(o.DivisionCode)
+	if !division.ValidCode(in.CommunityCode) || in.CommunityCode < lo || in.CommunityCode > hi ||
 		!s.exists(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5`, in.CommunityCode) {
 		return nil, errs.Invalid(errs.Field("community_code", "volunteer.community_of_org", in.CommunityCode))
 	}
@@ -120,7 +121,7 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 		return nil, false, err
 	}
 	var bad errs.Fields
-	if f.Division != "" && !isCode(f.Division) {
+	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "volunteer.code_format")
 	}
 	var day time.Time
@@ -141,7 +142,7 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 		lo, hi, _ = auth.Scope(ctx)
 	}
 	if f.Division != "" {
-		dlo, dhi := divisionRange(f.Division)
+		dlo, dhi := division.RangeOf(f.Division)
 		lo, hi = max(lo, dlo), min(hi, dhi)
 	}
 	q := `SELECT ` + actCols + actFrom + ` WHERE a.community_code BETWEEN $1 AND $2`

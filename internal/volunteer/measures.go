@@ -2,6 +2,7 @@ package volunteer
 
 import (
 	"context"
+	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
@@ -166,7 +167,7 @@ func (s *Service) Figures(ctx context.Context, code string) (*Figures, error) {
 	if code == "" {
 		code = p.Area.Code
 	}
-	if !isCode(code) || !inScope(ctx, code) {
+	if !division.ValidCode(code) || !inScope(ctx, code) {
 		return nil, errs.NotFound("volunteer.division_not_found", code)
 	}
 	f := &Figures{DivisionCode: code}

@@ -328,15 +328,3 @@ func Paging(page, perPage int) (int, int) {
 	}
 	return page, perPage
 }
-
-func isCode(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}

@@ -2,6 +2,7 @@ package volunteer
 
 import (
 	"context"
+	"shequ/internal/division"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,22 +43,22 @@ func (s *Service) Org(ctx context.Context, id int64) (*Org, error) {
 
 // Orgs lists the organisations at or under a division (the caller's area
 // when empty) and, for a volunteer, the ones they lead. Errors: EINVALID.
-func (s *Service) Orgs(ctx context.Context, division string) ([]Org, error) {
+func (s *Service) Orgs(ctx context.Context, code string) ([]Org, error) {
 	p, err := auth.Must(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if division == "" {
-		division = p.Area.Code
+	if code == "" {
+		code = p.Area.Code
 	}
-	if division == "" {
-		division = "000000000000"
+	if code == "" {
+		code = "000000000000"
 	}
-	if !isCode(division) {
+	if !division.ValidCode(code) {
 		return nil, errs.Invalid(errs.Field("division", "volunteer.code_format"))
 	}
-	lo, hi := divisionRange(division)
-	if division == "000000000000" {
+	lo, hi := division.RangeOf(code)
+	if code == "000000000000" {
 		lo, hi = "000000000000", "999999999999"
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+orgCols+orgFrom+` WHERE o.division_code BETWEEN $1 AND $2 ORDER BY o.division_code, o.name LIMIT 500`, lo, hi)
@@ -139,7 +140,7 @@ func (s *Service) CreateOrg(ctx context.Context, in OrgInput) (*Org, error) {
 	if !slices.Contains(OrgKinds, in.Kind) {
 		bad.Add("kind", "error.one_of", strings.Join(OrgKinds, ", "))
 	}
-	if !isCode(in.DivisionCode) || !inScope(ctx, in.DivisionCode) || !s.exists(ctx, `SELECT count(*) FROM divisions WHERE code = $1`, in.DivisionCode) {
+	if !division.ValidCode(in.DivisionCode) || !inScope(ctx, in.DivisionCode) || !s.exists(ctx, `SELECT count(*) FROM divisions WHERE code = $1`, in.DivisionCode) {
 		bad.Add("division_code", "volunteer.division_not_found", in.DivisionCode)
 	}
 	if err := bad.Err(); err != nil {

@@ -2,6 +2,7 @@ package volunteer
 
 import (
 	"context"
+	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
@@ -203,7 +204,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	if tooLong(f.Q, 50) {
 		bad.Add("q", "error.too_long", 50)
 	}
-	if f.Division != "" && !isCode(f.Division) {
+	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "volunteer.code_format")
 	}
 	if err := bad.Err(); err != nil {
@@ -211,7 +212,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	}
 	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
 	if f.Division != "" {
-		dlo, dhi := divisionRange(f.Division)
+		dlo, dhi := division.RangeOf(f.Division)
 		lo, hi = max(lo, dlo), min(hi, dhi)
 	}
 	q := `SELECT ` + volCols + volFrom + ` WHERE v.community_code BETWEEN $1 AND $2`
@@ -259,18 +260,6 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 		out = out[:f.PerPage]
 	}
 	return out, more, nil
-}
-
-// divisionRange is the range of 12-digit codes at or under a code, from
-// its trailing zeros (the levels nest by prefix: 2, 4, 6, 9, 12 digits).
-func divisionRange(code string) (string, string) {
-	n := 12
-	for _, l := range []int{9, 6, 4, 2} {
-		if strings.TrimRight(code[l:], "0") == "" {
-			n = l
-		}
-	}
-	return auth.Area{Prefix: code[:n]}.Range()
 }
 
 // Register registers a volunteer: a resident registers themself (in their

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"fmt"
+	"shequ/internal/division"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (f *Filter) check() error {
 	if len([]rune(f.Q)) > 50 {
 		bad.Add("q", "error.too_long", 50)
 	}
-	if f.Division != "" && !codeRE(f.Division) {
+	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "worker.code_format")
 	}
 	if f.Post != "" && !slices.Contains(Posts, f.Post) {
@@ -76,18 +77,6 @@ func (f *Filter) check() error {
 		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
 	}
 	return bad.Err()
-}
-
-func codeRE(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Get returns a worker with its training records. A worker outside the
