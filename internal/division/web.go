@@ -195,17 +195,11 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
 	}
-	lang := i18n.From(ctx)
-	fd := &formData{Division: *d, Values: vals, Parts: PartsFor(d.Kind), Errors: map[string]string{}}
+	fd := &formData{Division: *d, Values: vals, Parts: PartsFor(d.Kind)}
 	if pt.Version != nil {
 		fd.Version = *pt.Version
 	}
-	e := errs.As(err)
-	fd.Summary = append(fd.Summary, i18n.ErrorMessage(lang, e))
-	for _, fe := range e.Fields {
-		fd.Errors[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		fd.Summary = append(fd.Summary, i18n.FieldMessage(lang, fe))
-	}
+	fd.Summary, fd.Errors = web.Explain(i18n.From(ctx), err)
 	h.Srv.Render.Render(w, errs.Status(err), "division/edit", h.Srv.NewPage(r, "division.edit", fd))
 	return nil
 }

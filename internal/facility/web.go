@@ -122,15 +122,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, f *Facility, st
 // explain says an error in the user's language: a summary and a message
 // per field.
 func explain(r *http.Request, err error) ([]string, map[string]string) {
-	lang := i18n.From(r.Context())
-	e := errs.As(err)
-	sum := []string{i18n.ErrorMessage(lang, e)}
-	by := map[string]string{}
-	for _, fe := range e.Fields {
-		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		sum = append(sum, i18n.FieldMessage(lang, fe))
-	}
-	return sum, by
+	return web.Explain(i18n.From(r.Context()), err)
 }
 
 type formData struct {

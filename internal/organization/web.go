@@ -108,21 +108,10 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, err
 	_, perr := auth.Require(ctx, EditRoles...)
 	d := &viewData{O: o, CanEdit: perr == nil, Today: h.S.today(), Errors: map[string]string{}}
 	if err != nil {
-		d.Summary, d.Errors = explain(i18n.From(ctx), err)
+		d.Summary, d.Errors = web.Explain(i18n.From(ctx), err)
 	}
 	h.Srv.Render.Render(w, status, "organization/view", h.Srv.NewPage(r, o.Name, d))
 	return nil
-}
-
-func explain(lang string, err error) ([]string, map[string]string) {
-	e := errs.As(err)
-	sum := []string{i18n.ErrorMessage(lang, e)}
-	by := map[string]string{}
-	for _, fe := range e.Fields {
-		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		sum = append(sum, i18n.FieldMessage(lang, fe))
-	}
-	return sum, by
 }
 
 type formData struct {
@@ -248,7 +237,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
 	}
-	sum, by := explain(i18n.From(r.Context()), err)
+	sum, by := web.Explain(i18n.From(r.Context()), err)
 	h.form(r, errs.Status(err), w, &formData{ID: id, Values: vals, Errors: by, Summary: sum})
 	return nil
 }
@@ -315,6 +304,6 @@ func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
 	if errs.Code(err) != errs.EINVALID {
 		return err
 	}
-	sum, _ := explain(i18n.From(ctx), err)
+	sum, _ := web.Explain(i18n.From(ctx), err)
 	return h.renderList(w, r, errs.Status(err), sum)
 }

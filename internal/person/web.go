@@ -136,7 +136,7 @@ func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
 	if errs.Code(err) != errs.EINVALID {
 		return err
 	}
-	sum, by := explain(i18n.From(r.Context()), err)
+	sum, by := web.Explain(i18n.From(r.Context()), err)
 	return h.renderView(w, r, errs.Status(err), &viewData{Reason: reason, Summary: sum, Errors: by})
 }
 
@@ -169,18 +169,6 @@ func localize(lang string, hs []PersonChange) []histRow {
 }
 
 // explain turns a validation error into a summary and messages by field.
-func explain(lang string, err error) ([]string, map[string]string) {
-	e := errs.As(err)
-	sum := []string{i18n.ErrorMessage(lang, e)}
-	by := map[string]string{}
-	for _, fe := range e.Fields {
-		if _, ok := by[fe.Field]; !ok {
-			by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		}
-		sum = append(sum, i18n.FieldMessage(lang, fe))
-	}
-	return sum, by
-}
 
 // groupRow is one membership row of the form.
 type groupRow struct {
@@ -340,7 +328,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
 	}
-	sum, by := explain(i18n.From(r.Context()), err)
+	sum, by := web.Explain(i18n.From(r.Context()), err)
 	h.form(w, r, errs.Status(err), &formData{ID: id, Values: vals, Rows: rows, Errors: by, Summary: sum})
 	return nil
 }
@@ -362,7 +350,7 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 	var buf bytes.Buffer
 	err := h.S.Export(ctx, filterOf(r.URL.Query()), true, r.PostFormValue("reason"), &buf)
 	if errs.Code(err) == errs.EINVALID {
-		sum, _ := explain(i18n.From(ctx), err)
+		sum, _ := web.Explain(i18n.From(ctx), err)
 		return h.renderList(w, r, errs.Status(err), sum)
 	}
 	if err != nil {
@@ -405,6 +393,6 @@ func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
 	if errs.Code(err) != errs.EINVALID {
 		return err
 	}
-	sum, _ := explain(i18n.From(ctx), err)
+	sum, _ := web.Explain(i18n.From(ctx), err)
 	return h.renderList(w, r, errs.Status(err), sum)
 }

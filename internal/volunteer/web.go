@@ -76,16 +76,10 @@ func pathID(r *http.Request) (int64, error) {
 // explain turns a validation or conflict error into a summary and
 // messages by field; other errors are returned for the error page.
 func explain(lang string, err error) ([]string, map[string]string, error) {
-	e := errs.As(err)
-	if e == nil || (e.Code != errs.EINVALID && e.Code != errs.ECONFLICT) {
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return nil, nil, err
 	}
-	sum := []string{i18n.ErrorMessage(lang, e)}
-	by := map[string]string{}
-	for _, fe := range e.Fields {
-		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		sum = append(sum, i18n.FieldMessage(lang, fe))
-	}
+	sum, by := web.Explain(lang, err)
 	return sum, by, nil
 }
 

@@ -118,23 +118,13 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, val
 		d.Values = map[string]string{"date": d.Today, "level": "district", "in_post_to": d.Today}
 	}
 	if err != nil {
-		d.Summary, d.Errors = explain(i18n.From(ctx), err)
+		d.Summary, d.Errors = web.Explain(i18n.From(ctx), err)
 	}
 	h.Srv.Render.Render(w, status, "worker/view", h.Srv.NewPage(r, wk.Name, d))
 	return nil
 }
 
 // explain turns a validation error into a summary and messages by field.
-func explain(lang string, err error) ([]string, map[string]string) {
-	e := errs.As(err)
-	sum := []string{i18n.ErrorMessage(lang, e)}
-	by := map[string]string{}
-	for _, fe := range e.Fields {
-		by[fe.Field] = i18n.T(lang, fe.Key, append([]any(nil), fe.Args...)...)
-		sum = append(sum, i18n.FieldMessage(lang, fe))
-	}
-	return sum, by
-}
 
 type formData struct {
 	ID      int64
@@ -259,7 +249,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
 	}
-	sum, by := explain(i18n.From(r.Context()), err)
+	sum, by := web.Explain(i18n.From(r.Context()), err)
 	title := "worker.new"
 	if id != 0 {
 		title = "worker.edit"
@@ -379,6 +369,6 @@ func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
 	if errs.Code(err) != errs.EINVALID {
 		return err
 	}
-	sum, _ := explain(i18n.From(ctx), err)
+	sum, _ := web.Explain(i18n.From(ctx), err)
 	return h.renderList(w, r, errs.Status(err), sum)
 }

@@ -96,3 +96,19 @@ func init() {
 		"error.status": {"错误代码 %d", "Error %d"},
 	})
 }
+
+// Explain turns a validation error into what a form shows: a summary (the
+// error, then each bad field with its row) and, by field name, the message
+// to put beside that field (the first one when a field failed twice).
+func Explain(lang string, err error) (summary []string, byField map[string]string) {
+	e := errs.As(err)
+	summary = []string{i18n.ErrorMessage(lang, e)}
+	byField = map[string]string{}
+	for _, fe := range e.Fields {
+		if _, ok := byField[fe.Field]; !ok {
+			byField[fe.Field] = i18n.T(lang, fe.Key, fe.Args...)
+		}
+		summary = append(summary, i18n.FieldMessage(lang, fe))
+	}
+	return summary, byField
+}
