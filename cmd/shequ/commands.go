@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"os/exec"
@@ -19,6 +21,29 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
+
+// servePprof serves net/http/pprof on a loopback address only: profiles
+// show request data in stack arguments and must never face the network.
+func servePprof(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("%s is not a loopback address", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return nil
+}
 
 func appVersion() string { return app.Version }
 
@@ -43,8 +68,14 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 	var tls web.TLS
 	fs.StringVar(&tls.CertFile, "tls-cert", "", "TLS certificate (PEM) to serve HTTPS")
 	fs.StringVar(&tls.KeyFile, "tls-key", "", "TLS private key (PEM)")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler on this loopback address (127.0.0.1:6060), for diagnosis")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(*pprofAddr); err != nil {
+			return usageError("shequ " + name + ": --pprof: " + err.Error())
+		}
 	}
 	if (tls.CertFile == "") != (tls.KeyFile == "") {
 		return usageError("shequ " + name + ": give both --tls-cert and --tls-key, or neither")

@@ -23,6 +23,7 @@ const usage = `shequ: the urban and rural community service platform
 Usage:
   shequ serve   [--addr 127.0.0.1:8080] [--data DIR] [--db URL]   web UI, API and jobs
                 [--tls-cert FILE --tls-key FILE]                 serve HTTPS (HSTS on)
+                [--pprof 127.0.0.1:6060]                         Go profiler, loopback only
   shequ demo    [--addr 127.0.0.1:8080] [--data DIR]              build (first run) and serve the demo
   shequ migrate [--data DIR] [--db URL]                           bring the schema up to date
   shequ import divisions FILE.csv                                 import code,name,level,kind,parent_code

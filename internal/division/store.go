@@ -360,32 +360,22 @@ func (s *Store) History(ctx context.Context, code string, page, perPage int) ([]
 // profiles are left alone.
 func (s *Store) InsertProfiles(ctx context.Context, ps []Profile, actor string, now time.Time) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		// Prepared once: thousands of rows bind faster this way on both engines.
-		tx, ok := s.DB.Q(ctx).(*sql.Tx)
-		if !ok {
-			return errs.Internal(errors.New("InsertProfiles outside a transaction"))
-		}
-		prof, err := tx.PrepareContext(ctx, `INSERT INTO community_profiles (division_code, population, urban_population, households,
+		// Each statement is prepared once and reused (platform/db's
+		// statement cache on SQLite, pgx's on PostgreSQL).
+		const prof = `INSERT INTO community_profiles (division_code, population, urban_population, households,
 			building_area, commercial_area, relocation, broadband, has_5g, version, updated_at, updated_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,1,$10,$11) ON CONFLICT (division_code) DO NOTHING`)
-		if err != nil {
-			return errs.Internal(err)
-		}
-		defer prof.Close()
-		org, err := tx.PrepareContext(ctx, `INSERT INTO community_organisations (division_code, part, name, head) VALUES ($1,$2,$3,$4)
-			ON CONFLICT (division_code, part) DO NOTHING`)
-		if err != nil {
-			return errs.Internal(err)
-		}
-		defer org.Close()
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,1,$10,$11) ON CONFLICT (division_code) DO NOTHING`
+		const org = `INSERT INTO community_organisations (division_code, part, name, head) VALUES ($1,$2,$3,$4)
+			ON CONFLICT (division_code, part) DO NOTHING`
+		w := s.DB.W(ctx)
 		for i := range ps {
 			p := &ps[i]
-			if _, err := prof.ExecContext(ctx, p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea,
+			if _, err := w.ExecContext(ctx, prof, p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea,
 				p.Relocation, p.Broadband, p.Has5G, now, actor); err != nil {
 				return errs.Internal(err)
 			}
 			for _, o := range p.Organisations {
-				if _, err := org.ExecContext(ctx, p.Code, o.Part, o.Name, o.Head); err != nil {
+				if _, err := w.ExecContext(ctx, org, p.Code, o.Part, o.Name, o.Head); err != nil {
 					return errs.Internal(err)
 				}
 			}

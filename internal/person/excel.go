@@ -173,7 +173,6 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 	defer rows.Close()
 	im := &importer{s: s, now: s.Now(), actor: p.Name, seen: map[[32]byte]int{}, touched: map[string]bool{}}
 	var n int
-	defer s.Store.memoryJournals(ctx)()
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if im.communities, err = s.Store.communities(ctx); err != nil {
 			return err

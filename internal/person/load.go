@@ -26,7 +26,6 @@ func (s *Service) Load(ctx context.Context, seeds []Seed) error {
 	}
 	now := s.Now()
 	stamp := now.UTC().Truncate(time.Microsecond)
-	defer s.Store.memoryJournals(ctx)()
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var b bulk
 		defer b.close()

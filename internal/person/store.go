@@ -604,22 +604,6 @@ func (s *Store) bigTx(ctx context.Context) func() {
 	return func() { _, _ = q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, old)) }
 }
 
-// memoryJournals keeps, on SQLite, the statement journals of the next
-// write transaction in memory: a multi-row insert into a table with
-// foreign keys keeps one, and past 64 KiB it would go to a temporary file
-// page by page. The setting is taken when the transaction begins, so it is
-// made on the writer before; the returned func restores the default.
-// Outside a transaction only (inside one it does nothing).
-func (s *Store) memoryJournals(ctx context.Context) func() {
-	if s.DB.Dialect != db.SQLite || db.InTx(ctx) {
-		return func() {}
-	}
-	if _, err := s.DB.Writer().ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return func() {}
-	}
-	return func() { _, _ = s.DB.Writer().ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = DEFAULT`) }
-}
-
 // bulk keeps the prepared statements of an import's multi-row inserts,
 // by statement text: most batches are full, so a few statements serve a
 // whole file. SQLite gets "?" placeholders, whose binding does not slow
@@ -638,13 +622,7 @@ func (s *Store) stmt(ctx context.Context, b *bulk, text string) (*sql.Stmt, erro
 	if st, ok := b.stmts[text]; ok {
 		return st, nil
 	}
-	p, ok := s.DB.Q(ctx).(interface {
-		PrepareContext(context.Context, string) (*sql.Stmt, error)
-	})
-	if !ok {
-		return nil, errs.Internal(fmt.Errorf("person import: no transaction to prepare in"))
-	}
-	st, err := p.PrepareContext(ctx, text)
+	st, err := s.DB.Prepare(ctx, text)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}

@@ -247,7 +247,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		return nil, errs.Internal(err)
 	}
 	lim := s.limits(pol, in.Urgency)
-	var out *Request
+	var created int64
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var polID, unitID any
 		status := StatusSubmitted
@@ -307,12 +307,14 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 				"urgency": in.Urgency, "photos": len(in.Photos), "dispatched": unitID != nil}}); err != nil {
 			return err
 		}
-		if err := s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now))); err != nil {
-			return err
-		}
-		out, err = s.Store.get(ctx, id, reach{all: true}, lang(a.Principal), false)
-		return err
+		created = id
+		return s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now)))
 	})
+	if err != nil {
+		return nil, err
+	}
+	// Read back once committed, so the one writer is not held for it.
+	out, err := s.Store.get(ctx, created, reach{all: true}, lang(a.Principal), false)
 	if err != nil {
 		return nil, err
 	}

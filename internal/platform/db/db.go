@@ -42,6 +42,11 @@ type DB struct {
 	read    *sql.DB
 	// Where the SQLite file is; empty on PostgreSQL.
 	Path string
+	// On SQLite: statements prepared once per connection and reused (pgx
+	// keeps its own cache on PostgreSQL), and the group committer that
+	// runs every write transaction.
+	wq, rq  Querier
+	commits *committer
 }
 
 // Config says which database to open.
@@ -83,7 +88,11 @@ func sqliteDSN(path string, readOnly bool) string {
 	if readOnly {
 		q = append(q, "_pragma=query_only(1)")
 	} else {
-		q = append(q, "_txlock=immediate")
+		// Statement and savepoint journals in memory: every transaction
+		// runs in a savepoint of a group commit, and a multi-row insert
+		// into a table with foreign keys keeps one; on disk they cost a
+		// write() per page.
+		q = append(q, "_txlock=immediate", "_pragma=temp_store(2)")
 	}
 	return "file:" + path + "?" + strings.Join(q, "&")
 }
@@ -111,7 +120,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Dialect: SQLite, write: w, read: r, Path: path}, nil
+	d := &DB{Dialect: SQLite, write: w, read: r, Path: path}
+	d.wq = newCachedDB(w)
+	d.rq = newCachedDB(r)
+	d.commits = newCommitter(w, d.wq.(*cachedDB))
+	return d, nil
 }
 
 func openPostgres(ctx context.Context, url string) (*DB, error) {
@@ -128,11 +141,20 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
 	}
-	return &DB{Dialect: Postgres, write: p, read: p}, nil
+	return &DB{Dialect: Postgres, write: p, read: p, wq: p, rq: p}, nil
 }
 
-// Close closes the pools.
+// Close closes the pools, once the transactions already handed to the
+// group committer have committed.
 func (d *DB) Close() error {
+	if d.commits != nil {
+		d.commits.stop()
+	}
+	for _, q := range []Querier{d.wq, d.rq} {
+		if c, ok := q.(*cachedDB); ok {
+			c.close()
+		}
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -148,31 +170,59 @@ func (d *DB) Writer() *sql.DB { return d.write }
 
 type txKey struct{}
 
+// txn is the write transaction a ctx carries.
+type txn struct {
+	tx *sql.Tx
+	q  Querier
+}
+
+func txOf(ctx context.Context) *txn {
+	t, _ := ctx.Value(txKey{}).(*txn)
+	return t
+}
+
 // Q returns the transaction in ctx, or the read pool.
 func (d *DB) Q(ctx context.Context) Querier {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok && tx != nil {
-		return tx
+	if t := txOf(ctx); t != nil {
+		return t.q
 	}
-	return d.read
+	return d.rq
+}
+
+// Prepare prepares q in the transaction ctx carries, for a bulk load that
+// runs one statement many times in one transaction; it is closed when the
+// transaction ends, or by the caller.
+func (d *DB) Prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+	t := txOf(ctx)
+	if t == nil {
+		return nil, errors.New("db.Prepare outside a transaction")
+	}
+	return t.tx.PrepareContext(ctx, q)
 }
 
 // InTx reports whether ctx carries a transaction.
-func InTx(ctx context.Context) bool {
-	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
-	return ok && tx != nil
-}
+func InTx(ctx context.Context) bool { return txOf(ctx) != nil }
 
 // WithoutTx returns ctx without its transaction, for writes that must stand
 // even when the caller's transaction rolls back (the audit of a refusal).
 func WithoutTx(ctx context.Context) context.Context {
-	return context.WithValue(ctx, txKey{}, (*sql.Tx)(nil))
+	return context.WithValue(ctx, txKey{}, (*txn)(nil))
 }
 
 // WithTx runs fn in one write transaction carried in ctx; a nested call
-// joins the outer transaction. fn's error rolls everything back.
+// joins the outer transaction. fn's error rolls everything fn wrote back.
+// When WithTx returns nil, fn's writes are committed and durable.
+//
+// On SQLite, fn runs on the group committer's goroutine inside a savepoint
+// of a transaction it may share with other callers' fns; one commit (one
+// fsync) then makes them all durable. fn's statements run without ctx's
+// cancellation, so a caller that goes away cannot abort its neighbours.
 func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (err error) {
 	if InTx(ctx) {
 		return fn(ctx)
+	}
+	if d.commits != nil {
+		return d.commits.run(ctx, fn)
 	}
 	tx, err := d.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -188,11 +238,9 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (er
 			_ = tx.Rollback()
 		}
 		// The writer is free again: run what had to wait for it.
-		for _, h := range hooks.fns {
-			h(ctx)
-		}
+		hooks.run(ctx)
 	}()
-	tctx := context.WithValue(context.WithValue(ctx, txKey{}, tx), hooksKey{}, hooks)
+	tctx := context.WithValue(context.WithValue(ctx, txKey{}, &txn{tx: tx, q: tx}), hooksKey{}, hooks)
 	if err = fn(tctx); err != nil {
 		return err
 	}
@@ -205,6 +253,12 @@ func (d *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) (er
 type hooksKey struct{}
 
 type afterHooks struct{ fns []func(context.Context) }
+
+func (h *afterHooks) run(ctx context.Context) {
+	for _, f := range h.fns {
+		f(ctx)
+	}
+}
 
 // AfterTx runs fn once the transaction in ctx has ended, committed or not,
 // with a ctx that has no transaction; without a transaction it runs fn now.
@@ -265,10 +319,10 @@ func (d *DB) Backup(ctx context.Context, path string) error {
 // W returns the transaction in ctx, or the write pool for a single
 // autocommitted statement.
 func (d *DB) W(ctx context.Context) Querier {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok && tx != nil {
-		return tx
+	if t := txOf(ctx); t != nil {
+		return t.q
 	}
-	return d.write
+	return d.wq
 }
 
 // ForUpdate is the row-locking suffix of a SELECT inside a transaction:
