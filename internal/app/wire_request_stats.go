@@ -15,7 +15,9 @@ func init() {
 	extraRoutes = append(extraRoutes, func(a *App) {
 		s := request.NewStatsService(a.DB)
 		a.Measures.Register(request.StatsMeasures...)
-		a.Jobs.Every(request.StatsJob, 5*time.Minute, func(ctx context.Context) error {
+		// Each run reads the 三率 summary (a few thousand rows a month), so
+		// the indicator engine is at most a minute behind the stats pages.
+		a.Jobs.Every(request.StatsJob, time.Minute, func(ctx context.Context) error {
 			n, err := s.SyncStatsMeasures(SystemContext(ctx))
 			if n > 0 {
 				slog.Info("request stats measures updated", "changed", n)

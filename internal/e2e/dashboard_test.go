@@ -43,7 +43,7 @@ func TestDashboardJourney(t *testing.T) {
 	if got := b.text("#ind-village_broadband_rate .value"); !strings.HasPrefix(got, "80") {
 		t.Errorf("city broadband shows %q, want 80 %% (4 of 5 villages)", got)
 	}
-	if got := b.text("#ind-satisfaction_survey_coverage"); !strings.Contains(got, "等待满意度调查") {
+	if got := b.text("#ind-proxy_service_coverage"); !strings.Contains(got, "等待政务代办") {
 		t.Errorf("an indicator awaiting its slice does not say what it awaits: %q", got)
 	}
 	b.screenshot("city")

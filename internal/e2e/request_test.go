@@ -42,7 +42,7 @@ func (b *Browser) status() string {
 // phone-sized window; township staff dispatch it to the water company; the
 // company returns it once; it is dispatched again, accepted and replied;
 // the community worker calls back; the resident rates it on the phone and
-// sees the whole timeline.
+// sees the whole timeline; the township's stats page counts it.
 func TestRequestJourney(t *testing.T) {
 	e := apptest.New(t)
 	s := app.NewRequests(e.App)
@@ -154,6 +154,25 @@ func TestRequestJourney(t *testing.T) {
 		t.Errorf("timeline %q, want %q", steps, want)
 	}
 	b.screenshot("rated-phone")
+	b.signOut()
+
+	// The township's 三率 show it at once: responded and resolved on
+	// time, basically satisfied (the resident's rating came last), in the
+	// community's row and the water company's.
+	b.do("desktop again", chromedp.EmulateViewport(1280, 900))
+	b.login(township, apptest.Password)
+	b.open("/requests/stats")
+	cells := func(row string) string {
+		return eval[string](b, `Array.from(document.querySelectorAll("`+row+` td.num")).map(td => td.textContent.trim()).join(" ")`)
+	}
+	if got, want := cells("#stats-"+apptest.Community), "1 1 100.0% 100.0% 90.0% 96.0"; got != want {
+		t.Errorf("community row on the stats page: %q, want %q", got, want)
+	}
+	if got, want := cells("#stats-unit-"+itoa(water.ID)), "1 1 100.0% 100.0% 90.0% 96.0"; got != want {
+		t.Errorf("water company row on the stats page: %q, want %q", got, want)
+	}
+	b.do("stats chart drawn", chromedp.WaitVisible(chromedp.CSS(`.chart[data-chart="bar"][data-drawn="1"] canvas`)))
+	b.screenshot("stats")
 	// In the database: one request, rated, closed.
 	var n int
 	var status, sat string

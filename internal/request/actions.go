@@ -65,7 +65,18 @@ func (s *Service) Act(ctx context.Context, id int64, in Action) (*Request, error
 		if err := st.run(ctx); err != nil {
 			return err
 		}
+		before, err := s.Store.statStateOf(ctx, id)
+		if err != nil {
+			return err
+		}
 		if err := st.save(ctx); err != nil {
+			return err
+		}
+		after, err := s.Store.statStateOf(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.restat(ctx, before, after); err != nil {
 			return err
 		}
 		detail := map[string]any{"status": r.Status}

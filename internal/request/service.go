@@ -276,6 +276,13 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 			}
 			return errs.Internal(err)
 		}
+		var unit int64
+		if unitID != nil {
+			unit = *pol.UnitID
+		}
+		if err := s.Store.addStats(ctx, map[statKey]statVec{{month: now.In(china).Format("2006-01"), division: in.DivisionCode, unit: unit}: {0: 1}}); err != nil {
+			return err
+		}
 		for _, ph := range in.Photos {
 			b, err := s.Blobs.Put(ctx, PhotoOwner, in.DivisionCode, ph)
 			if err != nil {

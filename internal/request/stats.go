@@ -13,9 +13,9 @@ import (
 )
 
 // The 三率 (response, resolution and satisfaction rates) of a month, read
-// live from the requests table (a covering index on created_at keeps the
-// city's month a range scan), and kept as measures for the indicator
-// engine by a leased job (SyncStatsMeasures).
+// live from a summary kept in every request's transaction and the requests
+// not yet resolved (stats_summary.go), and kept as measures for the
+// indicator engine by a leased job (SyncStatsMeasures).
 //
 // Definitions, for requests that arrived in the month (China time) and
 // were not excluded by an approved appeal:
@@ -48,6 +48,10 @@ const (
 	// MeasureSatisfiedX10 is 10 × satisfied + 9 × basically satisfied, so
 	// that the satisfaction rate is exact in integers: it over 10 × valid.
 	MeasureSatisfiedX10 = "request.satisfied_x10"
+	// MeasureCommunitiesSurveyed (request.communities_surveyed@YYYY) is 1
+	// for a community where a resident's satisfaction was collected in the
+	// year: the numerator of satisfaction_survey_coverage.
+	MeasureCommunitiesSurveyed = "request.communities_surveyed"
 )
 
 // StatsMeasures are the measures the stats job keeps.
@@ -59,6 +63,7 @@ var StatsMeasures = []measure.Def{
 	{Name: MeasureResolvedOnTime, Owner: "request", Periodic: true},
 	{Name: MeasureValidCallbacks, Owner: "request", Periodic: true},
 	{Name: MeasureSatisfiedX10, Owner: "request", Periodic: true},
+	{Name: MeasureCommunitiesSurveyed, Owner: "request", Periodic: true},
 }
 
 // StatsRoles may read the 三率 of their area.
@@ -227,37 +232,60 @@ func prefixLen(code string) (own, child int) {
 	return 12, 12
 }
 
-const statsCols = `COUNT(*),
-	SUM(CASE WHEN r.responded_at IS NOT NULL OR r.response_due <= $1 THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.responded_at IS NOT NULL AND r.responded_at <= r.response_due THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.resolved_at IS NOT NULL OR r.resolution_due <= $1 THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.resolved_at IS NOT NULL AND r.resolved_at <= r.resolution_due THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.satisfaction <> '' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.satisfaction = 'satisfied' THEN 1 ELSE 0 END),
-	SUM(CASE WHEN r.satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)`
-
-// statsGroups counts the month's requests in [lo, hi] grouped by key (a
-// SQL expression over r); $1 is now, $2..$5 the month and range.
-func (s *StatsService) statsGroups(ctx context.Context, key, lo, hi string, from, to time.Time) (map[string]StatsCounts, error) {
-	q := `SELECT ` + key + `, ` + statsCols + ` FROM requests r
-		WHERE r.created_at >= $2 AND r.created_at < $3 AND r.division_code BETWEEN $4 AND $5 AND NOT r.excluded
-		GROUP BY ` + key
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, s.now(), from, to, lo, hi)
+// statsGroups counts a month's requests in [lo, hi] grouped by the first
+// n digits of the community code and the unit (first receiver, else
+// holder, 0 before dispatch), keyed "prefix:unit": what only grows is read
+// from the summary (stats_summary.go), what a passing deadline changes from
+// the requests not yet resolved.
+func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month string, from, to time.Time) (map[string]StatsCounts, error) {
+	out := map[string]StatsCounts{}
+	prefix := "substr(division_code, 1, " + itoa(n) + ")"
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+prefix+`, unit_id, SUM(total), SUM(responded), SUM(responded_on_time),
+		SUM(resolved), SUM(resolved_on_time), SUM(valid_callbacks), SUM(satisfied), SUM(basically)
+		FROM request_stats WHERE month = $1 AND division_code BETWEEN $2 AND $3 GROUP BY `+prefix+`, unit_id`, month, lo, hi)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
 	defer rows.Close()
-	out := map[string]StatsCounts{}
 	for rows.Next() {
 		var k string
+		var unit int64
 		var c StatsCounts
-		if err := rows.Scan(&k, &c.Total, &c.DueResponse, &c.RespondedOnTime, &c.DueResolution, &c.ResolvedOnTime,
+		if err := rows.Scan(&k, &unit, &c.Total, &c.DueResponse, &c.RespondedOnTime, &c.DueResolution, &c.ResolvedOnTime,
 			&c.ValidCallbacks, &c.Satisfied, &c.Basically); err != nil {
 			return nil, errs.Internal(err)
 		}
-		out[k] = c
+		// Responded and resolved are due already; the live part adds the
+		// rest whose deadline has passed.
+		out[k+":"+itoa(int(unit))] = c
 	}
 	if err := rows.Err(); err != nil {
+		return nil, errs.Internal(err)
+	}
+	rows.Close()
+	live, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+prefix+`, COALESCE(first_unit_id, unit_id, 0),
+		SUM(CASE WHEN responded_at IS NULL AND response_due <= $1 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN resolution_due <= $1 THEN 1 ELSE 0 END)
+		FROM requests WHERE resolved_at IS NULL AND created_at >= $2 AND created_at < $3
+			AND division_code BETWEEN $4 AND $5 AND NOT excluded
+		GROUP BY `+prefix+`, COALESCE(first_unit_id, unit_id, 0)`, s.now(), from, to, lo, hi)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	defer live.Close()
+	for live.Next() {
+		var k string
+		var unit, resp, res int64
+		if err := live.Scan(&k, &unit, &resp, &res); err != nil {
+			return nil, errs.Internal(err)
+		}
+		key := k + ":" + itoa(int(unit))
+		c := out[key]
+		c.DueResponse += resp
+		c.DueResolution += res
+		out[key] = c
+	}
+	if err := live.Err(); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return out, nil
@@ -342,7 +370,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 	lo, hi := division.RangeOf(code)
 	// One scan of the month, grouped by child and unit (first receiver,
 	// else holder), gives both tables.
-	groups, err := s.statsGroups(ctx, "substr(r.division_code, 1, "+itoa(child)+") || ':' || CAST(COALESCE(r.first_unit_id, r.unit_id, 0) AS TEXT)", lo, hi, from, to)
+	groups, err := s.statsGroups(ctx, child, lo, hi, month, from, to)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,8 @@ const StatsJob = "request.stats_measures"
 
 // SyncStatsMeasures recomputes the 三率 measures of this month and the
 // previous one (late callbacks and deadlines passing move last month's
-// figures) per community from the requests table, and writes only the
+// figures) per community from the 三率 summary, and this year's surveyed
+// communities, and writes only the
 // values that changed, in one transaction. The core's actions have no hook
 // for a measure update in their transactions, so the figures the indicator
 // engine reads are at most one job interval behind; the stats pages and
@@ -27,14 +28,22 @@ func (s *StatsService) SyncStatsMeasures(ctx context.Context) (changed int, err 
 		}
 		changed += n
 	}
-	return changed, nil
+	n, err := s.syncYear(ctx, now.In(china).Format("2006"))
+	return changed + n, err
 }
 
 func (s *StatsService) syncMonth(ctx context.Context, month string) (int, error) {
 	from, to, _ := monthRange(month)
-	groups, err := s.statsGroups(ctx, "r.division_code", "000000000000", "999999999999", from, to)
+	units, err := s.statsGroups(ctx, 12, "000000000000", "999999999999", month, from, to)
 	if err != nil {
 		return 0, err
+	}
+	groups := map[string]StatsCounts{}
+	for k, c := range units {
+		code, _, _ := strings.Cut(k, ":")
+		g := groups[code]
+		g.add(c)
+		groups[code] = g
 	}
 	want := map[string]map[string]int64{} // key → code → value
 	for _, d := range StatsMeasures {
@@ -51,6 +60,40 @@ func (s *StatsService) syncMonth(ctx context.Context, month string) (int, error)
 			}
 		}
 	}
+	return s.writeMeasures(ctx, want)
+}
+
+// syncYear keeps request.communities_surveyed for a year: 1 for each
+// community where at least one resident's satisfaction was collected (a
+// callback that reached the resident, or an online rating) that year.
+// The plan's 群众满意度调查覆盖率 counts these communities.
+func (s *StatsService) syncYear(ctx context.Context, year string) (int, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
+		GROUP BY division_code HAVING SUM(valid_callbacks) > 0`, year+"-01", year+"-12")
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	key := measure.Key(MeasureCommunitiesSurveyed, year)
+	want := map[string]map[string]int64{key: {}}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return 0, errs.Internal(err)
+		}
+		want[key][c] = 1
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, errs.Internal(err)
+	}
+	return s.writeMeasures(ctx, want)
+}
+
+// writeMeasures sets the measures in want (key → community → value; a
+// community missing from a key's map is 0), writing only what changed, in
+// one transaction.
+func (s *StatsService) writeMeasures(ctx context.Context, want map[string]map[string]int64) (int, error) {
 	// What is stored now, so that the transaction writes only changes.
 	have := map[string]map[string]int64{}
 	args := []any{}

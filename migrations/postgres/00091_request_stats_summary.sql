@@ -1,0 +1,45 @@
+-- +goose Up
+-- The 三率 read a summary kept in the same transaction as every change to a
+-- request (package request, stats_summary.go): per month of arrival (China
+-- time), community and unit (the first receiving unit, else the holder, 0
+-- before dispatch), the counts that only grow with what happened. What
+-- depends on the clock (a deadline passing) is read live from the requests
+-- not yet resolved, through requests_unresolved. Excluded requests (an
+-- approved appeal) are not counted.
+CREATE TABLE request_stats (
+    month              TEXT NOT NULL,
+    division_code      TEXT NOT NULL,
+    unit_id            BIGINT NOT NULL,
+    total              BIGINT NOT NULL DEFAULT 0,
+    responded          BIGINT NOT NULL DEFAULT 0,
+    responded_on_time  BIGINT NOT NULL DEFAULT 0,
+    resolved           BIGINT NOT NULL DEFAULT 0,
+    resolved_on_time   BIGINT NOT NULL DEFAULT 0,
+    valid_callbacks    BIGINT NOT NULL DEFAULT 0,
+    satisfied          BIGINT NOT NULL DEFAULT 0,
+    basically          BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, division_code, unit_id)
+);
+
+INSERT INTO request_stats (month, division_code, unit_id, total, responded, responded_on_time, resolved, resolved_on_time,
+    valid_callbacks, satisfied, basically)
+SELECT to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), division_code, COALESCE(first_unit_id, unit_id, 0), COUNT(*),
+    SUM(CASE WHEN responded_at IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN responded_at IS NOT NULL AND responded_at <= response_due THEN 1 ELSE 0 END),
+    SUM(CASE WHEN resolved_at IS NOT NULL THEN 1 ELSE 0 END),
+    SUM(CASE WHEN resolved_at IS NOT NULL AND resolved_at <= resolution_due THEN 1 ELSE 0 END),
+    SUM(CASE WHEN satisfaction <> '' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN satisfaction = 'satisfied' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN satisfaction = 'basically_satisfied' THEN 1 ELSE 0 END)
+FROM requests WHERE NOT excluded
+GROUP BY to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), division_code, COALESCE(first_unit_id, unit_id, 0);
+
+DROP INDEX requests_stats_month;
+CREATE INDEX requests_unresolved ON requests (created_at, division_code, excluded, responded_at, response_due,
+    resolution_due, first_unit_id, unit_id) WHERE resolved_at IS NULL;
+
+-- +goose Down
+DROP INDEX requests_unresolved;
+CREATE INDEX requests_stats_month ON requests (created_at, division_code, excluded, responded_at, response_due,
+    resolved_at, resolution_due, satisfaction, first_unit_id, unit_id);
+DROP TABLE request_stats;
