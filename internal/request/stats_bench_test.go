@@ -246,8 +246,14 @@ func benchInsert(ctx context.Context, a *app.App, head string, rows [][]any) err
 				if k > 0 {
 					sb.WriteByte(',')
 				}
-				sb.WriteByte('$')
-				sb.WriteString(strconv.Itoa(len(args) + k + 1))
+				// SQLite binds "?" in constant time; "$n" names are
+				// looked up one by one, quadratic in a 30,000-value row.
+				if a.DB.Dialect == db.SQLite {
+					sb.WriteByte('?')
+				} else {
+					sb.WriteByte('$')
+					sb.WriteString(strconv.Itoa(len(args) + k + 1))
+				}
 			}
 			sb.WriteByte(')')
 			args = append(args, r...)

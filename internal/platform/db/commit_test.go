@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
@@ -128,5 +129,51 @@ func TestAfterTxRunsOutsideTheTransaction(t *testing.T) {
 	})
 	if err == nil || !ran {
 		t.Fatalf("err %v, hook ran outside: %v", err, ran)
+	}
+}
+
+// A single statement outside any transaction, new to the statement cache,
+// waits for the writer while a transaction that also meets new statements
+// holds it: both finish (the cache must not hold its lock while waiting
+// for a connection).
+func TestAutocommitBesideATransactionWithNewStatements(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	if _, err := d.W(ctx).ExecContext(ctx, `CREATE TABLE gc_side (id INTEGER PRIMARY KEY, note TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	inTx := make(chan struct{})
+	go func() {
+		done <- d.WithTx(ctx, func(ctx context.Context) error {
+			close(inTx)
+			// Give the autocommit below time to ask for the writer.
+			time.Sleep(200 * time.Millisecond)
+			for i := 0; i < 3; i++ {
+				if _, err := d.W(ctx).ExecContext(ctx, fmt.Sprintf(`INSERT INTO gc_side (id, note) VALUES ($1, 'tx %d')`, i), 10+i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}()
+	<-inTx
+	go func() {
+		_, err := d.W(ctx).ExecContext(ctx, `INSERT INTO gc_side (id, note) VALUES ($1, 'autocommit')`, 1)
+		done <- err
+	}()
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the autocommit and the transaction wait for each other")
+		}
+	}
+	var n int
+	if err := d.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM gc_side`).Scan(&n); err != nil || n != 4 {
+		t.Fatalf("%d rows, %v", n, err)
 	}
 }

@@ -63,15 +63,14 @@ func (c *cachedDB) cached(q string) *sql.Stmt {
 // calls it between transactions, when the writer's connection is free.
 func (c *cachedDB) prepareWanted(ctx context.Context) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	qs := make([]string, 0, len(c.wanted))
 	for q := range c.wanted {
-		delete(c.wanted, q)
-		if c.m == nil || len(c.m) >= maxCachedStmts {
-			continue
-		}
-		if st, err := c.db.PrepareContext(ctx, q); err == nil {
-			c.m[q] = st
-		}
+		qs = append(qs, q)
+	}
+	clear(c.wanted)
+	c.mu.Unlock()
+	for _, q := range qs {
+		c.prepare(ctx, q)
 	}
 }
 
@@ -84,22 +83,34 @@ func (c *cachedDB) stmt(ctx context.Context, q string) *sql.Stmt {
 	c.mu.RLock()
 	st, ok := c.m[q]
 	c.mu.RUnlock()
-	if ok {
+	if ok || !cacheable(q) {
 		return st
 	}
-	if !cacheable(q) {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st, ok := c.m[q]; ok {
-		return st
-	}
-	if len(c.m) >= maxCachedStmts || c.m == nil {
+	return c.prepare(ctx, q)
+}
+
+// prepare prepares q and keeps it. The lock is never held while waiting
+// for a connection: on the writer, the connection may be in a transaction
+// whose statements need the lock to look up theirs.
+func (c *cachedDB) prepare(ctx context.Context, q string) *sql.Stmt {
+	c.mu.RLock()
+	full := c.m == nil || len(c.m) >= maxCachedStmts
+	c.mu.RUnlock()
+	if full {
 		return nil
 	}
 	st, err := c.db.PrepareContext(ctx, q)
 	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.m[q]; ok {
+		_ = st.Close()
+		return old
+	}
+	if c.m == nil || len(c.m) >= maxCachedStmts {
+		_ = st.Close()
 		return nil
 	}
 	c.m[q] = st
