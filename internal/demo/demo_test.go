@@ -62,6 +62,17 @@ func TestBuildThenReuse(t *testing.T) {
 			t.Fatalf("%s cannot sign in with its printed password: %v", a.Name, err)
 		}
 	}
+	// The demo's requests are counted in the 三率 summary.
+	var requests, counted int64
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM requests WHERE NOT excluded`).Scan(&requests); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COALESCE(SUM(total), 0) FROM request_stats`).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	if requests == 0 || counted != requests {
+		t.Errorf("%d demo requests, %d in the 三率 summary", requests, counted)
+	}
 	again, built, err := b.Ensure(e.Ctx)
 	if err != nil || built || len(again) != 9 || again[0].Password != accs[0].Password {
 		t.Fatalf("second run: built=%v %v", built, err)

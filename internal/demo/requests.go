@@ -315,6 +315,10 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				}
 			}
 		}
+		// The rows were written directly: count them into the 三率 summary.
+		if err := request.NewStatsService(b.DB).RebuildSummary(ctx); err != nil {
+			return err
+		}
 		return b.Audit.Write(ctx, audit.Entry{Action: "demo.requests", ObjectType: "request", ObjectID: "*", Detail: map[string]int{"requests": n, "units": len(unitAt)}})
 	})
 	if err != nil {
