@@ -442,7 +442,7 @@ func (im *importer) row(line int, v []string) (pending, bool, error) {
 	p := pending{line: line, r: r, idx: idx}
 	if !im.failed() {
 		var err error
-		if p.sealed, err = im.s.Store.seal(&r); err != nil {
+		if p.sealed, err = im.s.Store.sealIndexed(&r, idx); err != nil {
 			return p, false, err
 		}
 	}

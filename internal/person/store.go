@@ -145,7 +145,13 @@ func (s *Store) byIDNumber(ctx context.Context, number string) (int64, error) {
 type sealed struct{ id, idIdx, phone, phoneIdx, address, addressIdx, contact string }
 
 func (s *Store) seal(r *record) (sealed, error) {
-	var out sealed
+	return s.sealIndexed(r, s.Keys.Index(r.IDNumber))
+}
+
+// sealIndexed is seal for a caller that has the ID number's blind index
+// already.
+func (s *Store) sealIndexed(r *record, idIdx string) (sealed, error) {
+	out := sealed{idIdx: idIdx}
 	for _, f := range []struct {
 		dst *string
 		v   string
@@ -156,7 +162,7 @@ func (s *Store) seal(r *record) (sealed, error) {
 		}
 		*f.dst = v
 	}
-	out.idIdx, out.phoneIdx, out.addressIdx = s.Keys.Index(r.IDNumber), s.Keys.Index(r.Phone), s.Keys.Index(r.Address)
+	out.phoneIdx, out.addressIdx = s.Keys.Index(r.Phone), s.Keys.Index(r.Address)
 	return out, nil
 }
 
