@@ -442,7 +442,7 @@ func (im *importer) row(line int, v []string) (pending, bool, error) {
 	p := pending{line: line, r: r, idx: idx}
 	if !im.failed() {
 		var err error
-		if p.sealed, err = im.s.Store.seal(&r); err != nil {
+		if p.sealed, err = im.s.Store.sealIndexed(&r, idx); err != nil {
 			return p, false, err
 		}
 	}
@@ -452,26 +452,17 @@ func (im *importer) row(line int, v []string) (pending, bool, error) {
 // flush checks the queued rows against the database and, while the file
 // has no bad row, inserts them.
 func (im *importer) flush(ctx context.Context, batch []pending) error {
-	idxs := make([]string, len(batch))
-	for i, p := range batch {
-		idxs[i] = p.idx
-	}
-	dups, err := im.s.Store.registered(ctx, idxs)
-	if err != nil {
-		return err
-	}
-	for _, p := range batch {
-		if dups[p.idx] {
-			im.fail(p.line, "id_number", "person.duplicate")
+	write := !im.failed()
+	if write {
+		for i := range batch {
+			im.touched[batch[i].r.CommunityCode] = true
 		}
 	}
-	if im.failed() {
-		return nil
+	dups, err := im.s.Store.addBatch(ctx, &im.bulk, batch, im.actor, im.now.UTC().Truncate(time.Microsecond), write)
+	for _, i := range dups {
+		im.fail(batch[i].line, "id_number", "person.duplicate")
 	}
-	for i := range batch {
-		im.touched[batch[i].r.CommunityCode] = true
-	}
-	return im.s.Store.insertMany(ctx, &im.bulk, batch, im.actor, im.now.UTC().Truncate(time.Microsecond))
+	return err
 }
 
 // Export writes every person the filter selects (paging aside) as a

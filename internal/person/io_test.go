@@ -120,6 +120,19 @@ func TestImportAllOrNothing(t *testing.T) {
 	if e2 := errs.As(err); e2 == nil || len(e2.Fields) != 2 || e2.Fields[0].Key != "person.duplicate" || e2.Fields[1].Row != 3 {
 		t.Errorf("re-import: %v", err)
 	}
+	// A registered one between new ones: the one is named, the new ones
+	// are not written either.
+	d, f := idNumber("131102", "19500101", 25), idNumber("131102", "19510101", 26)
+	_, err = s.Import(ctx, bytes.NewReader(sheet(t,
+		[]string{apptest.Community, "导入庚", d, "", "", "", "", "", "", "", "", "", "", "", ""},
+		rows[1],
+		[]string{apptest.Community, "导入辛", f, "", "", "", "", "", "", "", "", "", "", "", ""})))
+	if e2 := errs.As(err); e2 == nil || len(e2.Fields) != 1 || e2.Fields[0].Key != "person.duplicate" || e2.Fields[0].Row != 3 {
+		t.Errorf("a registered row in the middle: %v", err)
+	}
+	if n := count(t, e, "persons"); n != 3 {
+		t.Errorf("%d persons after a refused import, want 3", n)
+	}
 	// Not a workbook.
 	if _, err := s.Import(ctx, strings.NewReader("name,id\n")); errs.Code(err) != errs.EINVALID {
 		t.Errorf("csv: %v", err)

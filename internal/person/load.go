@@ -36,20 +36,10 @@ func (s *Service) Load(ctx context.Context, seeds []Seed) error {
 			if len(batch) == 0 {
 				return nil
 			}
-			idxs := make([]string, len(batch))
-			for i := range batch {
-				idxs[i] = batch[i].idx
+			dups, err := s.Store.addBatch(ctx, &b, batch, "demo", stamp, true)
+			if err == nil && len(dups) > 0 {
+				return errs.Invalid(rowField(batch[dups[0]].line, "id_number", "person.duplicate"))
 			}
-			dups, err := s.Store.registered(ctx, idxs)
-			if err != nil {
-				return err
-			}
-			for _, p := range batch {
-				if dups[p.idx] {
-					return errs.Invalid(rowField(p.line, "id_number", "person.duplicate"))
-				}
-			}
-			err = s.Store.insertMany(ctx, &b, batch, "demo", stamp)
 			batch = batch[:0]
 			return err
 		}

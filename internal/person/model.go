@@ -195,9 +195,13 @@ func (r *record) normalize() {
 	})
 }
 
+// phoneSpaces drops the spaces of a phone number; built once, as a
+// Replacer builds its tables on first use (an import calls this twice a row).
+var phoneSpaces = strings.NewReplacer(" ", "", "\u3000", "")
+
 // NormalizePhone drops spaces and a +86 prefix.
 func NormalizePhone(s string) string {
-	s = strings.NewReplacer(" ", "", "\u3000", "").Replace(strings.TrimSpace(s))
+	s = phoneSpaces.Replace(strings.TrimSpace(s))
 	return strings.TrimPrefix(s, "+86")
 }
 

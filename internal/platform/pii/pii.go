@@ -24,10 +24,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"shequ/internal/platform/db"
 )
@@ -47,8 +49,9 @@ const versionAESGCM = "v1:"
 // concurrent use.
 type Ring struct {
 	aead  cipher.AEAD
-	index []byte // HMAC key of the blind index
-	check string // fingerprint of the master key, safe to store
+	index []byte    // HMAC key of the blind index
+	macs  sync.Pool // of HMACs keyed with index, reset for reuse
+	check string    // fingerprint of the master key, safe to store
 }
 
 // New derives a ring from a 32-byte master key. Each use gets its own
@@ -207,9 +210,17 @@ func (r *Ring) Index(value string) string {
 	if value == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, r.index)
+	m, _ := r.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, r.index)
+	} else {
+		m.Reset()
+	}
 	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	out := hex.EncodeToString(m.Sum(sum[:0]))
+	r.macs.Put(m)
+	return out
 }
 
 // Fingerprint identifies the master key without revealing it.
