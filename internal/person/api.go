@@ -15,6 +15,7 @@ type personListInput struct {
 	Group     string `query:"group" doc:"current members of a group: elderly_special, left_behind_child, child_in_difficulty, disability, priority_employment"`
 	IDNumber  string `query:"id_number" doc:"exact ID number"`
 	Phone     string `query:"phone" doc:"exact phone number"`
+	Address   string `query:"address" doc:"exact address, as registered" maxLength:"200"`
 	Page      int    `query:"page" default:"1"`
 	PerPage   int    `query:"per_page" default:"50" doc:"at most 200"`
 }
@@ -61,7 +62,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-persons", Method: http.MethodGet, Path: "/api/v1/persons",
 		Summary: "People in the caller's area; ID numbers, phones and addresses masked", Tags: tags},
 		func(ctx context.Context, in *personListInput) (*personListOutput, error) {
-			f := Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Page: in.Page, PerPage: in.PerPage}
+			f := Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Page: in.Page, PerPage: in.PerPage}
 			items, more, err := s.List(ctx, f)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)

@@ -172,7 +172,8 @@ func TestSealedAtRest(t *testing.T) {
 		ids = append(ids, id)
 		phones = append(phones, phone, np, cp)
 	}
-	// Found by exact value through the blind index.
+	// Found by exact value through the blind index (addresses: see
+	// TestFindByExactAddress).
 	ps, _, err := s.List(ctx, person.Filter{Phone: phones[4]})
 	if err != nil || len(ps) != 1 || ps[0].Name != "封存测试1" {
 		t.Errorf("phone search %+v %v", ps, err)
@@ -425,5 +426,32 @@ func TestAPIRoundTrip(t *testing.T) {
 	res = e.API("GET", fmt.Sprintf("/api/v1/persons/%d/history", p.ID), tok, nil)
 	if res.StatusCode != 200 || !strings.Contains(res.Body, `"action":"update"`) || strings.Contains(res.Body, id) {
 		t.Errorf("history: %d %s", res.StatusCode, res.Body)
+	}
+}
+
+// Addresses, sealed like ID numbers and phones, are found by exact value
+// through their blind index (spaces at the ends aside), and by nothing
+// less: a part of one finds nobody.
+func TestFindByExactAddress(t *testing.T) {
+	e := apptest.New(t)
+	s := svc(e)
+	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	for i, addr := range []string{"游园小区 3 号楼 2 单元 101", "游园小区 3 号楼 2 单元 102"} {
+		p := newPatch(apptest.Community, fmt.Sprintf("地址测试%d", i), idNumber("131102", "19500101", 300+i), elderly("2024-01-01", "入户核查", "empty_nest"))
+		p.Address = &addr
+		if _, err := s.Create(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, _, err := s.List(ctx, person.Filter{Address: "  游园小区 3 号楼 2 单元 102 "})
+	if err != nil || len(ps) != 1 || ps[0].Name != "地址测试1" {
+		t.Errorf("exact address: %+v %v", ps, err)
+	}
+	if ps, _, err := s.List(ctx, person.Filter{Address: "游园小区"}); err != nil || len(ps) != 0 {
+		t.Errorf("part of an address found %d: %v", len(ps), err)
+	}
+	res := e.API("GET", "/api/v1/persons?address="+url.QueryEscape("游园小区 3 号楼 2 单元 101"), e.Token(auth.CommunityWorker, apptest.Community), nil)
+	if res.StatusCode != 200 || !strings.Contains(res.Body, "地址测试0") || strings.Contains(res.Body, "地址测试1") {
+		t.Errorf("API address search %d %s", res.StatusCode, res.Body)
 	}
 }

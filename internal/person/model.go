@@ -393,6 +393,7 @@ type Filter struct {
 	Group     string // current members of a group
 	IDNumber  string // exact, by blind index
 	Phone     string // exact, by blind index
+	Address   string // exact (as registered, spaces at the ends aside), by blind index
 	Page      int
 	PerPage   int
 }

@@ -359,6 +359,9 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 	if f.Phone != "" {
 		conds = append(conds, "p.phone_index = "+arg(s.Keys.Index(NormalizePhone(f.Phone))))
 	}
+	if a := strings.TrimSpace(f.Address); a != "" {
+		conds = append(conds, "p.address_index = "+arg(s.Keys.Index(a)))
+	}
 	if f.Group != "" {
 		t := arg(today)
 		conds = append(conds, "EXISTS (SELECT 1 FROM person_groups g WHERE g.person_id = p.id AND g.grp = "+arg(f.Group)+

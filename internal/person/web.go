@@ -45,7 +45,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 func filterOf(q url.Values) Filter {
 	page, _ := strconv.Atoi(q.Get("page"))
 	return Filter{Q: q.Get("q"), Community: strings.TrimSpace(q.Get("community")), Group: q.Get("group"),
-		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")), Page: page, PerPage: 50}
+		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")),
+		Address: strings.TrimSpace(q.Get("address")), Page: page, PerPage: 50}
 }
 
 type listData struct {
