@@ -2,7 +2,6 @@ package care
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -163,10 +162,8 @@ func (s *Service) insertTasks(ctx context.Context, rows [][]any) (int, error) {
 	const conflict = ` ON CONFLICT (month, person_id) DO NOTHING`
 	q := s.DB.Q(ctx)
 	n := 0
-	if p, ok := q.(interface {
-		PrepareContext(context.Context, string) (*sql.Stmt, error)
-	}); ok && s.DB.Dialect == db.SQLite {
-		st, err := p.PrepareContext(ctx, insertTask+`($1,$2,$3,$4,$5,$6,$7,$8)`+conflict)
+	if db.InTx(ctx) && s.DB.Dialect == db.SQLite {
+		st, err := s.DB.Prepare(ctx, insertTask+`($1,$2,$3,$4,$5,$6,$7,$8)`+conflict)
 		if err != nil {
 			return 0, errs.Internal(err)
 		}

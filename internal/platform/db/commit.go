@@ -9,8 +9,8 @@ import (
 )
 
 // Group commit on SQLite. Every WithTx outside a transaction hands its fn
-// to one goroutine, which runs the fns that are waiting one after another,
-// each in its own savepoint of one transaction, and commits them with one
+// to one goroutine, which runs the fns that are waiting one after another
+// in one transaction (each after the first in its own savepoint), and commits them with one
 // fsync. A caller learns its result only after that commit, so an answer
 // of success still means the write is on disk; what is saved is the fsync
 // and the pages written per transaction, which were most of the cost of a
@@ -109,16 +109,19 @@ func (m *committer) batch(first *job) {
 		return
 	}
 	q := &cachedTx{tx: tx, c: m.c}
+	// The first fn runs without a savepoint: if it fails, the transaction
+	// holds nothing else and is rolled back whole. A savepoint would make
+	// SQLite keep the original of every page the fn changes, which a bulk
+	// load (an import, the demo) pays for page by page.
+	ran = append(ran, first)
+	m.call(tx, q, first)
+	if first.err != nil || first.panicked != nil {
+		_ = tx.Rollback()
+		finish(nil)
+		return
+	}
 	j := first
 	for {
-		ran = append(ran, j)
-		if err := m.one(tx, q, j); err != nil {
-			// The transaction itself is gone (the disk is full, say):
-			// nothing in it was committed, and everyone in it is told.
-			_ = tx.Rollback()
-			finish(fmt.Errorf("transaction lost: %w", err))
-			return
-		}
 		if len(ran) == maxBatch {
 			break
 		}
@@ -129,6 +132,14 @@ func (m *committer) batch(first *job) {
 		}
 		if !ok {
 			break
+		}
+		ran = append(ran, j)
+		if err := m.one(tx, q, j); err != nil {
+			// The transaction itself is gone (the disk is full, say):
+			// nothing in it was committed, and everyone in it is told.
+			_ = tx.Rollback()
+			finish(fmt.Errorf("transaction lost: %w", err))
+			return
 		}
 	}
 	if err := tx.Commit(); err != nil {
@@ -145,16 +156,7 @@ func (m *committer) one(tx *sql.Tx, q *cachedTx, j *job) error {
 	if _, err := q.ExecContext(bg, `SAVEPOINT g`); err != nil {
 		return err
 	}
-	ctx := context.WithValue(context.WithoutCancel(j.ctx), txKey{}, &txn{tx: tx, q: q})
-	ctx = context.WithValue(context.WithValue(ctx, hooksKey{}, &j.hooks), onCommitter{}, true)
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				j.panicked = p
-			}
-		}()
-		j.err = j.fn(ctx)
-	}()
+	m.call(tx, q, j)
 	if j.err != nil || j.panicked != nil {
 		if _, err := q.ExecContext(bg, `ROLLBACK TO g`); err != nil {
 			return err
@@ -162,4 +164,16 @@ func (m *committer) one(tx *sql.Tx, q *cachedTx, j *job) error {
 	}
 	_, err := q.ExecContext(bg, `RELEASE g`)
 	return err
+}
+
+// call runs a job's fn in the transaction, catching a panic for its caller.
+func (m *committer) call(tx *sql.Tx, q *cachedTx, j *job) {
+	ctx := context.WithValue(context.WithoutCancel(j.ctx), txKey{}, &txn{tx: tx, q: q})
+	ctx = context.WithValue(context.WithValue(ctx, hooksKey{}, &j.hooks), onCommitter{}, true)
+	defer func() {
+		if p := recover(); p != nil {
+			j.panicked = p
+		}
+	}()
+	j.err = j.fn(ctx)
 }
