@@ -257,7 +257,7 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 		}
 		// Responded and resolved are due already; the live part adds the
 		// rest whose deadline has passed.
-		out[k+":"+itoa(int(unit))] = c
+		out[k+":"+itoa64(unit)] = c
 	}
 	if err := rows.Err(); err != nil {
 		return nil, errs.Internal(err)
@@ -279,7 +279,7 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 		if err := live.Scan(&k, &unit, &resp, &res); err != nil {
 			return nil, errs.Internal(err)
 		}
-		key := k + ":" + itoa(int(unit))
+		key := k + ":" + itoa64(unit)
 		c := out[key]
 		c.DueResponse += resp
 		c.DueResolution += res

@@ -154,16 +154,48 @@ func (c *cachedDB) QueryRowContext(ctx context.Context, q string, args ...any) *
 // multi-row query is not taken from the cache: the same query run again
 // while its rows are still being read (a loop over a tree, say) would reset
 // the statement under them. Exec and QueryRow finish before the next call.
+//
+// A statement the pool has not prepared yet (it cannot while the
+// transaction holds the writer's one connection) is prepared in the
+// transaction and kept until it ends, so a long transaction that runs one
+// statement many times (a bulk load) parses it once.
 type cachedTx struct {
-	tx *sql.Tx
-	c  *cachedDB
+	tx    *sql.Tx
+	c     *cachedDB
+	local map[string]*sql.Stmt
+}
+
+// maxTxStmts bounds the statements a transaction keeps for itself.
+const maxTxStmts = 256
+
+// stmt is the statement to run q with in the transaction, or nil to run it
+// directly; done closes a statement taken from the pool's cache.
+func (t *cachedTx) stmt(ctx context.Context, q string) (st *sql.Stmt, done func()) {
+	if ps := t.c.cached(q); ps != nil {
+		ts := t.tx.StmtContext(ctx, ps)
+		return ts, func() { _ = ts.Close() }
+	}
+	if st, ok := t.local[q]; ok {
+		return st, func() {}
+	}
+	if !cacheable(q) || len(t.local) >= maxTxStmts {
+		return nil, nil
+	}
+	st, err := t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, nil // run directly: the driver reports the error
+	}
+	if t.local == nil {
+		t.local = map[string]*sql.Stmt{}
+	}
+	t.local[q] = st
+	return st, func() {}
 }
 
 func (t *cachedTx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	if st := t.c.cached(q); st != nil {
-		ts := t.tx.StmtContext(ctx, st)
-		defer ts.Close()
-		return ts.ExecContext(ctx, args...)
+	if st, done := t.stmt(ctx, q); st != nil {
+		defer done()
+		return st.ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, q, args...)
 }
@@ -173,12 +205,11 @@ func (t *cachedTx) QueryContext(ctx context.Context, q string, args ...any) (*sq
 }
 
 func (t *cachedTx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	if st := t.c.cached(q); st != nil {
-		ts := t.tx.StmtContext(ctx, st)
+	if st, done := t.stmt(ctx, q); st != nil {
 		// Closing the transaction's handle leaves the statement prepared
 		// for the next call; the row already holds what it needs.
-		defer ts.Close()
-		return ts.QueryRowContext(ctx, args...)
+		defer done()
+		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, q, args...)
 }
