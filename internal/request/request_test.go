@@ -3,6 +3,7 @@ package request_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -512,5 +513,57 @@ func TestDeadlineJobOnTwoNodes(t *testing.T) {
 	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM request_outbox WHERE body LIKE '%超期%'`).Scan(&messages)
 	if events != len(ids) || messages != len(ids) {
 		t.Errorf("%d escalation events and %d messages for %d requests", events, messages, len(ids))
+	}
+}
+
+// TestCreateAnswersAsGet: Create answers from what it wrote instead of
+// reading the request back; the answer must equal what Get then reads.
+func TestCreateAnswersAsGet(t *testing.T) {
+	f := setup(t)
+	f.now = time.Date(2026, 3, 10, 3, 4, 5, 123456789, time.UTC) // a Tuesday, nanoseconds past the microsecond
+	city := as(t, f.e, auth.CityStaff, apptest.City)
+	if _, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
+		EffectiveFrom: f.now.Add(-time.Hour), Limits: map[string]string{"utility": "1h/3d"}}); err != nil {
+		t.Fatal(err)
+	}
+	resident := as(t, f.e, auth.Resident, apptest.Community)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	en := auth.With(context.Background(), func() *auth.Principal { p := *auth.From(township); p.Lang = "en"; return &p }())
+	cases := []struct {
+		name string
+		ctx  context.Context
+		in   request.NewRequest
+	}{
+		{"resident, no rule", resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
+			Description: "垃圾桶三天没有清运了", Address: "游园小区", Phone: "13812345678", ContactName: "张三"}},
+		{"resident, dispatched by the rule", resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+			Description: "小区停水一整天了", Anonymous: true}},
+		{"staff in English, by phone, urgent", en, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+			Description: "路口的井盖丢了，很危险", Phone: "13912345678", Urgency: request.UrgencyEmergency, Title: "井盖"}},
+		{"staff, walk-in", township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
+			Description: "希望增加分类垃圾桶", Channel: request.ChannelVisit}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			created, err := f.s.Create(c.ctx, c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.s.Get(c.ctx, created.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.Events, got.Photos, got.Assists, got.Callbacks, got.Extensions, got.Appeals = nil, nil, nil, nil, nil, nil
+			// JSON follows the pointers; ResidentID and CreatedBy are not in it.
+			a, _ := json.Marshal(created)
+			b, _ := json.Marshal(got)
+			if string(a) != string(b) || created.CreatedBy != got.CreatedBy ||
+				(created.ResidentID == nil) != (got.ResidentID == nil) || created.ResidentID != nil && *created.ResidentID != *got.ResidentID {
+				t.Errorf("Create answered\n%s\nGet reads\n%s", a, b)
+			}
+			if created.CategoryName == "" || created.DivisionName == "" {
+				t.Errorf("names missing: %+v", created)
+			}
+		})
 	}
 }
