@@ -76,7 +76,9 @@ func workbook(tb testing.TB, n int, communities []string) []byte {
 }
 
 // go test -run '^$' -bench Import1M ./internal/person/ (SHEQU_BENCH_ROWS
-// sets another size).
+// sets another size). The workbook has inline strings, as excelize's
+// StreamWriter writes them; SHEQU_BENCH_SST=1 turns them into a
+// shared-strings table (xl/sharedStrings.xml), as Excel and WPS save text.
 func BenchmarkImport1M(b *testing.B) {
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_ROWS")); err == nil && v > 0 {
@@ -105,6 +107,12 @@ func BenchmarkImport1M(b *testing.B) {
 	t0 := time.Now()
 	wb := workbook(b, n, communities)
 	b.Logf("workbook: %d rows, %d MB, written in %s", n, len(wb)>>20, time.Since(t0).Round(time.Millisecond))
+	if os.Getenv("SHEQU_BENCH_SST") == "1" {
+		t0 = time.Now()
+		wb = sharedStrings(b, wb)
+		count, unique := sstCounts(b, wb)
+		b.Logf("shared strings: %d cells, %d unique, %d MB, converted in %s", count, unique, len(wb)>>20, time.Since(t0).Round(time.Millisecond))
+	}
 	ctx := auth.With(context.Background(), &auth.Principal{Name: "bench", Role: auth.CityStaff, Area: auth.AreaOf(apptest.City, 2)})
 	s := svc(e)
 	b.ResetTimer()

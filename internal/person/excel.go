@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -154,20 +155,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 	case !bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return 0, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
-	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: Sheet.MaxBytes * 20, UnzipXMLSizeLimit: 16 << 20})
-	if err != nil {
-		return 0, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
-	}
-	defer x.Close()
-	sheet := x.GetSheetName(0)
-	for _, n := range x.GetSheetList() {
-		if n == Sheet.SheetZh || n == Sheet.SheetEn {
-			sheet = n
-		}
-	}
-	rows, err := x.Rows(sheet)
-	if err != nil {
+	rows, err := xlsx.OpenRows(data, Sheet.MaxBytes*20, Sheet.SheetZh, Sheet.SheetEn)
+	switch {
+	case errors.Is(err, xlsx.ErrTooLarge):
+		return 0, errs.Invalid(errs.Field("upload", "xlsx.too_large", Sheet.MaxBytes>>20))
+	case err != nil:
 		return 0, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	defer rows.Close()
@@ -215,7 +207,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 // read goes through the rows after the header in three stages that
 // overlap: one goroutine reads the sheet, one validates and seals the rows,
 // and this one checks them against the database and inserts them.
-func (im *importer) read(ctx context.Context, rows *excelize.Rows) error {
+func (im *importer) read(ctx context.Context, rows *xlsx.Rows) error {
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	raw := make(chan []rawRow, 8)
@@ -253,17 +245,12 @@ type rawRow struct {
 }
 
 // scan reads the sheet: the header, then the data rows in chunks.
-func (im *importer) scan(ctx context.Context, rows *excelize.Rows, out chan<- []rawRow) error {
+func (im *importer) scan(ctx context.Context, rows *xlsx.Rows, out chan<- []rawRow) error {
 	var cols []int // cell index → Sheet column (-1: none)
-	line := 0
 	const chunk = 256
 	buf := make([]rawRow, 0, chunk)
-	for rows.Next() {
-		line++
-		cells, err := rows.Columns()
-		if err != nil {
-			return errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
-		}
+	for n := 0; rows.Next(); n++ {
+		line, cells := rows.Row(), rows.Columns()
 		if blank(cells) {
 			continue
 		}
@@ -273,7 +260,7 @@ func (im *importer) scan(ctx context.Context, rows *excelize.Rows, out chan<- []
 			}
 			continue
 		}
-		if line%1024 == 0 && ctx.Err() != nil {
+		if n%1024 == 0 && ctx.Err() != nil {
 			return errs.Internal(ctx.Err())
 		}
 		im.rows++
@@ -295,7 +282,10 @@ func (im *importer) scan(ctx context.Context, rows *excelize.Rows, out chan<- []
 			buf = make([]rawRow, 0, chunk)
 		}
 	}
-	if err := rows.Error(); err != nil {
+	switch err := rows.Err(); {
+	case errors.Is(err, xlsx.ErrTooLarge):
+		return errs.Invalid(errs.Field("upload", "xlsx.too_large", Sheet.MaxBytes>>20))
+	case err != nil:
 		return errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	if cols == nil {
