@@ -25,8 +25,8 @@ import (
 // (docs/performance.md). This reader knows only the few elements of a
 // worksheet's sheetData and of the shared-strings part (row, c, v, is, t,
 // r, rPh) and skips everything else; TestRowsAgreeWithExcelize holds it to
-// excelize's values. Everything else (templates, exports, small imports)
-// stays with excelize.
+// excelize's values. Every import reads through it (Spec.Read too);
+// templates and exports are written with excelize.
 type Rows struct {
 	rc    io.ReadCloser
 	sc    *scanner

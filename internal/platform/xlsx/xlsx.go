@@ -269,24 +269,11 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	// Unzipped parts are capped too, against zip bombs.
-	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: limit * 20, UnzipXMLSizeLimit: min(limit*20, 256<<20)})
-	if err != nil {
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
-	}
-	defer x.Close()
-	sheet := ""
-	for _, n := range x.GetSheetList() {
-		if n == s.SheetZh || n == s.SheetEn {
-			sheet = n
-			break
-		}
-	}
-	if sheet == "" {
-		sheet = x.GetSheetName(0)
-	}
-	rows, err := x.Rows(sheet)
-	if err != nil {
+	rows, err := OpenRows(data, limit*20, s.SheetZh, s.SheetEn)
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
+	case err != nil:
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	defer rows.Close()
@@ -295,18 +282,11 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 	maxErr := s.MaxErrorsOr()
 	// The header: the first non-blank row.
 	var cols []int // cell index → column index (-1: ignored)
-	line := 0
 	for rows.Next() {
-		line++
-		cells, err := rows.Columns()
-		if err != nil {
-			return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+		if cells := rows.Columns(); !blank(cells) {
+			cols, bad = s.matchHeader(rows.Row(), cells)
+			break
 		}
-		if blank(cells) {
-			continue
-		}
-		cols, bad = s.matchHeader(line, cells)
-		break
 	}
 	if cols == nil && len(bad) == 0 {
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.no_header"))
@@ -321,14 +301,10 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 		}
 	}
 	var out []Row
-	for rows.Next() {
-		line++
-		if line%1000 == 0 && ctx.Err() != nil {
+	for n := 0; rows.Next(); n++ {
+		line, cells := rows.Row(), rows.Columns()
+		if n%1000 == 0 && ctx.Err() != nil {
 			return nil, errs.Internal(ctx.Err())
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 		}
 		if blank(cells) {
 			continue
@@ -356,7 +332,10 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 		}
 		out = append(out, Row{Line: line, Values: vals})
 	}
-	if err := rows.Error(); err != nil {
+	switch err := rows.Err(); {
+	case errors.Is(err, ErrTooLarge):
+		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
+	case err != nil:
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	if len(bad) > 0 {
