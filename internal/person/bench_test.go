@@ -75,6 +75,35 @@ func workbook(tb testing.TB, n int, communities []string) []byte {
 	return buf.Bytes()
 }
 
+// hengshui is a test environment with 衡水's divisions, and the codes of
+// its communities.
+func hengshui(tb testing.TB) (*apptest.Env, []string) {
+	tb.Helper()
+	e := apptest.New(tb)
+	f, err := data.FS.Open("divisions/hengshui.csv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := e.App.Divisions.ImportCSV(e.Ctx, f, nil); err != nil {
+		tb.Fatal(err)
+	}
+	var communities []string
+	rows, err := e.App.DB.Writer().Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			tb.Fatal(err)
+		}
+		communities = append(communities, c)
+	}
+	return e, communities
+}
+
 // go test -run '^$' -bench Import1M ./internal/person/ (SHEQU_BENCH_ROWS
 // sets another size). The workbook has inline strings, as excelize's
 // StreamWriter writes them; SHEQU_BENCH_SST=1 turns them into a
@@ -84,26 +113,7 @@ func BenchmarkImport1M(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_ROWS")); err == nil && v > 0 {
 		n = v
 	}
-	e := apptest.New(b)
-	f, err := data.FS.Open("divisions/hengshui.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := e.App.Divisions.ImportCSV(e.Ctx, f, nil); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	var communities []string
-	rows, err := e.App.DB.Writer().Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		communities = append(communities, c)
-	}
-	rows.Close()
+	e, communities := hengshui(b)
 	t0 := time.Now()
 	wb := workbook(b, n, communities)
 	b.Logf("workbook: %d rows, %d MB, written in %s", n, len(wb)>>20, time.Since(t0).Round(time.Millisecond))

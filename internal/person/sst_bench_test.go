@@ -16,7 +16,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"shequ/data"
 	"shequ/internal/app/apptest"
 	"shequ/internal/person"
 	"shequ/internal/platform/auth"
@@ -474,26 +473,7 @@ func TestImportSharedStrings(t *testing.T) {
 		}
 	})
 
-	e := apptest.New(t)
-	f, err := data.FS.Open("divisions/hengshui.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.App.Divisions.ImportCSV(e.Ctx, f, nil); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	var communities []string
-	rows, err := e.App.DB.Writer().Query(`SELECT code FROM divisions WHERE level = 5 ORDER BY code`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var c string
-		rows.Scan(&c)
-		communities = append(communities, c)
-	}
-	rows.Close()
+	e, communities := hengshui(t)
 	const n = 2000
 	orig := workbook(t, n, communities)
 	conv := sharedStrings(t, orig)
