@@ -35,8 +35,8 @@ func Register(srv *web.Server, users *auth.Users, sessions *auth.Sessions, a *au
 	h := &Handlers{Srv: srv, Users: users, Sessions: sessions, Audit: a, limiter: newIPLimiter(6*time.Second, 10),
 		Service: &Service{DB: users.DB, Users: users, Audit: a}}
 	srv.Render.AddPages("account", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "account.nav_manage", Path: "/accounts", Roles: ManagerRoles, Order: 90},
-		web.NavItem{Key: "account.nav_me", Path: "/account", Roles: auth.Roles, Order: 99})
+	srv.AddNav(web.NavItem{Key: "account.nav_manage", Path: "/accounts", Roles: ManagerRoles, Order: 90, Group: web.NavAdmin},
+		web.NavItem{Key: "account.nav_me", Path: "/account", Roles: auth.Roles, Order: 99, Group: web.NavAdmin})
 	srv.Public("GET /login", h.loginForm)
 	srv.Public("POST /login", h.login)
 	srv.Public("POST /logout", h.logout)

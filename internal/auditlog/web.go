@@ -27,7 +27,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("auditlog", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "auditlog.nav", Path: "/audit", Roles: Roles, Order: 90})
+	srv.AddNav(web.NavItem{Key: "auditlog.nav", Path: "/audit", Roles: Roles, Order: 90, Group: web.NavAdmin})
 	srv.Page("GET /audit", h.list)
 	srv.Page("GET /audit/export.xlsx", h.export)
 	srv.Page("POST /audit/verify", h.verify)

@@ -37,8 +37,8 @@ const swPath = "js/visit-sw.js"
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("care", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "care.nav", Path: "/visits", Roles: ListRoles, Order: 35},
-		web.NavItem{Key: "care.nav_rate", Path: "/visits/rate", Roles: []auth.Role{auth.CountyStaff, auth.CityStaff}, Order: 35})
+	srv.AddNav(web.NavItem{Key: "care.nav", Path: "/visits", Roles: ListRoles, Order: 35, Group: web.NavCare},
+		web.NavItem{Key: "care.nav_rate", Path: "/visits/rate", Roles: []auth.Role{auth.CountyStaff, auth.CityStaff}, Order: 35, Group: web.NavCare})
 	srv.Page("GET /visits", h.list)
 	srv.Page("GET /visits/record", h.recordForm)
 	srv.Page("POST /visits/record", h.record)

@@ -37,7 +37,7 @@ func NewHandlers(srv *web.Server, svc *Service, publicURL string) *Handlers {
 // pages to list, issue, read and revoke certificates.
 func (h *Handlers) RegisterWeb() {
 	h.Srv.Render.AddPages("certificate", templates, "templates/*.html")
-	h.Srv.AddNav(web.NavItem{Key: "certificate.nav", Path: "/certificates", Roles: ReadRoles, Order: 62})
+	h.Srv.AddNav(web.NavItem{Key: "certificate.nav", Path: "/certificates", Roles: ReadRoles, Order: 62, Group: web.NavVolunteers})
 	h.Srv.Public("GET /verify", h.verifyForm)
 	h.Srv.Public("GET /verify/{number}", h.verify)
 	h.Srv.Page("GET /certificates", h.list)

@@ -25,7 +25,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("division", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "division.nav", Path: "/divisions", Roles: TreeRoles, Order: 10})
+	srv.AddNav(web.NavItem{Key: "division.nav", Path: "/divisions", Roles: TreeRoles, Order: 10, Group: web.NavOverview})
 	srv.Page("GET /divisions", h.roots)
 	srv.Page("GET /divisions/search", h.search)
 	srv.Page("GET /divisions/{code}", h.view)

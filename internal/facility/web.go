@@ -28,7 +28,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("facility", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "facility.nav", Path: "/facilities", Roles: ReadRoles, Order: 20})
+	srv.AddNav(web.NavItem{Key: "facility.nav", Path: "/facilities", Roles: ReadRoles, Order: 20, Group: web.NavRegistries})
 	srv.Page("GET /facilities", h.list)
 	srv.Page("GET /facilities/new", h.newForm)
 	srv.Page("POST /facilities", h.create)

@@ -53,7 +53,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("indicator", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20})
+	srv.AddNav(web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20, Group: web.NavOverview})
 	srv.Page("GET /indicators", h.root)
 	srv.Page("GET /indicators/{code}", h.dashboard)
 	srv.Page("GET /indicators/{code}/export.xlsx", h.exportTable)

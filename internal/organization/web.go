@@ -28,7 +28,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("organization", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "organization.nav", Path: "/organizations", Roles: ReadRoles, Order: 31})
+	srv.AddNav(web.NavItem{Key: "organization.nav", Path: "/organizations", Roles: ReadRoles, Order: 31, Group: web.NavRegistries})
 	srv.Page("GET /organizations", h.list)
 	srv.Page("GET /organizations/export.xlsx", h.export)
 	srv.Page("GET /organizations/template.xlsx", h.template)

@@ -28,7 +28,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("person", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "person.nav", Path: "/persons", Roles: KeepRoles, Order: 25})
+	srv.AddNav(web.NavItem{Key: "person.nav", Path: "/persons", Roles: KeepRoles, Order: 25, Group: web.NavRegistries})
 	srv.Page("GET /persons", h.list)
 	srv.Page("GET /persons/export.xlsx", h.export)
 	srv.Page("POST /persons/export.xlsx", h.exportUnmasked)

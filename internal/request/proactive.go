@@ -208,7 +208,7 @@ type proactivePage struct {
 
 // RegisterProactiveWeb adds the alert page (with the month's top categories).
 func (s *StatsService) RegisterProactiveWeb(srv *web.Server) {
-	srv.AddNav(web.NavItem{Key: "request.proactive.nav", Path: "/requests/proactive", Roles: StatsRoles, Order: 42})
+	srv.AddNav(web.NavItem{Key: "request.proactive.nav", Path: "/requests/proactive", Roles: StatsRoles, Order: 42, Group: web.NavRequests})
 	srv.Page("GET /requests/proactive", func(w http.ResponseWriter, r *http.Request) error {
 		q := r.URL.Query()
 		a, err := s.Alerts(r.Context(), strings.TrimSpace(q.Get("division")))

@@ -53,7 +53,7 @@ type statsWeb struct {
 func (s *StatsService) RegisterStatsWeb(srv *web.Server) {
 	h := &statsWeb{S: s, Srv: srv}
 	srv.Render.AddPages("requeststats", statsTemplates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "request.stats.nav", Path: "/requests/stats", Roles: StatsRoles, Order: 41})
+	srv.AddNav(web.NavItem{Key: "request.stats.nav", Path: "/requests/stats", Roles: StatsRoles, Order: 41, Group: web.NavRequests})
 	srv.Page("GET /requests/stats", h.page)
 	srv.Page("GET /requests/stats/export", h.export)
 }

@@ -29,8 +29,8 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("request", pageTemplates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "request.nav", Path: "/requests", Roles: ReadRoles, Order: 30},
-		web.NavItem{Key: "request.nav_new", Path: "/requests/new", Roles: CreateRoles, Order: 30})
+	srv.AddNav(web.NavItem{Key: "request.nav", Path: "/requests", Roles: ReadRoles, Order: 30, Group: web.NavRequests},
+		web.NavItem{Key: "request.nav_new", Path: "/requests/new", Roles: CreateRoles, Order: 30, Group: web.NavRequests})
 	srv.Page("GET /requests", h.list)
 	srv.Page("GET /requests/new", h.newForm)
 	srv.Page("POST /requests/new", h.create)

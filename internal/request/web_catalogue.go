@@ -32,7 +32,7 @@ type catalogueData struct {
 // staff add rules and calendar days; city and county staff add units.
 func (h *Web) registerCatalogue(srv *web.Server) {
 	srv.Render.AddPages("request", catalogueTemplates, "templates/catalogue.html")
-	srv.AddNav(web.NavItem{Key: "request.catalogue", Path: "/requests/catalogue", Roles: []auth.Role{auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}, Order: 31})
+	srv.AddNav(web.NavItem{Key: "request.catalogue", Path: "/requests/catalogue", Roles: []auth.Role{auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}, Order: 31, Group: web.NavRequests})
 	srv.Page("GET /requests/catalogue", h.catalogue)
 	srv.Page("POST /requests/catalogue/policies", h.addPolicy)
 	srv.Page("POST /requests/catalogue/units", h.addUnit)

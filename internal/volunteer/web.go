@@ -36,9 +36,9 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("volunteer", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_me", Path: "/volunteer", Roles: []auth.Role{auth.Resident}, Order: 40})
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_activities", Path: "/activities", Roles: append([]auth.Role{auth.Resident}, StaffRoles...), Order: 41})
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_list", Path: "/volunteers", Roles: StaffRoles, Order: 42})
+	srv.AddNav(web.NavItem{Key: "volunteer.nav_me", Path: "/volunteer", Roles: []auth.Role{auth.Resident}, Order: 40, Group: web.NavVolunteers})
+	srv.AddNav(web.NavItem{Key: "volunteer.nav_activities", Path: "/activities", Roles: append([]auth.Role{auth.Resident}, StaffRoles...), Order: 41, Group: web.NavVolunteers})
+	srv.AddNav(web.NavItem{Key: "volunteer.nav_list", Path: "/volunteers", Roles: StaffRoles, Order: 42, Group: web.NavVolunteers})
 	srv.Page("GET /volunteer", h.me)
 	srv.Page("POST /volunteer", h.register)
 	srv.Page("POST /volunteer/records/{id}/correction", h.askCorrection)

@@ -28,7 +28,7 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("worker", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "worker.nav", Path: "/workers", Roles: ReadRoles, Order: 30})
+	srv.AddNav(web.NavItem{Key: "worker.nav", Path: "/workers", Roles: ReadRoles, Order: 30, Group: web.NavRegistries})
 	srv.Page("GET /workers", h.list)
 	srv.Page("GET /workers/export.xlsx", h.export)
 	srv.Page("GET /workers/template.xlsx", h.template)

@@ -29,7 +29,55 @@ type NavItem struct {
 	Key   string // translation key
 	Path  string
 	Roles []auth.Role
-	Order int
+	Order int    // within its group
+	Group string // one of the Nav* groups
+}
+
+// The navigation's groups (translation keys), in the order they show.
+const (
+	NavOverview   = "layout.group.overview"
+	NavRegistries = "layout.group.registries"
+	NavRequests   = "layout.group.requests"
+	NavCare       = "layout.group.care"
+	NavVolunteers = "layout.group.volunteers"
+	NavAdmin      = "layout.group.admin"
+)
+
+var navGroups = []string{NavOverview, NavRegistries, NavRequests, NavCare, NavVolunteers, NavAdmin}
+
+// NavGroup is a titled group of the entries a principal may see.
+type NavGroup struct {
+	Key   string // translation key; empty for entries without a known group
+	Items []NavItem
+}
+
+// groupNav groups entries (sorted by Order) in the groups' order; entries
+// of no known group come last, untitled.
+func groupNav(items []NavItem) []NavGroup {
+	var out []NavGroup
+	known := map[string]bool{}
+	for _, g := range navGroups {
+		known[g] = true
+		var in []NavItem
+		for _, it := range items {
+			if it.Group == g {
+				in = append(in, it)
+			}
+		}
+		if len(in) > 0 {
+			out = append(out, NavGroup{Key: g, Items: in})
+		}
+	}
+	var rest []NavItem
+	for _, it := range items {
+		if !known[it.Group] {
+			rest = append(rest, it)
+		}
+	}
+	if len(rest) > 0 {
+		out = append(out, NavGroup{Items: rest})
+	}
+	return out
 }
 
 // Page is what every template gets.
@@ -38,7 +86,8 @@ type Page struct {
 	Title      string // translation key or text
 	User       *auth.Principal
 	CSRF       string
-	Nav        []NavItem
+	Nav        []NavItem  // in the groups' order
+	NavGroups  []NavGroup // the same, grouped
 	Path       string
 	Query      url.Values
 	Elderly    bool

@@ -196,7 +196,7 @@ func (s *Server) NewPage(r *http.Request, title string, data any) *Page {
 		Title:      title,
 		User:       p,
 		CSRF:       CSRFToken(r.Context()),
-		Nav:        s.NavFor(p),
+		NavGroups:  groupNav(s.NavFor(p)),
 		Path:       r.URL.Path,
 		Query:      r.URL.Query(),
 		Demo:       s.Demo,
@@ -204,6 +204,9 @@ func (s *Server) NewPage(r *http.Request, title string, data any) *Page {
 		Version:    s.Version,
 		Now:        time.Now(),
 		Restricted: pendingStep(r.Context()) != "",
+	}
+	for _, g := range pg.NavGroups {
+		pg.Nav = append(pg.Nav, g.Items...)
 	}
 	pg.Elderly = elderly(r)
 	if p != nil && p.UserID != 0 {
