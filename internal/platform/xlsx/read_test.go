@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -239,6 +240,39 @@ func TestRowsRefuseBrokenWorkbooks(t *testing.T) {
 			}
 			if !errors.Is(err, c.want) {
 				t.Errorf("got %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestRowsOfOtherProducers: workbooks written by other programs (made once
+// with openpyxl 3.0.9, and with SheetJS 0.18.5 without and with a
+// shared-strings table; see testdata/README) read the same through
+// OpenRows as through excelize, with the values a person's import needs.
+func TestRowsOfOtherProducers(t *testing.T) {
+	for _, name := range []string{"openpyxl", "sheetjs", "sheetjs-sst"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/" + name + ".xlsx")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ourRows(t, data, "人员信息")
+			sameRows(t, got, excelizeRows(t, data, "人员信息"))
+			// Whatever the producer, the cells a person's import reads.
+			for _, c := range []struct {
+				row, col int
+				want     string
+			}{
+				{1, 0, "所在村(社区)代码"}, {2, 2, "110101194003074475"}, {2, 3, "13800138000"},
+				{2, 7, "a & b < c > d"}, {3, 2, "11010119400307447X"}, {3, 4, " 前后有空格 "},
+				{5, 4, "第二行\n换行"}, {5, 7, "0012"}, {7, 9, "稀疏的单元格"}, {9, 0, "全角（括号）　空格"},
+			} {
+				if r := got[c.row]; len(r) <= c.col || r[c.col] != c.want {
+					t.Errorf("row %d column %d: %q, want %q", c.row, c.col, r, c.want)
+				}
+			}
+			if d, reason := Date(got[2][5]); reason != "" || d.Format("2006-01-02") != "2024-01-15" {
+				t.Errorf("the date cell %q reads as %v %q", got[2][5], d, reason)
 			}
 		})
 	}
