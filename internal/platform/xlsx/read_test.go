@@ -277,3 +277,25 @@ func TestRowsOfOtherProducers(t *testing.T) {
 		})
 	}
 }
+
+// FuzzOpenRows: whatever a worksheet or shared-strings part holds, the
+// reader returns rows or an error and never panics (an upload is read on
+// a goroutine of its own, where a panic would stop the server).
+// go test -run '^$' -fuzz FuzzOpenRows -fuzztime 60s ./internal/platform/xlsx/
+func FuzzOpenRows(f *testing.F) {
+	f.Add(`<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row>`, `<si><t>a</t></si>`)
+	f.Add(`<x:row><x:c t="inlineStr"><x:is><x:r><x:t>a&amp;b</x:t></x:r><x:rPh><x:t>c</x:t></x:rPh></x:is></x:c></x:row>`, ``)
+	f.Add(`<!-- c --><x:row r="2"/><x:row r="3"><x:c r="B3"><x:v><![CDATA[1]]></x:v></x:c></x:row>`, `<si/>`)
+	f.Add(`<x:row r="1"><x:c r="A1" t="str"><x:v>&#x4E2D;_x000D_</x:v></x:c>`, `<si><t>_x005F_x0041_</t></si>`)
+	f.Fuzz(func(t *testing.T, sheet, sst string) {
+		data := zipOf(t, handMade(sheet, sst))
+		rows, err := OpenRows(data, 1<<20, "Data")
+		if err != nil {
+			return
+		}
+		defer rows.Close()
+		for n := 0; rows.Next() && n < 10000; n++ {
+			_ = rows.Columns()
+		}
+	})
+}
