@@ -123,6 +123,7 @@ func OpenRows(data []byte, limit int64, names ...string) (*Rows, error) {
 	rows.sc = newScanner(io.LimitReader(rc, limit+1), limit)
 	if err := rows.sc.until("sheetData"); err != nil {
 		rc.Close()
+		rows.rc = nil
 		if err == io.EOF {
 			rows.done = true
 			return rows, nil // a sheet without data
