@@ -35,6 +35,14 @@ func (r volunteerRegistry) Volunteer(ctx context.Context, id int64) (*certificat
 	return &certificate.Volunteer{ID: v.ID, Name: v.Name, IDNumber: v.IDNumber}, nil
 }
 
+func (r volunteerRegistry) Me(ctx context.Context) (*certificate.Volunteer, error) {
+	v, err := r.s.Me(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &certificate.Volunteer{ID: v.ID, Name: v.Name, IDNumber: v.IDNumber}, nil
+}
+
 func (r volunteerRegistry) Organization(ctx context.Context, id int64) (*certificate.Organization, error) {
 	o, err := r.s.Org(ctx, id)
 	if err != nil {

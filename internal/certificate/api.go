@@ -65,6 +65,29 @@ type orgInput struct {
 
 type sealOutput struct{ Body *Seal }
 
+type askInput struct{ Body AskInput }
+
+type requestOutput struct{ Body *CertificateRequest }
+
+type requestListInput struct {
+	Status  string `query:"status" enum:"pending,issued,refused," doc:"only requests with this status"`
+	Page    int    `query:"page" default:"1"`
+	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+type requestListOutput struct {
+	Body struct {
+		Items []CertificateRequest `json:"items"`
+		Page  int                  `json:"page"`
+		More  bool                 `json:"more"`
+	}
+}
+
+type decideInput struct {
+	ID   int64 `path:"id"`
+	Body Decision
+}
+
 type baseKey struct{}
 
 // baseURL is the scheme and host the caller reached us at, for the QR code.
@@ -152,6 +175,40 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			return &certOutput{Body: c}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "ask-certificate", Method: http.MethodPost, Path: "/api/v1/certificate-requests",
+		Summary:       "A volunteer asks an organisation that recorded their hours for a certificate",
+		Description:   "Residents only, for their own volunteer registration. The organisation must have recorded hours of theirs in the period; its staff then issue the certificate or refuse with a reason.",
+		DefaultStatus: http.StatusCreated, Tags: tags},
+		func(ctx context.Context, in *askInput) (*requestOutput, error) {
+			r, err := s.Ask(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &requestOutput{Body: r}, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "list-certificate-requests", Method: http.MethodGet, Path: "/api/v1/certificate-requests",
+		Summary: "Certificate requests, newest first: a volunteer's own, or those made to the organisations of the caller's area", Tags: tags},
+		func(ctx context.Context, in *requestListInput) (*requestListOutput, error) {
+			items, more, err := s.Requests(ctx, RequestFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &requestListOutput{}
+			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Items, out.Body.More = items, more
+			return out, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
+		Summary:     "Issue the certificate a request asks for, or refuse it with a reason (audited)",
+		Description: "Staff of the organisation's area. Issuing certifies the organisation's records of the volunteer in the period, as issuing directly does; the request then carries the certificate's number.",
+		Tags:        tags},
+		func(ctx context.Context, in *decideInput) (*requestOutput, error) {
+			r, err := s.Decide(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &requestOutput{Body: r}, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "set-certificate-seal", Method: http.MethodPut, Path: "/api/v1/certificate-seals/{org_id}",
 		Summary:      "Upload an organisation's seal image (PNG or JPEG; checked by content, redrawn without metadata)",

@@ -22,6 +22,9 @@ const DateLayout = "2006-01-02"
 type Registry interface {
 	// Volunteer returns a volunteer the caller may see (ENOTFOUND otherwise).
 	Volunteer(ctx context.Context, id int64) (*Volunteer, error)
+	// Me returns the calling resident's own registration (ENOTFOUND when
+	// they have none).
+	Me(ctx context.Context) (*Volunteer, error)
 	// Organization returns a volunteer organisation (ENOTFOUND otherwise).
 	Organization(ctx context.Context, id int64) (*Organization, error)
 	// Organizations lists (a bounded number of) the organisations in the

@@ -118,6 +118,19 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Certificate, error
 	if err != nil {
 		return nil, err
 	}
+	c, err := s.build(p, v, org, recs, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.WithTx(ctx, func(ctx context.Context) error { return s.save(ctx, c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// build makes the certificate of the organisation's records of the
+// volunteer in the period. Errors: EINVALID (no such records).
+func (s *Service) build(p *auth.Principal, v *Volunteer, org *Organization, recs []Record, in IssueInput) (*Certificate, error) {
 	c := &Certificate{VolunteerID: v.ID, VolunteerName: v.Name, IDNumber: maskID(v.IDNumber),
 		OrganizationID: org.ID, OrganizationName: org.Name, DivisionCode: org.DivisionCode,
 		From: in.From, To: in.To, Items: []Item{}, IssuedAt: s.now(), IssuedBy: p.Name}
@@ -132,35 +145,35 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Certificate, error
 		return nil, errs.Invalid(errs.Field("to", "certificate.no_records"))
 	}
 	c.Hours = hours(c.centi)
-	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		seal, err := s.Store.currentSeal(ctx, org.ID)
-		if errs.Code(err) == errs.ENOTFOUND {
-			return errs.Invalid(errs.Field("org_id", "certificate.no_seal"))
-		}
-		if err != nil {
-			return err
-		}
-		c.SealID = seal.ID
-		// 80 random bits do not collide in practice; the unique index
-		// makes sure, and a clash draws again.
-		for try := 0; ; try++ {
-			c.Number = NewNumber()
-			err = s.Store.insert(ctx, c)
-			if err == nil || !db.IsUniqueViolation(err) || try == 3 {
-				break
-			}
-		}
-		if err != nil {
-			return errs.As(err)
-		}
-		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.issue", ObjectType: "certificate", ObjectID: c.Number,
-			Result: audit.OK, Detail: map[string]string{"volunteer_id": itoa(c.VolunteerID), "org_id": itoa(c.OrganizationID),
-				"from": c.From, "to": c.To, "hours": FormatHours(c.Hours)}})
-	})
-	if err != nil {
-		return nil, err
-	}
 	return c, nil
+}
+
+// save stores a built certificate with the organisation's current seal
+// and its audit record, in ctx's transaction. Errors: EINVALID (no seal).
+func (s *Service) save(ctx context.Context, c *Certificate) error {
+	seal, err := s.Store.currentSeal(ctx, c.OrganizationID)
+	if errs.Code(err) == errs.ENOTFOUND {
+		return errs.Invalid(errs.Field("org_id", "certificate.no_seal"))
+	}
+	if err != nil {
+		return err
+	}
+	c.SealID = seal.ID
+	// 80 random bits do not collide in practice; the unique index makes
+	// sure, and a clash draws again.
+	for try := 0; ; try++ {
+		c.Number = NewNumber()
+		err = s.Store.insert(ctx, c)
+		if err == nil || !db.IsUniqueViolation(err) || try == 3 {
+			break
+		}
+	}
+	if err != nil {
+		return errs.As(err)
+	}
+	return s.Audit.Write(ctx, audit.Entry{Action: "certificate.issue", ObjectType: "certificate", ObjectID: c.Number,
+		Result: audit.OK, Detail: map[string]string{"volunteer_id": itoa(c.VolunteerID), "org_id": itoa(c.OrganizationID),
+			"from": c.From, "to": c.To, "hours": FormatHours(c.Hours)}})
 }
 
 // soleOrg is the one organisation of the caller's area that recorded the

@@ -1,10 +1,12 @@
 package certificate
 
 import (
+	"bytes"
 	"embed"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"shequ/internal/platform/auth"
@@ -45,6 +47,139 @@ func (h *Handlers) RegisterWeb() {
 	h.Srv.Page("GET /certificates/{number}", h.view)
 	h.Srv.Page("POST /certificates/{number}/revoke", h.revoke)
 	h.Srv.Page("POST /certificate-seals", h.seal)
+	h.Srv.AddNav(web.NavItem{Key: "certificate.nav_mine", Path: "/certificates/mine", Roles: []auth.Role{auth.Resident}, Order: 63, Group: web.NavVolunteers})
+	h.Srv.Page("GET /certificates/mine", h.mine)
+	h.Srv.Page("POST /certificates/mine", h.ask)
+	h.Srv.Page("GET /certificates/mine/{file}", h.minePDF)
+	h.Srv.Page("POST /certificate-requests/{id}", h.decide)
+}
+
+type mineData struct {
+	Items   []CertificateRequest
+	Orgs    []Organization
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+	Today   string
+	NotYet  bool // not a registered volunteer
+}
+
+func (h *Handlers) mine(w http.ResponseWriter, r *http.Request) error {
+	return h.renderMine(w, r, http.StatusOK, map[string]string{}, nil)
+}
+
+// renderMine is the volunteer's page: their requests and the form to ask
+// one of the organisations that recorded their hours.
+func (h *Handlers) renderMine(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, auth.Resident); err != nil {
+		return err
+	}
+	d := &mineData{Values: vals, Errors: map[string]string{}, Today: h.Svc.today()}
+	me, err := h.Svc.Registry.Me(ctx)
+	if errs.Code(err) == errs.ENOTFOUND {
+		d.NotYet = true
+		h.Srv.Render.Render(w, status, "certificate/mine", h.Srv.NewPage(r, "certificate.mine_title", d))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if d.Items, _, err = h.Svc.Requests(ctx, RequestFilter{PerPage: 200}); err != nil {
+		return err
+	}
+	recs, err := h.Svc.Registry.Records(ctx, me.ID, "2000-01-01", d.Today)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, rec := range recs {
+		if seen[rec.OrganizationID] {
+			continue
+		}
+		seen[rec.OrganizationID] = true
+		o, err := h.Svc.Registry.Organization(ctx, rec.OrganizationID)
+		if err != nil {
+			return err
+		}
+		d.Orgs = append(d.Orgs, *o)
+	}
+	d.Summary = explain(r, ferr, d.Errors)
+	h.Srv.Render.Render(w, status, "certificate/mine", h.Srv.NewPage(r, "certificate.mine_title", d))
+	return nil
+}
+
+// explain puts a refusal's messages by field and in a summary.
+func explain(r *http.Request, err error, byField map[string]string) []string {
+	if err == nil {
+		return nil
+	}
+	lang := i18n.From(r.Context())
+	e := errs.As(err)
+	if len(e.Fields) == 0 {
+		return []string{i18n.T(lang, e.Key, e.Args...)}
+	}
+	var out []string
+	for _, f := range e.Fields {
+		byField[f.Field] = i18n.T(lang, f.Key, f.Args...)
+		out = append(out, i18n.FieldMessage(lang, f))
+	}
+	return out
+}
+
+func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
+	vals := map[string]string{}
+	for _, k := range []string{"org_id", "from", "to", "note"} {
+		vals[k] = r.PostFormValue(k)
+	}
+	oid, _ := strconv.ParseInt(vals["org_id"], 10, 64)
+	_, err := h.Svc.Ask(r.Context(), AskInput{OrgID: oid, From: vals["from"], To: vals["to"], Note: vals["note"]})
+	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT {
+		return h.renderMine(w, r, errs.Status(err), vals, err)
+	}
+	if err != nil {
+		return err
+	}
+	web.Flash(w, r, "certificate.asked")
+	http.Redirect(w, r, "/certificates/mine", http.StatusSeeOther)
+	return nil
+}
+
+func (h *Handlers) minePDF(w http.ResponseWriter, r *http.Request) error {
+	n, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	if !ok {
+		return errs.NotFound("certificate.not_found", r.PathValue("file"))
+	}
+	var b bytes.Buffer
+	c, err := h.Svc.MyPDF(r.Context(), n, h.baseURL(r), &b)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.Number+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// decide takes a staff member's decision on a request from the list page.
+func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	issue := r.PostFormValue("decision") == "issue"
+	q, err := h.Svc.Decide(r.Context(), id, Decision{Issue: issue, Reason: r.PostFormValue("refuse_reason")})
+	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT {
+		return h.renderList(w, r, errs.Status(err), map[string]string{"request_id": strconv.FormatInt(id, 10)}, err)
+	}
+	if err != nil {
+		return err
+	}
+	if q.Number != "" {
+		http.Redirect(w, r, "/certificates/"+url.PathEscape(q.Number), http.StatusSeeOther)
+		return nil
+	}
+	web.Flash(w, r, "certificate.refused_flash")
+	http.Redirect(w, r, "/certificates", http.StatusSeeOther)
+	return nil
 }
 
 // seal takes an organisation's seal image from a multipart form, checked
@@ -115,6 +250,7 @@ func (h *Handlers) renderVerify(w http.ResponseWriter, r *http.Request, n string
 }
 
 type listData struct {
+	Requests []CertificateRequest // pending, for staff who issue
 	Items    []Certificate
 	Page     int
 	More     bool
@@ -140,6 +276,9 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 	d.Page, _ = Paging(page, 0)
 	d.CanIssue = may(r, IssueRoles)
 	if d.CanIssue {
+		if d.Requests, _, err = h.Svc.Requests(r.Context(), RequestFilter{Status: RequestPending, PerPage: 200}); err != nil {
+			return err
+		}
 		if d.Orgs, err = h.Svc.Registry.Organizations(r.Context()); err != nil {
 			return err
 		}
@@ -147,14 +286,7 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 			vals["volunteer_id"] = v
 		}
 	}
-	if ferr != nil {
-		lang := i18n.From(r.Context())
-		e := errs.As(ferr)
-		for _, f := range e.Fields {
-			d.Errors[f.Field] = i18n.T(lang, f.Key, f.Args...)
-			d.Summary = append(d.Summary, i18n.FieldMessage(lang, f))
-		}
-	}
+	d.Summary = explain(r, ferr, d.Errors)
 	h.Srv.Render.Render(w, status, "certificate/list", h.Srv.NewPage(r, "certificate.list_title", d))
 	return nil
 }

@@ -74,3 +74,48 @@ func TestCertificateIssuedAndVerified(t *testing.T) {
 	}
 	b.screenshot("certificate-revoked")
 }
+
+// TestCertificateAskedOnAPhone: a volunteer asks, on a phone, the
+// organisation that recorded their hours for a certificate; its community
+// worker issues it from the certificates page; the volunteer then finds it
+// issued, with the PDF to download.
+func TestCertificateAskedOnAPhone(t *testing.T) {
+	e := apptest.New(t)
+	w := certtest.Seed(e)
+	phone := newBrowser(t, e.URL, 390, 844)
+	phone.login(w.UserName, apptest.Password)
+	phone.open("/certificates/mine")
+	phone.do("fill the request",
+		chromedp.WaitVisible(chromedp.CSS("#ask-form")),
+		chromedp.SetValue(chromedp.CSS("#f-org_id"), fmt.Sprint(w.Org.ID)),
+		chromedp.SendKeys(chromedp.CSS("#f-note"), "入学材料"),
+	)
+	eval[bool](phone, `(document.querySelector('#f-from').value = '2026-03-01', document.querySelector('#f-to').value = '2026-03-31', true)`)
+	phone.screenshot("ask")
+	phone.navigate("send", chromedp.Click(chromedp.CSS("#ask-button")))
+	if s := phone.text("#my-requests"); !strings.Contains(s, "待出具") || !strings.Contains(s, w.Org.Name) {
+		t.Fatalf("after asking: %s", s)
+	}
+
+	desk := newBrowser(t, e.URL, 1280, 900)
+	desk.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	desk.open("/certificates")
+	if s := desk.text("#requests"); !strings.Contains(s, certtest.Name) || !strings.Contains(s, "入学材料") {
+		t.Fatalf("the pending request: %s", s)
+	}
+	desk.screenshot("pending")
+	desk.navigate("issue", chromedp.Click(chromedp.CSS("#requests .issue-request")))
+	number := desk.text("#cert-number")
+	if certificate.NormalizeNumber(number) != number {
+		t.Fatalf("issued %q at %s", number, desk.path())
+	}
+
+	phone.open("/certificates/mine")
+	if s := phone.text("#my-requests"); !strings.Contains(s, "已出具") || !strings.Contains(s, number) {
+		t.Errorf("after issuing: %s", s)
+	}
+	if !eval[bool](phone, fmt.Sprintf(`document.querySelector('#my-requests a[href="/certificates/mine/%s.pdf"]') !== null`, number)) {
+		t.Error("no download link")
+	}
+	phone.screenshot("issued")
+}

@@ -27,6 +27,10 @@ type World struct {
 	SiblingOrg *volunteer.Org // in apptest.SiblingCommunity, with a seal
 	Volunteer  *volunteer.Volunteer
 	IDNumber   string
+	// UserName is the volunteer's resident account (password
+	// apptest.Password); UserID its id.
+	UserName string
+	UserID   int64
 	// Records: 2026-03-02 2 h and 2026-03-09 1.5 h with Org, 2026-03-05 1 h
 	// with OtherOrg, 2026-04-01 3 h with SiblingOrg.
 }
@@ -104,6 +108,7 @@ func Seed(e *apptest.Env) *World {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.UserName, w.UserID = "volunteer-cert", uid
 	me := auth.With(context.Background(), &auth.Principal{UserID: uid, Name: "volunteer-cert", Role: auth.Resident, Area: auth.AreaOf(apptest.Community, 5)})
 	name, id, phone := Name, IDNumber, "13800138000"
 	if w.Volunteer, err = vs.Register(me, volunteer.Registration{Name: &name, IDNumber: &id, Phone: &phone}); err != nil {
