@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/certificate"
@@ -37,6 +38,21 @@ func TestCertificateAPIScenarios(t *testing.T) {
 		apptest.SiblingCommunity: issue(auth.TownshipStaff, apptest.Township, w.SiblingOrg.ID, "2026-04-01", "2026-04-30"),
 	}
 	org := map[string]int64{apptest.Community: w.Org.ID, apptest.SiblingCommunity: w.SiblingOrg.ID}
+	// A pending request to each organisation, made by the volunteer.
+	vtok, _, err := e.App.Sessions.CreateToken(e.Ctx, w.UserID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := map[string]string{}
+	for c, period := range map[string][2]string{apptest.Community: {"2026-03-01", "2026-03-31"}, apptest.SiblingCommunity: {"2026-04-01", "2026-04-30"}} {
+		res := e.API("POST", "/api/v1/certificate-requests", vtok, map[string]any{"org_id": org[c], "from": period[0], "to": period[1]})
+		var r certificate.CertificateRequest
+		if res.StatusCode != http.StatusCreated {
+			t.Fatalf("ask: %d %s", res.StatusCode, res.Body)
+		}
+		res.JSON(t, &r)
+		request[c] = fmt.Sprint(r.ID)
+	}
 	// Where each relation of a role's area finds a certificate, if any.
 	at := func(area, rel string) string {
 		switch {
@@ -82,6 +98,10 @@ func TestCertificateAPIScenarios(t *testing.T) {
 					Body: map[string]any{"volunteer_id": w.Volunteer.ID, "org_id": org[c], "from": "2026-03-01", "to": "2026-04-30"}, Status: want(act, http.StatusCreated)},
 				Scenario{Name: "seal " + name, Method: "PUT", Path: fmt.Sprintf("/api/v1/certificate-seals/%d", org[c]), Role: role, Area: area,
 					Body: map[string]any{"image": certtest.SealPNG()}, Status: want(act, 200)},
+				// Refusing without a reason: invalid where the caller may
+				// decide, so that the matrix decides nothing.
+				Scenario{Name: "decide " + name, Method: "POST", Path: "/api/v1/certificate-requests/" + request[c] + "/decision", Role: role, Area: area,
+					Body: map[string]any{"issue": false, "refuse_reason": ""}, Status: want(act, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get seal " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/certificate-seals/%d", org[c]), Role: role, Area: area, Status: want(read, 200)},
 			)
 		}
@@ -95,7 +115,22 @@ func TestCertificateAPIScenarios(t *testing.T) {
 				list.Contains = append(list.Contains, cert[apptest.SiblingCommunity])
 			}
 		}
-		out = append(out, list,
+		asks := Scenario{Name: "ask " + string(role), Method: "POST", Path: "/api/v1/certificate-requests", Role: role, Area: area,
+			Body: map[string]any{"org_id": w.Org.ID, "from": "2026-03-01", "to": "2026-03-31"}, Status: http.StatusForbidden}
+		requests := Scenario{Name: "list requests " + string(role), Method: "GET", Path: "/api/v1/certificate-requests?status=pending", Role: role, Area: area, Status: http.StatusForbidden}
+		switch {
+		case role == auth.Resident:
+			asks.Status = http.StatusNotFound // this resident is no volunteer
+			requests.Status, requests.Contains = 200, []string{`"items":[]`}
+		case act:
+			requests.Status, requests.Contains = 200, []string{`"id":` + request[apptest.Community] + `,`}
+			if area == apptest.Community {
+				requests.NotContains = []string{`"id":` + request[apptest.SiblingCommunity] + `,`}
+			} else {
+				requests.Contains = append(requests.Contains, `"id":`+request[apptest.SiblingCommunity]+`,`)
+			}
+		}
+		out = append(out, asks, requests, list,
 			Scenario{Name: "verify " + string(role), Method: "GET", Path: "/api/v1/verify/" + cert[apptest.SiblingCommunity], Role: role, Area: area,
 				Status: 200, Contains: []string{`"status":"valid"`}})
 	}
@@ -108,10 +143,19 @@ func TestCertificateAPIScenarios(t *testing.T) {
 		Scenario{Name: "revoke signed out", Method: "POST", Path: "/api/v1/certificates/" + cert[apptest.Community] + "/revoke", Body: map[string]any{"revoke_reason": "x"}, Status: http.StatusUnauthorized},
 		Scenario{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/certificates/{number}",
 			"/api/v1/certificates/{number}/revoke", "/api/v1/verify/{number}", "/api/v1/certificate-seals/{org_id}", "application/pdf"}},
+		Scenario{Name: "ask signed out", Method: "POST", Path: "/api/v1/certificate-requests", Body: map[string]any{"org_id": w.Org.ID, "from": "2026-03-01", "to": "2026-03-31"}, Status: http.StatusUnauthorized},
+		Scenario{Name: "list requests signed out", Method: "GET", Path: "/api/v1/certificate-requests", Status: http.StatusUnauthorized},
+		Scenario{Name: "decide signed out", Method: "POST", Path: "/api/v1/certificate-requests/" + request[apptest.Community] + "/decision", Body: map[string]any{"issue": true}, Status: http.StatusUnauthorized},
+		Scenario{Name: "openapi requests", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/certificate-requests/{id}/decision"}},
 		Scenario{Name: "seal signed out", Method: "PUT", Path: fmt.Sprintf("/api/v1/certificate-seals/%d", w.Org.ID), Body: map[string]any{"image": certtest.SealPNG()}, Status: http.StatusUnauthorized},
 	)
 	for _, s := range out {
 		s.run(t, e)
+	}
+	// The matrix decided nothing.
+	if res := e.API("GET", "/api/v1/certificate-requests?status=pending", e.Token(auth.CityStaff, apptest.City), nil); !strings.Contains(res.Body, `"id":`+request[apptest.Community]+`,`) ||
+		!strings.Contains(res.Body, `"id":`+request[apptest.SiblingCommunity]+`,`) {
+		t.Errorf("requests after the matrix: %s", res.Body)
 	}
 	// The matrix revoked nothing.
 	for _, n := range cert {
