@@ -134,6 +134,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := b.residentVolunteer(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.visits(ctx); err != nil {
 		return nil, err
 	}

@@ -73,6 +73,12 @@ func TestBuildThenReuse(t *testing.T) {
 	if requests == 0 || counted != requests {
 		t.Errorf("%d demo requests, %d in the 三率 summary", requests, counted)
 	}
+	// The demo resident is a volunteer of their own community, with hours.
+	var hours int64
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT v.hours_centi FROM volunteers v JOIN users u ON u.id = v.user_id
+		WHERE u.name = 'demo-resident' AND v.community_code = u.area_code`).Scan(&hours); err != nil || hours <= 0 {
+		t.Errorf("the demo resident as a volunteer: %d hours, %v", hours, err)
+	}
 	again, built, err := b.Ensure(e.Ctx)
 	if err != nil || built || len(again) != 9 || again[0].Password != accs[0].Password {
 		t.Fatalf("second run: built=%v %v", built, err)

@@ -165,3 +165,16 @@ func (b *Builder) volunteers(ctx context.Context, comms []division.Division) err
 	b.say("done (%.1fs)\n", time.Since(start).Seconds())
 	return nil
 }
+
+// residentVolunteer makes the demo resident the volunteer of their
+// community with the most hours, so that a volunteer's pages (sign-ups,
+// hours, asking for a certificate) have something to show.
+func (b *Builder) residentVolunteer(ctx context.Context) error {
+	return b.DB.WithTx(ctx, func(ctx context.Context) error {
+		_, err := b.DB.W(ctx).ExecContext(ctx, `UPDATE volunteers SET user_id = (SELECT id FROM users WHERE name = $1)
+			WHERE id = (SELECT v.id FROM volunteers v JOIN users u ON u.name = $1 AND v.community_code = u.area_code
+				ORDER BY v.hours_centi DESC, v.id LIMIT 1)
+			AND NOT EXISTS (SELECT 1 FROM volunteers w JOIN users u ON u.id = w.user_id AND u.name = $1)`, "demo-resident")
+		return err
+	})
+}
