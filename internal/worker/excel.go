@@ -92,23 +92,36 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 	return ex.Finish(w)
 }
 
-// Import adds every worker of an uploaded workbook, or none: any bad row
-// (a bad value, a community outside the caller's area) fails the whole
-// file with every problem named by row and column. Errors: EINVALID,
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+}
+
+// Import takes every worker of an uploaded workbook, or none: any bad row
+// (a bad value, a community outside the caller's area, an ID number twice
+// in the file) fails the whole file with every problem named by row and
+// column. A row whose ID number is already registered in its community
+// updates that worker with the columns the sheet has (audited as an
+// update, with its row); any other row adds a worker, so a worker without
+// an ID number is added again by each import. Errors: EINVALID,
 // EFORBIDDEN.
-func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
+func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error) {
+	var res ImportResult
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
-		return 0, err
+		return res, err
 	}
 	rows, err := readSheet.Read(ctx, r)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	if err := missingColumns(rows); err != nil {
-		return 0, err
+		return res, err
 	}
-	n := 0
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		res = ImportResult{}
+		firstLine := map[string]int{}
 		var bad errs.Fields
 		recs := make([]record, 0, len(rows))
 		kinds := map[string]error{}
@@ -166,6 +179,13 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 					return cerr
 				}
 			}
+			if rec.IDNumber != "" && !hasField(rowBad, "id_number") {
+				if first, ok := firstLine[rec.IDNumber]; ok {
+					rowBad.Add("id_number", "worker.duplicate_in_file", first)
+				} else {
+					firstLine[rec.IDNumber] = row.Line
+				}
+			}
 			// A row's problems in the order of its columns.
 			slices.SortStableFunc(rowBad, func(a, b errs.FieldError) int { return colIndex(a.Field) - colIndex(b.Field) })
 			for _, fe := range rowBad {
@@ -180,29 +200,85 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		actor := auth.From(ctx).Name
 		codes, years := map[string]bool{}, map[int]bool{}
 		for i := range recs {
-			id, err := s.Store.insert(ctx, &recs[i], actor, now)
+			rec := &recs[i]
+			codes[rec.CommunityCode] = true
+			s.yearsOf(years, rec.InPostFrom, rec.InPostTo)
+			id, err := s.Store.byIDNumber(ctx, rec.CommunityCode, rec.IDNumber)
 			if err != nil {
 				return err
 			}
-			// Each imported worker is audited as a creation, with its row.
-			if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.create", ObjectType: "worker", ObjectID: strconv.FormatInt(id, 10),
-				Detail: map[string]any{"after": flat(&recs[i]), "import_row": rows[i].Line}}); err != nil {
+			if id != 0 {
+				cur, err := s.Store.get(ctx, id)
+				if err != nil {
+					return err
+				}
+				before, err := s.Store.open(cur)
+				if err != nil {
+					return err
+				}
+				after := mergeRow(before, *rec, rows[i])
+				b, a := diff(&before, &after)
+				if len(a) == 0 {
+					res.Unchanged++
+					continue
+				}
+				if err := s.Store.update(ctx, &after, before.Version, actor, now); err != nil {
+					return err
+				}
+				s.yearsOf(years, before.InPostFrom, before.InPostTo)
+				s.yearsOf(years, after.InPostFrom, after.InPostTo)
+				res.Updated++
+				if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.update", ObjectType: "worker", ObjectID: strconv.FormatInt(id, 10),
+					Detail: map[string]any{"before": b, "after": a, "import_row": rows[i].Line}}); err != nil {
+					return err
+				}
+				continue
+			}
+			if id, err = s.Store.insert(ctx, rec, actor, now); err != nil {
 				return err
 			}
-			codes[recs[i].CommunityCode] = true
-			s.yearsOf(years, recs[i].InPostFrom, recs[i].InPostTo)
+			res.Created++
+			// Each imported worker is audited as a creation, with its row.
+			if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.create", ObjectType: "worker", ObjectID: strconv.FormatInt(id, 10),
+				Detail: map[string]any{"after": flat(rec), "import_row": rows[i].Line}}); err != nil {
+				return err
+			}
 		}
 		if err := s.refresh(ctx, codes, years); err != nil {
 			return err
 		}
-		n = len(recs)
 		return s.Audit.Write(ctx, audit.Entry{Action: "worker.import", ObjectType: "worker", ObjectID: "*",
-			Detail: map[string]any{"rows": n, "communities": len(codes)}})
+			Detail: map[string]any{"rows": len(recs), "created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "communities": len(codes)}})
 	})
 	if err != nil {
-		return 0, err
+		return ImportResult{}, err
 	}
-	return n, nil
+	return res, nil
+}
+
+// mergeRow is a registered worker with the values of an import row's
+// columns; a column the sheet does not have keeps the worker's value.
+func mergeRow(before, rec record, row xlsx.Row) record {
+	out := before
+	for _, c := range []struct {
+		key string
+		set func()
+	}{
+		{"community_code", func() { out.CommunityCode = rec.CommunityCode }},
+		{"name", func() { out.Name = rec.Name }},
+		{"phone", func() { out.Phone = rec.Phone }},
+		{"id_number", func() { out.IDNumber = rec.IDNumber }},
+		{"post", func() { out.Post = rec.Post }},
+		{"in_post_from", func() { out.InPostFrom = rec.InPostFrom }},
+		{"in_post_to", func() { out.InPostTo = rec.InPostTo }},
+		{"certified_social_worker", func() { out.CertifiedSocialWorker = rec.CertifiedSocialWorker }},
+		{"disaster_officer", func() { out.DisasterOfficer = rec.DisasterOfficer }},
+	} {
+		if row.Has(c.key) {
+			c.set()
+		}
+	}
+	return out
 }
 
 func hasField(f errs.Fields, name string) bool {

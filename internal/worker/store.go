@@ -89,6 +89,24 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 	return r, nil
 }
 
+// byIDNumber is the newest worker of a community with this ID number (0
+// when none, or when the number is empty).
+func (s *Store) byIDNumber(ctx context.Context, community, idNumber string) (int64, error) {
+	if idNumber == "" {
+		return 0, nil
+	}
+	var id int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM workers WHERE community_code = $1 AND id_number_index = $2
+		ORDER BY id DESC LIMIT 1`, community, s.Keys.Index(strings.ToUpper(idNumber))).Scan(&id)
+	if db.IsNoRows(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, errs.Internal(err)
+	}
+	return id, nil
+}
+
 // exists reports whether a worker exists at all, whatever the area; for
 // auditing refusals only.
 func (s *Store) exists(ctx context.Context, id int64) bool {

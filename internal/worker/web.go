@@ -353,7 +353,7 @@ func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 2*xlsx.DefaultMaxBytes)
-	var n int
+	var n ImportResult
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		err = errs.Invalid(errs.Field("upload", "error.required"))
@@ -362,7 +362,7 @@ func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
 		n, err = h.S.Import(ctx, f)
 	}
 	if err == nil {
-		web.Flash(w, r, i18n.T(i18n.From(ctx), "worker.imported", n))
+		web.Flash(w, r, i18n.T(i18n.From(ctx), "worker.imported", n.Created, n.Updated, n.Unchanged))
 		http.Redirect(w, r, "/workers", http.StatusSeeOther)
 		return nil
 	}

@@ -483,8 +483,8 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatalf("a bad file imported %d workers", n)
 	}
 	n, err := s.Import(ctx, sheet(t, header, good))
-	if err != nil || n != 2 {
-		t.Fatalf("import: %d %v", n, err)
+	if err != nil || n != (worker.ImportResult{Created: 2}) {
+		t.Fatalf("import: %+v %v", n, err)
 	}
 	if a := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'worker.create' AND detail LIKE '%import_row%'`); a != 2 {
 		t.Errorf("imported workers audited: %d", a)
@@ -501,6 +501,58 @@ func TestImportAllOrNothing(t *testing.T) {
 		if f.Indicator == "workers_per_10k_urban" && f.Numerator != 2 {
 			t.Errorf("imported workers in post: %v", f.Numerator)
 		}
+	}
+}
+
+// TestImportAgainUpdates: importing the same workbook again changes
+// nothing; a changed row updates the worker with that ID number in its
+// community (audited as an update with its row) and leaves the columns the
+// sheet lacks; an ID number twice in one file is named; a worker without
+// an ID number cannot be matched and is added again.
+func TestImportAgainUpdates(t *testing.T) {
+	e := apptest.New(t)
+	s := newService(e, "2026-06-15")
+	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	header := []string{"所在村(社区)代码", "姓名", "联系电话", "身份证号码", "岗位", "任职开始日期", "离岗日期", "持证社工", "灾害信息员"}
+	rows := [][]string{
+		{apptest.Community, "王芳", "13800000001", "110101199003074477", "党组织书记", "2022-01-01", "", "否", "是"},
+		{apptest.SiblingCommunity, "李强", "0318-2123456", "11010519491231002X", "committee_director", "2023/5/1", "", "是", "否"},
+		{apptest.Community, "赵六", "13800000003", "", "网格员", "2024-01-01", "", "", ""},
+	}
+	if n, err := s.Import(ctx, sheet(t, header, rows)); err != nil || n != (worker.ImportResult{Created: 3}) {
+		t.Fatalf("first import: %+v %v", n, err)
+	}
+	if n, err := s.Import(ctx, sheet(t, header, rows)); err != nil || n != (worker.ImportResult{Created: 1, Unchanged: 2}) {
+		t.Fatalf("the same file again: %+v %v", n, err)
+	}
+	// A new phone for 王芳 and an end of post for 李强; a sheet without the
+	// 持证社工 column leaves that flag as it is.
+	short := []string{"所在村(社区)代码", "姓名", "联系电话", "身份证号码", "岗位", "任职开始日期", "离岗日期"}
+	changed := [][]string{
+		{apptest.Community, "王芳", "13800000009", "110101199003074477", "党组织书记", "2022-01-01", ""},
+		{apptest.SiblingCommunity, "李强", "0318-2123456", "11010519491231002x", "committee_director", "2023-05-01", "2026-06-01"},
+	}
+	if n, err := s.Import(ctx, sheet(t, short, changed)); err != nil || n != (worker.ImportResult{Updated: 2}) {
+		t.Fatalf("changed rows: %+v %v", n, err)
+	}
+	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002X"})
+	if len(items) != 1 || items[0].InPostTo != "2026-06-01" || !items[0].CertifiedSocialWorker {
+		t.Errorf("李强 after the update: %+v", items)
+	}
+	items, _, _ = s.List(ctx, worker.Filter{IDNumber: "110101199003074477"})
+	if len(items) != 1 || items[0].Phone != "138****0009" {
+		t.Errorf("王芳 after the update: %+v", items)
+	}
+	if a := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'worker.update' AND detail LIKE '%import_row%'`); a != 2 {
+		t.Errorf("updates audited with their rows: %d", a)
+	}
+	if n := count(t, e, `SELECT count(*) FROM workers`); n != 4 {
+		t.Errorf("%d workers, want 4 (赵六 twice: no ID number to match)", n)
+	}
+	twice := [][]string{rows[0], {apptest.Community, "王芳", "13800000001", "110101199003074477", "党组织书记", "2022-01-01", "", "否", "是"}}
+	_, err := s.Import(ctx, sheet(t, header, twice))
+	if fs := errs.As(err).Fields; len(fs) != 1 || fs[0].Row != 3 || fs[0].Key != "worker.duplicate_in_file" {
+		t.Errorf("an ID number twice in the file: %v", err)
 	}
 }
 
