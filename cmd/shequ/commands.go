@@ -430,15 +430,32 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var c common
 	fs := flags("audit verify", &c)
+	anchorFile := fs.String("anchors", "", "file of anchors kept outside the database (lines \"[time] id hash\", as SHEQU_AUDIT_ANCHOR_FILE gets them)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
+	}
+	var anchors []audit.Anchor
+	if *anchorFile != "" {
+		f, err := os.Open(*anchorFile)
+		if err != nil {
+			return err
+		}
+		anchors, err = audit.ReadAnchors(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
 	}
 	d, err := db.Open(ctx, db.Config{DataDir: c.data, URL: c.db})
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	n, broken, err := audit.New(d).Verify(ctx)
+	l := audit.New(d)
+	n, broken, err := l.Verify(ctx)
+	if err == nil && broken == nil {
+		broken, err = l.CheckAnchors(ctx, anchors)
+	}
 	if err != nil {
 		return err
 	}
@@ -446,12 +463,13 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("audit log BROKEN after checking %d records: record %d: %s", n, broken.ID, broken.Reason)
 	}
 	fmt.Fprintf(stdout, "audit log intact: %d records, hash chain verified\n", n)
+	if len(anchors) > 0 {
+		fmt.Fprintf(stdout, "anchors: the chain passes through all %d\n", len(anchors))
+	}
 	// The newest link, to keep somewhere the database's administrators
 	// cannot change: a later chain that does not pass through it was rewritten.
-	var id int64
-	var hash string
-	if err := d.Writer().QueryRowContext(ctx, `SELECT last_id, hash FROM audit_head WHERE one = 1`).Scan(&id, &hash); err == nil {
-		fmt.Fprintf(stdout, "head: record %d, hash %s\n", id, hash)
+	if head, ok, err := l.Head(ctx); err == nil && ok {
+		fmt.Fprintf(stdout, "head: record %d, hash %s\n", head.ID, head.Hash)
 	}
 	return nil
 }

@@ -10,10 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"shequ/internal/app"
+	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
@@ -380,6 +382,15 @@ func TestAuditVerify(t *testing.T) {
 	if !strings.HasPrefix(out, "audit log intact: 3 records") || !strings.Contains(out, "head: record 3, hash ") {
 		t.Fatalf("verify: %q", out)
 	}
+	// The printed head is an anchor a later check can be held to.
+	anchors := filepath.Join(t.TempDir(), "anchors")
+	head := out[strings.Index(out, "head: "):]
+	if err := os.WriteFile(anchors, []byte(head), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := c.ok("", []string{"audit", "verify"}, "--anchors", anchors); !strings.Contains(out, "anchors: the chain passes through all 1") {
+		t.Fatalf("verify with the anchor: %q", out)
+	}
 	a := c.open()
 	on := ""
 	if a.DB.Dialect == db.Postgres {
@@ -393,6 +404,29 @@ func TestAuditVerify(t *testing.T) {
 	_, err := c.run("", []string{"audit", "verify"})
 	if err == nil || !strings.Contains(err.Error(), "BROKEN") || !strings.Contains(err.Error(), "record 2: edited") {
 		t.Fatalf("tampered log: %v", err)
+	}
+	// Rewritten from record 2 on, every link recomputed: the chain verifies
+	// alone, not against the anchor.
+	recs, _, err := a.Audit.Search(auth.With(context.Background(), auth.SystemPrincipal), audit.Filter{PerPage: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(recs, func(x, y audit.Record) int { return int(x.ID - y.ID) })
+	prev := recs[0].Hash
+	for _, r := range recs[1:] {
+		r.PrevHash = prev
+		r.Hash = r.ComputeHash()
+		if _, err := a.DB.Writer().Exec(`UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE id = $3`, r.PrevHash, r.Hash, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		prev = r.Hash
+	}
+	if _, err := a.DB.Writer().Exec(`UPDATE audit_head SET hash = $1 WHERE one = 1`, prev); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("", []string{"audit", "verify"})
+	if _, err := c.run("", []string{"audit", "verify"}, "--anchors", anchors); err == nil || !strings.Contains(err.Error(), "rewritten: record 3") {
+		t.Fatalf("the rewritten chain against the anchor: %v", err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -109,6 +110,12 @@ func (a *App) routes() {
 			slog.Info("purged expired sessions", "count", n)
 		}
 		return err
+	})
+	// The audit chain's head, hourly, to the log and to
+	// SHEQU_AUDIT_ANCHOR_FILE when set: anchors kept where the database's
+	// administrators cannot change them (`shequ audit verify --anchors`).
+	a.Jobs.Every("audit.anchor", time.Hour, func(ctx context.Context) error {
+		return a.Audit.Anchor(ctx, os.Getenv("SHEQU_AUDIT_ANCHOR_FILE"))
 	})
 	// This month's figures of every indicator down to townships, for the
 	// trend charts; a node that was down catches up on its next run.

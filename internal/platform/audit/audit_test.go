@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -315,4 +318,74 @@ func TestSearch(t *testing.T) {
 	if _, _, err := l.Search(context.Background(), audit.Filter{}); errs.Code(err) != errs.EUNAUTHORIZED {
 		t.Errorf("anonymous search: %v", err)
 	}
+}
+
+// TestAnchorsCatchARewrittenChain: someone with the database who edits a
+// record and recomputes every hash after it leaves a chain that verifies;
+// the anchors kept outside (by the anchor job, or copied from `shequ audit
+// verify`) do not match it any more.
+func TestAnchorsCatchARewrittenChain(t *testing.T) {
+	d, l := chain(t, 20)
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "anchors")
+	if err := l.Anchor(ctx, file); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors, err := audit.ReadAnchors(io.MultiReader(f, strings.NewReader("\n# copied from the verify command\n5 "+hashOf(t, d, 5)+"\n")))
+	f.Close()
+	if err != nil || len(anchors) != 2 || anchors[0].ID != 20 {
+		t.Fatalf("anchors %v %v", anchors, err)
+	}
+	if b, err := l.CheckAnchors(ctx, anchors); err != nil || b != nil {
+		t.Fatalf("an intact chain against its anchors: %v %v", b, err)
+	}
+
+	// Rewrite from record 8 on, every link recomputed.
+	dropTriggers(t, d)
+	recs, _, err := l.Search(auth.With(ctx, auth.SystemPrincipal), audit.Filter{PerPage: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[int64]audit.Record{}
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	prev := byID[7].Hash
+	for id := int64(8); id <= 20; id++ {
+		r := byID[id]
+		if id == 8 {
+			r.Detail = `{"forged":true}`
+		}
+		r.PrevHash = prev
+		r.Hash = r.ComputeHash()
+		exec(t, d, `UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE id = $4`, r.Detail, r.PrevHash, r.Hash, id)
+		prev = r.Hash
+	}
+	exec(t, d, `UPDATE audit_head SET hash = $1 WHERE one = 1`, prev)
+	if _, b := verify(t, l); b != nil {
+		t.Fatalf("the rewritten chain should verify on its own: %v", b)
+	}
+	b, err := l.CheckAnchors(ctx, anchors)
+	if err != nil || b == nil || b.ID != 20 || b.Key != "audit.broken.anchor" {
+		t.Fatalf("the rewrite against the anchors: %+v %v", b, err)
+	}
+	if b, _ := l.CheckAnchors(ctx, anchors[1:]); b != nil {
+		t.Errorf("an anchor before the rewrite still holds: %v", b)
+	}
+	if _, err := audit.ReadAnchors(strings.NewReader("20 nothex\n")); err == nil {
+		t.Error("a bad anchor line was read")
+	}
+}
+
+func hashOf(t *testing.T, d *db.DB, id int64) string {
+	t.Helper()
+	var h string
+	if err := d.Q(context.Background()).QueryRowContext(context.Background(), `SELECT hash FROM audit_log WHERE id = $1`, id).Scan(&h); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }
