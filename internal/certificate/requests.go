@@ -330,11 +330,7 @@ func (s *Service) MyPDF(ctx context.Context, number, baseURL string, w io.Writer
 	if err != nil {
 		return nil, err
 	}
-	seal, err := s.Store.seal(ctx, c.SealID)
-	if err != nil {
-		return nil, err
-	}
-	return c, PDF(w, c, seal.Image, VerifyURL(baseURL, c.Number))
+	return c, s.writePDF(ctx, c, baseURL, w)
 }
 
 const reqCols = `q.id, q.volunteer_id, COALESCE(v.name, ''), q.org_id, COALESCE(o.name, ''), q.division_code, q.period_from, q.period_to,

@@ -295,11 +295,16 @@ func (s *Service) PDF(ctx context.Context, number, baseURL string, w io.Writer) 
 	if err != nil {
 		return nil, err
 	}
+	return c, s.writePDF(ctx, c, baseURL, w)
+}
+
+// writePDF writes a certificate read with its items as a PDF with its seal.
+func (s *Service) writePDF(ctx context.Context, c *Certificate, baseURL string, w io.Writer) error {
 	seal, err := s.Store.seal(ctx, c.SealID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return c, PDF(w, c, seal.Image, VerifyURL(baseURL, c.Number))
+	return PDF(w, c, seal.Image, VerifyURL(baseURL, c.Number))
 }
 
 // VerifyURL is the public verification page of a number.
