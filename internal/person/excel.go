@@ -285,6 +285,8 @@ func (im *importer) scan(ctx context.Context, rows *xlsx.Rows, out chan<- []rawR
 	switch err := rows.Err(); {
 	case errors.Is(err, xlsx.ErrTooLarge):
 		return errs.Invalid(errs.Field("upload", "xlsx.too_large", Sheet.MaxBytes>>20))
+	case errors.Is(err, xlsx.ErrTooWide):
+		return errs.Invalid(xlsx.RowError(rows.Row(), "upload", "xlsx.too_wide", xlsx.MaxColumns))
 	case err != nil:
 		return errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}

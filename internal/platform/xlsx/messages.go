@@ -7,6 +7,7 @@ func init() {
 		"field.upload":             {"上传的文件", "uploaded file"},
 		"xlsx.unreadable":          {"文件读取失败，请重新上传", "could not be read; please upload it again"},
 		"xlsx.too_large":           {"文件过大，不能超过 %d MB", "is too large (at most %d MB)"},
+		"xlsx.too_wide":            {"有内容超出了第 %d 列", "has values past column %d"},
 		"xlsx.empty":               {"文件是空的", "is empty"},
 		"xlsx.not_workbook":        {"不是有效的 Excel 工作簿(.xlsx)", "is not a valid Excel workbook (.xlsx)"},
 		"xlsx.no_header":           {"找不到表头行，请使用下载的模板", "has no header row; please use the downloaded template"},

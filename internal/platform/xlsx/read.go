@@ -43,7 +43,14 @@ type Rows struct {
 var (
 	ErrNotWorkbook = errors.New("xlsx: not a workbook")
 	ErrTooLarge    = errors.New("xlsx: part too large")
+	// ErrTooWide: a row has a value past MaxColumns (Row tells which).
+	ErrTooWide = errors.New("xlsx: a value past the last column read")
 )
+
+// MaxColumns is how many columns a row may have values in (AMJ). Imports
+// have a few dozen at most; the cap keeps a crafted sheet with values far
+// to the right of every row from costing a 16,384-cell row each.
+const MaxColumns = 1024
 
 // OpenRows opens the first worksheet named in names (in the workbook's
 // order), else the workbook's first worksheet. limit caps the unzipped size
@@ -284,6 +291,9 @@ func (r *Rows) cellsOfRow() error {
 				val, err := r.value(typ, v, is, hasV)
 				if err != nil {
 					return err
+				}
+				if val != "" && col >= MaxColumns {
+					return ErrTooWide
 				}
 				if val != "" {
 					for len(r.cells) < col {

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"shequ/internal/platform/errs"
 )
 
 // excelizeRows is what excelize reads (raw values), by row number, with
@@ -298,4 +300,40 @@ func FuzzOpenRows(f *testing.F) {
 			_ = rows.Columns()
 		}
 	})
+}
+
+// TestRowsTooWide: a value past MaxColumns stops the read, naming its row;
+// empty cells that far out do not.
+func TestRowsTooWide(t *testing.T) {
+	ok := zipOf(t, handMade(`<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c><x:c r="XFD1" t="inlineStr"><x:is><x:t></x:t></x:is></x:c></x:row>`, ``))
+	if got := ourRows(t, ok, "Data"); len(got[1]) != 1 {
+		t.Errorf("an empty far cell: %q", got[1])
+	}
+	wide := zipOf(t, handMade(`<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></x:row><x:row r="2"><x:c r="AMK2" t="inlineStr"><x:is><x:t>b</x:t></x:is></x:c></x:row>`, ``))
+	rows, err := OpenRows(wide, 1<<20, "Data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+	}
+	if !errors.Is(rows.Err(), ErrTooWide) || rows.Row() != 2 {
+		t.Errorf("a value in column AMK: %v at row %d", rows.Err(), rows.Row())
+	}
+	b := book(t, "测试", []any{"代码", "名称"}, []any{"131102001001", "x"})
+	x, err := excelize.OpenReader(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.SetCellValue("测试", "AMK2", "b"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	wide = buf.Bytes()
+	_, err = spec.Read(t.Context(), bytes.NewReader(wide))
+	if fs := errs.As(err).Fields; len(fs) != 1 || fs[0].Row != 2 || fs[0].Key != "xlsx.too_wide" {
+		t.Errorf("Spec.Read: %v", err)
+	}
 }

@@ -335,6 +335,8 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 	switch err := rows.Err(); {
 	case errors.Is(err, ErrTooLarge):
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
+	case errors.Is(err, ErrTooWide):
+		return nil, errs.Invalid(rowErr(rows.Row(), "upload", "xlsx.too_wide", MaxColumns))
 	case err != nil:
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
