@@ -27,11 +27,12 @@ Usage:
   shequ demo    [--addr 127.0.0.1:8080] [--data DIR]              build (first run) and serve the demo
   shequ migrate [--data DIR] [--db URL]                           bring the schema up to date
   shequ import divisions FILE.csv                                 import code,name,level,kind,parent_code
+  shequ import persons FILE.xlsx                                  import people (the registry's template)
   shequ user add --name N --role ROLE --area CODE --password-stdin
   shequ user disable N | enable N | unlock N | reset-totp N | reset-password N [--password-stdin]
   shequ token create --user N [--expires 720h]                    print an API bearer token
   shequ backup --out FILE                                         consistent online copy (SQLite)
-  shequ audit verify                                              check the audit log's hash chain
+  shequ audit verify [--anchors FILE]                             check the audit log's hash chain
   shequ version
 
 Every command takes --data DIR (default ./shequ-data) and --db URL (default

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,12 +15,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"shequ/internal/app"
+	"shequ/internal/person"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/idcard"
 )
 
 // cli runs commands against one fresh database: SQLite in a data folder,
@@ -466,5 +471,43 @@ func TestVersionHelpAndUsage(t *testing.T) {
 		if _, err := os.Stat(dir); err == nil {
 			t.Fatalf("%v created the data folder", args)
 		}
+	}
+}
+
+func TestImportPersons(t *testing.T) {
+	c := newCLI(t)
+	c.importGood()
+	book := func(rows ...[]any) string {
+		t.Helper()
+		x := excelize.NewFile()
+		defer x.Close()
+		x.SetSheetName("Sheet1", person.Sheet.SheetZh)
+		header := []any{}
+		for _, h := range person.Sheet.Headers("zh-CN") {
+			header = append(header, h)
+		}
+		x.SetSheetRow(person.Sheet.SheetZh, "A1", &header)
+		for i, r := range rows {
+			x.SetSheetRow(person.Sheet.SheetZh, fmt.Sprintf("A%d", i+2), &r)
+		}
+		path := filepath.Join(t.TempDir(), "people.xlsx")
+		if err := x.SaveAs(path); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	id := func(first17 string) string { return first17 + string(idcard.CheckChar(first17)) }
+	wrong := id("11010119400307447")
+	wrong = wrong[:17] + map[bool]string{true: "1", false: "2"}[wrong[17] != '1']
+	bad := book([]any{"131102001045", "张建国", id("11010119400307447")}, []any{"131102001045", "李秀英", wrong})
+	if _, err := c.run("", []string{"import", "persons"}, bad); err == nil || !strings.Contains(describe(err), "Row 3, ID number") {
+		t.Fatalf("a bad check digit: %v", describe(err))
+	}
+	good := book([]any{"131102001045", "张建国", id("11010119400307447"), "13800138000"}, []any{"131102001201", "李秀英", id("13110219550101002")})
+	if out := c.ok("", []string{"import", "persons"}, good); !strings.HasPrefix(out, "2 people imported") {
+		t.Fatalf("import: %q", out)
+	}
+	if _, err := c.run("", []string{"import", "persons"}, good); err == nil || !strings.Contains(describe(err), "already registered") {
+		t.Fatalf("the same people again: %v", describe(err))
 	}
 }
