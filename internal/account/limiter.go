@@ -1,68 +1,83 @@
 package account
 
 import (
-	"sync"
+	"context"
 	"time"
+
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
 )
 
-// ipLimiter bounds failed sign-in attempts per client address on this
-// node: 10 in a burst, then one every 6 seconds. An attempt takes a token
-// before the password is checked (so that parallel requests cannot slip
-// past) and a successful one gives it back, so that an office behind one
-// address can still sign in at nine in the morning. The per-account
-// lockout, kept in the database, is what holds across nodes.
+// ipLimiter bounds sign-in attempts per client address: 10 in a burst,
+// then one every 6 seconds. An attempt takes a token before the password
+// is checked (so that parallel requests cannot slip past) and a successful
+// one gives it back, so that an office behind one address can still sign
+// in at nine in the morning. The buckets live in the database, so that
+// every node counts the same attempts; the per-account lockout is there
+// too.
 type ipLimiter struct {
-	mu    sync.Mutex
-	seen  map[string]*bucket
+	DB    *db.DB
 	every time.Duration
 	burst float64
+	now   func() time.Time
 }
 
-type bucket struct {
-	tokens float64
-	last   time.Time
-}
-
-func newIPLimiter(every time.Duration, burst int) *ipLimiter {
-	return &ipLimiter{seen: map[string]*bucket{}, every: every, burst: float64(burst)}
+func newIPLimiter(d *db.DB, every time.Duration, burst int) *ipLimiter {
+	return &ipLimiter{DB: d, every: every, burst: float64(burst), now: time.Now}
 }
 
 // Take uses up an attempt of the address, or reports that none is left.
-func (l *ipLimiter) Take(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.refill(ip)
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+func (l *ipLimiter) Take(ctx context.Context, ip string) (bool, error) {
+	ok := false
+	err := l.change(ctx, ip, func(tokens float64) float64 {
+		if tokens < 1 {
+			return tokens
+		}
+		ok = true
+		return tokens - 1
+	})
+	return ok, err
 }
 
 // Give returns the attempt of a successful sign-in.
-func (l *ipLimiter) Give(ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.refill(ip)
-	b.tokens = min(b.tokens+1, l.burst)
+func (l *ipLimiter) Give(ctx context.Context, ip string) error {
+	return l.change(ctx, ip, func(tokens float64) float64 { return min(tokens+1, l.burst) })
 }
 
-func (l *ipLimiter) refill(ip string) *bucket {
-	now := time.Now()
-	if len(l.seen) > 10000 {
-		// Forget full buckets, so that the map stays small under a scan.
-		for k, b := range l.seen {
-			if b.tokens+float64(now.Sub(b.last))/float64(l.every) >= l.burst {
-				delete(l.seen, k)
-			}
+// change refills the address's bucket for the time passed and stores what
+// f makes of it, in one transaction (the row locked on PostgreSQL).
+func (l *ipLimiter) change(ctx context.Context, ip string, f func(float64) float64) error {
+	return l.DB.WithTx(ctx, func(ctx context.Context) error {
+		now := l.now().UTC().Truncate(time.Microsecond)
+		tokens, last := l.burst, now
+		err := l.DB.Q(ctx).QueryRowContext(ctx, `SELECT tokens, updated_at FROM signin_buckets WHERE client = $1`+l.DB.ForUpdate(), ip).
+			Scan(&tokens, &last)
+		if err != nil && !db.IsNoRows(err) {
+			return errs.Internal(err)
 		}
-	}
-	b, ok := l.seen[ip]
-	if !ok {
-		b = &bucket{tokens: l.burst, last: now}
-		l.seen[ip] = b
-	}
-	b.tokens = min(b.tokens+float64(now.Sub(b.last))/float64(l.every), l.burst)
-	b.last = now
-	return b
+		if d := now.Sub(last); d > 0 {
+			tokens = min(tokens+float64(d)/float64(l.every), l.burst)
+		}
+		_, err = l.DB.W(ctx).ExecContext(ctx, `INSERT INTO signin_buckets (client, tokens, updated_at) VALUES ($1, $2, $3)
+			ON CONFLICT (client) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, ip, f(tokens), now)
+		if err != nil {
+			return errs.Internal(err)
+		}
+		return nil
+	})
+}
+
+// PurgeSignInBuckets forgets the buckets untouched since before: they are
+// full again by then (a bucket refills in a minute).
+func PurgeSignInBuckets(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
+	var n int64
+	err := d.WithTx(ctx, func(ctx context.Context) error {
+		res, err := d.W(ctx).ExecContext(ctx, `DELETE FROM signin_buckets WHERE updated_at < $1`, before.UTC())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"shequ/internal/account"
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -155,6 +156,33 @@ func TestPerIPLimiter(t *testing.T) {
 	}
 	if n != limited {
 		t.Errorf("%d rate-limited attempts audited, want %d", n, limited)
+	}
+}
+
+// TestPerIPLimiterAcrossNodes: attempts from one address spread over two
+// nodes draw on one bucket; a successful sign-in gives its attempt back.
+func TestPerIPLimiterAcrossNodes(t *testing.T) {
+	e := apptest.New(t)
+	nodes := []*apptest.Env{e, e.SecondNode()}
+	name := e.User(auth.CommunityWorker, apptest.Community)
+	if res := login(e.NewClient(), name, apptest.Password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good sign-in: %d", res.StatusCode)
+	}
+	limited := 0
+	for i := 0; i < 14; i++ {
+		res := login(nodes[i%2].NewClient(), "nobody-"+string(rune('a'+i)), "Wrong-Passw0rd-1")
+		if res.StatusCode == http.StatusTooManyRequests {
+			if i < 10 {
+				t.Fatalf("attempt %d limited; the burst is 10 and the good sign-in gave its attempt back", i+1)
+			}
+			limited++
+		}
+	}
+	if limited < 3 {
+		t.Fatalf("14 quick attempts over two nodes limited %d times, want the last ones", limited)
+	}
+	if n, err := account.PurgeSignInBuckets(e.Ctx, e.App.DB, time.Now().Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("purge: %d %v", n, err)
 	}
 }
 

@@ -32,7 +32,7 @@ type Handlers struct {
 
 // Register adds the account pages.
 func Register(srv *web.Server, users *auth.Users, sessions *auth.Sessions, a *audit.Log) *Handlers {
-	h := &Handlers{Srv: srv, Users: users, Sessions: sessions, Audit: a, limiter: newIPLimiter(6*time.Second, 10),
+	h := &Handlers{Srv: srv, Users: users, Sessions: sessions, Audit: a, limiter: newIPLimiter(sessions.DB, 6*time.Second, 10),
 		Service: &Service{DB: users.DB, Users: users, Audit: a}}
 	srv.Render.AddPages("account", templates, "templates/*.html")
 	srv.AddNav(web.NavItem{Key: "account.nav_manage", Path: "/accounts", Roles: ManagerRoles, Order: 90, Group: web.NavAdmin},
@@ -94,7 +94,11 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.Srv.Render.Render(w, status, "account/login", h.Srv.NewPage(r, "account.login", data))
 		return nil
 	}
-	if !h.limiter.Take(client) {
+	allowed, err := h.limiter.Take(ctx, client)
+	if err != nil {
+		return err
+	}
+	if !allowed {
 		_ = h.Audit.WriteAlone(actx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: name, Result: audit.Denied,
 			Detail: map[string]string{"reason": "rate limit"}})
 		return fail(http.StatusTooManyRequests, errs.E(errs.ETOOMANY, "error.too_many"))
@@ -112,7 +116,9 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 		h.auditLockout(actx, name, err)
 		return fail(errs.Status(err), err)
 	}
-	h.limiter.Give(client)
+	if err := h.limiter.Give(ctx, client); err != nil {
+		return err
+	}
 	// A new session id at every sign-in; the old session, if any, ends.
 	if c, err := r.Cookie(web.CookieName(r, "shequ_sid")); err == nil && c.Value != "" {
 		_ = h.Sessions.Delete(ctx, auth.HashToken(c.Value))

@@ -109,6 +109,10 @@ func (a *App) routes() {
 		if n > 0 {
 			slog.Info("purged expired sessions", "count", n)
 		}
+		if err != nil {
+			return err
+		}
+		_, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour))
 		return err
 	})
 	// The audit chain's head, hourly, to the log and to
