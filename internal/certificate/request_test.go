@@ -215,3 +215,27 @@ func TestRequestPages(t *testing.T) {
 		t.Errorf("staff on the volunteer's page: %d", p.StatusCode)
 	}
 }
+
+// TestAskTwiceAtOnce: of requests for the same period sent together, one
+// waits and the others are told it does.
+func TestAskTwiceAtOnce(t *testing.T) {
+	e := apptest.New(t)
+	w := certtest.Seed(e)
+	vtok, _, err := e.App.Sessions.CreateToken(e.Ctx, w.UserID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := make(chan int, 6)
+	for range 6 {
+		go func() {
+			codes <- e.API("POST", "/api/v1/certificate-requests", vtok, map[string]any{"org_id": w.Org.ID, "from": "2026-03-01", "to": "2026-03-31"}).StatusCode
+		}()
+	}
+	got := map[int]int{}
+	for range 6 {
+		got[<-codes]++
+	}
+	if got[201] != 1 || got[409] != 5 {
+		t.Errorf("statuses %v, want one 201 and five 409", got)
+	}
+}

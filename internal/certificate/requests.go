@@ -126,6 +126,9 @@ func (s *Service) Ask(ctx context.Context, in AskInput) (*CertificateRequest, er
 		if err := s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO certificate_requests (volunteer_id, org_id, division_code, period_from,
 			period_to, note, status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			r.VolunteerID, r.OrganizationID, r.DivisionCode, r.From, r.To, r.Note, r.Status, r.RequestedAt).Scan(&r.ID); err != nil {
+			if db.IsUniqueViolation(err) { // asked twice at once
+				return errs.Conflict("certificate.request_pending_conflict")
+			}
 			return errs.Internal(err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.request", ObjectType: "certificate_request", ObjectID: itoa(r.ID),

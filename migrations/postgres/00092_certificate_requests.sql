@@ -20,6 +20,9 @@ CREATE TABLE certificate_requests (
 );
 CREATE INDEX certificate_requests_area ON certificate_requests(division_code, status, id);
 CREATE INDEX certificate_requests_volunteer ON certificate_requests(volunteer_id, id);
+-- One waiting request per volunteer, organisation and period.
+CREATE UNIQUE INDEX certificate_requests_pending ON certificate_requests(volunteer_id, org_id, period_from, period_to)
+    WHERE status = 'pending';
 
 -- +goose Down
 DROP TABLE certificate_requests;
