@@ -104,27 +104,11 @@ func (h *Handlers) renderMine(w http.ResponseWriter, r *http.Request, status int
 		}
 		d.Orgs = append(d.Orgs, *o)
 	}
-	d.Summary = explain(r, ferr, d.Errors)
+	if ferr != nil {
+		d.Summary, d.Errors = web.Explain(i18n.From(ctx), ferr)
+	}
 	h.Srv.Render.Render(w, status, "certificate/mine", h.Srv.NewPage(r, "certificate.mine_title", d))
 	return nil
-}
-
-// explain puts a refusal's messages by field and in a summary.
-func explain(r *http.Request, err error, byField map[string]string) []string {
-	if err == nil {
-		return nil
-	}
-	lang := i18n.From(r.Context())
-	e := errs.As(err)
-	if len(e.Fields) == 0 {
-		return []string{i18n.T(lang, e.Key, e.Args...)}
-	}
-	var out []string
-	for _, f := range e.Fields {
-		byField[f.Field] = i18n.T(lang, f.Key, f.Args...)
-		out = append(out, i18n.FieldMessage(lang, f))
-	}
-	return out
 }
 
 func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
@@ -286,7 +270,9 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 			vals["volunteer_id"] = v
 		}
 	}
-	d.Summary = explain(r, ferr, d.Errors)
+	if ferr != nil {
+		d.Summary, d.Errors = web.Explain(i18n.From(r.Context()), ferr)
+	}
 	h.Srv.Render.Render(w, status, "certificate/list", h.Srv.NewPage(r, "certificate.list_title", d))
 	return nil
 }
