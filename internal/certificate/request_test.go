@@ -214,6 +214,16 @@ func TestRequestPages(t *testing.T) {
 	if p := staff.Get("/certificates/mine"); p.StatusCode != 403 {
 		t.Errorf("staff on the volunteer's page: %d", p.StatusCode)
 	}
+	// Both pages in English, every message translated.
+	vol.Lang, staff.Lang = "en", "en"
+	for _, p := range []*apptest.Response{vol.Get("/certificates/mine"), staff.Get("/certificates")} {
+		if p.StatusCode != 200 || strings.Contains(p.Body, "certificate.") || strings.Contains(p.Body, "field.") || !strings.Contains(p.Body, "certificate") {
+			t.Errorf("an English page: %d %s", p.StatusCode, p.Body)
+		}
+	}
+	if p := vol.Get("/certificates/mine"); !strings.Contains(p.Body, "Ask for a certificate") || !strings.Contains(p.Body, "Issued") {
+		t.Errorf("the volunteer's page in English: %s", p.Body)
+	}
 }
 
 // TestAskTwiceAtOnce: of requests for the same period sent together, one
