@@ -126,20 +126,23 @@ func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
+// cmdImport loads a file as the system: divisions (CSV), or people (the
+// registry's workbook template: all or nothing, every bad row named), for
+// a first load too large to upload. On SQLite an import holds the one
+// writer until it ends (about 48 s at a million people).
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "persons" {
-		return cmdImportPersons(ctx, args[1:], stdout)
-	}
-	if len(args) == 0 || args[0] != "divisions" {
+	kinds := map[string]string{"divisions": "FILE.csv", "persons": "FILE.xlsx"}
+	if len(args) == 0 || kinds[args[0]] == "" {
 		return usageError("shequ import: what to import? (divisions, persons)")
 	}
+	kind := args[0]
 	var c common
-	fs := flags("import divisions", &c)
+	fs := flags("import "+kind, &c)
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usageError("shequ import divisions: give one FILE.csv")
+		return usageError("shequ import " + kind + ": give one " + kinds[kind])
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -151,8 +154,18 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer a.Close()
+	sys := app.SystemContext(ctx)
+	if kind == "persons" {
+		start := time.Now()
+		n, err := person.NewService(a.DB, a.Audit, a.Keys).Import(sys, bufio.NewReader(f))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d people imported in %s\n", n, time.Since(start).Round(100*time.Millisecond))
+		return nil
+	}
 	tty := isTerminal(stderr)
-	res, err := a.Divisions.ImportCSV(app.SystemContext(ctx), bufio.NewReader(f), func(done, total int) {
+	res, err := a.Divisions.ImportCSV(sys, bufio.NewReader(f), func(done, total int) {
 		if tty {
 			fmt.Fprintf(stderr, "\r%d/%d rows", done, total)
 		}
@@ -164,38 +177,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "%d rows: %d new, %d changed, %d unchanged\n", res.Rows, res.Inserted, res.Updated, res.Rows-res.Inserted-res.Updated)
-	return nil
-}
-
-// cmdImportPersons imports a workbook of people (the registry's template)
-// as the system: all or nothing, every bad row named. For a first load
-// too large to upload, or to run when nobody else is writing: on SQLite an
-// import holds the one writer until it ends (about 48 s at a million rows).
-func cmdImportPersons(ctx context.Context, args []string, stdout io.Writer) error {
-	var c common
-	fs := flags("import persons", &c)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return usageError("shequ import persons: give one FILE.xlsx")
-	}
-	f, err := os.Open(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	a, err := open(ctx, c, false)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	start := time.Now()
-	n, err := person.NewService(a.DB, a.Audit, a.Keys).Import(app.SystemContext(ctx), bufio.NewReader(f))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%d people imported in %s\n", n, time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
 
