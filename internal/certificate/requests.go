@@ -189,21 +189,9 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 	if err != nil {
 		return nil, false, errs.Internal(err)
 	}
-	defer rows.Close()
-	out := []CertificateRequest{}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, false, errs.Internal(err)
-		}
-		out = append(out, *r)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, f.PerPage, scanRequest)
+	if err != nil {
 		return nil, false, errs.Internal(err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
 	}
 	return out, more, nil
 }

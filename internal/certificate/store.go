@@ -119,21 +119,9 @@ func (st *Store) list(ctx context.Context, f Filter) ([]Certificate, bool, error
 	if err != nil {
 		return nil, false, errs.Internal(err)
 	}
-	defer rows.Close()
-	out := []Certificate{}
-	for rows.Next() {
-		c, err := scanCert(rows)
-		if err != nil {
-			return nil, false, errs.Internal(err)
-		}
-		out = append(out, *c)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, f.PerPage, scanCert)
+	if err != nil {
 		return nil, false, errs.Internal(err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
 	}
 	return out, more, nil
 }

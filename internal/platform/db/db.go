@@ -337,3 +337,24 @@ func (d *DB) ForUpdate() string {
 
 // IsNoRows reports whether err is sql.ErrNoRows.
 func IsNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Page reads the rows of a list query that asked for perPage+1 rows: the
+// first perPage, scanned, and whether there were more. It closes rows.
+func Page[T any](rows *sql.Rows, perPage int, scan func(interface{ Scan(...any) error }) (*T, error)) ([]T, bool, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, *v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(out) > perPage {
+		return out[:perPage], true, nil
+	}
+	return out, false, nil
+}
