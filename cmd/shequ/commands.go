@@ -48,8 +48,13 @@ func servePprof(addr string) error {
 
 func appVersion() string { return app.Version }
 
+// open opens the app with its configuration: the flags, and the
+// environment read here, the one place that reads it.
 func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
-	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo, TrustProxy: os.Getenv("SHEQU_TRUST_PROXY") == "1"})
+	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo,
+		TrustProxy:      os.Getenv("SHEQU_TRUST_PROXY") == "1",
+		PublicURL:       os.Getenv("SHEQU_PUBLIC_URL"),
+		AuditAnchorFile: os.Getenv("SHEQU_AUDIT_ANCHOR_FILE")})
 }
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool) error {

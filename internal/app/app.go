@@ -9,21 +9,30 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/account"
+	"shequ/internal/auditlog"
+	"shequ/internal/care"
+	"shequ/internal/certificate"
 	"shequ/internal/division"
+	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/organization"
+	"shequ/internal/person"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/jobs"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
+	"shequ/internal/request"
+	"shequ/internal/volunteer"
+	"shequ/internal/worker"
 	webassets "shequ/web"
 )
 
@@ -31,11 +40,19 @@ import (
 var Version = "dev"
 
 // Config is how the program was started.
+// cmd/shequ reads flags and the environment into it; nothing below cmd
+// reads the environment for these settings.
 type Config struct {
 	DataDir    string
 	DBURL      string
 	Demo       bool
 	TrustProxy bool
+	// PublicURL is the address printed in certificates' QR codes
+	// (SHEQU_PUBLIC_URL); empty: the address the request came to.
+	PublicURL string
+	// AuditAnchorFile is where the hourly audit anchors are appended
+	// (SHEQU_AUDIT_ANCHOR_FILE); empty: the log only.
+	AuditAnchorFile string
 }
 
 // App is the running program.
@@ -54,6 +71,19 @@ type App struct {
 	Web        *web.Server
 	API        huma.API
 	Jobs       *jobs.Runner
+
+	// The slices' services, each built once in build (in dependency
+	// order); routes and jobs are registered from these, and tests drive
+	// the same instances (their clocks included).
+	Facilities    *facility.Service
+	Organizations *organization.Service
+	Workers       *worker.Service
+	Persons       *person.Service
+	Volunteers    *volunteer.Service
+	Certificates  *certificate.Service
+	Requests      *request.Service
+	RequestStats  *request.StatsService
+	Care          *care.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -79,31 +109,121 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Sessions = auth.NewSessions(d)
 	a.Users = auth.NewUsers(d, a.Sessions)
 	a.Users.Secrets = keys
-	a.Divisions = division.NewService(d, a.Audit)
-	a.Measures = measure.NewRegistry()
-	a.Measures.Register(division.Measures...)
-	eng, err := indicator.NewEngine(d, a.Measures)
-	if err != nil {
-		d.Close()
-		return nil, err
-	}
-	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
 	a.Web = web.New(d, a.Sessions, webassets.Static)
 	a.Web.Demo = cfg.Demo
 	a.Web.Version = Version
 	a.Web.SetTrustProxy(cfg.TrustProxy)
 	a.API = a.Web.NewAPI(Version)
 	a.Jobs = jobs.New(d)
+	if err := a.build(ctx); err != nil {
+		d.Close()
+		return nil, err
+	}
 	a.routes()
+	a.jobs()
 	return a, nil
 }
 
-// routes registers every slice's pages, API and jobs.
+// build makes every service once, in dependency order: the platform's,
+// then each slice, then the adapters between slices (a slice reaches
+// another only through a small interface of its own, adapted here). Every
+// slice registers the measures it keeps before the indicator engine reads
+// the registry.
+func (a *App) build(ctx context.Context) error {
+	d := a.DB
+	a.Divisions = division.NewService(d, a.Audit)
+	a.Measures = measure.NewRegistry()
+	a.Measures.Register(division.Measures...)
+
+	a.Facilities = facility.NewService(d, a.Audit)
+	a.Measures.Register(facility.Measures...)
+	a.Organizations = organization.NewService(d, a.Audit)
+	a.Measures.Register(organization.Measures...)
+	a.Workers = worker.NewService(d, a.Audit, a.Keys)
+	a.Measures.Register(worker.Measures...)
+	a.Persons = person.NewService(d, a.Audit, a.Keys)
+	a.Measures.Register(person.Measures...)
+	a.Volunteers = volunteer.NewService(d, a.Audit, a.Keys)
+	a.Measures.Register(volunteer.Measures...)
+	a.Certificates = certificate.NewService(d, a.Audit, volunteerRegistry{a.Volunteers})
+
+	// One working-day calendar (the shipped days and the database's
+	// additions) for every deadline: intake by any channel, callbacks,
+	// visits' follow-ups.
+	cal, err := calendar.Load(ctx, d)
+	if err != nil {
+		slog.Error("request calendar: using the shipped days only", "err", err)
+		cal = nil
+	}
+	a.Requests = request.NewService(d, a.Audit, a.Keys, cal)
+	if err := a.Requests.SeedCategories(SystemContext(ctx)); err != nil {
+		slog.Error("request categories", "err", err)
+	}
+	a.RequestStats = request.NewStatsService(d)
+	a.Measures.Register(request.StatsMeasures...)
+
+	a.Care = care.NewService(d, a.Audit, a.Keys, CarePeople(a.Persons))
+	a.Care.Requests = CareRequests(a.Requests)
+	a.Measures.Register(care.Measures...)
+
+	// Measures that follow the tree: facilities in relocation communities
+	// follow the profiles; a division import may change a community's kind.
+	a.Divisions.ProfileListeners = append(a.Divisions.ProfileListeners, func(ctx context.Context, code string) error {
+		return a.Facilities.Refresh(ctx, code)
+	})
+	a.Divisions.RebuildListeners = append(a.Divisions.RebuildListeners, a.Facilities.RebuildMeasures,
+		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
+
+	eng, err := indicator.NewEngine(d, a.Measures)
+	if err != nil {
+		return err
+	}
+	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
+	return nil
+}
+
+// routes registers every slice's pages and API.
 func (a *App) routes() {
 	a.Web.Page("GET /{$}", a.home)
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
+	// The auditor's pages and API.
+	al := auditlog.New(a.Audit)
+	al.RegisterWeb(a.Web)
+	al.RegisterAPI(a.API)
+	a.Indicators.RegisterWeb(a.Web)
+	a.Indicators.RegisterAPI(a.API)
+	a.Facilities.RegisterWeb(a.Web)
+	a.Facilities.RegisterAPI(a.API)
+	a.Organizations.RegisterWeb(a.Web)
+	a.Organizations.RegisterAPI(a.API)
+	a.Workers.RegisterWeb(a.Web)
+	a.Workers.RegisterAPI(a.API)
+	a.Persons.RegisterWeb(a.Web)
+	a.Persons.RegisterAPI(a.API)
+	a.Volunteers.RegisterWeb(a.Web)
+	a.Volunteers.RegisterAPI(a.API)
+	// Certificates: pages (the public verification page among them) and API.
+	h := certificate.NewHandlers(a.Web, a.Certificates, a.Cfg.PublicURL)
+	h.RegisterWeb()
+	h.RegisterAPI(a.API)
+	// Resident requests (接诉即办): intake, the dispatch catalogue,
+	// handling, callbacks, ratings, appeals; the 三率; proactive alerts;
+	// Open311.
+	a.Requests.RegisterAPI(a.API)
+	a.Requests.RegisterWeb(a.Web)
+	a.RequestStats.RegisterStatsWeb(a.Web)
+	a.RequestStats.RegisterStatsAPI(a.API)
+	a.RequestStats.RegisterProactiveWeb(a.Web)
+	a.RequestStats.RegisterProactiveAPI(a.API)
+	a.Requests.RegisterOpen311(a.Web)
+	a.Care.RegisterWeb(a.Web)
+	a.Care.RegisterAPI(a.API)
+}
+
+// jobs registers the background jobs (leased, so one node runs each).
+func (a *App) jobs() {
 	a.Jobs.Every("sessions.purge", 10*time.Minute, func(ctx context.Context) error {
 		n, err := a.Sessions.Purge(ctx)
 		if n > 0 {
@@ -115,11 +235,11 @@ func (a *App) routes() {
 		_, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour))
 		return err
 	})
-	// The audit chain's head, hourly, to the log and to
-	// SHEQU_AUDIT_ANCHOR_FILE when set: anchors kept where the database's
-	// administrators cannot change them (`shequ audit verify --anchors`).
+	// The audit chain's head, hourly, to the log and to the anchor file
+	// when set: anchors kept where the database's administrators cannot
+	// change them (`shequ audit verify --anchors`).
 	a.Jobs.Every("audit.anchor", time.Hour, func(ctx context.Context) error {
-		return a.Audit.Anchor(ctx, os.Getenv("SHEQU_AUDIT_ANCHOR_FILE"))
+		return a.Audit.Anchor(ctx, a.Cfg.AuditAnchorFile)
 	})
 	// This month's figures of every indicator down to townships, for the
 	// trend charts; a node that was down catches up on its next run.
@@ -127,15 +247,43 @@ func (a *App) routes() {
 		_, err := a.Indicators.Snapshot(ctx)
 		return err
 	})
-	for _, r := range extraRoutes {
-		r(a)
-	}
+	// Measures across the date boundary: a membership or a time in post
+	// that begins or ends today, a volunteer's 12 months of activity.
+	a.Jobs.Every("person.date_boundary", time.Hour, func(ctx context.Context) error {
+		return a.Persons.Reconcile(SystemContext(ctx), false)
+	})
+	a.Jobs.Every("worker.date_boundary", time.Hour, func(ctx context.Context) error {
+		return a.Workers.Reconcile(SystemContext(ctx), false)
+	})
+	a.Jobs.Every("volunteer.active", 24*time.Hour, func(ctx context.Context) error {
+		return a.Volunteers.RefreshActive(SystemContext(ctx))
+	})
+	a.Jobs.Every(request.DeadlineJob, 5*time.Minute, func(ctx context.Context) error {
+		// Days another node added to the calendar count from here on.
+		if err := a.Requests.Calendar.Reload(ctx, a.DB); err != nil {
+			return err
+		}
+		_, err := a.Requests.RunDeadlines(SystemContext(ctx))
+		return err
+	})
+	a.Jobs.Every(request.OutboxJob, 15*time.Second, func(ctx context.Context) error {
+		_, err := a.Requests.Outbox.Deliver(SystemContext(ctx), 500)
+		return err
+	})
+	// Each run reads the 三率 summary (a few thousand rows a month), so
+	// the indicator engine is at most a minute behind the stats pages.
+	a.Jobs.Every(request.StatsJob, time.Minute, func(ctx context.Context) error {
+		n, err := a.RequestStats.SyncStatsMeasures(SystemContext(ctx))
+		if n > 0 {
+			slog.Info("request stats measures updated", "changed", n)
+		}
+		return err
+	})
+	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
+		_, err := a.Care.RunMonthly(SystemContext(ctx))
+		return err
+	})
 }
-
-// extraRoutes lets each slice's wiring live in a file of its own in this
-// package (wire_<slice>.go): it registers the slice's pages, API, jobs and
-// measures (a.Measures.Register) without editing routes.
-var extraRoutes []func(a *App)
 
 func (a *App) home(w http.ResponseWriter, r *http.Request) error {
 	a.Web.Render.Render(w, http.StatusOK, "web/home", a.Web.NewPage(r, "home.title", nil))

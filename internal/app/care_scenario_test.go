@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/care"
 	"shequ/internal/person"
@@ -34,7 +33,7 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		}
 		names[c] = name
 	}
-	s := app.NewCare(e.App)
+	s := e.App.Care
 	if _, err := s.RunMonthly(e.Ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ import (
 // only what was dispatched to it (phone unmasked while it holds it), staff
 // their area (phones masked); auditors and admins nothing.
 func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestRequestAPIScenarios(t *testing.T) {
 // the visit's community, filed by the visiting grid worker, channel visit.
 func TestCareFollowUpOpensARequest(t *testing.T) {
 	e := apptest.New(t)
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	e.User(auth.GridWorker, apptest.Community)
 	acc, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.GridWorker, apptest.Community))
 	ctx := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.GridWorker, Area: auth.AreaOf(apptest.Community, division.Community)})

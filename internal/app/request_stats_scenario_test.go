@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
@@ -23,7 +22,7 @@ import (
 // unit without dispatches nothing; admins and auditors are refused in
 // Open311's error format.
 func requestStatsScenarios(t *testing.T, e *apptest.Env) []Scenario {
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	e.User(auth.Resident, apptest.Community)
 	ra, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.Resident, apptest.Community))
 	ctx := auth.With(context.Background(), &auth.Principal{UserID: ra.ID, Name: ra.Name, Role: auth.Resident, Area: auth.AreaOf(apptest.Community, division.Community)})

@@ -112,7 +112,7 @@ func loadCity(b *testing.B) *benchCity {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := app.NewCare(a)
+	s := a.Care
 	later := time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return later }
 	city := auth.With(ctx, &auth.Principal{UserID: 1, Name: "city", Role: auth.CityStaff, Area: auth.AreaOf("131100000000", 2)})

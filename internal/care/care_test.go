@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/care"
 	"shequ/internal/indicator"
@@ -64,7 +63,7 @@ func at(s string) time.Time {
 }
 
 func newCare(e *apptest.Env, now *time.Time) *care.Service {
-	s := app.NewCare(e.App)
+	s := e.App.Care
 	s.Now = func() time.Time { return *now }
 	return s
 }
@@ -715,7 +714,7 @@ func TestTwoNodesGenerateOnce(t *testing.T) {
 	addPeople(t, e, apptest.FarCommunity, 3, "2026-01-01")
 	e2 := e.SecondNode()
 	now := at("2026-11-03 08:00:00")
-	s1, s2 := newCare(e, &now), app.NewCare(e2.App)
+	s1, s2 := newCare(e, &now), e2.App.Care
 	s2.Now = s1.Now
 	errc := make(chan error, 2)
 	for _, s := range []*care.Service{s1, s2} {
@@ -750,7 +749,7 @@ func TestConcurrentResend(t *testing.T) {
 	}
 	gw := as(t, e, auth.GridWorker, apptest.Community)
 	tasks, _, _ := s.List(gw, care.Filter{}, 1, 10)
-	s2 := app.NewCare(e.SecondNode().App)
+	s2 := e.SecondNode().App.Care
 	type res struct {
 		r   *care.VisitRecorded
 		err error

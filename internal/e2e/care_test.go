@@ -16,7 +16,6 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/care"
 	"shequ/internal/person"
@@ -102,7 +101,7 @@ func TestOfflineVisits(t *testing.T) {
 		}
 	}
 	worker := e.User(auth.GridWorker, apptest.Community)
-	s := app.NewCare(e.App)
+	s := e.App.Care
 	if _, err := s.RunMonthly(e.Ctx); err != nil {
 		t.Fatal(err)
 	}

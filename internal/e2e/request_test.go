@@ -9,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
 	"shequ/internal/request"
@@ -45,7 +44,7 @@ func (b *Browser) status() string {
 // sees the whole timeline; the township's stats page counts it.
 func TestRequestJourney(t *testing.T) {
 	e := apptest.New(t)
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
 )
@@ -59,7 +58,7 @@ type o311Error struct {
 // format for a missing key, missing fields and an unknown id.
 func TestOpen311(t *testing.T) {
 	e := apptest.New(t)
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	if err := s.SeedCategories(e.Ctx); err != nil {
 		t.Fatal(err)
 	}

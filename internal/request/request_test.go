@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
@@ -47,7 +46,7 @@ type fixture struct {
 
 func setup(t testing.TB) *fixture {
 	e := apptest.New(t)
-	f := &fixture{e: e, s: app.NewRequests(e.App), now: time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)}
+	f := &fixture{e: e, s: e.App.Requests, now: time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC)}
 	f.s.Now = func() time.Time { return f.now }
 	f.s.Outbox.Now = f.s.Now
 	if err := f.s.SeedCategories(e.Ctx); err != nil {
@@ -486,7 +485,7 @@ func TestDeadlineJobOnTwoNodes(t *testing.T) {
 		}
 		ids = append(ids, r.ID)
 	}
-	second := app.NewRequests(f.e.SecondNode().App)
+	second := f.e.SecondNode().App.Requests
 	later := f.now.Add(3 * time.Hour)
 	f.now = later
 	second.Now = func() time.Time { return later }

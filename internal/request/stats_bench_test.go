@@ -53,7 +53,7 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rs := app.NewRequests(a)
+	rs := a.Requests
 	if err := rs.SeedCategories(sys); err != nil {
 		b.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"os"
 	"time"
 
 	"shequ/internal/certificate"
@@ -10,21 +9,8 @@ import (
 	"shequ/internal/volunteer"
 )
 
-// Volunteer service certificates: pages (the public verification page
-// among them) and API. The slice reads the volunteer registry through its
-// own small interface, which volunteerRegistry adapts. SHEQU_PUBLIC_URL,
-// when set, is the address printed in certificates' QR codes.
-func init() {
-	extraRoutes = append(extraRoutes, func(a *App) {
-		reg := volunteerRegistry{volunteer.NewService(a.DB, a.Audit, a.Keys)}
-		svc := certificate.NewService(a.DB, a.Audit, reg)
-		h := certificate.NewHandlers(a.Web, svc, os.Getenv("SHEQU_PUBLIC_URL"))
-		h.RegisterWeb()
-		h.RegisterAPI(a.API)
-	})
-}
-
-// volunteerRegistry is the volunteer service as certificate.Registry.
+// volunteerRegistry is the volunteer service as certificate.Registry: the
+// certificates slice reads volunteers, organisations and records through it.
 type volunteerRegistry struct{ s *volunteer.Service }
 
 func (r volunteerRegistry) Volunteer(ctx context.Context, id int64) (*certificate.Volunteer, error) {
