@@ -94,7 +94,11 @@ func sqliteDSN(path string, readOnly bool) string {
 		// write() per page.
 		q = append(q, "_txlock=immediate", "_pragma=temp_store(2)")
 	}
-	return "file:" + path + "?" + strings.Join(q, "&")
+	// The path is part of a URI: '?' would start the parameters and '#' a
+	// fragment, so a folder named "x#01" (a repeated subtest's temporary
+	// folder) opened another file.
+	esc := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
+	return "file:" + esc + "?" + strings.Join(q, "&")
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {

@@ -2,6 +2,8 @@ package db_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"shequ/internal/platform/db"
@@ -30,5 +32,22 @@ func TestPage(t *testing.T) {
 		if err != nil || len(got) != c.want || more != c.more || (len(got) > 0 && got[0] != 1) {
 			t.Errorf("%d rows, %d a page: %v more=%v %v", c.limit, c.perPage, got, more, err)
 		}
+	}
+}
+
+// TestOpenPathWithURICharacters: a data folder whose name holds '#', '?'
+// or '%' opens the file in it (the path is escaped in the SQLite URI).
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#01?b%20c")
+	d, err := db.Open(context.Background(), db.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.W(context.Background()).ExecContext(context.Background(), `CREATE TABLE t (x INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "shequ.db")); err != nil {
+		t.Fatalf("the database is not in %s: %v", dir, err)
 	}
 }

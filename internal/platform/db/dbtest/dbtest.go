@@ -25,6 +25,7 @@ func Config(t testing.TB) db.Config {
 	if base == "" {
 		return db.Config{DataDir: t.TempDir()}
 	}
+	base = noSyncCommit(base)
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	schema := "t_" + hex.EncodeToString(b)
@@ -48,6 +49,25 @@ func Config(t testing.TB) db.Config {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return db.Config{DataDir: t.TempDir(), URL: u.String()}
+}
+
+// noSyncCommit sets synchronous_commit=off on the test connections (pgx
+// passes unknown URL parameters to the server as settings): a commit then
+// does not wait for its WAL flush. It halves the time to migrate a test
+// schema, and loses nothing a test can see: only a crash of the server
+// itself could drop the last commits, and then the test has failed anyway.
+// Production connections keep the server's default.
+func noSyncCommit(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	q := u.Query()
+	if q.Get("synchronous_commit") == "" {
+		q.Set("synchronous_commit", "off")
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Open returns a fresh migrated database, closed after the test.
