@@ -9,7 +9,6 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/measure"
 )
 
 // Table is every indicator at a division and, when asked, at each of its
@@ -222,11 +221,11 @@ func (s *Service) Missing(ctx context.Context, indicator, code string, page, per
 	}
 	lo, hi := auth.AreaOf(d.Code, d.Level).Range()
 	period := s.Engine.Period(def.Formula.Period)
-	den, err := s.Engine.Measures.Values(ctx, measure.Key(def.Formula.Den[0], period), lo, hi)
+	den, err := s.Engine.Measures.Values(ctx, s.Engine.key(def.Formula.Den[0], period), lo, hi)
 	if err != nil {
 		return nil, err
 	}
-	num, err := s.Engine.Measures.Values(ctx, measure.Key(def.Formula.Num[0], period), lo, hi)
+	num, err := s.Engine.Measures.Values(ctx, s.Engine.key(def.Formula.Num[0], period), lo, hi)
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,19 @@ func (e *Engine) Period(kind string) string {
 	return ""
 }
 
+// key is the stored name of measure name for an indicator read for
+// period: a periodic measure's value in that period, a standing measure's
+// value as it stands. So a yearly indicator may divide a yearly count
+// (communities that ran a survey this year) by a standing one (all
+// communities); before, the year was put on both, and the denominator,
+// never kept per year, read 0.
+func (e *Engine) key(name, period string) string {
+	if def, ok := e.Registry.Lookup(name); ok && !def.Periodic {
+		return name
+	}
+	return measure.Key(name, period)
+}
+
 // Year is the current year in China.
 func (e *Engine) Year() int { return e.Now().In(Shanghai).Year() }
 
@@ -97,7 +110,7 @@ func (e *Engine) Compute(ctx context.Context, codes []string, defs []*Def) (map[
 	for _, d := range defs {
 		p := e.Period(d.Formula.Period)
 		for _, m := range append(append([]string{}, d.Formula.Num...), d.Formula.Den...) {
-			keySet[measure.Key(m, p)] = true
+			keySet[e.key(m, p)] = true
 		}
 	}
 	keys := make([]string, 0, len(keySet))
@@ -131,7 +144,7 @@ func (e *Engine) sum(names []string, period string, t map[string]int64) float64 
 		if def, ok := e.Registry.Lookup(n); ok {
 			scale = def.Scale
 		}
-		s += float64(t[measure.Key(n, period)]) / float64(scale)
+		s += float64(t[e.key(n, period)]) / float64(scale)
 	}
 	return s
 }

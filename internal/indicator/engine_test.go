@@ -13,6 +13,7 @@ import (
 	"shequ/internal/indicator"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/measure"
+	"shequ/internal/request"
 )
 
 func setup(t *testing.T) (*apptest.Env, *indicator.Service) {
@@ -154,4 +155,39 @@ func TestStatusTargetsAndDrilldown(t *testing.T) {
 	if err != nil || len(pts) != 1 || pts[0].Value == nil {
 		t.Fatalf("trend: %+v %v", pts, err)
 	}
+}
+
+// TestYearlyOverStanding: a yearly indicator divides a measure kept per
+// year by one kept standing. satisfaction_survey_coverage (communities that
+// ran a survey this year / all communities) read 0 communities before,
+// since the year was applied to the denominator too, so it never had a value.
+func TestYearlyOverStanding(t *testing.T) {
+	e := apptest.New(t)
+	svc := e.App.Indicators
+	year := svc.Engine.Period("year")
+	ms := &measure.Store{DB: e.App.DB}
+	if err := e.App.DB.WithTx(e.Ctx, func(ctx context.Context) error {
+		return ms.Set(ctx, measure.Key(request.MeasureCommunitiesSurveyed, year), apptest.Community, 1)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var communities float64
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM divisions WHERE level = 5 AND code LIKE '131102001%'`).Scan(&communities); err != nil {
+		t.Fatal(err)
+	}
+	city := auth.With(context.Background(), &auth.Principal{Name: "city", Role: auth.CityStaff, Area: auth.AreaOf(apptest.City, 2)})
+	rep, err := svc.ForDivision(city, apptest.Township)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Figures {
+		if f.Indicator != "satisfaction_survey_coverage" {
+			continue
+		}
+		if f.Value == nil || f.Numerator != 1 || f.Denominator != communities || math.Abs(*f.Value-100/communities) > 1e-9 || f.Period != year {
+			t.Fatalf("satisfaction_survey_coverage at the township: %+v (want 1 of %v communities, period %s)", f, communities, year)
+		}
+		return
+	}
+	t.Fatal("no satisfaction_survey_coverage figure")
 }
