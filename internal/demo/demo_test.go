@@ -8,6 +8,7 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/demo"
 	"shequ/internal/division"
+	"shequ/internal/facility"
 )
 
 func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
@@ -82,5 +83,53 @@ func TestBuildThenReuse(t *testing.T) {
 	again, built, err := b.Ensure(e.Ctx)
 	if err != nil || built || len(again) != 9 || again[0].Password != accs[0].Password {
 		t.Fatalf("second run: built=%v %v", built, err)
+	}
+}
+
+// TestFacilitiesNearThePlanBaseline: the demo's facilities read near the
+// plan's 2020 baselines, as a real city's would: about 23.6 m² of
+// comprehensive facility per 100 households (it read 99.7), and most
+// comprehensive facilities open at least 8 hours a day (it read 0 %: the
+// hours added up to 7.5).
+func TestFacilitiesNearThePlanBaseline(t *testing.T) {
+	b, err := data.FS.ReadFile("divisions/hengshui.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var comms, towns []division.Division
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Split(line, ",")
+		if len(f) == 5 && f[2] == "community" {
+			comms = append(comms, division.Division{Code: f[0], Name: f[1], Kind: f[3], Level: division.Community})
+		}
+		if len(f) == 5 && f[2] == "township" {
+			towns = append(towns, division.Division{Code: f[0], Name: f[1]})
+		}
+	}
+	households := map[string]int64{}
+	var allHouseholds int64
+	for _, p := range demo.Profiles(comms, demo.CensusPopulation, 2026) {
+		households[p.Code] = p.Households
+		allHouseholds += p.Households
+	}
+	var area float64
+	var inUse, open8h int
+	for _, f := range demo.DemoFacilities(comms, households, towns, 2026) {
+		if f.Kind != "comprehensive" || f.Status != facility.InUse {
+			continue
+		}
+		area += f.FloorArea
+		inUse++
+		if f.Open8h {
+			open8h++
+		}
+	}
+	per100 := area / float64(allHouseholds) * 100
+	t.Logf("%.1f m² per 100 households; %d of %d comprehensive facilities open 8 hours a day", per100, open8h, inUse)
+	if per100 < 20 || per100 > 32 {
+		t.Errorf("comprehensive facility area per 100 households %.1f m², want near the 2020 baseline 23.6 (20 to 32)", per100)
+	}
+	if share := float64(open8h) / float64(inUse) * 100; share < 50 || share > 95 {
+		t.Errorf("%.1f %% of comprehensive facilities open 8 hours a day, want 50 to 95", share)
 	}
 }
