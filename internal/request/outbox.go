@@ -3,6 +3,9 @@ package request
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"time"
 
 	"shequ/internal/platform/db"
@@ -64,6 +67,12 @@ type Outbox struct {
 	DB     *db.DB
 	Sender Sender
 	Now    func() time.Time
+	// Claimant names this outbox in the claims of the messages it sends.
+	Claimant string
+	// ClaimFor is how long a claim keeps other nodes off a message (10
+	// minutes by default); SendTimeout bounds one send (1 minute by
+	// default) and must stay well below ClaimFor.
+	ClaimFor, SendTimeout time.Duration
 }
 
 // NewOutbox makes an outbox; a nil sender is LogSender.
@@ -71,7 +80,22 @@ func NewOutbox(d *db.DB, sender Sender) *Outbox {
 	if sender == nil {
 		sender = LogSender
 	}
-	return &Outbox{DB: d, Sender: sender, Now: time.Now}
+	host, _ := os.Hostname()
+	return &Outbox{DB: d, Sender: sender, Now: time.Now, Claimant: fmt.Sprintf("%s:%d:%x", host, os.Getpid(), rand.Uint32())}
+}
+
+func (o *Outbox) claimFor() time.Duration {
+	if o.ClaimFor > 0 {
+		return o.ClaimFor
+	}
+	return 10 * time.Minute
+}
+
+func (o *Outbox) sendTimeout() time.Duration {
+	if o.SendTimeout > 0 {
+		return o.SendTimeout
+	}
+	return time.Minute
 }
 
 func (o *Outbox) put(ctx context.Context, m Message) error {
@@ -107,48 +131,45 @@ func (o *Outbox) ToStaff(ctx context.Context, requestID int64, code, role, body 
 	return o.put(ctx, Message{Channel: ChannelInApp, RequestID: ptr(requestID), DivisionCode: code, Role: role, Body: body})
 }
 
-// Deliver sends up to max pending messages and marks each sent (or
-// counts the failed try); it returns how many were sent. Several nodes
-// may run it: a row is marked only while still pending, so a message sent
-// twice by a race is at worst logged twice, never lost.
+// Deliver sends up to max pending messages, one at a time: each is first
+// claimed (claimant and expiry, committed on its own), then sent, then
+// marked sent (or its failed try counted and its claim dropped); it returns
+// how many were sent. Only pending messages without a live claim are
+// picked, so a message whose send stalls on one node is not sent again by
+// another while its claim lasts (ClaimFor, longer than SendTimeout). When
+// run as a leased job, each claim is fenced by the job's lease and a lost
+// lease stops the loop; a message already being sent is finished and
+// marked, never abandoned to a resend.
 func (o *Outbox) Deliver(ctx context.Context, max int) (int, error) {
-	rows, err := o.DB.Q(ctx).QueryContext(ctx, `SELECT id, channel, request_id, user_id, unit_id, division_code, role, phone_sealed,
-		body, status, attempts, created_at FROM request_outbox WHERE status = $1 ORDER BY id LIMIT $2`, OutboxPending, max)
+	ms, err := o.pending(ctx, max)
 	if err != nil {
-		return 0, err
-	}
-	var ms []Message
-	for rows.Next() {
-		var m Message
-		var req, user, unit sql.NullInt64
-		if err := rows.Scan(&m.ID, &m.Channel, &req, &user, &unit, &m.DivisionCode, &m.Role, &m.PhoneSealed, &m.Body, &m.Status,
-			&m.Attempts, &m.CreatedAt); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		m.RequestID, m.UserID, m.UnitID = nullInt(req), nullInt(user), nullInt(unit)
-		ms = append(ms, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, m := range ms {
-		now := o.Now().UTC().Truncate(time.Microsecond)
-		if err := o.Sender.Send(ctx, m); err != nil {
-			status := OutboxPending
-			if m.Attempts+1 >= 5 {
-				status = OutboxFailed
-			}
-			if _, err2 := o.DB.W(ctx).ExecContext(ctx, `UPDATE request_outbox SET attempts = attempts + 1, error = $1, status = $2
-				WHERE id = $3 AND status = $4`, clip(err.Error(), 500), status, m.ID, OutboxPending); err2 != nil {
-				return sent, err2
+		if err := context.Cause(ctx); err != nil {
+			return sent, err
+		}
+		claimed, err := o.claim(ctx, m.ID)
+		if err != nil {
+			return sent, err
+		}
+		if !claimed {
+			continue // another node has it
+		}
+		// The send runs to its own deadline even if the job's ctx ends:
+		// a message claimed is finished and marked here.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.sendTimeout())
+		sendErr := o.Sender.Send(sctx, m)
+		cancel()
+		wctx := context.WithoutCancel(ctx)
+		if sendErr != nil {
+			if err := o.markFailed(wctx, m.ID, clip(sendErr.Error(), 500)); err != nil {
+				return sent, err
 			}
 			continue
 		}
-		if _, err := o.DB.W(ctx).ExecContext(ctx, `UPDATE request_outbox SET status = $1, sent_at = $2, attempts = attempts + 1
-			WHERE id = $3 AND status = $4`, OutboxSent, now, m.ID, OutboxPending); err != nil {
+		if err := o.markSent(wctx, m.ID); err != nil {
 			return sent, err
 		}
 		sent++

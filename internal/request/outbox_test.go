@@ -1,0 +1,168 @@
+package request_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"shequ/internal/app/apptest"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/jobs"
+	"shequ/internal/request"
+)
+
+// outboxNodes: the fixture's database with pending messages, and the
+// outbox job on two nodes over it (node A's sender stalls on its first
+// message until released), with a short lease. sends counts each message's
+// sends on either node.
+type outboxNodes struct {
+	f            *fixture
+	a, b         *jobs.Runner
+	stalled      chan struct{} // closed when node A's first send has begun
+	release      chan struct{} // close to let it finish
+	mu           sync.Mutex
+	sends        map[int64]int
+	byB          int // sends on node B
+	pendingAtRun int
+}
+
+func setupOutboxNodes(t *testing.T, lease time.Duration) *outboxNodes {
+	f := setup(t)
+	ctx := f.e.Ctx
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	for i := 0; i < 8; i++ {
+		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
+			Description: fmt.Sprintf("燃气味第%d次", i), Phone: "13812345678"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.e.App.DB.WithTx(ctx, func(ctx context.Context) error {
+			return f.s.Outbox.ToStaff(ctx, r.ID, apptest.Township, string(auth.TownshipStaff), fmt.Sprintf("第%d条通知", i))
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := &outboxNodes{f: f, stalled: make(chan struct{}), release: make(chan struct{}), sends: map[int64]int{}}
+	if err := f.e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_outbox WHERE status = 'pending'`).Scan(&n.pendingAtRun); err != nil {
+		t.Fatal(err)
+	}
+	record := func(m request.Message) {
+		n.mu.Lock()
+		n.sends[m.ID]++
+		n.mu.Unlock()
+	}
+	first := true
+	stalling := request.SenderFunc(func(_ context.Context, m request.Message) error {
+		record(m)
+		if first {
+			first = false
+			close(n.stalled)
+			<-n.release
+		}
+		return nil
+	})
+	plain := request.SenderFunc(func(_ context.Context, m request.Message) error {
+		record(m)
+		n.mu.Lock()
+		n.byB++
+		n.mu.Unlock()
+		return nil
+	})
+	second := f.e.SecondNode()
+	for i, node := range []struct {
+		app    *apptest.Env
+		sender request.Sender
+		runner **jobs.Runner
+	}{{f.e, stalling, &n.a}, {second, plain, &n.b}} {
+		o := request.NewOutbox(node.app.App.DB, node.sender)
+		r := jobs.New(node.app.App.DB)
+		r.Holder, r.Lease = fmt.Sprintf("node-%c", 'a'+i), lease
+		r.Every(request.OutboxJob, 15*time.Second, func(ctx context.Context) error {
+			_, err := o.Deliver(ctx, 500)
+			return err
+		})
+		*node.runner = r
+	}
+	return n
+}
+
+// check: every message pending before the runs was sent exactly once, and
+// is marked sent.
+func (n *outboxNodes) check(t *testing.T) {
+	t.Helper()
+	dups, total := 0, 0
+	for id, k := range n.sends {
+		total += k
+		if k > 1 {
+			dups++
+			t.Errorf("message %d sent %d times", id, k)
+		}
+	}
+	if len(n.sends) != n.pendingAtRun {
+		t.Errorf("%d messages sent, want the %d pending (%d sends in all, %d duplicated)", len(n.sends), n.pendingAtRun, total, dups)
+	}
+	var left int
+	ctx := n.f.e.Ctx
+	if err := n.f.e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_outbox WHERE status <> 'sent'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d messages not marked sent (%v)", left, err)
+	}
+}
+
+// A sender that stalls on node A for several leases while node B runs the
+// outbox job: node A's heartbeat keeps the job's lease, node B does not run
+// it, and no message is sent twice.
+func TestOutboxStalledSenderOnTwoNodesSendsEachOnce(t *testing.T) {
+	const lease = 300 * time.Millisecond
+	n := setupOutboxNodes(t, lease)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.a.RunDue(context.Background())
+	}()
+	<-n.stalled
+	for end := time.Now().Add(4 * lease); time.Now().Before(end); time.Sleep(lease / 5) {
+		n.b.RunDue(context.Background())
+	}
+	n.mu.Lock()
+	byB := n.byB
+	n.mu.Unlock()
+	close(n.release)
+	<-done
+	if byB != 0 {
+		t.Errorf("node B ran the outbox job while node A's run held it: %d sends", byB)
+	}
+	n.check(t)
+}
+
+// Node A's lease is lost while its sender stalls (the node was cut off
+// longer than the lease): node B takes the job over and sends the other
+// messages, but not the one node A claimed and is sending; node A finishes
+// that one, notices the lost lease, and sends nothing more.
+func TestOutboxLostLeaseDuringASendSendsEachOnce(t *testing.T) {
+	const lease = 300 * time.Millisecond
+	n := setupOutboxNodes(t, lease)
+	ctx := n.f.e.Ctx
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.a.RunDue(context.Background())
+	}()
+	<-n.stalled
+	d := n.b.DB
+	if _, err := d.W(ctx).ExecContext(ctx, `UPDATE job_leases SET lease_until = `+d.NowPlus("$1")+` WHERE name = $2`,
+		int64(-1000), request.OutboxJob); err != nil {
+		t.Fatal(err)
+	}
+	n.b.RunDue(context.Background())
+	n.mu.Lock()
+	took := len(n.sends)
+	n.mu.Unlock()
+	if took < 2 {
+		t.Fatalf("node B did not take the job over: %d messages sent", took)
+	}
+	close(n.release)
+	<-done
+	n.check(t)
+}
