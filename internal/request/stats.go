@@ -116,7 +116,7 @@ type StatsRow struct {
 	ResolutionRate   *float64 `json:"resolution_rate"`
 	SatisfactionRate *float64 `json:"satisfaction_rate"`
 	Composite        *float64 `json:"composite"`
-	Rank             int      `json:"rank,omitempty" doc:"by composite among the rows of its table; 0 without a composite"`
+	Rank             int      `json:"rank,omitempty" doc:"by composite among the rows of its table with at least min_rank_sample requests; 0 for the others"`
 }
 
 func pct(num, den int64) *float64 {
@@ -134,17 +134,26 @@ func (r *StatsRow) compute(w StatsWeights) {
 	r.compositeFrom(w)
 }
 
-// rank numbers rows by composite, highest first (equal composites share a
-// rank); the rows keep their order.
-func rank(rows []StatsRow) {
+// DefaultMinRankSample is how many requests in the month a division or unit
+// needs to be ranked. With fewer, one unrated request scored 100 and ranked
+// first; a rate of a handful of requests says little, so such rows show
+// their rates but no rank, and sort after the ranked ones.
+const DefaultMinRankSample = 10
+
+// ranked says whether a row takes part in the ranking.
+func ranked(r StatsRow, min int64) bool { return r.Composite != nil && r.Total >= min }
+
+// rank numbers the rows with at least min requests and a composite by
+// composite, highest first (equal composites share a rank); the others get 0.
+func rank(rows []StatsRow, min int64) {
 	for i := range rows {
 		rows[i].Rank = 0
-		if rows[i].Composite == nil {
+		if !ranked(rows[i], min) {
 			continue
 		}
 		n := 1
 		for j := range rows {
-			if rows[j].Composite != nil && *rows[j].Composite > *rows[i].Composite+1e-9 {
+			if ranked(rows[j], min) && *rows[j].Composite > *rows[i].Composite+1e-9 {
 				n++
 			}
 		}
@@ -155,12 +164,14 @@ func rank(rows []StatsRow) {
 // Stats is the 三率 of a division in a month: its own, each child's, each
 // handling unit's for requests in the division, and the last 12 months.
 type Stats struct {
-	Month    string       `json:"month"`
-	Weights  StatsWeights `json:"weights"`
-	Division StatsRow     `json:"division"`
-	Children []StatsRow   `json:"children"`
-	Units    []StatsRow   `json:"units"`
-	Trend    []StatsRow   `json:"trend,omitempty"`
+	Month   string       `json:"month"`
+	Weights StatsWeights `json:"weights"`
+	// MinRankSample: rows with fewer requests in the month are not ranked.
+	MinRankSample int64      `json:"min_rank_sample"`
+	Division      StatsRow   `json:"division"`
+	Children      []StatsRow `json:"children"`
+	Units         []StatsRow `json:"units"`
+	Trend         []StatsRow `json:"trend,omitempty"`
 }
 
 // StatsService reads the 三率 and keeps their measures.
@@ -168,11 +179,14 @@ type StatsService struct {
 	DB       *db.DB
 	Measures *measure.Store
 	Now      func() time.Time
+	// MinRankSample is how many requests a row needs to be ranked
+	// (DefaultMinRankSample).
+	MinRankSample int64
 }
 
 // NewStatsService builds the stats over the database.
 func NewStatsService(d *db.DB) *StatsService {
-	return &StatsService{DB: d, Measures: &measure.Store{DB: d}, Now: time.Now}
+	return &StatsService{DB: d, Measures: &measure.Store{DB: d}, Now: time.Now, MinRankSample: DefaultMinRankSample}
 }
 
 func (s *StatsService) now() time.Time { return s.Now().UTC() }
@@ -386,7 +400,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 			byUnit[id] = cu
 		}
 	}
-	out := &Stats{Month: month, Weights: w, Division: StatsRow{Code: d.Code, Name: d.Name}, Children: []StatsRow{}, Units: []StatsRow{}}
+	out := &Stats{Month: month, Weights: w, MinRankSample: s.MinRankSample, Division: StatsRow{Code: d.Code, Name: d.Name}, Children: []StatsRow{}, Units: []StatsRow{}}
 	for _, c := range byChild {
 		out.Division.add(c)
 	}
@@ -396,7 +410,8 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 		r.compute(w)
 		out.Children = append(out.Children, r)
 	}
-	rank(out.Children)
+	rank(out.Children, s.MinRankSample)
+	sortStats(out.Children)
 	names, err := s.unitNames(ctx)
 	if err != nil {
 		return nil, err
@@ -406,7 +421,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 		r.compute(w)
 		out.Units = append(out.Units, r)
 	}
-	rank(out.Units)
+	rank(out.Units, s.MinRankSample)
 	sortStats(out.Units)
 	if trend {
 		if out.Trend, err = s.trend(ctx, code, month, w); err != nil {

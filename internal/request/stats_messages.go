@@ -9,6 +9,7 @@ func init() {
 		"request.stats.how":                {"响应率=按时响应/应响应；解决率=按时办结/应办结；满意率=(满意+0.9×基本满意)/有效回访；综合得分权重 %d/%d/%d。申诉核减的诉求不计。", "Response rate = responded on time / due a response; resolution rate = resolved on time / due resolution; satisfaction rate = (satisfied + 0.9 × basically satisfied) / valid callbacks; composite weights %d/%d/%d. Requests excluded on appeal are not counted."},
 		"request.stats.export":             {"导出 Excel", "Export to Excel"},
 		"request.stats.rank":               {"排名", "Rank"},
+		"request.stats.rank_rule":          {"排名只计当月诉求不少于 %d 件的地区和单位，不足的只列数字、不排名（—）。", "Only divisions and units with at least %d requests in the month are ranked; the others show their rates without a rank (—)."},
 		"request.stats.name":               {"名称", "Name"},
 		"request.stats.total":              {"诉求数", "Requests"},
 		"request.stats.response_rate":      {"响应率", "Response rate"},

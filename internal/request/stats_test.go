@@ -171,6 +171,7 @@ func TestStatsHandCount(t *testing.T) {
 	)
 	s := request.NewStatsService(e.App.DB)
 	s.Now = func() time.Time { return time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC) }
+	s.MinRankSample = 1 // this fixture's rows have a handful of requests each
 
 	ts := statsAs(t, e, auth.TownshipStaff, apptest.Township)
 	st, err := s.Rates(ts, "", "2026-03", false)
@@ -214,6 +215,26 @@ func TestStatsHandCount(t *testing.T) {
 	if r1.Rank != 1 || r2.Rank != 2 || st.Units[0].UnitID != u1 || r1.Name != "单位一" {
 		t.Errorf("unit ranking %+v", st.Units)
 	}
+	// With a minimum sample of 2, the sibling community (one request, a
+	// composite of 60) is not ranked and sorts after the community ranked
+	// first with its 4; by default (10) nothing in this fixture is ranked.
+	s.MinRankSample = 2
+	if st, err = s.Rates(ts, "", "2026-03", false); err != nil {
+		t.Fatal(err)
+	}
+	a, b = statsRow(t, st.Children, apptest.Community, 0), statsRow(t, st.Children, apptest.SiblingCommunity, 0)
+	if a.Rank != 1 || b.Rank != 0 || st.Children[0].Code != apptest.Community || st.MinRankSample != 2 {
+		t.Errorf("ranks with a minimum of 2: community %d, sibling %d, first row %s", a.Rank, b.Rank, st.Children[0].Code)
+	}
+	if st, err = request.NewStatsService(e.App.DB).Rates(ts, "", "2026-03", false); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range append(st.Children, st.Units...) {
+		if r.Rank != 0 {
+			t.Errorf("%s ranked %d with %d requests (minimum %d)", r.Name, r.Rank, r.Total, request.DefaultMinRankSample)
+		}
+	}
+	s.MinRankSample = 1
 
 	// The city by county: 桃城区 has both townships, 冀州区 the far one.
 	cs, err := s.Rates(statsAs(t, e, auth.CityStaff, apptest.City), apptest.City, "2026-03", false)

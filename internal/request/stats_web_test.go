@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/request"
 )
 
 // TestStatsPages: the stats page (tables, chart data for the static
@@ -21,7 +22,7 @@ func TestStatsPages(t *testing.T) {
 	f := newStatsFixture(t, e, "web")
 	u := f.unit("网页单位", apptest.County)
 	now := time.Now().UTC()
-	for i := 0; i < 5; i++ {
+	for i := 0; i < request.DefaultMinRankSample; i++ { // enough to be ranked
 		f.add(statsReq{code: apptest.Community, created: now.Add(-time.Duration(i+1) * time.Minute), respondAfter: time.Second, resolveAfter: time.Second,
 			satisfaction: "satisfied", unit: u, first: u})
 	}
@@ -51,7 +52,7 @@ func TestStatsPages(t *testing.T) {
 	if err != nil || len(rows) != 5 { // header, total, two communities, one unit
 		t.Fatalf("export rows %v %v", rows, err)
 	}
-	if rows[1][2] != "河西街道" || rows[1][4] != "5" || rows[1][15] != "100" || rows[4][2] != "网页单位" || rows[4][3] != "1" {
+	if rows[1][2] != "河西街道" || rows[1][4] != "10" || rows[1][15] != "100" || rows[4][2] != "网页单位" || rows[4][3] != "1" {
 		t.Errorf("export %v", rows)
 	}
 	res = c.Get("/requests/proactive")
