@@ -17,6 +17,7 @@ import (
 
 	"shequ/data"
 	"shequ/internal/division"
+	"shequ/internal/indicator"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
@@ -42,8 +43,11 @@ type Builder struct {
 	Divisions *division.Service
 	Users     *auth.Users
 	Audit     *audit.Log
-	DataDir   string
-	Out       io.Writer // progress
+	// Indicators, when set, gets a year of monthly snapshots for the trend
+	// charts.
+	Indicators *indicator.Service
+	DataDir    string
+	Out        io.Writer // progress
 	// Progress redraws a counter in place; for terminals only.
 	Progress bool
 }
@@ -141,6 +145,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		return nil, err
 	}
 	if err := b.requests(ctx, comms); err != nil {
+		return nil, err
+	}
+	if err := b.indicatorHistory(ctx); err != nil {
 		return nil, err
 	}
 	if err := writeAccounts(b.AccountsFile(), accs); err != nil {

@@ -1,6 +1,7 @@
 package demo_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"shequ/internal/demo"
 	"shequ/internal/division"
 	"shequ/internal/facility"
+	"shequ/internal/platform/auth"
 )
 
 func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
@@ -53,7 +55,7 @@ func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
 func TestBuildThenReuse(t *testing.T) {
 	e := apptest.New(t)
 	dir := t.TempDir()
-	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, DataDir: dir}
+	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, Indicators: e.App.Indicators, DataDir: dir}
 	accs, built, err := b.Ensure(e.Ctx)
 	if err != nil || !built || len(accs) != 9 {
 		t.Fatalf("first build: %d accounts, built=%v, %v", len(accs), built, err)
@@ -79,6 +81,22 @@ func TestBuildThenReuse(t *testing.T) {
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT v.hours_centi FROM volunteers v JOIN users u ON u.id = v.user_id
 		WHERE u.name = 'demo-resident' AND v.community_code = u.area_code`).Scan(&hours); err != nil || hours <= 0 {
 		t.Errorf("the demo resident as a volunteer: %d hours, %v", hours, err)
+	}
+	// A year of history: every month of the 三率 trend has requests, and
+	// the indicator trend has twelve points.
+	city := auth.With(context.Background(), &auth.Principal{Name: "city", Role: auth.CityStaff, Area: auth.AreaOf(apptest.City, 2)})
+	st, err := e.App.RequestStats.Rates(city, apptest.City, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range st.Trend {
+		if m.Total == 0 || m.Composite == nil {
+			t.Errorf("三率 trend month %s: %d requests, composite %v", m.Month, m.Total, m.Composite)
+		}
+	}
+	pts, err := e.App.Indicators.Trend(city, "village_broadband_rate", apptest.City)
+	if err != nil || len(pts) != 12 || pts[0].Value == nil || *pts[0].Value >= *pts[11].Value {
+		t.Errorf("indicator trend %v %v", pts, err)
 	}
 	again, built, err := b.Ensure(e.Ctx)
 	if err != nil || built || len(again) != 9 || again[0].Password != accs[0].Password {

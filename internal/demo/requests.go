@@ -17,8 +17,8 @@ import (
 // DemoRequests is how many requests the demo files over the last
 // DemoRequestDays days.
 const (
-	DemoRequests    = 4000
-	DemoRequestDays = 120
+	DemoRequests    = 6000
+	DemoRequestDays = 365
 )
 
 var demoProblems = map[string][]string{
@@ -316,7 +316,12 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 			}
 		}
 		// The rows were written directly: count them into the 三率 summary.
-		if err := request.NewStatsService(b.DB).RebuildSummary(ctx); err != nil {
+		// And into the measures behind the 三率 trend, every month of it.
+		stats := request.NewStatsService(b.DB)
+		if err := stats.RebuildSummary(ctx); err != nil {
+			return err
+		}
+		if _, err := stats.SyncAllStatsMeasures(ctx); err != nil {
 			return err
 		}
 		return b.Audit.Write(ctx, audit.Entry{Action: "demo.requests", ObjectType: "request", ObjectID: "*", Detail: map[string]int{"requests": n, "units": len(unitAt)}})

@@ -483,7 +483,7 @@ func (s *StatsService) unitNames(ctx context.Context) (map[int64]string, error) 
 func (s *StatsService) trend(ctx context.Context, code, month string, w StatsWeights) ([]StatsRow, error) {
 	t, _ := time.Parse("2006-01", month)
 	var months, keys []string
-	for i := 11; i >= 0; i-- {
+	for i := StatsTrendMonths - 1; i >= 0; i-- {
 		m := t.AddDate(0, -i, 0).Format("2006-01")
 		months = append(months, m)
 		for _, d := range StatsMeasures {

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"strings"
+	"time"
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
@@ -11,24 +12,47 @@ import (
 // StatsJob is the leased job that keeps the 三率 measures.
 const StatsJob = "request.stats_measures"
 
-// SyncStatsMeasures recomputes the 三率 measures of this month and the
-// previous one (late callbacks and deadlines passing move last month's
-// figures) per community from the 三率 summary, and this year's surveyed
-// communities, and writes only the
-// values that changed, in one transaction. The core's actions have no hook
-// for a measure update in their transactions, so the figures the indicator
-// engine reads are at most one job interval behind; the stats pages and
-// API read the table live.
+// StatsTrendMonths is how many months the 三率 trend shows, and how far
+// back the measures behind it are kept in step with the summary.
+const StatsTrendMonths = 12
+
+// SyncStatsMeasures recomputes the 三率 measures per community from the 三率
+// summary, for this month, the previous one (late callbacks and deadlines
+// passing move last month's figures most) and one older month of the
+// trend in turn (by the minute of the run, so all are refreshed every ten
+// runs), and this year's surveyed communities, and writes only the values
+// that changed, in one transaction. The core's actions have no hook for a
+// measure update in their transactions, so the figures the indicator
+// engine and the trend read are at most a few job intervals behind; the
+// stats pages and API read the table live. Before, only the two latest
+// months were kept, so the trend showed nothing before them.
 func (s *StatsService) SyncStatsMeasures(ctx context.Context) (changed int, err error) {
-	now := s.now()
-	for _, m := range []string{now.In(china).AddDate(0, -1, 0).Format("2006-01"), now.In(china).Format("2006-01")} {
-		n, err := s.syncMonth(ctx, m)
+	now := s.now().In(china)
+	older := 2 + now.Minute()%(StatsTrendMonths-2)
+	return s.syncMonths(ctx, now, 0, 1, older)
+}
+
+// SyncAllStatsMeasures recomputes the measures of every month of the
+// trend (after a bulk load: the demo, an import) and of this year.
+func (s *StatsService) SyncAllStatsMeasures(ctx context.Context) (changed int, err error) {
+	back := make([]int, StatsTrendMonths)
+	for i := range back {
+		back[i] = i
+	}
+	return s.syncMonths(ctx, s.now().In(china), back...)
+}
+
+// syncMonths syncs the months that many months before now, then the year.
+func (s *StatsService) syncMonths(ctx context.Context, now time.Time, back ...int) (changed int, err error) {
+	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, china)
+	for _, b := range back {
+		n, err := s.syncMonth(ctx, first.AddDate(0, -b, 0).Format("2006-01"))
 		if err != nil {
 			return changed, err
 		}
 		changed += n
 	}
-	n, err := s.syncYear(ctx, now.In(china).Format("2006"))
+	n, err := s.syncYear(ctx, now.Format("2006"))
 	return changed + n, err
 }
 

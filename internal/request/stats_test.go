@@ -144,6 +144,60 @@ func statsRow(t *testing.T, rows []request.StatsRow, code string, unit int64) re
 	return request.StatsRow{}
 }
 
+// TestStatsTrendKeepsAYear: the trend shows every month of the last year
+// that has requests. The measures job kept only this month and the last,
+// so a month six months back read empty ([null ×10, 68.3, 100] in the demo)
+// while choosing it in the month picker showed its rates.
+func TestStatsTrendKeepsAYear(t *testing.T) {
+	e := apptest.New(t)
+	f := newStatsFixture(t, e, "year")
+	u := f.unit("单位一", apptest.County)
+	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
+		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
+	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 8, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
+		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
+	s := request.NewStatsService(e.App.DB)
+	ts := statsAs(t, e, auth.TownshipStaff, apptest.Township)
+	trendOf := func(month string) map[string]int64 {
+		t.Helper()
+		st, err := s.Rates(ts, "", "2026-09", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int64{}
+		for _, r := range st.Trend {
+			out[r.Month] = r.Total
+		}
+		return out
+	}
+	// A run at 10:00 on 15 September keeps August, September and, in turn,
+	// July; March's turn comes at minute 4.
+	s.Now = func() time.Time { return time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC) }
+	if _, err := s.SyncStatsMeasures(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tr := trendOf("2026-09"); tr["2026-08"] != 1 || tr["2026-03"] != 0 {
+		t.Fatalf("after the first run: %v", tr)
+	}
+	s.Now = func() time.Time { return time.Date(2026, 9, 15, 2, 4, 0, 0, time.UTC) }
+	if _, err := s.SyncStatsMeasures(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tr := trendOf("2026-09"); tr["2026-03"] != 1 || tr["2026-08"] != 1 {
+		t.Fatalf("after March's turn: %v", tr)
+	}
+	// After a bulk load every month at once.
+	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 5, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
+		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
+	f.rebuild()
+	if _, err := s.SyncAllStatsMeasures(e.Ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tr := trendOf("2026-09"); tr["2026-03"] != 1 || tr["2026-05"] != 1 || tr["2026-08"] != 1 || len(tr) != 12 {
+		t.Fatalf("after syncing every month: %v", tr)
+	}
+}
+
 // TestStatsHandCount checks the 三率 of March 2026 against figures
 // counted by hand (in the comments), at community, township, county and
 // city level and by handling unit, with the China-time month boundary, an
