@@ -113,6 +113,9 @@ type step struct {
 	data   map[string]any
 	detail map[string]any
 	skip   bool // no timeline entry (it was written already)
+	// then is a system entry for the timeline after the action's own (the
+	// 重办 that an unsatisfied rating opens).
+	then string
 }
 
 func (st *step) run(ctx context.Context) error {
@@ -160,6 +163,11 @@ func (st *step) save(ctx context.Context) error {
 	}
 	if err := st.s.Store.event(ctx, st.r.ID, st.in.Action, st.a.id(), st.a.Name, string(st.a.Role), st.a.unit(), st.note, st.data, st.now); err != nil {
 		return errs.Internal(err)
+	}
+	if st.then != "" {
+		if err := st.s.Store.event(ctx, st.r.ID, st.then, nil, "system", string(auth.System), st.r.UnitID, "", nil, st.now); err != nil {
+			return errs.Internal(err)
+		}
 	}
 	return nil
 }
@@ -510,6 +518,12 @@ func (st *step) close() error {
 	return nil
 }
 
+// callback records what staff heard when they called the resident back. It
+// never overwrites the resident's own rating: once the resident has rated
+// the request online, the callback is kept beside the rating (its own
+// verdict in request_callbacks and on the timeline) and the request's
+// satisfaction stays the resident's. Before, a township's callback form,
+// pre-filled with 满意, overwrote a resident's 不满意.
 func (st *step) callback(ctx context.Context) error {
 	if !st.a.Role.Staff() && st.a.Role != auth.System {
 		return errs.Forbidden()
@@ -520,10 +534,16 @@ func (st *step) callback(ctx context.Context) error {
 	if st.in.Contacted && !oneOf(st.in.Satisfaction, Satisfactions) {
 		return errs.Invalid(errs.Field("satisfaction", "error.one_of", strings.Join(Satisfactions, ", ")))
 	}
+	rated, err := st.s.Store.ratings(ctx, st.r.ID)
+	if err != nil {
+		return err
+	}
 	sat := ""
 	if st.in.Contacted {
 		sat = st.in.Satisfaction
-		st.set["satisfaction"] = sat
+		if rated == 0 {
+			st.set["satisfaction"] = sat
+		}
 	}
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
 		actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.r.ID, KindCallback, st.in.Contacted,
@@ -535,11 +555,20 @@ func (st *step) callback(ctx context.Context) error {
 		st.set["closed_at"] = st.now
 	}
 	st.note = st.in.Note
-	st.data = map[string]any{"contacted": st.in.Contacted, "solved": st.in.Contacted && st.in.Solved, "satisfaction": sat}
+	st.data = map[string]any{"contacted": st.in.Contacted, "solved": st.in.Contacted && st.in.Solved, "satisfaction": sat, "resident_rated": rated > 0}
 	st.detail = st.data
 	return nil
 }
 
+// MaxReopens is how many times an unsatisfied rating sends a request back
+// to its unit (重办); a further unsatisfied rating stands as the verdict.
+const MaxReopens = 1
+
+// rate is the resident's own verdict on a replied request, once per reply.
+// 不满意 opens 重办 (as 12345 centres do) while MaxReopens allows: the request
+// goes back to the unit that replied, unresolved again, with its original
+// resolution deadline, so the 解决率 counts it as not resolved on time; the
+// timeline shows the 重办 and the resident rates the next reply.
 func (st *step) rate(ctx context.Context) error {
 	if st.a.Role != auth.Resident {
 		return errs.Forbidden()
@@ -550,12 +579,11 @@ func (st *step) rate(ctx context.Context) error {
 	if !oneOf(st.in.Satisfaction, Satisfactions) {
 		return errs.Invalid(errs.Field("satisfaction", "error.one_of", strings.Join(Satisfactions, ", ")))
 	}
-	var n int
-	if err := st.s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM request_callbacks WHERE request_id = $1 AND kind = $2`,
-		st.r.ID, KindRating).Scan(&n); err != nil {
-		return errs.Internal(err)
+	n, err := st.s.Store.ratings(ctx, st.r.ID)
+	if err != nil {
+		return err
 	}
-	if n > 0 {
+	if n > st.r.Reopened {
 		return conflict("request.rated")
 	}
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
@@ -566,6 +594,14 @@ func (st *step) rate(ctx context.Context) error {
 	st.set["satisfaction"] = st.in.Satisfaction
 	st.note = st.in.Note
 	st.data = map[string]any{"satisfaction": st.in.Satisfaction}
+	if st.in.Satisfaction == NotSatisfied && st.r.Reopened < MaxReopens && st.r.UnitID != nil {
+		st.set["status"] = StatusAccepted
+		st.set["resolved_at"] = nil
+		st.set["closed_at"] = nil
+		st.set["reopened"] = st.r.Reopened + 1
+		st.then = EventReopen
+		st.data["reopened"] = true
+	}
 	st.detail = st.data
 	return nil
 }

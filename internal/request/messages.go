@@ -134,6 +134,7 @@ func init() {
 		"request.event.rate":              {"评价", "rating"},
 		"request.event.appeal":            {"考核申诉", "appeal"},
 		"request.event.assist":            {"协办", "assisting unit added"},
+		"request.event.reopen":            {"重办（群众不满意，退回承办单位重新办理）", "sent back for re-handling (the resident was not satisfied)"},
 		"request.event.warn":              {"临期提醒", "deadline warning"},
 		"request.event.escalate":          {"超期上报", "escalated as overdue"},
 		"request.bad_day":                 {"应为日期，如 2026-10-01", "must be a date such as 2026-10-01"},

@@ -119,6 +119,7 @@ var Actions = []string{ActAccept, ActReply, ActExtend, ActReturn, ActDispatch, A
 const (
 	EventSubmit   = "submit"
 	EventAssist   = "assist"
+	EventReopen   = "reopen" // 重办, after an unsatisfied rating
 	EventWarn     = "warn"
 	EventEscalate = "escalate"
 	EventDecide   = "decide" // a decision on an extension or appeal
@@ -174,10 +175,13 @@ type Request struct {
 	Excluded      bool       `json:"excluded"`
 	Satisfaction  string     `json:"satisfaction"`
 	Reply         string     `json:"reply"`
-	Version       int        `json:"version"`
-	CreatedAt     time.Time  `json:"created_at"`
-	CreatedBy     string     `json:"-"`
-	UpdatedAt     time.Time  `json:"updated_at"`
+	// Reopened counts the 重办: a resident's unsatisfied rating sent the
+	// request back to its unit (at most MaxReopens times).
+	Reopened  int       `json:"reopened"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"-"`
+	UpdatedAt time.Time `json:"updated_at"`
 
 	phoneSealed string
 

@@ -56,11 +56,14 @@ func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) 
 	staff := a.Role.Staff()
 	o.Callback = staff && (r.Status == StatusReplied || r.Status == StatusClosed)
 	o.Close = staff && r.Status == StatusReplied
-	rated := false
+	// One rating per reply: a 重办 lets the resident rate the next one.
+	ratings := 0
 	for _, c := range r.Callbacks {
-		rated = rated || c.Kind == KindRating
+		if c.Kind == KindRating {
+			ratings++
+		}
 	}
-	o.Rate = a.Role == auth.Resident && (r.Status == StatusReplied || r.Status == StatusClosed) && !rated
+	o.Rate = a.Role == auth.Resident && (r.Status == StatusReplied || r.Status == StatusClosed) && ratings <= r.Reopened
 	if o.Dispatch || o.Assist {
 		if o.Units, err = s.Units(ctx, r.DivisionCode); err != nil {
 			return nil, err

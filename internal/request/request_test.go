@@ -85,6 +85,70 @@ func act(t *testing.T, f *fixture, ctx context.Context, id int64, a request.Acti
 	return r
 }
 
+// TestResidentRatingStandsAndReopens: the resident's own 不满意 is not
+// overwritten by a staff callback (it was: the township's callback form,
+// pre-filled with 满意, closed the request as 满意 and the community's 满意率
+// read 100 %); it opens 重办, which sends the request back to the unit
+// unresolved, shows on the timeline and counts in the 解决率; the resident
+// rates the next reply, and a second 不满意 stands.
+func TestResidentRatingStandsAndReopens(t *testing.T) {
+	f := setup(t)
+	resident := as(t, f.e, auth.Resident, apptest.Community)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+		Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678", ContactName: "张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActAccept})
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReply, Note: "已处理"})
+	r = act(t, f, resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.NotSatisfied, Note: "还在漏水"})
+	if r.Status != request.StatusAccepted || r.ResolvedAt != nil || r.Reopened != 1 || r.Satisfaction != request.NotSatisfied ||
+		r.UnitID == nil || *r.UnitID != f.water.ID {
+		t.Fatalf("after an unsatisfied rating: status %s, resolved %v, reopened %d, satisfaction %s, unit %v", r.Status, r.ResolvedAt, r.Reopened, r.Satisfaction, r.UnitID)
+	}
+	last := r.Events[len(r.Events)-1]
+	if last.Action != request.EventReopen || r.Events[len(r.Events)-2].Action != request.ActRate {
+		t.Errorf("timeline ends %+v", r.Events[len(r.Events)-2:])
+	}
+	// Counted in the 解决率: not resolved now.
+	stats := request.NewStatsService(f.e.App.DB)
+	stats.MinRankSample = 1
+	stats.Now = f.s.Now
+	st, err := stats.Rates(township, apptest.Community, "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Division.ResolvedOnTime != 0 {
+		t.Errorf("a reopened request counted resolved on time: %+v", st.Division.StatsCounts)
+	}
+	// The unit replies again, two days on (past the first deadline of 24
+	// hours, which a 重办 keeps); staff call back and hear 满意, but the
+	// resident has rated: their 不满意 stands until they rate the new reply.
+	f.now = f.now.Add(48 * time.Hour)
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReply, Note: "已更换管段"})
+	community := as(t, f.e, auth.CommunityWorker, apptest.Community)
+	r = act(t, f, community, r.ID, request.Action{Action: request.ActCallback, Contacted: true, Solved: true, Satisfaction: request.Satisfied})
+	if r.Status != request.StatusClosed || r.Satisfaction != request.NotSatisfied {
+		t.Fatalf("a callback after the resident's rating: status %s, satisfaction %s", r.Status, r.Satisfaction)
+	}
+	// The resident rates the second reply; a second 不满意 stands.
+	r = act(t, f, resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.NotSatisfied})
+	if r.Status != request.StatusClosed || r.Reopened != 1 || r.Satisfaction != request.NotSatisfied {
+		t.Fatalf("second unsatisfied rating: status %s, reopened %d", r.Status, r.Reopened)
+	}
+	if _, err := f.s.Act(resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ECONFLICT {
+		t.Errorf("a third rating: %v", err)
+	}
+	if st, err = stats.Rates(township, apptest.Community, "", false); err != nil {
+		t.Fatal(err)
+	}
+	if st.Division.ValidCallbacks != 1 || st.Division.Satisfied != 0 || st.Division.ResolvedOnTime != 0 {
+		t.Errorf("三率 counts %+v", st.Division.StatsCounts)
+	}
+}
+
 func TestJourney(t *testing.T) {
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)

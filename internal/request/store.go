@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"shequ/internal/division"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ const reqCols = `r.id, r.division_code, COALESCE(d.name, ''), r.category_code, C
 	r.urgency, r.status, r.channel, r.title, r.description, r.address, r.resident_id, r.contact_name, r.phone_sealed,
 	r.anonymous, r.unit_id, COALESCE(u.name, ''), r.first_unit_id, r.policy_id, r.returns, r.dispatch_rank, r.supervised,
 	r.response_due, r.resolution_due, r.dispatched_at, r.responded_at, r.resolved_at, r.closed_at, r.warned_at,
-	r.escalated_at, r.excluded, r.satisfaction, r.reply, r.version, r.created_at, r.created_by, r.updated_at`
+	r.escalated_at, r.excluded, r.satisfaction, r.reply, r.reopened, r.version, r.created_at, r.created_by, r.updated_at`
 
 const reqFrom = ` FROM requests r LEFT JOIN divisions d ON d.code = r.division_code
 	LEFT JOIN request_categories c ON c.code = r.category_code LEFT JOIN request_units u ON u.id = r.unit_id`
@@ -95,7 +96,7 @@ func scanRequest(s interface{ Scan(...any) error }, lang string) (*Request, erro
 		&r.Urgency, &r.Status, &r.Channel, &r.Title, &r.Description, &r.Address, &resident, &r.ContactName, &r.phoneSealed,
 		&r.Anonymous, &unit, &r.UnitName, &first, &policy, &r.Returns, &r.DispatchRank, &r.Supervised,
 		&r.ResponseDue, &r.ResolutionDue, &disp, &resp, &reso, &closed, &warned,
-		&esc, &r.Excluded, &r.Satisfaction, &r.Reply, &r.Version, &r.CreatedAt, &r.CreatedBy, &r.UpdatedAt); err != nil {
+		&esc, &r.Excluded, &r.Satisfaction, &r.Reply, &r.Reopened, &r.Version, &r.CreatedAt, &r.CreatedBy, &r.UpdatedAt); err != nil {
 		return nil, err
 	}
 	if lang == "en" && catEn != "" {
@@ -127,6 +128,16 @@ func (s *Store) get(ctx context.Context, id int64, rc reach, lang string, lock b
 		return nil, errs.Internal(err)
 	}
 	return r, nil
+}
+
+// ratings counts the resident's online ratings of a request.
+func (s *Store) ratings(ctx context.Context, id int64) (int, error) {
+	var n int
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM request_callbacks WHERE request_id = $1 AND kind = $2`,
+		id, KindRating).Scan(&n); err != nil {
+		return 0, errs.Internal(fmt.Errorf("request.ratings: %w", err))
+	}
+	return n, nil
 }
 
 func (s *Store) exists(ctx context.Context, id int64) bool {
