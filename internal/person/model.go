@@ -59,10 +59,9 @@ type Person struct {
 	CommunityCode string       `json:"community_code"`
 	CommunityName string       `json:"community_name"`
 	Name          string       `json:"name"`
-	IDNumber      string       `json:"id_number" doc:"masked: first 3 and last 4 characters"`
-	BirthDate     string       `json:"birth_date" doc:"from the ID number"`
+	IDNumber      string       `json:"id_number" doc:"masked: only the last 2 characters show"`
 	Sex           string       `json:"sex" doc:"male or female, from the ID number"`
-	Age           int          `json:"age"`
+	Age           int          `json:"age" doc:"from the ID number's birth date, which shows only with the unmasked number (reveal)"`
 	Phone         string       `json:"phone" doc:"masked"`
 	Address       string       `json:"address" doc:"masked"`
 	Household     string       `json:"household" doc:"household members: relation and name"`
@@ -111,10 +110,13 @@ type PersonPatch struct {
 // Patch is the name other slices' code knew PersonPatch by first.
 type Patch = PersonPatch
 
-// RevealedPerson is a person's personal data unmasked.
+// RevealedPerson is a person's personal data unmasked. The birth date is
+// here, not in Person: next to the community's code and the masked number
+// it would give most of the number back.
 type RevealedPerson struct {
 	ID           int64  `json:"id"`
 	IDNumber     string `json:"id_number"`
+	BirthDate    string `json:"birth_date" doc:"from the ID number"`
 	Phone        string `json:"phone"`
 	Address      string `json:"address"`
 	ContactPhone string `json:"contact_phone"`

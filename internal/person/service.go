@@ -170,7 +170,7 @@ func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Reveale
 		if err != nil {
 			return err
 		}
-		out = &RevealedPerson{ID: id, IDNumber: rec.IDNumber, Phone: rec.Phone, Address: rec.Address, ContactPhone: rec.ContactPhone}
+		out = &RevealedPerson{ID: id, IDNumber: rec.IDNumber, BirthDate: rec.BirthDate, Phone: rec.Phone, Address: rec.Address, ContactPhone: rec.ContactPhone}
 		return s.Audit.Write(ctx, audit.Entry{Action: "person.reveal", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]string{"reason": reason, "name": rec.Name, "community_code": rec.CommunityCode}})
 	})
@@ -183,7 +183,7 @@ func flat(r *record) map[string]string {
 	m := map[string]string{
 		"community_code": r.CommunityCode,
 		"name":           r.Name,
-		"id_number":      pii.Mask(r.IDNumber),
+		"id_number":      pii.MaskIDNumber(r.IDNumber),
 		"phone":          pii.Mask(r.Phone),
 		"address":        pii.Mask(r.Address),
 		"household":      r.Household,

@@ -118,7 +118,7 @@ func (s *Service) scanVolunteer(sc interface{ Scan(...any) error }, stars []int,
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	v.IDNumber, v.Phone = pii.Mask(id), pii.Mask(ph)
+	v.IDNumber, v.Phone = pii.MaskIDNumber(id), pii.Mask(ph)
 	v.Skills = splitList(skills)
 	v.Hours = centiToHours(v.HoursCenti)
 	v.Star = StarLevel(v.HoursCenti, stars)

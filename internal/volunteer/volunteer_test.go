@@ -83,7 +83,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.IDNumber != "110***********4477" || v.Phone != "138****8000" || v.CommunityCode != apptest.Community || !v.Own {
+	if v.IDNumber != "****************77" || v.Phone != "138****8000" || v.CommunityCode != apptest.Community || !v.Own {
 		t.Fatalf("registered %+v", v)
 	}
 	if len(v.Skills) != 3 {

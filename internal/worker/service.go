@@ -116,7 +116,7 @@ func flat(r *record) map[string]string {
 		"community_code":          r.CommunityCode,
 		"name":                    r.Name,
 		"phone":                   pii.Mask(r.Phone),
-		"id_number":               pii.Mask(r.IDNumber),
+		"id_number":               pii.MaskIDNumber(r.IDNumber),
 		"post":                    r.Post,
 		"in_post_from":            r.InPostFrom,
 		"in_post_to":              r.InPostTo,
