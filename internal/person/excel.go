@@ -466,7 +466,7 @@ func (s *Service) Export(ctx context.Context, f Filter, reveal bool, reason stri
 	if err != nil {
 		return err
 	}
-	if err := f.check(); err != nil {
+	if err := s.checkFilter(ctx, &f); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)

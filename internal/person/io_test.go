@@ -102,7 +102,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("import: %d %v", n, err)
 	}
-	ps, _, err := s.List(ctx, person.Filter{IDNumber: a})
+	ps, _, err := s.List(ctx, person.Filter{IDNumber: a, Reason: "核对导入"})
 	if err != nil || len(ps) != 1 || ps[0].Name != "导入甲" || len(ps[0].Groups) != 1 || strings.Join(ps[0].Groups[0].Kinds, ",") != "living_alone,aged_80_plus" ||
 		ps[0].Sex != person.Male || ps[0].Age < 84 {
 		t.Fatalf("imported %+v %v", ps, err)
@@ -174,7 +174,7 @@ func TestSealedAtRest(t *testing.T) {
 	}
 	// Found by exact value through the blind index (addresses: see
 	// TestFindByExactAddress).
-	ps, _, err := s.List(ctx, person.Filter{Phone: phones[4]})
+	ps, _, err := s.List(ctx, person.Filter{Phone: phones[4], Reason: "核对导入"})
 	if err != nil || len(ps) != 1 || ps[0].Name != "封存测试1" {
 		t.Errorf("phone search %+v %v", ps, err)
 	}
@@ -300,7 +300,7 @@ func TestAreaIsolation(t *testing.T) {
 		t.Errorf("grid list %+v %v", ps, err)
 	}
 	// Exact search by the neighbour's ID number finds nothing either.
-	if ps, _, _ := s.List(grid, person.Filter{IDNumber: idNumber("131102", "19400101", 42)}); len(ps) != 0 {
+	if ps, _, _ := s.List(grid, person.Filter{IDNumber: idNumber("131102", "19400101", 42), Reason: "核对辖区"}); len(ps) != 0 {
 		t.Errorf("exact search across communities: %+v", ps)
 	}
 	// A grid worker may not reveal, even in its own community.
@@ -366,7 +366,7 @@ func TestPages(t *testing.T) {
 		t.Fatalf("save: %d %s", res.StatusCode, res.Body)
 	}
 	s := svc(e)
-	ps, _, _ := s.List(as(e, auth.CommunityWorker, apptest.Community), person.Filter{IDNumber: id})
+	ps, _, _ := s.List(as(e, auth.CommunityWorker, apptest.Community), person.Filter{IDNumber: id, Reason: "核对修改"})
 	if len(ps) != 1 || ps[0].Household != "配偶 页面乙" || ps[0].Phone != "139****5678" {
 		t.Errorf("after save %+v", ps)
 	}
@@ -443,14 +443,14 @@ func TestFindByExactAddress(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ps, _, err := s.List(ctx, person.Filter{Address: "  游园小区 3 号楼 2 单元 102 "})
+	ps, _, err := s.List(ctx, person.Filter{Address: "  游园小区 3 号楼 2 单元 102 ", Reason: "核对地址"})
 	if err != nil || len(ps) != 1 || ps[0].Name != "地址测试1" {
 		t.Errorf("exact address: %+v %v", ps, err)
 	}
-	if ps, _, err := s.List(ctx, person.Filter{Address: "游园小区"}); err != nil || len(ps) != 0 {
+	if ps, _, err := s.List(ctx, person.Filter{Address: "游园小区", Reason: "核对地址"}); err != nil || len(ps) != 0 {
 		t.Errorf("part of an address found %d: %v", len(ps), err)
 	}
-	res := e.API("GET", "/api/v1/persons?address="+url.QueryEscape("游园小区 3 号楼 2 单元 101"), e.Token(auth.CommunityWorker, apptest.Community), nil)
+	res := e.API("GET", "/api/v1/persons?reason="+url.QueryEscape("核对地址")+"&address="+url.QueryEscape("游园小区 3 号楼 2 单元 101"), e.Token(auth.CommunityWorker, apptest.Community), nil)
 	if res.StatusCode != 200 || !strings.Contains(res.Body, "地址测试0") || strings.Contains(res.Body, "地址测试1") {
 		t.Errorf("API address search %d %s", res.StatusCode, res.Body)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/lookup"
 )
 
 // Groups a person may belong to.
@@ -388,16 +389,32 @@ func atoi(s string) int {
 	return n
 }
 
-// Filter selects people for a list or an export.
+// Filter selects people for a list or an export. A search by a sealed
+// field (ID number, phone, address) takes the whole value and a reason, is
+// limited per account and audited (platform/lookup); those fields never
+// go into an audit record in the clear (json "-"), only their blind index.
 type Filter struct {
 	Q         string // part of a name
 	Community string // a division code: people in communities at or under it
 	Group     string // current members of a group
-	IDNumber  string // exact, by blind index
-	Phone     string // exact, by blind index
-	Address   string // exact (as registered, spaces at the ends aside), by blind index
+	IDNumber  string `json:"-"` // exact and whole, by blind index
+	Phone     string `json:"-"` // exact and whole, by blind index
+	Address   string `json:"-"` // exact (as registered, spaces at the ends aside), by blind index
+	Reason    string `json:"-"` // why the sealed fields are searched; in the search's audit record
 	Page      int
 	PerPage   int
+}
+
+// terms are the sealed fields the filter searches by, checked and
+// normalised by check.
+func (f *Filter) terms() []lookup.Term {
+	var out []lookup.Term
+	for _, t := range []lookup.Term{{Field: "id_number", Value: f.IDNumber}, {Field: "phone", Value: f.Phone}, {Field: "address", Value: f.Address}} {
+		if t.Value != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Paging clamps paging parameters.
