@@ -118,7 +118,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 	if _, err := s.Volunteer(resident(e, "other", apptest.Community), v.ID); errs.Code(err) != errs.ENOTFOUND {
 		t.Fatalf("another resident read: %v", err)
 	}
-	list, _, err := s.List(as(e, auth.TownshipStaff, apptest.Township), volunteer.Filter{IDNumber: ids[0]})
+	list, _, err := s.List(as(e, auth.TownshipStaff, apptest.Township), volunteer.Filter{IDNumber: ids[0], Reason: "核对"})
 	if err != nil || len(list) != 1 || list[0].ID != v.ID {
 		t.Fatalf("find by id number: %v %v", list, err)
 	}
