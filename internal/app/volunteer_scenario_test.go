@@ -118,6 +118,17 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		default:
 			sc("list", "GET", "/api/v1/volunteers", nil, 200, nil, []string{"志愿者甲"})
 		}
+		// Exact searches by ID number or phone: whole values and a reason
+		// (platform/lookup), inside the caller's area.
+		const reason = "reason=%E6%9D%A5%E7%94%B5%E6%A0%B8%E5%AF%B9"
+		search := []string{}
+		if isStaff && inArea {
+			search = []string{"志愿者甲"}
+		}
+		sc("search id", "GET", "/api/v1/volunteers?"+reason+"&id_number=110101199003074477", nil, pick(isStaff, 200, 403), search, []string{"110101199003074477"})
+		sc("search phone", "GET", "/api/v1/volunteers?"+reason+"&phone=13800138000", nil, pick(isStaff, 200, 403), search, []string{"13800138000"})
+		sc("search partial phone", "GET", "/api/v1/volunteers?"+reason+"&phone=1380013", nil, pick(isStaff, 422, 403), nil, []string{"志愿者甲"})
+		sc("search without reason", "GET", "/api/v1/volunteers?id_number=110101199003074477", nil, pick(isStaff, 422, 403), nil, []string{"志愿者甲"})
 		readable := self || (isStaff && inArea)
 		has := []string{}
 		if readable {

@@ -226,13 +226,9 @@ func (s *Service) org(ctx context.Context, id int64, action string) (*Organizati
 	return org, nil
 }
 
-// maskID keeps only the mask of an ID number, whichever form it came in.
-func maskID(id string) string {
-	if strings.Contains(id, "*") {
-		return id
-	}
-	return pii.Mask(id)
-}
+// maskID keeps only the mask of an ID number, whichever form it came in
+// (a mask masks again to the same shape).
+func maskID(id string) string { return pii.MaskIDNumber(id) }
 
 // Get returns a certificate issued in the caller's area, with its items.
 // Errors: ENOTFOUND (also outside the area; audited), EFORBIDDEN.

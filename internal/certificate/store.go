@@ -10,6 +10,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/pii"
 )
 
 // Store is the SQL of the slice. Reads that take the caller's area filter
@@ -27,6 +28,9 @@ func scanCert(sc interface{ Scan(...any) error }) (*Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Certificates issued before the mask kept fewer characters hold the
+	// older, longer mask: mask it again for every screen and PDF.
+	c.IDNumber = pii.MaskIDNumber(c.IDNumber)
 	c.Hours = hours(c.centi)
 	c.IssuedAt = c.IssuedAt.UTC()
 	if revoked != nil {

@@ -52,7 +52,7 @@ func TestCertificateIssuedAndVerified(t *testing.T) {
 	if s := b.text("#verify-status"); s != "证明真实有效" {
 		t.Errorf("status %q", s)
 	}
-	for sel, want := range map[string]string{"#v-name": "张*明", "#v-id": "110***********4477", "#v-hours": "3.5",
+	for sel, want := range map[string]string{"#v-name": "张*明", "#v-id": "****************77", "#v-hours": "3.5",
 		"#v-period": "2026-03-01 至 2026-03-31", "#v-org": w.Org.Name} {
 		if got := b.text(sel); got != want {
 			t.Errorf("%s: %q, want %q", sel, got, want)

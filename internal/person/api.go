@@ -13,9 +13,10 @@ type personListInput struct {
 	Q         string `query:"q" doc:"part of a name" maxLength:"50"`
 	Community string `query:"community" doc:"12-digit code: people in communities at or under it"`
 	Group     string `query:"group" doc:"current members of a group: elderly_special, left_behind_child, child_in_difficulty, disability, priority_employment"`
-	IDNumber  string `query:"id_number" doc:"exact ID number"`
-	Phone     string `query:"phone" doc:"exact phone number"`
+	IDNumber  string `query:"id_number" doc:"exact, whole ID number (18 characters)"`
+	Phone     string `query:"phone" doc:"exact, whole phone number (an 11-digit mobile or a landline with its area code)"`
 	Address   string `query:"address" doc:"exact address, as registered" maxLength:"200"`
+	Reason    string `query:"reason" doc:"why you search by ID number, phone or address (required with them; kept in the audit log). Such searches take whole values only and are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
 	Page      int    `query:"page" default:"1"`
 	PerPage   int    `query:"per_page" default:"50" doc:"at most 200"`
 }
@@ -62,7 +63,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-persons", Method: http.MethodGet, Path: "/api/v1/persons",
 		Summary: "People in the caller's area; ID numbers, phones and addresses masked", Tags: tags},
 		func(ctx context.Context, in *personListInput) (*personListOutput, error) {
-			f := Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Page: in.Page, PerPage: in.PerPage}
+			f := Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage}
 			items, more, err := s.List(ctx, f)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)

@@ -466,7 +466,7 @@ func (s *Service) Export(ctx context.Context, f Filter, reveal bool, reason stri
 	if err != nil {
 		return err
 	}
-	if err := f.check(); err != nil {
+	if err := s.checkFilter(ctx, &f); err != nil {
 		return err
 	}
 	reason = strings.TrimSpace(reason)
@@ -488,9 +488,11 @@ func (s *Service) Export(ctx context.Context, f Filter, reveal bool, reason stri
 	defer ex.Close()
 	today := s.today()
 	err = s.Store.each(ctx, f, today, func(pp Person, plain *record) error {
-		id, phone, addr, cphone := pp.IDNumber, pp.Phone, pp.Address, pp.ContactPhone
+		// A masked export has no birth date: with the community and the
+		// masked number it would give the number back (the age stays).
+		id, birth, phone, addr, cphone := pp.IDNumber, "", pp.Phone, pp.Address, pp.ContactPhone
 		if plain != nil {
-			id, phone, addr, cphone = plain.IDNumber, plain.Phone, plain.Address, plain.ContactPhone
+			id, birth, phone, addr, cphone = plain.IDNumber, plain.BirthDate, plain.Phone, plain.Address, plain.ContactPhone
 		}
 		var gs []string
 		for _, g := range pp.Groups {
@@ -498,7 +500,7 @@ func (s *Service) Export(ctx context.Context, f Filter, reveal bool, reason stri
 				gs = append(gs, groupLabel(lang, &g))
 			}
 		}
-		return ex.Write(pp.CommunityCode, pp.CommunityName, pp.Name, id, i18n.T(lang, "person.sex."+pp.Sex), pp.BirthDate, pp.Age,
+		return ex.Write(pp.CommunityCode, pp.CommunityName, pp.Name, id, i18n.T(lang, "person.sex."+pp.Sex), birth, pp.Age,
 			phone, addr, pp.Household, pp.ContactName, cphone, strings.Join(gs, "；"))
 	}, reveal)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/lookup"
 )
 
 // Groups a person may belong to.
@@ -59,10 +60,9 @@ type Person struct {
 	CommunityCode string       `json:"community_code"`
 	CommunityName string       `json:"community_name"`
 	Name          string       `json:"name"`
-	IDNumber      string       `json:"id_number" doc:"masked: first 3 and last 4 characters"`
-	BirthDate     string       `json:"birth_date" doc:"from the ID number"`
+	IDNumber      string       `json:"id_number" doc:"masked: only the last 2 characters show"`
 	Sex           string       `json:"sex" doc:"male or female, from the ID number"`
-	Age           int          `json:"age"`
+	Age           int          `json:"age" doc:"from the ID number's birth date, which shows only with the unmasked number (reveal)"`
 	Phone         string       `json:"phone" doc:"masked"`
 	Address       string       `json:"address" doc:"masked"`
 	Household     string       `json:"household" doc:"household members: relation and name"`
@@ -111,10 +111,13 @@ type PersonPatch struct {
 // Patch is the name other slices' code knew PersonPatch by first.
 type Patch = PersonPatch
 
-// RevealedPerson is a person's personal data unmasked.
+// RevealedPerson is a person's personal data unmasked. The birth date is
+// here, not in Person: next to the community's code and the masked number
+// it would give most of the number back.
 type RevealedPerson struct {
 	ID           int64  `json:"id"`
 	IDNumber     string `json:"id_number"`
+	BirthDate    string `json:"birth_date" doc:"from the ID number"`
 	Phone        string `json:"phone"`
 	Address      string `json:"address"`
 	ContactPhone string `json:"contact_phone"`
@@ -386,16 +389,32 @@ func atoi(s string) int {
 	return n
 }
 
-// Filter selects people for a list or an export.
+// Filter selects people for a list or an export. A search by a sealed
+// field (ID number, phone, address) takes the whole value and a reason, is
+// limited per account and audited (platform/lookup); those fields never
+// go into an audit record in the clear (json "-"), only their blind index.
 type Filter struct {
 	Q         string // part of a name
 	Community string // a division code: people in communities at or under it
 	Group     string // current members of a group
-	IDNumber  string // exact, by blind index
-	Phone     string // exact, by blind index
-	Address   string // exact (as registered, spaces at the ends aside), by blind index
+	IDNumber  string `json:"-"` // exact and whole, by blind index
+	Phone     string `json:"-"` // exact and whole, by blind index
+	Address   string `json:"-"` // exact (as registered, spaces at the ends aside), by blind index
+	Reason    string `json:"-"` // why the sealed fields are searched; in the search's audit record
 	Page      int
 	PerPage   int
+}
+
+// terms are the sealed fields the filter searches by, checked and
+// normalised by check.
+func (f *Filter) terms() []lookup.Term {
+	var out []lookup.Term
+	for _, t := range []lookup.Term{{Field: "id_number", Value: f.IDNumber}, {Field: "phone", Value: f.Phone}, {Field: "address", Value: f.Address}} {
+		if t.Value != "" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // Paging clamps paging parameters.

@@ -30,12 +30,13 @@ const from = ` FROM persons p JOIN divisions d ON d.code = p.community_code`
 // row is a stored person with its sealed fields.
 type row struct {
 	Person
+	birthDate                                           string
 	idSealed, phoneSealed, addressSealed, contactSealed string
 }
 
 func scan(s interface{ Scan(...any) error }) (*row, error) {
 	var r row
-	err := s.Scan(&r.ID, &r.CommunityCode, &r.CommunityName, &r.Name, &r.idSealed, &r.BirthDate, &r.Sex, &r.phoneSealed,
+	err := s.Scan(&r.ID, &r.CommunityCode, &r.CommunityName, &r.Name, &r.idSealed, &r.birthDate, &r.Sex, &r.phoneSealed,
 		&r.addressSealed, &r.Household, &r.ContactName, &r.contactSealed, &r.Version, &r.UpdatedAt, &r.UpdatedBy)
 	return &r, err
 }
@@ -43,7 +44,7 @@ func scan(s interface{ Scan(...any) error }) (*row, error) {
 // open unseals the personal data of a stored person.
 func (s *Store) open(r *row) (record, error) {
 	out := record{ID: r.ID, CommunityCode: r.CommunityCode, Name: r.Name, Household: r.Household, ContactName: r.ContactName,
-		Groups: r.Groups, Version: r.Version, BirthDate: r.BirthDate, Sex: r.Sex}
+		Groups: r.Groups, Version: r.Version, BirthDate: r.birthDate, Sex: r.Sex}
 	for _, f := range []struct {
 		dst    *string
 		sealed string
@@ -64,8 +65,8 @@ func (s *Store) masked(r *row, today string) (Person, error) {
 		return Person{}, err
 	}
 	p := r.Person
-	p.IDNumber, p.Phone, p.Address, p.ContactPhone = pii.Mask(rec.IDNumber), pii.Mask(rec.Phone), pii.Mask(rec.Address), pii.Mask(rec.ContactPhone)
-	p.Age = ageOn(p.BirthDate, today)
+	p.IDNumber, p.Phone, p.Address, p.ContactPhone = pii.MaskIDNumber(rec.IDNumber), pii.Mask(rec.Phone), pii.Mask(rec.Address), pii.Mask(rec.ContactPhone)
+	p.Age = ageOn(r.birthDate, today)
 	p.UpdatedAt = p.UpdatedAt.UTC()
 	if p.Groups == nil {
 		p.Groups = []Membership{}
@@ -292,6 +293,13 @@ func (s *Store) changes(ctx context.Context, id int64) ([]PersonChange, error) {
 		}
 		_ = json.Unmarshal([]byte(b), &c.Before)
 		_ = json.Unmarshal([]byte(a), &c.After)
+		// Entries written before ID numbers kept only 2 characters hold
+		// the older mask: mask it again.
+		for _, m := range []map[string]string{c.Before, c.After} {
+			if v, ok := m["id_number"]; ok {
+				m["id_number"] = pii.MaskIDNumber(v)
+			}
+		}
 		c.At = c.At.UTC()
 		out = append(out, c)
 	}

@@ -46,7 +46,7 @@ func filterOf(q url.Values) Filter {
 	page, _ := strconv.Atoi(q.Get("page"))
 	return Filter{Q: q.Get("q"), Community: strings.TrimSpace(q.Get("community")), Group: q.Get("group"),
 		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")),
-		Address: strings.TrimSpace(q.Get("address")), Page: page, PerPage: 50}
+		Address: strings.TrimSpace(q.Get("address")), Reason: strings.TrimSpace(q.Get("reason")), Page: page, PerPage: 50}
 }
 
 type listData struct {
@@ -68,7 +68,11 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	ctx := r.Context()
 	f := filterOf(r.URL.Query())
 	items, more, err := h.S.List(ctx, f)
-	if err != nil {
+	if errs.Code(err) == errs.EINVALID {
+		// A bad search shows the form again with the reasons.
+		s, _ := web.Explain(i18n.From(ctx), err)
+		summary, status = append(summary, s...), errs.Status(err)
+	} else if err != nil {
 		return err
 	}
 	page, _ := Paging(f.Page, f.PerPage)

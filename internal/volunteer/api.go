@@ -21,8 +21,9 @@ type volunteerOutput struct{ Body *Volunteer }
 type volunteerListInput struct {
 	Q        string `query:"q" doc:"part of a name" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: volunteers in communities at or under it"`
-	IDNumber string `query:"id_number" doc:"exact ID number (found by blind index)"`
-	Phone    string `query:"phone" doc:"exact phone (found by blind index)"`
+	IDNumber string `query:"id_number" doc:"exact, whole ID number (found by blind index)"`
+	Phone    string `query:"phone" doc:"exact, whole 11-digit mobile number (found by blind index)"`
+	Reason   string `query:"reason" doc:"why you search by ID number or phone (required with them; kept in the audit log). Such searches are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
 	Active   bool   `query:"active" doc:"only those who served in the last 12 months"`
 	Page     int    `query:"page" default:"1"`
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
@@ -219,7 +220,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteers", Method: http.MethodGet, Path: "/api/v1/volunteers",
 		Summary: "Volunteers in the caller's area; ID numbers and phones masked"}),
 		func(ctx context.Context, in *volunteerListInput) (*volunteerListOutput, error) {
-			items, more, err := s.List(ctx, Filter{Q: in.Q, Division: in.Division, IDNumber: in.IDNumber, Phone: in.Phone, Active: in.Active, Page: in.Page, PerPage: in.PerPage})
+			items, more, err := s.List(ctx, Filter{Q: in.Q, Division: in.Division, IDNumber: in.IDNumber, Phone: in.Phone, Reason: in.Reason, Active: in.Active, Page: in.Page, PerPage: in.PerPage})
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}

@@ -70,6 +70,8 @@ func init() {
 		"volunteer.corrections_title":          {"服务记录更正申请", "Corrections to service records"},
 		"volunteer.decided":                    {"已处理。", "Decided."},
 		"volunteer.list_title":                 {"志愿者", "Volunteers"},
+		"volunteer.search_reason":              {"查找原因", "Reason for searching"},
+		"volunteer.exact_search_help":          {"按身份证号码查找须输入完整号码并填写原因；每个账号每 10 分钟最多查找 30 次，每次查找都记入审计日志。", "Searching by ID number takes the whole number and a reason; at most 30 searches per 10 minutes per account, each one in the audit log."},
 		"volunteer.registered_n":               {"注册志愿者", "Registered volunteers"},
 		"volunteer.active_n":                   {"活跃志愿者（近 12 个月）", "Active volunteers (last 12 months)"},
 		"volunteer.per_10k":                    {"每万人 %s 名", "%s per 10,000 residents"},

@@ -38,7 +38,7 @@ func TestNoPlainPersonalData(t *testing.T) {
 		}
 		ids, phones = append(ids, id), append(phones, phone, newPhone)
 	}
-	if got, _, err := s.List(staff, volunteer.Filter{Phone: phones[3]}); err != nil || len(got) != 1 || got[0].Name != "封存测试1" {
+	if got, _, err := s.List(staff, volunteer.Filter{Phone: phones[3], Reason: "核对"}); err != nil || len(got) != 1 || got[0].Name != "封存测试1" {
 		t.Fatalf("phone search: %+v %v", got, err)
 	}
 	backup := filepath.Join(t.TempDir(), "backup.db")

@@ -12,6 +12,7 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/lookup"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
@@ -33,6 +34,7 @@ type Service struct {
 	Keys     *pii.Ring
 	Audit    *audit.Log
 	Measures *measure.Store
+	Search   *lookup.Guard // exact searches by ID number or phone
 	Now      func() time.Time
 	codeKey  []byte
 }
@@ -42,7 +44,7 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 	// The check-in code key is derived from the key ring (its keyed blind
 	// index of a fixed label), so it is the same on every node and never
 	// stored.
-	return &Service{DB: d, Keys: keys, Audit: a, Measures: &measure.Store{DB: d}, Now: time.Now,
+	return &Service{DB: d, Keys: keys, Audit: a, Measures: &measure.Store{DB: d}, Search: lookup.New(d, a, keys), Now: time.Now,
 		codeKey: []byte(keys.Index("volunteer.checkin-code.v1"))}
 }
 
@@ -118,7 +120,7 @@ func (s *Service) scanVolunteer(sc interface{ Scan(...any) error }, stars []int,
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	v.IDNumber, v.Phone = pii.Mask(id), pii.Mask(ph)
+	v.IDNumber, v.Phone = pii.MaskIDNumber(id), pii.Mask(ph)
 	v.Skills = splitList(skills)
 	v.Hours = centiToHours(v.HoursCenti)
 	v.Star = StarLevel(v.HoursCenti, stars)
@@ -182,8 +184,9 @@ func inScope(ctx context.Context, code string) bool {
 type Filter struct {
 	Q        string // part of a name
 	Division string // volunteers in communities at or under it
-	IDNumber string // exact, found by blind index
-	Phone    string // exact, found by blind index
+	IDNumber string `json:"-"` // exact and whole, found by blind index
+	Phone    string `json:"-"` // exact and whole (a mobile), found by blind index
+	Reason   string `json:"-"` // why IDNumber or Phone is searched; audited (platform/lookup)
 	Active   bool
 	Page     int
 	PerPage  int
@@ -207,8 +210,29 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "volunteer.code_format")
 	}
+	// A search by a sealed field takes the whole value and a reason, is
+	// limited per account and audited (platform/lookup).
+	var terms []lookup.Term
+	if f.IDNumber = strings.TrimSpace(f.IDNumber); f.IDNumber != "" {
+		var ok bool
+		if f.IDNumber, ok = lookup.WholeIDNumber(f.IDNumber, s.Now()); !ok {
+			bad.Add("id_number", "lookup.id_whole")
+		}
+		terms = append(terms, lookup.Term{Field: "id_number", Value: f.IDNumber})
+	}
+	if f.Phone = strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(f.Phone), " ", ""), "+86"); f.Phone != "" {
+		if !idcard.ValidMobile(f.Phone) {
+			bad.Add("phone", "lookup.mobile_whole")
+		}
+		terms = append(terms, lookup.Term{Field: "phone", Value: f.Phone})
+	}
 	if err := bad.Err(); err != nil {
 		return nil, false, err
+	}
+	if len(terms) > 0 {
+		if err := s.Search.Allow(ctx, "volunteer.search", "volunteer", terms, f.Reason); err != nil {
+			return nil, false, err
+		}
 	}
 	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
 	if f.Division != "" {
@@ -225,10 +249,10 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 		add("v.name "+s.DB.ILike()+" ?", "%"+f.Q+"%")
 	}
 	if f.IDNumber != "" {
-		add("v.id_number_index = ?", s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber))))
+		add("v.id_number_index = ?", s.Keys.Index(f.IDNumber))
 	}
 	if f.Phone != "" {
-		add("v.phone_index = ?", s.Keys.Index(strings.TrimSpace(f.Phone)))
+		add("v.phone_index = ?", s.Keys.Index(f.Phone))
 	}
 	if f.Active {
 		add("v.last_served >= ?", s.activeSince())

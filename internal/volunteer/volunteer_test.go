@@ -83,7 +83,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.IDNumber != "110***********4477" || v.Phone != "138****8000" || v.CommunityCode != apptest.Community || !v.Own {
+	if v.IDNumber != "****************77" || v.Phone != "138****8000" || v.CommunityCode != apptest.Community || !v.Own {
 		t.Fatalf("registered %+v", v)
 	}
 	if len(v.Skills) != 3 {
@@ -118,7 +118,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 	if _, err := s.Volunteer(resident(e, "other", apptest.Community), v.ID); errs.Code(err) != errs.ENOTFOUND {
 		t.Fatalf("another resident read: %v", err)
 	}
-	list, _, err := s.List(as(e, auth.TownshipStaff, apptest.Township), volunteer.Filter{IDNumber: ids[0]})
+	list, _, err := s.List(as(e, auth.TownshipStaff, apptest.Township), volunteer.Filter{IDNumber: ids[0], Reason: "核对"})
 	if err != nil || len(list) != 1 || list[0].ID != v.ID {
 		t.Fatalf("find by id number: %v %v", list, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"image/png"
 	"net/http"
@@ -205,6 +206,7 @@ func (h *Web) decide(w http.ResponseWriter, r *http.Request) error {
 }
 
 type listData struct {
+	Summary []string // problems of a bad search
 	F       Filter
 	Items   []Volunteer
 	Page    int
@@ -217,9 +219,15 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	f := Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), IDNumber: strings.TrimSpace(q.Get("id_number")),
-		Active: q.Get("active") == "1", Page: page, PerPage: 50}
+		Reason: strings.TrimSpace(q.Get("reason")), Active: q.Get("active") == "1", Page: page, PerPage: 50}
 	items, more, err := h.S.List(ctx, f)
-	if err != nil {
+	status := http.StatusOK
+	var summary []string
+	if errs.Code(err) == errs.EINVALID {
+		// A bad search shows the form again with the reasons.
+		summary, _ = web.Explain(i18n.From(ctx), err)
+		status = errs.Status(err)
+	} else if err != nil {
 		return err
 	}
 	fig, err := h.S.Figures(ctx, "")
@@ -227,7 +235,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p, _ := Paging(f.Page, f.PerPage)
-	h.Srv.Render.Render(w, http.StatusOK, "volunteer/list", h.Srv.NewPage(r, "volunteer.list_title", &listData{F: f, Items: items, Page: p, More: more, Figures: fig}))
+	h.Srv.Render.Render(w, status, "volunteer/list", h.Srv.NewPage(r, "volunteer.list_title", &listData{F: f, Items: items, Page: p, More: more, Figures: fig, Summary: summary}))
 	return nil
 }
 
@@ -656,8 +664,12 @@ func (h *Web) addMember(w http.ResponseWriter, r *http.Request) error {
 	if num == "" {
 		return fail(errs.Invalid(errs.Field("id_number", "error.required")))
 	}
-	found, _, err := h.S.List(ctx, Filter{IDNumber: num, PerPage: 2})
-	if err != nil {
+	// Finding the volunteer is a search by a sealed field: the whole
+	// number, counted and audited, with the action as its reason.
+	found, _, err := h.S.List(ctx, Filter{IDNumber: num, Reason: fmt.Sprintf("add a member to volunteer organisation %d", id), PerPage: 2})
+	if c := errs.Code(err); c == errs.EINVALID {
+		return fail(err)
+	} else if err != nil {
 		return err
 	}
 	if len(found) != 1 {

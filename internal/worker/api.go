@@ -14,8 +14,9 @@ type listInput struct {
 	Division string `query:"division" doc:"12-digit code: workers in communities at or under it"`
 	Post     string `query:"post" doc:"one of the posts"`
 	Status   string `query:"status" doc:"in_post (today), left, future; empty for all"`
-	Phone    string `query:"phone" doc:"exact phone number"`
-	IDNumber string `query:"id_number" doc:"exact ID number"`
+	Phone    string `query:"phone" doc:"exact, whole phone number"`
+	IDNumber string `query:"id_number" doc:"exact, whole ID number (18 characters)"`
+	Reason   string `query:"reason" doc:"why you search by phone or ID number (required with them; kept in the audit log). Such searches are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
 	Page     int    `query:"page" default:"1"`
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
@@ -59,7 +60,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-workers", Method: http.MethodGet, Path: "/api/v1/workers",
 		Summary: "Community workers in the caller's area; phones and ID numbers masked", Tags: tags},
 		func(ctx context.Context, in *listInput) (*workerListOutput, error) {
-			f := Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Page: in.Page, PerPage: in.PerPage}
+			f := Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage}
 			items, more, err := s.List(ctx, f)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)

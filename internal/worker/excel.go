@@ -69,7 +69,7 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return err
 	}
-	if err := f.check(); err != nil {
+	if err := s.checkFilter(ctx, &f); err != nil {
 		return err
 	}
 	lang := i18n.From(ctx)

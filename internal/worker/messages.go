@@ -51,6 +51,8 @@ func init() {
 		"worker.closed":                  {"已办理离岗。", "The time in post has ended."},
 		"worker.search_placeholder":      {"姓名", "Name"},
 		"worker.exact_search":            {"按电话或身份证号精确查找", "Exact search by phone or ID number"},
+		"worker.search_reason":           {"查找原因", "Reason for searching"},
+		"worker.exact_search_help":       {"须输入完整的号码并填写原因；每个账号每 10 分钟最多查找 30 次，每次查找都记入审计日志。", "Whole numbers only, with a reason; at most 30 searches per 10 minutes per account, each one in the audit log."},
 		"worker.none":                    {"没有符合条件的社区工作者。", "No community worker matches."},
 		"worker.division_filter":         {"区划代码", "Division code"},
 		"worker.masked_note":             {"电话和身份证号码已脱敏显示。", "Phones and ID numbers are shown masked."},

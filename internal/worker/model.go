@@ -260,8 +260,9 @@ type Filter struct {
 	Division string // a division code: workers in communities at or under it
 	Post     string
 	Status   string // in_post, left, future; empty for all
-	Phone    string // exact, found by blind index
-	IDNumber string // exact, found by blind index
+	Phone    string `json:"-"` // exact and whole, found by blind index
+	IDNumber string `json:"-"` // exact and whole, found by blind index
+	Reason   string `json:"-"` // why Phone or IDNumber is searched; audited (platform/lookup)
 	Page     int
 	PerPage  int
 }

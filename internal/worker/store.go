@@ -59,7 +59,7 @@ func (s *Store) masked(r *row, today string) (Worker, error) {
 		return Worker{}, err
 	}
 	w := r.Worker
-	w.Phone, w.IDNumber = pii.Mask(rec.Phone), pii.Mask(rec.IDNumber)
+	w.Phone, w.IDNumber = pii.Mask(rec.Phone), pii.MaskIDNumber(rec.IDNumber)
 	w.InPost = inPostOn(w.InPostFrom, w.InPostTo, today)
 	w.UpdatedAt = w.UpdatedAt.UTC()
 	return w, nil

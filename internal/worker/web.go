@@ -46,7 +46,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 func filterOf(q url.Values) Filter {
 	page, _ := strconv.Atoi(q.Get("page"))
 	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Post: q.Get("post"), Status: q.Get("status"),
-		Phone: strings.TrimSpace(q.Get("phone")), IDNumber: strings.TrimSpace(q.Get("id_number")), Page: page, PerPage: 50}
+		Phone: strings.TrimSpace(q.Get("phone")), IDNumber: strings.TrimSpace(q.Get("id_number")),
+		Reason: strings.TrimSpace(q.Get("reason")), Page: page, PerPage: 50}
 }
 
 type listData struct {
@@ -68,7 +69,11 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	ctx := r.Context()
 	f := filterOf(r.URL.Query())
 	items, more, err := h.S.List(ctx, f)
-	if err != nil {
+	if errs.Code(err) == errs.EINVALID {
+		// A bad search shows the form again with the reasons.
+		s, _ := web.Explain(i18n.From(ctx), err)
+		summary, status = append(summary, s...), errs.Status(err)
+	} else if err != nil {
 		return err
 	}
 	page, _ := Paging(f.Page, f.PerPage)

@@ -113,7 +113,7 @@ func TestServiceRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.Phone != "138****8000" || w.IDNumber != "110***********4477" || !w.InPost {
+	if w.Phone != "138****8000" || w.IDNumber != "****************77" || !w.InPost {
 		t.Errorf("created: %+v", w)
 	}
 	grid := as(e, auth.GridWorker, apptest.Community)
@@ -191,11 +191,11 @@ func TestServiceRules(t *testing.T) {
 	}
 
 	// Search: by name inside the area, by exact phone and ID number.
-	items, _, err := s.List(tw, worker.Filter{IDNumber: "110101199003074477"})
+	items, _, err := s.List(tw, worker.Filter{IDNumber: "110101199003074477", Reason: "核对"})
 	if err != nil || len(items) != 1 {
 		t.Errorf("by ID number: %v %v", items, err)
 	}
-	items, _, _ = s.List(tw, worker.Filter{Phone: "139 0013 9000"})
+	items, _, _ = s.List(tw, worker.Filter{Phone: "139 0013 9000", Reason: "核对"})
 	if len(items) != 1 {
 		t.Errorf("by phone: %v", items)
 	}
@@ -489,7 +489,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if a := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'worker.create' AND detail LIKE '%import_row%'`); a != 2 {
 		t.Errorf("imported workers audited: %d", a)
 	}
-	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002x"})
+	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002x", Reason: "核对"})
 	if len(items) != 1 || items[0].InPostFrom != "2023-05-01" || items[0].Post != worker.CommitteeDirector || !items[0].CertifiedSocialWorker {
 		t.Errorf("imported: %+v", items)
 	}
@@ -535,11 +535,11 @@ func TestImportAgainUpdates(t *testing.T) {
 	if n, err := s.Import(ctx, sheet(t, short, changed)); err != nil || n != (worker.ImportResult{Updated: 2}) {
 		t.Fatalf("changed rows: %+v %v", n, err)
 	}
-	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002X"})
+	items, _, _ := s.List(ctx, worker.Filter{IDNumber: "11010519491231002X", Reason: "核对"})
 	if len(items) != 1 || items[0].InPostTo != "2026-06-01" || !items[0].CertifiedSocialWorker {
 		t.Errorf("李强 after the update: %+v", items)
 	}
-	items, _, _ = s.List(ctx, worker.Filter{IDNumber: "110101199003074477"})
+	items, _, _ = s.List(ctx, worker.Filter{IDNumber: "110101199003074477", Reason: "核对"})
 	if len(items) != 1 || items[0].Phone != "138****0009" {
 		t.Errorf("王芳 after the update: %+v", items)
 	}
@@ -581,7 +581,7 @@ func TestExportMaskedAndPIIEncryptedAtRest(t *testing.T) {
 		t.Fatalf("export rows %v %v", rows, err)
 	}
 	line := strings.Join(rows[1], "|")
-	if !strings.Contains(line, "139****5678") || !strings.Contains(line, "110***********002X") || strings.Contains(line, "13912345678") || !strings.Contains(line, "Party secretary") ||
+	if !strings.Contains(line, "139****5678") || !strings.Contains(line, "****************2X") || strings.Contains(line, "13912345678") || !strings.Contains(line, "Party secretary") ||
 		!strings.Contains(line, "张*国") || strings.Contains(line, "张建国") {
 		t.Errorf("export row: %s", line)
 	}
@@ -654,7 +654,7 @@ func TestPages(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", res.StatusCode, res.Body)
 	}
-	items, _, _ := newService(e, time.Now().Format("2006-01-02")).List(as(e, auth.CommunityWorker, apptest.Community), worker.Filter{Phone: "13700001111"})
+	items, _, _ := newService(e, time.Now().Format("2006-01-02")).List(as(e, auth.CommunityWorker, apptest.Community), worker.Filter{Phone: "13700001111", Reason: "核对"})
 	if len(items) != 1 || items[0].Name != "孙丽华" {
 		t.Errorf("after save: %+v", items)
 	}

@@ -250,8 +250,8 @@ func (r *Ring) Bind(ctx context.Context, d *db.DB) error {
 	return nil
 }
 
-// Mask hides the middle of a value for display: the first 3 and last 4
-// characters stay, the rest become *. A value of 7 characters or fewer
+// Mask hides the middle of a value for display (a phone, an address; an
+// ID number has MaskIDNumber): the first 3 and last 4 characters stay, the rest become *. A value of 7 characters or fewer
 // would then show whole, so it keeps only its first and last character
 // (or none when 2 or fewer).
 func Mask(s string) string {
@@ -275,6 +275,28 @@ func Mask(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// MaskIDNumber hides a resident ID number for display: only its last 2
+// characters stay, the rest become * (****************7X), the length kept.
+// An ID number is region (6 digits), birth date (8), sequence (3) and a check
+// character, and a screen that shows a masked number also shows the
+// community (whose code begins with the county's, the usual region) and the
+// age: with the first 3 and last 4 kept, the region, the birth date and the
+// last 4 rebuilt the whole number from a known birthday, and ~33 candidates
+// without one. With the last 2 kept, the sequence's first two digits and the
+// birth date within the year of the age stay unknown: ~3,300 candidates
+// (~9 even with a known birthday). The birth date itself is shown only with
+// the unmasked number. A value that is already masked masks the same way, so
+// masks stored by older versions (first 3 and last 4) can be masked again.
+func MaskIDNumber(s string) string {
+	r := []rune(strings.TrimSpace(s))
+	n := len(r)
+	keep := 2
+	if n <= 4 {
+		keep = 0
+	}
+	return strings.Repeat("*", n-keep) + string(r[n-keep:])
 }
 
 // MaskName hides a person's name for lists: the surname and, for names of

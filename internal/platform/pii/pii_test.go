@@ -203,3 +203,28 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskIDNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                    "",
+		"1234":                "****",
+		"13111219800101123X":  "****************3X",
+		"131***********5727":  "****************27", // an older mask masks again
+		" 110101199003074477": "****************77",
+	} {
+		if got := MaskIDNumber(in); got != want {
+			t.Errorf("MaskIDNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// No more than 2 characters of a number show: with the community's
+	// county and the age, the rest cannot be rebuilt.
+	shown := 0
+	for _, c := range MaskIDNumber("13111219800101123X") {
+		if c != '*' {
+			shown++
+		}
+	}
+	if shown != 2 {
+		t.Errorf("%d characters shown, want 2", shown)
+	}
+}
