@@ -90,3 +90,34 @@ func TestUnitMembersStayInTheirArea(t *testing.T) {
 		t.Errorf("township staff: %v", err)
 	}
 }
+
+// TestUnitNeverDecidesItsOwnAsk: whoever asks never decides. A township
+// that asked for an extension cannot approve it once it has returned the
+// request (it no longer holds it); the county decides.
+func TestUnitNeverDecidesItsOwnAsk(t *testing.T) {
+	f := setup(t)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	county := as(t, f.e, auth.CountyStaff, apptest.County)
+	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+		Description: "路面塌陷一个大坑", Phone: "13812345678"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.township.ID})
+	act(t, f, township, r.ID, request.Action{Action: request.ActExtend, Days: 5, Reason: "需要协调施工队"})
+	if _, err := f.s.Act(township, r.ID, request.Action{Action: request.ActExtend, Decision: "approve"}); code(err) != errs.EFORBIDDEN {
+		t.Fatalf("township deciding its own ask while holding: %v", err)
+	}
+	r = act(t, f, township, r.ID, request.Action{Action: request.ActReturn, Reason: "不归街道管"})
+	o, err := f.s.OptionsFor(township, r)
+	if err != nil || o.DecideExtension {
+		t.Errorf("township offered to decide its own ask: %+v %v", o, err)
+	}
+	if _, err := f.s.Act(township, r.ID, request.Action{Action: request.ActExtend, Decision: "approve"}); code(err) != errs.EFORBIDDEN {
+		t.Fatalf("township deciding its own ask after returning: %v", err)
+	}
+	r = act(t, f, county, r.ID, request.Action{Action: request.ActExtend, Decision: "refuse", Note: "请按期办结"})
+	if len(r.Extensions) != 1 || r.Extensions[0].Status != request.Refused {
+		t.Errorf("extensions %+v", r.Extensions)
+	}
+}
