@@ -22,6 +22,11 @@ func TestLeadNeverDecidesOwnCorrection(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.c.t = at("2026-11-20 11:30:00")
+	// Nor does a lead confirm their own attendance by hand.
+	if err := w.s.Confirm(w.lead, a.ID, volunteer.Attendance{VolunteerID: leadID, CheckinAt: at("2026-11-20 09:00:00"),
+		CheckoutAt: at("2026-11-20 11:00:00"), Reason: "忘记签到"}); errs.Code(err) != errs.EFORBIDDEN {
+		t.Fatalf("the lead confirms their own attendance: %v", err)
+	}
 	if err := w.s.Confirm(w.staff, a.ID, volunteer.Attendance{VolunteerID: leadID, CheckinAt: at("2026-11-20 09:00:00"),
 		CheckoutAt: at("2026-11-20 10:00:00"), Reason: "手机没电"}); err != nil {
 		t.Fatal(err)
