@@ -510,7 +510,7 @@ func itoa(n int) string {
 func (s *Store) memberAccount(ctx context.Context, userID int64) (role, area string, err error) {
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT role, area_code FROM users WHERE id = $1`, userID).Scan(&role, &area)
 	if db.IsNoRows(err) {
-		return "", "", errs.NotFound("request.unit_not_found")
+		return "", "", errs.NotFound("request.member_not_found")
 	}
 	if err != nil {
 		return "", "", errs.Internal(fmt.Errorf("request.memberAccount: %w", err))
