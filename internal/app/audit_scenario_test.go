@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 )
 
@@ -32,9 +33,54 @@ func auditScenarios() []Scenario {
 	return out
 }
 
+// auditAreaScenarios: an auditor reads the records of people acting inside
+// their area (own, child), never a sibling's or the parent's; records of
+// the system (the fixture's division import) only the city's auditor. The
+// first rows leave denied records of actors in four areas.
+func auditAreaScenarios() []Scenario {
+	actors := []struct {
+		role      auth.Role
+		area      string
+		path      string
+		wantFirst int
+	}{
+		{auth.Admin, apptest.City, "/api/v1/audit", http.StatusForbidden},
+		{auth.CountyStaff, apptest.County, "/api/v1/divisions/" + apptest.FarCommunity, http.StatusNotFound},
+		{auth.CountyStaff, apptest.SiblingCounty, "/api/v1/divisions/" + apptest.Community, http.StatusNotFound},
+		{auth.TownshipStaff, apptest.Township, "/api/v1/divisions/" + apptest.CousinCommunity, http.StatusNotFound},
+	}
+	var out []Scenario
+	for _, a := range actors {
+		out = append(out, Scenario{Name: "denied by " + apptest.Name(a.role, a.area), Method: "GET", Path: a.path, Role: a.role, Area: a.area, Status: a.wantFirst})
+	}
+	for _, aud := range []string{apptest.City, apptest.County, apptest.SiblingCounty, apptest.Township, apptest.Community} {
+		area := auth.AreaOf(aud, division.LevelFromCode(aud))
+		for _, a := range actors {
+			name := apptest.Name(a.role, a.area)
+			s := Scenario{Name: "auditor@" + aud + " reads " + name, Method: "GET", Path: "/api/v1/audit?actor=" + name, Role: auth.Auditor, Area: aud,
+				Status: http.StatusOK}
+			if area.Contains(a.area) {
+				s.Contains = []string{`"actor":"` + name + `"`}
+			} else {
+				s.NotContains = []string{`"actor":"` + name + `"`}
+			}
+			out = append(out, s)
+		}
+		s := Scenario{Name: "auditor@" + aud + " reads the system's", Method: "GET", Path: "/api/v1/audit?action=division.import", Role: auth.Auditor, Area: aud,
+			Status: http.StatusOK}
+		if aud == apptest.City {
+			s.Contains = []string{`"action":"division.import"`}
+		} else {
+			s.NotContains = []string{`"action":"division.import"`}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 func TestAuditAPIScenarios(t *testing.T) {
 	e := apptest.New(t)
-	for _, s := range auditScenarios() {
+	for _, s := range append(auditScenarios(), auditAreaScenarios()...) {
 		s.run(t, e)
 	}
 }

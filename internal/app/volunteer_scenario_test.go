@@ -36,7 +36,7 @@ func volunteerActors() []volunteerActor {
 // volunteerFixture: a township station, the resident of Community as a
 // volunteer with one closed activity's record, and an open activity.
 type volunteerFixture struct {
-	volID, orgID, openID, closedID, recordID int64
+	volID, orgID, openID, closedID, recordID, cancelledID int64
 }
 
 func setupVolunteers(t *testing.T, e *apptest.Env) volunteerFixture {
@@ -80,10 +80,23 @@ func setupVolunteers(t *testing.T, e *apptest.Env) volunteerFixture {
 		t.Fatalf("records %v %v", recs, err)
 	}
 	open := mk("敬老院探访", now.Add(time.Hour))
-	return volunteerFixture{volID: v.ID, orgID: org.ID, openID: open.ID, closedID: done.ID, recordID: recs[0].ID}
+	// A cancelled activity: for its organisers only.
+	gone := mk("已取消的活动", now.Add(2*time.Hour))
+	if _, err := e.App.DB.Writer().Exec(`UPDATE volunteer_activities SET status = $1 WHERE id = $2`, volunteer.Cancelled, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	return volunteerFixture{volID: v.ID, orgID: org.ID, openID: open.ID, closedID: done.ID, recordID: recs[0].ID, cancelledID: gone.ID}
 }
 
 func vptr[T any](v T) *T { return &v }
+
+// pick2 is has when ok, else nothing.
+func pick2(ok bool, has []string) []string {
+	if ok {
+		return has
+	}
+	return nil
+}
 
 func volunteerScenarios(f volunteerFixture) []Scenario {
 	var out []Scenario
@@ -148,17 +161,32 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 			memberStatus = pick(orgInScope, 204, 404)
 		}
 		sc("set member", "PUT", fmt.Sprintf("/api/v1/volunteer-orgs/%d/members/%d", f.orgID, f.volID), map[string]any{"lead": false}, memberStatus, nil, nil)
-		// Activities: public to read; organisers manage.
-		sc("activities", "GET", "/api/v1/activities?division="+apptest.Community, nil, 200, nil, nil)
-		sc("activity", "GET", act, nil, 200, []string{"敬老院探访"}, nil)
+		// Activities: published ones public to residents and staff
+		// city-wide, a cancelled one to its organisers; organisers manage;
+		// other roles read none.
+		reader := isStaff || a.role == auth.Resident
+		if reader {
+			has, not := []string{"敬老院探访"}, []string{"已取消的活动"}
+			if organiser {
+				has, not = []string{"敬老院探访", "已取消的活动"}, nil
+			}
+			sc("activities", "GET", "/api/v1/activities?division="+apptest.Community, nil, 200, has, not)
+		} else {
+			sc("activities", "GET", "/api/v1/activities?division="+apptest.Community, nil, 403, nil, []string{"敬老院探访"})
+		}
+		sc("activity", "GET", act, nil, pick(reader, 200, 403), pick2(reader, []string{"敬老院探访"}), nil)
+		sc("cancelled activity", "GET", fmt.Sprintf("/api/v1/activities/%d", f.cancelledID), nil, pick(reader, pick(organiser, 200, 404), 403), nil, nil)
+		// Organisers' reads: 404 to readers who do not organise, 403 to
+		// roles that read no activity.
+		orgRead := pick(organiser, 200, pick(reader, 404, 403))
 		start := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
 		end := time.Now().Add(26 * time.Hour).UTC().Format(time.RFC3339)
 		sc("publish", "POST", "/api/v1/activities", map[string]any{"org_id": f.orgID, "community_code": apptest.Community, "title": "t", "target": "children",
 			"place": "p", "starts_at": start, "ends_at": end, "slots": 3}, pick(organiser, 201, 403), nil, nil)
-		sc("signups", "GET", act+"/signups", nil, pick(organiser, 200, 404), nil, nil)
-		sc("checkins", "GET", act+"/checkins", nil, pick(organiser, 200, 404), nil, nil)
-		sc("code", "GET", act+"/code?direction=in", nil, pick(organiser, 200, 404), nil, nil)
-		sc("attendance", "POST", act+"/attendance", map[string]any{"volunteer_id": f.volID}, pick(organiser, 422, 404), nil, nil)
+		sc("signups", "GET", act+"/signups", nil, orgRead, nil, nil)
+		sc("checkins", "GET", act+"/checkins", nil, orgRead, nil, nil)
+		sc("code", "GET", act+"/code?direction=in", nil, orgRead, nil, nil)
+		sc("attendance", "POST", act+"/attendance", map[string]any{"volunteer_id": f.volID}, pick(organiser, 422, pick(reader, 404, 403)), nil, nil)
 		sc("figures", "GET", "/api/v1/volunteer-figures?division="+a.area, nil, pick(isStaff, 200, 403), nil, nil)
 		sc("figures outside", "GET", "/api/v1/volunteer-figures?division="+apptest.FarCommunity, nil, pick(isStaff, pick(a.area == apptest.City || a.area == apptest.SiblingCounty, 200, 404), 403), nil, nil)
 		sc("stars", "GET", "/api/v1/volunteer-stars", nil, 200, []string{"1500"}, nil)
@@ -169,7 +197,7 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		sc("cancel", "DELETE", act+"/signups", nil, pick(self, 204, 404), nil, nil)
 		sc("corrections", "GET", "/api/v1/volunteer-corrections", nil, 200, nil, nil)
 		if !organiser {
-			sc("close", "POST", act+"/close", nil, 404, nil, nil)
+			sc("close", "POST", act+"/close", nil, pick(reader, 404, 403), nil, nil)
 			sc("decide", "POST", "/api/v1/volunteer-corrections/1/decision", map[string]any{"approve": true}, 404, nil, nil)
 		}
 		if !self {

@@ -55,7 +55,7 @@ type auditSearchOutput struct{ Body AuditPage }
 func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "search-audit-log", Method: http.MethodGet, Path: "/api/v1/audit",
 		Summary:     "Search the audit log, newest first (auditors only)",
-		Description: "Every other role gets 403, and its attempt is itself recorded in the log.",
+		Description: "Every other role gets 403, and its attempt is itself recorded in the log. An auditor reads the records of people acting inside their area; records without an area (the system, callers not signed in) only an auditor of the city or above.",
 		Tags:        []string{"audit"}},
 		func(ctx context.Context, in *auditSearchInput) (*auditSearchOutput, error) {
 			items, f, more, err := s.Search(ctx, Query{Actor: in.Actor, Action: in.Action, ObjectType: in.ObjectType,

@@ -61,4 +61,9 @@ func init() {
 		"field.from":                  {"起始日期", "from"},
 		"field.to":                    {"截止日期", "to"},
 	})
+	// What an auditor of part of the city is told by the chain check.
+	i18n.Register(map[string]i18n.Msg{
+		"auditlog.verify_scope":            {"其中 %d 条记录属于您的辖区。校验覆盖整条哈希链；日志列表和导出只包含您辖区内人员的记录。", "%d of them are records of your area. The check covers the whole hash chain; the list and the export hold only the records of people in your area."},
+		"auditlog.verify_broken_elsewhere": {"审计日志的哈希链在您辖区以外的一条记录处断裂（已被篡改），请联系市级审计员查明。", "The audit log's hash chain is broken (tampered with) at a record outside your area; ask the city's auditor to look into it."},
+	})
 }

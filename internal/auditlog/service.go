@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"shequ/internal/platform/audit"
@@ -54,11 +55,19 @@ func (s *Service) Search(ctx context.Context, q Query) ([]audit.Record, audit.Fi
 	return items, f, more, err
 }
 
-// Outcome is what a verification found.
+// Outcome is what a verification found. The check always covers the
+// whole chain (a break anywhere is a break of everyone's log); an auditor
+// of part of the city is told how many records are in their area, and a
+// break outside it only as a break, without the record.
 type Outcome struct {
 	Records int64
+	InReach int64 // records in the auditor's area (all of them for the city)
+	Scoped  bool  // the auditor reads only part of the log
 	Broken  *audit.Broken
-	At      time.Time
+	// BrokenElsewhere: the chain is broken at a record outside the
+	// auditor's area (Broken is then nil).
+	BrokenElsewhere bool
+	At              time.Time
 }
 
 // Verify checks the whole hash chain and records that it did, with what it
@@ -67,18 +76,25 @@ func (s *Service) Verify(ctx context.Context) (*Outcome, error) {
 	if err := s.require(ctx, "audit.verify"); err != nil {
 		return nil, err
 	}
-	n, broken, err := s.Log.Verify(ctx)
+	rc, err := audit.ReachOf(ctx)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, err
 	}
-	out := &Outcome{Records: n, Broken: broken, At: s.Now()}
-	e := audit.Entry{Action: "audit.verify", ObjectType: "audit_log", ObjectID: "*", Detail: map[string]any{"records": n}}
+	n, in, broken, err := s.Log.VerifyReach(ctx, rc)
+	if err != nil {
+		return nil, errs.Internal(fmt.Errorf("auditlog.verify: %w", err))
+	}
+	out := &Outcome{Records: n, InReach: in, Scoped: in < n, Broken: broken, At: s.Now()}
+	e := audit.Entry{Action: "audit.verify", ObjectType: "audit_log", ObjectID: "*", Detail: map[string]any{"records": n, "in_area": in}}
 	if broken != nil {
 		e.Result = audit.Failed
-		e.Detail = map[string]any{"records": n, "broken_id": broken.ID, "reason": broken.Reason}
+		e.Detail = map[string]any{"records": n, "in_area": in, "broken_id": broken.ID, "reason": broken.Reason}
+		if !rc.Contains(broken.Area) {
+			out.Broken, out.BrokenElsewhere, out.Scoped = nil, true, true
+		}
 	}
 	if err := s.Log.Write(ctx, e); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal(fmt.Errorf("auditlog.verify: %w", err))
 	}
 	return out, nil
 }

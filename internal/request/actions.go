@@ -225,6 +225,27 @@ func (st *step) above(ctx context.Context) (bool, error) {
 	return st.a.Role.Rank() >= need, nil
 }
 
+// decideAsk is four eyes on an extension or appeal: the unit that asked
+// never decides it (auth.FourEyes), whichever unit holds the request now
+// (it may have been returned or sent on while the ask waited), and a
+// township's ask is decided by the county.
+func (st *step) decideAsk(ctx context.Context, asker int64) error {
+	if err := auth.FourEyes(st.a.unitID, asker); err != nil {
+		return err
+	}
+	if st.a.Role == auth.System {
+		return nil
+	}
+	u, err := st.s.Store.unit(ctx, asker)
+	if err != nil {
+		return err
+	}
+	if u.Kind == UnitTownship && st.a.Role.Rank() < auth.CountyStaff.Rank() {
+		return errs.Forbidden()
+	}
+	return nil
+}
+
 func (st *step) open() error {
 	if st.r.Status == StatusClosed {
 		return conflict("request.closed")
@@ -341,6 +362,9 @@ func (st *step) extend(ctx context.Context) error {
 	}
 	if pending == nil {
 		return conflict("request.no_pending")
+	}
+	if err := st.decideAsk(ctx, pending.UnitID); err != nil {
+		return err
 	}
 	status := Refused
 	if approve {
@@ -655,6 +679,9 @@ func (st *step) appeal(ctx context.Context) error {
 	}
 	if pending == nil {
 		return conflict("request.no_pending")
+	}
+	if err := st.decideAsk(ctx, pending.UnitID); err != nil {
+		return err
 	}
 	status := Refused
 	if approve {

@@ -99,6 +99,11 @@ type reqMemberInput struct {
 	}
 }
 
+type reqMemberRemoveInput struct {
+	ID     int64 `path:"id"`
+	UserID int64 `path:"user_id"`
+}
+
 type reqCalendarInput struct {
 	Body struct {
 		Day  string `json:"day" doc:"YYYY-MM-DD"`
@@ -238,9 +243,17 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return &reqUnitOutput{Body: u}, nil
 		})
 	huma.Register(api, huma.Operation{OperationID: "add-request-unit-member", Method: http.MethodPost, Path: "/api/v1/requests/units/{id}/members",
-		Summary: "Let a handling-unit account act for a unit (city or county staff)", Tags: tags},
+		Summary: "Let a handling-unit account act for a unit (city or county staff; unit and account in their area; a member of another unit is a conflict)", Tags: tags},
 		func(ctx context.Context, in *reqMemberInput) (*struct{}, error) {
 			if err := s.AddMember(ctx, in.ID, in.Body.UserID); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return nil, nil
+		})
+	huma.Register(api, huma.Operation{OperationID: "remove-request-unit-member", Method: http.MethodDelete, Path: "/api/v1/requests/units/{id}/members/{user_id}",
+		Summary: "End an account's membership of a unit (city or county staff whose area holds the unit)", DefaultStatus: http.StatusNoContent, Tags: tags},
+		func(ctx context.Context, in *reqMemberRemoveInput) (*struct{}, error) {
+			if err := s.RemoveMember(ctx, in.ID, in.UserID); err != nil {
 				return nil, web.APIErr(ctx, err)
 			}
 			return nil, nil

@@ -283,9 +283,16 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit) (*Unit, error) {
 	return &u, nil
 }
 
-// AddMember makes an account of role handling_unit act for a unit.
+// AddMember makes an account of role handling_unit act for a unit (city
+// or county staff). Both the unit and the account must lie inside the
+// caller's area. An account acts for one unit: a member of another unit is
+// never moved silently (that let a county take over another county's unit
+// account and read its requests); it is ECONFLICT naming that unit, and
+// staff whose area holds both units first remove it (RemoveMember).
+// Refusals are audited.
 //
-// Errors: EFORBIDDEN, EINVALID (not a handling-unit account), ENOTFOUND.
+// Errors: EFORBIDDEN, EINVALID (not a handling-unit account of the area),
+// ENOTFOUND (unit missing or outside the area), ECONFLICT.
 func (s *Service) AddMember(ctx context.Context, unitID, userID int64) error {
 	p, err := auth.Require(ctx, auth.CityStaff, auth.CountyStaff)
 	if err != nil {
@@ -297,18 +304,76 @@ func (s *Service) AddMember(ctx context.Context, unitID, userID int64) error {
 			return err
 		}
 		if p.Role != auth.System && !p.Area.Contains(u.DivisionCode) {
+			s.refusedMember(ctx, "request.unit.member", unitID, userID, "unit outside area")
 			return errs.NotFound("request.unit_not_found")
 		}
-		var role string
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT role FROM users WHERE id = $1`, userID).Scan(&role); err != nil || role != string(auth.HandlingUnit) {
+		role, area, err := s.Store.memberAccount(ctx, userID)
+		if errs.Code(err) == errs.ENOTFOUND || (err == nil && role != string(auth.HandlingUnit)) {
 			return errs.Invalid(errs.Field("user_id", "request.bad_member"))
 		}
-		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_unit_members (user_id, unit_id) VALUES ($1, $2)
-			ON CONFLICT (user_id) DO UPDATE SET unit_id = excluded.unit_id`, userID, unitID); err != nil {
-			return errs.Internal(err)
+		if err != nil {
+			return err
+		}
+		if p.Role != auth.System && !p.Area.Contains(area) {
+			s.refusedMember(ctx, "request.unit.member", unitID, userID, "account outside area")
+			return errs.Invalid(errs.Field("user_id", "request.bad_member"))
+		}
+		cur, err := s.Store.membership(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if cur != nil && cur.ID == unitID {
+			return nil
+		}
+		if cur != nil {
+			s.refusedMember(ctx, "request.unit.member", unitID, userID, "member of unit "+strconv.FormatInt(cur.ID, 10))
+			return errs.Conflict("request.member_elsewhere", cur.Name)
+		}
+		if err := s.Store.addMember(ctx, userID, unitID); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.unit.member", ObjectType: "request_unit", ObjectID: strconv.FormatInt(unitID, 10),
 			Result: audit.OK, Detail: map[string]any{"user": userID}})
+	})
+}
+
+// RemoveMember ends an account's membership of a unit (city or county
+// staff whose area holds the unit), audited.
+//
+// Errors: EFORBIDDEN, ENOTFOUND (unit missing or outside the area, or the
+// account is not its member).
+func (s *Service) RemoveMember(ctx context.Context, unitID, userID int64) error {
+	p, err := auth.Require(ctx, auth.CityStaff, auth.CountyStaff)
+	if err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.Store.unit(ctx, unitID)
+		if err != nil {
+			return err
+		}
+		if p.Role != auth.System && !p.Area.Contains(u.DivisionCode) {
+			s.refusedMember(ctx, "request.unit.member.remove", unitID, userID, "unit outside area")
+			return errs.NotFound("request.unit_not_found")
+		}
+		ok, err := s.Store.removeMember(ctx, userID, unitID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errs.NotFound("request.member_not_found")
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "request.unit.member.remove", ObjectType: "request_unit", ObjectID: strconv.FormatInt(unitID, 10),
+			Result: audit.OK, Detail: map[string]any{"user": userID}})
+	})
+}
+
+// refusedMember audits a refused change of a unit's members; the record
+// stands though the transaction rolls back.
+func (s *Service) refusedMember(ctx context.Context, action string, unitID, userID int64, reason string) {
+	db.AfterTx(ctx, func(ctx context.Context) {
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "request_unit", ObjectID: strconv.FormatInt(unitID, 10),
+			Result: audit.Denied, Detail: map[string]any{"user": userID, "reason": reason}})
 	})
 }
 

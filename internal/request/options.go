@@ -32,11 +32,14 @@ func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) 
 	holds := a.holds(r)
 	closed := r.Status == StatusClosed
 	pendingExt, pendingApp := false, false
+	ownExt, ownApp := false, false // asked by the caller's unit: never theirs to decide
 	for _, e := range r.Extensions {
 		pendingExt = pendingExt || e.Status == Pending
+		ownExt = ownExt || (e.Status == Pending && auth.FourEyes(a.unitID, e.UnitID) != nil)
 	}
 	for _, ap := range r.Appeals {
 		pendingApp = pendingApp || ap.Status == Pending
+		ownApp = ownApp || (ap.Status == Pending && auth.FourEyes(a.unitID, ap.UnitID) != nil)
 	}
 	o.Accept = holds && r.Status == StatusDispatched
 	o.Return = holds && r.Status == StatusDispatched
@@ -51,8 +54,8 @@ func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) 
 		return nil, err
 	}
 	o.Supervise = above && !closed && r.UnitID != nil
-	o.DecideExtension = above && pendingExt
-	o.DecideAppeal = above && pendingApp
+	o.DecideExtension = above && pendingExt && !ownExt
+	o.DecideAppeal = above && pendingApp && !ownApp
 	staff := a.Role.Staff()
 	o.Callback = staff && (r.Status == StatusReplied || r.Status == StatusClosed)
 	o.Close = staff && r.Status == StatusReplied

@@ -514,3 +514,57 @@ func itoa(n int) string {
 	}
 	return itoa(n/10) + d[n%10:n%10+1]
 }
+
+// memberAccount reads the role and area of an account that is to act for
+// a unit; ENOTFOUND when there is no such account.
+func (s *Store) memberAccount(ctx context.Context, userID int64) (role, area string, err error) {
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT role, area_code FROM users WHERE id = $1`, userID).Scan(&role, &area)
+	if db.IsNoRows(err) {
+		return "", "", errs.NotFound("request.member_not_found")
+	}
+	if err != nil {
+		return "", "", errs.Internal(fmt.Errorf("request.memberAccount: %w", err))
+	}
+	return role, area, nil
+}
+
+// membership is the unit an account acts for, or nil.
+func (s *Store) membership(ctx context.Context, userID int64) (*Unit, error) {
+	u := &Unit{}
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT u.id, u.name, u.kind, u.division_code, u.active FROM request_unit_members m
+		JOIN request_units u ON u.id = m.unit_id WHERE m.user_id = $1`, userID).Scan(&u.ID, &u.Name, &u.Kind, &u.DivisionCode, &u.Active)
+	if db.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, errs.Internal(fmt.Errorf("request.membership: %w", err))
+	}
+	return u, nil
+}
+
+// addMember makes an account act for a unit. An account acts for one unit
+// at most: a member of another unit is ECONFLICT, never moved.
+func (s *Store) addMember(ctx context.Context, userID, unitID int64) error {
+	_, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_unit_members (user_id, unit_id) VALUES ($1, $2)`, userID, unitID)
+	if db.IsUniqueViolation(err) {
+		return errs.Conflict("request.member_taken")
+	}
+	if err != nil {
+		return errs.Internal(fmt.Errorf("request.addMember: %w", err))
+	}
+	return nil
+}
+
+// removeMember ends an account's membership of a unit; false when it was
+// not a member of that unit.
+func (s *Store) removeMember(ctx context.Context, userID, unitID int64) (bool, error) {
+	res, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM request_unit_members WHERE user_id = $1 AND unit_id = $2`, userID, unitID)
+	if err != nil {
+		return false, errs.Internal(fmt.Errorf("request.removeMember: %w", err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, errs.Internal(fmt.Errorf("request.removeMember: %w", err))
+	}
+	return n > 0, nil
+}

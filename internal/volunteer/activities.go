@@ -3,7 +3,6 @@ package volunteer
 import (
 	"context"
 	"shequ/internal/division"
-	"strconv"
 	"strings"
 	"time"
 
@@ -77,29 +76,59 @@ func (s *Service) Publish(ctx context.Context, in ActivityInput) (*Activity, err
 }
 
 // Activity returns an activity, with the caller's relation to it.
-// Activities are public to signed-in callers. Errors: ENOTFOUND.
+//
+// Who reads an activity (actReach, applied in the store's query):
+// residents and staff (ActivityReadRoles) read published activities (open
+// or closed) city-wide, since they recruit volunteers; a cancelled one only
+// its organisers (staff whose area holds the organisation or the
+// community, the organisation's leads) and the volunteers signed up for
+// it. Sign-up lists, personal data, only its organisers (Signups). Other
+// roles read none.
+//
+// Errors: EFORBIDDEN (role), ENOTFOUND (missing or not readable; a refusal
+// of an existing activity is audited).
 func (s *Service) Activity(ctx context.Context, id int64) (*Activity, error) {
-	if _, err := auth.Must(ctx); err != nil {
+	rc, err := s.actReach(ctx)
+	if err != nil {
 		return nil, err
 	}
-	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.activity_not_found", id)
+	a, err := s.storeActivity(ctx, id, rc)
+	if errs.Code(err) == errs.ENOTFOUND && s.activityExists(ctx, id) {
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.activity.read", ObjectType: "volunteer_activity", ObjectID: idStr(id),
+			Result: audit.Denied, Detail: map[string]string{"reason": "not published"}})
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, err
 	}
 	if a.CanOrganise, err = s.mayOrganise(ctx, a.OrgID, a.CommunityCode); err != nil {
 		return nil, err
 	}
-	me, err := s.myVolunteer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if me != 0 {
-		_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, id, me).Scan(&a.MySignup)
+	if rc.volunteer != 0 {
+		_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, id, rc.volunteer).Scan(&a.MySignup)
 	}
 	return a, nil
+}
+
+// actReach is the caller's reach over activities. Errors: EUNAUTHORIZED,
+// EFORBIDDEN.
+func (s *Service) actReach(ctx context.Context) (actReach, error) {
+	p, err := auth.Require(ctx, ActivityReadRoles...)
+	if err != nil {
+		return actReach{}, err
+	}
+	if p.Role == auth.System {
+		return actReach{all: true}, nil
+	}
+	var rc actReach
+	if staff(p) {
+		if rc.lo, rc.hi, err = auth.Scope(ctx); err != nil {
+			return actReach{}, err
+		}
+	}
+	if rc.volunteer, err = s.myVolunteer(ctx); err != nil {
+		return actReach{}, err
+	}
+	return rc, nil
 }
 
 // ActivityFilter selects activities.
@@ -112,11 +141,12 @@ type ActivityFilter struct {
 	PerPage  int
 }
 
-// Activities lists activities at or under a division (the caller's area
-// when empty; residents see every area, since activities are public).
-// Errors: EINVALID.
+// Activities lists activities at or under a division (staff: their area
+// when empty; residents: the city), those the caller may read (the rule
+// is at Activity): published ones anywhere, cancelled ones only for their
+// organisers and volunteers. Errors: EINVALID, EFORBIDDEN.
 func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity, bool, error) {
-	p, err := auth.Must(ctx)
+	rc, err := s.actReach(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -137,46 +167,19 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 		return nil, false, err
 	}
 	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
-	lo, hi := "000000000000", "999999999999"
-	if p.Role != auth.Resident {
-		lo, hi, _ = auth.Scope(ctx)
-	}
-	if f.Division != "" {
-		dlo, dhi := division.RangeOf(f.Division)
-		lo, hi = max(lo, dlo), min(hi, dhi)
-	}
-	q := `SELECT ` + actCols + actFrom + ` WHERE a.community_code BETWEEN $1 AND $2`
-	args := []any{lo, hi}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
+	q := activityQuery{lo: "000000000000", hi: "999999999999", orgID: f.OrgID, status: f.Status, page: f.Page, perPage: f.PerPage}
+	switch {
+	case f.Division != "":
+		q.lo, q.hi = division.RangeOf(f.Division)
+	case rc.lo != "":
+		q.lo, q.hi = rc.lo, rc.hi
 	}
 	if f.Date != "" {
-		add("a.ends_at > ?", day.UTC())
-		add("a.starts_at < ?", day.AddDate(0, 0, 1).UTC())
+		q.from, q.until = day, day.AddDate(0, 0, 1)
 	}
-	if f.OrgID != 0 {
-		add("a.org_id = ?", f.OrgID)
-	}
-	if f.Status != "" {
-		add("a.status = ?", f.Status)
-	}
-	q += ` ORDER BY a.starts_at DESC, a.id DESC LIMIT ` + strconv.Itoa(f.PerPage+1) + ` OFFSET ` + strconv.Itoa((f.Page-1)*f.PerPage)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
+	out, err := s.storeActivities(ctx, q, rc)
 	if err != nil {
-		return nil, false, errs.Internal(err)
-	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		a, err := scanActivity(rows)
-		if err != nil {
-			return nil, false, errs.Internal(err)
-		}
-		out = append(out, *a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, err
 	}
 	more := len(out) > f.PerPage
 	if more {
@@ -306,7 +309,9 @@ func (s *Service) Cancel(ctx context.Context, activityID int64) error {
 }
 
 // Signups lists an activity's sign-ups with attendance, for its
-// organisers. Errors: ENOTFOUND (also for callers who may not organise it).
+// organisers only (staff whose area holds the organisation or the
+// community, the organisation's leads): the names are personal data.
+// Errors: ENOTFOUND (also for callers who may not organise it; audited).
 func (s *Service) Signups(ctx context.Context, activityID int64) ([]Signup, error) {
 	if _, err := s.organised(ctx, activityID); err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/audit"
+	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
@@ -193,6 +194,17 @@ type Attendance struct {
 func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) error {
 	a, err := s.organised(ctx, activityID)
 	if err != nil {
+		return err
+	}
+	// Four eyes: a lead does not confirm their own attendance by hand (it
+	// sets their hours); another organiser does.
+	me, err := s.myVolunteer(ctx)
+	if err != nil {
+		return err
+	}
+	if err := auth.FourEyes(me, in.VolunteerID); err != nil {
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.attendance.confirm", ObjectType: "volunteer_activity", ObjectID: idStr(activityID),
+			Result: audit.Denied, Detail: map[string]string{"reason": "own attendance"}})
 		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)

@@ -219,9 +219,14 @@ func (s *Service) correction(ctx context.Context, id int64) (*Correction, error)
 }
 
 // Corrections lists the pending corrections of the records of the
-// organisations the caller may organise for.
+// organisations the caller may organise for, but not the caller's own
+// (whoever asks never decides: auth.FourEyes).
 func (s *Service) Corrections(ctx context.Context) ([]Correction, error) {
 	p, err := auth.Must(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me, err := s.myVolunteer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +248,9 @@ func (s *Service) Corrections(ctx context.Context) ([]Correction, error) {
 			}
 			// Staff see an organisation above their area only for the
 			// records of their area.
+			if auth.FourEyes(me, c.VolunteerID) != nil {
+				continue
+			}
 			if !staff(p) || inScope(ctx, o.DivisionCode) || inScope(ctx, c.CommunityCode) {
 				out = append(out, *c)
 			}
@@ -276,6 +284,18 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 				Result: audit.Denied, Detail: map[string]string{"reason": "not an organiser"}})
 		}
 		return nil, errs.NotFound("volunteer.correction_not_found", correctionID)
+	}
+	// Four eyes: the volunteer who asked never decides, even as a lead of
+	// the organisation; another lead or the staff of the area do (an only
+	// lead's correction is on the staff's pending list).
+	me, err := s.myVolunteer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.FourEyes(me, c.VolunteerID); err != nil {
+		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.correction.decide", ObjectType: "volunteer_correction", ObjectID: idStr(correctionID),
+			Result: audit.Denied, Detail: map[string]string{"reason": "own correction"}})
+		return nil, err
 	}
 	reason = strings.TrimSpace(reason)
 	if !approve && reason == "" {

@@ -169,6 +169,7 @@ type Broken struct {
 	Reason string // in English, for the operator's terminal
 	Key    string // translation key of the reason, for the auditor's screen
 	Args   []any  // arguments of Key
+	Area   string // area of the record that fails; "" when none can be placed
 }
 
 func (b *Broken) Error() string { return fmt.Sprintf("audit record %d: %s", b.ID, b.Reason) }
@@ -176,34 +177,50 @@ func (b *Broken) Error() string { return fmt.Sprintf("audit record %d: %s", b.ID
 // Verify walks the whole chain in id order and returns how many records it
 // checked and the first break, if any.
 func (l *Log) Verify(ctx context.Context) (int64, *Broken, error) {
+	n, _, b, err := l.VerifyReach(ctx, Reach{All: true})
+	return n, b, err
+}
+
+// VerifyReach walks the whole chain as Verify does (a break anywhere is a
+// break), and also counts the records within rc. The break's Area says
+// where it lies: the area of the record that fails, or "" when no record
+// can be placed (deleted or cut-off records, a missing head).
+func (l *Log) VerifyReach(ctx context.Context, rc Reach) (n, inReach int64, broken *Broken, err error) {
+	return l.verify(ctx, rc)
+}
+
+func (l *Log) verify(ctx context.Context, rc Reach) (int64, int64, *Broken, error) {
 	rows, err := l.DB.Q(ctx).QueryContext(ctx, `SELECT `+columns+` FROM audit_log ORDER BY id`)
 	if err != nil {
-		return 0, nil, err
+		return 0, 0, nil, err
 	}
 	defer rows.Close()
 	prev := genesis
-	var n, prevID int64
+	var n, in, prevID int64
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return n, nil, err
+			return n, in, nil, err
 		}
 		n++
+		if rc.Contains(r.Area) {
+			in++
+		}
 		switch {
 		case r.ID != prevID+1:
-			return n, &Broken{ID: prevID + 1, Key: "audit.broken.deleted", Args: []any{prevID + 1, r.ID - 1, r.ID},
+			return n, in, &Broken{ID: prevID + 1, Key: "audit.broken.deleted", Args: []any{prevID + 1, r.ID - 1, r.ID},
 				Reason: fmt.Sprintf("deleted: records %d to %d are missing before record %d", prevID+1, r.ID-1, r.ID)}, nil
 		case r.PrevHash != prev:
-			return n, &Broken{ID: r.ID, Key: "audit.broken.link", Args: []any{r.ID},
+			return n, in, &Broken{ID: r.ID, Key: "audit.broken.link", Args: []any{r.ID}, Area: r.Area,
 				Reason: "its link to the record before does not match (a record before it was edited or deleted)"}, nil
 		case r.ComputeHash() != r.Hash:
-			return n, &Broken{ID: r.ID, Key: "audit.broken.edited", Args: []any{r.ID},
+			return n, in, &Broken{ID: r.ID, Key: "audit.broken.edited", Args: []any{r.ID}, Area: r.Area,
 				Reason: "edited: its content does not match its hash"}, nil
 		}
 		prev, prevID = r.Hash, r.ID
 	}
 	if err := rows.Err(); err != nil {
-		return n, nil, err
+		return n, in, nil, err
 	}
 	var headID int64
 	var headHash string
@@ -211,16 +228,16 @@ func (l *Log) Verify(ctx context.Context) (int64, *Broken, error) {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		if n > 0 {
-			return n, &Broken{ID: prevID, Key: "audit.broken.head_missing", Args: []any{prevID},
+			return n, in, &Broken{ID: prevID, Key: "audit.broken.head_missing", Args: []any{prevID},
 				Reason: "the chain head is missing"}, nil
 		}
 	case err != nil:
-		return n, nil, err
+		return n, in, nil, err
 	case headID != prevID || headHash != prev:
-		return n, &Broken{ID: prevID + 1, Key: "audit.broken.truncated", Args: []any{prevID, headID},
+		return n, in, &Broken{ID: prevID + 1, Key: "audit.broken.truncated", Args: []any{prevID, headID},
 			Reason: fmt.Sprintf("records cut off the end: the chain ends at record %d but its head says %d", prevID, headID)}, nil
 	}
-	return n, nil, nil
+	return n, in, nil, nil
 }
 
 const columns = `id, at, actor_id, actor_name, role, area, action, object_type, object_id, result, client_addr, detail, prev_hash, hash`
@@ -248,6 +265,8 @@ type Filter struct {
 	From, To   time.Time // To is exclusive
 	Page       int       // from 1
 	PerPage    int
+
+	reach Reach // set by Search and Each from the caller, never by the caller
 }
 
 // Results lists the results a record may have.
@@ -260,6 +279,13 @@ func (f Filter) query(dialect db.Dialect) (string, []any) {
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if cond, vs := f.reach.cond(); cond != "" {
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(args)), 1)
+		}
+		where = append(where, cond)
 	}
 	if f.Actor != "" {
 		add("actor_name = ?", f.Actor)
@@ -299,10 +325,12 @@ func (f Filter) query(dialect db.Dialect) (string, []any) {
 	return q + " ORDER BY id DESC", args
 }
 
-// Search lists records newest first, one page. Only auditors (and the
-// system) may. Errors: EUNAUTHORIZED, EFORBIDDEN.
+// Search lists records newest first, one page, within the caller's reach
+// (ReachOf). Only auditors (and the system) may. Errors: EUNAUTHORIZED,
+// EFORBIDDEN.
 func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
-	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
+	var err error
+	if f.reach, err = ReachOf(ctx); err != nil {
 		return nil, false, err
 	}
 	if f.PerPage <= 0 || f.PerPage > 1000 {
@@ -314,7 +342,7 @@ func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
 	q, args := f.query(l.DB.Dialect)
 	q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage+1, (f.Page-1)*f.PerPage)
 	var out []Record
-	err := l.each(ctx, q, args, func(r *Record) error {
+	err = l.each(ctx, q, args, func(r *Record) error {
 		out = append(out, *r)
 		return nil
 	})
@@ -329,11 +357,11 @@ func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
 }
 
 // Each calls fn with the records f selects, newest first, ignoring f's
-// paging, at most max of them; cut says that more were selected. Only
-// auditors (and the system) may. Errors: EUNAUTHORIZED, EFORBIDDEN, and
-// fn's.
+// paging, at most max of them, within the caller's reach (ReachOf); cut
+// says that more were selected. Only auditors (and the system) may.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, and fn's.
 func (l *Log) Each(ctx context.Context, f Filter, max int, fn func(*Record) error) (n int, cut bool, err error) {
-	if _, err := auth.Require(ctx, auth.Auditor); err != nil {
+	if f.reach, err = ReachOf(ctx); err != nil {
 		return 0, false, err
 	}
 	q, args := f.query(l.DB.Dialect)
