@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"testing"
 
-	"shequ/internal/app"
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
 	"shequ/internal/request"
@@ -17,7 +16,7 @@ import (
 // city above is not found; an account of another county is invalid; a
 // member of another unit is a conflict, whoever asks.
 func requestMemberScenarios(t *testing.T, e *apptest.Env) []Scenario {
-	s := app.NewRequests(e.App)
+	s := e.App.Requests
 	units := map[string]*request.Unit{}
 	for rel, code := range map[string]string{"own": apptest.County, "sibling": apptest.SiblingCounty, "parent": apptest.City} {
 		u, err := s.CreateUnit(e.Ctx, request.Unit{Name: "成员测试单位" + code[:6], Kind: request.UnitDepartment, DivisionCode: code})
