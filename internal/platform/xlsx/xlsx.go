@@ -270,11 +270,8 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 	}
 	// Unzipped parts are capped too, against zip bombs.
 	rows, err := OpenRows(data, limit*20, s.SheetZh, s.SheetEn)
-	switch {
-	case errors.Is(err, ErrTooLarge):
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
-	case err != nil:
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err != nil {
+		return nil, Refusal(err, 0, limit)
 	}
 	defer rows.Close()
 
@@ -287,6 +284,9 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 			cols, bad = s.matchHeader(rows.Row(), cells)
 			break
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Refusal(err, rows.Row(), limit)
 	}
 	if cols == nil && len(bad) == 0 {
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.no_header"))
@@ -332,13 +332,8 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 		}
 		out = append(out, Row{Line: line, Values: vals})
 	}
-	switch err := rows.Err(); {
-	case errors.Is(err, ErrTooLarge):
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
-	case errors.Is(err, ErrTooWide):
-		return nil, errs.Invalid(rowErr(rows.Row(), "upload", "xlsx.too_wide", MaxColumns))
-	case err != nil:
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err := rows.Err(); err != nil {
+		return nil, Refusal(err, rows.Row(), limit)
 	}
 	if len(bad) > 0 {
 		return nil, errs.Invalid(bad...)
