@@ -401,12 +401,14 @@ func (s *Spec) matchHeader(line int, cells []string) ([]int, errs.Fields) {
 	return cols, bad
 }
 
-// Exporter streams rows into a workbook.
+// Exporter streams rows into a workbook; formula-like texts are guarded
+// (Guard).
 type Exporter struct {
-	x    *excelize.File
-	sw   *excelize.StreamWriter
-	row  int
-	cols int
+	x     *excelize.File
+	sw    *excelize.StreamWriter
+	guard *Guard
+	row   int
+	cols  int
 }
 
 // NewExporter starts a workbook whose data sheet has the headers of the
@@ -416,6 +418,11 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 	x := excelize.NewFile()
 	sheet := s.Sheet(lang)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		x.Close()
+		return nil, errs.Internal(err)
+	}
+	guard, err := NewGuard(x)
+	if err != nil {
 		x.Close()
 		return nil, errs.Internal(err)
 	}
@@ -441,7 +448,7 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 		x.Close()
 		return nil, errs.Internal(err)
 	}
-	return &Exporter{x: x, sw: sw, row: 1, cols: len(s.Columns)}, nil
+	return &Exporter{x: x, sw: sw, guard: guard, row: 1, cols: len(s.Columns)}, nil
 }
 
 // Write adds a row: values in the order of the columns.
@@ -451,7 +458,7 @@ func (e *Exporter) Write(values ...any) error {
 	}
 	e.row++
 	cell, _ := excelize.CoordinatesToCellName(1, e.row)
-	if err := e.sw.SetRow(cell, values); err != nil {
+	if err := e.sw.SetRow(cell, e.guard.Row(values)); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
