@@ -37,6 +37,7 @@ Usage:
 
 Every command takes --data DIR (default ./shequ-data) and --db URL (default
 $SHEQU_DB; empty means SQLite at DIR/shequ.db, postgres://… means PostgreSQL).
+Flags may stand before or after the other arguments; "--" ends them.
 `
 
 func main() {
@@ -134,9 +135,28 @@ func flags(name string, c *common) *flag.FlagSet {
 	return fs
 }
 
+// parse reads a command's flags wherever they stand among its positional
+// arguments, so "import divisions FILE --data DIR" is "import divisions
+// --data DIR FILE" (the flag package alone stops at the first argument
+// that is not a flag). A "--" ends the flags: what follows is positional
+// even when it starts with "-". fs.Args() are the positional arguments,
+// in order.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return usageError(fs.Name() + ": " + err.Error())
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usageError(fs.Name() + ": " + err.Error())
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			pos = append(pos, rest...) // the flag package stopped at "--" and dropped it
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
-	return nil
+	// Parsed again to leave fs.Args() the positional arguments alone.
+	return fs.Parse(append([]string{"--"}, pos...))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -509,5 +510,46 @@ func TestImportPersons(t *testing.T) {
 	}
 	if _, err := c.run("", []string{"import", "persons"}, good); err == nil || !strings.Contains(describe(err), "already registered") {
 		t.Fatalf("the same people again: %v", describe(err))
+	}
+}
+
+// TestFlagsAfterArguments: every command reads its flags before, between
+// or after its positional arguments (one parser for all); "--" ends them.
+func TestFlagsAfterArguments(t *testing.T) {
+	var c common
+	fs := flags("x", &c)
+	b := fs.Bool("b", false, "")
+	n := fs.String("name", "", "")
+	if err := parse(fs, []string{"FILE", "--data", "D", "-b", "other", "--name=N", "--", "--not-a-flag", "-b"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.data != "D" || !*b || *n != "N" || !slices.Equal(fs.Args(), []string{"FILE", "other", "--not-a-flag", "-b"}) {
+		t.Errorf("data %q b %v name %q args %q", c.data, *b, *n, fs.Args())
+	}
+	if err := parse(flags("x", &c), []string{"FILE", "--nope"}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("an unknown flag after an argument: %v", err)
+	}
+
+	// As the README writes them.
+	cl := newCLI(t)
+	good := writeFile(t, "good.csv", goodCSV)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"import", "divisions", good, "--data", cl.cfg.DataDir, "--db", cl.cfg.URL}, strings.NewReader(""), &out, io.Discard); err != nil {
+		t.Fatalf("import divisions FILE --data DIR: %v", describe(err))
+	}
+	if out.String() != "5 rows: 5 new, 0 changed, 0 unchanged\n" {
+		t.Fatalf("import: %q", out.String())
+	}
+	if err := run(context.Background(), []string{"user", "add", "--name", "ops", "--role", "admin", "--area", "131100000000", "--data", cl.cfg.DataDir, "--db", cl.cfg.URL,
+		"--password-stdin"}, strings.NewReader(password+"\n"), io.Discard, io.Discard); err != nil {
+		t.Fatalf("user add: %v", describe(err))
+	}
+	if err := run(context.Background(), []string{"user", "disable", "ops", "--data", cl.cfg.DataDir, "--db", cl.cfg.URL}, strings.NewReader(""), io.Discard, io.Discard); err != nil {
+		t.Fatalf("user disable N --data DIR: %v", describe(err))
+	}
+	var disabled bool
+	a := cl.open()
+	if err := a.DB.Q(context.Background()).QueryRowContext(context.Background(), `SELECT disabled FROM users WHERE name = 'ops'`).Scan(&disabled); err != nil || !disabled {
+		t.Errorf("the account is not disabled: %v %v", disabled, err)
 	}
 }

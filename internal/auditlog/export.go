@@ -12,6 +12,7 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
+	"shequ/internal/platform/xlsx"
 )
 
 // ExportInfo says what an export holds.
@@ -67,6 +68,10 @@ func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f aud
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, errs.Internal(err)
 	}
+	guard, err := xlsx.NewGuard(x)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -89,9 +94,9 @@ func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f aud
 	n, cut, err := s.Log.Each(ctx, f, max, func(r *audit.Record) error {
 		row++
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		return sw.SetRow(cell, []any{r.ID, r.At.In(web.Shanghai).Format(localLayout), r.ActorName, roleLabel(lang, r.Role),
+		return sw.SetRow(cell, guard.Row([]any{r.ID, r.At.In(web.Shanghai).Format(localLayout), r.ActorName, roleLabel(lang, r.Role),
 			r.Area, r.Action, r.ObjectType, r.ObjectID, resultLabel(lang, r.Result), r.ClientAddr, clip(r.Detail),
-			r.PrevHash, r.Hash})
+			r.PrevHash, r.Hash}))
 	})
 	if err != nil {
 		return nil, errs.As(err)
@@ -106,14 +111,14 @@ func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f aud
 		return nil, errs.Internal(err)
 	}
 	info := &ExportInfo{Rows: n, Cut: cut}
-	if err := s.about(ctx, x, lang, f, info); err != nil {
+	if err := s.about(ctx, x, guard, lang, f, info); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return info, nil
 }
 
 // about adds a second sheet that says who exported what, when.
-func (s *Service) about(ctx context.Context, x *excelize.File, lang string, f audit.Filter, info *ExportInfo) error {
+func (s *Service) about(ctx context.Context, x *excelize.File, guard *xlsx.Guard, lang string, f audit.Filter, info *ExportInfo) error {
 	sheet := i18n.T(lang, "auditlog.sheet_about")
 	if _, err := x.NewSheet(sheet); err != nil {
 		return err
@@ -152,7 +157,7 @@ func (s *Service) about(ctx context.Context, x *excelize.File, lang string, f au
 		rows = append(rows, [2]string{i18n.T(lang, "auditlog.note"), i18n.T(lang, "auditlog.export_cut", s.exportMax())})
 	}
 	for i, r := range rows {
-		if err := x.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &[]any{r[0], r[1]}); err != nil {
+		if err := guard.SetSheetRow(x, sheet, fmt.Sprintf("A%d", i+1), []any{r[0], r[1]}); err != nil {
 			return err
 		}
 	}

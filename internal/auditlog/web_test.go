@@ -202,3 +202,39 @@ func TestVerifyButton(t *testing.T) {
 		t.Errorf("verify audit %+v", failed)
 	}
 }
+
+// TestExportGuardsFormulas: what others typed (a name, an object id, a
+// filter) that would start a formula is exported as text in the Text
+// format, on both sheets; the record's id stays a number.
+func TestExportGuardsFormulas(t *testing.T) {
+	e := apptest.New(t)
+	evil := `=HYPERLINK("http://evil.example","x")`
+	ctx := auth.With(e.Ctx, &auth.Principal{Name: evil, Role: auth.CommunityWorker})
+	if err := e.App.Audit.Write(ctx, audit.Entry{Action: "test.formula", ObjectType: "x", ObjectID: "+1"}); err != nil {
+		t.Fatal(err)
+	}
+	res := e.Session(auth.Auditor, apptest.City).Get("/audit/export.xlsx?object_type=x&object_id=" + url.QueryEscape("+1"))
+	must(t, res, http.StatusOK)
+	x, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	check := func(sheet, cell, want string, format int) {
+		t.Helper()
+		v, _ := x.GetCellValue(sheet, cell)
+		f, _ := x.GetCellFormula(sheet, cell)
+		id, _ := x.GetCellStyle(sheet, cell)
+		st, _ := x.GetStyle(id)
+		if v != want || f != "" || st.NumFmt != format {
+			t.Errorf("%s!%s: %q (formula %q) in format %d, want %q in format %d", sheet, cell, v, f, st.NumFmt, want, format)
+		}
+	}
+	check("审计日志", "C2", evil, 49)
+	check("审计日志", "H2", "+1", 49)
+	check("审计日志", "F2", "test.formula", 0)
+	if typ, _ := x.GetCellType("审计日志", "A2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("the record's id is text")
+	}
+	check("导出说明", "B6", "+1", 49)
+}

@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/xlsx"
 )
 
 // figureColumns are the columns of a sheet of figures, after the ones that
@@ -53,6 +54,10 @@ func sheet(x *excelize.File, name string, first bool, head []any, widths []float
 	} else if _, err := x.NewSheet(name); err != nil {
 		return err
 	}
+	guard, err := xlsx.NewGuard(x)
+	if err != nil {
+		return err
+	}
 	sw, err := x.NewStreamWriter(name)
 	if err != nil {
 		return err
@@ -70,7 +75,7 @@ func sheet(x *excelize.File, name string, first bool, head []any, widths []float
 	}
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, r); err != nil {
+		if err := sw.SetRow(cell, guard.Row(r)); err != nil {
 			return err
 		}
 	}

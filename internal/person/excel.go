@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -156,11 +155,8 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		return 0, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
 	}
 	rows, err := xlsx.OpenRows(data, Sheet.MaxBytes*20, Sheet.SheetZh, Sheet.SheetEn)
-	switch {
-	case errors.Is(err, xlsx.ErrTooLarge):
-		return 0, errs.Invalid(errs.Field("upload", "xlsx.too_large", Sheet.MaxBytes>>20))
-	case err != nil:
-		return 0, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err != nil {
+		return 0, xlsx.Refusal(err, 0, Sheet.MaxBytes)
 	}
 	defer rows.Close()
 	im := &importer{s: s, now: s.Now(), actor: p.Name, seen: map[[32]byte]int{}, touched: map[string]bool{}}
@@ -282,13 +278,8 @@ func (im *importer) scan(ctx context.Context, rows *xlsx.Rows, out chan<- []rawR
 			buf = make([]rawRow, 0, chunk)
 		}
 	}
-	switch err := rows.Err(); {
-	case errors.Is(err, xlsx.ErrTooLarge):
-		return errs.Invalid(errs.Field("upload", "xlsx.too_large", Sheet.MaxBytes>>20))
-	case errors.Is(err, xlsx.ErrTooWide):
-		return errs.Invalid(xlsx.RowError(rows.Row(), "upload", "xlsx.too_wide", xlsx.MaxColumns))
-	case err != nil:
-		return errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err := rows.Err(); err != nil {
+		return xlsx.Refusal(err, rows.Row(), Sheet.MaxBytes)
 	}
 	if cols == nil {
 		return errs.Invalid(errs.Field("upload", "xlsx.no_header"))

@@ -1,9 +1,12 @@
 package person_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -453,5 +456,57 @@ func TestFindByExactAddress(t *testing.T) {
 	res := e.API("GET", "/api/v1/persons?reason="+url.QueryEscape("核对地址")+"&address="+url.QueryEscape("游园小区 3 号楼 2 单元 101"), e.Token(auth.CommunityWorker, apptest.Community), nil)
 	if res.StatusCode != 200 || !strings.Contains(res.Body, "地址测试0") || strings.Contains(res.Body, "地址测试1") {
 		t.Errorf("API address search %d %s", res.StatusCode, res.Body)
+	}
+}
+
+// TestImportRefusesBombs: a workbook of people that unzips to far more than
+// it weighs (the pen test's: one huge cell) is refused at that cell, named
+// by row and column, and nothing is written.
+func TestImportRefusesBombs(t *testing.T) {
+	e := apptest.New(t)
+	s := svc(e)
+	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	orig := sheet(t)
+	zr, err := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	z.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestCompression) })
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(rc)
+		rc.Close()
+		w, _ := z.Create(f.Name)
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			w.Write(body)
+			continue
+		}
+		head, tail, ok := strings.Cut(string(body), "</sheetData>")
+		if !ok {
+			t.Fatalf("no sheetData in %s", body)
+		}
+		io.WriteString(w, head+`<row r="2"><c r="B2" t="inlineStr"><is><t>`)
+		chunk := bytes.Repeat([]byte("a"), 64<<10)
+		for range 1024 { // 64 MiB
+			w.Write(chunk)
+		}
+		io.WriteString(w, `</t></is></c></row></sheetData>`+tail)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Import(ctx, bytes.NewReader(b.Bytes()))
+	e2 := errs.As(err)
+	if e2 == nil || e2.Code != errs.EINVALID || len(e2.Fields) != 1 || e2.Fields[0].Row != 2 || e2.Fields[0].Key != "xlsx.cell_too_long" ||
+		fmt.Sprint(e2.Fields[0].Args) != "[B 32767]" {
+		t.Fatalf("a %d-byte workbook with a 64 MiB cell: %v %+v", b.Len(), err, e2)
+	}
+	if n := count(t, e, "persons"); n != 0 {
+		t.Fatalf("%d persons after a refused import", n)
 	}
 }

@@ -72,18 +72,6 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return cs, nil
 }
 
-var codeOK = func(c string) bool {
-	if c == "" || len(c) > 40 {
-		return false
-	}
-	for _, r := range c {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 // SaveCategory adds or changes a category (city staff), audited.
 //
 // Errors: EFORBIDDEN, EINVALID.
@@ -91,22 +79,10 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 	if _, err := auth.Require(ctx, CatalogueRoles...); err != nil {
 		return err
 	}
-	var f errs.Fields
-	if !codeOK(c.Code) {
-		f.Add("code", "request.bad_code")
-	}
-	if n := utf8.RuneCountInString(strings.TrimSpace(c.NameZh)); n == 0 || n > 50 {
-		f.Add("name_zh", "error.required")
-	}
 	if c.NameEn == "" {
 		c.NameEn = c.NameZh
 	}
-	if !oneOf(c.Urgency, Urgencies) {
-		f.Add("urgency", "error.one_of", strings.Join(Urgencies, ", "))
-	}
-	if c.ParentCode == c.Code && c.Code != "" {
-		f.Add("parent_code", "request.bad_category")
-	}
+	f := c.Validate()
 	if err := f.Err(); err != nil {
 		return err
 	}
@@ -151,6 +127,9 @@ func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) 
 		return nil, err
 	}
 	var f errs.Fields
+	if !CategoryCodeOK(in.CategoryCode) {
+		f.Add("category_code", "request.bad_code", MaxCategoryCode)
+	}
 	if !division.ValidCode(in.DivisionCode) {
 		f.Add("division_code", "division.code_format")
 	} else if p.Role != auth.System && !p.Area.Contains(in.DivisionCode) {

@@ -13,11 +13,14 @@ package request
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
 	"shequ/internal/platform/upload"
 )
 
@@ -234,6 +237,45 @@ type Category struct {
 	NameEn     string `json:"name_en"`
 	Urgency    string `json:"urgency"`
 	Sort       int    `json:"sort"`
+}
+
+// A category code is a segment of lower-case ASCII letters, digits and
+// underscores that starts with a letter ("city", "social_work"); a child's
+// code is its parent's code, a dot and a segment of its own
+// ("city.garbage"), as the shipped tree's are; 40 characters at most. So a
+// code never reads as a number (-1, 1e3), needs no escaping in a URL, a
+// filter or Open311's service_code, and shows its place in the tree.
+var categoryCodeRE = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$`)
+
+// MaxCategoryCode is the longest category code.
+const MaxCategoryCode = 40
+
+// CategoryCodeOK says whether code has the form of a category code.
+func CategoryCodeOK(code string) bool {
+	return len(code) <= MaxCategoryCode && categoryCodeRE.MatchString(code)
+}
+
+// Validate checks a category to save: the code's form and its place under
+// the parent (one given; that the parent exists and is top-level is the
+// service's to check), the Chinese name, the urgency.
+func (c *Category) Validate() errs.Fields {
+	var f errs.Fields
+	parent, _, child := strings.Cut(c.Code, ".")
+	switch {
+	case !CategoryCodeOK(c.Code):
+		f.Add("code", "request.bad_code", MaxCategoryCode)
+	case c.ParentCode == "" && child:
+		f.Add("code", "request.code_without_parent")
+	case c.ParentCode != "" && (!child || parent != c.ParentCode):
+		f.Add("code", "request.code_not_under_parent", c.ParentCode)
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(c.NameZh)); n == 0 || n > 50 {
+		f.Add("name_zh", "error.required")
+	}
+	if !oneOf(c.Urgency, Urgencies) {
+		f.Add("urgency", "error.one_of", strings.Join(Urgencies, ", "))
+	}
+	return f
 }
 
 // Name is the category's name in lang.

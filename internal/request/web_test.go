@@ -194,3 +194,62 @@ func TestCataloguePage(t *testing.T) {
 		t.Errorf("resident: %d", g.StatusCode)
 	}
 }
+
+// TestCategoryCodes: a category code is "city" or "city.garbage" (a child's
+// under its parent's): -1, 1e3 and their like are refused with the field
+// named, from the API and from the catalogue page.
+func TestCategoryCodes(t *testing.T) {
+	for _, c := range []string{"city", "city.garbage", "social_work", "a1.b2", strings.Repeat("a", 40)} {
+		if !request.CategoryCodeOK(c) {
+			t.Errorf("%q refused", c)
+		}
+	}
+	for _, c := range []string{"", "-1", "1e3", "1", "+1", "City", "a-b", "a..b", "a.b.c", ".a", "a.", "1abc", "a.1", "a b", "城市", strings.Repeat("a", 41), "a\n"} {
+		if request.CategoryCodeOK(c) {
+			t.Errorf("%q accepted", c)
+		}
+	}
+	for _, c := range []struct {
+		cat  request.Category
+		want string
+	}{
+		{request.Category{Code: "-1", NameZh: "x", Urgency: "general"}, "request.bad_code"},
+		{request.Category{Code: "city.x", NameZh: "x", Urgency: "general"}, "request.code_without_parent"},
+		{request.Category{Code: "road", ParentCode: "city", NameZh: "x", Urgency: "general"}, "request.code_not_under_parent"},
+		{request.Category{Code: "utility.road", ParentCode: "city", NameZh: "x", Urgency: "general"}, "request.code_not_under_parent"},
+		{request.Category{Code: "city", ParentCode: "city", NameZh: "x", Urgency: "general"}, "request.code_not_under_parent"},
+		{request.Category{Code: "city.road", ParentCode: "city", NameZh: "x", Urgency: "general"}, ""},
+	} {
+		f := c.cat.Validate()
+		if got := ""; len(f) > 0 {
+			got = f[0].Key
+			if f[0].Field != "code" || got != c.want {
+				t.Errorf("%+v: %+v", c.cat, f)
+			}
+		} else if c.want != "" {
+			t.Errorf("%+v accepted", c.cat)
+		}
+	}
+
+	f := setup(t)
+	e := f.e
+	tok := e.Token(auth.CityStaff, apptest.City)
+	for _, code := range []string{"-1", "1e3"} {
+		res := e.API("PUT", "/api/v1/requests/categories/"+code, tok, map[string]any{"name_zh": "测试", "urgency": "general"})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"code"`) || !strings.Contains(res.Body, "city.garbage") {
+			t.Errorf("PUT category %s: %d %s", code, res.StatusCode, res.Body)
+		}
+	}
+	res := e.API("GET", "/api/v1/requests/categories", tok, nil)
+	if strings.Contains(res.Body, `"-1"`) || strings.Contains(res.Body, `"1e3"`) {
+		t.Errorf("a bad code was saved: %s", res.Body)
+	}
+	res = e.API("POST", "/api/v1/requests/policies", tok, map[string]any{"category_code": "-1", "division_code": apptest.County})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"category_code"`) || !strings.Contains(res.Body, "city.garbage") {
+		t.Errorf("a rule for -1: %d %s", res.StatusCode, res.Body)
+	}
+	g := e.Session(auth.CityStaff, apptest.City).PostForm("/requests/catalogue/policies", url.Values{"category_code": {"1e3"}, "division_code": {apptest.County}})
+	if g.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(g.Body, "应以小写字母开头") {
+		t.Errorf("the page's rule for 1e3: %d %.3000s", g.StatusCode, g.Body)
+	}
+}

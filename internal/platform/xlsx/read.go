@@ -38,8 +38,8 @@ type Rows struct {
 }
 
 // ErrNotWorkbook is returned when the data is not a workbook this reader
-// can find a worksheet in; ErrTooLarge when a part unzips to more than the
-// limit.
+// can find a worksheet in; ErrTooLarge when it breaks one of the caps on
+// what an upload may unzip to (a *LimitError says which, and where).
 var (
 	ErrNotWorkbook = errors.New("xlsx: not a workbook")
 	ErrTooLarge    = errors.New("xlsx: part too large")
@@ -54,7 +54,10 @@ const MaxColumns = 1024
 
 // OpenRows opens the first worksheet named in names (in the workbook's
 // order), else the workbook's first worksheet. limit caps the unzipped size
-// of the worksheet and of the shared strings (each).
+// of the worksheet and of the shared strings (each); every part is also
+// held to MaxRatio and every cell to MaxCellChars (limits.go). The bytes
+// are counted as they are unzipped, whatever the zip's headers say, and
+// the first cap broken stops the read with a *LimitError.
 func OpenRows(data []byte, limit int64, names ...string) (*Rows, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -79,12 +82,16 @@ func OpenRows(data []byte, limit int64, names ...string) (*Rows, error) {
 			Attrs []xml.Attr `xml:",any,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if err := readSmall(files, wbPath, &wb); err != nil || len(wb.Sheets) == 0 {
+	if err := readSmall(files, wbPath, &wb); errors.Is(err, ErrTooLarge) {
+		return nil, err
+	} else if err != nil || len(wb.Sheets) == 0 {
 		return nil, ErrNotWorkbook
 	}
 	dir := path.Dir(wbPath)
 	var rels relationships
-	if err := readSmall(files, path.Join(dir, "_rels", path.Base(wbPath)+".rels"), &rels); err != nil {
+	if err := readSmall(files, path.Join(dir, "_rels", path.Base(wbPath)+".rels"), &rels); errors.Is(err, ErrTooLarge) {
+		return nil, err
+	} else if err != nil {
 		return nil, ErrNotWorkbook
 	}
 	byID := map[string]string{}
@@ -118,16 +125,16 @@ func OpenRows(data []byte, limit int64, names ...string) (*Rows, error) {
 	}
 	rows := &Rows{sst: &stringTable{}}
 	if f := files[strings.ToLower(sstPath)]; f != nil {
-		if err := rows.sst.load(f, limit); err != nil {
+		if err := rows.sst.load(f, sstPath, limit); err != nil {
 			return nil, err
 		}
 	}
-	rc, err := sheet.Open()
+	rc, err := openPart(sheet, byID[rid], limit)
 	if err != nil {
-		return nil, ErrNotWorkbook
+		return nil, err
 	}
 	rows.rc = rc
-	rows.sc = newScanner(io.LimitReader(rc, limit+1), limit)
+	rows.sc = newScanner(rc)
 	if err := rows.sc.until("sheetData"); err != nil {
 		rc.Close()
 		rows.rc = nil
@@ -162,12 +169,12 @@ func readSmall(files map[string]*zip.File, name string, v any) error {
 	if f == nil {
 		return ErrNotWorkbook
 	}
-	rc, err := f.Open()
+	rc, err := openPart(f, name, maxSmallPart)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	return xml.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(v)
+	return xml.NewDecoder(rc).Decode(v)
 }
 
 // Next moves to the next row that the sheet stores (rows the sheet leaves
@@ -181,11 +188,25 @@ func (r *Rows) Next() bool {
 		if err == io.EOF {
 			r.done = true
 		} else {
-			r.err = err
+			r.err = r.at(err)
 		}
 		return false
 	}
 	return true
+}
+
+// at places a broken cap of a part at the current row.
+func (r *Rows) at(err error) error {
+	var le *LimitError
+	if errors.As(err, &le) && le.Row == 0 {
+		le.Row = r.row
+	}
+	return err
+}
+
+// tooLong is the error for a cell past MaxCellChars.
+func (r *Rows) tooLong(col int) error {
+	return &LimitError{Reason: ReasonCell, Part: r.sc.part.name, Row: r.row, Col: col, Read: r.sc.part.n}
 }
 
 // Row is the current row's number (1 for the sheet's first row).
@@ -257,6 +278,9 @@ func (r *Rows) cellsOfRow() error {
 			if err == io.EOF {
 				return fmt.Errorf("xlsx: worksheet ends inside a row: %w", ErrNotWorkbook)
 			}
+			if err == errOverflow {
+				return r.tooLong(col)
+			}
 			return err
 		}
 		switch name {
@@ -289,6 +313,9 @@ func (r *Rows) cellsOfRow() error {
 				}
 				inCell = false
 				val, err := r.value(typ, v, is, hasV)
+				if err == errLong || err == nil && utf8.RuneCountInString(val) > MaxCellChars {
+					return r.tooLong(col)
+				}
 				if err != nil {
 					return err
 				}
@@ -322,6 +349,9 @@ func (r *Rows) cellsOfRow() error {
 				sc.collect()
 			} else if inIS && !inRPh && k == tokEnd {
 				is = append(is, sc.collected()...)
+				if len(is) > maxCellBytes {
+					return r.tooLong(col)
+				}
 			}
 		}
 	}
@@ -337,6 +367,9 @@ func (r *Rows) value(typ string, v, is []byte, hasV bool) (string, error) {
 		i, err := strconv.Atoi(string(bytes.TrimSpace(v)))
 		if err != nil || i < 0 || i >= r.sst.len() {
 			return "", fmt.Errorf("xlsx: shared string %q out of range: %w", v, ErrNotWorkbook)
+		}
+		if r.sst.long[i] {
+			return "", errLong
 		}
 		return r.sst.get(i), nil
 	case "inlineStr":
@@ -366,10 +399,16 @@ func columnOf(ref []byte) (int, bool) {
 	return n - 1, true
 }
 
+// errLong: a shared string past MaxCellChars is used.
+var errLong = errors.New("xlsx: shared string too long")
+
 // stringTable is the shared strings: one buffer and the offsets into it.
+// A string past MaxCellChars is kept empty and marked long, so that the
+// cell that uses it is named.
 type stringTable struct {
 	buf  []byte
 	ends []uint32
+	long map[int]bool
 }
 
 func (t *stringTable) len() int { return len(t.ends) }
@@ -382,17 +421,22 @@ func (t *stringTable) get(i int) string {
 	return string(t.buf[start:t.ends[i]])
 }
 
-func (t *stringTable) load(f *zip.File, limit int64) error {
-	rc, err := f.Open()
+func (t *stringTable) load(f *zip.File, name string, limit int64) error {
+	rc, err := openPart(f, name, limit)
 	if err != nil {
-		return ErrNotWorkbook
+		return err
 	}
 	defer rc.Close()
-	sc := newScanner(io.LimitReader(rc, limit+1), limit)
-	inSI, inRPh := false, false
+	sc := newScanner(rc)
+	inSI, inRPh, long := false, false, false
 	var si []byte
 	for {
 		k, name, err := sc.next()
+		if err == errOverflow {
+			// Marked long; the rest of its text is skipped.
+			long, si = true, si[:0]
+			continue
+		}
 		if err == io.EOF {
 			return nil
 		}
@@ -403,13 +447,21 @@ func (t *stringTable) load(f *zip.File, limit int64) error {
 		case "si":
 			switch k {
 			case tokStart:
-				inSI, si = true, si[:0]
+				inSI, si, long = true, si[:0], false
 			case tokEmpty, tokEnd:
 				inSI = false
-				if k == tokEnd {
+				if k == tokEnd && !long {
 					si = append(si[:0], unescapeBSTR(string(si))...)
-				} else {
+					long = utf8.RuneCount(si) > MaxCellChars
+				}
+				if k == tokEmpty || long {
 					si = si[:0]
+				}
+				if long {
+					if t.long == nil {
+						t.long = map[int]bool{}
+					}
+					t.long[len(t.ends)] = true
 				}
 				if int64(len(t.buf))+int64(len(si)) > 1<<32-1 {
 					return ErrTooLarge
@@ -422,8 +474,11 @@ func (t *stringTable) load(f *zip.File, limit int64) error {
 		case "t":
 			if inSI && !inRPh && k == tokStart {
 				sc.collect()
-			} else if inSI && !inRPh && k == tokEnd {
+			} else if inSI && !inRPh && k == tokEnd && !long {
 				si = append(si, sc.collected()...)
+				if long = len(si) > maxCellBytes; long {
+					si = si[:0]
+				}
 			}
 		}
 	}
@@ -465,11 +520,12 @@ func isHex(s string) bool {
 // empty and end tags by local name, keeps the last tag's attributes, and
 // keeps text (entities decoded, CDATA as is) only between collect and the
 // next tag that is not CDATA. Comments, processing instructions and
-// declarations are skipped.
+// declarations are skipped. What it holds is capped: a tag at maxTag (else
+// a *LimitError), the text collected at what one cell may hold (past it,
+// next returns errOverflow at once and, if called again, skips the rest).
 type scanner struct {
 	br         *bufio.Reader
-	limit      int64
-	read       int64
+	part       *partReader
 	tag        []byte // the last tag, between < and >
 	attrs      []byte // its attributes
 	collecting bool
@@ -483,11 +539,21 @@ const (
 	tokEnd
 )
 
-func newScanner(r io.Reader, limit int64) *scanner {
-	return &scanner{br: bufio.NewReaderSize(r, 256<<10), limit: limit}
+func newScanner(p *partReader) *scanner {
+	return &scanner{br: bufio.NewReaderSize(p, 256<<10), part: p}
 }
 
 func (s *scanner) collect() { s.collecting, s.text = true, s.text[:0] }
+
+// errOverflow: the text being collected is past what a cell holds.
+var errOverflow = errors.New("xlsx: text past a cell's cap")
+
+// overflow stops collecting a text past a cell's cap.
+func (s *scanner) overflow() error {
+	s.collecting = false
+	s.text, s.raw = s.text[:0], s.raw[:0]
+	return errOverflow
+}
 
 // collected is the text since collect; it stops collecting.
 func (s *scanner) collected() []byte {
@@ -519,10 +585,6 @@ func (s *scanner) next() (int, string, error) {
 		s.raw = s.raw[:0]
 		for {
 			b, err := s.br.ReadSlice('<')
-			s.read += int64(len(b))
-			if s.read > s.limit {
-				return 0, "", ErrTooLarge
-			}
 			if err == nil {
 				if s.collecting {
 					b = b[:len(b)-1]
@@ -530,14 +592,21 @@ func (s *scanner) next() (int, string, error) {
 						// An entity may have straddled the buffer's end.
 						b = append(s.raw, b...)
 					}
-					if err := s.appendText(b); err != nil {
+					if len(b) > maxRawBytes {
+						return 0, "", s.overflow()
+					} else if err := s.appendText(b); err != nil {
 						return 0, "", err
+					} else if len(s.text) > maxCellBytes {
+						return 0, "", s.overflow()
 					}
 				}
 				break
 			}
 			if err == bufio.ErrBufferFull {
 				if s.collecting {
+					if len(s.raw)+len(b) > maxRawBytes {
+						return 0, "", s.overflow()
+					}
 					s.raw = append(s.raw, b...)
 				}
 				continue
@@ -556,9 +625,8 @@ func (s *scanner) next() (int, string, error) {
 		quote := byte(0)
 		for {
 			b, err := s.br.ReadSlice('>')
-			s.read += int64(len(b))
-			if s.read > s.limit {
-				return 0, "", ErrTooLarge
+			if len(s.tag)+len(b) > maxTag {
+				return 0, "", &LimitError{Reason: ReasonElement, Part: s.part.name, Col: -1, Read: s.part.n}
 			}
 			if err != nil && err != bufio.ErrBufferFull {
 				if err == io.EOF {
@@ -586,7 +654,9 @@ func (s *scanner) next() (int, string, error) {
 		switch {
 		case bytes.HasPrefix(t, []byte("![CDATA[")):
 			if s.collecting {
-				s.text = append(s.text, t[8:len(t)-2]...)
+				if s.text = append(s.text, t[8:len(t)-2]...); len(s.text) > maxCellBytes {
+					return 0, "", s.overflow()
+				}
 			}
 			continue
 		case len(t) > 0 && (t[0] == '?' || t[0] == '!'):

@@ -270,11 +270,8 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 	}
 	// Unzipped parts are capped too, against zip bombs.
 	rows, err := OpenRows(data, limit*20, s.SheetZh, s.SheetEn)
-	switch {
-	case errors.Is(err, ErrTooLarge):
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
-	case err != nil:
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err != nil {
+		return nil, Refusal(err, 0, limit)
 	}
 	defer rows.Close()
 
@@ -287,6 +284,9 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 			cols, bad = s.matchHeader(rows.Row(), cells)
 			break
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, Refusal(err, rows.Row(), limit)
 	}
 	if cols == nil && len(bad) == 0 {
 		return nil, errs.Invalid(errs.Field("upload", "xlsx.no_header"))
@@ -332,13 +332,8 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 		}
 		out = append(out, Row{Line: line, Values: vals})
 	}
-	switch err := rows.Err(); {
-	case errors.Is(err, ErrTooLarge):
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.too_large", limit>>20))
-	case errors.Is(err, ErrTooWide):
-		return nil, errs.Invalid(rowErr(rows.Row(), "upload", "xlsx.too_wide", MaxColumns))
-	case err != nil:
-		return nil, errs.Invalid(errs.Field("upload", "xlsx.not_workbook"))
+	if err := rows.Err(); err != nil {
+		return nil, Refusal(err, rows.Row(), limit)
 	}
 	if len(bad) > 0 {
 		return nil, errs.Invalid(bad...)
@@ -406,12 +401,14 @@ func (s *Spec) matchHeader(line int, cells []string) ([]int, errs.Fields) {
 	return cols, bad
 }
 
-// Exporter streams rows into a workbook.
+// Exporter streams rows into a workbook; formula-like texts are guarded
+// (Guard).
 type Exporter struct {
-	x    *excelize.File
-	sw   *excelize.StreamWriter
-	row  int
-	cols int
+	x     *excelize.File
+	sw    *excelize.StreamWriter
+	guard *Guard
+	row   int
+	cols  int
 }
 
 // NewExporter starts a workbook whose data sheet has the headers of the
@@ -421,6 +418,11 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 	x := excelize.NewFile()
 	sheet := s.Sheet(lang)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		x.Close()
+		return nil, errs.Internal(err)
+	}
+	guard, err := NewGuard(x)
+	if err != nil {
 		x.Close()
 		return nil, errs.Internal(err)
 	}
@@ -446,7 +448,7 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 		x.Close()
 		return nil, errs.Internal(err)
 	}
-	return &Exporter{x: x, sw: sw, row: 1, cols: len(s.Columns)}, nil
+	return &Exporter{x: x, sw: sw, guard: guard, row: 1, cols: len(s.Columns)}, nil
 }
 
 // Write adds a row: values in the order of the columns.
@@ -456,7 +458,7 @@ func (e *Exporter) Write(values ...any) error {
 	}
 	e.row++
 	cell, _ := excelize.CoordinatesToCellName(1, e.row)
-	if err := e.sw.SetRow(cell, values); err != nil {
+	if err := e.sw.SetRow(cell, e.guard.Row(values)); err != nil {
 		return errs.Internal(err)
 	}
 	return nil

@@ -286,3 +286,89 @@ func TestParsers(t *testing.T) {
 		t.Error("Date accepted May")
 	}
 }
+
+// TestExportGuardsFormulas: a text that would start a formula if typed is
+// written as a text cell in the Text format (an edit keeps it text), its
+// value exact; numbers stay numbers, negative ones too; no cell is a
+// formula; the export imports back unchanged.
+func TestExportGuardsFormulas(t *testing.T) {
+	risky := []string{`=HYPERLINK("http://evil.example","x")`, "+86 138 0013 8000", "-", "@SUM(A1)", "\t=1+1", "\r=1+1", "-2+3"}
+	safe := []any{"plain", "中文=1", " =1", 7, -3, -2.5, int64(-9), true}
+	e, err := spec.NewExporter(i18n.ZH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range risky {
+		if err := e.Write(fmt.Sprintf("1311020010%02d", i), s, safe[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := e.Finish(&b); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(b.Bytes()), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	format := func(cell string) int {
+		id, err := x.GetCellStyle("测试", cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := x.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.NumFmt
+	}
+	for i, s := range risky {
+		cell, other := fmt.Sprintf("B%d", i+2), fmt.Sprintf("C%d", i+2)
+		if v, _ := x.GetCellValue("测试", cell); v != s || format(cell) != 49 {
+			t.Errorf("%s: %q in format %d, want %q as text", cell, v, format(cell), s)
+		}
+		if f, _ := x.GetCellFormula("测试", cell); f != "" {
+			t.Errorf("%s is a formula %q", cell, f)
+		}
+		typ, _ := x.GetCellType("测试", other)
+		v, _ := x.GetCellValue("测试", other)
+		switch want := safe[i].(type) {
+		case string:
+			if format(other) != 0 || v != want {
+				t.Errorf("%s: %q in format %d", other, v, format(other))
+			}
+		case int, int64, float64:
+			if typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString || format(other) != 0 || v != fmt.Sprint(want) {
+				t.Errorf("%s: the number %v written as %q, type %v, format %d", other, want, v, typ, format(other))
+			}
+		}
+	}
+	rows, err := spec.Read(context.Background(), bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range risky {
+		if got := rows[i].Get("name"); got != strings.TrimSpace(s) {
+			t.Errorf("row %d imports back as %q, want %q", i+2, got, s)
+		}
+	}
+
+	// Outside a StreamWriter too.
+	x2 := excelize.NewFile()
+	defer x2.Close()
+	g, err := NewGuard(x2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.SetSheetRow(x2, "Sheet1", "B3", []any{"ok", "=1+1", -1}); err != nil {
+		t.Fatal(err)
+	}
+	for cell, want := range map[string]int{"B3": 0, "C3": 49, "D3": 0} {
+		id, _ := x2.GetCellStyle("Sheet1", cell)
+		st, _ := x2.GetStyle(id)
+		if st.NumFmt != want {
+			t.Errorf("%s in format %d, want %d", cell, st.NumFmt, want)
+		}
+	}
+}
