@@ -149,6 +149,60 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 	}
 }
 
+// TestResidentSeesPlainWords: the resident's view of their request names
+// the unit and the status, not the handling's internals: no returns count
+// or response deadline, no staff account names, no supervision notes,
+// returns or appeals on the timeline (the page showed 退单次数, 响应时限 and
+// staff logins).
+func TestResidentSeesPlainWords(t *testing.T) {
+	f := setup(t)
+	resident := as(t, f.e, auth.Resident, apptest.Community)
+	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+		Description: "楼道里的水管漏水三天了", Phone: "13812345678", ContactName: "张三"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReturn, Reason: "不属于供水管网"})
+	act(t, f, township, r.ID, request.Action{Action: request.ActDispatch, UnitID: f.water.ID})
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActAccept})
+	act(t, f, township, r.ID, request.Action{Action: request.ActSupervise, Note: "内部督办：该单位屡次拖延"})
+	act(t, f, f.unitCtx, r.ID, request.Action{Action: request.ActReply, Note: "已更换管段"})
+	got, err := f.s.Get(resident, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, ev := range got.Events {
+		steps = append(steps, ev.Action)
+		if ev.ActorRole != string(auth.Resident) && (ev.ActorName != "" || ev.Note != "") {
+			t.Errorf("the resident sees a staff name or note: %+v", ev)
+		}
+	}
+	if want := "submit dispatch dispatch accept reply"; strings.Join(steps, " ") != want {
+		t.Errorf("resident's timeline %q, want %q", strings.Join(steps, " "), want)
+	}
+	if got.Returns != 0 || got.Supervised || got.UnitName != f.water.Name || got.Reply != "已更换管段" {
+		t.Errorf("resident's request: returns %d, supervised %v, unit %q, reply %q", got.Returns, got.Supervised, got.UnitName, got.Reply)
+	}
+	// Staff still see everything.
+	if st, err := f.s.Get(township, r.ID); err != nil || st.Returns != 1 || !st.Supervised || len(st.Events) != 7 {
+		t.Errorf("staff's view: %v %+v", err, st)
+	}
+	// The page.
+	page := f.e.Session(auth.Resident, apptest.Community).Get(fmt.Sprintf("/requests/%d", r.ID))
+	staffName := auth.From(township).Name
+	for _, bad := range []string{`id="request-returns"`, "内部督办", staffName, "不属于供水管网"} {
+		if strings.Contains(page.Body, bad) {
+			t.Errorf("the resident's page shows %q", bad)
+		}
+	}
+	if !strings.Contains(page.Body, f.water.Name) || !strings.Contains(page.Body, "承办单位") {
+		t.Errorf("the resident's page lacks the unit or the plain role")
+	}
+}
+
 func TestJourney(t *testing.T) {
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
@@ -276,7 +330,11 @@ func TestJourney(t *testing.T) {
 	if _, err := f.s.Act(resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ECONFLICT {
 		t.Errorf("second rating: %v", err)
 	}
-	// The timeline has every step with who.
+	// The timeline has every step with who, for staff (the resident sees
+	// fewer: TestResidentSeesPlainWords).
+	if r, err = f.s.Get(township, r.ID); err != nil {
+		t.Fatal(err)
+	}
 	var steps []string
 	for _, ev := range r.Events {
 		steps = append(steps, ev.Action)

@@ -131,6 +131,41 @@ func (a actor) holds(r *Request) bool {
 // toward units when anonymous).
 func (s *Service) present(a actor, r *Request) { s.show(a, r, false) }
 
+// residentEvents are the timeline entries a resident sees: what happened to
+// their request, not the handling's internals (returns, supervision,
+// reminders, extensions and appeals with their reasons, deadline alerts).
+var residentEvents = map[string]bool{EventSubmit: true, ActDispatch: true, ActAccept: true, ActReply: true,
+	ActClose: true, ActCallback: true, ActRate: true, EventReopen: true}
+
+// forResident trims a request to what its resident is shown: the unit and
+// the status in plain words. Staff are named by role, not by their account
+// names; internal counts and notes are left out.
+func forResident(r *Request) {
+	r.Returns, r.Supervised, r.Excluded, r.DispatchRank = 0, false, false, 0
+	r.WarnedAt, r.EscalatedAt = nil, nil
+	r.Extensions, r.Appeals = nil, nil
+	events := r.Events[:0]
+	for _, e := range r.Events {
+		if !residentEvents[e.Action] {
+			continue
+		}
+		if e.ActorRole != string(auth.Resident) {
+			e.ActorName = ""
+			e.Note = ""
+		}
+		if e.Action == ActCallback || e.Action == ActDispatch {
+			e.Data = nil
+		}
+		events = append(events, e)
+	}
+	r.Events = events
+	for i := range r.Callbacks {
+		if r.Callbacks[i].Kind != KindRating {
+			r.Callbacks[i].ActorName, r.Callbacks[i].Comment = "", ""
+		}
+	}
+}
+
 // show is present, and with whole the unit holding the request sees the
 // phone whole on the request's page (Get audits it); it reports whether a
 // unit saw it whole.
@@ -140,6 +175,9 @@ func (s *Service) show(a actor, r *Request, whole bool) bool {
 		if v, err := s.Keys.Open(r.phoneSealed); err == nil {
 			phone = v
 		}
+	}
+	if a.Role == auth.Resident {
+		forResident(r)
 	}
 	switch {
 	case a.Role == auth.System || (a.Role == auth.Resident && r.ResidentID != nil && *r.ResidentID == a.UserID):

@@ -186,6 +186,8 @@ type viewData struct {
 	Satisfactions []string
 	Reasons       []string
 	Overdue       bool
+	// Resident: the viewer is the resident; internal rows are left out.
+	Resident bool
 }
 
 func idOf(s string) (int64, error) {
@@ -214,7 +216,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 		return err
 	}
 	d := &viewData{R: req, O: o, Errors: problems, Urgencies: Urgencies, Satisfactions: Satisfactions, Reasons: AppealReasons,
-		Overdue: req.Overdue(h.S.now())}
+		Overdue: req.Overdue(h.S.now()), Resident: auth.From(r.Context()).Role == auth.Resident}
 	h.Srv.Render.Render(w, status, "request/view", h.Srv.NewPage(r, "request.view", d))
 	return nil
 }
