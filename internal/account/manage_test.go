@@ -337,3 +337,30 @@ func TestListSearchAndFilter(t *testing.T) {
 		t.Error("a community worker sees account management")
 	}
 }
+
+// TestCommonPasswordRefusedWithReason: Password123 meets the character
+// classes but is refused, with the reason in the user's language, when a
+// user changes a password and when a manager types an initial one.
+func TestCommonPasswordRefusedWithReason(t *testing.T) {
+	e := apptest.New(t)
+	c := e.Session(auth.CommunityWorker, apptest.Community)
+	form := url.Values{"old_password": {apptest.Password}, "new_password": {"Password123"}, "new_password_again": {"Password123"}}
+	res := c.PostForm("/account/password", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "过于常见或容易猜到") {
+		t.Errorf("change to Password123: %d, want 422 saying why in Chinese", res.StatusCode)
+	}
+	c.Lang = "en"
+	res = c.PostForm("/account/password", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "is too common or easy to guess") {
+		t.Errorf("change to Password123 in English: %d", res.StatusCode)
+	}
+	mgr := e.Session(auth.TownshipStaff, apptest.Township)
+	res = mgr.PostForm("/accounts", url.Values{"account_name": {"zhao.lei"}, "display_name": {"赵磊"}, "role": {"community_worker"},
+		"area": {apptest.Community}, "password": {"Password123"}, "password_again": {"Password123"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "过于常见或容易猜到") {
+		t.Errorf("create with Password123: %d", res.StatusCode)
+	}
+	if _, err := e.App.Users.ByName(e.Ctx, "zhao.lei"); err == nil {
+		t.Error("the account was created with Password123")
+	}
+}

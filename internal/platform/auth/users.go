@@ -133,7 +133,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	} else if want := roleLevel(nu.Role); want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
 		f.Add("area", "auth.area_level")
 	}
-	if err := ValidatePassword("password", nu.Password); err != nil {
+	if err := ValidatePassword("password", nu.Password, nu.Name, nu.DisplayName); err != nil {
 		f = append(f, errs.As(err).Fields...)
 	}
 	if err := f.Err(); err != nil {
@@ -297,7 +297,7 @@ func (u *Users) SetDisabled(ctx context.Context, name string, disabled bool) (*U
 // ResetPassword sets a new password that must be changed at next sign-in,
 // clears the lockout, and ends the account's sessions.
 func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User, error) {
-	if err := ValidatePassword("password", password); err != nil {
+	if err := ValidatePassword("password", password, name); err != nil {
 		return nil, err
 	}
 	x, err := u.manage(ctx, name)
@@ -431,7 +431,7 @@ func (u *Users) ChangePassword(ctx context.Context, old, new string) error {
 	if !CheckPassword(hash, old) {
 		f.Add("old_password", "auth.old_password_wrong")
 	}
-	if err := ValidatePassword("new_password", new); err != nil {
+	if err := ValidatePassword("new_password", new, p.Name); err != nil {
 		f = append(f, errs.As(err).Fields...)
 	} else if old == new {
 		f.Add("new_password", "auth.password_same")

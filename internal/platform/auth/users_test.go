@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,5 +145,47 @@ func TestMayManage(t *testing.T) {
 		if got := auth.MayManage(tc.p, tc.r, tc.area); got != tc.want {
 			t.Errorf("MayManage(%v, %s, %s) = %v", tc.p, tc.r, tc.area, got)
 		}
+	}
+}
+
+// TestCommonPasswordsRefused: passwords that meet the character classes
+// but are common, leaked or built from the account's name are refused
+// wherever a password is set; a long random one is checked quickly.
+func TestCommonPasswordsRefused(t *testing.T) {
+	u, ctx, _ := setup(t)
+	for _, p := range []string{"Password123", "P@ssw0rd2024", "Qwerty123456", "Iloveyou123"} {
+		err := auth.ValidatePassword("password", p)
+		if e := errs.As(err); errs.Code(err) != errs.EINVALID || len(e.Fields) != 1 || e.Fields[0].Key != "auth.password_common" {
+			t.Errorf("%s: %v, want auth.password_common", p, err)
+		}
+	}
+	if err := auth.ValidatePassword("password", "Liuzhiqiang-1"); err != nil {
+		t.Fatalf("a fair password: %v", err)
+	}
+	if err := auth.ValidatePassword("password", "Liuzhiqiang-1", "liuzhiqiang"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("the account's own name as the password: %v", err)
+	}
+	if _, err := u.Create(ctx, auth.NewUser{Name: "clerk", Role: auth.CountyStaff, AreaCode: "131102000000", Password: "Password123"}); errs.Code(err) != errs.EINVALID {
+		t.Errorf("create with Password123: %v", err)
+	}
+	if _, err := u.ResetPassword(ctx, "officer", "Password123"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("reset to Password123: %v", err)
+	}
+	x, _ := u.ByName(ctx, "officer")
+	uctx := auth.With(context.Background(), &auth.Principal{UserID: x.ID, Name: "officer", Role: auth.CountyStaff, Area: auth.AreaOf("131102000000", 3)})
+	if err := u.ChangePassword(uctx, pw, "Password123"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("change to Password123: %v", err)
+	}
+	for i := 0; i < 20; i++ {
+		if g := auth.GeneratePassword(); auth.Guessable(g) {
+			t.Errorf("a generated password is guessable: %s", g)
+		}
+	}
+	start := time.Now()
+	long := strings.Repeat("Ab1-", 64)
+	_ = auth.ValidatePassword("password", long)
+	t.Logf("256 characters: %v", time.Since(start))
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("a 256-character password took %v to check", d)
 	}
 }
