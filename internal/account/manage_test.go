@@ -230,6 +230,10 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	admin := e.Session(auth.Admin, apptest.City)
 	target := e.User(auth.CommunityWorker, apptest.Community)
 	victim := e.Session(auth.CommunityWorker, apptest.Community)
+	tok := e.Token(auth.CommunityWorker, apptest.Community)
+	if r := e.API("GET", "/api/v1/divisions/"+apptest.Community, tok, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("the token before the reset: %d", r.StatusCode)
+	}
 
 	res := admin.PostForm("/accounts/"+target+"/reset-password", url.Values{})
 	m := passwordRE.FindStringSubmatch(res.Body)
@@ -238,6 +242,9 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	}
 	if r := victim.Get("/account"); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the account's session survived the reset: %d", r.StatusCode)
+	}
+	if r := e.API("GET", "/api/v1/divisions/"+apptest.Community, tok, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the account's API token survived the reset: %d", r.StatusCode)
 	}
 	if r := login(e.NewClient(), target, apptest.Password); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("old password after reset: %d", r.StatusCode)

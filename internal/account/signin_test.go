@@ -389,3 +389,36 @@ func checkHeaders(t *testing.T, what string, h http.Header) {
 		t.Errorf("%s: Cache-Control %q, want no-store", what, h.Get("Cache-Control"))
 	}
 }
+
+// TestPasswordChangeEndsOtherSessions: a password change signs the
+// account out everywhere else, and gives the browser that made it a new
+// session id (the old cookie no longer works) without signing it out.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	e := apptest.New(t)
+	c := e.Session(auth.CommunityWorker, apptest.Community)
+	other := e.Session(auth.CommunityWorker, apptest.Community) // e.g. a stolen session
+	bystander := e.Session(auth.GridWorker, apptest.Community)
+	old := sessionCookie(t, c)
+	res := c.PostForm("/account/password", url.Values{"old_password": {apptest.Password}, "new_password": {"Changed-Passw0rd-7"},
+		"new_password_again": {"Changed-Passw0rd-7"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", res.StatusCode, res.Body)
+	}
+	nw := sessionCookie(t, c)
+	if nw == "" || nw == old {
+		t.Fatalf("the session was not rotated: %q then %q", old, nw)
+	}
+	if r := c.Get("/account"); r.StatusCode != http.StatusOK {
+		t.Errorf("the changing browser after the change: %d, want still signed in", r.StatusCode)
+	}
+	wantLoginRedirect(t, "the old cookie of the changing browser", getWithCookie(t, e, "/account", old))
+	if r := other.Get("/account"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Errorf("another session of the account survived the change: %d", r.StatusCode)
+	}
+	if r := bystander.Get("/account"); r.StatusCode != http.StatusOK {
+		t.Errorf("another account's session ended: %d", r.StatusCode)
+	}
+	if n := auditCount(t, e, "auth.password.change", apptest.Name(auth.CommunityWorker, apptest.Community), audit.OK); n != 1 {
+		t.Errorf("change audited %d times", n)
+	}
+}

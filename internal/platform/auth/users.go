@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -295,7 +296,9 @@ func (u *Users) SetDisabled(ctx context.Context, name string, disabled bool) (*U
 }
 
 // ResetPassword sets a new password that must be changed at next sign-in,
-// clears the lockout, and ends the account's sessions.
+// clears the lockout, ends the account's sessions and revokes its API
+// tokens (whoever may have learnt the old password may have made them
+// use it).
 func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User, error) {
 	if err := ValidatePassword("password", password, name); err != nil {
 		return nil, err
@@ -312,7 +315,13 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, true, u.now(), x.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
-	return x, u.Sessions.DeleteForUser(ctx, x.ID)
+	if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
+		return nil, errs.Internal(fmt.Errorf("users.resetPassword: %w", err))
+	}
+	if _, err := u.Sessions.RevokeTokensForUser(ctx, x.ID); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
 // ErrLockedNow is the cause of the ELOCKED error of the failure that locks
@@ -419,16 +428,27 @@ func (u *Users) AreaName(ctx context.Context, code string) (string, error) {
 
 // ChangePassword changes the caller's own password after checking the old one.
 func (u *Users) ChangePassword(ctx context.Context, old, new string) error {
-	p, err := Must(ctx)
+	oldHash, newHash, err := u.CheckPasswordChange(ctx, old, new)
 	if err != nil {
 		return err
 	}
-	var hash string
-	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&hash); err != nil {
-		return errs.Internal(err)
+	return u.SetOwnPassword(ctx, oldHash, newHash)
+}
+
+// CheckPasswordChange checks the caller's old password and the new one and
+// returns the stored hash and the new one's, without writing: the two
+// argon2 runs stay outside the transaction that stores the change.
+// Errors: EINVALID (old_password, new_password).
+func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHash, newHash string, err error) {
+	p, err := Must(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&oldHash); err != nil {
+		return "", "", errs.Internal(fmt.Errorf("users.checkPasswordChange: %w", err))
 	}
 	var f errs.Fields
-	if !CheckPassword(hash, old) {
+	if !CheckPassword(oldHash, old) {
 		f.Add("old_password", "auth.old_password_wrong")
 	}
 	if err := ValidatePassword("new_password", new, p.Name); err != nil {
@@ -437,16 +457,28 @@ func (u *Users) ChangePassword(ctx context.Context, old, new string) error {
 		f.Add("new_password", "auth.password_same")
 	}
 	if err := f.Err(); err != nil {
+		return "", "", err
+	}
+	if newHash, err = HashPassword(new); err != nil {
+		return "", "", errs.Internal(err)
+	}
+	return oldHash, newHash, nil
+}
+
+// SetOwnPassword stores the caller's new password hash if the stored one
+// is still oldHash. Errors: ECONFLICT (changed meanwhile).
+func (u *Users) SetOwnPassword(ctx context.Context, oldHash, newHash string) error {
+	p, err := Must(ctx)
+	if err != nil {
 		return err
 	}
-	nh, err := HashPassword(new)
+	res, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4 AND password_hash = $5`,
+		newHash, false, u.now(), p.UserID, oldHash)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal(fmt.Errorf("users.setOwnPassword: %w", err))
 	}
-	_, err = u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4`,
-		nh, false, u.now(), p.UserID)
-	if err != nil {
-		return errs.Internal(err)
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("auth.password_raced")
 	}
 	return nil
 }
