@@ -265,7 +265,7 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	if r := admin.Get("/accounts?q=" + target); !strings.Contains(r.Body, "已锁定") {
 		t.Errorf("list does not show the lock")
 	}
-	if r := login(e.NewClient(), target, m[1]); r.StatusCode != http.StatusLocked {
+	if r := login(e.NewClient(), target, m[1]); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("not locked: %d", r.StatusCode)
 	}
 	if r := admin.PostForm("/accounts/"+target+"/unlock", url.Values{}); r.StatusCode != http.StatusSeeOther {

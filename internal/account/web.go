@@ -106,13 +106,14 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if name == "" || pw == "" {
 		return fail(http.StatusUnprocessableEntity, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials"))
 	}
-	acc, err := h.Users.Authenticate(ctx, name, pw)
+	// Every refusal is answered alike; the audit log keeps the cause.
+	acc, err := h.Users.Authenticate(actx, name, pw)
 	if err != nil {
 		if acc != nil {
 			actx = auth.With(ctx, acc.Principal(client, ""))
 		}
 		_ = h.Audit.WriteAlone(actx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: name, Result: audit.Denied,
-			Detail: map[string]string{"reason": errs.As(err).Key}})
+			Detail: map[string]string{"reason": auth.SignInRefusal(err)}})
 		h.auditLockout(actx, name, err)
 		return fail(errs.Status(err), err)
 	}

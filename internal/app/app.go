@@ -112,7 +112,10 @@ func (a *App) routes() {
 		if err != nil {
 			return err
 		}
-		_, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour))
+		if _, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour)); err != nil {
+			return err
+		}
+		_, err = a.Users.PurgeSignInFailures(ctx)
 		return err
 	})
 	// The audit chain's head, hourly, to the log and to

@@ -315,6 +315,9 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, true, u.now(), x.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
+	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
+		return nil, err
+	}
 	if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
 		return nil, errs.Internal(fmt.Errorf("users.resetPassword: %w", err))
 	}
@@ -324,57 +327,119 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 	return x, nil
 }
 
-// ErrLockedNow is the cause of the ELOCKED error of the failure that locks
-// the account, so that the caller can record the lockout itself.
+// ErrLockedNow is the cause of the error of the failure that locks the
+// account (from an address, or at the TOTP step), so that the caller can
+// record the lockout itself.
 var ErrLockedNow = errors.New("account locked now")
 
-// Authenticate checks a name and password, counting failures: the fifth
-// failure locks the account for 30 minutes. Errors: EUNAUTHORIZED (wrong
-// name or password, one message for both), ELOCKED (wrapping ErrLockedNow
-// when this attempt locked it).
+// Causes of a refused sign-in that the answer does not tell (it is the
+// same as for a wrong password), for the audit log.
+var (
+	ErrLockedHere = errors.New("account locked from this address")
+	ErrThrottled  = errors.New("account throttled")
+	ErrNoAccount  = errors.New("no such account")
+	ErrDisabled   = errors.New("account disabled")
+)
+
+// Authenticate checks a name and password from the client address of the
+// principal in ctx. Every refusal is the same EUNAUTHORIZED
+// "auth.bad_credentials" answer after one argon2 run, whether the name is
+// unknown, the account disabled, locked from this address or throttled,
+// or the password wrong; the cause (ErrNoAccount, ErrDisabled,
+// ErrLockedHere, ErrThrottled, ErrLockedNow, or none for a wrong password)
+// is wrapped for the audit log. Failures count per (name, address): the
+// MaxFailedLogins-th within FailureWindow locks the name from that address
+// for FailureWindow; and per name over all addresses, for the throttle
+// (ThrottleAfter).
 func (u *Users) Authenticate(ctx context.Context, name, password string) (*Account, error) {
+	client := ""
+	if p := From(ctx); p != nil {
+		client = p.Client
+	}
+	now := u.now()
+	refuse := func(cause error) error {
+		return &errs.Error{Code: errs.EUNAUTHORIZED, Key: "auth.bad_credentials", Err: cause}
+	}
+	st, err := u.signinState(ctx, name, client, now)
+	if err != nil {
+		return nil, err
+	}
 	var hash string
 	var locked sql.NullTime
 	row := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+`, u.password_hash, u.locked_until
 		FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.name = $1`, name)
 	acc, err := scanAccount(row, &hash, &locked)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword("", password) // same time as a real check
-		return nil, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Internal(err)
 	}
-	now := u.now()
+	if acc == nil || acc.Disabled {
+		hash = "" // checked against the dummy hash: the same time
+	}
+	if now.Before(st.lockedUntil) {
+		CheckPassword(hash, password)
+		return acc, refuse(ErrLockedHere)
+	}
+	if st.throttled {
+		ok, err := u.takeThrottleSlot(ctx, name, now)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			CheckPassword(hash, password)
+			return acc, refuse(ErrThrottled)
+		}
+	}
+	if !CheckPassword(hash, password) || acc == nil || acc.Disabled {
+		lockedNow, err := u.recordFailure(ctx, name, client, now)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case acc == nil:
+			return nil, refuse(ErrNoAccount)
+		case acc.Disabled:
+			return acc, refuse(ErrDisabled)
+		case lockedNow:
+			return acc, refuse(ErrLockedNow)
+		}
+		return acc, refuse(nil)
+	}
+	if err := u.recordSuccess(ctx, name, client, now); err != nil {
+		return nil, err
+	}
+	// Wrong TOTP codes lock the account's second step; that is said only
+	// to whoever has just given the right password.
 	if locked.Valid && now.Before(locked.Time) {
 		return acc, lockedErr(locked.Time.Sub(now), nil)
 	}
-	if acc.Disabled {
-		CheckPassword("", password)
-		return acc, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
-	}
-	if !CheckPassword(hash, password) {
-		return acc, u.countFailure(ctx, acc.ID, "auth.bad_credentials")
-	}
-	// With a second factor the failures are cleared only once it passes, or
-	// else signing in again would reset the count of wrong codes.
-	q := `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`
-	if acc.TOTPEnabled {
-		q = `UPDATE users SET last_login_at = $1 WHERE id = $2`
-	}
-	if _, err := u.DB.Writer().ExecContext(ctx, q, now, acc.ID); err != nil {
+	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, now, acc.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return acc, nil
+}
+
+// SignInRefusal names the cause of a refused sign-in for the audit log.
+func SignInRefusal(err error) string {
+	for _, c := range []struct {
+		err    error
+		reason string
+	}{{ErrLockedNow, "locked now"}, {ErrLockedHere, "locked from this address"}, {ErrThrottled, "throttled"},
+		{ErrNoAccount, "no such account"}, {ErrDisabled, "disabled"}} {
+		if errors.Is(err, c.err) {
+			return c.reason
+		}
+	}
+	return errs.As(err).Key
 }
 
 func lockedErr(left time.Duration, cause error) error {
 	return &errs.Error{Code: errs.ELOCKED, Key: "auth.locked", Args: []any{int(left.Minutes()) + 1}, Err: cause}
 }
 
-// countFailure adds a failed sign-in step (a password or a TOTP code) to
-// the account's count, locking it at the fifth; the count is incremented
-// in the database so that concurrent attempts on several nodes all count.
+// countFailure adds a wrong TOTP code to the account's count, locking the
+// second step at the fifth; the count is incremented in the database so
+// that concurrent attempts on several nodes all count. (Wrong passwords
+// are counted per address: recordFailure.)
 func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
 	var failed int
 	err := u.DB.Writer().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&failed)
@@ -391,11 +456,15 @@ func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
 	return lockedErr(LockoutFor-time.Minute, ErrLockedNow)
 }
 
-// Unlock ends an account's lockout and clears its failure count.
+// Unlock ends an account's lockouts (from every address, and of its TOTP
+// step) and its throttle, and clears its failure counts.
 // Errors: ENOTFOUND (outside the caller's area), EFORBIDDEN.
 func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
 	x, err := u.manage(ctx, name)
 	if err != nil {
+		return nil, err
+	}
+	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
 		return nil, err
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE id = $2`, u.now(), x.ID); err != nil {
