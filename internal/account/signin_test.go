@@ -419,3 +419,77 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Errorf("change audited %d times", n)
 	}
 }
+
+// fromAddr makes c's requests come from addr, as a trusted proxy says.
+type fromAddr struct {
+	addr string
+	rt   http.RoundTripper
+}
+
+func (f fromAddr) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Forwarded-For", f.addr)
+	return f.rt.RoundTrip(r)
+}
+
+func clientFrom(e *apptest.Env, addr string) *apptest.Client {
+	c := e.NewClient()
+	c.HTTP.Transport = fromAddr{addr, http.DefaultTransport}
+	return c
+}
+
+var csrfValue = regexp.MustCompile(`value="[A-Za-z0-9_-]{20,}"`)
+
+// TestLockoutFromOneAddressOnly: an attacker's five wrong passwords lock
+// the administrator out of sign-in from the attacker's address only; the
+// administrator signs in from the office; the refusals of an unknown
+// account, a locked one and a wrong password are the same page.
+func TestLockoutFromOneAddressOnly(t *testing.T) {
+	e := apptest.New(t)
+	e.App.Web.SetTrustProxy(true)
+	admin := e.User(auth.Admin, apptest.City)
+	attacker := clientFrom(e, "203.0.113.9")
+	page := func(res *apptest.Response, name string) string {
+		return csrfValue.ReplaceAllString(strings.ReplaceAll(res.Body, name, "NAME"), `value="X"`)
+	}
+	wrong := login(attacker, admin, "Wrong-Passw0rd-1")
+	for i := 2; i <= 5; i++ {
+		login(attacker, admin, "Wrong-Passw0rd-"+string(rune('0'+i)))
+	}
+	locked := login(attacker, admin, apptest.Password)
+	unknown := login(attacker, "no-such-admin", apptest.Password)
+	for what, res := range map[string]*apptest.Response{"wrong password": wrong, "locked": locked, "unknown account": unknown} {
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.Body, "账号或密码不正确") {
+			t.Errorf("%s: %d, want 401 with the one refusal message", what, res.StatusCode)
+		}
+	}
+	if page(locked, admin) != page(wrong, admin) || page(unknown, "no-such-admin") != page(wrong, admin) {
+		t.Error("the refusal pages differ between a wrong password, a locked account and an unknown one")
+	}
+	if n := auditCount(t, e, "auth.lockout", admin, audit.Denied); n != 1 {
+		t.Errorf("lockout audited %d times", n)
+	}
+	office := clientFrom(e, "198.51.100.7")
+	if res := login(office, admin, apptest.Password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the administrator from the office while the attacker's address is locked: %d", res.StatusCode)
+	}
+	// The administrators' page shows the lock; unlocking lets the address in again.
+	root := e.Session(auth.Admin, apptest.County)
+	other := e.User(auth.CommunityWorker, apptest.Community)
+	attacker = clientFrom(e, "203.0.113.10") // a fresh per-address rate limit
+	for i := 0; i < 5; i++ {
+		login(attacker, other, "Wrong-Passw0rd-1")
+	}
+	if r := root.Get("/accounts/" + other); !strings.Contains(r.Body, "已锁定") || !strings.Contains(r.Body, `id="act-unlock"`) {
+		t.Error("the account page does not show the lock and the unlock button")
+	}
+	if r := root.PostForm("/accounts/"+other+"/unlock", url.Values{}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unlock: %d", r.StatusCode)
+	}
+	if r := login(attacker, other, apptest.Password); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the unlock, from the locked address: %d", r.StatusCode)
+	}
+	if n := auditCount(t, e, "user.unlock", other, audit.OK); n != 1 {
+		t.Errorf("unlock audited %d times", n)
+	}
+}
