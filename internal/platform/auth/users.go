@@ -375,32 +375,35 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 	if acc == nil || acc.Disabled {
 		hash = "" // checked against the dummy hash: the same time
 	}
+	// A refusal for a lock or the throttle still runs argon2 and counts as
+	// a failure (which keeps a hammering address locked), so that it takes
+	// as long as a wrong password.
+	var cause error
 	if now.Before(st.lockedUntil) {
-		CheckPassword(hash, password)
-		return acc, refuse(ErrLockedHere)
-	}
-	if st.throttled {
+		cause = ErrLockedHere
+	} else if st.throttled {
 		ok, err := u.takeThrottleSlot(ctx, name, now)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			CheckPassword(hash, password)
-			return acc, refuse(ErrThrottled)
+			cause = ErrThrottled
 		}
 	}
-	if !CheckPassword(hash, password) || acc == nil || acc.Disabled {
+	if !CheckPassword(hash, password) || acc == nil || acc.Disabled || cause != nil {
 		lockedNow, err := u.recordFailure(ctx, name, client, now)
 		if err != nil {
 			return nil, err
 		}
 		switch {
+		case lockedNow:
+			return acc, refuse(ErrLockedNow)
+		case cause != nil:
+			return acc, refuse(cause)
 		case acc == nil:
 			return nil, refuse(ErrNoAccount)
 		case acc.Disabled:
 			return acc, refuse(ErrDisabled)
-		case lockedNow:
-			return acc, refuse(ErrLockedNow)
 		}
 		return acc, refuse(nil)
 	}
