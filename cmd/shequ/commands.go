@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -284,7 +285,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 				Detail: map[string]string{"by": "cli"}}); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%s: done for %s\n", sub, *name)
+			msg = fmt.Sprintf("%s: done for %s\n", sub, *name)
 			return nil
 		})
 	case "disable", "enable":
@@ -319,6 +320,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 			} else {
 				msg = fmt.Sprintf("password of %s reset to: %s\nit must be changed at next sign-in\n", *name, pw)
 			}
+			msg += "its sessions have ended and its API tokens are revoked\n"
 			return nil
 		})
 	}
@@ -334,8 +336,14 @@ func roleList() string {
 }
 
 func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "list" {
+		return cmdTokenList(ctx, args[1:], stdout)
+	}
+	if len(args) > 0 && args[0] == "revoke" {
+		return cmdTokenRevoke(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return usageError("shequ token: create?")
+		return usageError("shequ token: create, list or revoke?")
 	}
 	var c common
 	fs := flags("token create", &c)
@@ -377,6 +385,94 @@ func cmdToken(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	// Printed only once committed: a token shown must be one that works.
 	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// cmdTokenList prints the API tokens, of one account or all: never a
+// secret (only hashes are stored). Audited, as a look at who holds access.
+func cmdTokenList(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := flags("token list", &c)
+	user := fs.String("user", "", "only the tokens of this account")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return usageError("shequ token list: unexpected " + fs.Arg(0))
+	}
+	a, err := open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var toks []auth.Token
+	err = a.DB.WithTx(app.SystemContext(ctx), func(ctx context.Context) error {
+		if *user != "" {
+			if _, err := a.Users.ByName(ctx, *user); err != nil {
+				return err
+			}
+		}
+		var err error
+		if toks, err = a.Sessions.ListTokens(ctx, *user); err != nil {
+			return err
+		}
+		return a.Audit.Write(ctx, audit.Entry{Action: "token.list", ObjectType: "api_token", ObjectID: *user,
+			Detail: map[string]any{"by": "cli", "count": len(toks)}})
+	})
+	if err != nil {
+		return err
+	}
+	const layout = "2006-01-02 15:04"
+	fmt.Fprintf(stdout, "%-6s %-20s %-16s %-16s %-16s %s\n", "ID", "USER", "CREATED", "EXPIRES", "LAST USED", "STATE")
+	now := time.Now()
+	for _, t := range toks {
+		last, state := "-", "live"
+		if t.LastUsedAt != nil {
+			last = t.LastUsedAt.Format(layout)
+		}
+		switch {
+		case t.Revoked:
+			state = "revoked"
+		case now.After(t.ExpiresAt):
+			state = "expired"
+		}
+		fmt.Fprintf(stdout, "%-6d %-20s %-16s %-16s %-16s %s\n", t.ID, t.User, t.CreatedAt.Format(layout), t.ExpiresAt.Format(layout), last, state)
+	}
+	return nil
+}
+
+// cmdTokenRevoke revokes an API token by the id token list shows; audited.
+func cmdTokenRevoke(ctx context.Context, args []string, stdout io.Writer) error {
+	var c common
+	fs := flags("token revoke", &c)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("shequ token revoke: which token? (its ID from shequ token list)")
+	}
+	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || id <= 0 {
+		return usageError("shequ token revoke: " + fs.Arg(0) + " is not a token ID")
+	}
+	a, err := open(ctx, c, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	var t *auth.Token
+	err = a.DB.WithTx(app.SystemContext(ctx), func(ctx context.Context) error {
+		var err error
+		if t, err = a.Sessions.RevokeToken(ctx, id); err != nil {
+			return err
+		}
+		return a.Audit.Write(ctx, audit.Entry{Action: "token.revoke", ObjectType: "api_token", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]string{"user": t.User, "by": "cli"}})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked token %d of %s\n", t.ID, t.User)
 	return nil
 }
 

@@ -31,6 +31,8 @@ Usage:
   shequ user add --name N --role ROLE --area CODE --password-stdin
   shequ user disable N | enable N | unlock N | reset-totp N | reset-password N [--password-stdin]
   shequ token create --user N [--expires 720h]                    print an API bearer token
+  shequ token list [--user N]                                     API tokens: id, account, dates (never the secret)
+  shequ token revoke ID                                           revoke an API token
   shequ backup --out FILE                                         consistent online copy (SQLite)
   shequ audit verify [--anchors FILE]                             check the audit log's hash chain
   shequ version

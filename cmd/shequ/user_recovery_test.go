@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"shequ/internal/platform/auth"
@@ -19,7 +20,7 @@ func TestUserUnlockAndResetTOTP(t *testing.T) {
 	for i := 0; i < auth.MaxFailedLogins; i++ {
 		_, _ = a.Users.Authenticate(ctx, "carol", "wrong")
 	}
-	if _, err := a.Users.Authenticate(ctx, "carol", password); errs.Code(err) != errs.ELOCKED {
+	if _, err := a.Users.Authenticate(ctx, "carol", password); errs.Code(err) != errs.EUNAUTHORIZED || !errors.Is(err, auth.ErrLockedHere) {
 		t.Fatalf("not locked: %v", err)
 	}
 	if out := c.ok("", []string{"user", "unlock"}, "carol"); out != "unlock: done for carol\n" {

@@ -63,9 +63,13 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	locked, err := h.Users.LockedNames(ctx)
+	if err != nil {
+		return err
+	}
 	d := &listData{Q: q, Role: string(role), Roles: auth.Roles, Items: items, Page: page, More: more, Locked: map[string]bool{}}
 	for i := range items {
-		d.Locked[items[i].Name] = h.Users.Locked(&items[i])
+		d.Locked[items[i].Name] = h.Users.Locked(&items[i]) || locked[items[i].Name]
 	}
 	h.Srv.Render.Render(w, http.StatusOK, "account/list", h.Srv.NewPage(r, "account.manage", d))
 	return nil
@@ -163,9 +167,10 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 
 // viewData is one account as its manager sees it.
 type viewData struct {
-	User   *auth.User
-	Locked bool
-	Manage bool // the caller may change it
+	User       *auth.User
+	Locked     bool
+	TOTPLocked bool // its second step, until User.LockedUntil; else from some address or throttled
+	Manage     bool // the caller may change it
 }
 
 func (h *Handlers) view(w http.ResponseWriter, r *http.Request) error {
@@ -178,7 +183,12 @@ func (h *Handlers) view(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &viewData{User: u, Locked: h.Users.Locked(u), Manage: u.Name != p.Name && auth.MayManage(p, u.Role, u.AreaCode)}
+	locked, err := h.Users.LockedNames(ctx)
+	if err != nil {
+		return err
+	}
+	d := &viewData{User: u, TOTPLocked: h.Users.Locked(u), Manage: u.Name != p.Name && auth.MayManage(p, u.Role, u.AreaCode)}
+	d.Locked = d.TOTPLocked || locked[u.Name]
 	h.Srv.Render.Render(w, http.StatusOK, "account/view", h.Srv.NewPage(r, u.Name, d))
 	return nil
 }

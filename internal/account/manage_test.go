@@ -230,6 +230,10 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	admin := e.Session(auth.Admin, apptest.City)
 	target := e.User(auth.CommunityWorker, apptest.Community)
 	victim := e.Session(auth.CommunityWorker, apptest.Community)
+	tok := e.Token(auth.CommunityWorker, apptest.Community)
+	if r := e.API("GET", "/api/v1/divisions/"+apptest.Community, tok, nil); r.StatusCode != http.StatusOK {
+		t.Fatalf("the token before the reset: %d", r.StatusCode)
+	}
 
 	res := admin.PostForm("/accounts/"+target+"/reset-password", url.Values{})
 	m := passwordRE.FindStringSubmatch(res.Body)
@@ -238,6 +242,9 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	}
 	if r := victim.Get("/account"); r.StatusCode != http.StatusSeeOther {
 		t.Errorf("the account's session survived the reset: %d", r.StatusCode)
+	}
+	if r := e.API("GET", "/api/v1/divisions/"+apptest.Community, tok, nil); r.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the account's API token survived the reset: %d", r.StatusCode)
 	}
 	if r := login(e.NewClient(), target, apptest.Password); r.StatusCode != http.StatusUnauthorized {
 		t.Errorf("old password after reset: %d", r.StatusCode)
@@ -258,7 +265,7 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 	if r := admin.Get("/accounts?q=" + target); !strings.Contains(r.Body, "已锁定") {
 		t.Errorf("list does not show the lock")
 	}
-	if r := login(e.NewClient(), target, m[1]); r.StatusCode != http.StatusLocked {
+	if r := login(e.NewClient(), target, m[1]); r.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("not locked: %d", r.StatusCode)
 	}
 	if r := admin.PostForm("/accounts/"+target+"/unlock", url.Values{}); r.StatusCode != http.StatusSeeOther {
@@ -335,5 +342,32 @@ func TestListSearchAndFilter(t *testing.T) {
 	worker := e.Session(auth.CommunityWorker, apptest.Community)
 	if strings.Contains(worker.Get("/").Body, `href="/accounts"`) {
 		t.Error("a community worker sees account management")
+	}
+}
+
+// TestCommonPasswordRefusedWithReason: Password123 meets the character
+// classes but is refused, with the reason in the user's language, when a
+// user changes a password and when a manager types an initial one.
+func TestCommonPasswordRefusedWithReason(t *testing.T) {
+	e := apptest.New(t)
+	c := e.Session(auth.CommunityWorker, apptest.Community)
+	form := url.Values{"old_password": {apptest.Password}, "new_password": {"Password123"}, "new_password_again": {"Password123"}}
+	res := c.PostForm("/account/password", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "过于常见或容易猜到") {
+		t.Errorf("change to Password123: %d, want 422 saying why in Chinese", res.StatusCode)
+	}
+	c.Lang = "en"
+	res = c.PostForm("/account/password", form)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "is too common or easy to guess") {
+		t.Errorf("change to Password123 in English: %d", res.StatusCode)
+	}
+	mgr := e.Session(auth.TownshipStaff, apptest.Township)
+	res = mgr.PostForm("/accounts", url.Values{"account_name": {"zhao.lei"}, "display_name": {"赵磊"}, "role": {"community_worker"},
+		"area": {apptest.Community}, "password": {"Password123"}, "password_again": {"Password123"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "过于常见或容易猜到") {
+		t.Errorf("create with Password123: %d", res.StatusCode)
+	}
+	if _, err := e.App.Users.ByName(e.Ctx, "zhao.lei"); err == nil {
+		t.Error("the account was created with Password123")
 	}
 }

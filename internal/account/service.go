@@ -195,6 +195,43 @@ func (s *Service) Act(ctx context.Context, name, action string) (*auth.User, str
 	return u, pw, nil
 }
 
+// ChangePassword changes the caller's own password, ends the account's
+// other sessions and rotates the current one (a new id for the same
+// sign-in), all in one transaction with its audit record, and returns the
+// new session (nil for a caller without one). Errors: EINVALID
+// (old_password, new_password), ECONFLICT (changed meanwhile).
+func (s *Service) ChangePassword(ctx context.Context, old, new string) (*auth.Session, error) {
+	p, err := auth.Must(ctx)
+	if err != nil {
+		return nil, err
+	}
+	oldHash, newHash, err := s.Users.CheckPasswordChange(ctx, old, new)
+	if err != nil {
+		return nil, err
+	}
+	var ses *auth.Session
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Users.SetOwnPassword(ctx, oldHash, newHash); err != nil {
+			return err
+		}
+		if err := s.Users.Sessions.DeleteOthersForUser(ctx, p.UserID, p.Session); err != nil {
+			return err
+		}
+		if p.Session != "" {
+			var err error
+			if ses, err = s.Users.Sessions.Rotate(ctx, p.Session); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "auth.password.change", ObjectType: "user", ObjectID: p.Name,
+			Detail: map[string]any{"other_sessions_ended": true}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ses, nil
+}
+
 // refused audits a refusal (after any transaction in ctx ends) and returns err.
 func (s *Service) refused(ctx context.Context, action, name string, err error) error {
 	var e *errs.Error

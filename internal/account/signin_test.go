@@ -96,17 +96,14 @@ func TestFiveWrongPasswordsLockTheAccount(t *testing.T) {
 	c := e.NewClient()
 	for i := 1; i <= 5; i++ {
 		res := login(c, name, "Wrong-Passw0rd-"+string(rune('0'+i)))
-		want := http.StatusUnauthorized
-		if i == 5 {
-			want = http.StatusLocked
-		}
-		if res.StatusCode != want {
-			t.Fatalf("attempt %d: status %d, want %d", i, res.StatusCode, want)
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d, want 401", i, res.StatusCode)
 		}
 	}
+	// Locked: answered as a wrong password is, so that a lock tells nothing.
 	res := login(c, name, apptest.Password)
-	if res.StatusCode != http.StatusLocked || !strings.Contains(res.Body, "锁定") {
-		t.Fatalf("right password while locked: status %d, want 423 with the lock message", res.StatusCode)
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.Body, "账号或密码不正确") {
+		t.Fatalf("right password while locked: status %d, want 401 with the one refusal message", res.StatusCode)
 	}
 	if n := auditCount(t, e, "auth.lockout", name, audit.Denied); n != 1 {
 		t.Errorf("lockout audited %d times, want 1", n)
@@ -115,7 +112,7 @@ func TestFiveWrongPasswordsLockTheAccount(t *testing.T) {
 		t.Errorf("%d refused sign-ins audited, want 6", n)
 	}
 	clk.Add(29 * time.Minute)
-	if res := login(c, name, apptest.Password); res.StatusCode != http.StatusLocked {
+	if res := login(c, name, apptest.Password); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("after 29 minutes: status %d, want still locked", res.StatusCode)
 	}
 	clk.Add(2 * time.Minute)
@@ -387,5 +384,112 @@ func checkHeaders(t *testing.T, what string, h http.Header) {
 	}
 	if h.Get("Cache-Control") != "no-store" {
 		t.Errorf("%s: Cache-Control %q, want no-store", what, h.Get("Cache-Control"))
+	}
+}
+
+// TestPasswordChangeEndsOtherSessions: a password change signs the
+// account out everywhere else, and gives the browser that made it a new
+// session id (the old cookie no longer works) without signing it out.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	e := apptest.New(t)
+	c := e.Session(auth.CommunityWorker, apptest.Community)
+	other := e.Session(auth.CommunityWorker, apptest.Community) // e.g. a stolen session
+	bystander := e.Session(auth.GridWorker, apptest.Community)
+	old := sessionCookie(t, c)
+	res := c.PostForm("/account/password", url.Values{"old_password": {apptest.Password}, "new_password": {"Changed-Passw0rd-7"},
+		"new_password_again": {"Changed-Passw0rd-7"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d %s", res.StatusCode, res.Body)
+	}
+	nw := sessionCookie(t, c)
+	if nw == "" || nw == old {
+		t.Fatalf("the session was not rotated: %q then %q", old, nw)
+	}
+	if r := c.Get("/account"); r.StatusCode != http.StatusOK {
+		t.Errorf("the changing browser after the change: %d, want still signed in", r.StatusCode)
+	}
+	wantLoginRedirect(t, "the old cookie of the changing browser", getWithCookie(t, e, "/account", old))
+	if r := other.Get("/account"); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		t.Errorf("another session of the account survived the change: %d", r.StatusCode)
+	}
+	if r := bystander.Get("/account"); r.StatusCode != http.StatusOK {
+		t.Errorf("another account's session ended: %d", r.StatusCode)
+	}
+	if n := auditCount(t, e, "auth.password.change", apptest.Name(auth.CommunityWorker, apptest.Community), audit.OK); n != 1 {
+		t.Errorf("change audited %d times", n)
+	}
+}
+
+// fromAddr makes c's requests come from addr, as a trusted proxy says.
+type fromAddr struct {
+	addr string
+	rt   http.RoundTripper
+}
+
+func (f fromAddr) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Forwarded-For", f.addr)
+	return f.rt.RoundTrip(r)
+}
+
+func clientFrom(e *apptest.Env, addr string) *apptest.Client {
+	c := e.NewClient()
+	c.HTTP.Transport = fromAddr{addr, http.DefaultTransport}
+	return c
+}
+
+var csrfValue = regexp.MustCompile(`value="[A-Za-z0-9_-]{20,}"`)
+
+// TestLockoutFromOneAddressOnly: an attacker's five wrong passwords lock
+// the administrator out of sign-in from the attacker's address only; the
+// administrator signs in from the office; the refusals of an unknown
+// account, a locked one and a wrong password are the same page.
+func TestLockoutFromOneAddressOnly(t *testing.T) {
+	e := apptest.New(t)
+	e.App.Web.SetTrustProxy(true)
+	admin := e.User(auth.Admin, apptest.City)
+	attacker := clientFrom(e, "203.0.113.9")
+	page := func(res *apptest.Response, name string) string {
+		return csrfValue.ReplaceAllString(strings.ReplaceAll(res.Body, name, "NAME"), `value="X"`)
+	}
+	wrong := login(attacker, admin, "Wrong-Passw0rd-1")
+	for i := 2; i <= 5; i++ {
+		login(attacker, admin, "Wrong-Passw0rd-"+string(rune('0'+i)))
+	}
+	locked := login(attacker, admin, apptest.Password)
+	unknown := login(attacker, "no-such-admin", apptest.Password)
+	for what, res := range map[string]*apptest.Response{"wrong password": wrong, "locked": locked, "unknown account": unknown} {
+		if res.StatusCode != http.StatusUnauthorized || !strings.Contains(res.Body, "账号或密码不正确") {
+			t.Errorf("%s: %d, want 401 with the one refusal message", what, res.StatusCode)
+		}
+	}
+	if page(locked, admin) != page(wrong, admin) || page(unknown, "no-such-admin") != page(wrong, admin) {
+		t.Error("the refusal pages differ between a wrong password, a locked account and an unknown one")
+	}
+	if n := auditCount(t, e, "auth.lockout", admin, audit.Denied); n != 1 {
+		t.Errorf("lockout audited %d times", n)
+	}
+	office := clientFrom(e, "198.51.100.7")
+	if res := login(office, admin, apptest.Password); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the administrator from the office while the attacker's address is locked: %d", res.StatusCode)
+	}
+	// The administrators' page shows the lock; unlocking lets the address in again.
+	root := e.Session(auth.Admin, apptest.County)
+	other := e.User(auth.CommunityWorker, apptest.Community)
+	attacker = clientFrom(e, "203.0.113.10") // a fresh per-address rate limit
+	for i := 0; i < 5; i++ {
+		login(attacker, other, "Wrong-Passw0rd-1")
+	}
+	if r := root.Get("/accounts/" + other); !strings.Contains(r.Body, "已锁定") || !strings.Contains(r.Body, `id="act-unlock"`) {
+		t.Error("the account page does not show the lock and the unlock button")
+	}
+	if r := root.PostForm("/accounts/"+other+"/unlock", url.Values{}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unlock: %d", r.StatusCode)
+	}
+	if r := login(attacker, other, apptest.Password); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the unlock, from the locked address: %d", r.StatusCode)
+	}
+	if n := auditCount(t, e, "user.unlock", other, audit.OK); n != 1 {
+		t.Errorf("unlock audited %d times", n)
 	}
 }

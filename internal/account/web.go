@@ -106,13 +106,14 @@ func (h *Handlers) login(w http.ResponseWriter, r *http.Request) error {
 	if name == "" || pw == "" {
 		return fail(http.StatusUnprocessableEntity, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials"))
 	}
-	acc, err := h.Users.Authenticate(ctx, name, pw)
+	// Every refusal is answered alike; the audit log keeps the cause.
+	acc, err := h.Users.Authenticate(actx, name, pw)
 	if err != nil {
 		if acc != nil {
 			actx = auth.With(ctx, acc.Principal(client, ""))
 		}
 		_ = h.Audit.WriteAlone(actx, audit.Entry{Action: "auth.login", ObjectType: "user", ObjectID: name, Result: audit.Denied,
-			Detail: map[string]string{"reason": errs.As(err).Key}})
+			Detail: map[string]string{"reason": auth.SignInRefusal(err)}})
 		h.auditLockout(actx, name, err)
 		return fail(errs.Status(err), err)
 	}
@@ -200,10 +201,11 @@ func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 	d := &passwordData{Forced: web.PendingStep(ctx) == "/account/password", Errors: map[string]string{}}
 	old, nw, again := r.PostFormValue("old_password"), r.PostFormValue("new_password"), r.PostFormValue("new_password_again")
 	var err error
+	var ses *auth.Session
 	if nw != again {
 		err = errs.Invalid(errs.Field("new_password_again", "account.password_mismatch"))
 	} else {
-		err = h.Users.ChangePassword(ctx, old, nw)
+		ses, err = h.Service.ChangePassword(ctx, old, nw)
 	}
 	if err != nil {
 		if errs.Code(err) != errs.EINVALID {
@@ -220,9 +222,8 @@ func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 		h.Srv.Render.Render(w, http.StatusUnprocessableEntity, "account/password", h.Srv.NewPage(r, "account.password", d))
 		return nil
 	}
-	p := auth.From(ctx)
-	if err := h.Audit.Write(ctx, audit.Entry{Action: "auth.password.change", ObjectType: "user", ObjectID: p.Name}); err != nil {
-		return err
+	if ses != nil {
+		web.SetSessionCookie(w, r, ses.Token)
 	}
 	web.Flash(w, r, "account.password_changed")
 	http.Redirect(w, r, "/", http.StatusSeeOther)

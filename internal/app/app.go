@@ -232,7 +232,10 @@ func (a *App) jobs() {
 		if err != nil {
 			return err
 		}
-		_, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour))
+		if _, err = account.PurgeSignInBuckets(ctx, a.DB, time.Now().Add(-time.Hour)); err != nil {
+			return err
+		}
+		_, err = a.Users.PurgeSignInFailures(ctx)
 		return err
 	})
 	// The audit chain's head, hourly, to the log and to the anchor file

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 
 	"shequ/internal/platform/errs"
@@ -63,9 +64,21 @@ func CheckPassword(encoded, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// minGuessScore is the zxcvbn score a password must reach: 3 means it
+// takes at least 10^8 guesses against zxcvbn's model, whose frequency
+// lists hold the most common leaked passwords (xato's list), English words,
+// names and keyboard patterns, so "Password123" (a common password with
+// digits after it) scores 1.
+const minGuessScore = 3
+
+// guessRunes bounds the part of a password that zxcvbn estimates.
+const guessRunes = 64
+
 // ValidatePassword applies the password policy: at least 10 characters,
-// with at least three of lower case, upper case, digits and symbols.
-func ValidatePassword(field, pw string) error {
+// with at least three of lower case, upper case, digits and symbols, and
+// not a common or easily guessed one (zxcvbn's estimate, counting the
+// account's own name and display name in userInputs as guessable).
+func ValidatePassword(field, pw string, userInputs ...string) error {
 	var f errs.Fields
 	classes := 0
 	var lo, up, di, sy bool
@@ -90,8 +103,31 @@ func ValidatePassword(field, pw string) error {
 		f.Add(field, "auth.password_policy")
 	} else if len(pw) > 256 {
 		f.Add(field, "error.too_long", 256)
+	} else if Guessable(pw, userInputs...) {
+		f.Add(field, "auth.password_common")
 	}
 	return f.Err()
+}
+
+// Guessable reports whether zxcvbn finds a password easy to guess: a
+// common or breached password, a dictionary word or name with a few digits
+// or symbols, a keyboard run, or the account's own name (userInputs).
+//
+// Only the first guessRunes characters are estimated: zxcvbn's matching
+// grows faster than linearly with the length (a 256-character password took
+// 0.7 s), and a password is never easier to guess than its prefix, so this
+// only errs on the side of refusing.
+func Guessable(pw string, userInputs ...string) bool {
+	if r := []rune(pw); len(r) > guessRunes {
+		pw = string(r[:guessRunes])
+	}
+	var in []string
+	for _, s := range userInputs {
+		if s = strings.TrimSpace(s); s != "" {
+			in = append(in, strings.ToLower(s))
+		}
+	}
+	return zxcvbn.PasswordStrength(pw, in).Score < minGuessScore
 }
 
 // RandomToken returns n random bytes, base64url encoded.

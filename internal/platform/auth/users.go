@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -133,7 +134,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	} else if want := roleLevel(nu.Role); want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
 		f.Add("area", "auth.area_level")
 	}
-	if err := ValidatePassword("password", nu.Password); err != nil {
+	if err := ValidatePassword("password", nu.Password, nu.Name, nu.DisplayName); err != nil {
 		f = append(f, errs.As(err).Fields...)
 	}
 	if err := f.Err(); err != nil {
@@ -295,9 +296,11 @@ func (u *Users) SetDisabled(ctx context.Context, name string, disabled bool) (*U
 }
 
 // ResetPassword sets a new password that must be changed at next sign-in,
-// clears the lockout, and ends the account's sessions.
+// clears the lockout, ends the account's sessions and revokes its API
+// tokens (whoever may have learnt the old password may have made them
+// use it).
 func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User, error) {
-	if err := ValidatePassword("password", password); err != nil {
+	if err := ValidatePassword("password", password, name); err != nil {
 		return nil, err
 	}
 	x, err := u.manage(ctx, name)
@@ -312,60 +315,134 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, true, u.now(), x.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
-	return x, u.Sessions.DeleteForUser(ctx, x.ID)
+	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
+		return nil, err
+	}
+	if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
+		return nil, errs.Internal(fmt.Errorf("users.resetPassword: %w", err))
+	}
+	if _, err := u.Sessions.RevokeTokensForUser(ctx, x.ID); err != nil {
+		return nil, err
+	}
+	return x, nil
 }
 
-// ErrLockedNow is the cause of the ELOCKED error of the failure that locks
-// the account, so that the caller can record the lockout itself.
+// ErrLockedNow is the cause of the error of the failure that locks the
+// account (from an address, or at the TOTP step), so that the caller can
+// record the lockout itself.
 var ErrLockedNow = errors.New("account locked now")
 
-// Authenticate checks a name and password, counting failures: the fifth
-// failure locks the account for 30 minutes. Errors: EUNAUTHORIZED (wrong
-// name or password, one message for both), ELOCKED (wrapping ErrLockedNow
-// when this attempt locked it).
+// Causes of a refused sign-in that the answer does not tell (it is the
+// same as for a wrong password), for the audit log.
+var (
+	ErrLockedHere = errors.New("account locked from this address")
+	ErrThrottled  = errors.New("account throttled")
+	ErrNoAccount  = errors.New("no such account")
+	ErrDisabled   = errors.New("account disabled")
+)
+
+// Authenticate checks a name and password from the client address of the
+// principal in ctx. Every refusal is the same EUNAUTHORIZED
+// "auth.bad_credentials" answer after one argon2 run, whether the name is
+// unknown, the account disabled, locked from this address or throttled,
+// or the password wrong; the cause (ErrNoAccount, ErrDisabled,
+// ErrLockedHere, ErrThrottled, ErrLockedNow, or none for a wrong password)
+// is wrapped for the audit log. Failures count per (name, address): the
+// MaxFailedLogins-th within FailureWindow locks the name from that address
+// for FailureWindow; and per name over all addresses, for the throttle
+// (ThrottleAfter).
 func (u *Users) Authenticate(ctx context.Context, name, password string) (*Account, error) {
+	client := ""
+	if p := From(ctx); p != nil {
+		client = p.Client
+	}
+	now := u.now()
+	refuse := func(cause error) error {
+		return &errs.Error{Code: errs.EUNAUTHORIZED, Key: "auth.bad_credentials", Err: cause}
+	}
+	st, err := u.signinState(ctx, name, client, now)
+	if err != nil {
+		return nil, err
+	}
 	var hash string
 	var locked sql.NullTime
 	row := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+`, u.password_hash, u.locked_until
 		FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.name = $1`, name)
 	acc, err := scanAccount(row, &hash, &locked)
-	if errors.Is(err, sql.ErrNoRows) {
-		CheckPassword("", password) // same time as a real check
-		return nil, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.Internal(err)
 	}
-	now := u.now()
+	if acc == nil || acc.Disabled {
+		hash = "" // checked against the dummy hash: the same time
+	}
+	// A refusal for a lock or the throttle still runs argon2 and counts as
+	// a failure (which keeps a hammering address locked), so that it takes
+	// as long as a wrong password.
+	var cause error
+	if now.Before(st.lockedUntil) {
+		cause = ErrLockedHere
+	} else if st.throttled {
+		ok, err := u.takeThrottleSlot(ctx, name, now)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			cause = ErrThrottled
+		}
+	}
+	if !CheckPassword(hash, password) || acc == nil || acc.Disabled || cause != nil {
+		lockedNow, err := u.recordFailure(ctx, name, client, now)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case lockedNow:
+			return acc, refuse(ErrLockedNow)
+		case cause != nil:
+			return acc, refuse(cause)
+		case acc == nil:
+			return nil, refuse(ErrNoAccount)
+		case acc.Disabled:
+			return acc, refuse(ErrDisabled)
+		}
+		return acc, refuse(nil)
+	}
+	if err := u.recordSuccess(ctx, name, client, now); err != nil {
+		return nil, err
+	}
+	// Wrong TOTP codes lock the account's second step; that is said only
+	// to whoever has just given the right password.
 	if locked.Valid && now.Before(locked.Time) {
 		return acc, lockedErr(locked.Time.Sub(now), nil)
 	}
-	if acc.Disabled {
-		CheckPassword("", password)
-		return acc, errs.E(errs.EUNAUTHORIZED, "auth.bad_credentials")
-	}
-	if !CheckPassword(hash, password) {
-		return acc, u.countFailure(ctx, acc.ID, "auth.bad_credentials")
-	}
-	// With a second factor the failures are cleared only once it passes, or
-	// else signing in again would reset the count of wrong codes.
-	q := `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = $1 WHERE id = $2`
-	if acc.TOTPEnabled {
-		q = `UPDATE users SET last_login_at = $1 WHERE id = $2`
-	}
-	if _, err := u.DB.Writer().ExecContext(ctx, q, now, acc.ID); err != nil {
+	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, now, acc.ID); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return acc, nil
+}
+
+// SignInRefusal names the cause of a refused sign-in for the audit log.
+func SignInRefusal(err error) string {
+	for _, c := range []struct {
+		err    error
+		reason string
+	}{{ErrLockedNow, "locked now"}, {ErrLockedHere, "locked from this address"}, {ErrThrottled, "throttled"},
+		{ErrNoAccount, "no such account"}, {ErrDisabled, "disabled"}} {
+		if errors.Is(err, c.err) {
+			return c.reason
+		}
+	}
+	return errs.As(err).Key
 }
 
 func lockedErr(left time.Duration, cause error) error {
 	return &errs.Error{Code: errs.ELOCKED, Key: "auth.locked", Args: []any{int(left.Minutes()) + 1}, Err: cause}
 }
 
-// countFailure adds a failed sign-in step (a password or a TOTP code) to
-// the account's count, locking it at the fifth; the count is incremented
-// in the database so that concurrent attempts on several nodes all count.
+// countFailure adds a wrong TOTP code to the account's count, locking the
+// second step at the fifth; the count is incremented in the database so
+// that concurrent attempts on several nodes all count. (Wrong passwords
+// are counted per address: recordFailure.)
 func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
 	var failed int
 	err := u.DB.Writer().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&failed)
@@ -382,11 +459,15 @@ func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
 	return lockedErr(LockoutFor-time.Minute, ErrLockedNow)
 }
 
-// Unlock ends an account's lockout and clears its failure count.
+// Unlock ends an account's lockouts (from every address, and of its TOTP
+// step) and its throttle, and clears its failure counts.
 // Errors: ENOTFOUND (outside the caller's area), EFORBIDDEN.
 func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
 	x, err := u.manage(ctx, name)
 	if err != nil {
+		return nil, err
+	}
+	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
 		return nil, err
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE id = $2`, u.now(), x.ID); err != nil {
@@ -419,34 +500,57 @@ func (u *Users) AreaName(ctx context.Context, code string) (string, error) {
 
 // ChangePassword changes the caller's own password after checking the old one.
 func (u *Users) ChangePassword(ctx context.Context, old, new string) error {
-	p, err := Must(ctx)
+	oldHash, newHash, err := u.CheckPasswordChange(ctx, old, new)
 	if err != nil {
 		return err
 	}
-	var hash string
-	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&hash); err != nil {
-		return errs.Internal(err)
+	return u.SetOwnPassword(ctx, oldHash, newHash)
+}
+
+// CheckPasswordChange checks the caller's old password and the new one and
+// returns the stored hash and the new one's, without writing: the two
+// argon2 runs stay outside the transaction that stores the change.
+// Errors: EINVALID (old_password, new_password).
+func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHash, newHash string, err error) {
+	p, err := Must(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&oldHash); err != nil {
+		return "", "", errs.Internal(fmt.Errorf("users.checkPasswordChange: %w", err))
 	}
 	var f errs.Fields
-	if !CheckPassword(hash, old) {
+	if !CheckPassword(oldHash, old) {
 		f.Add("old_password", "auth.old_password_wrong")
 	}
-	if err := ValidatePassword("new_password", new); err != nil {
+	if err := ValidatePassword("new_password", new, p.Name); err != nil {
 		f = append(f, errs.As(err).Fields...)
 	} else if old == new {
 		f.Add("new_password", "auth.password_same")
 	}
 	if err := f.Err(); err != nil {
+		return "", "", err
+	}
+	if newHash, err = HashPassword(new); err != nil {
+		return "", "", errs.Internal(err)
+	}
+	return oldHash, newHash, nil
+}
+
+// SetOwnPassword stores the caller's new password hash if the stored one
+// is still oldHash. Errors: ECONFLICT (changed meanwhile).
+func (u *Users) SetOwnPassword(ctx context.Context, oldHash, newHash string) error {
+	p, err := Must(ctx)
+	if err != nil {
 		return err
 	}
-	nh, err := HashPassword(new)
+	res, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4 AND password_hash = $5`,
+		newHash, false, u.now(), p.UserID, oldHash)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal(fmt.Errorf("users.setOwnPassword: %w", err))
 	}
-	_, err = u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4`,
-		nh, false, u.now(), p.UserID)
-	if err != nil {
-		return errs.Internal(err)
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.Conflict("auth.password_raced")
 	}
 	return nil
 }

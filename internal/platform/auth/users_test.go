@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,12 +58,12 @@ func TestSuccessClearsFailures(t *testing.T) {
 	}
 	for i := 0; i < auth.MaxFailedLogins; i++ {
 		_, err := u.Authenticate(ctx, "officer", "wrong")
-		if i == auth.MaxFailedLogins-1 && (errs.Code(err) != errs.ELOCKED || !errors.Is(err, auth.ErrLockedNow)) {
-			t.Fatalf("fifth failure: %v, want ELOCKED wrapping ErrLockedNow", err)
+		if i == auth.MaxFailedLogins-1 && (errs.Code(err) != errs.EUNAUTHORIZED || !errors.Is(err, auth.ErrLockedNow)) {
+			t.Fatalf("fifth failure: %v, want EUNAUTHORIZED wrapping ErrLockedNow", err)
 		}
 	}
-	if _, err := u.Authenticate(ctx, "officer", "wrong"); errs.Code(err) != errs.ELOCKED || errors.Is(err, auth.ErrLockedNow) {
-		t.Errorf("while locked: %v, want ELOCKED not newly locked", err)
+	if _, err := u.Authenticate(ctx, "officer", pw); errs.Code(err) != errs.EUNAUTHORIZED || !errors.Is(err, auth.ErrLockedHere) {
+		t.Errorf("while locked: %v, want EUNAUTHORIZED wrapping ErrLockedHere", err)
 	}
 	x, err := u.Unlock(ctx, "officer")
 	if err != nil || u.Locked(x) {
@@ -143,6 +144,177 @@ func TestMayManage(t *testing.T) {
 	} {
 		if got := auth.MayManage(tc.p, tc.r, tc.area); got != tc.want {
 			t.Errorf("MayManage(%v, %s, %s) = %v", tc.p, tc.r, tc.area, got)
+		}
+	}
+}
+
+// TestCommonPasswordsRefused: passwords that meet the character classes
+// but are common, leaked or built from the account's name are refused
+// wherever a password is set; a long random one is checked quickly.
+func TestCommonPasswordsRefused(t *testing.T) {
+	u, ctx, _ := setup(t)
+	for _, p := range []string{"Password123", "P@ssw0rd2024", "Qwerty123456", "Iloveyou123"} {
+		err := auth.ValidatePassword("password", p)
+		if e := errs.As(err); errs.Code(err) != errs.EINVALID || len(e.Fields) != 1 || e.Fields[0].Key != "auth.password_common" {
+			t.Errorf("%s: %v, want auth.password_common", p, err)
+		}
+	}
+	if err := auth.ValidatePassword("password", "Liuzhiqiang-1"); err != nil {
+		t.Fatalf("a fair password: %v", err)
+	}
+	if err := auth.ValidatePassword("password", "Liuzhiqiang-1", "liuzhiqiang"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("the account's own name as the password: %v", err)
+	}
+	if _, err := u.Create(ctx, auth.NewUser{Name: "clerk", Role: auth.CountyStaff, AreaCode: "131102000000", Password: "Password123"}); errs.Code(err) != errs.EINVALID {
+		t.Errorf("create with Password123: %v", err)
+	}
+	if _, err := u.ResetPassword(ctx, "officer", "Password123"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("reset to Password123: %v", err)
+	}
+	x, _ := u.ByName(ctx, "officer")
+	uctx := auth.With(context.Background(), &auth.Principal{UserID: x.ID, Name: "officer", Role: auth.CountyStaff, Area: auth.AreaOf("131102000000", 3)})
+	if err := u.ChangePassword(uctx, pw, "Password123"); errs.Code(err) != errs.EINVALID {
+		t.Errorf("change to Password123: %v", err)
+	}
+	for i := 0; i < 20; i++ {
+		if g := auth.GeneratePassword(); auth.Guessable(g) {
+			t.Errorf("a generated password is guessable: %s", g)
+		}
+	}
+	start := time.Now()
+	long := strings.Repeat("Ab1-", 64)
+	_ = auth.ValidatePassword("password", long)
+	t.Logf("256 characters: %v", time.Since(start))
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("a 256-character password took %v to check", d)
+	}
+}
+
+// from is ctx with the principal of a sign-in attempt from client.
+func from(client string) context.Context {
+	return auth.With(context.Background(), &auth.Principal{Name: "officer", Role: "anonymous", Client: client})
+}
+
+// TestLockoutPerAddressAndThrottle: five wrong passwords lock the account
+// from the attacker's address only; failures from many addresses turn on
+// a throttle that spares the addresses the account signs in from; an
+// unlock clears both.
+func TestLockoutPerAddressAndThrottle(t *testing.T) {
+	u, ctx, now := setup(t)
+	attacker, office := from("203.0.113.9"), from("198.51.100.7")
+	if _, err := u.Authenticate(office, "officer", pw); err != nil {
+		t.Fatalf("first sign-in from the office: %v", err)
+	}
+	for i := 1; i <= auth.MaxFailedLogins; i++ {
+		_, err := u.Authenticate(attacker, "officer", "Wrong-Passw0rd-1")
+		if errs.Code(err) != errs.EUNAUTHORIZED || errs.As(err).Key != "auth.bad_credentials" || errors.Is(err, auth.ErrLockedNow) != (i == auth.MaxFailedLogins) {
+			t.Fatalf("attacker's failure %d: %v", i, err)
+		}
+	}
+	if _, err := u.Authenticate(attacker, "officer", pw); !errors.Is(err, auth.ErrLockedHere) || errs.As(err).Key != "auth.bad_credentials" {
+		t.Fatalf("the right password from the locked address: %v", err)
+	}
+	if _, err := u.Authenticate(office, "officer", pw); err != nil {
+		t.Fatalf("the office while the attacker's address is locked: %v", err)
+	}
+	if _, err := u.Authenticate(from("192.0.2.1"), "officer", pw); err != nil {
+		t.Fatalf("a new address while the attacker's is locked: %v", err)
+	}
+
+	// Failures from many addresses (fewer than five each) turn the
+	// throttle on: 6 so far (the attempt refused for the lock counts), 14 more.
+	for i := 0; i < auth.ThrottleAfter-auth.MaxFailedLogins-1; i++ {
+		if _, err := u.Authenticate(from("192.0.2."+string(rune('a'+i/3))), "officer", "Wrong-Passw0rd-2"); errs.Code(err) != errs.EUNAUTHORIZED || errors.Is(err, auth.ErrLockedNow) {
+			t.Fatalf("spread failure %d: %v", i, err)
+		}
+	}
+	if _, err := u.Authenticate(from("192.0.2.200"), "officer", pw); err != nil {
+		t.Fatalf("the throttle's one check of the minute: %v", err)
+	}
+	if _, err := u.Authenticate(from("192.0.2.201"), "officer", pw); !errors.Is(err, auth.ErrThrottled) || errs.As(err).Key != "auth.bad_credentials" {
+		t.Fatalf("a second new address within the minute: %v, want throttled", err)
+	}
+	if _, err := u.Authenticate(office, "officer", pw); err != nil {
+		t.Fatalf("the office under the throttle: %v", err)
+	}
+	if locked, err := u.LockedNames(ctx); err != nil || !locked["officer"] {
+		t.Errorf("locked names: %v %v", locked, err)
+	}
+	*now = now.Add(auth.ThrottleEvery)
+	if _, err := u.Authenticate(from("192.0.2.201"), "officer", pw); err != nil {
+		t.Fatalf("a new address a minute later: %v", err)
+	}
+
+	if _, err := u.Unlock(ctx, "officer"); err != nil {
+		t.Fatal(err)
+	}
+	if locked, _ := u.LockedNames(ctx); locked["officer"] {
+		t.Error("still locked after the unlock")
+	}
+	if _, err := u.Authenticate(attacker, "officer", pw); err != nil {
+		t.Fatalf("the attacker's address after the unlock: %v", err)
+	}
+	if _, err := u.Authenticate(from("192.0.2.202"), "officer", pw); err != nil {
+		t.Fatalf("a new address after the unlock: %v", err)
+	}
+
+	// A lock ends by itself after FailureWindow.
+	for i := 0; i < auth.MaxFailedLogins; i++ {
+		_, _ = u.Authenticate(attacker, "officer", "Wrong-Passw0rd-3")
+	}
+	*now = now.Add(auth.FailureWindow - time.Minute)
+	if _, err := u.Authenticate(attacker, "officer", pw); !errors.Is(err, auth.ErrLockedHere) {
+		t.Fatalf("29 minutes into the lock: %v", err)
+	}
+	*now = now.Add(2 * time.Minute)
+	if _, err := u.Authenticate(attacker, "officer", pw); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+	// The spread failures' rows are older than the window: purged; the
+	// rows of the addresses that signed in, and the recent ones, stay.
+	if n, err := u.PurgeSignInFailures(ctx); err != nil || n != 5 {
+		t.Errorf("purge: %d %v, want the 5 spread addresses' rows", n, err)
+	}
+}
+
+// TestRefusalsAlike: an unknown account, a locked one, a disabled one and
+// a wrong password get the same error and take about as long (an argon2
+// run each).
+func TestRefusalsAlike(t *testing.T) {
+	u, ctx, _ := setup(t)
+	if _, err := u.Create(ctx, auth.NewUser{Name: "locked", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Create(ctx, auth.NewUser{Name: "gone", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.SetDisabled(ctx, "gone", true); err != nil {
+		t.Fatal(err)
+	}
+	c := from("203.0.113.9")
+	for i := 0; i < auth.MaxFailedLogins; i++ {
+		_, _ = u.Authenticate(c, "locked", "Wrong-Passw0rd-1")
+	}
+	cases := []struct{ name, pw string }{{"officer", "Wrong-Passw0rd-1"}, {"nobody", pw}, {"locked", pw}, {"gone", pw}}
+	took := make([]time.Duration, len(cases))
+	for round := 0; round < 3; round++ {
+		for i, k := range cases {
+			start := time.Now()
+			_, err := u.Authenticate(c, k.name, k.pw)
+			d := time.Since(start)
+			if round == 0 || d < took[i] {
+				took[i] = d
+			}
+			e := errs.As(err)
+			if e.Code != errs.EUNAUTHORIZED || e.Key != "auth.bad_credentials" || len(e.Args) != 0 || errs.Status(err) != 401 {
+				t.Errorf("%s: %v (%s %s %v), want the one refusal", k.name, err, e.Code, e.Key, e.Args)
+			}
+		}
+	}
+	t.Logf("took %v", took)
+	for i := range cases[1:] {
+		if took[i+1] < took[0]/3 {
+			t.Errorf("%s took %v, a wrong password %v: the difference tells them apart", cases[i+1].name, took[i+1], took[0])
 		}
 	}
 }
