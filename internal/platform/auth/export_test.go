@@ -1,0 +1,4 @@
+package auth
+
+// ArgonRuns is how many times CheckPassword has run, for the tests.
+func ArgonRuns() int64 { return argonRuns.Load() }
