@@ -85,6 +85,8 @@ func init() {
 			code, key = errs.EUNAUTHORIZED, "error.unauthorized"
 		case status == http.StatusNotFound:
 			code, key = errs.ENOTFOUND, "error.not_found"
+		case status == http.StatusRequestEntityTooLarge:
+			code, key = errs.ETOOLARGE, "error.too_large"
 		case status >= 400 && status < 500:
 			code, key = errs.EINVALID, "error.bad_request"
 		}

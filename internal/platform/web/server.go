@@ -61,6 +61,9 @@ type Server struct {
 	navMu sync.RWMutex
 	nav   []NavItem
 
+	routeMu   sync.RWMutex
+	routeOpts map[string]routeOptions
+
 	reg      *prometheus.Registry
 	duration *prometheus.HistogramVec
 }
@@ -143,7 +146,9 @@ func (s *Server) NavFor(p *auth.Principal) []NavItem {
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Page registers an HTML route. Pages need a signed-in user unless public.
-func (s *Server) Page(pattern string, h HandlerFunc) {
+// Options: MaxBody for a route that takes uploads.
+func (s *Server) Page(pattern string, h HandlerFunc, opts ...RouteOption) {
+	s.setRouteOptions(pattern, opts)
 	s.Mux.Handle(pattern, s.wrap(h, false))
 }
 
@@ -231,6 +236,7 @@ func Flash(w http.ResponseWriter, r *http.Request, msg string) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = recordPattern(s.Mux)
 	h = s.csrf(h)
+	h = s.limitBody(h)
 	h = s.authenticate(h)
 	h = s.language(h)
 	h = s.headers(h)
@@ -511,11 +517,11 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		want := CSRFToken(r.Context())
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			ct := r.Header.Get("Content-Type")
-			if strings.HasPrefix(ct, "multipart/form-data") {
-				_ = r.ParseMultipartForm(32 << 20)
+			var err error
+			if got, err = formCSRF(r); err != nil && isTooLarge(err) {
+				s.Error(w, r, TooLarge())
+				return
 			}
-			got = r.PostFormValue("csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			s.Error(w, r, errs.E(errs.EFORBIDDEN, "error.csrf"))
