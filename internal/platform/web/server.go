@@ -48,7 +48,7 @@ func (s *Server) SetTrustProxy(v bool) {
 
 // Server is the web server with its routes.
 type Server struct {
-	Mux      *http.ServeMux
+	Mux      *Mux
 	Render   *Renderer
 	Sessions *auth.Sessions
 	DB       *db.DB
@@ -70,7 +70,7 @@ type Server struct {
 
 // New makes a server.
 func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
-	s := &Server{Mux: http.NewServeMux(), Render: NewRenderer(), Sessions: sessions, DB: d, Static: static}
+	s := &Server{Mux: NewMux(), Render: NewRenderer(), Sessions: sessions, DB: d, Static: static}
 	s.Render.AddPages("web", pagesFS, "pages/*.html")
 	s.reg = prometheus.NewRegistry()
 	s.reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -161,13 +161,13 @@ func (s *Server) wrap(h HandlerFunc, public bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := auth.From(r.Context())
 		if !public {
+			if st := pendingStep(r.Context()); st != "" && !allowedWhilePending(st, r.URL.Path) {
+				http.Redirect(w, r, st, http.StatusSeeOther)
+				return
+			}
 			if p == nil {
 				next := r.URL.RequestURI()
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-				return
-			}
-			if st := pendingStep(r.Context()); st != "" && !allowedWhilePending(r.URL.Path) {
-				http.Redirect(w, r, st, http.StatusSeeOther)
 				return
 			}
 		}
@@ -177,9 +177,13 @@ func (s *Server) wrap(h HandlerFunc, public bool) http.Handler {
 	})
 }
 
-func allowedWhilePending(path string) bool {
+// allowedWhilePending: a session with a step to take first (pass TOTP,
+// change the password, enrol TOTP) reaches its own step, sign-out and the
+// display preferences, and nothing else; not even another step (a session
+// that has not passed TOTP must not enrol a new secret).
+func allowedWhilePending(step, path string) bool {
 	switch path {
-	case "/account/password", "/account/totp", "/login/totp", "/logout", "/prefs/lang", "/prefs/elderly":
+	case step, "/logout", "/prefs/lang", "/prefs/elderly":
 		return true
 	}
 	return false
@@ -452,13 +456,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				p := acc.Principal(client, ses.IDHash)
-				ctx = auth.With(ctx, p)
 				ctx = context.WithValue(ctx, csrfKey{}, ses.CSRFSecret)
 				if p.Lang != "" {
 					ctx = i18n.With(ctx, p.Lang)
 				}
-				if step := pendingFor(acc, ses); step != "" {
+				// The one place a session becomes a principal, for every
+				// surface (pages, API, Open311, downloads): a session with a
+				// step to take first is nobody except on that step.
+				step := pendingFor(acc, ses)
+				if step != "" {
 					ctx = context.WithValue(ctx, pendingKey{}, step)
+				}
+				if step == "" || allowedWhilePending(step, r.URL.Path) {
+					ctx = auth.With(ctx, p)
 				}
 			case errs.Code(err) == errs.EUNAUTHORIZED:
 				ClearSessionCookie(w, r)
