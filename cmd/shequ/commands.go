@@ -49,7 +49,8 @@ func servePprof(addr string) error {
 func appVersion() string { return app.Version }
 
 func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
-	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo, TrustProxy: os.Getenv("SHEQU_TRUST_PROXY") == "1"})
+	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo, TrustProxy: os.Getenv("SHEQU_TRUST_PROXY") == "1",
+		TrustedProxies: os.Getenv("SHEQU_TRUSTED_PROXIES")})
 }
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool) error {

@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,15 +36,6 @@ const (
 	ElderlyCookie = "shequ_elderly"
 )
 
-// trustProxy mirrors Server.TrustProxy for the cookie helpers.
-var trustProxy atomic.Bool
-
-// SetTrustProxy says whether X-Forwarded-For and X-Forwarded-Proto are believed.
-func (s *Server) SetTrustProxy(v bool) {
-	s.TrustProxy = v
-	trustProxy.Store(v)
-}
-
 // Server is the web server with its routes.
 type Server struct {
 	Mux      *Mux
@@ -55,8 +45,9 @@ type Server struct {
 	Demo     bool
 	Version  string
 	Static   fs.FS
-	// TrustProxy: believe X-Forwarded-For and X-Forwarded-Proto.
-	TrustProxy bool
+	// trusted: the proxies whose X-Forwarded-For and X-Forwarded-Proto
+	// are believed (SetTrustedProxies).
+	trusted TrustedProxies
 
 	navMu sync.RWMutex
 	nav   []NavItem
@@ -251,7 +242,7 @@ func (s *Server) Handler() http.Handler {
 // secureRequest: TLS, a trusted proxy that saw TLS, or loopback (which
 // browsers treat as a secure context, so Secure cookies work there).
 func secureRequest(r *http.Request) bool {
-	if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if r.TLS != nil || forwardedHTTPS(r) {
 		return true
 	}
 	host := r.Host
@@ -291,18 +282,9 @@ func SetPrefCookie(w http.ResponseWriter, r *http.Request, name, value string) {
 		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
 }
 
-// ClientAddr is the caller's address.
+// ClientAddr is the caller's address (see clientAddr for proxies).
 func (s *Server) ClientAddr(r *http.Request) string {
-	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return clientAddr(r, s.trusted)
 }
 
 type statusWriter struct {
@@ -379,13 +361,14 @@ func statusClass(code int) string {
 
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = s.withProxies(r)
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+		if r.TLS != nil || forwardedHTTPS(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
