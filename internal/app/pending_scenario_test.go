@@ -20,7 +20,6 @@ var openToPending = map[string]bool{
 	"/":                             true, // the not-found catch-all
 	"GET /static/":                  true,
 	"GET /healthz":                  true,
-	"GET /metrics":                  true,
 	"GET /login":                    true,
 	"POST /login":                   true,
 	"POST /logout":                  true,

@@ -71,7 +71,6 @@ func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route", "code"})
 	s.reg.MustRegister(s.duration)
-	s.Mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.Mux.HandleFunc("GET /healthz", s.healthz)
 	// Anything no route matches gets the translated not-found page (or a
 	// problem document under /api/), not the mux's bare text.
@@ -80,13 +79,36 @@ func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
 	})
 	if static != nil {
 		fsrv := http.FileServerFS(static)
-		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(fsrv)))
+		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", s.filesOnly(cacheForever(fsrv))))
 	}
 	return s
 }
 
 // Registry is the Prometheus registry, for slices' own metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// MetricsHandler serves the Prometheus metrics. It is not on the main
+// handler: `shequ serve --metrics-addr` serves it on a listener of its own.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+}
+
+// filesOnly answers not found for a directory of the static files, so
+// their listing is not served.
+func (s *Server) filesOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Path
+		if name == "" || strings.HasSuffix(name, "/") {
+			s.Error(w, r, errs.NotFound("error.not_found"))
+			return
+		}
+		if st, err := fs.Stat(s.Static, name); err == nil && st.IsDir() {
+			s.Error(w, r, errs.NotFound("error.not_found"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 func cacheForever(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -416,7 +438,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
 		}
 		client := s.ClientAddr(r)
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			next.ServeHTTP(w, r)
 			return
 		}
