@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The foundation's speed figures (docs/performance.md): demo build, restart,
 # cold start, idle memory, and tree pages / children API at 200 requests/s.
-# Usage: scripts/perf-foundation.sh [workdir]   (needs curl; uses ports 18180-18182)
+# Usage: scripts/perf-foundation.sh [workdir]   (needs curl; uses ports 18180-18183)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${1:-$(mktemp -d)}
@@ -29,7 +29,7 @@ echo "demo, first run (build the database) to a serving port: $(time_to_serving 
 echo "demo, second run (reuse) to a serving port:           $(time_to_serving "$work/shequ" demo --data "$data" --addr 127.0.0.1:18180)"
 IDLE=5 scripts/coldstart.sh "$work/shequ" "$data" 18181
 
-"$work/shequ" serve --data "$data" --addr 127.0.0.1:18182 >"$work/serve.log" 2>&1 &
+"$work/shequ" serve --data "$data" --addr 127.0.0.1:18182 --metrics-addr 127.0.0.1:18183 >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 until curl -s -o /dev/null http://127.0.0.1:18182/healthz; do sleep 0.05; done
@@ -52,7 +52,7 @@ echo "tree pages at 200/s for 30 s (city, county, township, community):"
   --path /divisions/131102001045
 echo
 echo "server time from /metrics: share of requests served within 5 ms and 10 ms, by route"
-curl -s http://127.0.0.1:18182/metrics | awk '
+curl -s http://127.0.0.1:18183/metrics | awk '
   /^shequ_http_request_duration_seconds_bucket/ && /divisions\/[{]code[}](\/children)?"/ && /code="2xx"/ {
     match($0, /route="[^"]*"/); r = substr($0, RSTART+7, RLENGTH-8)
     match($0, /le="[^"]*"/); le = substr($0, RSTART+4, RLENGTH-5)

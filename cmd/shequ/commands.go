@@ -47,6 +47,26 @@ func servePprof(addr string) error {
 	return nil
 }
 
+// serveMetrics serves the Prometheus metrics, and nothing else, on a
+// listener of their own until ctx ends: they describe the service's load
+// and routes and are for the monitoring network, not the public one.
+func serveMetrics(ctx context.Context, addr string, h http.Handler) (net.Addr, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second,
+		WriteTimeout: 30 * time.Second, MaxHeaderBytes: 64 << 10}
+	go func() { _ = srv.Serve(ln) }()
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	return ln.Addr(), nil
+}
+
 func appVersion() string { return app.Version }
 
 // open opens the app with its configuration: the flags, and the
@@ -54,6 +74,7 @@ func appVersion() string { return app.Version }
 func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
 	return app.Open(ctx, app.Config{DataDir: c.data, DBURL: c.db, Demo: isDemo,
 		TrustProxy:      os.Getenv("SHEQU_TRUST_PROXY") == "1",
+		TrustedProxies:  os.Getenv("SHEQU_TRUSTED_PROXIES"),
 		PublicURL:       os.Getenv("SHEQU_PUBLIC_URL"),
 		AuditAnchorFile: os.Getenv("SHEQU_AUDIT_ANCHOR_FILE")})
 }
@@ -76,6 +97,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 	fs.StringVar(&tls.CertFile, "tls-cert", "", "TLS certificate (PEM) to serve HTTPS")
 	fs.StringVar(&tls.KeyFile, "tls-key", "", "TLS private key (PEM)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler on this loopback address (127.0.0.1:6060), for diagnosis")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics (GET /metrics) on this address of the monitoring network, e.g. 127.0.0.1:9090; off when empty")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -93,6 +115,11 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 		return err
 	}
 	defer a.Close()
+	if *metricsAddr != "" {
+		if _, err := serveMetrics(ctx, *metricsAddr, a.Web.MetricsHandler()); err != nil {
+			return fmt.Errorf("shequ %s: --metrics-addr: %w", name, err)
+		}
+	}
 	var accounts []demo.Account
 	if isDemo {
 		b := &demo.Builder{DB: a.DB, Divisions: a.Divisions, Users: a.Users, Audit: a.Audit, Indicators: a.Indicators, DataDir: c.data, Out: stdout, Progress: isTerminal(stdout)}

@@ -46,7 +46,11 @@ type Config struct {
 	DataDir    string
 	DBURL      string
 	Demo       bool
-	TrustProxy bool
+	TrustProxy bool // SHEQU_TRUST_PROXY=1: a reverse proxy on loopback
+	// TrustedProxies (SHEQU_TRUSTED_PROXIES): the reverse proxies'
+	// addresses and CIDR prefixes, comma-separated, whose X-Forwarded-For
+	// and X-Forwarded-Proto are believed.
+	TrustedProxies string
 	// PublicURL is the address printed in certificates' QR codes
 	// (SHEQU_PUBLIC_URL); empty: the address the request came to.
 	PublicURL string
@@ -88,6 +92,13 @@ type App struct {
 
 // Open opens and migrates the database and builds the services and routes.
 func Open(ctx context.Context, cfg Config) (*App, error) {
+	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("SHEQU_TRUSTED_PROXIES: %w", err)
+	}
+	if cfg.TrustProxy {
+		proxies = append(proxies, web.LoopbackProxies...)
+	}
 	d, err := db.Open(ctx, db.Config{DataDir: cfg.DataDir, URL: cfg.DBURL})
 	if err != nil {
 		return nil, err
@@ -112,7 +123,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Web = web.New(d, a.Sessions, webassets.Static)
 	a.Web.Demo = cfg.Demo
 	a.Web.Version = Version
-	a.Web.SetTrustProxy(cfg.TrustProxy)
+	a.Web.SetTrustedProxies(proxies)
 	a.API = a.Web.NewAPI(Version)
 	a.Jobs = jobs.New(d)
 	if err := a.build(ctx); err != nil {

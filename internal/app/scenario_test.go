@@ -24,18 +24,33 @@ type Scenario struct {
 	Status      int
 	Contains    []string
 	NotContains []string
+	// Pending runs the row as a browser session of Role in Area that has
+	// this step still to take (apptest.PendingTOTP, PendingPassword)
+	// instead of with a bearer token.
+	Pending string
+	// Location is the redirect the answer must carry, when set.
+	Location string
 }
 
 func (s Scenario) run(t *testing.T, e *apptest.Env) {
 	t.Helper()
-	tok := ""
-	if s.Role != "" {
-		tok = e.Token(s.Role, s.Area)
+	var res *apptest.Response
+	switch {
+	case s.Pending != "":
+		res = e.PendingSession(s.Role, s.Area, s.Pending).Send(s.Method, s.Path, s.Body)
+	default:
+		tok := ""
+		if s.Role != "" {
+			tok = e.Token(s.Role, s.Area)
+		}
+		res = e.API(s.Method, s.Path, tok, s.Body)
 	}
-	res := e.API(s.Method, s.Path, tok, s.Body)
 	if res.StatusCode != s.Status {
-		t.Errorf("%s: %s %s as %s@%s: status %d, want %d: %s", s.Name, s.Method, s.Path, s.Role, s.Area, res.StatusCode, s.Status, res.Body)
+		t.Errorf("%s: %s %s as %s@%s: status %d, want %d: %.300s", s.Name, s.Method, s.Path, s.Role, s.Area, res.StatusCode, s.Status, res.Body)
 		return
+	}
+	if s.Location != "" && res.Header.Get("Location") != s.Location {
+		t.Errorf("%s: %s %s: sent to %q, want %q", s.Name, s.Method, s.Path, res.Header.Get("Location"), s.Location)
 	}
 	for _, c := range s.Contains {
 		if !strings.Contains(res.Body, c) {

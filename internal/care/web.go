@@ -41,7 +41,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 		web.NavItem{Key: "care.nav_rate", Path: "/visits/rate", Roles: []auth.Role{auth.CountyStaff, auth.CityStaff}, Order: 35, Group: web.NavCare})
 	srv.Page("GET /visits", h.list)
 	srv.Page("GET /visits/record", h.recordForm)
-	srv.Page("POST /visits/record", h.record)
+	srv.Page("POST /visits/record", h.record, web.MaxBody(int64(maxPhotos)*s.Photos.MaxBytes+(1<<20)))
 	srv.Page("GET /visits/rate", h.rate)
 	srv.Page("GET /visits/tasks/{id}", h.view)
 	srv.Page("POST /visits/tasks/{id}/assignee", h.reassign)

@@ -96,7 +96,7 @@ func (h *Handlers) baseURL(r *http.Request) string {
 		return h.PublicURL
 	}
 	scheme := "http"
-	if r.TLS != nil || (h.Srv.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if web.IsHTTPS(r) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host

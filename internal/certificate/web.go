@@ -46,7 +46,7 @@ func (h *Handlers) RegisterWeb() {
 	h.Srv.Page("POST /certificates", h.issue)
 	h.Srv.Page("GET /certificates/{number}", h.view)
 	h.Srv.Page("POST /certificates/{number}/revoke", h.revoke)
-	h.Srv.Page("POST /certificate-seals", h.seal)
+	h.Srv.Page("POST /certificate-seals", h.seal, web.MaxBody(MaxSealBytes+64<<10))
 	h.Srv.AddNav(web.NavItem{Key: "certificate.nav_mine", Path: "/certificates/mine", Roles: []auth.Role{auth.Resident}, Order: 63, Group: web.NavVolunteers})
 	h.Srv.Page("GET /certificates/mine", h.mine)
 	h.Srv.Page("POST /certificates/mine", h.ask)

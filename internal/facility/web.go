@@ -35,7 +35,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /facilities/template.xlsx", h.template)
 	srv.Page("GET /facilities/export.xlsx", h.export)
 	srv.Page("GET /facilities/import", h.importForm)
-	srv.Page("POST /facilities/import", h.importFile)
+	srv.Page("POST /facilities/import", h.importFile, web.MaxBody(Sheet.MaxBytes+1<<20))
 	srv.Page("GET /facilities/{id}", h.view)
 	srv.Page("GET /facilities/{id}/edit", h.editForm)
 	srv.Page("POST /facilities/{id}", h.update)

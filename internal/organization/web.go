@@ -32,7 +32,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /organizations", h.list)
 	srv.Page("GET /organizations/export.xlsx", h.export)
 	srv.Page("GET /organizations/template.xlsx", h.template)
-	srv.Page("POST /organizations/import", h.importFile)
+	srv.Page("POST /organizations/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
 	srv.Page("GET /organizations/new", h.newForm)
 	srv.Page("POST /organizations", h.create)
 	srv.Page("GET /organizations/{id}", h.view)

@@ -33,7 +33,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /persons/export.xlsx", h.export)
 	srv.Page("POST /persons/export.xlsx", h.exportUnmasked)
 	srv.Page("GET /persons/template.xlsx", h.template)
-	srv.Page("POST /persons/import", h.importFile)
+	srv.Page("POST /persons/import", h.importFile, web.MaxBody(Sheet.MaxBytes+1<<20))
 	srv.Page("GET /persons/new", h.newForm)
 	srv.Page("POST /persons", h.create)
 	srv.Page("GET /persons/{id}", h.view)

@@ -33,7 +33,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 		web.NavItem{Key: "request.nav_new", Path: "/requests/new", Roles: CreateRoles, Order: 30, Group: web.NavRequests})
 	srv.Page("GET /requests", h.list)
 	srv.Page("GET /requests/new", h.newForm)
-	srv.Page("POST /requests/new", h.create)
+	srv.Page("POST /requests/new", h.create, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))
 	srv.Page("GET /requests/{id}", h.view)
 	srv.Page("POST /requests/{id}/act", h.act)
 	srv.Page("GET /requests/{id}/photos/{blob}", h.photo)

@@ -32,7 +32,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /workers", h.list)
 	srv.Page("GET /workers/export.xlsx", h.export)
 	srv.Page("GET /workers/template.xlsx", h.template)
-	srv.Page("POST /workers/import", h.importFile)
+	srv.Page("POST /workers/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
 	srv.Page("GET /workers/new", h.newForm)
 	srv.Page("POST /workers", h.create)
 	srv.Page("GET /workers/{id}", h.view)

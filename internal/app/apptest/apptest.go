@@ -56,9 +56,10 @@ type Env struct {
 	URL    string
 	Ctx    context.Context // acts as the system
 
-	cfg    app.Config
-	mu     sync.Mutex
-	tokens map[string]string
+	cfg     app.Config
+	mu      sync.Mutex
+	tokens  map[string]string
+	pending map[string]*Client
 }
 
 // New starts an application on a fresh database with the fixture.
@@ -78,7 +79,7 @@ func New(t testing.TB) *Env {
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: sctx, cfg: acfg, tokens: map[string]string{}}
+	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: sctx, cfg: acfg, tokens: map[string]string{}, pending: map[string]*Client{}}
 }
 
 // SecondNode starts another application on the same database, as a second
@@ -92,7 +93,7 @@ func (e *Env) SecondNode() *Env {
 	e.T.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler())
 	e.T.Cleanup(srv.Close)
-	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg, tokens: e.tokens}
+	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg, tokens: e.tokens, pending: map[string]*Client{}}
 }
 
 // Name is the account name of a role in an area.
@@ -145,6 +146,8 @@ type Client struct {
 	E    *Env
 	HTTP *http.Client
 	Lang string
+	// CSRFToken, when set, is sent as X-CSRF-Token by Send.
+	CSRFToken string
 }
 
 // NewClient returns a client with no session.
@@ -167,6 +170,60 @@ func (e *Env) Session(role auth.Role, area string) *Client {
 	if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, name); err != nil {
 		e.T.Fatal(err)
 	}
+	return c
+}
+
+// Steps a pending session must take first (see PendingSession).
+const (
+	PendingTOTP     = "/login/totp"       // password passed, TOTP not
+	PendingPassword = "/account/password" // must change its password
+)
+
+// PendingSession returns a client (one per role, area and step) signed in
+// with an account of role in area that still has step to take:
+// PendingTOTP (TOTP enabled, the password passed, the code not) or
+// PendingPassword (a forced password change). The accounts are their own,
+// not User's. Its CSRFToken is set.
+func (e *Env) PendingSession(role auth.Role, area, step string) *Client {
+	e.T.Helper()
+	key := step + " " + Name(role, area)
+	e.mu.Lock()
+	c, ok := e.pending[key]
+	e.mu.Unlock()
+	if ok {
+		return c
+	}
+	prefix := map[string]string{PendingTOTP: "p2f-", PendingPassword: "ppw-"}[step]
+	if prefix == "" {
+		e.T.Fatalf("unknown pending step %q", step)
+	}
+	name := prefix + Name(role, area)
+	id, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: name, Role: role, AreaCode: area, Password: Password,
+		MustChangePassword: step == PendingPassword})
+	if err != nil {
+		e.T.Fatalf("create %s: %v", name, err)
+	}
+	if step == PendingTOTP {
+		if err := e.App.Users.SetTOTP(e.Ctx, id, "", true); err != nil {
+			e.T.Fatal(err)
+		}
+	}
+	c = e.NewClient()
+	res := c.PostForm("/login", url.Values{"name": {name}, "password": {Password}})
+	if res.StatusCode != http.StatusSeeOther {
+		e.T.Fatalf("login %s: status %d: %s", name, res.StatusCode, res.Body)
+	}
+	if loc := c.Get("/").Header.Get("Location"); loc != step {
+		e.T.Fatalf("%s: sent to %q, want the pending step %s", name, loc, step)
+	}
+	m := csrfRE.FindStringSubmatch(c.Get("/login").Body)
+	if m == nil {
+		e.T.Fatalf("%s: no csrf token", name)
+	}
+	c.CSRFToken = m[1]
+	e.mu.Lock()
+	e.pending[key] = c
+	e.mu.Unlock()
 	return c
 }
 
@@ -234,6 +291,28 @@ func (c *Client) PostForm(path string, v url.Values) *Response {
 	}
 	req, _ := http.NewRequest(http.MethodPost, c.E.URL+path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// Send sends a request with the client's cookies: a JSON body when body
+// is not nil, and its CSRFToken as a header.
+func (c *Client) Send(method, path string, body any) *Response {
+	c.E.T.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			c.E.T.Fatal(err)
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.E.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.CSRFToken != "" {
+		req.Header.Set("X-CSRF-Token", c.CSRFToken)
+	}
 	return c.do(req)
 }
 

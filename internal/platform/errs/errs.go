@@ -18,6 +18,7 @@ const (
 	ECONFLICT     = "ECONFLICT"
 	ELOCKED       = "ELOCKED"
 	ETOOMANY      = "ETOOMANY"
+	ETOOLARGE     = "ETOOLARGE"
 	EINTERNAL     = "EINTERNAL"
 )
 
@@ -138,6 +139,8 @@ func Status(err error) int {
 		return http.StatusLocked
 	case ETOOMANY:
 		return http.StatusTooManyRequests
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusInternalServerError
 }

@@ -60,8 +60,9 @@ func (s *Server) NewAPI(version string) huma.API {
 	api := humago.New(s.Mux, cfg)
 	api.UseMiddleware(func(ctx huma.Context, next func(huma.Context)) {
 		// A browser session that must first change its password or pass
-		// TOTP may not use the API either.
-		if PendingStep(ctx.Context()) != "" {
+		// TOTP may not use the API either (it has no principal there; this
+		// says why). Public operations (no security) answer as to anyone.
+		if sec := ctx.Operation().Security; PendingStep(ctx.Context()) != "" && (sec == nil || len(sec) > 0) {
 			_ = huma.WriteErr(api, ctx, http.StatusForbidden, "")
 			return
 		}
@@ -85,6 +86,8 @@ func init() {
 			code, key = errs.EUNAUTHORIZED, "error.unauthorized"
 		case status == http.StatusNotFound:
 			code, key = errs.ENOTFOUND, "error.not_found"
+		case status == http.StatusRequestEntityTooLarge:
+			code, key = errs.ETOOLARGE, "error.too_large"
 		case status >= 400 && status < 500:
 			code, key = errs.EINVALID, "error.bad_request"
 		}

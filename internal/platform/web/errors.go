@@ -69,6 +69,9 @@ type ErrorData struct {
 // Error renders err as an error page in the user's language, or as problem
 // JSON for the API.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	if isTooLarge(err) {
+		err = TooLarge()
+	}
 	if IsAPI(r) {
 		WriteProblem(w, r, err)
 		return

@@ -49,6 +49,7 @@ func init() {
 		"role.admin":              {"系统管理员", "System administrator"},
 		"role.system":             {"系统", "System"},
 		"auth.password_policy":    {"密码至少 10 位，且包含小写字母、大写字母、数字、符号中的至少三类", "must be at least 10 characters with at least three of: lower case, upper case, digits, symbols"},
+		"error.too_large":         {"提交的内容过大。", "What was sent is too large."},
 		"auth.session_expired":    {"登录已过期，请重新登录。", "Your session has expired; please sign in again."},
 	})
 }

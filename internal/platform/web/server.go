@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,29 +36,24 @@ const (
 	ElderlyCookie = "shequ_elderly"
 )
 
-// trustProxy mirrors Server.TrustProxy for the cookie helpers.
-var trustProxy atomic.Bool
-
-// SetTrustProxy says whether X-Forwarded-For and X-Forwarded-Proto are believed.
-func (s *Server) SetTrustProxy(v bool) {
-	s.TrustProxy = v
-	trustProxy.Store(v)
-}
-
 // Server is the web server with its routes.
 type Server struct {
-	Mux      *http.ServeMux
+	Mux      *Mux
 	Render   *Renderer
 	Sessions *auth.Sessions
 	DB       *db.DB
 	Demo     bool
 	Version  string
 	Static   fs.FS
-	// TrustProxy: believe X-Forwarded-For and X-Forwarded-Proto.
-	TrustProxy bool
+	// trusted: the proxies whose X-Forwarded-For and X-Forwarded-Proto
+	// are believed (SetTrustedProxies).
+	trusted TrustedProxies
 
 	navMu sync.RWMutex
 	nav   []NavItem
+
+	routeMu   sync.RWMutex
+	routeOpts map[string]routeOptions
 
 	reg      *prometheus.Registry
 	duration *prometheus.HistogramVec
@@ -67,7 +61,7 @@ type Server struct {
 
 // New makes a server.
 func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
-	s := &Server{Mux: http.NewServeMux(), Render: NewRenderer(), Sessions: sessions, DB: d, Static: static}
+	s := &Server{Mux: NewMux(), Render: NewRenderer(), Sessions: sessions, DB: d, Static: static}
 	s.Render.AddPages("web", pagesFS, "pages/*.html")
 	s.reg = prometheus.NewRegistry()
 	s.reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
@@ -77,7 +71,6 @@ func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route", "code"})
 	s.reg.MustRegister(s.duration)
-	s.Mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	s.Mux.HandleFunc("GET /healthz", s.healthz)
 	// Anything no route matches gets the translated not-found page (or a
 	// problem document under /api/), not the mux's bare text.
@@ -86,13 +79,36 @@ func New(d *db.DB, sessions *auth.Sessions, static fs.FS) *Server {
 	})
 	if static != nil {
 		fsrv := http.FileServerFS(static)
-		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", cacheForever(fsrv)))
+		s.Mux.Handle("GET /static/", http.StripPrefix("/static/", s.filesOnly(cacheForever(fsrv))))
 	}
 	return s
 }
 
 // Registry is the Prometheus registry, for slices' own metrics.
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// MetricsHandler serves the Prometheus metrics. It is not on the main
+// handler: `shequ serve --metrics-addr` serves it on a listener of its own.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+}
+
+// filesOnly answers not found for a directory of the static files, so
+// their listing is not served.
+func (s *Server) filesOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Path
+		if name == "" || strings.HasSuffix(name, "/") {
+			s.Error(w, r, errs.NotFound("error.not_found"))
+			return
+		}
+		if st, err := fs.Stat(s.Static, name); err == nil && st.IsDir() {
+			s.Error(w, r, errs.NotFound("error.not_found"))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 func cacheForever(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -143,7 +159,9 @@ func (s *Server) NavFor(p *auth.Principal) []NavItem {
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Page registers an HTML route. Pages need a signed-in user unless public.
-func (s *Server) Page(pattern string, h HandlerFunc) {
+// Options: MaxBody for a route that takes uploads.
+func (s *Server) Page(pattern string, h HandlerFunc, opts ...RouteOption) {
+	s.setRouteOptions(pattern, opts)
 	s.Mux.Handle(pattern, s.wrap(h, false))
 }
 
@@ -156,13 +174,13 @@ func (s *Server) wrap(h HandlerFunc, public bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := auth.From(r.Context())
 		if !public {
+			if st := pendingStep(r.Context()); st != "" && !allowedWhilePending(st, r.URL.Path) {
+				http.Redirect(w, r, st, http.StatusSeeOther)
+				return
+			}
 			if p == nil {
 				next := r.URL.RequestURI()
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
-				return
-			}
-			if st := pendingStep(r.Context()); st != "" && !allowedWhilePending(r.URL.Path) {
-				http.Redirect(w, r, st, http.StatusSeeOther)
 				return
 			}
 		}
@@ -172,9 +190,13 @@ func (s *Server) wrap(h HandlerFunc, public bool) http.Handler {
 	})
 }
 
-func allowedWhilePending(path string) bool {
+// allowedWhilePending: a session with a step to take first (pass TOTP,
+// change the password, enrol TOTP) reaches its own step, sign-out and the
+// display preferences, and nothing else; not even another step (a session
+// that has not passed TOTP must not enrol a new secret).
+func allowedWhilePending(step, path string) bool {
 	switch path {
-	case "/account/password", "/account/totp", "/login/totp", "/logout", "/prefs/lang", "/prefs/elderly":
+	case step, "/logout", "/prefs/lang", "/prefs/elderly":
 		return true
 	}
 	return false
@@ -231,6 +253,7 @@ func Flash(w http.ResponseWriter, r *http.Request, msg string) {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = recordPattern(s.Mux)
 	h = s.csrf(h)
+	h = s.limitBody(h)
 	h = s.authenticate(h)
 	h = s.language(h)
 	h = s.headers(h)
@@ -241,7 +264,7 @@ func (s *Server) Handler() http.Handler {
 // secureRequest: TLS, a trusted proxy that saw TLS, or loopback (which
 // browsers treat as a secure context, so Secure cookies work there).
 func secureRequest(r *http.Request) bool {
-	if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+	if r.TLS != nil || forwardedHTTPS(r) {
 		return true
 	}
 	host := r.Host
@@ -281,18 +304,9 @@ func SetPrefCookie(w http.ResponseWriter, r *http.Request, name, value string) {
 		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
 }
 
-// ClientAddr is the caller's address.
+// ClientAddr is the caller's address (see clientAddr for proxies).
 func (s *Server) ClientAddr(r *http.Request) string {
-	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+	return clientAddr(r, s.trusted)
 }
 
 type statusWriter struct {
@@ -369,13 +383,14 @@ func statusClass(code int) string {
 
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = s.withProxies(r)
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
 			"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
-		if r.TLS != nil || (trustProxy.Load() && r.Header.Get("X-Forwarded-Proto") == "https") {
+		if r.TLS != nil || forwardedHTTPS(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
@@ -423,7 +438,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				Secure: secureRequest(r), SameSite: http.SameSiteLaxMode})
 		}
 		client := s.ClientAddr(r)
-		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+		if strings.HasPrefix(r.URL.Path, "/static/") || r.URL.Path == "/healthz" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -446,13 +461,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			switch {
 			case err == nil:
 				p := acc.Principal(client, ses.IDHash)
-				ctx = auth.With(ctx, p)
 				ctx = context.WithValue(ctx, csrfKey{}, ses.CSRFSecret)
 				if p.Lang != "" {
 					ctx = i18n.With(ctx, p.Lang)
 				}
-				if step := pendingFor(acc, ses); step != "" {
+				// The one place a session becomes a principal, for every
+				// surface (pages, API, Open311, downloads): a session with a
+				// step to take first is nobody except on that step.
+				step := pendingFor(acc, ses)
+				if step != "" {
 					ctx = context.WithValue(ctx, pendingKey{}, step)
+				}
+				if step == "" || allowedWhilePending(step, r.URL.Path) {
+					ctx = auth.With(ctx, p)
 				}
 			case errs.Code(err) == errs.EUNAUTHORIZED:
 				ClearSessionCookie(w, r)
@@ -511,11 +532,11 @@ func (s *Server) csrf(next http.Handler) http.Handler {
 		want := CSRFToken(r.Context())
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
-			ct := r.Header.Get("Content-Type")
-			if strings.HasPrefix(ct, "multipart/form-data") {
-				_ = r.ParseMultipartForm(32 << 20)
+			var err error
+			if got, err = formCSRF(r); err != nil && isTooLarge(err) {
+				s.Error(w, r, TooLarge())
+				return
 			}
-			got = r.PostFormValue("csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			s.Error(w, r, errs.E(errs.EFORBIDDEN, "error.csrf"))
