@@ -51,8 +51,8 @@ func Config(t testing.TB) db.Config {
 	return db.Config{DataDir: t.TempDir(), URL: u.String()}
 }
 
-// noSyncCommit sets synchronous_commit=off on the test connections (pgx
-// passes unknown URL parameters to the server as settings): a commit then
+// noSyncCommit sets synchronous_commit=off on the test connections (the
+// startup "options" parameter, which pgx and libpq's pg_dump both take): a commit then
 // does not wait for its WAL flush. It halves the time to migrate a test
 // schema, and loses nothing a test can see: only a crash of the server
 // itself could drop the last commits, and then the test has failed anyway.
@@ -63,8 +63,8 @@ func noSyncCommit(base string) string {
 		return base
 	}
 	q := u.Query()
-	if q.Get("synchronous_commit") == "" {
-		q.Set("synchronous_commit", "off")
+	if q.Get("options") == "" {
+		q.Set("options", "--synchronous_commit=off") // no space: URL encoders differ on it
 	}
 	u.RawQuery = q.Encode()
 	return u.String()
