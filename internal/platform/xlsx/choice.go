@@ -3,6 +3,7 @@ package xlsx
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -23,6 +24,31 @@ type Choice struct {
 	Aliases map[string]string
 	// Multi: a cell may hold several values, separated by 、，,；;/.
 	Multi bool
+
+	once  sync.Once
+	index map[string]string // folded code, label or alias → code
+}
+
+// lookup finds the code of a folded text. The index is built on first use,
+// after every slice has registered its messages.
+func (ch *Choice) lookup(folded string) (string, bool) {
+	ch.once.Do(func() {
+		ch.index = map[string]string{}
+		for a, k := range ch.Aliases {
+			ch.index[fold(a)] = k
+		}
+		for _, k := range ch.Codes {
+			if m, ok := i18n.Lookup(ch.Label + k); ok {
+				ch.index[fold(m.En())] = k
+				ch.index[fold(m.Zh())] = k
+			}
+		}
+		for _, k := range ch.Codes {
+			ch.index[fold(k)] = k
+		}
+	})
+	k, ok := ch.index[folded]
+	return k, ok
 }
 
 // Options are what the template's drop-down list offers for the column in
@@ -54,15 +80,19 @@ func (c *Column) Label(lang, code string) string {
 	return i18n.T(lang, c.Choice.Label+code)
 }
 
+var folder = strings.NewReplacer("（", "(", "）", ")", " ", "", "\u3000", "")
+
 // fold is how cells are compared with codes, labels and aliases.
 func fold(s string) string {
-	s = strings.NewReplacer("（", "(", "）", ")", " ", "", "\u3000", "").Replace(strings.TrimSpace(s))
-	return strings.ToLower(s)
+	return strings.ToLower(folder.Replace(strings.TrimSpace(s)))
 }
 
 // Pick reads one value of a closed column: its code, given the code, the
 // label in either language or an alias. Empty text picks "" with ok.
 func (c *Column) Pick(s string) (code string, ok bool) {
+	if s == "" {
+		return "", true
+	}
 	s = fold(s)
 	if s == "" {
 		return "", true
@@ -70,22 +100,7 @@ func (c *Column) Pick(s string) (code string, ok bool) {
 	if c.Choice == nil {
 		return "", false
 	}
-	for _, k := range c.Choice.Codes {
-		if s == fold(k) {
-			return k, true
-		}
-	}
-	for _, k := range c.Choice.Codes {
-		if m, found := i18n.Lookup(c.Choice.Label + k); found && (s == fold(m.Zh()) || s == fold(m.En())) {
-			return k, true
-		}
-	}
-	for a, k := range c.Choice.Aliases {
-		if s == fold(a) {
-			return k, true
-		}
-	}
-	return "", false
+	return c.Choice.lookup(s)
 }
 
 // PickAll reads a cell of several values (Multi): their codes, or the
