@@ -258,7 +258,9 @@ func (s *Spec) dropLists(x *excelize.File, sheet, lang string) error {
 		dv.SetSqrefDropList(name)
 		if c.Choice == nil || !c.Choice.Multi {
 			// A warning, not a stop: a code or an alias typed in imports too.
-			dv.SetError(excelize.DataValidationErrorStyleWarning, c.Header(lang), i18n.T(lang, "xlsx.pick_from_list"))
+			title := []rune(c.Header(lang))
+			title = title[:min(len(title), 32)] // Excel's cap on an alert's title
+			dv.SetError(excelize.DataValidationErrorStyleWarning, string(title), i18n.T(lang, "xlsx.pick_from_list"))
 		}
 		if err := x.AddDataValidation(sheet, dv); err != nil {
 			return err
