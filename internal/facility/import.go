@@ -5,7 +5,6 @@ import (
 	"io"
 	"sort"
 	"strconv"
-	"strings"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -22,25 +21,27 @@ var Sheet = func() *xlsx.Spec {
 		{Key: "division_code", Zh: "服务的村(社区)或乡镇(街道)代码", En: "Division code served", Required: true,
 			HelpZh: "12 位统计用区划代码，须在您的辖区内；社会工作服务站一般填乡镇(街道)代码", HelpEn: "12-digit statistical code inside your area; a social work station usually serves a township", Example: "131102001045", Width: 16},
 		{Key: "division_name", Zh: "村(社区)名称", En: "Division name", HelpZh: "仅供阅读，导入时不使用", HelpEn: "for reading only; ignored on import", Width: 14},
-		{Key: "kind", Zh: "设施类型", En: "Kind", Required: true, HelpZh: "综合服务设施、党群服务中心、居家养老服务设施等，见下方类型列表", HelpEn: "comprehensive, party_public_service_centre, … (see the list of kinds)", Example: "综合服务设施", Width: 16},
+		{Key: "kind", Zh: "设施类型", En: "Kind", Required: true, Example: "综合服务设施", Width: 16,
+			Choice: &xlsx.Choice{Codes: Kinds, Label: "facility.kind."}},
 		{Key: "name", Zh: "设施名称", En: "Name", Required: true, Example: "游园社区党群服务中心", Width: 24},
 		{Key: "address", Zh: "地址", En: "Address", Width: 24},
 		{Key: "floor_area", Zh: "建筑面积(m²)", En: "Floor area (m²)", HelpZh: "数字，可带两位小数", HelpEn: "a number, up to two decimals", Example: "650"},
 		{Key: "activity_area", Zh: "居民活动区域面积(m²)", En: "Resident activity area (m²)", HelpZh: "不能大于建筑面积", HelpEn: "not more than the floor area", Example: "420"},
 		{Key: "commercial_area", Zh: "商业面积(m²)", En: "Commercial area (m²)", Example: "0"},
-		{Key: "status", Zh: "状态", En: "Status", HelpZh: "在用、在建或已关闭；留空为在用", HelpEn: "in use, under construction or closed; empty means in use", Example: "在用"},
+		{Key: "status", Zh: "状态", En: "Status", HelpZh: "留空为在用", HelpEn: "empty means in use", Example: "在用",
+			Choice: &xlsx.Choice{Codes: Statuses, Label: "facility.status."}},
 		{Key: "year_opened", Zh: "启用年份", En: "Year opened", Example: "2019"},
-		{Key: "newly_built", Zh: "是否新建", En: "Newly built", HelpZh: "是或否", HelpEn: "yes or no", Example: "否"},
+		{Key: "newly_built", Zh: "是否新建", En: "Newly built", HelpZh: "是或否", HelpEn: "yes or no", Example: "否", Bool: true},
 	}
 	for _, d := range Weekdays {
 		s.Columns = append(s.Columns, xlsx.Column{Key: "hours_" + d, Zh: weekdayZh[d] + "开放时间", En: "Hours " + weekdayEn[d],
 			HelpZh: "如 08:30-12:00,14:00-18:00；不开放留空", HelpEn: "e.g. 08:30-12:00,14:00-18:00; empty when closed", Example: "08:30-18:00", Width: 14})
 	}
 	s.Columns = append(s.Columns,
-		xlsx.Column{Key: "online_24h", Zh: "24小时线上服务", En: "24-hour online service", HelpZh: "是或否", HelpEn: "yes or no", Example: "是"},
-		xlsx.Column{Key: "barrier_free", Zh: "无障碍", En: "Barrier-free", HelpZh: "是或否", HelpEn: "yes or no", Example: "是"},
-		xlsx.Column{Key: "age_friendly", Zh: "适老化", En: "Age-friendly", HelpZh: "是或否", HelpEn: "yes or no", Example: "是"},
-		xlsx.Column{Key: "fitness_circle", Zh: "15分钟健身圈", En: "15-minute fitness circle", HelpZh: "是或否", HelpEn: "yes or no", Example: "否"},
+		xlsx.Column{Key: "online_24h", Zh: "24小时线上服务", En: "24-hour online service", HelpZh: "是或否", HelpEn: "yes or no", Example: "是", Bool: true},
+		xlsx.Column{Key: "barrier_free", Zh: "无障碍", En: "Barrier-free", HelpZh: "是或否", HelpEn: "yes or no", Example: "是", Bool: true},
+		xlsx.Column{Key: "age_friendly", Zh: "适老化", En: "Age-friendly", HelpZh: "是或否", HelpEn: "yes or no", Example: "是", Bool: true},
+		xlsx.Column{Key: "fitness_circle", Zh: "15分钟健身圈", En: "15-minute fitness circle", HelpZh: "是或否", HelpEn: "yes or no", Example: "否", Bool: true},
 		xlsx.Column{Key: "terminals", Zh: "政务自助终端(台)", En: "Self-service terminals", HelpZh: "正常使用的政务通用自助终端台数", HelpEn: "working government self-service terminals", Example: "1"},
 		xlsx.Column{Key: "closed_on", Zh: "关闭日期", En: "Closed on", HelpZh: "状态为已关闭时填写，如 2024-05-01", HelpEn: "when closed, e.g. 2024-05-01"},
 		xlsx.Column{Key: "close_reason", Zh: "关闭原因", En: "Close reason", HelpZh: "状态为已关闭时必填", HelpEn: "required when closed"},
@@ -50,18 +51,6 @@ var Sheet = func() *xlsx.Spec {
 
 var weekdayZh = map[string]string{"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六", "sun": "周日"}
 var weekdayEn = map[string]string{"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-
-// labelled finds a key of list by itself or by its label in either language.
-func labelled(list []string, prefix, v string) (string, bool) {
-	v = strings.TrimSpace(v)
-	for _, k := range list {
-		m, _ := i18n.Lookup(prefix + k)
-		if strings.EqualFold(v, k) || v == m.Zh() || strings.EqualFold(v, m.En()) {
-			return k, true
-		}
-	}
-	return "", false
-}
 
 // WriteTemplate writes the empty workbook to fill in, in the caller's
 // language, with the list of kinds in its instructions.
@@ -90,8 +79,9 @@ type importRow struct {
 	f    Facility
 }
 
-// parseRow turns one sheet row into a facility, naming every bad cell.
-func parseRow(r *xlsx.Row, bad *errs.Fields) importRow {
+// parseRow turns one sheet row into a facility, naming every bad cell
+// (a closed column's with its labels in lang).
+func parseRow(r *xlsx.Row, lang string, bad *errs.Fields) importRow {
 	out := importRow{line: r.Line}
 	add := func(field, key string, args ...any) { *bad = append(*bad, xlsx.RowError(r.Line, field, key, args...)) }
 	f := &out.f
@@ -103,12 +93,10 @@ func parseRow(r *xlsx.Row, bad *errs.Fields) importRow {
 		out.id = id
 	}
 	f.DivisionCode = r.Get("division_code")
-	if v := r.Get("kind"); v != "" {
-		if k, ok := labelled(Kinds, "facility.kind.", v); ok {
-			f.Kind = k
-		} else {
-			add("kind", "facility.unknown_kind", v)
-		}
+	if k, ok := Sheet.Col("kind").Pick(r.Get("kind")); ok {
+		f.Kind = k
+	} else {
+		*bad = append(*bad, Sheet.Col("kind").NotOneOf(r.Line, lang, r.Get("kind")))
 	}
 	f.Name, f.Address = r.Get("name"), r.Get("address")
 	for _, a := range []struct {
@@ -122,12 +110,10 @@ func parseRow(r *xlsx.Row, bad *errs.Fields) importRow {
 		*a.dst = v
 	}
 	f.Status = InUse
-	if v := r.Get("status"); v != "" {
-		if k, ok := labelled(Statuses, "facility.status.", v); ok {
-			f.Status = k
-		} else {
-			add("status", "facility.unknown_status", v)
-		}
+	if k, ok := Sheet.Col("status").Pick(r.Get("status")); !ok {
+		*bad = append(*bad, Sheet.Col("status").NotOneOf(r.Line, lang, r.Get("status")))
+	} else if k != "" {
+		f.Status = k
 	}
 	for _, n := range []struct {
 		key string
@@ -198,7 +184,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (*ImportResult, error
 			break
 		}
 		var rowBad errs.Fields
-		ir := parseRow(&rows[i], &rowBad)
+		ir := parseRow(&rows[i], lang, &rowBad)
 		f := &ir.f
 		if ir.id > 0 {
 			if prev, ok := ids[ir.id]; ok {
@@ -346,8 +332,8 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) (*ExportInf
 		max = DefaultExportMax
 	}
 	n, cut, err := s.Store.Each(ctx, f, lo, hi, max, func(x *Facility) error {
-		vals := []any{x.ID, x.DivisionCode, x.DivisionName, i18n.T(lang, "facility.kind."+x.Kind), x.Name, x.Address,
-			x.FloorArea, x.ActivityArea, x.CommercialArea, i18n.T(lang, "facility.status."+x.Status), yearCell(x.YearOpened),
+		vals := []any{x.ID, x.DivisionCode, x.DivisionName, Sheet.Col("kind").Label(lang, x.Kind), x.Name, x.Address,
+			x.FloorArea, x.ActivityArea, x.CommercialArea, Sheet.Col("status").Label(lang, x.Status), yearCell(x.YearOpened),
 			xlsx.BoolText(x.NewlyBuilt, lang)}
 		for _, d := range x.Hours {
 			vals = append(vals, d)

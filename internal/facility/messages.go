@@ -37,8 +37,6 @@ func init() {
 		"facility.bad_id":              {"编号应为正整数", "must be a positive whole number"},
 		"facility.duplicate_id":        {"与第 %d 行的编号重复", "repeats the ID of row %d"},
 		"facility.id_not_found":        {"没有这个编号的设施，或不在您的辖区内", "no facility with this ID in your area"},
-		"facility.unknown_kind":        {"不认识的设施类型“%s”", "unknown kind \"%s\""},
-		"facility.unknown_status":      {"不认识的状态“%s”", "unknown status \"%s\""},
 		"facility.warn_small":          {"新建城市社区综合服务设施的建筑面积一般不少于 600 平方米", "a newly built urban comprehensive facility should have at least 600 m²"},
 		"facility.open_8h_yes":         {"符合每日开放不少于 8 小时", "open at least 8 hours a day"},
 		"facility.open_8h_no":          {"未达到每日开放 8 小时", "not open 8 hours a day"},

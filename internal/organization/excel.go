@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"shequ/internal/platform/audit"
@@ -24,35 +23,15 @@ var Sheet = &xlsx.Spec{
 			HelpZh: "12 位统计用区划代码（县、乡镇或村社区），须在您的辖区内", HelpEn: "the 12-digit code of a county, township or community in your area"},
 		{Key: "division_name", Zh: "所在区划", En: "Division", Width: 24, HelpZh: "仅供阅读，导入时不使用", HelpEn: "for reading only; not used on import"},
 		{Key: "name", Zh: "名称", En: "Name", Required: true, Example: "游园社区邻里互助会", Width: 30, HelpZh: "不超过 100 字", HelpEn: "at most 100 characters"},
-		{Key: "registration", Zh: "登记或备案", En: "Registration or filing", Required: true, Example: "备案", HelpZh: "登记 或 备案", HelpEn: "Registered or Filed"},
+		{Key: "registration", Zh: "登记或备案", En: "Registration or filing", Required: true, Example: "备案",
+			Choice: &xlsx.Choice{Codes: Registrations, Label: "organization.registration."}},
 		{Key: "registration_number", Zh: "登记证号或备案号", En: "Registration or filing number", Required: true, Example: "衡桃社备字2023第015号", Width: 24},
-		{Key: "type", Zh: "类型", En: "Type", Required: true, Example: "邻里互助类",
-			HelpZh: "生活服务类、公益慈善类、邻里互助类、农村专业技术服务类、文体活动类、养老服务类、残疾人协会、其他",
-			HelpEn: "Life service, Charity, Mutual help, Rural technical service, Culture and sport, Elderly service, Disabled persons' association, Other"},
+		{Key: "type", Zh: "类型", En: "Type", Required: true, Example: "邻里互助类", Width: 18,
+			Choice: &xlsx.Choice{Codes: Types, Label: "organization.type."}},
 		{Key: "full_time_staff", Zh: "专职工作人员数", En: "Full-time staff", Example: "3", HelpZh: "整数，可为 0", HelpEn: "a whole number; may be 0"},
-		{Key: "incubation_base", Zh: "孵化基地", En: "Incubation base", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no"},
+		{Key: "incubation_base", Zh: "孵化基地", En: "Incubation base", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no", Bool: true},
 	},
 	MaxRows: 20000,
-}
-
-// labelOf reads a value by its key or its name in either language.
-func labelOf(s, prefix string, keys []string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, k := range keys {
-		m, _ := i18n.Lookup(prefix + k)
-		if s == k || s == m.Zh() || strings.EqualFold(s, m.En()) {
-			return k, true
-		}
-	}
-	return "", false
-}
-
-func names(lang, prefix string, keys []string) string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = i18n.T(lang, prefix+k)
-	}
-	return strings.Join(out, "、")
 }
 
 // WriteTemplate writes the import template in the caller's language.
@@ -79,8 +58,8 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 	}
 	defer ex.Close()
 	err = s.Store.each(ctx, f, func(o Organization) error {
-		return ex.Write(o.DivisionCode, o.DivisionName, o.Name, i18n.T(lang, "organization.registration."+o.Registration),
-			o.RegistrationNumber, i18n.T(lang, "organization.type."+o.Type), o.FullTimeStaff, xlsx.BoolText(o.IncubationBase, lang))
+		return ex.Write(o.DivisionCode, o.DivisionName, o.Name, Sheet.Col("registration").Label(lang, o.Registration),
+			o.RegistrationNumber, Sheet.Col("type").Label(lang, o.Type), o.FullTimeStaff, xlsx.BoolText(o.IncubationBase, lang))
 	})
 	if err != nil {
 		return err
@@ -117,15 +96,15 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		for _, row := range rows {
 			o := Organization{DivisionCode: row.Get("division_code"), Name: row.Get("name"), RegistrationNumber: row.Get("registration_number"), Status: Active}
 			var rowBad errs.Fields
-			if v, ok := labelOf(row.Get("registration"), "organization.registration.", Registrations); ok {
-				o.Registration = v
-			} else if row.Get("registration") != "" {
-				rowBad.Add("registration", "error.one_of", names(lang, "organization.registration.", Registrations))
-			}
-			if v, ok := labelOf(row.Get("type"), "organization.type.", Types); ok {
-				o.Type = v
-			} else if row.Get("type") != "" {
-				rowBad.Add("type", "error.one_of", names(lang, "organization.type.", Types))
+			for _, c := range []struct {
+				key string
+				dst *string
+			}{{"registration", &o.Registration}, {"type", &o.Type}} {
+				if v, ok := Sheet.Col(c.key).Pick(row.Get(c.key)); ok {
+					*c.dst = v
+				} else {
+					rowBad = append(rowBad, Sheet.Col(c.key).NotOneOf(row.Line, lang, row.Get(c.key)))
+				}
 			}
 			var reason string
 			if o.FullTimeStaff, reason = xlsx.Int(row.Get("full_time_staff")); reason != "" {

@@ -294,8 +294,8 @@ func TestImportExport(t *testing.T) {
 	for _, f := range errs.As(err).Fields {
 		got[fmt.Sprintf("%d:%s", f.Row, f.Field)] = f.Key
 	}
-	want := map[string]string{"3:division_code": "organization.division_not_found", "3:name": "error.required", "3:registration": "error.one_of",
-		"3:registration_number": "error.required", "3:type": "error.one_of", "3:full_time_staff": "error.not_integer", "3:incubation_base": "error.not_bool"}
+	want := map[string]string{"3:division_code": "organization.division_not_found", "3:name": "error.required", "3:registration": "xlsx.not_one_of",
+		"3:registration_number": "error.required", "3:type": "xlsx.not_one_of", "3:full_time_staff": "error.not_integer", "3:incubation_base": "error.not_bool"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("problems %v, want %v", got, want)
 	}

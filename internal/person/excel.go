@@ -38,15 +38,20 @@ var Sheet = &xlsx.Spec{
 			HelpZh: "关系和姓名；不要填写身份证号码或手机号码", HelpEn: "relation and name; no ID or mobile numbers"},
 		{Key: "contact_name", Zh: "联系人", En: "Contact person", Example: "张伟"},
 		{Key: "contact_phone", Zh: "联系人电话", En: "Contact's phone", Example: "13900139000", Width: 16},
-		{Key: "group", Zh: "人群类别", En: "Group", Example: "特殊困难老年人", Width: 18,
-			HelpZh: "特殊困难老年人、留守儿童、困境儿童、残疾人、就业重点群体；可留空",
-			HelpEn: "Elderly with special difficulties, Left-behind child, Child in difficulty, Person with disability, Priority employment group; may be empty"},
+		{Key: "group", Zh: "人群类别", En: "Group", Example: "特殊困难老年人", Width: 18, HelpZh: "可留空", HelpEn: "may be empty",
+			Choice: &xlsx.Choice{Codes: Groups, Label: "person.group."}},
 		{Key: "kinds", Zh: "老年人类型", En: "Elderly kinds", Example: "独居、高龄(80岁以上)", Width: 20,
-			HelpZh: "特殊困难老年人必填，可多选，用顿号分隔：独居、空巢、失能或半失能、高龄(80岁以上)、低保、特困、计划生育特殊家庭(失独)",
-			HelpEn: "required for the elderly group, several separated by commas: living alone, empty-nest, disabled or semi-disabled, aged 80+, subsistence allowance, extreme poverty, lost their only child"},
-		{Key: "category", Zh: "残疾类别", En: "Disability category", Example: "",
-			HelpZh: "残疾人必填：视力、听力、言语、肢体、智力、精神、多重残疾", HelpEn: "required for disability: visual, hearing, speech, physical, intellectual, mental, multiple"},
-		{Key: "grade", Zh: "残疾等级", En: "Disability grade", Example: "", HelpZh: "残疾人必填：1 至 4", HelpEn: "required for disability: 1 to 4"},
+			HelpZh: "特殊困难老年人必填", HelpEn: "required for the elderly group",
+			Choice: &xlsx.Choice{Codes: ElderlyKinds, Label: "person.kind.", Multi: true,
+				Aliases: map[string]string{"高龄": "aged_80_plus", "失能": "disabled", "半失能": "disabled", "失独": "lost_only_child"}}},
+		{Key: "category", Zh: "残疾类别", En: "Disability category", Example: "", Width: 14,
+			HelpZh: "残疾人必填", HelpEn: "required for disability",
+			// Earlier templates asked for the short forms.
+			Choice: &xlsx.Choice{Codes: DisabilityCategories, Label: "person.category.", Aliases: map[string]string{
+				"视力": "visual", "听力": "hearing", "言语": "speech", "肢体": "physical", "智力": "intellectual", "精神": "mental", "多重": "multiple"}}},
+		{Key: "grade", Zh: "残疾等级", En: "Disability grade", Example: "", HelpZh: "残疾人必填", HelpEn: "required for disability",
+			Choice: &xlsx.Choice{Codes: DisabilityGrades, Label: "person.grade.", Aliases: map[string]string{
+				"1级": "1", "2级": "2", "3级": "3", "4级": "4", "一级残疾": "1", "二级残疾": "2", "三级残疾": "3", "四级残疾": "4"}}},
 		{Key: "start", Zh: "开始日期", En: "Start", Example: "2024-01-01", HelpZh: "填写人群类别时必填", HelpEn: "required with a group"},
 		{Key: "end", Zh: "结束日期", En: "End", Example: "", HelpZh: "仍在该人群中则留空", HelpEn: "empty while it lasts"},
 		{Key: "basis", Zh: "认定依据", En: "Basis", Example: "2024 年入户核查", Width: 24,
@@ -54,24 +59,6 @@ var Sheet = &xlsx.Spec{
 	},
 	MaxRows:  1_000_000,
 	MaxBytes: 200 << 20,
-}
-
-// labelOf reads a value by its key or its label (key prefix+value) in
-// either language.
-func labelOf(prefix string, values []string, s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, v := range values {
-		m, _ := i18n.Lookup(prefix + v)
-		if s == v || s == m.Zh() || strings.EqualFold(s, m.En()) {
-			return v, true
-		}
-	}
-	return "", false
-}
-
-// splitList splits a cell of several values.
-func splitList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(",，、;；/", r) })
 }
 
 // WriteTemplate writes the import template in the caller's language.
@@ -116,6 +103,7 @@ type importer struct {
 	rows        int
 	touched     map[string]bool
 	bulk        bulk
+	lang        string     // the user's, for the allowed values of a closed column
 	mu          sync.Mutex // guards bad and total: the reader and the writer both name rows
 }
 
@@ -159,7 +147,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		return 0, xlsx.Refusal(err, 0, Sheet.MaxBytes)
 	}
 	defer rows.Close()
-	im := &importer{s: s, now: s.Now(), actor: p.Name, seen: map[[32]byte]int{}, touched: map[string]bool{}}
+	im := &importer{s: s, now: s.Now(), actor: p.Name, seen: map[[32]byte]int{}, touched: map[string]bool{}, lang: i18n.From(ctx)}
 	var n int
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if im.communities, err = s.Store.communities(ctx); err != nil {
@@ -366,25 +354,31 @@ func (im *importer) row(line int, v []string) (pending, bool, error) {
 	r := record{CommunityCode: v[0], Name: v[1], IDNumber: v[2], Phone: v[3], Address: v[4], Household: v[5],
 		ContactName: v[6], ContactPhone: v[7]}
 	var badDate [2]bool
+	var named []string // closed columns whose bad value is named from the cell
+	notOneOf := func(key, value string) {
+		fe := Sheet.Col(key).NotOneOf(line, im.lang, value)
+		im.fail(line, fe.Field, fe.Key, fe.Args...)
+		named = append(named, key)
+	}
 	if v[8] != "" || v[9] != "" || v[10] != "" || v[11] != "" || v[12] != "" || v[13] != "" || v[14] != "" {
-		m := Membership{Category: v[10], Grade: v[11], Basis: v[14]}
+		m := Membership{Basis: v[14]}
+		var ok bool
 		if v[8] == "" {
 			im.fail(line, "group", "error.required")
-		} else if g, ok := labelOf("person.group.", Groups, v[8]); ok {
-			m.Group = g
+		} else if m.Group, ok = Sheet.Col("group").Pick(v[8]); !ok {
+			notOneOf("group", v[8])
+		}
+		if ks, bad := Sheet.Col("kinds").PickAll(v[9]); bad != "" {
+			notOneOf("kinds", bad)
 		} else {
-			m.Group = v[8] // validate names the allowed values
+			m.Kinds = ks
 		}
-		for _, k := range splitList(v[9]) {
-			if kk, ok := labelOf("person.kind.", ElderlyKinds, k); ok {
-				k = kk
-			}
-			m.Kinds = append(m.Kinds, k)
+		if m.Category, ok = Sheet.Col("category").Pick(v[10]); !ok {
+			notOneOf("category", v[10])
 		}
-		if c, ok := labelOf("person.category.", DisabilityCategories, v[10]); ok {
-			m.Category = c
+		if m.Grade, ok = Sheet.Col("grade").Pick(strings.TrimSuffix(v[11], ".0")); !ok {
+			notOneOf("grade", v[11])
 		}
-		m.Grade = strings.TrimSuffix(strings.TrimSuffix(m.Grade, "级"), ".0")
 		for i, dst := range []*string{&m.Start, &m.End} {
 			if t, reason := xlsx.Date(v[12+i]); reason != "" {
 				im.fail(line, []string{"start", "end"}[i], "person.date_invalid")
@@ -399,7 +393,7 @@ func (im *importer) row(line int, v []string) (pending, bool, error) {
 	}
 	r.normalize()
 	for _, f := range r.validate(im.now) {
-		if f.Field == "start" && badDate[0] || f.Field == "end" && badDate[1] {
+		if f.Field == "start" && badDate[0] || f.Field == "end" && badDate[1] || slices.Contains(named, f.Field) {
 			continue // already named from the cell
 		}
 		im.fail(line, f.Field, f.Key, f.Args...)

@@ -86,7 +86,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	want := []string{"4:id_number:" + idcard.ErrChecksum, "5:id_number:person.duplicate_in_file", "6:id_number:person.duplicate",
 		"7:start:person.date_invalid", "7:phone:person.phone_invalid", "7:basis:error.required", "7:community_code:person.community_not_found",
-		"8:group:error.one_of", "8:name:error.required"}
+		"8:group:xlsx.not_one_of", "8:name:error.required"}
 	slices.Sort(got)
 	slices.Sort(want)
 	if strings.Join(got, " ") != strings.Join(want, " ") {

@@ -31,27 +31,14 @@ var Sheet = &xlsx.Spec{
 			HelpZh: "11 位手机号或带区号的固定电话", HelpEn: "an 11-digit mobile or a landline with its area code"},
 		{Key: "id_number", Zh: "身份证号码", En: "ID number", Example: "110101199003074477", Width: 22,
 			HelpZh: "18 位，选填；校验码须正确", HelpEn: "18 characters, optional; the check character must be right"},
-		{Key: "post", Zh: "岗位", En: "Post", Required: true, Example: "党组织书记",
-			HelpZh: "党组织书记、居(村)委会主任、居(村)委会委员、专职社区工作者、社会工作者、网格员",
-			HelpEn: "Party secretary, Committee director, Committee member, Full-time community worker, Social worker, Grid worker"},
+		{Key: "post", Zh: "岗位", En: "Post", Required: true, Example: "党组织书记", Width: 16,
+			Choice: &xlsx.Choice{Codes: Posts, Label: "worker.post."}},
 		{Key: "in_post_from", Zh: "任职开始日期", En: "In post from", Required: true, Example: "2021-01-15", HelpZh: "如 2021-01-15", HelpEn: "e.g. 2021-01-15"},
 		{Key: "in_post_to", Zh: "离岗日期", En: "In post until", Example: "", HelpZh: "仍在岗则留空", HelpEn: "empty while in post"},
-		{Key: "certified_social_worker", Zh: "持证社工", En: "Certified social worker", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no"},
-		{Key: "disaster_officer", Zh: "灾害信息员", En: "Disaster information officer", Example: "是", HelpZh: "是 或 否", HelpEn: "yes or no"},
+		{Key: "certified_social_worker", Zh: "持证社工", En: "Certified social worker", Example: "否", HelpZh: "是 或 否", HelpEn: "yes or no", Bool: true},
+		{Key: "disaster_officer", Zh: "灾害信息员", En: "Disaster information officer", Example: "是", HelpZh: "是 或 否", HelpEn: "yes or no", Bool: true},
 	},
 	MaxRows: 20000,
-}
-
-// postOf reads a post by its key or its name in either language.
-func postOf(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	for _, p := range Posts {
-		m, _ := i18n.Lookup(PostLabel(p))
-		if s == p || s == m.Zh() || strings.EqualFold(s, m.En()) {
-			return p, true
-		}
-	}
-	return "", false
 }
 
 // WriteTemplate writes the import template in lang.
@@ -79,7 +66,7 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 	}
 	defer ex.Close()
 	err = s.Store.each(ctx, f, s.today(), func(wk Worker) error {
-		return ex.Write(wk.CommunityCode, wk.CommunityName, pii.MaskName(wk.Name), wk.Phone, wk.IDNumber, i18n.T(lang, PostLabel(wk.Post)),
+		return ex.Write(wk.CommunityCode, wk.CommunityName, pii.MaskName(wk.Name), wk.Phone, wk.IDNumber, Sheet.Col("post").Label(lang, wk.Post),
 			wk.InPostFrom, wk.InPostTo, xlsx.BoolText(wk.CertifiedSocialWorker, lang), xlsx.BoolText(wk.DisasterOfficer, lang))
 	})
 	if err != nil {
@@ -134,10 +121,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (ImportResult, error)
 			rec := record{CommunityCode: row.Get("community_code"), Name: row.Get("name"), Phone: NormalizePhone(row.Get("phone")),
 				IDNumber: strings.ToUpper(row.Get("id_number")), InPostFrom: row.Get("in_post_from"), InPostTo: row.Get("in_post_to")}
 			var rowBad errs.Fields
-			if p, ok := postOf(row.Get("post")); ok {
+			if p, ok := Sheet.Col("post").Pick(row.Get("post")); ok {
 				rec.Post = p
-			} else if row.Get("post") != "" {
-				rowBad.Add("post", "error.one_of", postNames(i18n.From(ctx)))
+			} else {
+				rowBad = append(rowBad, Sheet.Col("post").NotOneOf(row.Line, i18n.From(ctx), row.Get("post")))
 			}
 			for _, k := range []string{"in_post_from", "in_post_to"} {
 				if v := row.Get(k); v != "" {
@@ -288,14 +275,6 @@ func hasField(f errs.Fields, name string) bool {
 		}
 	}
 	return false
-}
-
-func postNames(lang string) string {
-	names := make([]string, len(Posts))
-	for i, p := range Posts {
-		names[i] = i18n.T(lang, PostLabel(p))
-	}
-	return strings.Join(names, "、")
 }
 
 // ExportName is the file name of an export.

@@ -463,7 +463,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	want := map[string]string{
 		"3:community_code": "worker.community_not_found", "3:name": "error.required", "3:phone": "worker.phone_invalid",
-		"3:id_number": "worker.id_number_invalid", "3:post": "error.one_of", "3:in_post_from": "worker.date_invalid",
+		"3:id_number": "worker.id_number_invalid", "3:post": "xlsx.not_one_of", "3:in_post_from": "worker.date_invalid",
 		"3:certified_social_worker": "error.not_bool", "4:in_post_to": "worker.to_before_from",
 	}
 	for k, v := range want {

@@ -30,5 +30,10 @@ func init() {
 		"xlsx.required":            {"必填", "required"},
 		"xlsx.not_date":            {"应为日期，如 2024-05-01", "must be a date such as 2024-05-01"},
 		"xlsx.optional":            {"选填", "optional"},
+		"xlsx.not_one_of":          {"“%s”不是可选的值，应为以下之一：%s", "\"%s\" is not one of: %s"},
+		"xlsx.pick_one":            {"从下拉列表中选择：%s", "pick from the list: %s"},
+		"xlsx.pick_several":        {"可多选，用顿号分隔：%s", "one or more, separated by commas: %s"},
+		"xlsx.pick_from_list":      {"请从下拉列表中选择", "please pick a value from the list"},
+		"xlsx.lists":               {"选项", "Lists"},
 	})
 }

@@ -29,6 +29,10 @@ type Column struct {
 	HelpZh, HelpEn string
 	Example        string
 	Width          float64 // 0: a width from the header
+	// Choice closes the column to a list of codes (see Choice); Bool marks
+	// a yes/no column. Either gives the template a drop-down list.
+	Choice *Choice
+	Bool   bool
 }
 
 // Header is the column's header in lang.
@@ -166,7 +170,7 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 		if err := x.SetCellStyle(sheet, cell, cell, st); err != nil {
 			return errs.Internal(err)
 		}
-		if h := c.Help(lang); h != "" {
+		if h := c.helpText(lang); h != "" {
 			if err := x.AddComment(sheet, excelize.Comment{Cell: cell, Author: "shequ", Text: h}); err != nil {
 				return errs.Internal(err)
 			}
@@ -190,7 +194,7 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 		if c.Required {
 			req = i18n.T(lang, "xlsx.required")
 		}
-		rows = append(rows, []any{c.Header(lang), req, c.Help(lang), c.Example})
+		rows = append(rows, []any{c.Header(lang), req, c.helpText(lang), c.exampleText(lang)})
 	}
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
@@ -206,8 +210,66 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 			return errs.Internal(err)
 		}
 	}
+	if err := s.dropLists(x, sheet, lang); err != nil {
+		return errs.Internal(fmt.Errorf("xlsx.dropLists: %w", err))
+	}
 	if err := x.Write(w); err != nil {
 		return errs.Internal(err)
+	}
+	return nil
+}
+
+// dropLists gives every closed or yes/no column of the data sheet a
+// drop-down list of its options in lang. The options are kept on a hidden
+// sheet behind a defined name (an inline list is capped at 255 characters
+// and cannot hold a comma), one column of it per data column.
+func (s *Spec) dropLists(x *excelize.File, sheet, lang string) error {
+	lists := i18n.T(lang, "xlsx.lists")
+	last := min(s.maxRows()+1, excelize.TotalRows)
+	made := false
+	n := 0
+	for i := range s.Columns {
+		c := &s.Columns[i]
+		opts := c.Options(lang)
+		if len(opts) == 0 {
+			continue
+		}
+		if !made {
+			if _, err := x.NewSheet(lists); err != nil {
+				return err
+			}
+			made = true
+		}
+		n++
+		lc, _ := excelize.ColumnNumberToName(n)
+		for j, o := range opts {
+			if err := x.SetCellStr(lists, fmt.Sprintf("%s%d", lc, j+1), o); err != nil {
+				return err
+			}
+		}
+		name := "list_" + c.Key
+		if err := x.SetDefinedName(&excelize.DefinedName{Name: name,
+			RefersTo: fmt.Sprintf("'%s'!$%s$1:$%s$%d", lists, lc, lc, len(opts))}); err != nil {
+			return err
+		}
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, last)
+		dv.SetSqrefDropList(name)
+		if c.Choice == nil || !c.Choice.Multi {
+			// A warning, not a stop: a code or an alias typed in imports too.
+			title := []rune(c.Header(lang))
+			title = title[:min(len(title), 32)] // Excel's cap on an alert's title
+			dv.SetError(excelize.DataValidationErrorStyleWarning, string(title), i18n.T(lang, "xlsx.pick_from_list"))
+		}
+		if err := x.AddDataValidation(sheet, dv); err != nil {
+			return err
+		}
+	}
+	if made {
+		if err := x.SetSheetVisible(lists, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }
