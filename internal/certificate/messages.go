@@ -51,6 +51,7 @@ func init() {
 		"certificate.seal_button":              {"上传", "Upload"},
 		"certificate.seal_saved":               {"印章已上传。", "The seal was uploaded."},
 		"field.seal_org_id":                    {"组织", "organisation"},
+		"certificate.choose_org":               {"请选择要上传印章的组织", "choose the organisation the seal belongs to"},
 		"certificate.org":                      {"出具组织（记录服务时长的组织）", "Issuing organisation (the one that recorded the hours)"},
 		"certificate.volunteer_number":         {"志愿者编号", "Volunteer number"},
 		"field.volunteer_id":                   {"志愿者", "volunteer"},

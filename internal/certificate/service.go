@@ -412,3 +412,28 @@ func (s *Service) CurrentSeal(ctx context.Context, orgID int64) (*Seal, error) {
 	}
 	return s.Store.currentSeal(ctx, orgID)
 }
+
+// LoadSeals gives each organisation the same seal image (checked and
+// redrawn by NormalizeSeal), in one transaction with one audit record: for
+// the demo, so that its first certificate can be issued. Errors: EINVALID,
+// EFORBIDDEN (system only).
+func (s *Service) LoadSeals(ctx context.Context, orgs []Organization, image []byte) error {
+	p, err := auth.Require(ctx)
+	if err != nil {
+		return err
+	}
+	png, err := NormalizeSeal(image)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		for _, o := range orgs {
+			if err := s.Store.insertSeal(ctx, &Seal{OrgID: o.ID, DivisionCode: o.DivisionCode, Image: png, UploadedAt: now, UploadedBy: p.Name}); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.seal_load", ObjectType: "volunteer_org", ObjectID: "*",
+			Result: audit.OK, Detail: map[string]int{"organisations": len(orgs)}})
+	})
+}

@@ -152,7 +152,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
 	issue := r.PostFormValue("decision") == "issue"
 	q, err := h.Svc.Decide(r.Context(), id, Decision{Issue: issue, Reason: r.PostFormValue("refuse_reason")})
 	if c := errs.Code(err); c == errs.EINVALID || c == errs.ECONFLICT {
-		return h.renderList(w, r, errs.Status(err), map[string]string{"request_id": strconv.FormatInt(id, 10)}, err)
+		return h.renderList(w, r, errs.Status(err), formRequest, map[string]string{"request_id": strconv.FormatInt(id, 10)}, err)
 	}
 	if err != nil {
 		return err
@@ -173,11 +173,19 @@ func (h *Handlers) seal(w http.ResponseWriter, r *http.Request) error {
 	vals := map[string]string{"seal_org_id": r.FormValue("seal_org_id")}
 	oid, _ := strconv.ParseInt(vals["seal_org_id"], 10, 64)
 	f, err := upload.Config{MaxBytes: MaxSealBytes}.FormFile(r, "seal")
-	if err == nil {
+	// No organisation chosen is the form's own mistake, named on its
+	// field with the file's, not an organisation 0 that is not found.
+	if oid <= 0 {
+		bad := errs.Fields{errs.Field("seal_org_id", "certificate.choose_org")}
+		if errs.Code(err) == errs.EINVALID {
+			bad = append(bad, errs.As(err).Fields...)
+		}
+		err = bad.Err()
+	} else if err == nil {
 		_, err = h.Svc.SetSeal(r.Context(), oid, f.Bytes)
 	}
 	if errs.Code(err) == errs.EINVALID {
-		return h.renderList(w, r, http.StatusUnprocessableEntity, vals, err)
+		return h.renderList(w, r, http.StatusUnprocessableEntity, formSeal, vals, err)
 	}
 	if err != nil {
 		return err
@@ -244,19 +252,30 @@ type listData struct {
 	Summary  []string
 	Today    string
 	Orgs     []Organization
+	// Form is the form the errors belong to (formIssue, formSeal,
+	// formRequest); each form shows only its own.
+	Form string
 }
+
+// The forms of the list page, for errors.
+const (
+	formIssue   = "issue"
+	formSeal    = "seal"
+	formRequest = "request"
+)
 
 func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
-	return h.renderList(w, r, http.StatusOK, map[string]string{}, nil)
+	return h.renderList(w, r, http.StatusOK, "", map[string]string{}, nil)
 }
 
-func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
+// renderList renders the list page with ferr's errors on form's form.
+func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, form string, vals map[string]string, ferr error) error {
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	items, more, err := h.Svc.List(r.Context(), Filter{Page: page})
 	if err != nil {
 		return err
 	}
-	d := &listData{Items: items, More: more, Values: vals, Errors: map[string]string{}, Today: h.Svc.today()}
+	d := &listData{Items: items, More: more, Values: vals, Errors: map[string]string{}, Today: h.Svc.today(), Form: form}
 	d.Page, _ = Paging(page, 0)
 	d.CanIssue = may(r, IssueRoles)
 	if d.CanIssue {
@@ -271,7 +290,13 @@ func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 		}
 	}
 	if ferr != nil {
-		d.Summary, d.Errors = web.Explain(i18n.From(r.Context()), ferr)
+		var byField map[string]string
+		d.Summary, byField = web.Explain(i18n.From(r.Context()), ferr)
+		// A decision's errors stay in its row: a request's fields (its
+		// organisation, its period) are not the issue form's.
+		if form != formRequest {
+			d.Errors = byField
+		}
 	}
 	h.Srv.Render.Render(w, status, "certificate/list", h.Srv.NewPage(r, "certificate.list_title", d))
 	return nil
@@ -286,7 +311,7 @@ func (h *Handlers) issue(w http.ResponseWriter, r *http.Request) error {
 	oid, _ := strconv.ParseInt(vals["org_id"], 10, 64)
 	c, err := h.Svc.Issue(r.Context(), IssueInput{VolunteerID: vid, OrgID: oid, From: vals["from"], To: vals["to"]})
 	if errs.Code(err) == errs.EINVALID {
-		return h.renderList(w, r, http.StatusUnprocessableEntity, vals, err)
+		return h.renderList(w, r, http.StatusUnprocessableEntity, formIssue, vals, err)
 	}
 	if err != nil {
 		return err

@@ -4,13 +4,16 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"shequ/data"
 	"shequ/internal/app/apptest"
+	"shequ/internal/certificate"
 	"shequ/internal/demo"
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/web"
 )
 
 func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
@@ -81,6 +84,30 @@ func TestBuildThenReuse(t *testing.T) {
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT v.hours_centi FROM volunteers v JOIN users u ON u.id = v.user_id
 		WHERE u.name = 'demo-resident' AND v.community_code = u.area_code`).Scan(&hours); err != nil || hours <= 0 {
 		t.Errorf("the demo resident as a volunteer: %d hours, %v", hours, err)
+	}
+	// Every volunteer organisation has a seal, so the first certificate
+	// works: the demo township's staff certify the demo resident's hours.
+	var unsealed int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM volunteer_orgs o
+		WHERE NOT EXISTS (SELECT 1 FROM certificate_seals s WHERE s.org_id = o.id)`).Scan(&unsealed); err != nil || unsealed != 0 {
+		t.Errorf("%d volunteer organisations without a seal (%v)", unsealed, err)
+	}
+	var vid, oid int64
+	var from string
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT r.volunteer_id, r.org_id, MIN(r.date) FROM volunteer_records r
+		JOIN volunteers v ON v.id = r.volunteer_id JOIN users u ON u.id = v.user_id
+		WHERE u.name = 'demo-resident' AND r.hours_centi > 0 GROUP BY r.volunteer_id, r.org_id ORDER BY r.org_id LIMIT 1`).Scan(&vid, &oid, &from); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accs {
+		if a.Role != auth.TownshipStaff {
+			continue
+		}
+		ctx := auth.With(context.Background(), &auth.Principal{Name: a.Name, Role: a.Role, Area: auth.AreaOf(a.Area, division.Township)})
+		c, err := e.App.Certificates.Issue(ctx, certificate.IssueInput{VolunteerID: vid, OrgID: oid, From: from, To: time.Now().In(web.Shanghai).Format("2006-01-02")})
+		if err != nil || c.Hours <= 0 {
+			t.Errorf("the demo's first certificate: %v %v", c, err)
+		}
 	}
 	// A year of history: every month of the 三率 trend has requests, and
 	// the indicator trend has twelve points.

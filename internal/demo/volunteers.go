@@ -163,7 +163,7 @@ func (b *Builder) volunteers(ctx context.Context, comms []division.Division) err
 		return err
 	}
 	b.say("done (%.1fs)\n", time.Since(start).Seconds())
-	return nil
+	return b.seals(ctx, keys)
 }
 
 // residentVolunteer makes the demo resident the volunteer of their

@@ -116,6 +116,19 @@ func TestVolunteerJourney(t *testing.T) {
 		t.Fatalf("check-in flash: %q", got)
 	}
 	vol.checkFits("after check-in")
+	// Checking out straight away is refused: no attendance of 0.00 h.
+	org.open(fmt.Sprintf("/activities/%s/code?dir=out", id))
+	code = org.text("#checkin-code")
+	eval[bool](vol, `(document.querySelector("#f-direction").value = "out", true)`)
+	vol.do("type check-out code at once", chromedp.SendKeys(chromedp.CSS("#f-checkin_code"), code))
+	vol.do("check out at once", chromedp.Click(chromedp.CSS("#checkin")), chromedp.WaitVisible(chromedp.CSS(".errors")))
+	if got := vol.text(".errors"); !strings.Contains(got, "服务满 15 分钟才能签退") {
+		t.Fatalf("check-out at once: %q", got)
+	}
+	org.open("/activities/" + id)
+	if got := org.text("#signups .attendance"); got != "已签到" {
+		t.Fatalf("organiser's list after check-in: %q", got)
+	}
 	// Three hours pass (the clock cannot wait in a test): the check-in
 	// moves back to before the activity's start, so closing clips it.
 	if _, err := e.App.DB.Writer().Exec(`UPDATE volunteer_signups SET checkin_at = $1 WHERE activity_id = $2`, time.Now().Add(-3*time.Hour).UTC(), id); err != nil {
@@ -124,6 +137,7 @@ func TestVolunteerJourney(t *testing.T) {
 	org.open(fmt.Sprintf("/activities/%s/code?dir=out", id))
 	code = org.text("#checkin-code")
 	eval[bool](vol, `(document.querySelector("#f-direction").value = "out", true)`)
+	eval[bool](vol, `(document.querySelector("#f-checkin_code").value = "", true)`)
 	vol.do("type check-out code", chromedp.SendKeys(chromedp.CSS("#f-checkin_code"), code))
 	vol.navigate("check out", chromedp.Click(chromedp.CSS("#checkin")))
 	if got := vol.text(".flash"); got != "签退成功。" {
@@ -147,6 +161,10 @@ func TestVolunteerJourney(t *testing.T) {
 	want := fmt.Sprintf("%.2f", float64(int64(out.Sub(starts)/(36*time.Second)))/100)
 	if !in.Before(starts) || want < "2.00" || want > "2.05" {
 		t.Fatalf("check-in %v, start %v, check-out %v: %s hours", in, starts, out, want)
+	}
+	// The organiser's list shows the check-out with those hours.
+	if got := org.text("#signups .attendance"); got != "已签退（"+want+" 小时）" {
+		t.Fatalf("organiser's list after check-out: %q, want %s hours", got, want)
 	}
 	vol.open("/volunteer")
 	if got := vol.text("#my-hours"); got != want {

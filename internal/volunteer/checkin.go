@@ -170,6 +170,10 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 			if inAt == nil {
 				return errs.Conflict("volunteer.not_checked_in")
 			}
+			// Not a moment after the check-in (see MinServe).
+			if need := minServe(starts, ends); served(starts, ends, *inAt, now) < need {
+				return errs.Conflict("volunteer.checkout_too_soon", int(need/time.Minute))
+			}
 			upd = `UPDATE volunteer_signups SET checkout_at = $1, checkout_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
 		}
 		if _, err := q.ExecContext(ctx, upd, now, w, activityID, me); err != nil {
@@ -224,6 +228,9 @@ func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) 
 		bad.Add("checkout_at", "volunteer.out_before_in")
 	} else if in.CheckoutAt.After(s.Now().Add(time.Minute)) {
 		bad.Add("checkout_at", "volunteer.in_future")
+	} else if need := minServe(a.StartsAt, a.EndsAt); served(a.StartsAt, a.EndsAt, in.CheckinAt, in.CheckoutAt) < need {
+		// The same minimum as a check-out by code (see MinServe).
+		bad.Add("checkout_at", "volunteer.served_too_short", int(need/time.Minute))
 	}
 	if err := bad.Err(); err != nil {
 		return err

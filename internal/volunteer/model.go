@@ -9,6 +9,7 @@ package volunteer
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -235,6 +236,58 @@ func ClipHours(start, end, in, out time.Time) int64 {
 	return int64(out.Sub(in) / (36 * time.Second))
 }
 
+// MinServe is the least time a volunteer must have served inside an
+// activity's window before a check-out (by code or confirmed by hand) is
+// taken; for an activity shorter than that, its whole length.
+//
+// Hours are counted as the national volunteer-service system and the apps
+// built on it (志愿汇 and the like) count them: from the check-in to the
+// check-out, clipped to the activity's window, never rounded up. A
+// check-out a moment after the check-in would record 0.00 h, a record of
+// nothing that still counts as an attendance; so it is refused with a
+// message saying how long is left. A volunteer who must leave early asks
+// the organiser, who confirms the times by hand with a reason (held to the
+// same minimum).
+const MinServe = 15 * time.Minute
+
+// minServe is MinServe for an activity from start to end.
+func minServe(start, end time.Time) time.Duration {
+	return min(MinServe, end.Sub(start))
+}
+
+// served is the time served inside [start, end] between in and out.
+func served(start, end, in, out time.Time) time.Duration {
+	if in.Before(start) {
+		in = start
+	}
+	if out.After(end) {
+		out = end
+	}
+	return max(out.Sub(in), 0)
+}
+
+// AttendanceState is what an organiser's list shows of a sign-up: its
+// attendance once there is one ("checked_out", "checked_in"), else its
+// status.
+func (x Signup) AttendanceState() string {
+	switch {
+	case x.Status == Confirmed && x.CheckoutAt != nil:
+		return "checked_out"
+	case x.Status == Confirmed && x.CheckinAt != nil:
+		return "checked_in"
+	}
+	return x.Status
+}
+
+// ServedHours is the hours closing a would record for a checked-out
+// sign-up, as text with two decimals ("0.00" when a does not count hours).
+func (a *Activity) ServedHours(x Signup) string {
+	if x.CheckinAt == nil || x.CheckoutAt == nil || !a.CountsHours {
+		return "0.00"
+	}
+	return strconv.FormatFloat(centiToHours(ClipHours(a.StartsAt, a.EndsAt, *x.CheckinAt, *x.CheckoutAt)), 'f', 2, 64)
+}
+
 func centiToHours(c int64) float64 { return float64(c) / 100 }
 
 const (
@@ -308,6 +361,11 @@ func (in *ActivityInput) validate(now time.Time) errs.Fields {
 		f.Add("ends_at", "volunteer.ends_before_start")
 	case in.EndsAt.Sub(in.StartsAt) > 24*time.Hour:
 		f.Add("ends_at", "volunteer.too_long_activity")
+	case !in.EndsAt.After(now):
+		// Nobody could sign up or check in: an activity that is over is
+		// not published (its hours are recorded through another one, or
+		// a correction).
+		f.Add("ends_at", "volunteer.ends_past")
 	}
 	if in.Slots < 1 || in.Slots > maxSlots {
 		f.Add("slots", "volunteer.slots_range", maxSlots)
