@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,9 +118,9 @@ func TestOfflineVisits(t *testing.T) {
 	b := newBrowser(t, e.URL, 390, 844)
 	b.login(worker, apptest.Password)
 	b.open("/visits/record")
-	// The first load installs the worker; the reload is controlled by it.
+	// The first load installs the worker, which keeps the form as it
+	// installs: the connection may go right after, with no second visit.
 	b.waitFor("service worker ready", `navigator.serviceWorker.ready.then(() => true)`, 20*time.Second)
-	b.do("reload", chromedp.Reload())
 	b.waitFor("service worker controls the form", `navigator.serviceWorker.controller !== null`, 20*time.Second)
 	b.screenshot("form-online")
 
@@ -129,6 +130,20 @@ func TestOfflineVisits(t *testing.T) {
 	if on := eval[bool](b, `navigator.onLine`); on {
 		t.Fatal("navigator.onLine after going offline")
 	}
+	// An empty form is refused on the phone, named field by field, and
+	// nothing is queued.
+	b.do("save an empty form", chromedp.Click(chromedp.CSS("#visit-submit")), chromedp.WaitVisible(chromedp.CSS("#visit-form-error")))
+	if got := b.text("#visit-form-error"); !strings.Contains(got, "探访对象") || !strings.Contains(got, "探访方式") || !strings.Contains(got, "精神状态") {
+		t.Fatalf("the empty form's message: %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll("#visit-form .field.invalid").length`); n != 2+len(care.ChecklistItems) {
+		t.Fatalf("%d fields marked, want %d", n, 2+len(care.ChecklistItems))
+	}
+	b.waitFor("nothing queued", `new Promise(r => { const q = indexedDB.open("shequ-visits", 1); q.onupgradeneeded = () => q.result.createObjectStore("queue", {keyPath: "key"}); q.onsuccess = () => { const t = q.result.transaction("queue").objectStore("queue").count(); t.onsuccess = () => { q.result.close(); r(t.result === 0); }; }; })`, 5*time.Second)
+	if got := eval[string](b, `document.getElementById("visit-queue").getAttribute("data-count")`); got != "0" {
+		t.Fatalf("the empty form was queued: %s", got)
+	}
+	b.screenshot("empty-refused")
 	photo := filepath.Join(t.TempDir(), "IMG_0001.jpg")
 	if err := os.WriteFile(photo, gpsPhoto(t), 0o600); err != nil {
 		t.Fatal(err)
