@@ -122,11 +122,14 @@ func TestOfflineVisits(t *testing.T) {
 	// installs: the connection may go right after, with no second visit.
 	b.waitFor("service worker ready", `navigator.serviceWorker.ready.then(() => true)`, 20*time.Second)
 	b.waitFor("service worker controls the form", `navigator.serviceWorker.controller !== null`, 20*time.Second)
+	b.waitFor("the form kept when the worker installed", `caches.open("shequ-visits-v1").then(c => c.match("/visits/record")).then(r => !!r && r.text()).then(t => !!t && t.includes('id="visit-form"'))`, 5*time.Second)
 	b.screenshot("form-online")
 
 	// No connection: the form still opens, from the worker's cache.
 	b.setOffline(true)
-	b.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#visit-form")))
+	eval[bool](b, `window.onlinePage = true`)
+	b.do("reload offline", chromedp.Reload())
+	b.waitFor("the form opens offline", `!window.onlinePage && location.pathname === "/visits/record" && !!document.getElementById("visit-form")`, 15*time.Second)
 	if on := eval[bool](b, `navigator.onLine`); on {
 		t.Fatal("navigator.onLine after going offline")
 	}
