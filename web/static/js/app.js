@@ -24,6 +24,7 @@
       dlg = document.createElement("dialog");
       dlg.id = "confirm-dialog";
       dlg.className = "confirm";
+      dlg.setAttribute("aria-labelledby", "confirm-question");
       var p = document.createElement("p");
       p.id = "confirm-question";
       var actions = document.createElement("p");
