@@ -55,6 +55,8 @@ func init() {
 		"care.queue_sent":          {"全部记录已发送。", "All visits have been sent."},
 		"care.queue_failed":        {"未能保存：", "Not accepted: "},
 		"care.queue_saved":         {"已保存在本机，等待发送。", "Kept on this phone, waiting to be sent."},
+		"care.form_incomplete":     {"未保存：请先填写%s。", "Not saved: first fill in %s."},
+		"care.list_sep":            {"、", ", "},
 		"care.queue_remove":        {"删除", "Remove"},
 		"care.queue_send_now":      {"立即发送", "Send now"},
 		"care.sign_in_again":       {"登录已过期，记录仍保存在本机。请重新登录，登录后将自动发送。", "Your session has expired; the visits are still kept on this phone. Sign in again and they will be sent."},

@@ -9,6 +9,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,18 +118,35 @@ func TestOfflineVisits(t *testing.T) {
 	b := newBrowser(t, e.URL, 390, 844)
 	b.login(worker, apptest.Password)
 	b.open("/visits/record")
-	// The first load installs the worker; the reload is controlled by it.
+	// The first load installs the worker, which keeps the form as it
+	// installs: the connection may go right after, with no second visit.
 	b.waitFor("service worker ready", `navigator.serviceWorker.ready.then(() => true)`, 20*time.Second)
-	b.do("reload", chromedp.Reload())
 	b.waitFor("service worker controls the form", `navigator.serviceWorker.controller !== null`, 20*time.Second)
+	b.waitFor("the form kept when the worker installed", `caches.open("shequ-visits-v1").then(c => c.match("/visits/record")).then(r => !!r && r.text()).then(t => !!t && t.includes('id="visit-form"'))`, 5*time.Second)
 	b.screenshot("form-online")
 
 	// No connection: the form still opens, from the worker's cache.
 	b.setOffline(true)
-	b.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#visit-form")))
+	eval[bool](b, `window.onlinePage = true`)
+	b.do("reload offline", chromedp.Reload())
+	b.waitFor("the form opens offline", `!window.onlinePage && location.pathname === "/visits/record" && !!document.getElementById("visit-form")`, 15*time.Second)
 	if on := eval[bool](b, `navigator.onLine`); on {
 		t.Fatal("navigator.onLine after going offline")
 	}
+	// An empty form is refused on the phone, named field by field, and
+	// nothing is queued.
+	b.do("save an empty form", chromedp.Click(chromedp.CSS("#visit-submit")), chromedp.WaitVisible(chromedp.CSS("#visit-form-error")))
+	if got := b.text("#visit-form-error"); !strings.Contains(got, "探访对象") || !strings.Contains(got, "探访方式") || !strings.Contains(got, "精神状态") {
+		t.Fatalf("the empty form's message: %q", got)
+	}
+	if n := eval[int](b, `document.querySelectorAll("#visit-form .field.invalid").length`); n != 2+len(care.ChecklistItems) {
+		t.Fatalf("%d fields marked, want %d", n, 2+len(care.ChecklistItems))
+	}
+	b.waitFor("nothing queued", `new Promise(r => { const q = indexedDB.open("shequ-visits", 1); q.onupgradeneeded = () => q.result.createObjectStore("queue", {keyPath: "key"}); q.onsuccess = () => { const t = q.result.transaction("queue").objectStore("queue").count(); t.onsuccess = () => { q.result.close(); r(t.result === 0); }; }; })`, 5*time.Second)
+	if got := eval[string](b, `document.getElementById("visit-queue").getAttribute("data-count")`); got != "0" {
+		t.Fatalf("the empty form was queued: %s", got)
+	}
+	b.screenshot("empty-refused")
 	photo := filepath.Join(t.TempDir(), "IMG_0001.jpg")
 	if err := os.WriteFile(photo, gpsPhoto(t), 0o600); err != nil {
 		t.Fatal(err)

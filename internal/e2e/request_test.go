@@ -28,6 +28,20 @@ func (b *Browser) act(what, button string, fill ...chromedp.Action[chromedp.Void
 	b.navigate(what, chromedp.Click(chromedp.CSS(button)))
 }
 
+// actConfirmed submits a step form that asks for confirmation: the
+// button opens the page's confirm dialog, which must ask its question, and
+// its confirm button sends the form.
+func (b *Browser) actConfirmed(what, button string, fill ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.do(what+": fill", append([]chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(button))}, fill...)...)
+	b.do(what+": ask", chromedp.Click(chromedp.CSS(button)), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog[open] #confirm-yes")))
+	if q := b.text("#confirm-question"); q == "" {
+		b.t.Fatalf("%s: the confirmation asks nothing", what)
+	}
+	b.screenshot("confirm-" + what)
+	b.navigate(what, chromedp.Click(chromedp.CSS("#confirm-yes")))
+}
+
 func (b *Browser) status() string {
 	b.t.Helper()
 	v, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS("#request-status"), "data-status"))
@@ -110,7 +124,26 @@ func TestRequestJourney(t *testing.T) {
 	if got := b.text("#request-contact"); !strings.Contains(got, "13812345678") {
 		t.Errorf("the unit holding it sees %q", got)
 	}
-	b.act("return", "#return-submit", chromedp.SendKeys(chromedp.CSS("#f-return-reason"), "需先由物业排查楼内管道"))
+	// The page says which unit the account acts for and puts 签收 first;
+	// 退单 and the rest are folded under 其他操作.
+	if got := b.text("#acting-for"); !strings.Contains(got, "桃城区供水公司") {
+		t.Errorf("acting for: %q", got)
+	}
+	if got := eval[string](b, `document.querySelector("#next-step").getAttribute("data-action")`); got != "accept" {
+		t.Errorf("next step when dispatched: %q", got)
+	}
+	if vis := eval[bool](b, `document.getElementById("return-submit").checkVisibility()`); vis {
+		t.Error("退单 is not folded")
+	}
+	b.screenshot("unit-dispatched")
+	// Cancelling the confirmation sends nothing.
+	b.do("accept, then cancel", chromedp.Click(chromedp.CSS("#accept-submit")), chromedp.WaitVisible(chromedp.CSS("#confirm-dialog[open] #confirm-no")),
+		chromedp.Click(chromedp.CSS("#confirm-no")), chromedp.WaitNotVisible(chromedp.CSS("#confirm-dialog")))
+	if st := b.status(); st != request.StatusDispatched {
+		t.Fatalf("after a cancelled accept: %s", st)
+	}
+	b.do("open 其他操作", chromedp.Click(chromedp.CSS("#more-actions > summary")))
+	b.actConfirmed("return", "#return-submit", chromedp.SendKeys(chromedp.CSS("#f-return-reason"), "需先由物业排查楼内管道"))
 	if st := b.status(); st != request.StatusReturned || b.text("#request-returns") != "1" {
 		t.Fatalf("after return: %s, returns %s", st, b.text("#request-returns"))
 	}
@@ -120,11 +153,14 @@ func TestRequestJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-dispatch-note"), "物业已排查，属供水管网"))
 	b.signOut()
 	as(unitName)
-	b.act("accept", "#accept-submit")
+	b.actConfirmed("accept", "#accept-submit")
 	if st := b.status(); st != request.StatusAccepted {
 		t.Fatalf("after accept: %s", st)
 	}
-	b.act("reply", "#reply-submit", chromedp.SendKeys(chromedp.CSS("#f-reply-note"), "已更换破损管段，供水恢复正常"))
+	if got := eval[string](b, `document.querySelector("#next-step").getAttribute("data-action")`); got != "reply" {
+		t.Errorf("next step when accepted: %q", got)
+	}
+	b.actConfirmed("reply", "#reply-submit", chromedp.SendKeys(chromedp.CSS("#f-reply-note"), "已更换破损管段，供水恢复正常"))
 	if st := b.status(); st != request.StatusReplied {
 		t.Fatalf("after reply: %s", st)
 	}

@@ -278,8 +278,33 @@ func (st *step) reply(ctx context.Context) error {
 	if st.r.Status != StatusAccepted && st.r.Status != StatusDispatched {
 		return conflict("request.not_accepted")
 	}
+	var f errs.Fields
 	if utf8.RuneCountInString(st.in.Note) < 2 {
-		return errs.Invalid(errs.Field("note", "request.reply_needed"))
+		f.Add("note", "request.reply_needed")
+	}
+	needPhoto, err := st.s.Store.replyPhotoNeeded(ctx, st.r.CategoryCode)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	if len(st.in.Photos) > MaxPhotos {
+		f.Add("photos", "request.too_many_photos", MaxPhotos)
+	} else if needPhoto && len(st.in.Photos) == 0 {
+		f.Add("photos", "request.reply_photo_needed", st.r.CategoryName)
+	}
+	if err := f.Err(); err != nil {
+		return err
+	}
+	for _, ph := range st.in.Photos {
+		b, err := st.s.Blobs.Put(ctx, PhotoOwner, st.r.DivisionCode, ph)
+		if err != nil {
+			return err
+		}
+		if err := st.s.Store.addPhoto(ctx, st.r.ID, b, PhotoReply); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	if len(st.in.Photos) > 0 {
+		st.data = map[string]any{"photos": len(st.in.Photos)}
 	}
 	st.set["status"] = StatusReplied
 	st.set["reply"] = st.in.Note

@@ -79,6 +79,7 @@ type reqCategoryInput struct {
 		NameEn     string `json:"name_en,omitempty"`
 		Urgency    string `json:"urgency"`
 		Sort       int    `json:"sort,omitempty"`
+		ReplyPhoto bool   `json:"reply_photo,omitempty" doc:"a reply to a request of this category (or of one under it) must bring a photo of the work done (sent with the request page's reply form)"`
 	}
 }
 
@@ -190,7 +191,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "act-on-request", Method: http.MethodPost, Path: "/api/v1/requests/{id}/actions",
 		Summary: "Take a step on a request: accept, reply, extend, return, dispatch, supervise, remind, close, callback, rate, appeal",
 		Description: "extend and appeal without `decision` are the unit's ask; with `decision` (approve or refuse) the level above decides. " +
-			"dispatch with `assist` adds an assisting unit. `version`, when given, must match the request's or the answer is 409.",
+			"dispatch with `assist` adds an assisting unit. `version`, when given, must match the request's or the answer is 409. " +
+			"A reply to a request whose category has `reply_photo` needs photos, which are sent with the request page's reply form; " +
+			"here it is refused (422, field `photos`).",
 		Tags: tags},
 		func(ctx context.Context, in *reqActInput) (*reqOutput, error) {
 			r, err := s.Act(ctx, in.ID, in.Body)
@@ -227,7 +230,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Summary: "Add or change a category (city staff)", Tags: tags},
 		func(ctx context.Context, in *reqCategoryInput) (*struct{}, error) {
 			err := s.SaveCategory(ctx, Category{Code: in.Code, ParentCode: in.Body.ParentCode, NameZh: in.Body.NameZh, NameEn: in.Body.NameEn,
-				Urgency: in.Body.Urgency, Sort: in.Body.Sort})
+				Urgency: in.Body.Urgency, Sort: in.Body.Sort, ReplyPhoto: in.Body.ReplyPhoto})
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}

@@ -96,10 +96,10 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 			parent = c.ParentCode
 		}
 		before, _ := s.Store.category(ctx, c.Code)
-		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_categories (code, parent_code, name_zh, name_en, urgency, sort)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name_zh = excluded.name_zh,
-			name_en = excluded.name_en, urgency = excluded.urgency, sort = excluded.sort`,
-			c.Code, parent, strings.TrimSpace(c.NameZh), strings.TrimSpace(c.NameEn), c.Urgency, c.Sort); err != nil {
+		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_categories (code, parent_code, name_zh, name_en, urgency, sort, reply_photo)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name_zh = excluded.name_zh,
+			name_en = excluded.name_en, urgency = excluded.urgency, sort = excluded.sort, reply_photo = excluded.reply_photo`,
+			c.Code, parent, strings.TrimSpace(c.NameZh), strings.TrimSpace(c.NameEn), c.Urgency, c.Sort, c.ReplyPhoto); err != nil {
 			return errs.Internal(err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.category.save", ObjectType: "request_category", ObjectID: c.Code,

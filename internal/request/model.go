@@ -196,6 +196,8 @@ type Request struct {
 	Callbacks  []Callback  `json:"callbacks,omitempty"`
 	Extensions []Extension `json:"extensions,omitempty"`
 	Appeals    []Appeal    `json:"appeals,omitempty"`
+	// ReplyPhotos are the unit's evidence sent with its reply.
+	ReplyPhotos []int64 `json:"reply_photos,omitempty"`
 }
 
 // Overdue reports whether the request is past its resolution deadline at now.
@@ -237,7 +239,16 @@ type Category struct {
 	NameEn     string `json:"name_en"`
 	Urgency    string `json:"urgency"`
 	Sort       int    `json:"sort"`
+	// ReplyPhoto: a reply to a request of this category (or of one under
+	// it) must come with a photo of the work done.
+	ReplyPhoto bool `json:"reply_photo,omitempty"`
 }
+
+// The kinds of a request's photos.
+const (
+	PhotoIntake = "intake" // sent with the request
+	PhotoReply  = "reply"  // the unit's evidence with its reply
+)
 
 // A category code is a segment of lower-case ASCII letters, digits and
 // underscores that starts with a letter ("city", "social_work"); a child's
@@ -433,6 +444,9 @@ type Action struct {
 	Satisfaction string `json:"satisfaction,omitempty"`
 	// Version, when set, must match the request's (optimistic lock).
 	Version int `json:"version,omitempty"`
+	// reply: photos of the work done (checked images, package upload);
+	// required where the category says so. Sent with the page's form.
+	Photos []*upload.File `json:"-"`
 }
 
 // Filter narrows a list of requests.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
 )
 
 // Options say which steps the caller may offer on a request's page; Act
@@ -13,6 +14,22 @@ type Options struct {
 	Dispatch, Supervise, Callback, Close, Rate    bool
 	DecideExtension, DecideAppeal                 bool
 	Units                                         []Unit // for dispatch and assist
+	// Next is the step the request's state asks of the unit holding it
+	// (accept when dispatched, reply when accepted), shown first; the
+	// unit's other steps are folded away. Empty for everyone else.
+	Next string
+	// ActingFor names the unit the caller acts for, when they hold the
+	// request or may appeal it.
+	ActingFor string
+	// ReplyPhoto: the category asks for a photo with the reply.
+	ReplyPhoto bool
+}
+
+// Folded reports whether one of the unit's steps other than Next is
+// offered (they go under "other steps"; accept is only ever offered as
+// Next).
+func (o *Options) Folded() bool {
+	return (o.Reply && o.Next != ActReply) || o.Return || o.Extend || o.Appeal
 }
 
 // Any reports whether some step is offered.
@@ -67,6 +84,24 @@ func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) 
 		}
 	}
 	o.Rate = a.Role == auth.Resident && (r.Status == StatusReplied || r.Status == StatusClosed) && ratings <= r.Reopened
+	switch {
+	case o.Accept:
+		o.Next = ActAccept
+	case o.Reply && r.Status == StatusAccepted:
+		o.Next = ActReply
+	}
+	if a.unitID != 0 && (o.Accept || o.Return || o.Reply || o.Extend || o.Appeal || o.Assist) {
+		u, err := s.Store.unit(ctx, a.unitID)
+		if err != nil {
+			return nil, err
+		}
+		o.ActingFor = u.Name
+	}
+	if o.Reply {
+		if o.ReplyPhoto, err = s.Store.replyPhotoNeeded(ctx, r.CategoryCode); err != nil {
+			return nil, errs.Internal(err)
+		}
+	}
 	if o.Dispatch || o.Assist {
 		if o.Units, err = s.Units(ctx, r.DivisionCode); err != nil {
 			return nil, err

@@ -542,7 +542,7 @@ func (s *Service) PhotoBlob(ctx context.Context, id, blob int64) (*upload.Blob, 
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(r.Photos, blob) {
+	if !slices.Contains(r.Photos, blob) && !slices.Contains(r.ReplyPhotos, blob) {
 		return nil, errs.NotFound("request.photo_not_found")
 	}
 	return s.Blobs.Get(ctx, PhotoOwner, blob)

@@ -248,17 +248,22 @@ func (s *Store) details(ctx context.Context, r *Request) error {
 	if r.Events, err = s.events(ctx, r.ID); err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT blob_id FROM request_photos WHERE request_id = $1 ORDER BY blob_id`, r.ID)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT blob_id, kind FROM request_photos WHERE request_id = $1 ORDER BY blob_id`, r.ID)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
 		var b int64
-		if err := rows.Scan(&b); err != nil {
+		var kind string
+		if err := rows.Scan(&b, &kind); err != nil {
 			rows.Close()
 			return err
 		}
-		r.Photos = append(r.Photos, b)
+		if kind == PhotoReply {
+			r.ReplyPhotos = append(r.ReplyPhotos, b)
+		} else {
+			r.Photos = append(r.Photos, b)
+		}
 	}
 	rows.Close()
 	rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT u.id, u.name, u.kind, u.division_code, u.active FROM request_assignments a
@@ -405,8 +410,8 @@ func (s *Store) unitOfUser(ctx context.Context, userID int64, areaCode string) (
 func (s *Store) category(ctx context.Context, code string) (*Category, error) {
 	c := &Category{}
 	var parent sql.NullString
-	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT code, parent_code, name_zh, name_en, urgency, sort FROM request_categories WHERE code = $1`, code).
-		Scan(&c.Code, &parent, &c.NameZh, &c.NameEn, &c.Urgency, &c.Sort)
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT code, parent_code, name_zh, name_en, urgency, sort, reply_photo FROM request_categories WHERE code = $1`, code).
+		Scan(&c.Code, &parent, &c.NameZh, &c.NameEn, &c.Urgency, &c.Sort, &c.ReplyPhoto)
 	if db.IsNoRows(err) {
 		return nil, errs.NotFound("request.category_not_found")
 	}
@@ -418,7 +423,7 @@ func (s *Store) category(ctx context.Context, code string) (*Category, error) {
 }
 
 func (s *Store) categories(ctx context.Context) ([]Category, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, parent_code, name_zh, name_en, urgency, sort FROM request_categories ORDER BY sort, code`)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, parent_code, name_zh, name_en, urgency, sort, reply_photo FROM request_categories ORDER BY sort, code`)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +432,7 @@ func (s *Store) categories(ctx context.Context) ([]Category, error) {
 	for rows.Next() {
 		var c Category
 		var parent sql.NullString
-		if err := rows.Scan(&c.Code, &parent, &c.NameZh, &c.NameEn, &c.Urgency, &c.Sort); err != nil {
+		if err := rows.Scan(&c.Code, &parent, &c.NameZh, &c.NameEn, &c.Urgency, &c.Sort, &c.ReplyPhoto); err != nil {
 			return nil, err
 		}
 		c.ParentCode = parent.String
@@ -567,4 +572,25 @@ func (s *Store) removeMember(ctx context.Context, userID, unitID int64) (bool, e
 		return false, errs.Internal(fmt.Errorf("request.removeMember: %w", err))
 	}
 	return n > 0, nil
+}
+
+// replyPhotoNeeded says whether a reply to a request of the category must
+// bring a photo: the category's own setting or its parent's.
+func (s *Store) replyPhotoNeeded(ctx context.Context, code string) (bool, error) {
+	var n int
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_categories c LEFT JOIN request_categories p ON p.code = c.parent_code
+		WHERE c.code = $1 AND (c.reply_photo OR COALESCE(p.reply_photo, FALSE))`, code).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("request.replyPhotoNeeded: %w", err)
+	}
+	return n > 0, nil
+}
+
+// addPhoto keeps a stored blob as a photo of the request, of a kind
+// (PhotoIntake, PhotoReply).
+func (s *Store) addPhoto(ctx context.Context, requestID, blobID int64, kind string) error {
+	if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_photos (request_id, blob_id, kind) VALUES ($1, $2, $3)`, requestID, blobID, kind); err != nil {
+		return fmt.Errorf("request.addPhoto: %w", err)
+	}
+	return nil
 }

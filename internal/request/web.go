@@ -35,7 +35,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /requests/new", h.newForm)
 	srv.Page("POST /requests/new", h.create, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))
 	srv.Page("GET /requests/{id}", h.view)
-	srv.Page("POST /requests/{id}/act", h.act)
+	srv.Page("POST /requests/{id}/act", h.act, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))
 	srv.Page("GET /requests/{id}/photos/{blob}", h.photo)
 	h.registerCatalogue(srv)
 }
@@ -186,6 +186,7 @@ type viewData struct {
 	Satisfactions []string
 	Reasons       []string
 	Overdue       bool
+	MaxPhotos     int
 	// Resident: the viewer is the resident; internal rows are left out.
 	Resident bool
 }
@@ -216,7 +217,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 		return err
 	}
 	d := &viewData{R: req, O: o, Errors: problems, Urgencies: Urgencies, Satisfactions: Satisfactions, Reasons: AppealReasons,
-		Overdue: req.Overdue(h.S.now()), Resident: auth.From(r.Context()).Role == auth.Resident}
+		Overdue: req.Overdue(h.S.now()), MaxPhotos: MaxPhotos, Resident: auth.From(r.Context()).Role == auth.Resident}
 	h.Srv.Render.Render(w, status, "request/view", h.Srv.NewPage(r, "request.view", d))
 	return nil
 }
@@ -227,12 +228,27 @@ func (h *Web) act(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, int64(MaxPhotos)*h.S.Photos.MaxBytes+(1<<20))
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			err := errs.Invalid(errs.Field("photos", "upload.too_large", h.S.Photos.MaxBytes>>20))
+			sum, _ := explain(r, err)
+			return h.renderView(w, r, errs.Status(err), sum)
+		}
+	}
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	in := Action{Action: v("action"), Note: v("note"), Urgency: v("urgency"), Reason: v("reason"), Decision: v("decision"),
 		Satisfaction: v("satisfaction"), Contacted: v("contacted") == "1", Solved: v("solved") == "1", Assist: v("assist") == "1"}
 	in.UnitID, _ = strconv.ParseInt(v("unit_id"), 10, 64)
 	in.Days, _ = strconv.Atoi(v("days"))
 	in.Version, _ = strconv.Atoi(v("version"))
+	if in.Photos, err = h.photos(r, "photos"); err != nil {
+		if c := errs.Code(err); c != errs.EINVALID {
+			return err
+		}
+		sum, _ := explain(r, err)
+		return h.renderView(w, r, errs.Status(err), sum)
+	}
 	_, err = h.S.Act(r.Context(), id, in)
 	if err == nil {
 		web.Flash(w, r, "request.done")
@@ -263,4 +279,39 @@ func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
 	}
 	upload.Serve(w, r, b)
 	return nil
+}
+
+// photos reads the checked images of a multipart form's file field (none
+// for a form without files).
+func (h *Web) photos(r *http.Request, field string) ([]*upload.File, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []*upload.File
+	var bad errs.Fields
+	hs := r.MultipartForm.File[field]
+	if len(hs) > MaxPhotos {
+		return nil, errs.Invalid(errs.Field(field, "request.too_many_photos", MaxPhotos))
+	}
+	for _, fh := range hs {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue // an empty file input
+		}
+		f, err := fh.Open()
+		if err != nil {
+			bad.Add(field, "upload.unreadable")
+			continue
+		}
+		pf, err := h.S.Photos.Header(fh, f, field)
+		f.Close()
+		if err != nil {
+			if e := errs.As(err); e.Code == errs.EINVALID {
+				bad = append(bad, e.Fields...)
+				continue
+			}
+			return nil, err
+		}
+		out = append(out, pf)
+	}
+	return out, bad.Err()
 }

@@ -8,8 +8,28 @@ var CACHE = "shequ-visits-v1";
 var ASSETS = ["/static/css/app.css", "/static/js/app.js", "/static/js/visit.js", "/static/vendor/htmx/htmx.min.js"];
 var PAGES = ["/visits/record"];
 
+// keepPage stores a real form page only, never a sign-in redirect or an
+// error page.
+function keepPage(c, path, res) {
+  if (res.ok && !res.redirected && res.type === "basic") { return c.put(path, res); }
+  return Promise.resolve();
+}
+
+// Installing keeps the assets and the form page at once: the first online
+// visit to the form is enough for it to open offline, without waiting for
+// a second visit to go through the fetch handler below. The page is asked
+// for with the worker's session (its cookie); a signed-out install keeps
+// only the assets.
 self.addEventListener("install", function (e) {
-  e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(ASSETS); }).then(function () { return self.skipWaiting(); }));
+  e.waitUntil(caches.open(CACHE).then(function (c) {
+    return c.addAll(ASSETS).then(function () {
+      return Promise.all(PAGES.map(function (p) {
+        return fetch(p, { credentials: "same-origin", cache: "no-store" })
+          .then(function (res) { return keepPage(c, p, res); })
+          .catch(function () {});
+      }));
+    });
+  }).then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (e) {
@@ -33,11 +53,8 @@ self.addEventListener("fetch", function (e) {
   if (url.origin !== self.location.origin) { return; }
   if (PAGES.indexOf(url.pathname) >= 0 && req.mode === "navigate") {
     e.respondWith(fetch(req).then(function (res) {
-      // Only a real form page is kept, never a sign-in redirect or an error.
-      if (res.ok && !res.redirected) {
-        var copy = res.clone();
-        caches.open(CACHE).then(function (c) { c.put(url.pathname, copy); });
-      }
+      var copy = res.clone();
+      caches.open(CACHE).then(function (c) { return keepPage(c, url.pathname, copy); });
       return res;
     }).catch(function () {
       return caches.match(url.pathname).then(function (hit) { return hit || Response.error(); });

@@ -123,8 +123,48 @@
     document.getElementById("f-idempotency_key").value = newKey();
   }
 
+  // check names the required fields left empty, at each field and in one
+  // message above the button; an incomplete visit is not queued (the
+  // server would refuse it later, when the worker has left the home).
+  var problem = document.getElementById("visit-form-error");
+  function check() {
+    var missing = [];
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error.js"), function (p) { p.parentNode.removeChild(p); });
+    Array.prototype.forEach.call(form.querySelectorAll("[required]"), function (el) {
+      var field = el.closest(".field");
+      if (String(el.value || "").trim() !== "") {
+        if (field && !field.querySelector(".field-error")) { field.classList.remove("invalid"); }
+        return;
+      }
+      var label = form.querySelector('label[for="' + el.id + '"]');
+      missing.push(label ? label.textContent.trim() : el.name);
+      if (field) {
+        field.classList.add("invalid");
+        var p = document.createElement("p");
+        p.className = "field-error js";
+        p.textContent = problem.getAttribute("data-msg-required");
+        field.appendChild(p);
+      }
+      el.setAttribute("aria-invalid", "true");
+    });
+    if (!missing.length) {
+      problem.hidden = true;
+      problem.textContent = "";
+      return true;
+    }
+    problem.textContent = problem.getAttribute("data-msg-incomplete").replace("%s", missing.join(problem.getAttribute("data-sep")));
+    problem.hidden = false;
+    var first = form.querySelector('[aria-invalid="true"]');
+    if (first && first.focus) { first.focus(); }
+    return false;
+  }
+  form.addEventListener("change", function (e) {
+    if (e.target && e.target.hasAttribute("required") && String(e.target.value).trim() !== "") { e.target.removeAttribute("aria-invalid"); }
+  });
+
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    if (!check()) { return; }
     locate().then(function () {
       var item = capture();
       if (!item.key) { item.key = newKey(); item.fields.idempotency_key = item.key; }
@@ -234,6 +274,9 @@
   window.addEventListener("online", sync);
   window.addEventListener("offline", function () { say(msg("offline")); render(); });
   setInterval(function () { if (navigator.onLine) { sync(); } }, 20000);
-  if (!document.getElementById("f-idempotency_key").value) { document.getElementById("f-idempotency_key").value = newKey(); }
+  // A fresh key for every load: offline, the page comes from the worker's
+  // cache with the same key each time, and two visits under one key would
+  // be kept as one.
+  document.getElementById("f-idempotency_key").value = newKey();
   render().then(sync);
 })();
