@@ -80,7 +80,6 @@ func init() {
 		"indicator.unit.m2_per_100_households": {"平方米/百户", "m² per 100 households"},
 		"indicator.unit.per_10000":             {"人/万人", "per 10,000 residents"},
 		"indicator.glance":                     {"一览", "At a glance"},
-		"indicator.kpi_none":                   {"无", "None"},
 		"indicator.tile_target":                {"年度目标 %s", "This year's target %s"},
 		"indicator.glance_others":              {"另有 %d 项待接入、%d 项无统计对象，见下表。", "Besides these, %d await data and %d have nothing to count; see the tables below."},
 		"indicator.map_title":                  {"下级区划地图：%s", "Divisions below on the map: %s"},

@@ -17,12 +17,14 @@ var kpiStatuses = []string{AtRisk, OnTrack, Met}
 
 type kpi struct {
 	Status string
-	Tiles  []FigView
+	Count  int
 }
 
 // summary is the dashboard's first screen.
 type summary struct {
 	KPIs []kpi
+	// Tiles are the indicators the KPIs count, worst first.
+	Tiles []FigView
 	// Others counts the indicators the tiles leave out (no data, awaiting).
 	Others map[string]int
 	Map    *mapView
@@ -69,7 +71,8 @@ func (h *Web) summary(r *http.Request, lang string, t *Table) *summary {
 	sorted := worstFirst(t.Figures)
 	for _, f := range sorted {
 		if k, ok := byStatus[f.Status]; ok {
-			k.Tiles = append(k.Tiles, h.figView(lang, f))
+			k.Count++
+			s.Tiles = append(s.Tiles, h.figView(lang, f))
 		} else {
 			s.Others[f.Status]++
 		}
@@ -86,6 +89,7 @@ type mapView struct {
 	Options   []FigView
 	Data      string // JSON [{name, code, value}]
 	Direction string
+	Target    string // the 2025 target, where the colours reach "met"
 	Unplaced  []rowView
 	Order     string // the table's order, kept when another indicator is picked
 }
@@ -179,7 +183,7 @@ func (h *Web) mapView(r *http.Request, lang string, t *Table, sorted []Figure) *
 		}
 	}
 	def, _ := h.S.Engine.Def(chosen)
-	m.Direction = def.Direction
+	m.Direction, m.Target = def.Direction, plain(def.Target)
 	points := []mapPoint{}
 	for _, c := range t.Children {
 		var fig Figure

@@ -64,6 +64,20 @@ func TestDashboardSummary(t *testing.T) {
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("dashboard: %d", r.StatusCode)
 	}
+	// Grouped digits.
+	if cells := numCell.FindAllStringSubmatch(row(t, r.Body, "commercial_service_area_ratio"), -1); len(cells) < 2 || cells[1][1] != "2,299,396.82" {
+		t.Errorf("commercial area ratio's denominator: %q, want 2,299,396.82", cells)
+	}
+	// A met indicator's gap is 0.
+	g := row(t, r.Body, "village_5g_rate")
+	cells := numCell.FindAllStringSubmatch(g, -1)
+	if !strings.Contains(g, `class="status-met"`) || len(cells) != 6 || cells[5][1] != "0" {
+		t.Errorf("village 5G row: gap %q, want 0 (met)", cells)
+	}
+	if d := city.Get("/indicators/" + apptest.City + "/village_5g_rate"); !strings.Contains(d.Body, `<dd id="fig-gap">0</dd>`) {
+		t.Error("the drill-down shows a met indicator's gap below 0")
+	}
+
 	var list struct {
 		Figures []struct {
 			Indicator string `json:"indicator"`
@@ -78,39 +92,34 @@ func TestDashboardSummary(t *testing.T) {
 	if want["met"] == 0 || len(list.Figures) != 23 {
 		t.Fatalf("fixture: statuses %v of %d figures", want, len(list.Figures))
 	}
-	kpi := regexp.MustCompile(`(?s)<section class="kpi status-(\w+)" id="kpi-(\w+)">\s*<h3><span class="kpi-count">(\d+)</span>(.*?)</section>`)
+	kpi := regexp.MustCompile(`<div class="kpi status-(\w+)" id="kpi-(\w+)"><span class="kpi-count">(\d+)</span>`)
 	found := kpi.FindAllStringSubmatch(r.Body, -1)
 	if len(found) != 3 || found[0][1] != "at_risk" || found[1][1] != "on_track" || found[2][1] != "met" {
 		t.Fatalf("KPI tiles: %d, want at risk, on track, met in that order", len(found))
 	}
+	tiles := regexp.MustCompile(`<a class="tile status-(\w+)" id="tile-(\w+)" href="/indicators/`+apptest.City+`/(\w+)"`).FindAllStringSubmatch(r.Body, -1)
+	got := map[string]int{}
+	rank := map[string]int{"at_risk": 0, "on_track": 1, "met": 2}
+	for i, tl := range tiles {
+		got[tl[1]]++
+		if tl[2] != tl[3] {
+			t.Errorf("tile %s links to %s", tl[2], tl[3])
+		}
+		if i > 0 && rank[tl[1]] < rank[tiles[i-1][1]] {
+			t.Errorf("tile %s (%s) after %s (%s): not worst first", tl[2], tl[1], tiles[i-1][2], tiles[i-1][1])
+		}
+	}
 	for _, k := range found {
 		n, _ := strconv.Atoi(k[3])
-		tiles := regexp.MustCompile(`<a class="tile status-`+k[1]+`" id="tile-(\w+)" href="/indicators/`+apptest.City+`/(\w+)"`).FindAllStringSubmatch(k[4], -1)
-		if n != want[k[1]] || len(tiles) != n {
-			t.Errorf("%s: tile says %d, %d tiles, the figures %d", k[1], n, len(tiles), want[k[1]])
-		}
-		for _, tl := range tiles {
-			if tl[1] != tl[2] {
-				t.Errorf("tile %s links to %s", tl[1], tl[2])
-			}
+		if n != want[k[1]] || got[k[1]] != n {
+			t.Errorf("%s: KPI says %d, %d tiles, the figures %d", k[1], n, got[k[1]], want[k[1]])
 		}
 	}
-	if !strings.Contains(found[2][4], `id="tile-village_5g_rate"`) {
+	if !strings.Contains(r.Body, `<a class="tile status-met" id="tile-village_5g_rate"`) {
 		t.Error("village 5G (100% against 80%) is not among the met tiles")
 	}
-
-	// Grouped digits.
-	if cells := numCell.FindAllStringSubmatch(row(t, r.Body, "commercial_service_area_ratio"), -1); len(cells) < 2 || cells[1][1] != "2,299,396.82" {
-		t.Errorf("commercial area ratio's denominator: %q, want 2,299,396.82", cells)
-	}
-	// A met indicator's gap is 0.
-	g := row(t, r.Body, "village_5g_rate")
-	cells := numCell.FindAllStringSubmatch(g, -1)
-	if !strings.Contains(g, `class="status-met"`) || len(cells) != 6 || cells[5][1] != "0" {
-		t.Errorf("village 5G row: gap %q, want 0 (met)", cells)
-	}
-	if d := city.Get("/indicators/" + apptest.City + "/village_5g_rate"); !strings.Contains(d.Body, `<dd id="fig-gap">0</dd>`) {
-		t.Error("the drill-down shows a met indicator's gap below 0")
+	if !strings.Contains(r.Body, `data-target="80"`) && !strings.Contains(r.Body, `data-target="100"`) {
+		t.Error("the map has no target to colour against")
 	}
 
 	// The map: 衡水's counties, its two zones beside it.

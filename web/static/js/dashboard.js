@@ -21,12 +21,16 @@
     var none = el.getAttribute("data-none") || "";
     var href = el.getAttribute("data-href") || "";
     var name = el.getAttribute("data-map-name");
-    var good = ["#b3261e", "#f4c542", "#1e7b34"];
-    if (el.getAttribute("data-direction") === "at_most") { good = good.slice().reverse(); }
+    // From red at 0 to green at the 2025 target (the other way for an
+    // indicator that should stay at most its target), so the colour says
+    // how far each is from it, even when all are alike.
+    var target = parseFloat(el.getAttribute("data-target"));
     var values = points.map(function (p) { return p.value; }).filter(function (v) { return v !== null; });
-    var min = values.length ? Math.min.apply(null, values) : 0;
-    var max = values.length ? Math.max.apply(null, values) : 1;
-    if (max === min) { min = max - 1; }
+    var top = Math.max.apply(null, values.concat([isNaN(target) ? 0 : target]));
+    var good = ["#b3261e", "#f4c542", "#1e7b34"];
+    var min = 0, max = isNaN(target) || target <= 0 ? top : target;
+    if (el.getAttribute("data-direction") === "at_most") { good = good.slice().reverse(); min = target; max = Math.max(top, 2 * target); }
+    if (!(max > min)) { max = min + 1; }
     window.fetch(el.getAttribute("data-map-url"), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (geo) {
@@ -43,7 +47,7 @@
           series: [{
             type: "map", map: name, roam: false, selectedMode: false, data: points,
             layoutCenter: ["50%", "46%"], layoutSize: "92%",
-            label: { show: true, fontSize: 11, color: "#1d2329", formatter: function (p) {
+            label: { show: true, fontSize: 11, color: "#1d2329", textBorderColor: "#fff", textBorderWidth: 2, formatter: function (p) {
               return p.name + "\n" + (p.data && p.data.value !== null && p.data.value !== undefined ? fmt(p.data.value) : "—");
             } },
             itemStyle: { areaColor: "#eef1f4", borderColor: "#fff", borderWidth: 1 },
