@@ -48,7 +48,7 @@
             type: "map", map: name, roam: false, selectedMode: false, data: points,
             layoutCenter: ["50%", "46%"], layoutSize: "92%",
             label: { show: true, fontSize: 11, color: "#1d2329", textBorderColor: "#fff", textBorderWidth: 2, formatter: function (p) {
-              return p.name + "\n" + (p.data && p.data.value !== null && p.data.value !== undefined ? fmt(p.data.value) : "—");
+              return p.name + "\n" + (p.data && p.data.value !== null && p.data.value !== undefined ? fmt(p.data.value) + (unit.length <= 2 ? unit : "") : "—");
             } },
             itemStyle: { areaColor: "#eef1f4", borderColor: "#fff", borderWidth: 1 },
             emphasis: { label: { show: true }, itemStyle: { areaColor: "#8ab4f8" } }
