@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -26,13 +27,22 @@ func TestDashboardJourney(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	name := e.User(auth.CityStaff, apptest.City)
-	b := newBrowser(t, e.URL, 1280, 900)
-	b.login(name, apptest.Password)
-	// The second factor is tested elsewhere; pass it as the TOTP page would.
-	if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, name); err != nil {
+	// 衡水's two zones, counties on paper without a boundary on the map.
+	zones := "code,name,level,kind,parent_code\n131171000000,河北衡水高新技术产业开发区,county,,131100000000\n131172000000,衡水滨湖新区,county,,131100000000\n"
+	if _, err := e.App.Divisions.ImportCSV(e.Ctx, strings.NewReader(zones), nil); err != nil {
 		t.Fatal(err)
 	}
+	name := e.User(auth.CityStaff, apptest.City)
+	signIn := func(w, h int64) *Browser {
+		b := newBrowser(t, e.URL, w, h)
+		b.login(name, apptest.Password)
+		// The second factor is tested elsewhere; pass it as the TOTP page would.
+		if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, name); err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	b := signIn(1280, 900)
 
 	// The navigation entry opens the city's dashboard.
 	b.open("/")
@@ -47,6 +57,35 @@ func TestDashboardJourney(t *testing.T) {
 		t.Errorf("an indicator awaiting its slice does not say what it awaits: %q", got)
 	}
 	b.screenshot("city")
+
+	// The summary a leader reads first: the tiles, and the counties on the
+	// map drawn from the vendored map file; the zones beside it.
+	b.do("map drawn", chromedp.WaitVisible(chromedp.CSS(`#division-map[data-drawn="1"] canvas`)))
+	if n := eval[int](b, `document.querySelectorAll("#map-unplaced li").length`); n != 2 {
+		t.Errorf("%d zones beside the map, want 2", n)
+	}
+	if got := eval[int](b, `[...document.querySelectorAll(".kpi-count")].reduce((s, e) => s + Number(e.textContent), 0) +
+		document.querySelectorAll("#ind-proxy_service_coverage.status-awaiting").length`); got < 2 {
+		t.Errorf("the tiles count %d indicators", got)
+	}
+	// Status badges stay on one line.
+	if bad := eval[[]string](b, `[...document.querySelectorAll(".badge")].filter(e => getComputedStyle(e).whiteSpace !== "nowrap" || e.getClientRects().length !== 1).map(e => e.textContent)`); len(bad) > 0 {
+		t.Errorf("badges that break: %q", bad)
+	}
+	b.screenshot("summary-desktop")
+	// Another indicator on the map: the picker submits itself.
+	b.navigate("map pick", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector("#map-ind"); s.value = "village_broadband_rate"; s.dispatchEvent(new Event("change")); return true; })()`)(ctx, tg)
+		return err
+	}))
+	b.do("map redrawn", chromedp.WaitVisible(chromedp.CSS(`#division-map[data-drawn="1"] canvas`)))
+	if got := eval[string](b, `location.search`); got != "?map=village_broadband_rate" {
+		t.Errorf("after the pick the page is at %q", got)
+	}
+	if b.text("#map-title") == "" || eval[bool](b, `document.querySelector("#map-show").offsetParent !== null`) {
+		t.Error("the map's title is empty, or the picker's button shows beside the script")
+	}
+	b.screenshot("summary-map-pick")
 
 	// City → county → township.
 	b.navigate("drill city", chromedp.Click(chromedp.CSS(`#ind-village_broadband_rate a`)))
@@ -97,4 +136,13 @@ func TestDashboardJourney(t *testing.T) {
 		t.Error("the printable view has the navigation")
 	}
 	b.screenshot("print")
+
+	// On a phone the summary fits the width and the map draws.
+	phone := signIn(390, 844)
+	phone.open("/indicators/" + apptest.City)
+	phone.do("phone map drawn", chromedp.WaitVisible(chromedp.CSS(`#division-map[data-drawn="1"] canvas`)))
+	if w := eval[int](phone, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("the phone's page is %d px wide", w)
+	}
+	phone.screenshot("summary-phone")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 
@@ -25,24 +26,58 @@ var figureColumns = []struct {
 	{"indicator.status", 14},
 }
 
-// cellOf is a number for Excel, or an empty cell.
-func cellOf(v *float64) any {
+// numFmts are a workbook's number formats: a percentage indicator's
+// figures are Excel percentages (0.0%), others two decimals, counts whole
+// numbers, all with grouped digits.
+type numFmts struct{ pct, dec, count int }
+
+func newNumFmts(x *excelize.File) (*numFmts, error) {
+	var n numFmts
+	for _, s := range []struct {
+		id  *int
+		fmt string
+	}{{&n.pct, "0.0%"}, {&n.dec, "#,##0.00"}, {&n.count, "#,##0"}} {
+		f := s.fmt
+		id, err := x.NewStyle(&excelize.Style{CustomNumFmt: &f})
+		if err != nil {
+			return nil, fmt.Errorf("indicator.numFmts: %w", err)
+		}
+		*s.id = id
+	}
+	return &n, nil
+}
+
+// figure is one of an indicator's figures (value, baseline, target, gap)
+// in its format, or an empty cell.
+func (n *numFmts) figure(d *Def, v *float64) any {
 	if v == nil {
 		return nil
 	}
-	return *v
+	if d.Unit == "percent" {
+		return excelize.Cell{StyleID: n.pct, Value: *v / 100}
+	}
+	return excelize.Cell{StyleID: n.dec, Value: *v}
 }
 
-func figureCells(lang string, d *Def, f Figure) []any {
+// amount is a numerator or denominator: a count, or an area with decimals.
+func (n *numFmts) amount(v float64) any {
+	if v == math.Trunc(v) {
+		return excelize.Cell{StyleID: n.count, Value: v}
+	}
+	return excelize.Cell{StyleID: n.dec, Value: v}
+}
+
+func figureCells(lang string, n *numFmts, d *Def, f Figure) []any {
 	status := i18n.T(lang, "indicator.status."+f.Status)
 	if f.Awaiting != "" {
 		status += " (" + i18n.T(lang, "indicator.awaiting."+f.Awaiting) + ")"
 	}
-	var num, den any = f.Numerator, f.Denominator
+	var num, den any = n.amount(f.Numerator), n.amount(f.Denominator)
 	if f.Status == Awaiting || f.Status == NoData {
 		num, den = nil, nil
 	}
-	return []any{cellOf(f.Value), unitLabel(lang, d.Unit), num, den, cellOf(f.Baseline), f.YearTarget, f.Target, cellOf(f.Gap), status}
+	return []any{n.figure(d, f.Value), unitLabel(lang, d.Unit), num, den, n.figure(d, f.Baseline), n.figure(d, &f.YearTarget),
+		n.figure(d, &f.Target), n.figure(d, shownGap(f.Gap)), status}
 }
 
 // sheet streams a header and rows into a new or renamed sheet.
@@ -103,15 +138,19 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 		head = append(head, i18n.T(lang, c.Key))
 		widths = append(widths, c.Width)
 	}
-	var rows [][]any
-	for _, f := range t.Figures {
-		d, _ := s.Engine.Def(f.Indicator)
-		rows = append(rows, append([]any{d.Code, s.defName(lang, d), sourceLabel(lang, d.Source)}, figureCells(lang, d, f)...))
-	}
 	x := excelize.NewFile()
 	fail := func(err error) (*excelize.File, string, error) {
 		_ = x.Close()
 		return nil, "", errs.Internal(err)
+	}
+	nf, err := newNumFmts(x)
+	if err != nil {
+		return fail(err)
+	}
+	var rows [][]any
+	for _, f := range t.Figures {
+		d, _ := s.Engine.Def(f.Indicator)
+		rows = append(rows, append([]any{d.Code, s.defName(lang, d), sourceLabel(lang, d.Source)}, figureCells(lang, nf, d, f)...))
 	}
 	if err := sheet(x, i18n.T(lang, "indicator.sheet_figures"), true, head, widths, rows); err != nil {
 		return fail(err)
@@ -129,7 +168,8 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 		for _, c := range t.Children {
 			r := []any{c.Division.Code, c.Division.Name}
 			for _, f := range c.Figures {
-				r = append(r, cellOf(f.Value))
+				d, _ := s.Engine.Def(f.Indicator)
+				r = append(r, nf.figure(d, f.Value))
 			}
 			crows = append(crows, r)
 		}
@@ -157,11 +197,16 @@ func (s *Service) ExportDrill(ctx context.Context, indicator, code, sortBy strin
 		head = append(head, i18n.T(lang, c.Key))
 		widths = append(widths, c.Width)
 	}
-	rows := [][]any{append([]any{dr.Division.Code, dr.Division.Name}, figureCells(lang, dr.Def, dr.Figure)...)}
-	for _, c := range dr.Children {
-		rows = append(rows, append([]any{c.Division.Code, c.Division.Name}, figureCells(lang, dr.Def, c.Figure)...))
-	}
 	x := excelize.NewFile()
+	nf, err := newNumFmts(x)
+	if err != nil {
+		_ = x.Close()
+		return nil, "", errs.Internal(err)
+	}
+	rows := [][]any{append([]any{dr.Division.Code, dr.Division.Name}, figureCells(lang, nf, dr.Def, dr.Figure)...)}
+	for _, c := range dr.Children {
+		rows = append(rows, append([]any{c.Division.Code, c.Division.Name}, figureCells(lang, nf, dr.Def, c.Figure)...))
+	}
 	name := s.defName(lang, dr.Def)
 	if r := []rune(name); len(r) > 31 { // Excel's limit on sheet names
 		name = string(r[:31])

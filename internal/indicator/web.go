@@ -73,8 +73,13 @@ func (h *Web) root(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// num shows a figure with at most two decimals.
-func num(v float64) string {
+// num shows a figure with at most two decimals, its digits grouped
+// (2,299,396.82).
+func num(v float64) string { return web.Decimal(v, 2) }
+
+// plain is a figure with at most two decimals and no grouping, for a form's
+// value or a chart's data attribute.
+func plain(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
@@ -120,7 +125,7 @@ type FigView struct {
 func (h *Web) figView(lang string, f Figure) FigView {
 	d, _ := h.S.Engine.Def(f.Indicator)
 	v := FigView{Code: d.Code, Name: d.NameZh, Unit: unitLabel(lang, d.Unit), Value: optNum(f.Value), Num: num(f.Numerator), Den: num(f.Denominator),
-		Baseline: optNum(f.Baseline), YearTarget: num(f.YearTarget), Target: num(f.Target), Gap: optNum(f.Gap), Status: f.Status,
+		Baseline: optNum(f.Baseline), YearTarget: num(f.YearTarget), Target: num(f.Target), Gap: optNum(shownGap(f.Gap)), Status: f.Status,
 		StatusText: i18n.T(lang, "indicator.status."+f.Status), Period: f.Period, HasList: d.ListLevel() > 0, Raw: f}
 	if lang != i18n.ZH {
 		v.Name = d.NameEn
@@ -132,6 +137,16 @@ func (h *Web) figView(lang string, f Figure) FigView {
 		v.Num, v.Den = "—", "—"
 	}
 	return v
+}
+
+// shownGap is the gap a page or an export shows: what is still to close,
+// never below zero (a met indicator's gap is 0, not how far it overshoots).
+func shownGap(g *float64) *float64 {
+	if g == nil || *g >= 0 {
+		return g
+	}
+	z := 0.0
+	return &z
 }
 
 // printable pages render without navigation when ?print=1.
@@ -165,6 +180,7 @@ type dashData struct {
 	PlanOrder bool
 	Children  []childSummary
 	Statuses  []string
+	Summary   *summary
 }
 
 func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -202,6 +218,7 @@ func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Children = append(d.Children, cs)
 	}
+	d.Summary = h.summary(r, lang, t)
 	h.Srv.Render.Render(w, http.StatusOK, "indicator/dashboard", h.Srv.NewPage(r, t.Division.Name, d))
 	return nil
 }
@@ -276,17 +293,17 @@ func (h *Web) drillData(r *http.Request) (*drillData, error) {
 		labels = append(labels, c.Division.Name)
 		values = append(values, round2(c.Figure.Value))
 	}
-	d.ChartBar = chartData{Labels: jsonString(labels), Values: jsonString(values), Target: num(dr.Figure.YearTarget), Unit: d.Fig.Unit, Empty: len(labels) == 0}
+	d.ChartBar = chartData{Labels: jsonString(labels), Values: jsonString(values), Target: plain(dr.Figure.YearTarget), Unit: d.Fig.Unit, Empty: len(labels) == 0}
 	var months []string
 	var tv []*float64
 	for _, p := range pts {
 		months = append(months, p.Month)
 		tv = append(tv, round2(p.Value))
 	}
-	d.ChartLine = chartData{Labels: jsonString(months), Values: jsonString(tv), Target: num(dr.Figure.Target), Unit: d.Fig.Unit, Empty: len(months) == 0}
+	d.ChartLine = chartData{Labels: jsonString(months), Values: jsonString(tv), Target: plain(dr.Figure.Target), Unit: d.Fig.Unit, Empty: len(months) == 0}
 	_, terr := auth.Require(ctx, TargetRoles...)
 	d.CanTarget = terr == nil
-	d.Form = map[string]string{"year": strconv.Itoa(d.Year), "value": num(dr.Figure.YearTarget)}
+	d.Form = map[string]string{"year": strconv.Itoa(d.Year), "value": plain(dr.Figure.YearTarget)}
 	return d, nil
 }
 
