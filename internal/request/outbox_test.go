@@ -114,7 +114,8 @@ func (n *outboxNodes) check(t *testing.T) {
 // outbox job: node A's heartbeat keeps the job's lease, node B does not run
 // it, and no message is sent twice.
 func TestOutboxStalledSenderOnTwoNodesSendsEachOnce(t *testing.T) {
-	const lease = 300 * time.Millisecond
+	// Long enough for the renewals on a loaded machine (see the jobs tests).
+	const lease = 1500 * time.Millisecond
 	n := setupOutboxNodes(t, lease)
 	done := make(chan struct{})
 	go func() {
@@ -122,7 +123,7 @@ func TestOutboxStalledSenderOnTwoNodesSendsEachOnce(t *testing.T) {
 		n.a.RunDue(context.Background())
 	}()
 	<-n.stalled
-	for end := time.Now().Add(4 * lease); time.Now().Before(end); time.Sleep(lease / 5) {
+	for end := time.Now().Add(3 * lease); time.Now().Before(end); time.Sleep(lease / 5) {
 		n.b.RunDue(context.Background())
 	}
 	n.mu.Lock()

@@ -39,7 +39,9 @@ func twoNodes(t *testing.T, lease time.Duration) (*jobs.Runner, *jobs.Runner) {
 // it, so the other node never runs the job meanwhile, and the job's ctx is
 // not ended.
 func TestLeaseIsRenewedWhileAJobRuns(t *testing.T) {
-	const lease = 300 * time.Millisecond
+	// Long enough that a renewal every lease/3 arrives in time on a loaded
+	// 2-core machine (at 300 ms one failed under a PostgreSQL suite run).
+	const lease = 1500 * time.Millisecond
 	a, b := twoNodes(t, lease)
 	started := make(chan struct{})
 	var runsA, runsB atomic.Int32
@@ -48,7 +50,7 @@ func TestLeaseIsRenewedWhileAJobRuns(t *testing.T) {
 		runsA.Add(1)
 		close(started)
 		select {
-		case <-time.After(5 * lease):
+		case <-time.After(3 * lease):
 		case <-ctx.Done():
 		}
 		ctxErr = context.Cause(ctx)
