@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"shequ/internal/division"
 	"shequ/internal/indicator"
 )
 
@@ -25,25 +24,12 @@ func (b *Builder) indicatorHistory(ctx context.Context) error {
 	}
 	start := time.Now()
 	b.say("writing a year of indicator history… ")
-	if _, err := b.Indicators.Snapshot(ctx); err != nil {
-		return err
-	}
-	rows, err := b.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
+	figs, err := b.Indicators.SnapshotFigures(ctx)
 	if err != nil {
 		return err
 	}
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return err
-		}
-		codes = append(codes, c)
-	}
-	rows.Close()
 	eng := b.Indicators.Engine
-	figs, err := eng.Compute(ctx, codes, nil)
+	this, err := time.Parse("2006-01", eng.Period("month"))
 	if err != nil {
 		return err
 	}
@@ -54,34 +40,28 @@ func (b *Builder) indicatorHistory(ctx context.Context) error {
 			dir[d.Code] = -1
 		}
 	}
-	this, err := time.Parse("2006-01", eng.Period("month"))
+	n, err := b.Indicators.SaveSnapshots(ctx, this.Format("2006-01"), figs)
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC().Truncate(time.Microsecond)
-	n := 0
-	err = b.DB.WithTx(ctx, func(ctx context.Context) error {
-		for back := 1; back < 12; back++ {
-			month := this.AddDate(0, -back, 0).Format("2006-01")
-			for _, c := range codes {
-				for _, f := range figs[c] {
-					if f.Status == indicator.Awaiting || f.Denominator == 0 {
-						continue
-					}
-					num := f.Numerator * (1 - dir[f.Indicator]*historyDrift*float64(back))
-					if _, err := b.DB.W(ctx).ExecContext(ctx, `INSERT INTO indicator_snapshots (indicator, division_code, month, numerator, denominator, taken_at)
-						VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (division_code, indicator, month) DO NOTHING`,
-						f.Indicator, c, month, num, f.Denominator, now); err != nil {
-						return err
-					}
-					n++
+	for back := 1; back < 12; back++ {
+		earlier := make(map[string][]indicator.Figure, len(figs))
+		for c, fs := range figs {
+			out := make([]indicator.Figure, 0, len(fs))
+			for _, f := range fs {
+				if f.Denominator == 0 {
+					continue
 				}
+				f.Numerator *= 1 - dir[f.Indicator]*historyDrift*float64(back)
+				out = append(out, f)
 			}
+			earlier[c] = out
 		}
-		return nil
-	})
-	if err != nil {
-		return err
+		k, err := b.Indicators.SaveSnapshots(ctx, this.AddDate(0, -back, 0).Format("2006-01"), earlier)
+		if err != nil {
+			return err
+		}
+		n += k
 	}
 	b.say("%d snapshots (%.1fs)\n", n, time.Since(start).Seconds())
 	return nil

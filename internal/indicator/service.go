@@ -161,37 +161,37 @@ func (s *Service) SetTarget(ctx context.Context, indicator, code string, year in
 // row is overwritten until the month ends, so a node that was down catches up
 // on its next run).
 func (s *Service) Snapshot(ctx context.Context) (int, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
-	if err != nil {
-		return 0, errs.Internal(err)
-	}
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return 0, errs.Internal(err)
-		}
-		codes = append(codes, c)
-	}
-	rows.Close()
-	figs, err := s.Engine.Compute(ctx, codes, nil)
+	figs, err := s.SnapshotFigures(ctx)
 	if err != nil {
 		return 0, err
 	}
-	month := s.Engine.Period("month")
+	return s.SaveSnapshots(ctx, s.Engine.Period("month"), figs)
+}
+
+// SnapshotFigures computes the figures that a snapshot keeps: every
+// indicator at every division down to townships, by division code.
+func (s *Service) SnapshotFigures(ctx context.Context) (map[string][]Figure, error) {
+	codes, err := snapshotCodes(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	return s.Engine.Compute(ctx, codes, nil)
+}
+
+// SaveSnapshots writes figures (by division code) as the snapshots of
+// month, in one transaction, replacing that month's; figures of indicators
+// whose slice is not wired are left out. It returns how many it wrote.
+func (s *Service) SaveSnapshots(ctx context.Context, month string, figs map[string][]Figure) (int, error) {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	n := 0
-	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		for _, c := range codes {
-			for _, f := range figs[c] {
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		for c, fs := range figs {
+			for _, f := range fs {
 				if f.Status == Awaiting {
 					continue
 				}
-				if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO indicator_snapshots (indicator, division_code, month, numerator, denominator, taken_at)
-					VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (division_code, indicator, month) DO UPDATE SET numerator = excluded.numerator,
-					denominator = excluded.denominator, taken_at = excluded.taken_at`, f.Indicator, c, month, f.Numerator, f.Denominator, now); err != nil {
-					return errs.Internal(err)
+				if err := saveSnapshot(ctx, s.DB, f.Indicator, c, month, f.Numerator, f.Denominator, now); err != nil {
+					return err
 				}
 				n++
 			}

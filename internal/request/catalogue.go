@@ -278,13 +278,8 @@ func (s *Service) AddMember(ctx context.Context, unitID, userID int64) error {
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.Store.unit(ctx, unitID)
-		if err != nil {
+		if err := s.unitInArea(ctx, p, unitID, userID, "request.unit.member"); err != nil {
 			return err
-		}
-		if p.Role != auth.System && !p.Area.Contains(u.DivisionCode) {
-			s.refusedMember(ctx, "request.unit.member", unitID, userID, "unit outside area")
-			return errs.NotFound("request.unit_not_found")
 		}
 		role, area, err := s.Store.memberAccount(ctx, userID)
 		if errs.Code(err) == errs.ENOTFOUND || (err == nil && role != string(auth.HandlingUnit)) {
@@ -316,6 +311,21 @@ func (s *Service) AddMember(ctx context.Context, unitID, userID int64) error {
 	})
 }
 
+// unitInArea checks that the unit lies in the caller's area; outside it the
+// unit does not exist for them (ENOTFOUND) and the attempt at action on
+// its members is audited as refused.
+func (s *Service) unitInArea(ctx context.Context, p *auth.Principal, unitID, userID int64, action string) error {
+	u, err := s.Store.unit(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	if p.Role != auth.System && !p.Area.Contains(u.DivisionCode) {
+		s.refusedMember(ctx, action, unitID, userID, "unit outside area")
+		return errs.NotFound("request.unit_not_found")
+	}
+	return nil
+}
+
 // RemoveMember ends an account's membership of a unit (city or county
 // staff whose area holds the unit), audited.
 //
@@ -327,13 +337,8 @@ func (s *Service) RemoveMember(ctx context.Context, unitID, userID int64) error 
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		u, err := s.Store.unit(ctx, unitID)
-		if err != nil {
+		if err := s.unitInArea(ctx, p, unitID, userID, "request.unit.member.remove"); err != nil {
 			return err
-		}
-		if p.Role != auth.System && !p.Area.Contains(u.DivisionCode) {
-			s.refusedMember(ctx, "request.unit.member.remove", unitID, userID, "unit outside area")
-			return errs.NotFound("request.unit_not_found")
 		}
 		ok, err := s.Store.removeMember(ctx, userID, unitID)
 		if err != nil {
