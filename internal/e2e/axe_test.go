@@ -34,9 +34,20 @@ type axeViolation struct {
 // checkA11y runs axe-core on the page as it stands and fails the test on
 // any violation, naming the rule, its impact and the offending nodes.
 // Every navigation runs it, so every page a journey visits is checked.
-// (Runtime.evaluate is not subject to the page's CSP.)
+// A page seen before in the same state (the sign-in page at each change of
+// user) is not checked again. (Runtime.evaluate is not subject to the
+// page's CSP.)
 func (b *Browser) checkA11y(what string) {
 	b.t.Helper()
+	seen := eval[string](b, `[location.pathname, document.documentElement.lang, document.body.className,
+		document.getElementsByTagName("*").length, document.body.innerText].join("\n")`)
+	if b.a11y[seen] {
+		return
+	}
+	if b.a11y == nil {
+		b.a11y = map[string]bool{}
+	}
+	b.a11y[seen] = true
 	if msg := axeReport(b.axe()); msg != "" {
 		b.screenshot("a11y")
 		loc := eval[string](b, `location.pathname + location.search`)
