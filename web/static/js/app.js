@@ -16,4 +16,47 @@
     var q = (b && b.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
     if (q && !window.confirm(q)) { e.preventDefault(); }
   });
+  // A table wider than the screen scrolls inside its .table-wrap: while it
+  // does, the wrapper is a labelled region the keyboard can reach and scroll
+  // (WCAG 2.1.1). Its name is the table's caption or the heading before it.
+  function regionName(w) {
+    var t = w.querySelector("table");
+    var c = t && ((t.caption && t.caption.textContent) || t.getAttribute("aria-label"));
+    if (c) { return c.trim(); }
+    for (var el = w; el && el !== document.body; el = el.previousElementSibling || el.parentElement) {
+      if (/^H[1-3]$/.test(el.tagName)) { return el.textContent.trim(); }
+    }
+    return document.title;
+  }
+  function markScroller(w) {
+    if (w.scrollWidth > w.clientWidth + 1) {
+      w.setAttribute("tabindex", "0");
+      w.setAttribute("role", "region");
+      if (!w.hasAttribute("aria-label")) { w.setAttribute("aria-label", regionName(w)); }
+    } else if (w.getAttribute("role") === "region") {
+      w.removeAttribute("tabindex");
+      w.removeAttribute("role");
+      w.removeAttribute("aria-label");
+    }
+  }
+  var watch = window.ResizeObserver ? new ResizeObserver(function (es) {
+    for (var i = 0; i < es.length; i++) { markScroller(es[i].target.closest(".table-wrap")); }
+  }) : null;
+  function markScrollers() {
+    var ws = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < ws.length; i++) {
+      markScroller(ws[i]);
+      // The wrapper's size and its table's: either may change alone.
+      if (watch) {
+        watch.observe(ws[i]);
+        if (ws[i].firstElementChild) { watch.observe(ws[i].firstElementChild); }
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { markScrollers(); });
+  } else {
+    markScrollers();
+  }
+  document.addEventListener("htmx:afterSettle", markScrollers);
 })();
