@@ -44,6 +44,14 @@ func TestAuditorJourney(t *testing.T) {
 		t.Errorf("the audit table's wrapper (scrolls, role, tabindex, label) = %q, want [true region 0 审计日志]", wrap)
 	}
 	b.screenshot("audit")
+	// A second wide table under the same heading gets a name of its own.
+	names := eval[[]string](b, `(() => { const w = document.querySelector(".table-wrap");
+		const c = w.cloneNode(true); c.removeAttribute("aria-label"); c.querySelector("table").id = "audit-copy";
+		w.after(c); document.dispatchEvent(new Event("htmx:afterSettle"));
+		return [...document.querySelectorAll(".table-wrap")].map(w => w.getAttribute("aria-label")) })()`)
+	if len(names) != 2 || names[0] != "审计日志" || names[1] != "审计日志 (2)" {
+		t.Errorf("two wide tables under one heading are named %q, want [审计日志 审计日志 (2)]", names)
+	}
 }
 
 // TestEveryNavPage: every page in the navigation of the roles that see

@@ -19,14 +19,19 @@
   // A table wider than the screen scrolls inside its .table-wrap: while it
   // does, the wrapper is a labelled region the keyboard can reach and scroll
   // (WCAG 2.1.1). Its name is the table's caption or the heading before it.
+  // Two regions of one name get a number after it (better: name the
+  // tables with aria-label).
   function regionName(w) {
     var t = w.querySelector("table");
-    var c = t && ((t.caption && t.caption.textContent) || t.getAttribute("aria-label"));
-    if (c) { return c.trim(); }
-    for (var el = w; el && el !== document.body; el = el.previousElementSibling || el.parentElement) {
-      if (/^H[1-3]$/.test(el.tagName)) { return el.textContent.trim(); }
+    var name = t && ((t.caption && t.caption.textContent) || t.getAttribute("aria-label"));
+    for (var el = w; !name && el && el !== document.body; el = el.previousElementSibling || el.parentElement) {
+      if (/^H[1-3]$/.test(el.tagName)) { name = el.textContent; }
     }
-    return document.title;
+    name = (name || document.title).trim();
+    var taken = {}, rs = document.querySelectorAll(".table-wrap[role=region]");
+    for (var i = 0; i < rs.length; i++) { if (rs[i] !== w) { taken[rs[i].getAttribute("aria-label")] = true; } }
+    for (var n = 2, base = name; taken[name]; n++) { name = base + " (" + n + ")"; }
+    return name;
   }
   function markScroller(w) {
     if (w.scrollWidth > w.clientWidth + 1) {
