@@ -51,8 +51,10 @@ type Config struct {
 	// addresses and CIDR prefixes, comma-separated, whose X-Forwarded-For
 	// and X-Forwarded-Proto are believed.
 	TrustedProxies string
-	// PublicURL is the address printed in certificates' QR codes
-	// (SHEQU_PUBLIC_URL); empty: the address the request came to.
+	// PublicURL is the address printed in certificates' QR codes and
+	// verification links (SHEQU_PUBLIC_URL), checked by Open; empty: the
+	// address the request came to (its Host, https when it came over TLS
+	// or through a trusted proxy that says so).
 	PublicURL string
 	// AuditAnchorFile is where the hourly audit anchors are appended
 	// (SHEQU_AUDIT_ANCHOR_FILE); empty: the log only.
@@ -95,6 +97,9 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	proxies, err := web.ParseTrustedProxies(cfg.TrustedProxies)
 	if err != nil {
 		return nil, fmt.Errorf("SHEQU_TRUSTED_PROXIES: %w", err)
+	}
+	if cfg.PublicURL, err = certificate.CheckPublicURL(cfg.PublicURL); err != nil {
+		return nil, fmt.Errorf("SHEQU_PUBLIC_URL: %w", err)
 	}
 	if cfg.TrustProxy {
 		proxies = append(proxies, web.LoopbackProxies...)

@@ -106,6 +106,7 @@ type Row struct {
 	audit.Record
 	Local       string // time in Asia/Shanghai
 	RoleLabel   string
+	ActionLabel string // the action's name in the reader's language
 	ResultLabel string
 	Detail      Detail
 }
@@ -136,7 +137,7 @@ const localLayout = "2006-01-02 15:04:05"
 // rowOf prepares a record for the screen in lang.
 func rowOf(lang string, r audit.Record) Row {
 	return Row{Record: r, Local: r.At.In(web.Shanghai).Format(localLayout), RoleLabel: roleLabel(lang, r.Role),
-		ResultLabel: resultLabel(lang, r.Result), Detail: parseDetail(r.Detail)}
+		ActionLabel: actionLabel(lang, r.Action), ResultLabel: resultLabel(lang, r.Result), Detail: parseDetail(r.Detail)}
 }
 
 func roleLabel(lang, role string) string {
@@ -214,4 +215,16 @@ func text(v json.RawMessage) string {
 		return string(v)
 	}
 	return b.String()
+}
+
+// actionKey is the message key of an audit action's name.
+func actionKey(action string) string { return "auditlog.act." + action }
+
+// actionLabel names an action in lang, or gives it as written when it has
+// no name (an action of an older version).
+func actionLabel(lang, action string) string {
+	if _, ok := i18n.Lookup(actionKey(action)); ok {
+		return i18n.T(lang, actionKey(action))
+	}
+	return action
 }

@@ -93,6 +93,20 @@ func TestRowIsReadable(t *testing.T) {
 	}
 }
 
+// TestActionIsNamed: an action shows by its name in the reader's
+// language; one without a name (from an older version) as written.
+func TestActionIsNamed(t *testing.T) {
+	for _, c := range []struct{ lang, action, want string }{
+		{i18n.EN, "care.visit.record", "Record a visit"},
+		{i18n.ZH, "care.visit.record", "记录探访"},
+		{i18n.ZH, "old.gone.action", "old.gone.action"},
+	} {
+		if got := rowOf(c.lang, audit.Record{Action: c.action}).ActionLabel; got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.lang, c.action, got, c.want)
+		}
+	}
+}
+
 func TestAllKeysHaveValue(t *testing.T) {
 	for _, k := range i18n.Keys() {
 		m, _ := i18n.Lookup(k)

@@ -87,8 +87,8 @@ func TestSearchShowsReadableRecords(t *testing.T) {
 	worker := apptest.Name(auth.CommunityWorker, apptest.Community)
 	aud := e.Session(auth.Auditor, apptest.City)
 	res := aud.Get("/audit?action=division.profile&actor=" + worker)
-	must(t, res, http.StatusOK, "division.profile.update", worker, "社区工作者", apptest.Community, "4321", `class="changed"`, "成功", "127.0.0.1")
-	if strings.Contains(res.Body, `<td class="code">auth.login</td>`) {
+	must(t, res, http.StatusOK, "division.profile.update", "修改社区概况", worker, "社区工作者", apptest.Community, "4321", `class="changed"`, "成功", "127.0.0.1")
+	if strings.Contains(res.Body, `<small class="code muted">auth.login</small>`) {
 		t.Error("the action filter let other actions through")
 	}
 	// The export link carries the filter.

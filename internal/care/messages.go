@@ -29,6 +29,7 @@ func init() {
 		"care.check.ok":            {"正常", "fine"},
 		"care.check.attention":     {"需关注", "needs attention"},
 		"care.tasks":               {"任务数", "Tasks"},
+		"care.summary":             {"探访任务汇总", "Visit tasks in summary"},
 		"care.open":                {"未探访", "Not visited"},
 		"care.no_numbers":          {"不得包含身份证号码或手机号码", "must not contain an ID number or a mobile number"},
 		"care.choose":              {"请选择", "Choose"},

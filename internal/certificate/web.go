@@ -3,6 +3,7 @@ package certificate
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +28,24 @@ type Handlers struct {
 	// page lives for QR codes; otherwise the URL the request came to.
 	PublicURL string
 	limit     *limiter
+}
+
+// CheckPublicURL checks SHEQU_PUBLIC_URL: empty, or an absolute http or
+// https URL with a host and neither query nor fragment (a path prefix is
+// allowed, for an app behind a proxy's subpath). It is returned without
+// a trailing slash.
+func CheckPublicURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+		return "", fmt.Errorf("%q is not an http(s) address such as https://shequ.example.cn", s)
+	}
+	return strings.TrimSuffix(s, "/"), nil
 }
 
 // NewHandlers makes the handlers; verifications are limited to a burst of

@@ -23,6 +23,7 @@ type Browser struct {
 	ctx  context.Context
 	base string // the app's URL
 	shot int
+	a11y map[string]bool // pages checked by checkA11y
 }
 
 // newBrowser starts Chromium with a viewport of w×h CSS pixels (emulate
@@ -77,8 +78,8 @@ func (b *Browser) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
-// navigate runs steps that load a new page (a link, a form) and checks the
-// page's status.
+// navigate runs steps that load a new page (a link, a form), checks the
+// page's status and runs the accessibility check on it.
 func (b *Browser) navigate(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	res, err := chromedp.RunResponse(b.ctx, steps...)
@@ -88,6 +89,7 @@ func (b *Browser) navigate(what string, steps ...chromedp.Action[chromedp.Void])
 	if res.Status != 200 {
 		b.fail(what, fmt.Errorf("status %d for %s", res.Status, res.URL))
 	}
+	b.checkA11y(what)
 }
 
 // open loads a path of the app.

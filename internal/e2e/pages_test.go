@@ -132,6 +132,7 @@ func TestInvalidProfile(t *testing.T) {
 		if res.Status != 422 && res.Status != 400 {
 			t.Errorf("%q: status %d, want 400 or 422", c.value, res.Status)
 		}
+		b.checkA11y("refused profile")
 		b.screenshot("invalid")
 		if got, want := b.text("#e-population"), i18n.T(i18n.ZH, c.key); got != want {
 			t.Errorf("%q: field error %q, want %q", c.value, got, want)

@@ -44,6 +44,7 @@ func init() {
 		"organization.template":                          {"下载导入模板", "Download the import template"},
 		"organization.import":                            {"从 Excel 导入", "Import from Excel"},
 		"organization.imported":                          {"已导入 %d 个社会组织。", "Imported %d social organisations."},
+		"organization.import_file":                       {"Excel 文件（.xlsx）", "Excel file (.xlsx)"},
 		"organization.import_help":                       {"请使用导入模板；任何一行有误则整个文件都不导入，并逐行指出问题。", "Use the import template; if any row has a problem nothing is imported, and every problem is named by row."},
 		"organization.export_file":                       {"社会组织", "social-organisations"},
 		"field.division_code":                            {"所在区划代码", "division code"},

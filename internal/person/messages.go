@@ -59,6 +59,7 @@ func init() {
 		"person.template":                  {"下载导入模板", "Download the import template"},
 		"person.import":                    {"从 Excel 导入", "Import from Excel"},
 		"person.imported":                  {"已导入 %d 人。", "Imported %d people."},
+		"person.import_file":               {"Excel 文件（.xlsx）", "Excel file (.xlsx)"},
 		"person.import_help":               {"请使用导入模板；任何一行有误则整个文件都不导入，并逐行指出问题。", "Use the import template; if any row has a problem nothing is imported, and every problem is named by row."},
 		"person.masked_note":               {"身份证号码、电话和地址已脱敏显示。", "ID numbers, phones and addresses are shown masked."},
 		"person.masked_form_note":          {"带 * 的脱敏内容保持不变；如需更改，请输入完整的新内容。", "Masked values (with *) stay as they are; type the whole new value to change one."},

@@ -61,6 +61,7 @@ func init() {
 		"worker.import":                  {"从 Excel 导入", "Import from Excel"},
 		"worker.imported":                {"导入完成：新增 %d 名，更新 %d 名，%d 名没有变化。", "Imported: %d added, %d updated, %d unchanged."},
 		"worker.duplicate_in_file":       {"与第 %d 行的身份证号码重复", "the same ID number as row %d"},
+		"worker.import_file":             {"Excel 文件（.xlsx）", "Excel file (.xlsx)"},
 		"worker.import_help":             {"请使用导入模板；任何一行有误则整个文件都不导入，并逐行指出问题。身份证号码已在该村(社区)登记的，按表格中的列更新该工作者；其余各行新增。", "Use the import template; if any row has a problem nothing is imported, and every problem is named by row. A row whose ID number is already registered in its community updates that worker with the sheet's columns; every other row adds one."},
 		"worker.export_file":             {"社区工作者", "community-workers"},
 		"worker.sheet":                   {"社区工作者", "Community workers"},

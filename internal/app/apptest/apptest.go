@@ -65,9 +65,18 @@ type Env struct {
 // New starts an application on a fresh database with the fixture.
 func New(t testing.TB) *Env {
 	t.Helper()
+	return NewWith(t, nil)
+}
+
+// NewWith is New with configuration set by configure (when not nil).
+func NewWith(t testing.TB, configure func(*app.Config)) *Env {
+	t.Helper()
 	cfg := dbtest.Config(t)
 	ctx := context.Background()
 	acfg := app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL}
+	if configure != nil {
+		configure(&acfg)
+	}
 	a, err := app.Open(ctx, acfg)
 	if err != nil {
 		t.Fatal(err)

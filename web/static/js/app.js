@@ -65,4 +65,52 @@
     if (confirmed === e.target) { confirmed = null; return; }
     if (!ask(e.target, b, q)) { e.preventDefault(); }
   });
+  // A table wider than the screen scrolls inside its .table-wrap: while it
+  // does, the wrapper is a labelled region the keyboard can reach and scroll
+  // (WCAG 2.1.1). Its name is the table's caption or the heading before it.
+  // Two regions of one name get a number after it (better: name the
+  // tables with aria-label).
+  function regionName(w) {
+    var t = w.querySelector("table");
+    var name = t && ((t.caption && t.caption.textContent) || t.getAttribute("aria-label"));
+    for (var el = w; !name && el && el !== document.body; el = el.previousElementSibling || el.parentElement) {
+      if (/^H[1-3]$/.test(el.tagName)) { name = el.textContent; }
+    }
+    name = (name || document.title).trim();
+    var taken = {}, rs = document.querySelectorAll(".table-wrap[role=region]");
+    for (var i = 0; i < rs.length; i++) { if (rs[i] !== w) { taken[rs[i].getAttribute("aria-label")] = true; } }
+    for (var n = 2, base = name; taken[name]; n++) { name = base + " (" + n + ")"; }
+    return name;
+  }
+  function markScroller(w) {
+    if (w.scrollWidth > w.clientWidth + 1) {
+      w.setAttribute("tabindex", "0");
+      w.setAttribute("role", "region");
+      if (!w.hasAttribute("aria-label")) { w.setAttribute("aria-label", regionName(w)); }
+    } else if (w.getAttribute("role") === "region") {
+      w.removeAttribute("tabindex");
+      w.removeAttribute("role");
+      w.removeAttribute("aria-label");
+    }
+  }
+  var watch = window.ResizeObserver ? new ResizeObserver(function (es) {
+    for (var i = 0; i < es.length; i++) { markScroller(es[i].target.closest(".table-wrap")); }
+  }) : null;
+  function markScrollers() {
+    var ws = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < ws.length; i++) {
+      markScroller(ws[i]);
+      // The wrapper's size and its table's: either may change alone.
+      if (watch) {
+        watch.observe(ws[i]);
+        if (ws[i].firstElementChild) { watch.observe(ws[i].firstElementChild); }
+      }
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { markScrollers(); });
+  } else {
+    markScrollers();
+  }
+  document.addEventListener("htmx:afterSettle", markScrollers);
 })();
