@@ -7,10 +7,11 @@
 package organization
 
 import (
-	"shequ/internal/division"
 	"slices"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/errs"
 )

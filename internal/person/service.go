@@ -2,11 +2,12 @@ package person
 
 import (
 	"context"
-	"shequ/internal/division"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"

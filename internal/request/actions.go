@@ -3,11 +3,12 @@ package request
 import (
 	"context"
 	"fmt"
-	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"

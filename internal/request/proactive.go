@@ -3,9 +3,10 @@ package request
 import (
 	"context"
 	"net/http"
-	"shequ/internal/division"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"github.com/danielgtaylor/huma/v2"
 

@@ -5,9 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"shequ/internal/division"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"

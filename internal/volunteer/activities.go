@@ -2,9 +2,10 @@ package volunteer
 
 import (
 	"context"
-	"shequ/internal/division"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"

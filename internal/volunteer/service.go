@@ -2,10 +2,11 @@ package volunteer
 
 import (
 	"context"
-	"shequ/internal/division"
 	"strconv"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"

@@ -3,11 +3,12 @@ package worker
 import (
 	"context"
 	"io"
-	"shequ/internal/platform/pii"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"shequ/internal/platform/pii"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"

@@ -3,11 +3,12 @@ package worker
 import (
 	"context"
 	"fmt"
-	"shequ/internal/division"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
