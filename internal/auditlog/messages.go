@@ -89,6 +89,7 @@ func init() {
 		"auditlog.act.certificate.read":             {"查看服务证明", "Read a certificate"},
 		"auditlog.act.certificate.request":          {"申请服务证明", "Ask for a certificate"},
 		"auditlog.act.certificate.revoke":           {"作废服务证明", "Revoke a certificate"},
+		"auditlog.act.certificate.seal_load":        {"批量载入组织印章", "Load organisations' seals in bulk"},
 		"auditlog.act.certificate.seal":             {"上传组织印章", "Upload the organisation's seal"},
 		"auditlog.act.certificate.seal_read":        {"查看组织印章", "Read the organisation's seal"},
 		"auditlog.act.demo.facilities":              {"生成演示设施", "Build demo facilities"},
