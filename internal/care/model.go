@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 )
@@ -267,13 +268,7 @@ func checklistJSON(m map[string]string) string {
 }
 
 // Shanghai is the clock of months.
-var Shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+var Shanghai = calendar.China
 
 // MonthOf is the month (YYYY-MM) of t in China.
 func MonthOf(t time.Time) string { return t.In(Shanghai).Format("2006-01") }

@@ -109,7 +109,7 @@ func (s *Store) list(ctx context.Context, f Filter, lo, hi, cur string, page, pe
 		where = append(where, "t.visits = 0")
 	}
 	if f.Q != "" {
-		add("t.person_name LIKE ?", "%"+escapeLike(f.Q)+"%")
+		add("t.person_name LIKE ?", db.Contains(f.Q))
 		where[len(where)-1] += ` ESCAPE '\'`
 	}
 	args = append(args, perPage+1, (page-1)*perPage)
@@ -150,10 +150,6 @@ func (s *Store) bool(v bool) string {
 		return "1"
 	}
 	return "0"
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // visits reads the visits of a task, oldest first.

@@ -210,7 +210,7 @@ func (s *Store) Search(ctx context.Context, query string, page, perPage int) ([]
 			WHERE code BETWEEN $1 AND $2 AND code BETWEEN $3 AND $4 ORDER BY code LIMIT $5 OFFSET $6`,
 			lo, hi, qlo, qhi, perPage+1, offset)
 	} else {
-		like := "%" + escapeLike(query) + "%"
+		like := db.Contains(query)
 		rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions
 			WHERE code BETWEEN $1 AND $2 AND name LIKE $3 ESCAPE '\' ORDER BY level, code LIMIT $4 OFFSET $5`,
 			lo, hi, like, perPage+1, offset)
@@ -239,11 +239,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-func escapeLike(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s)
 }
 
 // Profile reads a community's profile; a community without a stored

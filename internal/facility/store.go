@@ -88,13 +88,9 @@ func (s *Store) where(f Filter, lo, hi string) (string, []any) {
 		add("f.status = ?", f.Status)
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		add("(f.name "+s.DB.ILike()+" ? ESCAPE '\\' OR f.address "+s.DB.ILike()+" ? ESCAPE '\\')", "%"+escapeLike(q)+"%")
+		add("(f.name "+s.DB.ILike()+" ? ESCAPE '\\' OR f.address "+s.DB.ILike()+" ? ESCAPE '\\')", db.Contains(q))
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // List reads one page (from 1) of the facilities the filter selects inside

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shequ/data"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
@@ -24,13 +25,7 @@ type Engine struct {
 }
 
 // Shanghai is the clock of periods (a month is a month in China).
-var Shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+var Shanghai = calendar.China
 
 // NewEngine loads the shipped plan file.
 func NewEngine(d *db.DB, reg *measure.Registry) (*Engine, error) {

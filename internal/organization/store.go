@@ -110,10 +110,6 @@ func (s *Store) update(ctx context.Context, o *Organization, oldVersion int, act
 	return nil
 }
 
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
@@ -130,7 +126,7 @@ func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
 		conds = append(conds, "o.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
 	}
 	if f.Q != "" {
-		like := arg("%" + escapeLike(f.Q) + "%")
+		like := arg(db.Contains(f.Q))
 		conds = append(conds, "(o.name "+s.DB.ILike()+" "+like+` ESCAPE '\' OR o.registration_number = `+arg(f.Q)+")")
 	}
 	if f.Type != "" {

@@ -359,7 +359,7 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 		conds = append(conds, "p.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
 	}
 	if f.Q != "" {
-		conds = append(conds, "p.name "+s.DB.ILike()+" "+arg("%"+escapeLike(f.Q)+"%")+` ESCAPE '\'`)
+		conds = append(conds, "p.name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
 	}
 	if f.IDNumber != "" {
 		conds = append(conds, "p.id_number_index = "+arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
@@ -376,10 +376,6 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 			" AND g.start_date <= "+t+" AND (g.end_date IS NULL OR g.end_date >= "+t+"))")
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // codeRange is the range of codes at or under a division code, its level

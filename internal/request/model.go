@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/upload"
 )
@@ -510,7 +511,7 @@ func TownshipOf(code string) string { return code[:9] + "000" }
 // CountyOf is the county code of a community code (kept on the row).
 func CountyOf(code string) string { return code[:6] + "000000" }
 
-var china = time.FixedZone("CST", 8*3600)
+var china = calendar.China
 
 func oneOf(v string, set []string) bool {
 	for _, s := range set {

@@ -310,10 +310,10 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 			sealed, index, in.Anonymous, unitID, polID, auth.TownshipStaff.Rank(), created.responseDue, created.resolutionDue,
 			dispatchedAt, now, a.Name, TownshipOf(in.DivisionCode), CountyOf(in.DivisionCode)).Scan(&id)
 		if err != nil {
-			if strings.Contains(err.Error(), "FOREIGN KEY") || strings.Contains(err.Error(), "23503") {
+			if db.IsForeignKeyViolation(err) {
 				return errs.Invalid(errs.Field("resident_id", "request.bad_resident"))
 			}
-			return errs.Internal(err)
+			return errs.Internal(fmt.Errorf("request.create: insert: %w", err))
 		}
 		var unit int64
 		if unitID != nil {

@@ -210,7 +210,7 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 		conds = append(conds, "w.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
 	}
 	if f.Q != "" {
-		conds = append(conds, "w.name "+s.DB.ILike()+" "+arg("%"+escapeLike(f.Q)+"%")+` ESCAPE '\'`)
+		conds = append(conds, "w.name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
 	}
 	if f.Post != "" {
 		conds = append(conds, "w.post = "+arg(f.Post))
@@ -231,10 +231,6 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 		conds = append(conds, "w.in_post_from > "+arg(today))
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
-}
-
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // levelOf infers a division's level from the zeros of its code.

@@ -228,7 +228,7 @@ func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int
 	args := []any{lo, hi}
 	where := `u.area_code BETWEEN $1 AND $2`
 	if q != "" {
-		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%")
+		args = append(args, db.Contains(q))
 		where += ` AND (u.name ` + u.DB.ILike() + ` $3 ESCAPE '\' OR u.display_name ` + u.DB.ILike() + ` $3 ESCAPE '\')`
 	}
 	if role != "" {

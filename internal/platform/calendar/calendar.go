@@ -25,7 +25,13 @@ const (
 )
 
 // China is the time zone days are counted in.
-var China = time.FixedZone("CST", 8*3600)
+var China = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return time.FixedZone("CST", 8*3600) // China has kept UTC+8 without summer time since 1992
+	}
+	return l
+}()
 
 // Calendar knows the listed days; unlisted weekdays are working days and
 // unlisted Saturdays and Sundays rest days. It is safe for concurrent use.

@@ -297,6 +297,24 @@ func IsUniqueViolation(err error) bool {
 	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
 }
 
+// Contains is the LIKE pattern that matches text containing s: its %, _
+// and \ escaped, for use with ESCAPE '\' on both engines.
+func Contains(s string) string {
+	return "%" + likeEscaper.Replace(s) + "%"
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// IsForeignKeyViolation reports whether err is a foreign-key violation
+// (SQLite's message or PostgreSQL's SQLSTATE 23503).
+func IsForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := err.Error()
+	return strings.Contains(s, "FOREIGN KEY constraint failed") || strings.Contains(s, "SQLSTATE 23503")
+}
+
 // ILike returns the case-insensitive LIKE operator of the dialect.
 func (d *DB) ILike() string {
 	if d.Dialect == Postgres {

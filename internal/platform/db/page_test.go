@@ -51,3 +51,32 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 		t.Fatalf("the database is not in %s: %v", dir, err)
 	}
 }
+
+// TestContainsAndForeignKeys: db.Contains matches %, _ and \ literally
+// with ESCAPE '\' on both engines; a foreign-key violation is recognised
+// on both engines (and a unique violation is not taken for one).
+func TestContainsAndForeignKeys(t *testing.T) {
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	for _, q := range []string{
+		`CREATE TABLE kin (id INTEGER PRIMARY KEY, name TEXT UNIQUE)`,
+		`CREATE TABLE kid (id INTEGER PRIMARY KEY, kin_id INTEGER NOT NULL REFERENCES kin (id))`,
+		`INSERT INTO kin (id, name) VALUES (1, '满50%_减\免'), (2, '满500减'), (3, '满50元')`,
+	} {
+		if _, err := d.W(ctx).ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := d.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM kin WHERE name `+d.ILike()+` $1 ESCAPE '\'`, db.Contains(`50%_减\`)).Scan(&n); err != nil || n != 1 {
+		t.Errorf("Contains matched %d rows (%v), want the one literal match", n, err)
+	}
+	_, err := d.W(ctx).ExecContext(ctx, `INSERT INTO kid (id, kin_id) VALUES (1, 99)`)
+	if !db.IsForeignKeyViolation(err) {
+		t.Errorf("a missing parent: %v, not recognised as a foreign-key violation", err)
+	}
+	_, err = d.W(ctx).ExecContext(ctx, `INSERT INTO kin (id, name) VALUES (4, '满500减')`)
+	if db.IsForeignKeyViolation(err) || !db.IsUniqueViolation(err) {
+		t.Errorf("a duplicate name: %v", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/pii"
 )
@@ -162,13 +163,7 @@ var funcs = template.FuncMap{
 }
 
 // Shanghai is where times are shown.
-var Shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+var Shanghai = calendar.China
 
 func groupDigits(s string) string {
 	neg := strings.HasPrefix(s, "-")
