@@ -97,7 +97,11 @@ func TestVolunteerJourney(t *testing.T) {
 	}
 	// The screen follows the 30-second windows by itself (checkin.js):
 	// wait for the next code, and check in with it.
-	first, firstQR := code, eval[string](org, `document.querySelector("#checkin-qr").src`)
+	// The code and its QR are read together: the screen may have moved to
+	// the next window since the code was read above.
+	pair := eval[[]string](org, `[document.querySelector("#checkin-code").innerText, document.querySelector("#checkin-qr").src]`)
+	first, firstQR := pair[0], pair[1]
+	code = first
 	deadline := time.Now().Add(40 * time.Second)
 	for code == first && time.Now().Before(deadline) {
 		time.Sleep(500 * time.Millisecond)
