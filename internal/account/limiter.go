@@ -53,7 +53,7 @@ func (l *ipLimiter) change(ctx context.Context, ip string, f func(float64) float
 		err := l.DB.Q(ctx).QueryRowContext(ctx, `SELECT tokens, updated_at FROM signin_buckets WHERE client = $1`+l.DB.ForUpdate(), ip).
 			Scan(&tokens, &last)
 		if err != nil && !db.IsNoRows(err) {
-			return errs.Internal(err)
+			return errs.Internal("account.ipLimiter.change: select signin_buckets", err)
 		}
 		if d := now.Sub(last); d > 0 {
 			tokens = min(tokens+float64(d)/float64(l.every), l.burst)
@@ -61,7 +61,7 @@ func (l *ipLimiter) change(ctx context.Context, ip string, f func(float64) float
 		_, err = l.DB.W(ctx).ExecContext(ctx, `INSERT INTO signin_buckets (client, tokens, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (client) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, ip, f(tokens), now)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("account.ipLimiter.change: insert signin_buckets", err)
 		}
 		return nil
 	})

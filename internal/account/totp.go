@@ -64,11 +64,11 @@ func (h *Handlers) totpPage(r *http.Request, key *otp.Key, pending string) (*tot
 	p := auth.From(r.Context())
 	img, err := key.Image(220, 220)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("account.Handlers.totpPage: Image", err)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("account.Handlers.totpPage: Encode", err)
 	}
 	acc, err := h.Sessions.LoadAccount(r.Context(), p.UserID)
 	if err != nil {
@@ -95,11 +95,11 @@ func (h *Handlers) newTOTPPage(r *http.Request) (*totpData, error) {
 	}
 	key, err := auth.NewTOTPKey(i18n.T(i18n.From(r.Context()), "app.name"), p.Name)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("account.Handlers.newTOTPPage: NewTOTPKey", err)
 	}
 	pending, err := h.pendingSecret(p.UserID, key)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("account.Handlers.newTOTPPage: pendingSecret", err)
 	}
 	return h.totpPage(r, key, pending)
 }
@@ -196,7 +196,7 @@ func (h *Handlers) loginTOTP(w http.ResponseWriter, r *http.Request) error {
 		h.auditLockout(ctx, p.Name, err)
 		if errs.Code(err) == errs.ELOCKED {
 			if derr := h.Sessions.Delete(ctx, p.Session); derr != nil {
-				return errs.Internal(derr)
+				return errs.Internal("account.Handlers.loginTOTP: Delete", derr)
 			}
 			web.ClearSessionCookie(w, r)
 			ld := &loginData{Name: p.Name, Next: d.Next, Errors: []string{i18n.ErrorMessage(lang, err)}}
@@ -212,7 +212,7 @@ func (h *Handlers) loginTOTP(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := h.Sessions.Delete(ctx, p.Session); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("account.Handlers.loginTOTP: Delete", err)
 	}
 	np := *p
 	np.Session = ses.IDHash

@@ -148,7 +148,7 @@ func (h *Handlers) logout(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if p := auth.From(ctx); p != nil && p.Session != "" {
 		if err := h.Sessions.Delete(ctx, p.Session); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("account.Handlers.logout: Delete", err)
 		}
 		_ = h.Audit.Write(ctx, audit.Entry{Action: "auth.logout", ObjectType: "user", ObjectID: p.Name})
 	}

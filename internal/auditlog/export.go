@@ -58,7 +58,7 @@ func (s *Service) Export(ctx context.Context, q Query) (*excelize.File, *ExportI
 	if err := s.Log.Write(ctx, audit.Entry{Action: "audit.export", ObjectType: "audit_log", ObjectID: "*",
 		Detail: map[string]any{"filter": q, "rows": info.Rows, "cut": info.Cut}}); err != nil {
 		_ = x.Close()
-		return nil, nil, errs.Internal(err)
+		return nil, nil, errs.Internal("auditlog.Service.Export: Write", err)
 	}
 	return x, info, nil
 }
@@ -66,28 +66,28 @@ func (s *Service) Export(ctx context.Context, q Query) (*excelize.File, *ExportI
 func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f audit.Filter) (*ExportInfo, error) {
 	sheet := i18n.T(lang, "auditlog.sheet")
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: SetSheetName", err)
 	}
 	guard, err := xlsx.NewGuard(x)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: NewGuard", err)
 	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: NewStreamWriter", err)
 	}
 	header := make([]any, len(exportColumns))
 	for i, c := range exportColumns {
 		header[i] = i18n.T(lang, c.Key)
 		if err := sw.SetColWidth(i+1, i+1, c.Width); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("auditlog.Service.fill: SetColWidth", err)
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: SetPanes", err)
 	}
 	if err := sw.SetRow("A1", header); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: SetRow", err)
 	}
 	row := 1
 	max := s.exportMax()
@@ -104,15 +104,15 @@ func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f aud
 	if cut {
 		cell, _ := excelize.CoordinatesToCellName(1, row+2)
 		if err := sw.SetRow(cell, []any{i18n.T(lang, "auditlog.export_cut", max)}); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("auditlog.Service.fill: SetRow", err)
 		}
 	}
 	if err := sw.Flush(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: Flush", err)
 	}
 	info := &ExportInfo{Rows: n, Cut: cut}
 	if err := s.about(ctx, x, guard, lang, f, info); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auditlog.Service.fill: about", err)
 	}
 	return info, nil
 }

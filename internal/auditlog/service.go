@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"shequ/internal/platform/audit"
@@ -82,7 +81,7 @@ func (s *Service) Verify(ctx context.Context) (*Outcome, error) {
 	}
 	n, in, broken, err := s.Log.VerifyReach(ctx, rc)
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("auditlog.verify: %w", err))
+		return nil, errs.Internal("auditlog.verify", err)
 	}
 	out := &Outcome{Records: n, InReach: in, Scoped: in < n, Broken: broken, At: s.Now()}
 	e := audit.Entry{Action: "audit.verify", ObjectType: "audit_log", ObjectID: "*", Detail: map[string]any{"records": n, "in_area": in}}
@@ -94,7 +93,7 @@ func (s *Service) Verify(ctx context.Context) (*Outcome, error) {
 		}
 	}
 	if err := s.Log.Write(ctx, e); err != nil {
-		return nil, errs.Internal(fmt.Errorf("auditlog.verify: %w", err))
+		return nil, errs.Internal("auditlog.verify", err)
 	}
 	return out, nil
 }

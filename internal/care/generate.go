@@ -39,7 +39,7 @@ func (s *Service) RunMonthly(ctx context.Context) (*Generated, error) {
 	var last string
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(month), '') FROM care_months`).Scan(&last)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Service.RunMonthly: select care_months", err)
 	}
 	months := []string{cur}
 	if last != "" && last < cur {
@@ -83,7 +83,7 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		return 0, errs.Invalid(errs.Field("month", "care.bad_month"))
 	}
 	if s.People == nil {
-		return 0, errs.Internal(fmt.Errorf("care: no people registry wired"))
+		return 0, errs.Internal("care.Service.Generate: ParseMonth", fmt.Errorf("care: no people registry wired"))
 	}
 	on := start
 	if month == MonthOf(s.Now()) {
@@ -100,19 +100,19 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		have := map[int64]bool{}
 		rows, err := q.QueryContext(ctx, `SELECT person_id FROM care_tasks WHERE month = $1`, month)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Generate: select care_tasks", err)
 		}
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return errs.Internal(err)
+				return errs.Internal("care.Service.Generate: Scan", err)
 			}
 			have[id] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Generate: Err", err)
 		}
 		grid, err := s.Store.gridWorkers(ctx, lo, hi)
 		if err != nil {
@@ -138,7 +138,7 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO care_months (month, generated_at, tasks) VALUES ($1, $2, $3)
 			ON CONFLICT (month) DO UPDATE SET tasks = care_months.tasks + excluded.tasks`, month, ts, created); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Generate: insert care_months", err)
 		}
 		if len(touched) == 0 {
 			return nil
@@ -165,13 +165,13 @@ func (s *Service) insertTasks(ctx context.Context, rows [][]any) (int, error) {
 	if db.InTx(ctx) && s.DB.Dialect == db.SQLite {
 		st, err := s.DB.Prepare(ctx, insertTask+`($1,$2,$3,$4,$5,$6,$7,$8)`+conflict)
 		if err != nil {
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("care.Service.insertTasks: insert care_tasks", err)
 		}
 		defer st.Close()
 		for _, r := range rows {
 			res, err := st.ExecContext(ctx, r...)
 			if err != nil {
-				return 0, errs.Internal(err)
+				return 0, errs.Internal("care.Service.insertTasks: ExecContext", err)
 			}
 			k, _ := res.RowsAffected()
 			n += int(k)
@@ -195,7 +195,7 @@ func (s *Service) insertTasks(ctx context.Context, rows [][]any) (int, error) {
 		sb.WriteString(conflict)
 		res, err := q.ExecContext(ctx, sb.String(), args...)
 		if err != nil {
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("care.Service.insertTasks: ExecContext", err)
 		}
 		k, _ := res.RowsAffected()
 		n += int(k)
@@ -211,7 +211,7 @@ func (s *Service) refreshDue(ctx context.Context, month string, touched map[stri
 	key := measure.Key(MeasureDue, month)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 GROUP BY division_code`, month)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("care.Service.refreshDue: select care_tasks", err)
 	}
 	all := map[string]int64{}
 	for rows.Next() {
@@ -219,13 +219,13 @@ func (s *Service) refreshDue(ctx context.Context, month string, touched map[stri
 		var n int64
 		if err := rows.Scan(&code, &n); err != nil {
 			rows.Close()
-			return errs.Internal(err)
+			return errs.Internal("care.Service.refreshDue: select care_tasks", err)
 		}
 		all[code] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("care.Service.refreshDue: select care_tasks", err)
 	}
 	if len(touched) > 50 {
 		return s.Measures.Rebuild(ctx, key, all)
@@ -265,7 +265,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_tasks SET escalated = `+s.Store.bool(true)+`, updated_at = $1
 			WHERE month <= $2 AND visits = 0 AND escalated = `+s.Store.bool(false), now(s.Now), upto)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Escalate: update care_tasks", err)
 		}
 		k, _ := res.RowsAffected()
 		n = int(k)
@@ -274,7 +274,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		}
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_months SET escalated_at = $1 WHERE month <= $2 AND escalated_at IS NULL`,
 			now(s.Now), upto); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Escalate: update care_months", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "care.tasks.escalate", ObjectType: "care_month", ObjectID: upto,
 			Result: audit.OK, Detail: map[string]any{"tasks": n}})

@@ -173,11 +173,11 @@ func (s *Service) openLocation(v *Visit) error {
 	}
 	plain, err := s.Keys.Open(v.locationSealed)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("care.Service.openLocation: Open", err)
 	}
 	var l VisitLocation
 	if err := json.Unmarshal([]byte(plain), &l); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("care.Service.openLocation: Unmarshal", err)
 	}
 	v.Location = &l
 	return nil
@@ -239,7 +239,7 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 		if in.Location != nil {
 			b, _ := json.Marshal(in.Location)
 			if loc, err = s.Keys.Seal(string(b)); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("care.Service.RecordVisit: Seal", err)
 			}
 		}
 		q := s.DB.Q(ctx)
@@ -249,7 +249,7 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 			t.ID, t.DivisionCode, p.UserID, p.Name, at, in.Method, checklistJSON(in.Checklist), in.Notes, in.FollowUp, loc,
 			in.IdempotencyKey, ts).Scan(&id)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.RecordVisit: insert care_visits", err)
 		}
 		for _, f := range photos {
 			bid, err := s.Blobs.Put(ctx, PhotoOwner, t.DivisionCode, f)
@@ -257,13 +257,13 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 				return err
 			}
 			if _, err := q.ExecContext(ctx, `INSERT INTO care_visit_photos (visit_id, blob_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, bid); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("care.Service.RecordVisit: insert care_visit_photos", err)
 			}
 		}
 		if _, err := q.ExecContext(ctx, `UPDATE care_tasks SET visits = visits + 1, updated_at = $1, version = version + 1,
 			last_visit_at = CASE WHEN last_visit_at IS NULL OR last_visit_at < $2 THEN $2 ELSE last_visit_at END WHERE id = $3`,
 			ts, at, t.ID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.RecordVisit: update care_tasks", err)
 		}
 		if t.Visits == 0 {
 			_, visited, err := s.Store.counts(ctx, t.Month, t.DivisionCode)
@@ -282,7 +282,7 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 			case err == nil:
 				reqID = &rid
 				if _, err := q.ExecContext(ctx, `UPDATE care_visits SET follow_up_request = $1 WHERE id = $2`, rid, id); err != nil {
-					return errs.Internal(err)
+					return errs.Internal("care.Service.RecordVisit: update care_visits", err)
 				}
 			case c == errs.EINVALID || c == errs.EFORBIDDEN:
 				// The request was refused before anything was written
@@ -372,7 +372,7 @@ func (s *Service) Reassign(ctx context.Context, taskID, assigneeID int64, versio
 		}
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_tasks SET assignee_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
 			a.ID, now(s.Now), t.ID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("care.Service.Reassign: update care_tasks", err)
 		}
 		before := ""
 		if t.AssigneeID != nil {

@@ -59,7 +59,7 @@ func (s *Store) task(ctx context.Context, id int64, lo, hi string, lock bool) (*
 		return nil, errs.NotFound("care.task_not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.task: scanTask", err)
 	}
 	return t, nil
 }
@@ -117,20 +117,20 @@ func (s *Store) list(ctx context.Context, f Filter, lo, hi, cur string, page, pe
 		fmt.Sprintf(` ORDER BY t.division_code, t.person_name, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("care.Store.list: select", err)
 	}
 	defer rows.Close()
 	var out []VisitTask
 	for rows.Next() {
 		t, err := scanTask(rows)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("care.Store.list: select", err)
 		}
 		t.Status = t.status(cur)
 		out = append(out, *t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("care.Store.list: select", err)
 	}
 	more := len(out) > perPage
 	if more {
@@ -157,7 +157,7 @@ func (s *Store) visits(ctx context.Context, taskID int64) ([]Visit, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, task_id, division_code, visitor_name, visited_at, method, checklist, notes,
 		follow_up, follow_up_request, location_sealed, idem_key, created_at FROM care_visits WHERE task_id = $1 ORDER BY visited_at, id`, taskID)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.visits: select care_visits", err)
 	}
 	var out []Visit
 	var sealed []string
@@ -165,14 +165,14 @@ func (s *Store) visits(ctx context.Context, taskID int64) ([]Visit, error) {
 		v, loc, err := scanVisit(rows)
 		if err != nil {
 			rows.Close()
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Store.visits: select care_visits", err)
 		}
 		out = append(out, *v)
 		sealed = append(sealed, loc)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.visits: select care_visits", err)
 	}
 	for i := range out {
 		out[i].locationSealed = sealed[i]
@@ -217,7 +217,7 @@ func (s *Store) visitByKey(ctx context.Context, key string) (*Visit, int64, erro
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, errs.Internal(err)
+		return nil, 0, errs.Internal("care.Store.visitByKey: select care_visits", err)
 	}
 	v.VisitedAt, v.CreatedAt = v.VisitedAt.UTC(), v.CreatedAt.UTC()
 	if req.Valid {
@@ -225,7 +225,7 @@ func (s *Store) visitByKey(ctx context.Context, key string) (*Visit, int64, erro
 		v.FollowUpRequest = &r
 	}
 	if err := json.Unmarshal([]byte(checklist), &v.Checklist); err != nil {
-		return nil, 0, errs.Internal(err)
+		return nil, 0, errs.Internal("care.Store.visitByKey: select care_visits", err)
 	}
 	v.locationSealed = loc
 	if v.Photos, err = s.photos(ctx, v.ID); err != nil {
@@ -237,14 +237,14 @@ func (s *Store) visitByKey(ctx context.Context, key string) (*Visit, int64, erro
 func (s *Store) photos(ctx context.Context, visitID int64) ([]int64, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT blob_id FROM care_visit_photos WHERE visit_id = $1 ORDER BY blob_id`, visitID)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.photos: select care_visit_photos", err)
 	}
 	defer rows.Close()
 	out := []int64{}
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Store.photos: select care_visit_photos", err)
 		}
 		out = append(out, id)
 	}
@@ -260,7 +260,7 @@ func (s *Store) photoTask(ctx context.Context, blobID int64) (int64, error) {
 		return 0, errs.NotFound("error.not_found")
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("care.Store.photoTask: select care_visit_photos", err)
 	}
 	return id, nil
 }
@@ -271,7 +271,7 @@ func (s *Store) counts(ctx context.Context, month, code string) (due, visited in
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*), COALESCE(SUM(CASE WHEN visits > 0 THEN 1 ELSE 0 END), 0)
 		FROM care_tasks WHERE month = $1 AND division_code = $2`, month, code).Scan(&due, &visited)
 	if err != nil {
-		err = errs.Internal(err)
+		err = errs.Internal("care.Store.counts: select care_tasks", err)
 	}
 	return
 }
@@ -294,7 +294,7 @@ func (s *Store) account(ctx context.Context, id int64) (*account, error) {
 		return nil, errs.Invalid(errs.Field("assignee_id", "care.bad_assignee"))
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.account: select users", err)
 	}
 	if display != "" {
 		a.Name = display
@@ -314,14 +314,14 @@ func (s *Store) assignees(ctx context.Context, code string) ([]VisitAssignee, er
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, CASE WHEN display_name = '' THEN name ELSE display_name END, role FROM users
 		WHERE area_code = $1 AND role IN ('grid_worker', 'community_worker') AND disabled = `+s.bool(false)+` ORDER BY role DESC, id`, code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.assignees: select users", err)
 	}
 	defer rows.Close()
 	var out []VisitAssignee
 	for rows.Next() {
 		var a VisitAssignee
 		if err := rows.Scan(&a.ID, &a.Name, &a.Role); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Store.assignees: select users", err)
 		}
 		out = append(out, a)
 	}
@@ -334,7 +334,7 @@ func (s *Store) gridWorkers(ctx context.Context, lo, hi string) (map[string]int6
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT area_code, MIN(id) FROM users
 		WHERE role = 'grid_worker' AND disabled = `+s.bool(false)+` AND area_code BETWEEN $1 AND $2 GROUP BY area_code`, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.gridWorkers: select users", err)
 	}
 	defer rows.Close()
 	out := map[string]int64{}
@@ -342,7 +342,7 @@ func (s *Store) gridWorkers(ctx context.Context, lo, hi string) (map[string]int6
 		var code string
 		var id int64
 		if err := rows.Scan(&code, &id); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Store.gridWorkers: select users", err)
 		}
 		out[code] = id
 	}
@@ -359,7 +359,7 @@ func (s *Store) division(ctx context.Context, code string) (*child, error) {
 		return nil, errs.NotFound("care.division_not_found", code)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.division: select divisions", err)
 	}
 	return c, nil
 }
@@ -367,14 +367,14 @@ func (s *Store) division(ctx context.Context, code string) (*child, error) {
 func (s *Store) children(ctx context.Context, code string) ([]child, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Store.children: select divisions", err)
 	}
 	defer rows.Close()
 	var out []child
 	for rows.Next() {
 		var c child
 		if err := rows.Scan(&c.Code, &c.Name); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Store.children: select divisions", err)
 		}
 		out = append(out, c)
 	}

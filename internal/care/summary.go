@@ -66,14 +66,14 @@ func (s *Service) Summary(ctx context.Context, code, month string) (*VisitSummar
 			FROM care_tasks t LEFT JOIN users u ON u.id = t.assignee_id
 			WHERE t.month = $1 AND t.division_code BETWEEN $2 AND $3`+mine+` GROUP BY t.assignee_id ORDER BY t.assignee_id`, args...)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Service.Summary: select", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var r SummaryRow
 			var a sql.NullInt64
 			if err := rows.Scan(&a, &r.Name, &r.Tasks, &r.Done, &r.Open, &r.Escalated); err != nil {
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("care.Service.Summary: Scan", err)
 			}
 			if a.Valid {
 				v := a.Int64
@@ -92,7 +92,7 @@ func (s *Service) Summary(ctx context.Context, code, month string) (*VisitSummar
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT substr(t.division_code, 1, `+strconv.Itoa(n)+`), `+counts+`
 		FROM care_tasks t WHERE t.month = $1 AND t.division_code BETWEEN $2 AND $3`+mine+` GROUP BY substr(t.division_code, 1, `+strconv.Itoa(n)+`)`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Service.Summary: select", err)
 	}
 	defer rows.Close()
 	by := map[string]SummaryRow{}
@@ -100,12 +100,12 @@ func (s *Service) Summary(ctx context.Context, code, month string) (*VisitSummar
 		var prefix string
 		var r SummaryRow
 		if err := rows.Scan(&prefix, &r.Tasks, &r.Done, &r.Open, &r.Escalated); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("care.Service.Summary: Scan", err)
 		}
 		by[prefix] = r
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("care.Service.Summary: Err", err)
 	}
 	for _, k := range kids {
 		r := by[k.Code[:n]]

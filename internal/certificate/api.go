@@ -155,7 +155,7 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 					return nil, web.APIErr(ctx, err)
 				}
 				if err := json.NewEncoder(&body).Encode(c); err != nil {
-					return nil, web.APIErr(ctx, errs.Internal(err))
+					return nil, web.APIErr(ctx, errs.Internal("certificate.Handlers.RegisterAPI: Encode", err))
 				}
 			}
 			return &huma.StreamResponse{Body: func(hctx huma.Context) {

@@ -118,7 +118,7 @@ func (s *Service) Ask(ctx context.Context, in AskInput) (*CertificateRequest, er
 		var n int
 		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM certificate_requests WHERE volunteer_id = $1 AND org_id = $2
 			AND period_from = $3 AND period_to = $4 AND status = $5`, r.VolunteerID, r.OrganizationID, r.From, r.To, RequestPending).Scan(&n); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("certificate.Service.Ask: select certificate_requests", err)
 		}
 		if n > 0 {
 			return errs.Conflict("certificate.request_pending_conflict")
@@ -129,7 +129,7 @@ func (s *Service) Ask(ctx context.Context, in AskInput) (*CertificateRequest, er
 			if db.IsUniqueViolation(err) { // asked twice at once
 				return errs.Conflict("certificate.request_pending_conflict")
 			}
-			return errs.Internal(err)
+			return errs.Internal("certificate.Service.Ask: insert certificate_requests", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.request", ObjectType: "certificate_request", ObjectID: itoa(r.ID),
 			Result: audit.OK, Detail: map[string]string{"org_id": itoa(r.OrganizationID), "from": r.From, "to": r.To}})
@@ -187,11 +187,11 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY q.id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("certificate.Service.Requests: select", err)
 	}
 	out, more, err := db.Page(rows, f.PerPage, scanRequest)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("certificate.Service.Requests: select", err)
 	}
 	return out, more, nil
 }
@@ -257,7 +257,7 @@ func (s *Service) Decide(ctx context.Context, id int64, d Decision) (*Certificat
 		res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE certificate_requests SET status = $1, number = $2, reason = $3,
 			decided_at = $4, decided_by = $5 WHERE id = $6 AND status = $7`, status, number, reason, at, p.Name, r.ID, RequestPending)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("certificate.Service.Decide: update certificate_requests", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errs.Conflict("certificate.request_decided")
@@ -280,7 +280,7 @@ func (s *Service) request(ctx context.Context, id int64) (*CertificateRequest, e
 		return nil, errs.NotFound("certificate.request_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.Service.request: select", err)
 	}
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {

@@ -33,14 +33,14 @@ func NormalizeSeal(data []byte) ([]byte, error) {
 	}
 	img, _, err := image.Decode(bytes.NewReader(f.Bytes))
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.NormalizeSeal: Decode", err)
 	}
 	b := img.Bounds()
 	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, out); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.NormalizeSeal: Encode", err)
 	}
 	return buf.Bytes(), nil
 }

@@ -48,7 +48,7 @@ func (st *Store) byNumber(ctx context.Context, number string) (*Certificate, err
 		return nil, errs.NotFound("certificate.not_found", number)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.Store.byNumber: select", err)
 	}
 	return c, nil
 }
@@ -68,7 +68,7 @@ func (st *Store) inArea(ctx context.Context, number string, lock bool) (*Certifi
 		return nil, errs.NotFound("certificate.not_found", number)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.Store.inArea: select", err)
 	}
 	return c, nil
 }
@@ -77,14 +77,14 @@ func (st *Store) items(ctx context.Context, c *Certificate) error {
 	rows, err := st.DB.Q(ctx).QueryContext(ctx, `SELECT date, hours_centi, content FROM certificate_items
 		WHERE certificate_id = $1 ORDER BY seq`, c.ID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("certificate.Store.items: select certificate_items", err)
 	}
 	defer rows.Close()
 	c.Items = []Item{}
 	for rows.Next() {
 		var it Item
 		if err := rows.Scan(&it.Date, &it.centi, &it.Content); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("certificate.Store.items: select certificate_items", err)
 		}
 		it.Hours = hours(it.centi)
 		c.Items = append(c.Items, it)
@@ -121,11 +121,11 @@ func (st *Store) list(ctx context.Context, f Filter) ([]Certificate, bool, error
 	q += ` ORDER BY c.division_code, c.issued_at DESC, c.id DESC LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
 	rows, err := st.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("certificate.Store.list: select", err)
 	}
 	out, more, err := db.Page(rows, f.PerPage, scanCert)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("certificate.Store.list: select", err)
 	}
 	return out, more, nil
 }
@@ -143,7 +143,7 @@ func (st *Store) insert(ctx context.Context, c *Certificate) error {
 	for i, it := range c.Items {
 		if _, err := st.DB.Q(ctx).ExecContext(ctx, `INSERT INTO certificate_items (certificate_id, seq, date, hours_centi, content)
 			VALUES ($1, $2, $3, $4, $5)`, c.ID, i+1, it.Date, it.centi, it.Content); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("certificate.Store.insert: insert certificate_items", err)
 		}
 	}
 	return nil
@@ -153,7 +153,7 @@ func (st *Store) revoke(ctx context.Context, id int64, at time.Time, by, reason 
 	_, err := st.DB.Q(ctx).ExecContext(ctx, `UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoke_reason = $3
 		WHERE id = $4 AND revoked_at IS NULL`, at, by, reason, id)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("certificate.Store.revoke: update certificates", err)
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func (st *Store) currentSeal(ctx context.Context, orgID int64) (*Seal, error) {
 		return nil, errs.NotFound("certificate.no_seal")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.Store.currentSeal: select", err)
 	}
 	return s, nil
 }
@@ -196,7 +196,7 @@ func (st *Store) currentSeal(ctx context.Context, orgID int64) (*Seal, error) {
 func (st *Store) seal(ctx context.Context, id int64) (*Seal, error) {
 	s, err := scanSeal(st.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+sealCols+` FROM certificate_seals WHERE id = $1`, id))
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("certificate.Store.seal: select", err)
 	}
 	return s, nil
 }
@@ -207,7 +207,7 @@ func (st *Store) insertSeal(ctx context.Context, s *Seal) error {
 	err := st.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO certificate_seals (org_id, division_code, image, sha256, uploaded_at, uploaded_by)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, s.OrgID, s.DivisionCode, s.Image, s.SHA256, s.UploadedAt, s.UploadedBy).Scan(&s.ID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("certificate.Store.insertSeal: insert certificate_seals", err)
 	}
 	return nil
 }

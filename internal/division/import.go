@@ -81,7 +81,7 @@ func (s *Service) importCSV(ctx context.Context, r io.Reader, progress func(done
 			if _, err := q.ExecContext(ctx, `INSERT INTO divisions (code, name, level, kind, parent_code) VALUES ($1,$2,$3,$4,$5)
 				ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, kind = excluded.kind, parent_code = excluded.parent_code`,
 				d.Code, d.Name, d.Level, d.Kind, parent); err != nil {
-				return errs.Internal(fmt.Errorf("line %d: %w", d.line, err))
+				return errs.Internal("division.Service.importCSV: insert divisions", fmt.Errorf("line %d: %w", d.line, err))
 			}
 			if progress != nil && (i+1)%500 == 0 {
 				progress(i+1, len(rows))
@@ -115,7 +115,7 @@ func (d *importRow) key() string {
 func (s *Service) existingCodes(ctx context.Context) (map[string]string, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions`)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Service.existingCodes: select", err)
 	}
 	ds, err := collect(rows)
 	if err != nil {

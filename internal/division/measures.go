@@ -95,7 +95,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			COALESCE(p.building_area, 0), COALESCE(p.commercial_area, 0), COALESCE(p.relocation, $1), COALESCE(p.broadband, $1), COALESCE(p.has_5g, $1)
 			FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code WHERE d.level >= $2`, false, County)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
@@ -105,7 +105,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			var p Profile
 			if err := rows.Scan(&code, &level, &kind, &has, &p.Population, &p.UrbanPopulation, &p.Households,
 				&p.BuildingArea, &p.CommercialArea, &p.Relocation, &p.Broadband, &p.Has5G); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
 			}
 			switch level {
 			case County:
@@ -123,7 +123,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			}
 		}
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
 		}
 		rows.Close()
 		for k, v := range vals {

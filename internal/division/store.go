@@ -42,7 +42,7 @@ func (s *Store) Get(ctx context.Context, code string) (*Division, error) {
 		return nil, errs.NotFound("division.not_found", code)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Get: select", err)
 	}
 	return d, nil
 }
@@ -64,7 +64,7 @@ func (s *Store) Level(ctx context.Context, code string) (int, error) {
 		return 0, errs.NotFound("division.not_found", code)
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("division.Store.Level: select divisions", err)
 	}
 	return lvl, nil
 }
@@ -85,7 +85,7 @@ func (s *Store) Roots(ctx context.Context) ([]Division, error) {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE parent_code IS NULL ORDER BY code LIMIT 100`)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Roots: select", err)
 	}
 	return collect(rows)
 }
@@ -96,12 +96,12 @@ func collect(rows *sql.Rows) ([]Division, error) {
 	for rows.Next() {
 		d, err := scanDivision(rows)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("division.collect: scanDivision", err)
 		}
 		out = append(out, *d)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.collect: Err", err)
 	}
 	return out, nil
 }
@@ -129,7 +129,7 @@ func (s *Store) Ancestors(ctx context.Context, d *Division) ([]Division, error) 
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE code BETWEEN $1 AND $2 AND code IN (`+
 		strings.Join(ph, ",")+`) ORDER BY level`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Ancestors: select", err)
 	}
 	return collect(rows)
 }
@@ -142,20 +142,20 @@ func (s *Store) Children(ctx context.Context, parent *Division) ([]Node, error) 
 		(SELECT count(*) FROM divisions g WHERE g.parent_code = c.code)
 		FROM divisions c WHERE c.parent_code = $1 ORDER BY c.code LIMIT 5000`, parent.Code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Children: select", err)
 	}
 	defer rows.Close()
 	var out []Node
 	for rows.Next() {
 		var n Node
 		if err := rows.Scan(&n.Code, &n.Name, &n.Level, &n.Kind, &n.ParentCode, &n.Children); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("division.Store.Children: select", err)
 		}
 		n.LevelName = LevelNames[n.Level]
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Children: select", err)
 	}
 	if len(out) == 0 {
 		return out, nil
@@ -188,7 +188,7 @@ func (s *Store) Totals(ctx context.Context, d *Division) (Node, error) {
 	n.Communities, n.Population, n.Households = int(m["division.communities"]), m["division.population"], m["division.households"]
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE parent_code = $1`, d.Code).Scan(&n.Children)
 	if err != nil {
-		return n, errs.Internal(err)
+		return n, errs.Internal("division.Store.Totals: select divisions", err)
 	}
 	return n, nil
 }
@@ -216,7 +216,7 @@ func (s *Store) Search(ctx context.Context, query string, page, perPage int) ([]
 			lo, hi, like, perPage+1, offset)
 	}
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("division.Store.Search", err)
 	}
 	out, err := collect(rows)
 	if err != nil {
@@ -251,7 +251,7 @@ func (s *Store) Profile(ctx context.Context, code string) (*Profile, error) {
 		&p.Population, &p.UrbanPopulation, &p.Households, &p.BuildingArea, &p.CommercialArea, &p.Relocation, &p.Broadband,
 		&p.Has5G, &p.Version, &upd, &p.UpdatedBy)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Profile: select community_profiles", err)
 	}
 	if upd.Valid {
 		t := upd.Time.UTC()
@@ -259,13 +259,13 @@ func (s *Store) Profile(ctx context.Context, code string) (*Profile, error) {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT part, name, head FROM community_organisations WHERE division_code = $1`, code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Profile: select community_organisations", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var o Organisation
 		if err := rows.Scan(&o.Part, &o.Name, &o.Head); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("division.Store.Profile: Scan", err)
 		}
 		p.Organisations = append(p.Organisations, o)
 	}
@@ -289,18 +289,18 @@ func (s *Store) SaveProfile(ctx context.Context, p *Profile, oldVersion int, act
 			p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea, p.Relocation, p.Broadband, p.Has5G, now, actor, oldVersion)
 	}
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("division.Store.SaveProfile", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("error.conflict")
 	}
 	if _, err := q.ExecContext(ctx, `DELETE FROM community_organisations WHERE division_code = $1`, p.Code); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("division.Store.SaveProfile: delete community_organisations", err)
 	}
 	for _, o := range p.Organisations {
 		if _, err := q.ExecContext(ctx, `INSERT INTO community_organisations (division_code, part, name, head) VALUES ($1,$2,$3,$4)`,
 			p.Code, o.Part, o.Name, o.Head); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("division.Store.SaveProfile: insert community_organisations", err)
 		}
 	}
 	p.Version = oldVersion + 1
@@ -319,7 +319,7 @@ func (s *Store) AddChange(ctx context.Context, code string, actorID int64, actor
 	_, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO profile_changes (division_code, changed_at, actor_id, actor_name, before_json, after_json)
 		VALUES ($1,$2,$3,$4,$5,$6)`, code, at, id, actor, string(b), string(a))
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("division.Store.AddChange: insert profile_changes", err)
 	}
 	return nil
 }
@@ -329,7 +329,7 @@ func (s *Store) History(ctx context.Context, code string, page, perPage int) ([]
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, changed_at, actor_name, before_json, after_json FROM profile_changes
 		WHERE division_code = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, code, perPage+1, (page-1)*perPage)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("division.Store.History: select profile_changes", err)
 	}
 	defer rows.Close()
 	var out []Change
@@ -337,7 +337,7 @@ func (s *Store) History(ctx context.Context, code string, page, perPage int) ([]
 		var c Change
 		var b, a string
 		if err := rows.Scan(&c.ID, &c.ChangedAt, &c.Actor, &b, &a); err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("division.Store.History: select profile_changes", err)
 		}
 		c.ChangedAt = c.ChangedAt.UTC()
 		_ = json.Unmarshal([]byte(b), &c.Before)
@@ -367,11 +367,11 @@ func (s *Store) InsertProfiles(ctx context.Context, ps []Profile, actor string, 
 			p := &ps[i]
 			if _, err := w.ExecContext(ctx, prof, p.Code, p.Population, p.UrbanPopulation, p.Households, p.BuildingArea, p.CommercialArea,
 				p.Relocation, p.Broadband, p.Has5G, now, actor); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("division.Store.InsertProfiles: insert community_profiles", err)
 			}
 			for _, o := range p.Organisations {
 				if _, err := w.ExecContext(ctx, org, p.Code, o.Part, o.Name, o.Head); err != nil {
-					return errs.Internal(err)
+					return errs.Internal("division.Store.InsertProfiles: insert community_organisations", err)
 				}
 			}
 		}
@@ -388,7 +388,7 @@ func (s *Store) Communities(ctx context.Context) ([]Division, error) {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions WHERE level = $1 AND code BETWEEN $2 AND $3 ORDER BY code`, Community, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("division.Store.Communities: select", err)
 	}
 	return collect(rows)
 }

@@ -126,14 +126,14 @@ func (s *Service) inUse(ctx context.Context, code string) ([]counted, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT kind, floor_area, activity_area, terminals, open_8h, fitness_circle
 		FROM facilities WHERE division_code = $1 AND status = $2`, code, InUse)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("facility.Service.inUse: select facilities", err)
 	}
 	defer rows.Close()
 	var out []counted
 	for rows.Next() {
 		var c counted
 		if err := rows.Scan(&c.Kind, &c.Floor, &c.Activity, &c.Terminals, &c.Open8h, &c.FitnessCircle); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("facility.Service.inUse: select facilities", err)
 		}
 		out = append(out, c)
 	}
@@ -185,7 +185,7 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 			var n int
 			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM facilities WHERE division_code BETWEEN $1 AND $2
 				AND kind = $3 AND status = $4`, t, t[:9]+"999", socialWorkKind, InUse).Scan(&n); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("facility.Service.Refresh: select facilities", err)
 			}
 			if err := s.Measures.Set(ctx, mTownshipSWS, t, b2i(n > 0)); err != nil {
 				return err
@@ -208,7 +208,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, kind, floor_area, activity_area, terminals, open_8h, fitness_circle
 			FROM facilities WHERE status = $1`, InUse)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
 		}
 		by := map[string][]counted{}
 		for rows.Next() {
@@ -216,13 +216,13 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			var c counted
 			if err := rows.Scan(&code, &c.Kind, &c.Floor, &c.Activity, &c.Terminals, &c.Open8h, &c.FitnessCircle); err != nil {
 				rows.Close()
-				return errs.Internal(err)
+				return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
 			}
 			by[code] = append(by[code], c)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
 		}
 		vals := map[string]map[string]int64{}
 		for _, d := range Measures {

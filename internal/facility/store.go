@@ -53,7 +53,7 @@ func (s *Store) Get(ctx context.Context, id int64, lock bool) (*Facility, error)
 		return nil, errs.NotFound("facility.not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("facility.Store.Get: select", err)
 	}
 	return f, nil
 }
@@ -101,19 +101,19 @@ func (s *Store) List(ctx context.Context, f Filter, lo, hi string, page, perPage
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+` FROM facilities f JOIN divisions d ON d.code = f.division_code
 		WHERE `+w+fmt.Sprintf(` ORDER BY f.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("facility.Store.List: select", err)
 	}
 	defer rows.Close()
 	var out []Facility
 	for rows.Next() {
 		x, err := scan(rows)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("facility.Store.List: select", err)
 		}
 		out = append(out, *x)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("facility.Store.List: select", err)
 	}
 	more := len(out) > perPage
 	if more {
@@ -130,7 +130,7 @@ func (s *Store) Each(ctx context.Context, f Filter, lo, hi string, max int, fn f
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+` FROM facilities f JOIN divisions d ON d.code = f.division_code
 		WHERE `+w+fmt.Sprintf(` ORDER BY f.id LIMIT $%d`, len(args)), args...)
 	if err != nil {
-		return 0, false, errs.Internal(err)
+		return 0, false, errs.Internal("facility.Store.Each: select", err)
 	}
 	defer rows.Close()
 	n := 0
@@ -140,7 +140,7 @@ func (s *Store) Each(ctx context.Context, f Filter, lo, hi string, max int, fn f
 		}
 		x, err := scan(rows)
 		if err != nil {
-			return n, false, errs.Internal(err)
+			return n, false, errs.Internal("facility.Store.Each: select", err)
 		}
 		if err := fn(x); err != nil {
 			return n, false, err
@@ -148,7 +148,7 @@ func (s *Store) Each(ctx context.Context, f Filter, lo, hi string, max int, fn f
 		n++
 	}
 	if err := rows.Err(); err != nil {
-		return n, false, errs.Internal(err)
+		return n, false, errs.Internal("facility.Store.Each: select", err)
 	}
 	return n, false, nil
 }
@@ -163,7 +163,7 @@ func (s *Store) Insert(ctx context.Context, f *Facility, now time.Time) error {
 		f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
 		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy).Scan(&f.ID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("facility.Store.Insert: insert facilities", err)
 	}
 	f.Version, f.UpdatedAt = 1, now
 	return nil
@@ -180,7 +180,7 @@ func (s *Store) Update(ctx context.Context, f *Facility, oldVersion int, now tim
 		f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
 		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.ID, oldVersion)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("facility.Store.Update: update facilities", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("error.conflict")
@@ -213,7 +213,7 @@ func (s *Store) InsertMany(ctx context.Context, fs []*Facility, now time.Time) e
 				f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy)
 		}
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, sb.String(), args...); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("facility.Store.InsertMany: insert facilities", err)
 		}
 	}
 	return nil
@@ -235,14 +235,14 @@ func (s *Store) Places(ctx context.Context, lo, hi string) (map[string]place, er
 		FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code
 		WHERE d.code BETWEEN $2 AND $3 AND d.level >= $4`, false, lo, hi, division.Township)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("facility.Store.Places: select divisions", err)
 	}
 	defer rows.Close()
 	out := map[string]place{}
 	for rows.Next() {
 		var p place
 		if err := rows.Scan(&p.Code, &p.Name, &p.Level, &p.Kind, &p.Relocation); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("facility.Store.Places: select divisions", err)
 		}
 		out[p.Code] = p
 	}
@@ -263,7 +263,7 @@ func (s *Store) Place(ctx context.Context, code string) (*place, error) {
 		return nil, errs.NotFound("facility.division_not_found", code)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("facility.Store.Place: select divisions", err)
 	}
 	return &p, nil
 }

@@ -73,14 +73,14 @@ func (s *Service) children(ctx context.Context, code string) ([]division.Divisio
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name, level, kind, COALESCE(parent_code, '') FROM divisions
 		WHERE parent_code = $1 ORDER BY code LIMIT 5000`, code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Service.children: select divisions", err)
 	}
 	defer rows.Close()
 	var out []division.Division
 	for rows.Next() {
 		var d division.Division
 		if err := rows.Scan(&d.Code, &d.Name, &d.Level, &d.Kind, &d.ParentCode); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("indicator.Service.children: select divisions", err)
 		}
 		d.LevelName = division.LevelNames[d.Level]
 		out = append(out, d)
@@ -272,19 +272,19 @@ func (s *Service) names(ctx context.Context, codes []string) ([]Uncovered, error
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT d.code, d.name, d.kind, COALESCE(d.parent_code, ''), COALESCE(p.name, '')
 		FROM divisions d LEFT JOIN divisions p ON p.code = d.parent_code WHERE d.code IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Service.names: select divisions", err)
 	}
 	defer rows.Close()
 	byCode := map[string]Uncovered{}
 	for rows.Next() {
 		var u Uncovered
 		if err := rows.Scan(&u.Code, &u.Name, &u.Kind, &u.ParentCode, &u.ParentName); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("indicator.Service.names: select divisions", err)
 		}
 		byCode[u.Code] = u
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Service.names: select divisions", err)
 	}
 	for _, c := range codes {
 		if u, ok := byCode[c]; ok {

@@ -186,14 +186,14 @@ func (e *Engine) targets(ctx context.Context, codes []string, year int) (map[str
 	rows, err := e.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, indicator, value FROM indicator_targets
 		WHERE year = $1 AND division_code IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Engine.targets: select indicator_targets", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c, i string
 		var v float64
 		if err := rows.Scan(&c, &i, &v); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("indicator.Engine.targets: select indicator_targets", err)
 		}
 		out[c+"|"+i] = &v
 	}
@@ -233,21 +233,21 @@ func (e *Engine) totals(ctx context.Context, keys, codes []string) (map[string]m
 	rows, err := e.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, measure, value FROM measure_totals
 		WHERE division_code BETWEEN $1 AND $2 AND measure IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Engine.totals: select measure_totals", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c, k string
 		var v int64
 		if err := rows.Scan(&c, &k, &v); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("indicator.Engine.totals: select measure_totals", err)
 		}
 		if want[c] {
 			out[c][k] = v
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Engine.totals: select measure_totals", err)
 	}
 	return out, nil
 }

@@ -141,7 +141,7 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 	x := excelize.NewFile()
 	fail := func(err error) (*excelize.File, string, error) {
 		_ = x.Close()
-		return nil, "", errs.Internal(err)
+		return nil, "", errs.Internal("indicator.Service.ExportTable", err)
 	}
 	nf, err := newNumFmts(x)
 	if err != nil {
@@ -201,7 +201,7 @@ func (s *Service) ExportDrill(ctx context.Context, indicator, code, sortBy strin
 	nf, err := newNumFmts(x)
 	if err != nil {
 		_ = x.Close()
-		return nil, "", errs.Internal(err)
+		return nil, "", errs.Internal("indicator.Service.ExportDrill: newNumFmts", err)
 	}
 	rows := [][]any{append([]any{dr.Division.Code, dr.Division.Name}, figureCells(lang, nf, dr.Def, dr.Figure)...)}
 	for _, c := range dr.Children {
@@ -213,7 +213,7 @@ func (s *Service) ExportDrill(ctx context.Context, indicator, code, sortBy strin
 	}
 	if err := sheet(x, name, true, head, widths, rows); err != nil {
 		_ = x.Close()
-		return nil, "", errs.Internal(err)
+		return nil, "", errs.Internal("indicator.Service.ExportDrill: sheet", err)
 	}
 	return x, fmt.Sprintf("%s-%s-%d.xlsx", indicator, code, s.Engine.Year()), nil
 }

@@ -139,13 +139,13 @@ func (s *Service) SetTarget(ctx context.Context, indicator, code string, year in
 			indicator, code, year).Scan(&o); err == nil {
 			old = &o
 		} else if !db.IsNoRows(err) {
-			return errs.Internal(err)
+			return errs.Internal("indicator.Service.SetTarget", err)
 		}
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO indicator_targets (indicator, division_code, year, value, set_by, set_at)
 			VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (indicator, division_code, year) DO UPDATE SET value = excluded.value,
 			set_by = excluded.set_by, set_at = excluded.set_at`, indicator, code, year, value, p.Name, now); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("indicator.Service.SetTarget: insert indicator_targets", err)
 		}
 		before := "line"
 		if old != nil {
@@ -222,7 +222,7 @@ func (s *Service) Trend(ctx context.Context, indicator, code string) ([]Point, e
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT month, numerator, denominator FROM indicator_snapshots
 		WHERE division_code = $1 AND indicator = $2 ORDER BY month LIMIT 120`, code, indicator)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("indicator.Service.Trend: select indicator_snapshots", err)
 	}
 	defer rows.Close()
 	out := []Point{}
@@ -230,7 +230,7 @@ func (s *Service) Trend(ctx context.Context, indicator, code string) ([]Point, e
 		var p Point
 		var num, den float64
 		if err := rows.Scan(&p.Month, &num, &den); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("indicator.Service.Trend: select indicator_snapshots", err)
 		}
 		if den != 0 {
 			v := num / den * def.Formula.Factor

@@ -2,7 +2,6 @@ package indicator
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"shequ/internal/division"
@@ -15,14 +14,14 @@ import (
 func snapshotCodes(ctx context.Context, d *db.DB) ([]string, error) {
 	rows, err := d.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("indicator.snapshotCodes: %w", err))
+		return nil, errs.Internal("indicator.snapshotCodes", err)
 	}
 	defer rows.Close()
 	var codes []string
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal(fmt.Errorf("indicator.snapshotCodes: scan: %w", err))
+			return nil, errs.Internal("indicator.snapshotCodes: scan", err)
 		}
 		codes = append(codes, c)
 	}
@@ -35,7 +34,7 @@ func saveSnapshot(ctx context.Context, d *db.DB, indicator, code, month string, 
 	if _, err := d.W(ctx).ExecContext(ctx, `INSERT INTO indicator_snapshots (indicator, division_code, month, numerator, denominator, taken_at)
 		VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (division_code, indicator, month) DO UPDATE SET numerator = excluded.numerator,
 		denominator = excluded.denominator, taken_at = excluded.taken_at`, indicator, code, month, num, den, at); err != nil {
-		return errs.Internal(fmt.Errorf("indicator.saveSnapshot: %w", err))
+		return errs.Internal("indicator.saveSnapshot", err)
 	}
 	return nil
 }

@@ -29,14 +29,14 @@ func (s *Service) compute(ctx context.Context, lo, hi string) (map[string]map[st
 	read := func(key, query string, args ...any) error {
 		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("organization.Service.compute: QueryContext", err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var code string
 			var v int64
 			if err := rows.Scan(&code, &v); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("organization.Service.compute: Scan", err)
 			}
 			if v != 0 {
 				out[key][code] = v

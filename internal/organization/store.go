@@ -44,7 +44,7 @@ func (s *Store) get(ctx context.Context, id int64) (*Organization, error) {
 		return nil, errs.NotFound("organization.not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("organization.Store.get: select", err)
 	}
 	return o, nil
 }
@@ -70,7 +70,7 @@ func (s *Store) division(ctx context.Context, code string) (int, error) {
 		return 0, errs.NotFound("organization.division_not_found", code)
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("organization.Store.division: select divisions", err)
 	}
 	return level, nil
 }
@@ -90,7 +90,7 @@ func (s *Store) insert(ctx context.Context, o *Organization, actor string, now t
 		o.DivisionCode, o.Name, o.Registration, o.RegistrationNumber, o.Type, o.FullTimeStaff, o.IncubationBase, o.Status,
 		nullable(o.DeregisteredOn), now, actor).Scan(&id)
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("organization.Store.insert: insert organizations", err)
 	}
 	return id, nil
 }
@@ -102,7 +102,7 @@ func (s *Store) update(ctx context.Context, o *Organization, oldVersion int, act
 		o.DivisionCode, o.Name, o.Registration, o.RegistrationNumber, o.Type, o.FullTimeStaff, o.IncubationBase, o.Status,
 		nullable(o.DeregisteredOn), now, actor, o.ID, oldVersion)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("organization.Store.update: update organizations", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("error.conflict")
@@ -148,19 +148,19 @@ func (s *Store) list(ctx context.Context, f Filter) ([]Organization, bool, error
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY o.division_code, o.name, o.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("organization.Store.list: select", err)
 	}
 	defer rows.Close()
 	var out []Organization
 	for rows.Next() {
 		o, err := scan(rows)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("organization.Store.list: select", err)
 		}
 		out = append(out, *o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("organization.Store.list: select", err)
 	}
 	more := len(out) > f.PerPage
 	if more {
@@ -176,20 +176,20 @@ func (s *Store) each(ctx context.Context, f Filter, fn func(Organization) error)
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args...)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("organization.Store.each: select", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		o, err := scan(rows)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("organization.Store.each: select", err)
 		}
 		if err := fn(*o); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("organization.Store.each: select", err)
 	}
 	return nil
 }

@@ -245,7 +245,7 @@ func (im *importer) scan(ctx context.Context, rows *xlsx.Rows, out chan<- []rawR
 			continue
 		}
 		if n%1024 == 0 && ctx.Err() != nil {
-			return errs.Internal(ctx.Err())
+			return errs.Internal("person.importer.scan: Row", ctx.Err())
 		}
 		im.rows++
 		if im.rows > Sheet.MaxRows {

@@ -42,19 +42,19 @@ func (s *Service) compute(ctx context.Context, lo, hi, today string) (map[string
 		WHERE grp IN ($1, $2, $3) AND community_code BETWEEN $4 AND $5 AND start_date <= $6 AND (end_date IS NULL OR end_date >= $6)
 		GROUP BY grp, community_code`, GroupElderly, GroupLeftBehind, GroupDisability, lo, hi, today)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Service.compute: select person_groups", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var g, code string
 		var n int64
 		if err := rows.Scan(&g, &code, &n); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Service.compute: select person_groups", err)
 		}
 		out[measureOf[g]][code] = n
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Service.compute: select person_groups", err)
 	}
 	return out, nil
 }

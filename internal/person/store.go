@@ -51,7 +51,7 @@ func (s *Store) open(r *row) (record, error) {
 	}{{&out.IDNumber, r.idSealed}, {&out.Phone, r.phoneSealed}, {&out.Address, r.addressSealed}, {&out.ContactPhone, r.contactSealed}} {
 		v, err := s.Keys.Open(f.sealed)
 		if err != nil {
-			return record{}, errs.Internal(err)
+			return record{}, errs.Internal("person.Store.open: Open", err)
 		}
 		*f.dst = v
 	}
@@ -93,7 +93,7 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 		return nil, errs.NotFound("person.not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.get: select", err)
 	}
 	gs, err := s.groups(ctx, []int64{id})
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *Store) community(ctx context.Context, code string) error {
 	var n int
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&n)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.community: select divisions", err)
 	}
 	if n == 0 {
 		return errs.NotFound("person.community_not_found", code)
@@ -137,7 +137,7 @@ func (s *Store) byIDNumber(ctx context.Context, number string) (int64, error) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("person.Store.byIDNumber: select persons", err)
 	}
 	return id, nil
 }
@@ -159,7 +159,7 @@ func (s *Store) sealIndexed(r *record, idIdx string) (sealed, error) {
 	}{{&out.id, r.IDNumber}, {&out.phone, r.Phone}, {&out.address, r.Address}, {&out.contact, r.ContactPhone}} {
 		v, err := s.Keys.Seal(f.v)
 		if err != nil {
-			return out, errs.Internal(err)
+			return out, errs.Internal("person.Store.sealIndexed: Seal", err)
 		}
 		*f.dst = v
 	}
@@ -196,7 +196,7 @@ func (s *Store) insert(ctx context.Context, r *record, actor string, now time.Ti
 		return 0, errs.Invalid(errs.Field("id_number", "person.duplicate"))
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("person.Store.insert: insert persons", err)
 	}
 	r.ID = id
 	return id, s.putGroups(ctx, r)
@@ -206,13 +206,13 @@ func (s *Store) insert(ctx context.Context, r *record, actor string, now time.Ti
 func (s *Store) putGroups(ctx context.Context, r *record) error {
 	q := s.DB.Q(ctx)
 	if _, err := q.ExecContext(ctx, `DELETE FROM person_groups WHERE person_id = $1`, r.ID); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.putGroups: delete person_groups", err)
 	}
 	for _, g := range r.Groups {
 		if _, err := q.ExecContext(ctx, `INSERT INTO person_groups (person_id, community_code, grp, kinds, category, grade, start_date, end_date, basis)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)`, r.ID, r.CommunityCode, g.Group, strings.Join(g.Kinds, ","), g.Category, g.Grade,
 			g.Start, nullable(g.End), g.Basis); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("person.Store.putGroups: insert person_groups", err)
 		}
 	}
 	return nil
@@ -232,7 +232,7 @@ func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor str
 		return errs.Invalid(errs.Field("id_number", "person.duplicate"))
 	}
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.update: update persons", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("error.conflict")
@@ -247,7 +247,7 @@ func (s *Store) addChange(ctx context.Context, id int64, action, actor string, n
 	_, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO person_changes (person_id, at, actor, action, before_json, after_json)
 		VALUES ($1,$2,$3,$4,$5,$6)`, id, now, actor, action, string(b), string(a))
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.addChange: insert person_changes", err)
 	}
 	return nil
 }
@@ -281,7 +281,7 @@ func (s *Store) changes(ctx context.Context, id int64) ([]PersonChange, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT at, actor, action, before_json, after_json FROM person_changes
 		WHERE person_id = $1 ORDER BY id DESC LIMIT 200`, id)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.changes: select person_changes", err)
 	}
 	defer rows.Close()
 	out := []PersonChange{}
@@ -289,7 +289,7 @@ func (s *Store) changes(ctx context.Context, id int64) ([]PersonChange, error) {
 		var c PersonChange
 		var b, a string
 		if err := rows.Scan(&c.At, &c.Actor, &c.Action, &b, &a); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Store.changes: select person_changes", err)
 		}
 		_ = json.Unmarshal([]byte(b), &c.Before)
 		_ = json.Unmarshal([]byte(a), &c.After)
@@ -321,7 +321,7 @@ func (s *Store) groups(ctx context.Context, ids []int64) (map[int64][]Membership
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT person_id, grp, kinds, category, grade, start_date, COALESCE(end_date, ''), basis
 		FROM person_groups WHERE person_id IN (`+strings.Join(ph, ",")+`) ORDER BY person_id, id`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.groups: select person_groups", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -329,7 +329,7 @@ func (s *Store) groups(ctx context.Context, ids []int64) (map[int64][]Membership
 		var m Membership
 		var kinds string
 		if err := rows.Scan(&pid, &m.Group, &kinds, &m.Category, &m.Grade, &m.Start, &m.End, &m.Basis); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Store.groups: select person_groups", err)
 		}
 		if kinds != "" {
 			m.Kinds = strings.Split(kinds, ",")
@@ -337,7 +337,7 @@ func (s *Store) groups(ctx context.Context, ids []int64) (map[int64][]Membership
 		out[pid] = append(out[pid], m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.groups: select person_groups", err)
 	}
 	return out, nil
 }
@@ -406,20 +406,20 @@ func (s *Store) list(ctx context.Context, f Filter, today string) ([]Person, boo
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY p.community_code, p.name, p.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("person.Store.list: select", err)
 	}
 	var rs []*row
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
 			rows.Close()
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("person.Store.list: select", err)
 		}
 		rs = append(rs, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("person.Store.list: select", err)
 	}
 	more := len(rs) > f.PerPage
 	if more {
@@ -473,20 +473,20 @@ func (s *Store) each(ctx context.Context, f Filter, today string, fn func(p Pers
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+cond+
 			fmt.Sprintf(` ORDER BY p.community_code, p.name, p.id LIMIT %d`, batch), a...)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("person.Store.each: select", err)
 		}
 		var rs []*row
 		for rows.Next() {
 			r, err := scan(rows)
 			if err != nil {
 				rows.Close()
-				return errs.Internal(err)
+				return errs.Internal("person.Store.each: select", err)
 			}
 			rs = append(rs, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("person.Store.each: select", err)
 		}
 		ps, err := s.withGroups(ctx, rs, today)
 		if err != nil {
@@ -530,18 +530,18 @@ func (s *Store) members(ctx context.Context, group, lo, hi, day string) ([]Membe
 		WHERE g.grp = $1 AND g.community_code BETWEEN $2 AND $3 AND g.start_date <= $4 AND (g.end_date IS NULL OR g.end_date >= $4)
 		ORDER BY p.community_code, p.name, p.id`, group, lo, hi, day)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.members: select person_groups", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.ID, &m.Name, &m.CommunityCode); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Store.members: select person_groups", err)
 		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.members: select person_groups", err)
 	}
 	return out, nil
 }
@@ -554,14 +554,14 @@ func (s *Store) communities(ctx context.Context) (map[string]bool, error) {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND code BETWEEN $1 AND $2`, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.communities: select divisions", err)
 	}
 	defer rows.Close()
 	out := map[string]bool{}
 	for rows.Next() {
 		var c string
 		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Store.communities: select divisions", err)
 		}
 		out[c] = true
 	}
@@ -586,13 +586,13 @@ func (s *Store) registered(ctx context.Context, idxs []string) (map[string]bool,
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id_number_index FROM persons WHERE id_number_index IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.registered: select persons", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var x string
 		if err := rows.Scan(&x); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("person.Store.registered: select persons", err)
 		}
 		out[x] = true
 	}
@@ -637,7 +637,7 @@ func (s *Store) stmt(ctx context.Context, b *bulk, text string) (*sql.Stmt, erro
 	}
 	st, err := s.DB.Prepare(ctx, text)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("person.Store.stmt: Prepare", err)
 	}
 	if b.stmts == nil {
 		b.stmts = map[string]*sql.Stmt{}
@@ -745,15 +745,15 @@ func (s *Store) insertEach(ctx context.Context, b *bulk, batch []pending, actor 
 		args[14], args[15], args[16] = now, now, actor
 		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("person.Store.insertEach: insert persons", err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("person.Store.insertEach: insert persons", err)
 		} else if n == 0 {
 			return i, nil
 		}
 		if r.ID, err = res.LastInsertId(); err != nil {
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("person.Store.insertEach: insert persons", err)
 		}
 	}
 	return len(batch), s.insertRest(ctx, b, batch, actor, now)
@@ -782,7 +782,7 @@ func (s *Store) insertMany(ctx context.Context, b *bulk, batch []pending, actor 
 		if db.IsUniqueViolation(err) {
 			return errs.Invalid(errs.Field("id_number", "person.duplicate"))
 		}
-		return errs.Internal(err)
+		return errs.Internal("person.Store.insertMany: insert persons", err)
 	}
 	ids := make(map[string]int64, len(batch))
 	for rows.Next() {
@@ -790,18 +790,18 @@ func (s *Store) insertMany(ctx context.Context, b *bulk, batch []pending, actor 
 		var x string
 		if err := rows.Scan(&id, &x); err != nil {
 			rows.Close()
-			return errs.Internal(err)
+			return errs.Internal("person.Store.insertMany: insert persons", err)
 		}
 		ids[x] = id
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.insertMany: insert persons", err)
 	}
 	for i := range batch {
 		r := &batch[i].r
 		if r.ID = ids[batch[i].idx]; r.ID == 0 {
-			return errs.Internal(fmt.Errorf("person import: no id returned for a row"))
+			return errs.Internal("person.Store.insertMany: insert persons", fmt.Errorf("person import: no id returned for a row"))
 		}
 	}
 	return s.insertRest(ctx, b, batch, actor, now)
@@ -831,7 +831,7 @@ func (s *Store) insertRest(ctx context.Context, b *bulk, batch []pending, actor 
 			return err
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("person.Store.insertRest: ExecContext", err)
 		}
 	}
 	sb.Reset()
@@ -842,7 +842,7 @@ func (s *Store) insertRest(ctx context.Context, b *bulk, batch []pending, actor 
 		return err
 	}
 	if _, err := st.ExecContext(ctx, hargs...); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("person.Store.insertRest: ExecContext", err)
 	}
 	return nil
 }

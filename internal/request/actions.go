@@ -157,17 +157,17 @@ func (st *step) save(ctx context.Context) error {
 	}
 	args = append(args, st.r.ID)
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET `+strings.Join(cols, ", ")+` WHERE id = $`+strconv.Itoa(len(args)), args...); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.save: update requests", err)
 	}
 	if st.skip {
 		return nil
 	}
 	if err := st.s.Store.event(ctx, st.r.ID, st.in.Action, st.a.id(), st.a.Name, string(st.a.Role), st.a.unit(), st.note, st.data, st.now); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.save: update requests", err)
 	}
 	if st.then != "" {
 		if err := st.s.Store.event(ctx, st.r.ID, st.then, nil, "system", string(auth.System), st.r.UnitID, "", nil, st.now); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.step.save: update requests", err)
 		}
 	}
 	return nil
@@ -285,7 +285,7 @@ func (st *step) reply(ctx context.Context) error {
 	}
 	needPhoto, err := st.s.Store.replyPhotoNeeded(ctx, st.r.CategoryCode)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.reply: replyPhotoNeeded", err)
 	}
 	if len(st.in.Photos) > MaxPhotos {
 		f.Add("photos", "request.too_many_photos", MaxPhotos)
@@ -301,7 +301,7 @@ func (st *step) reply(ctx context.Context) error {
 			return err
 		}
 		if err := st.s.Store.addPhoto(ctx, st.r.ID, b, PhotoReply); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.step.reply: addPhoto", err)
 		}
 	}
 	if len(st.in.Photos) > 0 {
@@ -341,7 +341,7 @@ func (st *step) extend(ctx context.Context) error {
 	}
 	exts, err := st.s.Store.extensions(ctx, st.r.ID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.extend: extensions", err)
 	}
 	var pending *Extension
 	for i := range exts {
@@ -369,7 +369,7 @@ func (st *step) extend(ctx context.Context) error {
 		}
 		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_extensions (request_id, unit_id, days, reason, status, requested_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, st.r.ID, *st.r.UnitID, st.in.Days, reason, Pending, st.now); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.step.extend: insert request_extensions", err)
 		}
 		st.note, st.data = reason, map[string]any{"days": st.in.Days}
 		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
@@ -401,7 +401,7 @@ func (st *step) extend(ctx context.Context) error {
 	}
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision = $4
 		WHERE id = $5`, status, st.a.Name, st.now, st.in.Note, pending.ID); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.extend: update request_extensions", err)
 	}
 	st.note, st.data = st.in.Note, map[string]any{"extension": pending.ID, "decision": status, "days": pending.Days}
 	st.detail = st.data
@@ -432,7 +432,7 @@ func (st *step) ret(ctx context.Context) error {
 	st.set["dispatch_rank"] = rank
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_assignments SET ended_at = $1 WHERE request_id = $2 AND unit_id = $3`,
 		st.now, st.r.ID, *st.r.UnitID); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.ret: update request_assignments", err)
 	}
 	st.note, st.data = reason, map[string]any{"returns": returns, "dispatch_rank": rank}
 	st.detail = st.data
@@ -492,7 +492,7 @@ func (st *step) dispatch(ctx context.Context) error {
 	if st.r.UnitID != nil {
 		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_assignments SET ended_at = $1 WHERE request_id = $2 AND unit_id = $3`,
 			st.now, st.r.ID, *st.r.UnitID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.step.dispatch: update request_assignments", err)
 		}
 	}
 	if st.in.Urgency != "" && st.in.Urgency != st.r.Urgency {
@@ -505,7 +505,7 @@ func (st *step) dispatch(ctx context.Context) error {
 		if st.r.PolicyID != nil {
 			ps, err := st.s.Store.policies(ctx, st.r.CategoryCode)
 			if err != nil {
-				return errs.Internal(err)
+				return errs.Internal("request.step.dispatch: update request_assignments", err)
 			}
 			for i := range ps {
 				if ps[i].ID == *st.r.PolicyID {
@@ -598,7 +598,7 @@ func (st *step) callback(ctx context.Context) error {
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
 		actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.r.ID, KindCallback, st.in.Contacted,
 		st.in.Contacted && st.in.Solved, sat, st.in.Note, st.a.id(), st.a.Name, st.now); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.callback: insert request_callbacks", err)
 	}
 	if st.r.Status != StatusClosed {
 		st.set["status"] = StatusClosed
@@ -639,7 +639,7 @@ func (st *step) rate(ctx context.Context) error {
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
 		actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.r.ID, KindRating, true,
 		st.in.Solved || st.in.Satisfaction != NotSatisfied, st.in.Satisfaction, st.in.Note, st.a.id(), st.a.Name, st.now); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.rate: insert request_callbacks", err)
 	}
 	st.set["satisfaction"] = st.in.Satisfaction
 	st.note = st.in.Note
@@ -659,7 +659,7 @@ func (st *step) rate(ctx context.Context) error {
 func (st *step) appeal(ctx context.Context) error {
 	aps, err := st.s.Store.appeals(ctx, st.r.ID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.appeal: appeals", err)
 	}
 	var pending *Appeal
 	for i := range aps {
@@ -686,7 +686,7 @@ func (st *step) appeal(ctx context.Context) error {
 		}
 		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_appeals (request_id, unit_id, reason, note, status, requested_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, st.r.ID, st.a.unitID, st.in.Reason, st.in.Note, Pending, st.now); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.step.appeal: insert request_appeals", err)
 		}
 		st.note, st.data = st.in.Note, map[string]any{"reason": st.in.Reason}
 		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
@@ -716,7 +716,7 @@ func (st *step) appeal(ctx context.Context) error {
 	}
 	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_appeals SET status = $1, decided_by = $2, decided_at = $3, decision = $4
 		WHERE id = $5`, status, st.a.Name, st.now, st.in.Note, pending.ID); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.step.appeal: update request_appeals", err)
 	}
 	st.note, st.data = st.in.Note, map[string]any{"appeal": pending.ID, "decision": status}
 	st.detail = st.data

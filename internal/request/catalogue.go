@@ -53,7 +53,7 @@ func (s *Service) SeedCategories(ctx context.Context) error {
 			}
 			if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_categories (code, parent_code, name_zh, name_en, urgency, sort)
 				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING`, c.Code, parent, c.NameZh, c.NameEn, c.Urgency, c.Sort); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("request.Service.SeedCategories: insert request_categories", err)
 			}
 		}
 		return nil
@@ -67,7 +67,7 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	}
 	cs, err := s.Store.categories(ctx)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Categories: categories", err)
 	}
 	return cs, nil
 }
@@ -100,7 +100,7 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name_zh = excluded.name_zh,
 			name_en = excluded.name_en, urgency = excluded.urgency, sort = excluded.sort, reply_photo = excluded.reply_photo`,
 			c.Code, parent, strings.TrimSpace(c.NameZh), strings.TrimSpace(c.NameEn), c.Urgency, c.Sort, c.ReplyPhoto); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.SaveCategory: insert request_categories", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.category.save", ObjectType: "request_category", ObjectID: c.Code,
 			Result: audit.OK, Detail: map[string]any{"before": before, "after": c}})
@@ -186,7 +186,7 @@ func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) 
 		if err := s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO request_policies (category_code, division_code, effective_from, unit_id, limits,
 			created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, in.CategoryCode, in.DivisionCode,
 			in.EffectiveFrom.UTC(), unit, string(b), now, p.Name).Scan(&id); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.SetPolicy: insert request_policies", err)
 		}
 		out = &Policy{ID: id, CategoryCode: in.CategoryCode, DivisionCode: in.DivisionCode, EffectiveFrom: in.EffectiveFrom.UTC(),
 			Limits: limits, CreatedAt: now, CreatedBy: p.Name}
@@ -206,7 +206,7 @@ func (s *Service) Policies(ctx context.Context, category string) ([]Policy, erro
 	}
 	ps, err := s.Store.policies(ctx, category)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Policies: policies", err)
 	}
 	return ps, nil
 }
@@ -250,7 +250,7 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit) (*Unit, error) {
 			return errs.Conflict("request.unit_taken")
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.CreateUnit: insert request_units", err)
 		}
 		u.Active = true
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.unit.create", ObjectType: "request_unit", ObjectID: strconv.FormatInt(u.ID, 10),
@@ -382,7 +382,7 @@ func (s *Service) Units(ctx context.Context, code string) ([]Unit, error) {
 	lo, hi := division.RangeOf(code)
 	us, err := s.Store.units(ctx, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Units: units", err)
 	}
 	out = append(out, us...)
 	for _, n := range []int{9, 6, 4} {
@@ -392,7 +392,7 @@ func (s *Service) Units(ctx context.Context, code string) ([]Unit, error) {
 		anc := code[:n] + strings.Repeat("0", 12-n)
 		us, err := s.Store.units(ctx, anc, anc)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.Service.Units: units", err)
 		}
 		out = append(out, us...)
 	}
@@ -423,7 +423,7 @@ func (s *Service) SetSetting(ctx context.Context, key string, value int64) error
 		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
 			key, value, s.now(), p.Name); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.SetSetting: insert request_settings", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.setting", ObjectType: "request_setting", ObjectID: key, Result: audit.OK,
 			Detail: map[string]any{"value": value}})
@@ -456,7 +456,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, day, kind, name string) er
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.Calendar.Set(ctx, s.DB, t, kind, name, p.Name); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.SetCalendarDay: Set", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.calendar.set", ObjectType: "calendar_day", ObjectID: day, Result: audit.OK,
 			Detail: map[string]any{"kind": kind, "name": name}})

@@ -53,7 +53,7 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 			  AND (r.escalated_at IS NULL OR r.warned_at IS NULL)
 			ORDER BY r.resolution_due LIMIT 500`, now.Add(WarnBefore))
 		if err != nil {
-			return out, errs.Internal(err)
+			return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
 		}
 		var todo []dueRow
 		for rows.Next() {
@@ -61,14 +61,14 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 			var unit sql.NullInt64
 			if err := rows.Scan(&d.id, &unit, &d.unitKind, &d.code, &d.due, &d.created, &d.warned, &d.escaled); err != nil {
 				rows.Close()
-				return out, errs.Internal(err)
+				return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
 			}
 			d.unit, d.hasUnit = unit.Int64, unit.Valid
 			todo = append(todo, d)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return out, errs.Internal(err)
+			return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
 		}
 		did := 0
 		err = s.DB.WithTx(ctx, func(ctx context.Context) error {
@@ -116,7 +116,7 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL`, now, d.id)
 	if err != nil {
-		return false, errs.Internal(err)
+		return false, errs.Internal("request.Service.warn: update requests", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
@@ -124,7 +124,7 @@ func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, erro
 	left := d.due.Sub(now).Round(time.Minute)
 	if err := s.Store.event(ctx, d.id, EventWarn, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"due": d.due, "left_minutes": int(left.Minutes())}, now); err != nil {
-		return false, errs.Internal(err)
+		return false, errs.Internal("request.Service.warn: update requests", err)
 	}
 	num := Number(d.id, d.created)
 	if d.hasUnit {
@@ -145,7 +145,7 @@ func unitPtr(d dueRow) *int64 {
 func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET escalated_at = $1, warned_at = COALESCE(warned_at, $1) WHERE id = $2 AND escalated_at IS NULL`, now, d.id)
 	if err != nil {
-		return false, errs.Internal(err)
+		return false, errs.Internal("request.Service.escalate: update requests", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
@@ -156,7 +156,7 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, 
 	}
 	if err := s.Store.event(ctx, d.id, EventEscalate, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"to": code, "role": role, "due": d.due}, now); err != nil {
-		return false, errs.Internal(err)
+		return false, errs.Internal("request.Service.escalate: update requests", err)
 	}
 	if err := s.Audit.Write(ctx, audit.Entry{Action: "request.escalate", ObjectType: "request", ObjectID: strconv.FormatInt(d.id, 10),
 		Result: audit.OK, Detail: map[string]any{"to": code, "role": role}}); err != nil {

@@ -341,7 +341,7 @@ func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
 	rows, err := o.S.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY r.id DESC LIMIT $`+itoa(len(args)), args...)
 	if err != nil {
-		o.fail(w, r, format, errs.Internal(err))
+		o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
 		return
 	}
 	defer rows.Close()
@@ -349,14 +349,14 @@ func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
 	for rows.Next() {
 		req, err := scanRequest(rows, lang(a.Principal))
 		if err != nil {
-			o.fail(w, r, format, errs.Internal(err))
+			o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
 			return
 		}
 		o.S.present(a, req)
 		out = append(out, toOpen311(req))
 	}
 	if err := rows.Err(); err != nil {
-		o.fail(w, r, format, errs.Internal(err))
+		o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
 		return
 	}
 	if format == "xml" {

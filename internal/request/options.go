@@ -99,7 +99,7 @@ func (s *Service) OptionsFor(ctx context.Context, r *Request) (*Options, error) 
 	}
 	if o.Reply {
 		if o.ReplyPhoto, err = s.Store.replyPhotoNeeded(ctx, r.CategoryCode); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.Service.OptionsFor: replyPhotoNeeded", err)
 		}
 	}
 	if o.Dispatch || o.Assist {

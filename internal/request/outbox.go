@@ -104,7 +104,7 @@ func (o *Outbox) put(ctx context.Context, m Message) error {
 		m.Channel, m.RequestID, m.UserID, m.UnitID, m.DivisionCode, m.Role, m.PhoneSealed, m.Body, OutboxPending,
 		o.Now().UTC().Truncate(time.Microsecond))
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.Outbox.put: insert request_outbox", err)
 	}
 	return nil
 }

@@ -77,7 +77,7 @@ func (s *StatsService) Alerts(ctx context.Context, code string) (*ProactiveAlert
 		HAVING COUNT(*) >= $4
 		ORDER BY COUNT(*) DESC, r.division_code, r.category_code LIMIT 500`, out.Since, lo, hi, out.Threshold)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.Alerts: select requests", err)
 	}
 	defer rows.Close()
 	lang := i18n.From(ctx)
@@ -86,7 +86,7 @@ func (s *StatsService) Alerts(ctx context.Context, code string) (*ProactiveAlert
 		var zh, en string
 		var first, last timeValue
 		if err := rows.Scan(&a.DivisionCode, &a.DivisionName, &a.CategoryCode, &zh, &en, &a.Count, &first, &last); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.StatsService.Alerts: select requests", err)
 		}
 		a.CategoryName = (&Category{NameZh: zh, NameEn: en}).Name(lang)
 		a.First, a.Last = first.t, last.t
@@ -131,7 +131,7 @@ func (s *StatsService) Top(ctx context.Context, code, month string) (*TopCategor
 		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.division_code BETWEEN $3 AND $4
 		GROUP BY r.category_code, c.name_zh, c.name_en ORDER BY COUNT(*) DESC, r.category_code LIMIT 10`, from, to, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.Top: select requests", err)
 	}
 	defer rows.Close()
 	out := &TopCategories{Division: code, Month: month, Items: []CategoryCount{}}
@@ -140,7 +140,7 @@ func (s *StatsService) Top(ctx context.Context, code, month string) (*TopCategor
 		var c CategoryCount
 		var zh, en string
 		if err := rows.Scan(&c.CategoryCode, &zh, &en, &c.Count); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.StatsService.Top: select requests", err)
 		}
 		c.CategoryName = (&Category{NameZh: zh, NameEn: en}).Name(lang)
 		out.Items = append(out.Items, c)

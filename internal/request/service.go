@@ -96,7 +96,7 @@ func (s *Service) actor(ctx context.Context, roles ...auth.Role) (actor, error) 
 	a := actor{Principal: p}
 	if p.Role == auth.HandlingUnit || p.Role == auth.TownshipStaff || p.Role == auth.CommunityWorker {
 		if a.unitID, err = s.Store.unitOfUser(ctx, p.UserID, p.Area.Code); err != nil {
-			return actor{}, errs.Internal(err)
+			return actor{}, errs.Internal("request.Service.actor: unitOfUser", err)
 		}
 	}
 	return a, nil
@@ -265,7 +265,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 	sealed, index := "", ""
 	if in.Phone != "" {
 		if sealed, err = s.Keys.Seal(in.Phone); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.Service.Create: Seal", err)
 		}
 		index = s.Keys.Index(in.Phone)
 	}
@@ -277,12 +277,12 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		if db.IsNoRows(err) {
 			return nil, errs.Invalid(errs.Field("division_code", "request.bad_community"))
 		}
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Create: select divisions", err)
 	}
 	now := s.now()
 	pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Create: policyFor", err)
 	}
 	lim := s.limits(pol, in.Urgency)
 	created := newRequest{in: in, divisionName: divName, cat: cat, status: StatusSubmitted, pol: pol,
@@ -313,7 +313,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 			if db.IsForeignKeyViolation(err) {
 				return errs.Invalid(errs.Field("resident_id", "request.bad_resident"))
 			}
-			return errs.Internal(fmt.Errorf("request.create: insert: %w", err))
+			return errs.Internal("request.create: insert", err)
 		}
 		var unit int64
 		if unitID != nil {
@@ -329,12 +329,12 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 			}
 			if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_photos (request_id, blob_id) VALUES ($1, $2)
 				ON CONFLICT DO NOTHING`, id, b); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("request.Service.Create: insert request_photos", err)
 			}
 		}
 		if err := s.Store.event(ctx, id, EventSubmit, a.id(), a.Name, string(a.Role), nil, "",
 			map[string]any{"channel": in.Channel, "urgency": in.Urgency}, now); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Service.Create: event", err)
 		}
 		if unitID != nil {
 			if err := s.assign(ctx, id, *pol.UnitID, "lead", now); err != nil {
@@ -342,7 +342,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 			}
 			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), pol.UnitID, "",
 				map[string]any{"policy": pol.ID}, now); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("request.Service.Create: event", err)
 			}
 			if err := s.Outbox.ToUnit(ctx, id, *pol.UnitID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", Number(id, now), in.Title)); err != nil {
 				return err
@@ -437,7 +437,7 @@ func (s *Service) assign(ctx context.Context, id, unit int64, role string, now t
 		VALUES ($1, $2, $3, $4) ON CONFLICT (request_id, unit_id) DO UPDATE SET role = excluded.role, assigned_at = excluded.assigned_at, ended_at = NULL`,
 		id, unit, role, now)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("request.Service.assign: insert request_assignments", err)
 	}
 	return nil
 }
@@ -470,7 +470,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Request, error) {
 		return nil, err
 	}
 	if err := s.Store.details(ctx, r); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Service.Get: details", err)
 	}
 	if s.show(a, r, true) {
 		// The unit holding the request sees the phone to call back; each

@@ -258,7 +258,7 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 		SUM(resolved), SUM(resolved_on_time), SUM(valid_callbacks), SUM(satisfied), SUM(basically)
 		FROM request_stats WHERE month = $1 AND division_code BETWEEN $2 AND $3 GROUP BY `+prefix+`, unit_id`, month, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.statsGroups: select", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -267,14 +267,14 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 		var c StatsCounts
 		if err := rows.Scan(&k, &unit, &c.Total, &c.DueResponse, &c.RespondedOnTime, &c.DueResolution, &c.ResolvedOnTime,
 			&c.ValidCallbacks, &c.Satisfied, &c.Basically); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.StatsService.statsGroups: Scan", err)
 		}
 		// Responded and resolved are due already; the live part adds the
 		// rest whose deadline has passed.
 		out[k+":"+itoa64(unit)] = c
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.statsGroups: Err", err)
 	}
 	rows.Close()
 	live, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+prefix+`, COALESCE(first_unit_id, unit_id, 0),
@@ -284,14 +284,14 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 			AND division_code BETWEEN $4 AND $5 AND NOT excluded
 		GROUP BY `+prefix+`, COALESCE(first_unit_id, unit_id, 0)`, s.now(), from, to, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.statsGroups: select", err)
 	}
 	defer live.Close()
 	for live.Next() {
 		var k string
 		var unit, resp, res int64
 		if err := live.Scan(&k, &unit, &resp, &res); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.StatsService.statsGroups: Scan", err)
 		}
 		key := k + ":" + itoa64(unit)
 		c := out[key]
@@ -300,7 +300,7 @@ func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month str
 		out[key] = c
 	}
 	if err := live.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.statsGroups: Err", err)
 	}
 	return out, nil
 }
@@ -339,18 +339,18 @@ func (s *StatsService) divisions(ctx context.Context, code string) (divName, []d
 		if db.IsNoRows(err) {
 			return d, nil, errs.NotFound("request.stats.division_not_found", code)
 		}
-		return d, nil, errs.Internal(err)
+		return d, nil, errs.Internal("request.StatsService.divisions: select divisions", err)
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
 	if err != nil {
-		return d, nil, errs.Internal(err)
+		return d, nil, errs.Internal("request.StatsService.divisions: select divisions", err)
 	}
 	defer rows.Close()
 	var kids []divName
 	for rows.Next() {
 		var k divName
 		if err := rows.Scan(&k.Code, &k.Name); err != nil {
-			return d, nil, errs.Internal(err)
+			return d, nil, errs.Internal("request.StatsService.divisions: Scan", err)
 		}
 		kids = append(kids, k)
 	}
@@ -463,7 +463,7 @@ func sortStats(rows []StatsRow) {
 func (s *StatsService) unitNames(ctx context.Context) (map[int64]string, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM request_units`)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.StatsService.unitNames: select request_units", err)
 	}
 	defer rows.Close()
 	out := map[int64]string{}
@@ -471,7 +471,7 @@ func (s *StatsService) unitNames(ctx context.Context) (map[int64]string, error) 
 		var id int64
 		var n string
 		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("request.StatsService.unitNames: select request_units", err)
 		}
 		out[id] = n
 	}

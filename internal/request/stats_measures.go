@@ -95,7 +95,7 @@ func (s *StatsService) syncYear(ctx context.Context, year string) (int, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
 		GROUP BY division_code HAVING SUM(valid_callbacks) > 0`, year+"-01", year+"-12")
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
 	}
 	key := measure.Key(MeasureCommunitiesSurveyed, year)
 	want := map[string]map[string]int64{key: {}}
@@ -103,13 +103,13 @@ func (s *StatsService) syncYear(ctx context.Context, year string) (int, error) {
 		var c string
 		if err := rows.Scan(&c); err != nil {
 			rows.Close()
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
 		}
 		want[key][c] = 1
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
 	}
 	return s.writeMeasures(ctx, want)
 }
@@ -129,14 +129,14 @@ func (s *StatsService) writeMeasures(ctx context.Context, want map[string]map[st
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT measure, division_code, value FROM measure_values WHERE measure IN (`+strings.Join(ph, ",")+`)`, args...)
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("request.StatsService.writeMeasures: select measure_values", err)
 	}
 	for rows.Next() {
 		var k, c string
 		var v int64
 		if err := rows.Scan(&k, &c, &v); err != nil {
 			rows.Close()
-			return 0, errs.Internal(err)
+			return 0, errs.Internal("request.StatsService.writeMeasures: select measure_values", err)
 		}
 		have[k][c] = v
 	}

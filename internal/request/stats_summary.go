@@ -91,7 +91,7 @@ func (s *Store) statStateOf(ctx context.Context, id int64) (statState, error) {
 	var st statState
 	err := scanStatState(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+statStateCols+` FROM requests WHERE id = $1`, id), &st)
 	if err != nil {
-		return st, errs.Internal(err)
+		return st, errs.Internal("request.Store.statStateOf: select", err)
 	}
 	return st, nil
 }
@@ -152,7 +152,7 @@ func (s *Store) addStats(ctx context.Context, m map[statKey]statVec) error {
 				satisfied = request_stats.satisfied + excluded.satisfied,
 				basically = request_stats.basically + excluded.basically`,
 			k.month, k.division, k.unit, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.Store.addStats: insert request_stats", err)
 		}
 	}
 	return nil
@@ -166,14 +166,14 @@ func (s *StatsService) RebuildSummary(ctx context.Context) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+statStateCols+` FROM requests`)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.StatsService.RebuildSummary: select", err)
 		}
 		m := map[statKey]statVec{}
 		for rows.Next() {
 			var x statState
 			if err := scanStatState(rows, &x); err != nil {
 				rows.Close()
-				return errs.Internal(err)
+				return errs.Internal("request.StatsService.RebuildSummary: scanStatState", err)
 			}
 			if k, v, ok := x.contribution(); ok {
 				t := m[k]
@@ -185,10 +185,10 @@ func (s *StatsService) RebuildSummary(ctx context.Context) error {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.StatsService.RebuildSummary: Err", err)
 		}
 		if _, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM request_stats`); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("request.StatsService.RebuildSummary: delete request_stats", err)
 		}
 		return st.addStats(ctx, m)
 	})

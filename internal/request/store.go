@@ -126,7 +126,7 @@ func (s *Store) get(ctx context.Context, id int64, rc reach, lang string, lock b
 		return nil, errs.NotFound("request.not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Store.get: select", err)
 	}
 	return r, nil
 }
@@ -136,7 +136,7 @@ func (s *Store) ratings(ctx context.Context, id int64) (int, error) {
 	var n int
 	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM request_callbacks WHERE request_id = $1 AND kind = $2`,
 		id, KindRating).Scan(&n); err != nil {
-		return 0, errs.Internal(fmt.Errorf("request.ratings: %w", err))
+		return 0, errs.Internal("request.ratings", err)
 	}
 	return n, nil
 }
@@ -201,19 +201,19 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 		` ORDER BY ` + order + ` LIMIT $` + itoa(len(args)-1) + ` OFFSET $` + itoa(len(args))
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("request.Store.list: select", err)
 	}
 	defer rows.Close()
 	var out []Request
 	for rows.Next() {
 		r, err := scanRequest(rows, lang)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("request.Store.list: select", err)
 		}
 		out = append(out, *r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("request.Store.list: select", err)
 	}
 	more := len(out) > perPage
 	if more {
@@ -366,7 +366,7 @@ func (s *Store) unit(ctx context.Context, id int64) (*Unit, error) {
 		return nil, errs.NotFound("request.unit_not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Store.unit: select request_units", err)
 	}
 	return u, nil
 }
@@ -417,7 +417,7 @@ func (s *Store) category(ctx context.Context, code string) (*Category, error) {
 		return nil, errs.NotFound("request.category_not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("request.Store.category: select request_categories", err)
 	}
 	c.ParentCode = parent.String
 	return c, nil
@@ -529,7 +529,7 @@ func (s *Store) memberAccount(ctx context.Context, userID int64) (role, area str
 		return "", "", errs.NotFound("request.member_not_found")
 	}
 	if err != nil {
-		return "", "", errs.Internal(fmt.Errorf("request.memberAccount: %w", err))
+		return "", "", errs.Internal("request.memberAccount", err)
 	}
 	return role, area, nil
 }
@@ -543,7 +543,7 @@ func (s *Store) membership(ctx context.Context, userID int64) (*Unit, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("request.membership: %w", err))
+		return nil, errs.Internal("request.membership", err)
 	}
 	return u, nil
 }
@@ -556,7 +556,7 @@ func (s *Store) addMember(ctx context.Context, userID, unitID int64) error {
 		return errs.Conflict("request.member_taken")
 	}
 	if err != nil {
-		return errs.Internal(fmt.Errorf("request.addMember: %w", err))
+		return errs.Internal("request.addMember", err)
 	}
 	return nil
 }
@@ -566,11 +566,11 @@ func (s *Store) addMember(ctx context.Context, userID, unitID int64) error {
 func (s *Store) removeMember(ctx context.Context, userID, unitID int64) (bool, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM request_unit_members WHERE user_id = $1 AND unit_id = $2`, userID, unitID)
 	if err != nil {
-		return false, errs.Internal(fmt.Errorf("request.removeMember: %w", err))
+		return false, errs.Internal("request.removeMember", err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return false, errs.Internal(fmt.Errorf("request.removeMember: %w", err))
+		return false, errs.Internal("request.removeMember", err)
 	}
 	return n > 0, nil
 }

@@ -3,7 +3,6 @@ package request
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -20,7 +19,7 @@ func (o *Outbox) pending(ctx context.Context, max int) ([]Message, error) {
 		body, status, attempts, created_at FROM request_outbox
 		WHERE status = $1 AND (claim_until IS NULL OR claim_until < `+o.DB.Now()+`) ORDER BY id LIMIT $2`, OutboxPending, max)
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("outbox.pending: %w", err))
+		return nil, errs.Internal("outbox.pending", err)
 	}
 	defer rows.Close()
 	var ms []Message
@@ -29,13 +28,13 @@ func (o *Outbox) pending(ctx context.Context, max int) ([]Message, error) {
 		var req, user, unit sql.NullInt64
 		if err := rows.Scan(&m.ID, &m.Channel, &req, &user, &unit, &m.DivisionCode, &m.Role, &m.PhoneSealed, &m.Body, &m.Status,
 			&m.Attempts, &m.CreatedAt); err != nil {
-			return nil, errs.Internal(fmt.Errorf("outbox.pending: %w", err))
+			return nil, errs.Internal("outbox.pending", err)
 		}
 		m.RequestID, m.UserID, m.UnitID = nullInt(req), nullInt(user), nullInt(unit)
 		ms = append(ms, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(fmt.Errorf("outbox.pending: %w", err))
+		return nil, errs.Internal("outbox.pending", err)
 	}
 	return ms, nil
 }
@@ -54,11 +53,11 @@ func (o *Outbox) claim(ctx context.Context, id int64) (bool, error) {
 			WHERE id = $3 AND status = $4 AND (claim_until IS NULL OR claim_until < `+o.DB.Now()+`)`,
 			o.Claimant, o.claimFor().Milliseconds(), id, OutboxPending)
 		if err != nil {
-			return errs.Internal(fmt.Errorf("outbox.claim: %w", err))
+			return errs.Internal("outbox.claim", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return errs.Internal(fmt.Errorf("outbox.claim: %w", err))
+			return errs.Internal("outbox.claim", err)
 		}
 		ok = n == 1
 		return nil
@@ -72,7 +71,7 @@ func (o *Outbox) markSent(ctx context.Context, id int64) error {
 		claimed_by = '', claim_until = NULL WHERE id = $3 AND status = $4 AND claimed_by = $5`,
 		OutboxSent, o.Now().UTC().Truncate(time.Microsecond), id, OutboxPending, o.Claimant)
 	if err != nil {
-		return errs.Internal(fmt.Errorf("outbox.markSent: %w", err))
+		return errs.Internal("outbox.markSent", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		// The send outlasted the claim and another node claimed it: it
@@ -89,7 +88,7 @@ func (o *Outbox) markFailed(ctx context.Context, id int64, msg string) error {
 		status = CASE WHEN attempts + 1 >= 5 THEN $2 ELSE status END, claimed_by = '', claim_until = NULL
 		WHERE id = $3 AND status = $4 AND claimed_by = $5`, msg, OutboxFailed, id, OutboxPending, o.Claimant)
 	if err != nil {
-		return errs.Internal(fmt.Errorf("outbox.markFailed: %w", err))
+		return errs.Internal("outbox.markFailed", err)
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func (s *Service) Publish(ctx context.Context, in ActivityInput) (*Activity, err
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 			in.OrgID, in.CommunityCode, in.Title, in.Content, in.Target, in.Place, in.StartsAt.UTC(), in.EndsAt.UTC(), in.Slots,
 			strings.Join(in.Skills, ","), counts, Open, s.now(), p.Name).Scan(&id); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Publish: insert volunteer_activities", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.activity.publish", ObjectType: "volunteer_activity", ObjectID: idStr(id), Result: audit.OK,
 			Detail: map[string]any{"org_id": in.OrgID, "community_code": in.CommunityCode, "title": in.Title, "slots": in.Slots}})
@@ -200,7 +200,7 @@ func (s *Service) lockActivity(ctx context.Context, id int64) (*Activity, error)
 		return nil, errs.NotFound("volunteer.activity_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.lockActivity: select", err)
 	}
 	return a, nil
 }
@@ -229,7 +229,7 @@ func (s *Service) SignUp(ctx context.Context, activityID int64) (string, error) 
 		var cur string
 		err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, activityID, me).Scan(&cur)
 		if err != nil && !db.IsNoRows(err) {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.SignUp: select volunteer_signups", err)
 		}
 		if cur == Confirmed || cur == Waiting {
 			return errs.Conflict("volunteer.already_signed_up")
@@ -247,11 +247,11 @@ func (s *Service) SignUp(ctx context.Context, activityID int64) (string, error) 
 				status, now, activityID, me)
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.SignUp: now", err)
 		}
 		if status == Confirmed {
 			if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_activities SET taken = taken + 1 WHERE id = $1`, activityID); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.SignUp: update volunteer_activities", err)
 			}
 		}
 		return nil
@@ -282,7 +282,7 @@ func (s *Service) Cancel(ctx context.Context, activityID int64) error {
 			return errs.NotFound("volunteer.signup_not_found")
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Cancel: select volunteer_signups", err)
 		}
 		if in != nil {
 			return errs.Conflict("volunteer.already_checked_in")
@@ -290,7 +290,7 @@ func (s *Service) Cancel(ctx context.Context, activityID int64) error {
 		now := s.now()
 		q := s.DB.Q(ctx)
 		if _, err := q.ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE activity_id = $3 AND volunteer_id = $4`, Withdrawn, now, activityID, me); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Cancel: update volunteer_signups", err)
 		}
 		if cur != Confirmed {
 			return nil
@@ -303,7 +303,7 @@ func (s *Service) Cancel(ctx context.Context, activityID int64) error {
 			_, err = q.ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE id = $3`, Confirmed, now, next)
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Cancel: select volunteer_signups", err)
 		}
 		return nil
 	})
@@ -321,14 +321,14 @@ func (s *Service) Signups(ctx context.Context, activityID int64) ([]Signup, erro
 		FROM volunteer_signups s JOIN volunteers v ON v.id = s.volunteer_id WHERE s.activity_id = $1
 		ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, s.updated_at, s.id LIMIT 20000`, activityID)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Signups: select volunteer_signups", err)
 	}
 	defer rows.Close()
 	out := []Signup{}
 	for rows.Next() {
 		var x Signup
 		if err := rows.Scan(&x.ID, &x.VolunteerID, &x.Name, &x.Status, &x.CheckinAt, &x.CheckoutAt, &x.ManualReason, &x.CreatedAt); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Signups: select volunteer_signups", err)
 		}
 		x.CreatedAt = x.CreatedAt.UTC()
 		for _, t := range []*time.Time{x.CheckinAt, x.CheckoutAt} {
@@ -366,7 +366,7 @@ func (s *Service) MySignups(ctx context.Context) ([]Activity, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+actCols+`, s.status`+actFrom+` JOIN volunteer_signups s ON s.activity_id = a.id
 		WHERE s.volunteer_id = $1 AND s.status IN ($2, $3) AND a.status = $4 ORDER BY a.starts_at, a.id LIMIT 100`, me, Confirmed, Waiting, Open)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.MySignups: select", err)
 	}
 	defer rows.Close()
 	out := []Activity{}
@@ -375,7 +375,7 @@ func (s *Service) MySignups(ctx context.Context) ([]Activity, error) {
 		var skills string
 		if err := rows.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
 			&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy, &a.MySignup); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.MySignups: select", err)
 		}
 		a.Skills = splitList(skills)
 		a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()

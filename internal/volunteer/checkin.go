@@ -131,7 +131,7 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 			return errs.NotFound("volunteer.activity_not_found", activityID)
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.CheckIn: select volunteer_activities", err)
 		}
 		if status != Open {
 			return errs.Conflict("volunteer.activity_not_open")
@@ -148,7 +148,7 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 			return errs.NotFound("volunteer.signup_not_found")
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.CheckIn: select volunteer_signups", err)
 		}
 		var upd string
 		switch dir {
@@ -177,7 +177,7 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 			upd = `UPDATE volunteer_signups SET checkout_at = $1, checkout_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
 		}
 		if _, err := q.ExecContext(ctx, upd, now, w, activityID, me); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.CheckIn: ExecContext", err)
 		}
 		return nil
 	})
@@ -244,7 +244,7 @@ func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) 
 		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET checkin_at = $1, checkout_at = $2, manual_reason = $3, updated_at = $4
 			WHERE activity_id = $5 AND volunteer_id = $6 AND status = $7`, in.CheckinAt.UTC(), in.CheckoutAt.UTC(), in.Reason, s.now(), activityID, in.VolunteerID, Confirmed)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Confirm: update volunteer_signups", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Invalid(errs.Field("volunteer_id", "volunteer.not_signed_up"))

@@ -81,7 +81,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 		for i, o := range sd.Orgs {
 			if err := q.QueryRowContext(ctx, `INSERT INTO volunteer_orgs (division_code, name, kind, created_at, created_by) VALUES ($1, $2, $3, $4, 'demo') RETURNING id`,
 				o.DivisionCode, o.Name, o.Kind, now).Scan(&orgIDs[i]); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: insert volunteer_orgs", err)
 			}
 		}
 		volIDs := make([]int64, len(sd.Volunteers))
@@ -90,22 +90,22 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 		for i, v := range sd.Volunteers {
 			id, err := s.Keys.Seal(v.IDNumber)
 			if err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: Seal", err)
 			}
 			ph, err := s.Keys.Seal(v.Phone)
 			if err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: Seal", err)
 			}
 			if err := q.QueryRowContext(ctx, `INSERT INTO volunteers (community_code, name, id_number_sealed, id_number_index, phone_sealed, phone_index, skills,
 				created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'demo', $8) RETURNING id`,
 				v.CommunityCode, v.Name, id, s.Keys.Index(v.IDNumber), ph, s.Keys.Index(v.Phone), strings.Join(cleanList(v.Skills), ","), now).Scan(&volIDs[i]); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: insert volunteers", err)
 			}
 		}
 		for _, m := range sd.Members {
 			if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_org_members (org_id, volunteer_id, lead, joined_at) VALUES ($1, $2, $3, $4)`,
 				orgIDs[m.Org], volIDs[m.Volunteer], m.Lead, now); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: insert volunteer_org_members", err)
 			}
 		}
 		for i, a := range sd.Activities {
@@ -129,7 +129,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'demo', $15, $16) RETURNING id`,
 				in.OrgID, in.CommunityCode, in.Title, in.Content, in.Target, in.Place, in.StartsAt.UTC(), in.EndsAt.UTC(), in.Slots, len(a.Served),
 				strings.Join(in.Skills, ","), counts, status, now, closedAt, map[bool]string{true: "demo"}[a.Closed]).Scan(&aid); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: insert volunteer_activities", err)
 			}
 			date := in.StartsAt.In(web.Shanghai).Format(DateLayout)
 			for _, sv := range a.Served {
@@ -144,7 +144,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				}
 				if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_signups (activity_id, volunteer_id, status, created_at, updated_at, checkin_at, checkout_at)
 					VALUES ($1, $2, $3, $4, $4, $5, $6)`, aid, volIDs[sv.Volunteer], Confirmed, now, inAt, outAt); err != nil {
-					return errs.Internal(err)
+					return errs.Internal("volunteer.Service.Load: insert volunteer_signups", err)
 				}
 				if !a.Closed || inAt == nil || outAt == nil {
 					continue
@@ -156,7 +156,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_records (volunteer_id, activity_id, org_id, community_code, date, place, content,
 					hours_centi, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'demo', $9)`,
 					volIDs[sv.Volunteer], aid, in.OrgID, in.CommunityCode, date, in.Place, in.Title, c, in.EndsAt.UTC()); err != nil {
-					return errs.Internal(err)
+					return errs.Internal("volunteer.Service.Load: insert volunteer_records", err)
 				}
 				hours[sv.Volunteer] += c
 				if date > last[sv.Volunteer] {
@@ -169,7 +169,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				continue
 			}
 			if _, err := q.ExecContext(ctx, `UPDATE volunteers SET hours_centi = $1, last_served = $2 WHERE id = $3`, hours[i], last[i], id); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Load: update volunteers", err)
 			}
 		}
 		if err := s.Rebuild(ctx); err != nil {

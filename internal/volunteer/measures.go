@@ -35,7 +35,7 @@ func (s *Service) refreshCommunity(ctx context.Context, code string) error {
 	var reg, act int64
 	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN last_served >= $2 THEN 1 ELSE 0 END), 0)
 		FROM volunteers WHERE community_code = $1`, code, s.activeSince()).Scan(&reg, &act); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("volunteer.Service.refreshCommunity: select volunteers", err)
 	}
 	if err := s.Measures.Set(ctx, Registered, code, reg); err != nil {
 		return err
@@ -50,7 +50,7 @@ func (s *Service) refreshHours(ctx context.Context, code, date string) error {
 	var sum int64
 	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(sum(hours_centi), 0) FROM volunteer_records
 		WHERE community_code = $1 AND date BETWEEN $2 AND $3`, code, month+"-01", month+"-31").Scan(&sum); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("volunteer.Service.refreshHours: select volunteer_records", err)
 	}
 	return s.Measures.Set(ctx, measure.Key(HoursM, month), code, sum)
 }
@@ -64,7 +64,7 @@ func (s *Service) RefreshActive(ctx context.Context) error {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT community_code, count(*) FROM volunteers WHERE last_served >= $1 GROUP BY community_code`, s.activeSince())
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
 	}
 	vals := map[string]int64{}
 	for rows.Next() {
@@ -72,13 +72,13 @@ func (s *Service) RefreshActive(ctx context.Context) error {
 		var n int64
 		if err := rows.Scan(&c, &n); err != nil {
 			rows.Close()
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
 		}
 		vals[c] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
 	}
 	return s.Measures.Rebuild(ctx, ActiveN, vals)
 }
@@ -114,7 +114,7 @@ func (s *Service) Rebuild(ctx context.Context) error {
 func (s *Service) sums(ctx context.Context, q string) (map[string]map[string]int64, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.sums: QueryContext", err)
 	}
 	defer rows.Close()
 	out := map[string]map[string]int64{"": {}}
@@ -122,7 +122,7 @@ func (s *Service) sums(ctx context.Context, q string) (map[string]map[string]int
 		var code, period string
 		var n int64
 		if err := rows.Scan(&code, &period, &n); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.sums: Scan", err)
 		}
 		if out[period] == nil {
 			out[period] = map[string]int64{}
@@ -178,13 +178,13 @@ func (s *Service) Figures(ctx context.Context, code string) (*Figures, error) {
 	codes := []string{code}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code LIMIT 1000`, code)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Figures: select divisions", err)
 	}
 	for rows.Next() {
 		var c ChildArea
 		if err := rows.Scan(&c.Code, &c.Name); err != nil {
 			rows.Close()
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Figures: Scan", err)
 		}
 		f.Children = append(f.Children, c)
 		codes = append(codes, c.Code)
@@ -284,7 +284,7 @@ func (s *Service) SetStars(ctx context.Context, hours []int) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, starsKey, v); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.SetStars: insert settings", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.stars.set", ObjectType: "setting", ObjectID: starsKey, Result: audit.OK,
 			Detail: map[string]string{"value": v}})

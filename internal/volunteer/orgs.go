@@ -37,7 +37,7 @@ func (s *Service) Org(ctx context.Context, id int64) (*Org, error) {
 		return nil, errs.NotFound("volunteer.org_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Org: select", err)
 	}
 	return o, nil
 }
@@ -64,14 +64,14 @@ func (s *Service) Orgs(ctx context.Context, code string) ([]Org, error) {
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+orgCols+orgFrom+` WHERE o.division_code BETWEEN $1 AND $2 ORDER BY o.division_code, o.name LIMIT 500`, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Orgs: select", err)
 	}
 	defer rows.Close()
 	out := []Org{}
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Orgs: select", err)
 		}
 		out = append(out, *o)
 	}
@@ -109,14 +109,14 @@ func (s *Service) LedOrgs(ctx context.Context) ([]Org, error) {
 func (s *Service) orgList(ctx context.Context, where string, args ...any) ([]Org, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+orgCols+orgFrom+` `+where+` ORDER BY o.division_code, o.name LIMIT 500`, args...)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.orgList: select", err)
 	}
 	defer rows.Close()
 	out := []Org{}
 	for rows.Next() {
 		o, err := scanOrg(rows)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.orgList: select", err)
 		}
 		out = append(out, *o)
 	}
@@ -155,7 +155,7 @@ func (s *Service) CreateOrg(ctx context.Context, in OrgInput) (*Org, error) {
 			return errs.Invalid(errs.Field("name", "volunteer.org_exists"))
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.CreateOrg: insert volunteer_orgs", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.org.create", ObjectType: "volunteer_org", ObjectID: idStr(id), Result: audit.OK,
 			Detail: in})
@@ -194,7 +194,7 @@ func (s *Service) SetMember(ctx context.Context, orgID, volunteerID int64, lead 
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO volunteer_org_members (org_id, volunteer_id, lead, joined_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (org_id, volunteer_id) DO UPDATE SET lead = excluded.lead`, orgID, volunteerID, lead, s.now()); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.SetMember: insert volunteer_org_members", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.org.member", ObjectType: "volunteer_org", ObjectID: idStr(orgID), Result: audit.OK,
 			Detail: map[string]any{"volunteer_id": volunteerID, "lead": lead}})
@@ -212,14 +212,14 @@ func (s *Service) Members(ctx context.Context, orgID int64) ([]Member, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT m.volunteer_id, v.name, m.lead FROM volunteer_org_members m JOIN volunteers v ON v.id = m.volunteer_id
 		WHERE m.org_id = $1 ORDER BY m.lead DESC, v.name LIMIT 2000`, orgID)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Members: select volunteer_org_members", err)
 	}
 	defer rows.Close()
 	out := []Member{}
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.VolunteerID, &m.Name, &m.Lead); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Members: select volunteer_org_members", err)
 		}
 		out = append(out, m)
 	}

@@ -47,14 +47,14 @@ func (s *Service) Records(ctx context.Context, volunteerID int64, from, to time.
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+recCols+recFrom+` WHERE r.volunteer_id = $1 AND r.date BETWEEN $2 AND $3
 		ORDER BY r.date, r.id LIMIT 10000`, volunteerID, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Records: select", err)
 	}
 	defer rows.Close()
 	out := []Record{}
 	for rows.Next() {
 		r, err := scanRecord(rows)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Records: select", err)
 		}
 		out = append(out, *r)
 	}
@@ -89,7 +89,7 @@ func (s *Service) Close(ctx context.Context, activityID int64) (int, error) {
 			JOIN volunteers v ON v.id = s.volunteer_id
 			WHERE s.activity_id = $1 AND s.status = $2 AND s.checkin_at IS NOT NULL AND s.checkout_at IS NOT NULL ORDER BY s.id`, activityID, Confirmed)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Close: select volunteer_signups", err)
 		}
 		type served struct {
 			vol       int64
@@ -102,7 +102,7 @@ func (s *Service) Close(ctx context.Context, activityID int64) (int, error) {
 			var in, out time.Time
 			if err := rows.Scan(&x.vol, &x.community, &in, &out); err != nil {
 				rows.Close()
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Close: Scan", err)
 			}
 			if a.CountsHours {
 				x.centi = ClipHours(a.StartsAt, a.EndsAt, in, out)
@@ -111,7 +111,7 @@ func (s *Service) Close(ctx context.Context, activityID int64) (int, error) {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Close: Err", err)
 		}
 		now := s.now()
 		date := a.StartsAt.In(web.Shanghai).Format(DateLayout)
@@ -120,17 +120,17 @@ func (s *Service) Close(ctx context.Context, activityID int64) (int, error) {
 			if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_records (volunteer_id, activity_id, org_id, community_code, date, place, content,
 				hours_centi, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 				x.vol, activityID, a.OrgID, a.CommunityCode, date, a.Place, a.Title, x.centi, p.Name, now); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Close: insert volunteer_records", err)
 			}
 			if _, err := q.ExecContext(ctx, `UPDATE volunteers SET hours_centi = hours_centi + $1,
 				last_served = CASE WHEN last_served IS NULL OR last_served < $2 THEN $2 ELSE last_served END WHERE id = $3`, x.centi, date, x.vol); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Close: update volunteers", err)
 			}
 			communities[x.community] = true
 			n++
 		}
 		if _, err := q.ExecContext(ctx, `UPDATE volunteer_activities SET status = $1, closed_at = $2, closed_by = $3 WHERE id = $4`, Closed, now, p.Name, activityID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Close: update volunteer_activities", err)
 		}
 		for c := range communities {
 			if err := s.refreshCommunity(ctx, c); err != nil {
@@ -159,7 +159,7 @@ func (s *Service) AskCorrection(ctx context.Context, recordID int64, hours float
 		return nil, errs.NotFound("volunteer.record_not_found", recordID)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.AskCorrection: select", err)
 	}
 	reason = strings.TrimSpace(reason)
 	centi := int64(math.Round(hours * 100))
@@ -183,7 +183,7 @@ func (s *Service) AskCorrection(ctx context.Context, recordID int64, hours float
 		}
 		if err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO volunteer_corrections (record_id, hours_centi, reason, status, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, recordID, centi, reason, Pending, s.now()).Scan(&id); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.AskCorrection: insert volunteer_corrections", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.correction.ask", ObjectType: "volunteer_record", ObjectID: idStr(recordID), Result: audit.OK,
 			Detail: map[string]any{"hours_before": r.Hours, "hours_asked": centiToHours(centi), "reason": reason}})
@@ -213,7 +213,7 @@ func (s *Service) correction(ctx context.Context, id int64) (*Correction, error)
 		return nil, errs.NotFound("volunteer.correction_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.correction: select", err)
 	}
 	return c, nil
 }
@@ -238,13 +238,13 @@ func (s *Service) Corrections(ctx context.Context) ([]Correction, error) {
 	for _, o := range orgs {
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+corCols+corFrom+` WHERE r.org_id = $1 AND c.status = $2 ORDER BY c.id LIMIT 500`, o.ID, Pending)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("volunteer.Service.Corrections: select", err)
 		}
 		for rows.Next() {
 			c, err := scanCorrection(rows)
 			if err != nil {
 				rows.Close()
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("volunteer.Service.Corrections: select", err)
 			}
 			// Staff see an organisation above their area only for the
 			// records of their area.
@@ -276,7 +276,7 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 	var orgID int64
 	var community, date string
 	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT org_id, community_code, date FROM volunteer_records WHERE id = $1`, c.RecordID).Scan(&orgID, &community, &date); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Decide: select volunteer_records", err)
 	}
 	if ok, err := s.mayOrganise(ctx, orgID, community); err != nil || !ok {
 		if err == nil {
@@ -313,7 +313,7 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 		res, err := q.ExecContext(ctx, `UPDATE volunteer_corrections SET status = $1, decision = $2, decided_by = $3, decided_at = $4 WHERE id = $5 AND status = $6`,
 			status, reason, p.Name, s.now(), correctionID, Pending)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Decide: update volunteer_corrections", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Conflict("volunteer.correction_decided")
@@ -323,13 +323,13 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 			var vol int64
 			if err := q.QueryRowContext(ctx, `SELECT r.hours_centi, c.hours_centi, r.volunteer_id FROM volunteer_corrections c JOIN volunteer_records r ON r.id = c.record_id WHERE c.id = $1`,
 				correctionID).Scan(&old, &asked, &vol); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Decide: select volunteer_corrections", err)
 			}
 			if _, err := q.ExecContext(ctx, `UPDATE volunteer_records SET hours_centi = $1 WHERE id = $2`, asked, c.RecordID); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Decide: update volunteer_records", err)
 			}
 			if _, err := q.ExecContext(ctx, `UPDATE volunteers SET hours_centi = hours_centi + $1 WHERE id = $2`, asked-old, vol); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Decide: update volunteers", err)
 			}
 			if err := s.refreshHours(ctx, community, date); err != nil {
 				return err

@@ -69,7 +69,7 @@ func (s *Service) community(ctx context.Context, field, code string) error {
 	}
 	var n int
 	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&n); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("volunteer.Service.community: select divisions", err)
 	}
 	if n == 0 {
 		return errs.Invalid(errs.Field(field, "volunteer.community_not_found", code))
@@ -92,7 +92,7 @@ func (s *Service) myVolunteer(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("volunteer.Service.myVolunteer: select volunteers", err)
 	}
 	return id, nil
 }
@@ -115,11 +115,11 @@ func (s *Service) scanVolunteer(sc interface{ Scan(...any) error }, stars []int,
 	}
 	id, err := s.Keys.Open(v.IDNumberSealed)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.scanVolunteer: Open", err)
 	}
 	ph, err := s.Keys.Open(phone)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.scanVolunteer: Open", err)
 	}
 	v.IDNumber, v.Phone = pii.MaskIDNumber(id), pii.Mask(ph)
 	v.Skills = splitList(skills)
@@ -152,7 +152,7 @@ func (s *Service) Volunteer(ctx context.Context, id int64) (*Volunteer, error) {
 		return nil, errs.NotFound("volunteer.not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Volunteer: select", err)
 	}
 	if v.Own || (staff(p) && inScope(ctx, v.CommunityCode)) {
 		return v, nil
@@ -265,7 +265,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("volunteer.Service.List: select", err)
 	}
 	defer rows.Close()
 	var out []Volunteer
@@ -273,12 +273,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	for rows.Next() {
 		v, err := s.scanVolunteer(rows, stars, since, 0)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("volunteer.Service.List: select", err)
 		}
 		out = append(out, *v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("volunteer.Service.List: select", err)
 	}
 	more := len(out) > f.PerPage
 	if more {
@@ -354,18 +354,18 @@ func (s *Service) Register(ctx context.Context, in Registration) (*Volunteer, er
 	}
 	idSealed, err := s.Keys.Seal(r.id)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Register: Seal", err)
 	}
 	phoneSealed, err := s.Keys.Seal(r.phone)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Service.Register: Seal", err)
 	}
 	var id int64
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if userID != nil {
 			var n int
 			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1 AND role = $2`, *userID, string(auth.Resident)).Scan(&n); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("volunteer.Service.Register: select users", err)
 			}
 			if n == 0 {
 				return errs.Invalid(errs.Field("user_id", "volunteer.user_not_resident"))
@@ -384,7 +384,7 @@ func (s *Service) Register(ctx context.Context, in Registration) (*Volunteer, er
 			return errs.Invalid(errs.Field("id_number", "volunteer.id_registered"))
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Register: insert volunteers", err)
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.register", ObjectType: "volunteer", ObjectID: idStr(id), Result: audit.OK,
 			Detail: map[string]any{"community_code": r.community, "self": p.Role == auth.Resident}}); err != nil {
@@ -428,7 +428,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Registration) (*Volun
 		} else {
 			sealed, err := s.Keys.Seal(ph)
 			if err != nil {
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("volunteer.Service.Update: update volunteers", err)
 			}
 			ix := s.Keys.Index(ph)
 			phoneSealed, phoneIndex = &sealed, &ix
@@ -463,7 +463,7 @@ func (s *Service) Update(ctx context.Context, id int64, in Registration) (*Volun
 			phone_sealed = COALESCE($5, phone_sealed), phone_index = COALESCE($6, phone_index), version = version + 1, updated_at = $7
 			WHERE id = $8 AND version = $9`, community, skills, avail, areas, phoneSealed, phoneIndex, s.now(), id, cur.Version)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("volunteer.Service.Update: update volunteers", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Conflict("error.conflict")

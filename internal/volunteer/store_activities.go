@@ -2,7 +2,6 @@ package volunteer
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -62,7 +61,7 @@ func (s *Service) storeActivity(ctx context.Context, id int64, rc actReach) (*Ac
 		return nil, errs.NotFound("volunteer.activity_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("volunteer.activity: %w", err))
+		return nil, errs.Internal("volunteer.activity", err)
 	}
 	return a, nil
 }
@@ -105,19 +104,19 @@ func (s *Service) storeActivities(ctx context.Context, q activityQuery, rc actRe
 	sql += ` ORDER BY a.starts_at DESC, a.id DESC LIMIT ` + strconv.Itoa(q.perPage+1) + ` OFFSET ` + strconv.Itoa((q.page-1)*q.perPage)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, sql, args...)
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("volunteer.activities: %w", err))
+		return nil, errs.Internal("volunteer.activities", err)
 	}
 	defer rows.Close()
 	out := []Activity{}
 	for rows.Next() {
 		a, err := scanActivity(rows)
 		if err != nil {
-			return nil, errs.Internal(fmt.Errorf("volunteer.activities: %w", err))
+			return nil, errs.Internal("volunteer.activities", err)
 		}
 		out = append(out, *a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(fmt.Errorf("volunteer.activities: %w", err))
+		return nil, errs.Internal("volunteer.activities", err)
 	}
 	return out, nil
 }

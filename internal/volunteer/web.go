@@ -477,15 +477,15 @@ func (h *Web) code(r *http.Request) (*codeView, error) {
 	link := scheme + "://" + r.Host + "/activities/" + idStr(id) + "/checkin?" + url.Values{"dir": {dir}, "code": {c.Code}}.Encode()
 	q, err := qr.Encode(link, qr.M, qr.Auto)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Web.code: Encode", err)
 	}
 	img, err := barcode.Scale(q, 320, 320)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Web.code: Scale", err)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("volunteer.Web.code: Encode", err)
 	}
 	return &codeView{A: a, Direction: dir, Code: c.Code, ExpiresAt: c.ExpiresAt,
 		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))}, nil

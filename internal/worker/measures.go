@@ -41,14 +41,14 @@ func (s *Service) compute(ctx context.Context, lo, hi, today string, years []int
 		WHERE w.community_code BETWEEN $1 AND $2 AND w.in_post_from <= $3 AND (w.in_post_to IS NULL OR w.in_post_to >= $3)
 		GROUP BY w.community_code, d.kind`, lo, hi, today)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Service.compute: select workers", err)
 	}
 	for rows.Next() {
 		var code, kind string
 		var n, officer int64
 		if err := rows.Scan(&code, &kind, &n, &officer); err != nil {
 			rows.Close()
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("worker.Service.compute: Scan", err)
 		}
 		if kind == "urban" {
 			out[InPostUrban][code] = n
@@ -59,7 +59,7 @@ func (s *Service) compute(ctx context.Context, lo, hi, today string, years []int
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Service.compute: Err", err)
 	}
 	for _, y := range years {
 		ys := strconv.Itoa(y)
@@ -71,14 +71,14 @@ func (s *Service) compute(ctx context.Context, lo, hi, today string, years []int
 			AND w.in_post_from <= $4 AND (w.in_post_to IS NULL OR w.in_post_to >= $3)
 			GROUP BY w.community_code`, lo, hi, ys+"-01-01", ys+"-12-31", PartySecretary, CommitteeDirector)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("worker.Service.compute: select worker_trainings", err)
 		}
 		for rows.Next() {
 			var code string
 			var n, trained int64
 			if err := rows.Scan(&code, &n, &trained); err != nil {
 				rows.Close()
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("worker.Service.compute: Scan", err)
 			}
 			out[kIn][code] = n
 			if trained > 0 {
@@ -87,7 +87,7 @@ func (s *Service) compute(ctx context.Context, lo, hi, today string, years []int
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("worker.Service.compute: Err", err)
 		}
 	}
 	return out, nil

@@ -41,11 +41,11 @@ func scan(s interface{ Scan(...any) error }) (*row, error) {
 func (s *Store) open(r *row) (record, error) {
 	phone, err := s.Keys.Open(r.phoneSealed)
 	if err != nil {
-		return record{}, errs.Internal(err)
+		return record{}, errs.Internal("worker.Store.open: Open", err)
 	}
 	id, err := s.Keys.Open(r.idSealed)
 	if err != nil {
-		return record{}, errs.Internal(err)
+		return record{}, errs.Internal("worker.Store.open: Open", err)
 	}
 	return record{ID: r.ID, CommunityCode: r.CommunityCode, Name: r.Name, Phone: phone, IDNumber: id, Post: r.Post,
 		InPostFrom: r.InPostFrom, InPostTo: r.InPostTo, CertifiedSocialWorker: r.CertifiedSocialWorker,
@@ -84,7 +84,7 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 		return nil, errs.NotFound("worker.not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Store.get: select", err)
 	}
 	return r, nil
 }
@@ -102,7 +102,7 @@ func (s *Store) byIDNumber(ctx context.Context, community, idNumber string) (int
 		return 0, nil
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("worker.Store.byIDNumber: select workers", err)
 	}
 	return id, nil
 }
@@ -127,7 +127,7 @@ func (s *Store) community(ctx context.Context, code string) (kind string, err er
 		return "", errs.NotFound("worker.community_not_found", code)
 	}
 	if err != nil {
-		return "", errs.Internal(err)
+		return "", errs.Internal("worker.Store.community: select divisions", err)
 	}
 	return kind, nil
 }
@@ -139,10 +139,10 @@ func (s *Store) seal(r *record) (sealed, error) {
 	var out sealed
 	var err error
 	if out.phone, err = s.Keys.Seal(r.Phone); err != nil {
-		return out, errs.Internal(err)
+		return out, errs.Internal("worker.Store.seal: Seal", err)
 	}
 	if out.id, err = s.Keys.Seal(r.IDNumber); err != nil {
-		return out, errs.Internal(err)
+		return out, errs.Internal("worker.Store.seal: Seal", err)
 	}
 	out.phoneIdx, out.idIdx = s.Keys.Index(r.Phone), s.Keys.Index(r.IDNumber)
 	return out, nil
@@ -168,7 +168,7 @@ func (s *Store) insert(ctx context.Context, r *record, actor string, now time.Ti
 		r.CommunityCode, r.Name, sl.phone, sl.phoneIdx, sl.id, sl.idIdx, r.Post, r.InPostFrom, nullable(r.InPostTo),
 		r.CertifiedSocialWorker, r.DisasterOfficer, now, actor).Scan(&id)
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("worker.Store.insert: insert workers", err)
 	}
 	return id, nil
 }
@@ -185,7 +185,7 @@ func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor str
 		r.CommunityCode, r.Name, sl.phone, sl.phoneIdx, sl.id, sl.idIdx, r.Post, r.InPostFrom, nullable(r.InPostTo),
 		r.CertifiedSocialWorker, r.DisasterOfficer, now, actor, r.ID, oldVersion)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("worker.Store.update: update workers", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("error.conflict")
@@ -259,14 +259,14 @@ func (s *Store) list(ctx context.Context, f Filter, today string) ([]Worker, boo
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY w.community_code, w.name, w.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("worker.Store.list: select", err)
 	}
 	defer rows.Close()
 	var out []Worker
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("worker.Store.list: select", err)
 		}
 		m, err := s.masked(r, today)
 		if err != nil {
@@ -275,7 +275,7 @@ func (s *Store) list(ctx context.Context, f Filter, today string) ([]Worker, boo
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("worker.Store.list: select", err)
 	}
 	more := len(out) > f.PerPage
 	if more {
@@ -292,13 +292,13 @@ func (s *Store) each(ctx context.Context, f Filter, today string, fn func(Worker
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args...)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("worker.Store.each: select", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("worker.Store.each: select", err)
 		}
 		m, err := s.masked(r, today)
 		if err != nil {
@@ -309,7 +309,7 @@ func (s *Store) each(ctx context.Context, f Filter, today string, fn func(Worker
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("worker.Store.each: select", err)
 	}
 	return nil
 }
@@ -319,19 +319,19 @@ func (s *Store) trainings(ctx context.Context, workerID int64) ([]Training, erro
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, worker_id, course, hours, date, level FROM worker_trainings
 		WHERE worker_id = $1 ORDER BY date DESC, id DESC LIMIT 1000`, workerID)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Store.trainings: select worker_trainings", err)
 	}
 	defer rows.Close()
 	out := []Training{}
 	for rows.Next() {
 		var t Training
 		if err := rows.Scan(&t.ID, &t.WorkerID, &t.Course, &t.Hours, &t.Date, &t.Level); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("worker.Store.trainings: select worker_trainings", err)
 		}
 		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Store.trainings: select worker_trainings", err)
 	}
 	return out, nil
 }
@@ -341,7 +341,7 @@ func (s *Store) addTraining(ctx context.Context, workerID int64, t TrainingInput
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO worker_trainings (worker_id, course, hours, date, level, created_at)
 		VALUES ($1,$2,$3,$4,$5,$6) RETURNING id`, workerID, t.Course, t.Hours, t.Date, t.Level, now).Scan(&id)
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("worker.Store.addTraining: insert worker_trainings", err)
 	}
 	return id, nil
 }
@@ -354,7 +354,7 @@ func (s *Store) training(ctx context.Context, workerID, id int64) (*Training, er
 		return nil, errs.NotFound("worker.training_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("worker.Store.training: select worker_trainings", err)
 	}
 	return &t, nil
 }
@@ -362,7 +362,7 @@ func (s *Store) training(ctx context.Context, workerID, id int64) (*Training, er
 func (s *Store) removeTraining(ctx context.Context, workerID, id int64) error {
 	_, err := s.DB.Q(ctx).ExecContext(ctx, `DELETE FROM worker_trainings WHERE id = $1 AND worker_id = $2`, id, workerID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("worker.Store.removeTraining: delete worker_trainings", err)
 	}
 	return nil
 }

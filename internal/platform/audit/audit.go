@@ -380,20 +380,20 @@ func (l *Log) Each(ctx context.Context, f Filter, max int, fn func(*Record) erro
 func (l *Log) each(ctx context.Context, q string, args []any, fn func(*Record) error) error {
 	rows, err := l.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("audit.Log.each: QueryContext", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		r, err := scan(rows)
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("audit.Log.each: scan", err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("audit.Log.each: Err", err)
 	}
 	return nil
 }

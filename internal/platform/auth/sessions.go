@@ -52,7 +52,7 @@ func (s *Sessions) Create(ctx context.Context, userID int64, mfaOK bool, client,
 	_, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf_secret, mfa_ok, created_at, last_seen_at, client_addr, user_agent)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, ses.IDHash, userID, ses.CSRFSecret, mfaOK, now, now, client, ua)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Sessions.Create: insert sessions", err)
 	}
 	return ses, nil
 }
@@ -123,7 +123,7 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Session, *Accoun
 		return nil, nil, errs.E(errs.EUNAUTHORIZED, "error.unauthorized")
 	}
 	if err != nil {
-		return nil, nil, errs.Internal(err)
+		return nil, nil, errs.Internal("auth.Sessions.Resolve: scanAccount", err)
 	}
 	ses.IDHash, ses.UserID = h, acc.ID
 	now := s.now()
@@ -133,7 +133,7 @@ func (s *Sessions) Resolve(ctx context.Context, token string) (*Session, *Accoun
 	}
 	if now.Sub(ses.LastSeenAt) > touchEvery {
 		if _, err := s.DB.Writer().ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2`, now, h); err != nil {
-			return nil, nil, errs.Internal(err)
+			return nil, nil, errs.Internal("auth.Sessions.Resolve: update sessions", err)
 		}
 	}
 	return &ses, acc, nil
@@ -158,7 +158,7 @@ func (s *Sessions) CreateToken(ctx context.Context, userID int64, ttl time.Durat
 	_, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO api_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1,$2,$3,$4)`,
 		userID, HashToken(tok), now, exp)
 	if err != nil {
-		return "", time.Time{}, errs.Internal(err)
+		return "", time.Time{}, errs.Internal("auth.Sessions.CreateToken: insert api_tokens", err)
 	}
 	return tok, exp, nil
 }
@@ -175,7 +175,7 @@ func (s *Sessions) ResolveToken(ctx context.Context, token string) (*Account, er
 		return nil, errs.E(errs.EUNAUTHORIZED, "error.unauthorized")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Sessions.ResolveToken: scanAccount", err)
 	}
 	now := s.now()
 	if revoked || acc.Disabled || now.After(exp) {
@@ -195,7 +195,7 @@ func (s *Sessions) LoadAccount(ctx context.Context, id int64) (*Account, error) 
 		return nil, errs.NotFound("error.not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Sessions.LoadAccount: select", err)
 	}
 	return acc, nil
 }

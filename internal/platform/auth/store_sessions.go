@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"shequ/internal/platform/db"
@@ -14,7 +13,7 @@ import (
 // change ends the others; the current one is rotated by Rotate).
 func (s *Sessions) DeleteOthersForUser(ctx context.Context, userID int64, keep string) error {
 	if _, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2`, userID, keep); err != nil {
-		return errs.Internal(fmt.Errorf("sessions.deleteOthers: %w", err))
+		return errs.Internal("sessions.deleteOthers", err)
 	}
 	return nil
 }
@@ -34,16 +33,16 @@ func (s *Sessions) Rotate(ctx context.Context, idHash string) (*Session, error) 
 		return nil, errs.E(errs.EUNAUTHORIZED, "auth.session_expired")
 	}
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("sessions.rotate: %w", err))
+		return nil, errs.Internal("sessions.rotate", err)
 	}
 	tok := RandomToken(32)
 	ses := &Session{Token: tok, IDHash: HashToken(tok), UserID: userID, CSRFSecret: RandomToken(32), MFAOK: mfa, CreatedAt: created, LastSeenAt: s.now()}
 	if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, csrf_secret, mfa_ok, created_at, last_seen_at, client_addr, user_agent)
 		VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, ses.IDHash, userID, ses.CSRFSecret, mfa, created, ses.LastSeenAt, client, ua); err != nil {
-		return nil, errs.Internal(fmt.Errorf("sessions.rotate: %w", err))
+		return nil, errs.Internal("sessions.rotate", err)
 	}
 	if _, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = $1`, idHash); err != nil {
-		return nil, errs.Internal(fmt.Errorf("sessions.rotate: %w", err))
+		return nil, errs.Internal("sessions.rotate", err)
 	}
 	return ses, nil
 }
@@ -53,7 +52,7 @@ func (s *Sessions) Rotate(ctx context.Context, idHash string) (*Session, error) 
 func (s *Sessions) RevokeTokensForUser(ctx context.Context, userID int64) (int64, error) {
 	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE user_id = $2 AND revoked = $3`, true, userID, false)
 	if err != nil {
-		return 0, errs.Internal(fmt.Errorf("tokens.revokeForUser: %w", err))
+		return 0, errs.Internal("tokens.revokeForUser", err)
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
@@ -96,19 +95,19 @@ func (s *Sessions) ListTokens(ctx context.Context, user string) ([]Token, error)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE u.area_code BETWEEN $1 AND $2 AND ($3 = '' OR u.name = $3) ORDER BY t.id`, lo, hi, user)
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("tokens.list: %w", err))
+		return nil, errs.Internal("tokens.list", err)
 	}
 	defer rows.Close()
 	var out []Token
 	for rows.Next() {
 		t, err := scanToken(rows)
 		if err != nil {
-			return nil, errs.Internal(fmt.Errorf("tokens.list: %w", err))
+			return nil, errs.Internal("tokens.list", err)
 		}
 		out = append(out, *t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(fmt.Errorf("tokens.list: %w", err))
+		return nil, errs.Internal("tokens.list", err)
 	}
 	return out, nil
 }
@@ -126,10 +125,10 @@ func (s *Sessions) RevokeToken(ctx context.Context, id int64) (*Token, error) {
 		return nil, errs.NotFound("auth.token_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("tokens.revoke: %w", err))
+		return nil, errs.Internal("tokens.revoke", err)
 	}
 	if _, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE id = $2`, true, id); err != nil {
-		return nil, errs.Internal(fmt.Errorf("tokens.revoke: %w", err))
+		return nil, errs.Internal("tokens.revoke", err)
 	}
 	t.Revoked = true
 	return t, nil

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"shequ/internal/platform/db"
@@ -43,7 +42,7 @@ func (u *Users) signinState(ctx context.Context, name, client string, now time.T
 	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT locked_until, last_success_at FROM signin_failures WHERE name = $1 AND client = $2`,
 		name, client).Scan(&locked, &success)
 	if err != nil && !db.IsNoRows(err) {
-		return st, errs.Internal(fmt.Errorf("signin.state: %w", err))
+		return st, errs.Internal("signin.state", err)
 	}
 	if locked.Valid {
 		st.lockedUntil = locked.Time
@@ -54,7 +53,7 @@ func (u *Users) signinState(ctx context.Context, name, client string, now time.T
 	err = u.DB.Q(ctx).QueryRowContext(ctx, `SELECT failures, window_start FROM signin_failures WHERE name = $1 AND client = $2`,
 		name, allClients).Scan(&failures, &start)
 	if err != nil && !db.IsNoRows(err) {
-		return st, errs.Internal(fmt.Errorf("signin.state: %w", err))
+		return st, errs.Internal("signin.state", err)
 	}
 	st.throttled = !known && failures >= ThrottleAfter && now.Sub(start) < FailureWindow
 	return st, nil
@@ -67,7 +66,7 @@ func (u *Users) takeThrottleSlot(ctx context.Context, name string, now time.Time
 	res, err := u.DB.Writer().ExecContext(ctx, `UPDATE signin_failures SET next_try_at = $1 WHERE name = $2 AND client = $3
 		AND (next_try_at IS NULL OR next_try_at <= $4)`, now.Add(ThrottleEvery), name, allClients, now)
 	if err != nil {
-		return false, errs.Internal(fmt.Errorf("signin.takeThrottleSlot: %w", err))
+		return false, errs.Internal("signin.takeThrottleSlot", err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
@@ -89,12 +88,12 @@ func (u *Users) recordFailure(ctx context.Context, name, client string, now time
 					updated_at = excluded.updated_at
 				RETURNING failures`, name, c, now, now.Add(-FailureWindow)).Scan(&n)
 			if err != nil {
-				return errs.Internal(fmt.Errorf("signin.recordFailure: %w", err))
+				return errs.Internal("signin.recordFailure", err)
 			}
 			if c == client && n >= MaxFailedLogins {
 				if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE signin_failures SET failures = 0, window_start = $1, locked_until = $2
 					WHERE name = $3 AND client = $4`, now, now.Add(FailureWindow), name, client); err != nil {
-					return errs.Internal(fmt.Errorf("signin.recordFailure: %w", err))
+					return errs.Internal("signin.recordFailure", err)
 				}
 				lockedNow = true
 			}
@@ -112,7 +111,7 @@ func (u *Users) recordSuccess(ctx context.Context, name, client string, now time
 		ON CONFLICT (name, client) DO UPDATE SET failures = 0, locked_until = NULL, last_success_at = excluded.last_success_at,
 			updated_at = excluded.updated_at`, name, client, now)
 	if err != nil {
-		return errs.Internal(fmt.Errorf("signin.recordSuccess: %w", err))
+		return errs.Internal("signin.recordSuccess", err)
 	}
 	return nil
 }
@@ -124,7 +123,7 @@ func (u *Users) clearSignInFailures(ctx context.Context, name string, now time.T
 	_, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE signin_failures SET failures = 0, locked_until = NULL, next_try_at = NULL, updated_at = $1
 		WHERE name = $2`, now, name)
 	if err != nil {
-		return errs.Internal(fmt.Errorf("signin.clear: %w", err))
+		return errs.Internal("signin.clear", err)
 	}
 	return nil
 }
@@ -136,19 +135,19 @@ func (u *Users) LockedNames(ctx context.Context) (map[string]bool, error) {
 	rows, err := u.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT name FROM signin_failures
 		WHERE locked_until > $1 OR (client = $2 AND failures >= $3 AND window_start > $4)`, now, allClients, ThrottleAfter, now.Add(-FailureWindow))
 	if err != nil {
-		return nil, errs.Internal(fmt.Errorf("signin.lockedNames: %w", err))
+		return nil, errs.Internal("signin.lockedNames", err)
 	}
 	defer rows.Close()
 	out := map[string]bool{}
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return nil, errs.Internal(fmt.Errorf("signin.lockedNames: %w", err))
+			return nil, errs.Internal("signin.lockedNames", err)
 		}
 		out[n] = true
 	}
 	if err := rows.Err(); err != nil {
-		return nil, errs.Internal(fmt.Errorf("signin.lockedNames: %w", err))
+		return nil, errs.Internal("signin.lockedNames", err)
 	}
 	return out, nil
 }
@@ -163,7 +162,7 @@ func (u *Users) PurgeSignInFailures(ctx context.Context) (int64, error) {
 			AND (locked_until IS NULL OR locked_until < $2) AND (next_try_at IS NULL OR next_try_at < $2)
 			AND (last_success_at IS NULL OR last_success_at < $3)`, now.Add(-FailureWindow), now, now.Add(-KnownFor))
 		if err != nil {
-			return errs.Internal(fmt.Errorf("signin.purge: %w", err))
+			return errs.Internal("signin.purge", err)
 		}
 		n, _ = res.RowsAffected()
 		return nil

@@ -59,16 +59,16 @@ func (u *Users) EnableTOTP(ctx context.Context, secret, code string) error {
 		return errs.Invalid(errs.Field("totp_code", "auth.totp_wrong"))
 	}
 	if u.Secrets == nil {
-		return errs.Internal(errors.New("auth: no key ring to seal TOTP secrets"))
+		return errs.Internal("auth.Users.EnableTOTP: update users", errors.New("auth: no key ring to seal TOTP secrets"))
 	}
 	sealed, err := u.Secrets.Seal(secret)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.EnableTOTP: update users", err)
 	}
 	_, err = u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4 WHERE id = $5`,
 		sealed, true, step, u.now(), p.UserID)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.EnableTOTP: update users", err)
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (u *Users) VerifyTOTP(ctx context.Context, id int64, code string) error {
 		return errs.E(errs.EUNAUTHORIZED, "error.unauthorized")
 	}
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.VerifyTOTP: select users", err)
 	}
 	now := u.now()
 	if locked.Valid && now.Before(locked.Time) {
@@ -97,10 +97,10 @@ func (u *Users) VerifyTOTP(ctx context.Context, id int64, code string) error {
 	secret := ""
 	if sealed != "" {
 		if u.Secrets == nil {
-			return errs.Internal(errors.New("auth: no key ring to open TOTP secrets"))
+			return errs.Internal("auth.Users.VerifyTOTP", errors.New("auth: no key ring to open TOTP secrets"))
 		}
 		if secret, err = u.Secrets.Open(sealed); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("auth.Users.VerifyTOTP: Open", err)
 		}
 	}
 	step, ok := matchTOTP(secret, code, now)
@@ -112,7 +112,7 @@ func (u *Users) VerifyTOTP(ctx context.Context, id int64, code string) error {
 	res, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0, locked_until = NULL
 		WHERE id = $2 AND totp_last_step < $1`, step, id)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.VerifyTOTP: update users", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return u.countFailure(ctx, id, "auth.totp_wrong")
@@ -130,7 +130,7 @@ func (u *Users) ResetTOTP(ctx context.Context, name string) (*User, error) {
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3`,
 		false, u.now(), x.ID); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.ResetTOTP: update users", err)
 	}
 	x.TOTPEnabled = false
 	return x, u.Sessions.DeleteForUser(ctx, x.ID)

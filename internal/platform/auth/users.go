@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -130,7 +129,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		f.Add("area", "auth.area_unknown")
 	} else if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("auth.Users.Create", err)
 	} else if want := roleLevel(nu.Role); want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
 		f.Add("area", "auth.area_level")
 	}
@@ -145,7 +144,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	}
 	hash, err := HashPassword(nu.Password)
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("auth.Users.Create: HashPassword", err)
 	}
 	now := u.now()
 	var id int64
@@ -156,7 +155,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 		return 0, errs.Invalid(errs.Field("name", "auth.name_taken"))
 	}
 	if err != nil {
-		return 0, errs.Internal(err)
+		return 0, errs.Internal("auth.Users.Create: insert users", err)
 	}
 	return id, nil
 }
@@ -213,7 +212,7 @@ func (u *Users) ByName(ctx context.Context, name string) (*User, error) {
 		return nil, errs.NotFound("auth.user_not_found", name)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.ByName: select", err)
 	}
 	return x, nil
 }
@@ -239,14 +238,14 @@ func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int
 	rows, err := u.DB.Q(ctx).QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN divisions d ON d.code = u.area_code
 		WHERE `+where+` ORDER BY u.name LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
-		return nil, false, errs.Internal(err)
+		return nil, false, errs.Internal("auth.Users.List: select", err)
 	}
 	defer rows.Close()
 	var out []User
 	for rows.Next() {
 		x, err := scanUser(rows)
 		if err != nil {
-			return nil, false, errs.Internal(err)
+			return nil, false, errs.Internal("auth.Users.List: select", err)
 		}
 		out = append(out, *x)
 	}
@@ -284,11 +283,11 @@ func (u *Users) SetDisabled(ctx context.Context, name string, disabled bool) (*U
 		return nil, err
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, disabled, u.now(), x.ID); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.SetDisabled: update users", err)
 	}
 	if disabled {
 		if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("auth.Users.SetDisabled: update users", err)
 		}
 	}
 	x.Disabled = disabled
@@ -309,17 +308,17 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.ResetPassword: update users", err)
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
 		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, true, u.now(), x.ID); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.ResetPassword: update users", err)
 	}
 	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
 		return nil, err
 	}
 	if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
-		return nil, errs.Internal(fmt.Errorf("users.resetPassword: %w", err))
+		return nil, errs.Internal("users.resetPassword", err)
 	}
 	if _, err := u.Sessions.RevokeTokensForUser(ctx, x.ID); err != nil {
 		return nil, err
@@ -370,7 +369,7 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 		FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.name = $1`, name)
 	acc, err := scanAccount(row, &hash, &locked)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.Authenticate: scanAccount", err)
 	}
 	if acc == nil || acc.Disabled {
 		hash = "" // checked against the dummy hash: the same time
@@ -416,7 +415,7 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 		return acc, lockedErr(locked.Time.Sub(now), nil)
 	}
 	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, now, acc.ID); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.Authenticate: update users", err)
 	}
 	return acc, nil
 }
@@ -447,14 +446,14 @@ func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
 	var failed int
 	err := u.DB.Writer().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&failed)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.countFailure: update users", err)
 	}
 	if failed < MaxFailedLogins {
 		return errs.E(errs.EUNAUTHORIZED, key)
 	}
 	until := u.now().Add(LockoutFor)
 	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, until, id); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.countFailure: update users", err)
 	}
 	return lockedErr(LockoutFor-time.Minute, ErrLockedNow)
 }
@@ -471,7 +470,7 @@ func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
 		return nil, err
 	}
 	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE id = $2`, u.now(), x.ID); err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("auth.Users.Unlock: update users", err)
 	}
 	x.LockedUntil = nil
 	return x, nil
@@ -493,7 +492,7 @@ func (u *Users) AreaName(ctx context.Context, code string) (string, error) {
 		return "", errs.Invalid(errs.Field("area", "auth.area_outside"))
 	}
 	if err != nil {
-		return "", errs.Internal(err)
+		return "", errs.Internal("auth.Users.AreaName: select divisions", err)
 	}
 	return name, nil
 }
@@ -517,7 +516,7 @@ func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHa
 		return "", "", err
 	}
 	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&oldHash); err != nil {
-		return "", "", errs.Internal(fmt.Errorf("users.checkPasswordChange: %w", err))
+		return "", "", errs.Internal("users.checkPasswordChange", err)
 	}
 	var f errs.Fields
 	if !CheckPassword(oldHash, old) {
@@ -532,7 +531,7 @@ func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHa
 		return "", "", err
 	}
 	if newHash, err = HashPassword(new); err != nil {
-		return "", "", errs.Internal(err)
+		return "", "", errs.Internal("auth.Users.CheckPasswordChange: select users", err)
 	}
 	return oldHash, newHash, nil
 }
@@ -547,7 +546,7 @@ func (u *Users) SetOwnPassword(ctx context.Context, oldHash, newHash string) err
 	res, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4 AND password_hash = $5`,
 		newHash, false, u.now(), p.UserID, oldHash)
 	if err != nil {
-		return errs.Internal(fmt.Errorf("users.setOwnPassword: %w", err))
+		return errs.Internal("users.setOwnPassword", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("auth.password_raced")
@@ -563,12 +562,12 @@ func (u *Users) SetPrefs(ctx context.Context, lang *string, elderly *bool) error
 	}
 	if lang != nil {
 		if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, *lang, p.UserID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("auth.Users.SetPrefs: update users", err)
 		}
 	}
 	if elderly != nil {
 		if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET elderly_mode = $1 WHERE id = $2`, *elderly, p.UserID); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("auth.Users.SetPrefs: update users", err)
 		}
 	}
 	return nil
@@ -580,7 +579,7 @@ func (u *Users) TOTPSecret(ctx context.Context, id int64) (string, bool, error) 
 	var on bool
 	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT totp_secret, totp_enabled FROM users WHERE id = $1`, id).Scan(&s, &on)
 	if err != nil {
-		return "", false, errs.Internal(err)
+		return "", false, errs.Internal("auth.Users.TOTPSecret: select users", err)
 	}
 	return s, on, nil
 }
@@ -590,7 +589,7 @@ func (u *Users) SetTOTP(ctx context.Context, id int64, secret string, enabled bo
 	_, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4`,
 		secret, enabled, u.now(), id)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("auth.Users.SetTOTP: update users", err)
 	}
 	return nil
 }

@@ -77,8 +77,16 @@ func Forbidden() *Error { return E(EFORBIDDEN, "error.forbidden") }
 // Conflict is for a write that lost a race or breaks uniqueness.
 func Conflict(key string, args ...any) *Error { return E(ECONFLICT, key, args...) }
 
-// Internal wraps an unexpected error.
-func Internal(err error) *Error { return &Error{Code: EINTERNAL, Key: "error.internal", Err: err} }
+// Internal wraps an unexpected error with the operation that failed, such as
+// "request.Store.Create: insert requests", so that a logged failure says which
+// of the project's queries or calls it came from. The user sees only
+// error.internal; the operation and the cause go to the log.
+func Internal(op string, err error) *Error {
+	if err == nil {
+		err = errors.New("no cause given")
+	}
+	return &Error{Code: EINTERNAL, Key: "error.internal", Err: fmt.Errorf("%s: %w", op, err)}
+}
 
 // Invalid is a validation error with the fields that failed.
 func Invalid(fields ...FieldError) *Error {
@@ -119,7 +127,7 @@ func As(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return Internal(err)
+	return &Error{Code: EINTERNAL, Key: "error.internal", Err: err}
 }
 
 // Status maps an error's code to an HTTP status.

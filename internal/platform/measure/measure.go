@@ -151,12 +151,12 @@ func (s *Store) change(ctx context.Context, key, code string, next func(old int6
 		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO measure_values (measure, division_code, value) VALUES ($1, $2, 0)
 			ON CONFLICT (measure, division_code) DO NOTHING`, key, code); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("measure.Store.change: insert measure_values", err)
 		}
 		old, err = read()
 	}
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("measure.Store.change: read", err)
 	}
 	return s.write(ctx, key, code, old, next(old))
 }
@@ -171,7 +171,7 @@ func (s *Store) write(ctx context.Context, key, code string, old, value int64) e
 			// Zeros are not kept (the row was made only to lock it).
 			_, err = q.ExecContext(ctx, `DELETE FROM measure_values WHERE measure = $1 AND division_code = $2`, key, code)
 			if err != nil {
-				return errs.Internal(err)
+				return errs.Internal("measure.Store.write: delete measure_values", err)
 			}
 		}
 		return nil
@@ -183,7 +183,7 @@ func (s *Store) write(ctx context.Context, key, code string, old, value int64) e
 			ON CONFLICT (measure, division_code) DO UPDATE SET value = excluded.value`, key, code, value)
 	}
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("measure.Store.write", err)
 	}
 	for _, a := range ancestors(code) {
 		// Only ancestors that are in the tree get a total (a city may be
@@ -191,7 +191,7 @@ func (s *Store) write(ctx context.Context, key, code string, old, value int64) e
 		if _, err := q.ExecContext(ctx, `INSERT INTO measure_totals (division_code, measure, value)
 			SELECT code, $2, $3 FROM divisions WHERE code = $1
 			ON CONFLICT (division_code, measure) DO UPDATE SET value = measure_totals.value + excluded.value`, a, key, delta); err != nil {
-			return errs.Internal(fmt.Errorf("measure total %s at %s: %w", key, a, err))
+			return errs.Internal("measure.Store.write: insert measure_totals", fmt.Errorf("measure total %s at %s: %w", key, a, err))
 		}
 	}
 	return nil
@@ -225,20 +225,20 @@ func (s *Store) Totals(ctx context.Context, keys, codes []string) (map[string]ma
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, measure, value FROM measure_totals
 			WHERE division_code IN (`+strings.Join(ph, ",")+`) AND measure IN (`+strings.Join(kph, ",")+`)`, args...)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("measure.Store.Totals: select measure_totals", err)
 		}
 		for rows.Next() {
 			var c, k string
 			var v int64
 			if err := rows.Scan(&c, &k, &v); err != nil {
 				rows.Close()
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("measure.Store.Totals: select measure_totals", err)
 			}
 			out[c][k] = v
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("measure.Store.Totals: select measure_totals", err)
 		}
 	}
 	return out, nil
@@ -251,10 +251,10 @@ func (s *Store) Rebuild(ctx context.Context, key string, values map[string]int64
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		q := s.DB.Q(ctx)
 		if _, err := q.ExecContext(ctx, `DELETE FROM measure_values WHERE measure = $1`, key); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("measure.Store.Rebuild: delete measure_values", err)
 		}
 		if _, err := q.ExecContext(ctx, `DELETE FROM measure_totals WHERE measure = $1`, key); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("measure.Store.Rebuild: delete measure_totals", err)
 		}
 		codes := make([]string, 0, len(values))
 		for c, v := range values {
@@ -305,7 +305,7 @@ func (s *Store) insertMany(ctx context.Context, head string, rows [][3]any) erro
 			args = append(args, r[0], r[1], r[2])
 		}
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, sb.String(), args...); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("measure.Store.insertMany: ExecContext", err)
 		}
 	}
 	return nil
@@ -330,19 +330,19 @@ func (s *Store) existing(ctx context.Context, m map[string]int64) ([]string, err
 		}
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE code IN (`+strings.Join(ph, ",")+`) ORDER BY code`, args...)
 		if err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("measure.Store.existing: select divisions", err)
 		}
 		for rows.Next() {
 			var c string
 			if err := rows.Scan(&c); err != nil {
 				rows.Close()
-				return nil, errs.Internal(err)
+				return nil, errs.Internal("measure.Store.existing: select divisions", err)
 			}
 			out = append(out, c)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("measure.Store.existing: select divisions", err)
 		}
 	}
 	return out, nil
@@ -354,7 +354,7 @@ func (s *Store) Values(ctx context.Context, key, lo, hi string) (map[string]int6
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, value FROM measure_values
 		WHERE measure = $1 AND division_code BETWEEN $2 AND $3`, key, lo, hi)
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("measure.Store.Values: select measure_values", err)
 	}
 	defer rows.Close()
 	out := map[string]int64{}
@@ -362,7 +362,7 @@ func (s *Store) Values(ctx context.Context, key, lo, hi string) (map[string]int6
 		var c string
 		var v int64
 		if err := rows.Scan(&c, &v); err != nil {
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("measure.Store.Values: select measure_values", err)
 		}
 		out[c] = v
 	}

@@ -67,7 +67,7 @@ func (l *Limiter) change(ctx context.Context, key string, f func(float64) float6
 		err := l.DB.Q(ctx).QueryRowContext(ctx, `SELECT tokens, updated_at FROM `+l.Table+` WHERE client = $1`+l.DB.ForUpdate(), key).
 			Scan(&tokens, &last)
 		if err != nil && !db.IsNoRows(err) {
-			return errs.Internal(fmt.Errorf("ratelimit.read %s: %w", l.Table, err))
+			return errs.Internal("ratelimit.Limiter.change: select", fmt.Errorf("ratelimit.read %s: %w", l.Table, err))
 		}
 		if d := now.Sub(last); d > 0 {
 			tokens = min(tokens+float64(d)/float64(l.Every), l.Burst)
@@ -75,7 +75,7 @@ func (l *Limiter) change(ctx context.Context, key string, f func(float64) float6
 		_, err = l.DB.W(ctx).ExecContext(ctx, `INSERT INTO `+l.Table+` (client, tokens, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (client) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, key, f(tokens), now)
 		if err != nil {
-			return errs.Internal(fmt.Errorf("ratelimit.write %s: %w", l.Table, err))
+			return errs.Internal("ratelimit.Limiter.change: insert", fmt.Errorf("ratelimit.write %s: %w", l.Table, err))
 		}
 		return nil
 	})

@@ -45,7 +45,7 @@ func NewStore(d *db.DB) *Store { return &Store{DB: d, Now: time.Now} }
 // owner in one division are one blob (a resent form does not duplicate it).
 func (s *Store) Put(ctx context.Context, owner, code string, f *File) (int64, error) {
 	if f == nil || len(f.Bytes) == 0 || owner == "" || code == "" {
-		return 0, errs.Internal(fmt.Errorf("upload: put without file, owner or division"))
+		return 0, errs.Internal("upload.Store.Put", fmt.Errorf("upload: put without file, owner or division"))
 	}
 	by := ""
 	if p := auth.From(ctx); p != nil {
@@ -60,7 +60,7 @@ func (s *Store) Put(ctx context.Context, owner, code string, f *File) (int64, er
 			return nil
 		}
 		if !db.IsNoRows(err) {
-			return errs.Internal(err)
+			return errs.Internal("upload.Store.Put: select upload_blobs", err)
 		}
 		name := f.Name
 		if r := []rune(name); len(r) > 200 {
@@ -78,7 +78,7 @@ func (s *Store) Put(ctx context.Context, owner, code string, f *File) (int64, er
 				owner, code, f.SHA256).Scan(&id)
 		}
 		if err != nil {
-			return errs.Internal(err)
+			return errs.Internal("upload.Store.Put: insert upload_blobs", err)
 		}
 		return nil
 	})
@@ -98,7 +98,7 @@ func (s *Store) Load(ctx context.Context, owner string, id int64) (*Blob, error)
 		return nil, errs.NotFound("error.not_found")
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("upload.Store.Load: select upload_blobs", err)
 	}
 	b.CreatedAt = b.CreatedAt.UTC()
 	return b, nil
@@ -125,7 +125,7 @@ func (s *Store) Get(ctx context.Context, owner string, id int64) (*Blob, error) 
 func (s *Store) Delete(ctx context.Context, owner string, id int64) error {
 	_, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM upload_blobs WHERE id = $1 AND owner = $2`, id, owner)
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("upload.Store.Delete: delete upload_blobs", err)
 	}
 	return nil
 }

@@ -159,7 +159,7 @@ func (c Config) Check(r io.Reader, field string) (*File, error) {
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&buf, img)
 	}
 	if err != nil {
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("upload.Config.Check", err)
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	b := img.Bounds()

@@ -131,19 +131,19 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 	defer x.Close()
 	sheet := s.Sheet(lang)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: SetSheetName", err)
 	}
 	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFF2CC"}}})
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: NewStyle", err)
 	}
 	plain, err := x.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}}})
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: NewStyle", err)
 	}
 	text, err := x.NewStyle(&excelize.Style{NumFmt: 49}) // "@": typed codes stay text
 	if err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: NewStyle", err)
 	}
 	headers := s.Headers(lang)
 	for i := range s.Columns {
@@ -151,37 +151,37 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := x.SetCellStr(sheet, cell, headers[i]); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetCellStr", err)
 		}
 		st := plain
 		if c.Required {
 			st = bold
 		}
 		if err := x.SetCellStyle(sheet, cell, cell, st); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetCellStyle", err)
 		}
 		if err := x.SetColWidth(sheet, col, col, width(c, headers[i])); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetColWidth", err)
 		}
 		if err := x.SetColStyle(sheet, col, text); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetColStyle", err)
 		}
 		// The header cell keeps its own style over the column's.
 		if err := x.SetCellStyle(sheet, cell, cell, st); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetCellStyle", err)
 		}
 		if h := c.helpText(lang); h != "" {
 			if err := x.AddComment(sheet, excelize.Comment{Cell: cell, Author: "shequ", Text: h}); err != nil {
-				return errs.Internal(err)
+				return errs.Internal("xlsx.Spec.WriteTemplate: AddComment", err)
 			}
 		}
 	}
 	if err := x.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: SetPanes", err)
 	}
 	help := i18n.T(lang, "xlsx.instructions")
 	if _, err := x.NewSheet(help); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: NewSheet", err)
 	}
 	rows := [][]any{
 		{i18n.T(lang, "xlsx.instructions_intro", sheet)},
@@ -199,22 +199,22 @@ func (s *Spec) WriteTemplate(w io.Writer, lang string) error {
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := x.SetSheetRow(help, cell, &r); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetSheetRow", err)
 		}
 	}
 	if err := x.SetCellStyle(help, "A3", "D3", bold); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: SetCellStyle", err)
 	}
 	for col, wd := range map[string]float64{"A": 24, "B": 10, "C": 60, "D": 24} {
 		if err := x.SetColWidth(help, col, col, wd); err != nil {
-			return errs.Internal(err)
+			return errs.Internal("xlsx.Spec.WriteTemplate: SetColWidth", err)
 		}
 	}
 	if err := s.dropLists(x, sheet, lang); err != nil {
-		return errs.Internal(fmt.Errorf("xlsx.dropLists: %w", err))
+		return errs.Internal("xlsx.dropLists", err)
 	}
 	if err := x.Write(w); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Spec.WriteTemplate: Write", err)
 	}
 	return nil
 }
@@ -366,7 +366,7 @@ func (s *Spec) Read(ctx context.Context, r io.Reader) ([]Row, error) {
 	for n := 0; rows.Next(); n++ {
 		line, cells := rows.Row(), rows.Columns()
 		if n%1000 == 0 && ctx.Err() != nil {
-			return nil, errs.Internal(ctx.Err())
+			return nil, errs.Internal("xlsx.Spec.Read: Row", ctx.Err())
 		}
 		if blank(cells) {
 			continue
@@ -481,17 +481,17 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 	sheet := s.Sheet(lang)
 	if err := x.SetSheetName("Sheet1", sheet); err != nil {
 		x.Close()
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("xlsx.Spec.NewExporter: SetSheetName", err)
 	}
 	guard, err := NewGuard(x)
 	if err != nil {
 		x.Close()
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("xlsx.Spec.NewExporter: NewGuard", err)
 	}
 	sw, err := x.NewStreamWriter(sheet)
 	if err != nil {
 		x.Close()
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("xlsx.Spec.NewExporter: NewStreamWriter", err)
 	}
 	header := make([]any, len(s.Columns))
 	for i := range s.Columns {
@@ -499,16 +499,16 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 		header[i] = h
 		if err := sw.SetColWidth(i+1, i+1, width(&s.Columns[i], h)); err != nil {
 			x.Close()
-			return nil, errs.Internal(err)
+			return nil, errs.Internal("xlsx.Spec.NewExporter: SetColWidth", err)
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		x.Close()
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("xlsx.Spec.NewExporter: SetPanes", err)
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		x.Close()
-		return nil, errs.Internal(err)
+		return nil, errs.Internal("xlsx.Spec.NewExporter: SetRow", err)
 	}
 	return &Exporter{x: x, sw: sw, guard: guard, row: 1, cols: len(s.Columns)}, nil
 }
@@ -516,12 +516,12 @@ func (s *Spec) NewExporter(lang string) (*Exporter, error) {
 // Write adds a row: values in the order of the columns.
 func (e *Exporter) Write(values ...any) error {
 	if len(values) != e.cols {
-		return errs.Internal(fmt.Errorf("xlsx export: %d values for %d columns", len(values), e.cols))
+		return errs.Internal("xlsx.Exporter.Write", fmt.Errorf("xlsx export: %d values for %d columns", len(values), e.cols))
 	}
 	e.row++
 	cell, _ := excelize.CoordinatesToCellName(1, e.row)
 	if err := e.sw.SetRow(cell, e.guard.Row(values)); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Exporter.Write: SetRow", err)
 	}
 	return nil
 }
@@ -533,10 +533,10 @@ func (e *Exporter) Rows() int { return e.row - 1 }
 func (e *Exporter) Finish(w io.Writer) error {
 	defer e.x.Close()
 	if err := e.sw.Flush(); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Exporter.Finish: Flush", err)
 	}
 	if err := e.x.Write(w); err != nil {
-		return errs.Internal(err)
+		return errs.Internal("xlsx.Exporter.Finish: Write", err)
 	}
 	return nil
 }
