@@ -107,8 +107,8 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 	})
 }
 
-// NewPolicy is a rule of the catalogue to add.
-type NewPolicy struct {
+// PolicyInput is a rule of the catalogue to add.
+type PolicyInput struct {
 	CategoryCode  string            `json:"category_code"`
 	DivisionCode  string            `json:"division_code"`
 	EffectiveFrom time.Time         `json:"effective_from,omitempty"` // zero: now
@@ -121,7 +121,7 @@ type NewPolicy struct {
 // requests that arrived before keep their rule. Audited.
 //
 // Errors: EFORBIDDEN, EINVALID.
-func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) {
+func (s *Service) SetPolicy(ctx context.Context, in PolicyInput) (*Policy, error) {
 	p, err := auth.Require(ctx, CatalogueRoles...)
 	if err != nil {
 		return nil, err

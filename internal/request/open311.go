@@ -448,7 +448,7 @@ func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) 
 		o.fail(w, r, format, err)
 		return
 	}
-	in := NewRequest{
+	in := Intake{
 		DivisionCode: strings.TrimSpace(v.Get("address_id")),
 		CategoryCode: strings.TrimSpace(v.Get("service_code")),
 		Description:  v.Get("description"),

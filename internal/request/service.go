@@ -204,7 +204,7 @@ func (s *Service) show(a actor, r *Request, whole bool) bool {
 //
 // Errors: EFORBIDDEN, EINVALID (fields), ENOTFOUND (division outside the
 // staff's area).
-func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
+func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 	a, err := s.actor(ctx, CreateRoles...)
 	if err != nil {
 		return nil, err
@@ -285,7 +285,7 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		return nil, errs.Internal("request.Service.Create: policyFor", err)
 	}
 	lim := s.limits(pol, in.Urgency)
-	created := newRequest{in: in, divisionName: divName, cat: cat, status: StatusSubmitted, pol: pol,
+	created := intakeRecord{in: in, divisionName: divName, cat: cat, status: StatusSubmitted, pol: pol,
 		responseDue: s.due(now, lim.Response), resolutionDue: s.due(now, lim.Resolution), sealed: sealed, at: now, by: a.Name}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var polID, unitID any
@@ -368,11 +368,11 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 	return out, nil
 }
 
-// newRequest is what Create wrote: the new request is answered from it
+// intakeRecord is what Create wrote: the new request is answered from it
 // rather than read back (TestCreateAnswersAsGet holds the two equal).
-type newRequest struct {
+type intakeRecord struct {
 	id            int64
-	in            NewRequest
+	in            Intake
 	divisionName  string
 	cat           *Category
 	status        string
@@ -385,7 +385,7 @@ type newRequest struct {
 	by            string
 }
 
-func (n *newRequest) request(lang string) *Request {
+func (n *intakeRecord) request(lang string) *Request {
 	r := &Request{ID: n.id, Number: Number(n.id, n.at), DivisionCode: n.in.DivisionCode, DivisionName: n.divisionName,
 		CategoryCode: n.cat.Code, CategoryName: n.cat.NameZh, Urgency: n.in.Urgency, Status: n.status, Channel: n.in.Channel,
 		Title: n.in.Title, Description: n.in.Description, Address: n.in.Address, ContactName: n.in.ContactName,

@@ -31,7 +31,7 @@ func TestSummaryFollowsEveryAction(t *testing.T) {
 	for step := 0; step < 400; step++ {
 		f.now = f.now.Add(time.Duration(rng.IntN(90)) * time.Minute)
 		if len(ids) < 40 && (len(ids) == 0 || rng.IntN(4) == 0) {
-			who, in := township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+			who, in := township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.road",
 				Description: fmt.Sprintf("路面问题第 %d 号", step), Phone: "13812345678"}
 			if rng.IntN(2) == 0 {
 				who = resident

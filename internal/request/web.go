@@ -126,7 +126,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 		vals[k] = v
 		return v
 	}
-	in := NewRequest{DivisionCode: get("division_code"), CategoryCode: get("category_code"), Description: get("description"),
+	in := Intake{DivisionCode: get("division_code"), CategoryCode: get("category_code"), Description: get("description"),
 		Address: get("address"), ContactName: get("contact_name"), Phone: get("phone"), Anonymous: get("anonymous") == "1",
 		Channel: get("channel")}
 	var bad errs.Fields
