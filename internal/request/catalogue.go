@@ -72,6 +72,16 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return cs, nil
 }
 
+// PublicCategories lists the category tree for anyone, signed in or not
+// (Open311's services list is public).
+func (s *Service) PublicCategories(ctx context.Context) ([]Category, error) {
+	cs, err := s.Store.categories(ctx)
+	if err != nil {
+		return nil, errs.Internal("request.Service.PublicCategories: categories", err)
+	}
+	return cs, nil
+}
+
 // SaveCategory adds or changes a category (city staff), audited.
 //
 // Errors: EFORBIDDEN, EINVALID.

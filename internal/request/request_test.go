@@ -19,6 +19,7 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // as is ctx acting as an account of role in area (made once).
@@ -113,10 +114,10 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 		t.Errorf("timeline ends %+v", r.Events[len(r.Events)-2:])
 	}
 	// Counted in the 解决率: not resolved now.
-	stats := request.NewStatsService(f.e.App.DB)
-	stats.MinRankSample = 1
-	stats.Now = f.s.Now
-	st, err := stats.Rates(township, apptest.Community, "", false)
+	rates := stats.NewService(f.e.App.DB)
+	rates.MinRankSample = 1
+	rates.Now = f.s.Now
+	st, err := rates.Rates(township, apptest.Community, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 	if _, err := f.s.Act(resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ECONFLICT {
 		t.Errorf("a third rating: %v", err)
 	}
-	if st, err = stats.Rates(township, apptest.Community, "", false); err != nil {
+	if st, err = rates.Rates(township, apptest.Community, "", false); err != nil {
 		t.Fatal(err)
 	}
 	if st.Division.ValidCallbacks != 1 || st.Division.Satisfied != 0 || st.Division.ResolvedOnTime != 0 {

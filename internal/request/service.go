@@ -534,6 +534,37 @@ func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Requ
 	return items, more, err
 }
 
+// Selection picks requests for a feed (Open311's requests.json): by id,
+// or else by category, arrival window and open or closed.
+type Selection struct {
+	IDs        []int64  // when set, the other filters are ignored
+	Categories []string // any of these category codes; empty: all
+	From, To   time.Time
+	Open       bool // not closed only
+	Closed     bool // closed only
+	Limit      int
+}
+
+// Select returns the requests of a selection the caller may see, newest
+// first, at most sel.Limit: a resident their own, a unit those dispatched
+// to it, staff their area.
+//
+// Errors: EFORBIDDEN.
+func (s *Service) Select(ctx context.Context, sel Selection) ([]Request, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.Store.selection(ctx, sel, a.reach(), lang(a.Principal))
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		s.present(a, &items[i])
+	}
+	return items, nil
+}
+
 // PhotoBlob returns a photo of a request the caller may read.
 //
 // Errors: ENOTFOUND (the request is out of reach or does not hold the blob).

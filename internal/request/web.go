@@ -14,9 +14,10 @@ import (
 	"shequ/internal/platform/web"
 )
 
-// The pages of this file; the statistics pages embed their own files.
+// The pages of this file and the proactive alerts (proactive.go); the
+// catalogue's are in web_catalogue.go, the 三率's in request/stats.
 //
-//go:embed templates/new.html templates/list.html templates/view.html
+//go:embed templates/new.html templates/list.html templates/view.html templates/proactive.html
 var pageTemplates embed.FS
 
 // Web holds the request pages.

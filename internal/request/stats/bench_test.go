@@ -1,4 +1,4 @@
-package request_test
+package stats_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // BenchmarkStatsAtScale bulk-loads synthetic requests straight into the
@@ -129,7 +130,7 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	if _, err := a.DB.W(sys).ExecContext(sys, `ANALYZE`); err != nil {
 		b.Logf("analyze: %v", err)
 	}
-	st := request.NewStatsService(a.DB)
+	st := stats.NewService(a.DB)
 	// The load bypassed the service, which keeps the 三率 summary.
 	if err := st.RebuildSummary(sys); err != nil {
 		b.Fatal(err)

@@ -1,4 +1,4 @@
-package request_test
+package stats_test
 
 import (
 	"bytes"
@@ -11,7 +11,8 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
-	"shequ/internal/request"
+	"shequ/internal/request/requesttest"
+	"shequ/internal/request/stats"
 )
 
 // TestStatsPages: the stats page (tables, chart data for the static
@@ -19,12 +20,12 @@ import (
 // session; a resident is refused.
 func TestStatsPages(t *testing.T) {
 	e := apptest.New(t)
-	f := newStatsFixture(t, e, "web")
-	u := f.unit("网页单位", apptest.County)
+	f := requesttest.NewFixture(t, e, "web")
+	u := f.Unit("网页单位", apptest.County)
 	now := time.Now().UTC()
-	for i := 0; i < request.DefaultMinRankSample; i++ { // enough to be ranked
-		f.add(statsReq{code: apptest.Community, created: now.Add(-time.Duration(i+1) * time.Minute), respondAfter: time.Second, resolveAfter: time.Second,
-			satisfaction: "satisfied", unit: u, first: u})
+	for i := 0; i < stats.DefaultMinRankSample; i++ { // enough to be ranked
+		f.Add(requesttest.Req{Code: apptest.Community, Created: now.Add(-time.Duration(i+1) * time.Minute), RespondAfter: time.Second, ResolveAfter: time.Second,
+			Satisfaction: "satisfied", Unit: u, First: u})
 	}
 	c := e.Session(auth.TownshipStaff, apptest.Township)
 	res := c.Get("/requests/stats")
