@@ -28,7 +28,7 @@ import (
 // the 三率 of the city by county for one month, a handling unit's list
 // and a township's list (the core's List, first page).
 //
-//	SHEQU_BENCH_REQUESTS=3000000 go test -run '^$' -bench StatsAtScale -benchtime 1x -timeout 60m ./internal/request/
+//	SHEQU_BENCH_REQUESTS=3000000 go test -run '^$' -bench StatsAtScale -benchtime 1x -timeout 60m ./internal/request/stats/
 func BenchmarkStatsAtScale(b *testing.B) {
 	n := 3_000_000
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_REQUESTS")); err == nil && v > 0 {
