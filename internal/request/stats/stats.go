@@ -19,9 +19,9 @@ import (
 )
 
 // The 三率 (response, resolution and satisfaction rates) of a month, read
-// live from a summary kept in every request's transaction and the requests
-// not yet resolved (stats_summary.go), and kept as measures for the
-// indicator engine by a leased job (SyncMeasures).
+// live (store.go) from a summary kept in every request's transaction
+// (request/store_summary.go) and the requests not yet resolved, and kept
+// as measures for the indicator engine by a leased job (SyncMeasures).
 //
 // Definitions, for requests that arrived in the month (China time) and
 // were not excluded by an approved appeal:
