@@ -1,6 +1,8 @@
 package request_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +77,23 @@ func TestProactiveThreshold(t *testing.T) {
 	}
 	if _, err := s.Alerts(requesttest.As(t, e, auth.HandlingUnit, apptest.County), ""); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("unit: %v", err)
+	}
+}
+
+// TestProactivePage: the alert page with the month's top categories, over
+// HTTP with a session; a resident is refused.
+func TestProactivePage(t *testing.T) {
+	e := apptest.New(t)
+	f := requesttest.NewFixture(t, e, "web")
+	now := time.Now().UTC()
+	for i := 0; i < 5; i++ { // the default threshold
+		f.Add(requesttest.Req{Code: apptest.Community, Created: now.Add(-time.Duration(i+1) * time.Minute)})
+	}
+	res := e.Session(auth.TownshipStaff, apptest.Township).Get("/requests/proactive")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="proactive-alerts"`) || !strings.Contains(res.Body, "测试类web") {
+		t.Errorf("proactive page %d", res.StatusCode)
+	}
+	if r := e.Session(auth.Resident, apptest.Community).Get("/requests/proactive"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("resident: %d", r.StatusCode)
 	}
 }

@@ -16,8 +16,8 @@ import (
 )
 
 // TestStatsPages: the stats page (tables, chart data for the static
-// script), its Excel export, and the proactive page, over HTTP with a
-// session; a resident is refused.
+// script) and its Excel export, over HTTP with a session; a resident is
+// refused. (The proactive page: request's TestProactivePage.)
 func TestStatsPages(t *testing.T) {
 	e := apptest.New(t)
 	f := requesttest.NewFixture(t, e, "web")
@@ -55,10 +55,6 @@ func TestStatsPages(t *testing.T) {
 	}
 	if rows[1][2] != "河西街道" || rows[1][4] != "10" || rows[1][15] != "100" || rows[4][2] != "网页单位" || rows[4][3] != "1" {
 		t.Errorf("export %v", rows)
-	}
-	res = c.Get("/requests/proactive")
-	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="proactive-alerts"`) || !strings.Contains(res.Body, "测试类web") {
-		t.Errorf("proactive page %d", res.StatusCode)
 	}
 	if r := e.Session(auth.Resident, apptest.Community).Get("/requests/stats"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("resident: %d", r.StatusCode)
