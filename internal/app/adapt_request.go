@@ -17,7 +17,7 @@ func CareRequests(s *request.Service) care.RequestOpener { return careOpener{s} 
 type careOpener struct{ s *request.Service }
 
 func (c careOpener) OpenFromVisit(ctx context.Context, f care.FollowUp) (int64, error) {
-	r, err := c.s.Create(ctx, request.NewRequest{DivisionCode: f.DivisionCode, CategoryCode: "social.elderly",
+	r, err := c.s.Create(ctx, request.Intake{DivisionCode: f.DivisionCode, CategoryCode: "social.elderly",
 		Channel: request.ChannelVisit, ContactName: f.PersonName, Title: "探访发现：" + f.PersonName,
 		Description: fmt.Sprintf("探访发现(探访记录 %d)：%s", f.VisitID, f.Text)})
 	if err != nil {

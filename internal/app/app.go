@@ -31,6 +31,8 @@ import (
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
+	"shequ/internal/request/open311"
+	"shequ/internal/request/stats"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
 	webassets "shequ/web"
@@ -88,7 +90,8 @@ type App struct {
 	Volunteers    *volunteer.Service
 	Certificates  *certificate.Service
 	Requests      *request.Service
-	RequestStats  *request.StatsService
+	RequestStats  *stats.Service   // the 三率 over the requests' summary
+	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 }
 
@@ -175,8 +178,9 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.Requests.SeedCategories(SystemContext(ctx)); err != nil {
 		slog.Error("request categories", "err", err)
 	}
-	a.RequestStats = request.NewStatsService(d)
-	a.Measures.Register(request.StatsMeasures...)
+	a.RequestStats = stats.NewService(d)
+	a.Measures.Register(stats.Measures...)
+	a.Open311 = open311.NewService(a.Requests)
 
 	a.Care = care.NewService(d, a.Audit, a.Keys, CarePeople(a.Persons))
 	a.Care.Requests = CareRequests(a.Requests)
@@ -229,11 +233,11 @@ func (a *App) routes() {
 	// Open311.
 	a.Requests.RegisterAPI(a.API)
 	a.Requests.RegisterWeb(a.Web)
-	a.RequestStats.RegisterStatsWeb(a.Web)
-	a.RequestStats.RegisterStatsAPI(a.API)
-	a.RequestStats.RegisterProactiveWeb(a.Web)
-	a.RequestStats.RegisterProactiveAPI(a.API)
-	a.Requests.RegisterOpen311(a.Web)
+	a.RequestStats.RegisterWeb(a.Web)
+	a.RequestStats.RegisterAPI(a.API)
+	a.Requests.RegisterProactiveWeb(a.Web)
+	a.Requests.RegisterProactiveAPI(a.API)
+	a.Open311.Register(a.Web)
 	a.Care.RegisterWeb(a.Web)
 	a.Care.RegisterAPI(a.API)
 }
@@ -291,8 +295,8 @@ func (a *App) jobs() {
 	})
 	// Each run reads the 三率 summary (a few thousand rows a month), so
 	// the indicator engine is at most a minute behind the stats pages.
-	a.Jobs.Every(request.StatsJob, time.Minute, func(ctx context.Context) error {
-		n, err := a.RequestStats.SyncStatsMeasures(SystemContext(ctx))
+	a.Jobs.Every(stats.Job, time.Minute, func(ctx context.Context) error {
+		n, err := a.RequestStats.SyncMeasures(SystemContext(ctx))
 		if n > 0 {
 			slog.Info("request stats measures updated", "changed", n)
 		}

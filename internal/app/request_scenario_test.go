@@ -37,7 +37,7 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		e.User(auth.Resident, c)
 		ra, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.Resident, c))
 		ctx := auth.With(context.Background(), &auth.Principal{UserID: ra.ID, Name: ra.Name, Role: auth.Resident, Area: auth.AreaOf(c, division.Community)})
-		r, err := s.Create(ctx, request.NewRequest{DivisionCode: c, CategoryCode: "utility.water", Description: fmt.Sprintf("第%d个小区停水", i),
+		r, err := s.Create(ctx, request.Intake{DivisionCode: c, CategoryCode: "utility.water", Description: fmt.Sprintf("第%d个小区停水", i),
 			Phone: fmt.Sprintf("1381234%04d", 5670+i)})
 		if err != nil {
 			t.Fatal(err)

@@ -26,7 +26,7 @@ func requestStatsScenarios(t *testing.T, e *apptest.Env) []Scenario {
 	e.User(auth.Resident, apptest.Community)
 	ra, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.Resident, apptest.Community))
 	ctx := auth.With(context.Background(), &auth.Principal{UserID: ra.ID, Name: ra.Name, Role: auth.Resident, Area: auth.AreaOf(apptest.Community, division.Community)})
-	r, err := s.Create(ctx, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.garbage", Description: "楼下垃圾三天没清运", Phone: "13812345670"})
+	r, err := s.Create(ctx, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.garbage", Description: "楼下垃圾三天没清运", Phone: "13812345670"})
 	if err != nil {
 		t.Fatal(err)
 	}

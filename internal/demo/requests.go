@@ -12,6 +12,7 @@ import (
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/pii"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // DemoRequests is how many requests the demo files over the last
@@ -317,11 +318,11 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 		}
 		// The rows were written directly: count them into the 三率 summary.
 		// And into the measures behind the 三率 trend, every month of it.
-		stats := request.NewStatsService(b.DB)
-		if err := stats.RebuildSummary(ctx); err != nil {
+		rates := stats.NewService(b.DB)
+		if err := rates.RebuildSummary(ctx); err != nil {
 			return err
 		}
-		if _, err := stats.SyncAllStatsMeasures(ctx); err != nil {
+		if _, err := rates.SyncAllMeasures(ctx); err != nil {
 			return err
 		}
 		return b.Audit.Write(ctx, audit.Entry{Action: "demo.requests", ObjectType: "request", ObjectID: "*", Detail: map[string]int{"requests": n, "units": len(unitAt)}})

@@ -201,7 +201,7 @@ func TestRequestJourney(t *testing.T) {
 	cells := func(row string) string {
 		return eval[string](b, `Array.from(document.querySelectorAll("`+row+` td.num")).map(td => td.textContent.trim()).join(" ")`)
 	}
-	// One request is too few to rank (request.DefaultMinRankSample): "—".
+	// One request is too few to rank (stats.DefaultMinRankSample): "—".
 	if got, want := cells("#stats-"+apptest.Community), "— 1 100.0% 100.0% 90.0% 96.0"; got != want {
 		t.Errorf("community row on the stats page: %q, want %q", got, want)
 	}

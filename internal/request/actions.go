@@ -149,25 +149,18 @@ func (st *step) run(ctx context.Context) error {
 func (st *step) save(ctx context.Context) error {
 	st.set["version"] = st.r.Version + 1
 	st.set["updated_at"] = st.now
-	cols := make([]string, 0, len(st.set))
-	args := make([]any, 0, len(st.set)+1)
-	for _, k := range sortedKeys(st.set) {
-		args = append(args, st.set[k])
-		cols = append(cols, k+" = $"+strconv.Itoa(len(args)))
-	}
-	args = append(args, st.r.ID)
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET `+strings.Join(cols, ", ")+` WHERE id = $`+strconv.Itoa(len(args)), args...); err != nil {
-		return errs.Internal("request.step.save: update requests", err)
+	if err := st.s.Store.update(ctx, st.r.ID, st.set); err != nil {
+		return err
 	}
 	if st.skip {
 		return nil
 	}
 	if err := st.s.Store.event(ctx, st.r.ID, st.in.Action, st.a.id(), st.a.Name, string(st.a.Role), st.a.unit(), st.note, st.data, st.now); err != nil {
-		return errs.Internal("request.step.save: update requests", err)
+		return errs.Internal("request.step.save: event", err)
 	}
 	if st.then != "" {
 		if err := st.s.Store.event(ctx, st.r.ID, st.then, nil, "system", string(auth.System), st.r.UnitID, "", nil, st.now); err != nil {
-			return errs.Internal("request.step.save: update requests", err)
+			return errs.Internal("request.step.save: event", err)
 		}
 	}
 	return nil
@@ -367,9 +360,8 @@ func (st *step) extend(ctx context.Context) error {
 		if pending != nil {
 			return conflict("request.extension_pending")
 		}
-		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_extensions (request_id, unit_id, days, reason, status, requested_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, st.r.ID, *st.r.UnitID, st.in.Days, reason, Pending, st.now); err != nil {
-			return errs.Internal("request.step.extend: insert request_extensions", err)
+		if err := st.s.Store.addExtension(ctx, st.r.ID, *st.r.UnitID, st.in.Days, reason, st.now); err != nil {
+			return err
 		}
 		st.note, st.data = reason, map[string]any{"days": st.in.Days}
 		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
@@ -399,9 +391,8 @@ func (st *step) extend(ctx context.Context) error {
 		st.set["warned_at"] = nil
 		st.set["escalated_at"] = nil
 	}
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_extensions SET status = $1, decided_by = $2, decided_at = $3, decision = $4
-		WHERE id = $5`, status, st.a.Name, st.now, st.in.Note, pending.ID); err != nil {
-		return errs.Internal("request.step.extend: update request_extensions", err)
+	if err := st.s.Store.decideExtension(ctx, pending.ID, status, st.a.Name, st.in.Note, st.now); err != nil {
+		return err
 	}
 	st.note, st.data = st.in.Note, map[string]any{"extension": pending.ID, "decision": status, "days": pending.Days}
 	st.detail = st.data
@@ -430,9 +421,8 @@ func (st *step) ret(ctx context.Context) error {
 	st.set["unit_id"] = nil
 	st.set["returns"] = returns
 	st.set["dispatch_rank"] = rank
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_assignments SET ended_at = $1 WHERE request_id = $2 AND unit_id = $3`,
-		st.now, st.r.ID, *st.r.UnitID); err != nil {
-		return errs.Internal("request.step.ret: update request_assignments", err)
+	if err := st.s.Store.endAssignment(ctx, st.r.ID, *st.r.UnitID, st.now); err != nil {
+		return err
 	}
 	st.note, st.data = reason, map[string]any{"returns": returns, "dispatch_rank": rank}
 	st.detail = st.data
@@ -471,7 +461,7 @@ func (st *step) dispatch(ctx context.Context) error {
 		if st.r.UnitID == nil || *st.r.UnitID == u.ID {
 			return conflict("request.no_lead")
 		}
-		if err := st.s.assign(ctx, st.r.ID, u.ID, "assist", st.now); err != nil {
+		if err := st.s.Store.assign(ctx, st.r.ID, u.ID, "assist", st.now); err != nil {
 			return err
 		}
 		st.in.Action = EventAssist
@@ -490,9 +480,8 @@ func (st *step) dispatch(ctx context.Context) error {
 		return conflict("request.same_unit")
 	}
 	if st.r.UnitID != nil {
-		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_assignments SET ended_at = $1 WHERE request_id = $2 AND unit_id = $3`,
-			st.now, st.r.ID, *st.r.UnitID); err != nil {
-			return errs.Internal("request.step.dispatch: update request_assignments", err)
+		if err := st.s.Store.endAssignment(ctx, st.r.ID, *st.r.UnitID, st.now); err != nil {
+			return err
 		}
 	}
 	if st.in.Urgency != "" && st.in.Urgency != st.r.Urgency {
@@ -519,7 +508,7 @@ func (st *step) dispatch(ctx context.Context) error {
 		st.set["resolution_due"] = st.s.due(st.r.CreatedAt, lim.Resolution)
 		st.data["urgency"] = st.in.Urgency
 	}
-	if err := st.s.assign(ctx, st.r.ID, u.ID, "lead", st.now); err != nil {
+	if err := st.s.Store.assign(ctx, st.r.ID, u.ID, "lead", st.now); err != nil {
 		return err
 	}
 	st.set["status"] = StatusDispatched
@@ -595,10 +584,9 @@ func (st *step) callback(ctx context.Context) error {
 			st.set["satisfaction"] = sat
 		}
 	}
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
-		actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.r.ID, KindCallback, st.in.Contacted,
-		st.in.Contacted && st.in.Solved, sat, st.in.Note, st.a.id(), st.a.Name, st.now); err != nil {
-		return errs.Internal("request.step.callback: insert request_callbacks", err)
+	if err := st.s.Store.addCallback(ctx, st.r.ID, st.a.id(), Callback{Kind: KindCallback, Contacted: st.in.Contacted,
+		Solved: st.in.Contacted && st.in.Solved, Satisfaction: sat, Comment: st.in.Note, ActorName: st.a.Name, At: st.now}); err != nil {
+		return err
 	}
 	if st.r.Status != StatusClosed {
 		st.set["status"] = StatusClosed
@@ -636,10 +624,10 @@ func (st *step) rate(ctx context.Context) error {
 	if n > st.r.Reopened {
 		return conflict("request.rated")
 	}
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment,
-		actor_id, actor_name, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, st.r.ID, KindRating, true,
-		st.in.Solved || st.in.Satisfaction != NotSatisfied, st.in.Satisfaction, st.in.Note, st.a.id(), st.a.Name, st.now); err != nil {
-		return errs.Internal("request.step.rate: insert request_callbacks", err)
+	if err := st.s.Store.addCallback(ctx, st.r.ID, st.a.id(), Callback{Kind: KindRating, Contacted: true,
+		Solved: st.in.Solved || st.in.Satisfaction != NotSatisfied, Satisfaction: st.in.Satisfaction, Comment: st.in.Note,
+		ActorName: st.a.Name, At: st.now}); err != nil {
+		return err
 	}
 	st.set["satisfaction"] = st.in.Satisfaction
 	st.note = st.in.Note
@@ -684,9 +672,8 @@ func (st *step) appeal(ctx context.Context) error {
 		if st.r.Excluded {
 			return conflict("request.excluded")
 		}
-		if _, err := st.s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_appeals (request_id, unit_id, reason, note, status, requested_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, st.r.ID, st.a.unitID, st.in.Reason, st.in.Note, Pending, st.now); err != nil {
-			return errs.Internal("request.step.appeal: insert request_appeals", err)
+		if err := st.s.Store.addAppeal(ctx, st.r.ID, st.a.unitID, st.in.Reason, st.in.Note, st.now); err != nil {
+			return err
 		}
 		st.note, st.data = st.in.Note, map[string]any{"reason": st.in.Reason}
 		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
@@ -714,9 +701,8 @@ func (st *step) appeal(ctx context.Context) error {
 		status = Approved
 		st.set["excluded"] = true
 	}
-	if _, err := st.s.DB.W(ctx).ExecContext(ctx, `UPDATE request_appeals SET status = $1, decided_by = $2, decided_at = $3, decision = $4
-		WHERE id = $5`, status, st.a.Name, st.now, st.in.Note, pending.ID); err != nil {
-		return errs.Internal("request.step.appeal: update request_appeals", err)
+	if err := st.s.Store.decideAppeal(ctx, pending.ID, status, st.a.Name, st.in.Note, st.now); err != nil {
+		return err
 	}
 	st.note, st.data = st.in.Note, map[string]any{"appeal": pending.ID, "decision": status}
 	st.detail = st.data

@@ -28,7 +28,7 @@ type reqListOutput struct {
 	}
 }
 
-type reqCreateInput struct{ Body NewRequest }
+type reqCreateInput struct{ Body Intake }
 
 type reqOutput struct{ Body *Request }
 
@@ -67,7 +67,7 @@ type reqPoliciesOutput struct {
 	}
 }
 
-type reqPolicyInput struct{ Body NewPolicy }
+type reqPolicyInput struct{ Body PolicyInput }
 
 type reqPolicyOutput struct{ Body *Policy }
 

@@ -86,11 +86,11 @@ func BenchmarkList(b *testing.B) {
 // with a catalogue rule to find; parallel as many clients would.
 func BenchmarkCreate(b *testing.B) {
 	f := setup(b)
-	if _, err := f.s.SetPolicy(f.e.Ctx, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID}); err != nil {
+	if _, err := f.s.SetPolicy(f.e.Ctx, request.PolicyInput{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID}); err != nil {
 		b.Fatal(err)
 	}
 	ctx := as(b, f.e, auth.Resident, apptest.Community)
-	in := request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "楼道水管漏水需要维修",
+	in := request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "楼道水管漏水需要维修",
 		Phone: "13812345678", Address: "游园小区 3 号楼"}
 	b.SetParallelism(16)
 	b.RunParallel(func(pb *testing.PB) {

@@ -2,7 +2,6 @@ package request
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -47,13 +46,8 @@ var DefaultCategories = []Category{
 func (s *Service) SeedCategories(ctx context.Context) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		for _, c := range DefaultCategories {
-			var parent any
-			if c.ParentCode != "" {
-				parent = c.ParentCode
-			}
-			if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_categories (code, parent_code, name_zh, name_en, urgency, sort)
-				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING`, c.Code, parent, c.NameZh, c.NameEn, c.Urgency, c.Sort); err != nil {
-				return errs.Internal("request.Service.SeedCategories: insert request_categories", err)
+			if err := s.Store.seedCategory(ctx, c); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -68,6 +62,16 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	cs, err := s.Store.categories(ctx)
 	if err != nil {
 		return nil, errs.Internal("request.Service.Categories: categories", err)
+	}
+	return cs, nil
+}
+
+// PublicCategories lists the category tree for anyone, signed in or not
+// (Open311's services list is public).
+func (s *Service) PublicCategories(ctx context.Context) ([]Category, error) {
+	cs, err := s.Store.categories(ctx)
+	if err != nil {
+		return nil, errs.Internal("request.Service.PublicCategories: categories", err)
 	}
 	return cs, nil
 }
@@ -87,28 +91,23 @@ func (s *Service) SaveCategory(ctx context.Context, c Category) error {
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var parent any
 		if c.ParentCode != "" {
 			p, err := s.Store.category(ctx, c.ParentCode)
 			if err != nil || p.ParentCode != "" {
 				return errs.Invalid(errs.Field("parent_code", "request.bad_category"))
 			}
-			parent = c.ParentCode
 		}
 		before, _ := s.Store.category(ctx, c.Code)
-		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_categories (code, parent_code, name_zh, name_en, urgency, sort, reply_photo)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, name_zh = excluded.name_zh,
-			name_en = excluded.name_en, urgency = excluded.urgency, sort = excluded.sort, reply_photo = excluded.reply_photo`,
-			c.Code, parent, strings.TrimSpace(c.NameZh), strings.TrimSpace(c.NameEn), c.Urgency, c.Sort, c.ReplyPhoto); err != nil {
-			return errs.Internal("request.Service.SaveCategory: insert request_categories", err)
+		if err := s.Store.saveCategory(ctx, c); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.category.save", ObjectType: "request_category", ObjectID: c.Code,
 			Result: audit.OK, Detail: map[string]any{"before": before, "after": c}})
 	})
 }
 
-// NewPolicy is a rule of the catalogue to add.
-type NewPolicy struct {
+// PolicyInput is a rule of the catalogue to add.
+type PolicyInput struct {
 	CategoryCode  string            `json:"category_code"`
 	DivisionCode  string            `json:"division_code"`
 	EffectiveFrom time.Time         `json:"effective_from,omitempty"` // zero: now
@@ -121,7 +120,7 @@ type NewPolicy struct {
 // requests that arrived before keep their rule. Audited.
 //
 // Errors: EFORBIDDEN, EINVALID.
-func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) {
+func (s *Service) SetPolicy(ctx context.Context, in PolicyInput) (*Policy, error) {
 	p, err := auth.Require(ctx, CatalogueRoles...)
 	if err != nil {
 		return nil, err
@@ -177,16 +176,12 @@ func (s *Service) SetPolicy(ctx context.Context, in NewPolicy) (*Policy, error) 
 			}
 			unit = u.ID
 		}
-		var lvl int
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, in.DivisionCode).Scan(&lvl); err != nil {
+		if _, err := s.Store.divisionLevel(ctx, in.DivisionCode); err != nil {
 			return errs.Invalid(errs.Field("division_code", "request.division_not_found", in.DivisionCode))
 		}
-		b, _ := json.Marshal(limits)
-		var id int64
-		if err := s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO request_policies (category_code, division_code, effective_from, unit_id, limits,
-			created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, in.CategoryCode, in.DivisionCode,
-			in.EffectiveFrom.UTC(), unit, string(b), now, p.Name).Scan(&id); err != nil {
-			return errs.Internal("request.Service.SetPolicy: insert request_policies", err)
+		id, err := s.Store.addPolicy(ctx, in.CategoryCode, in.DivisionCode, in.EffectiveFrom.UTC(), unit, limits, now, p.Name)
+		if err != nil {
+			return err
 		}
 		out = &Policy{ID: id, CategoryCode: in.CategoryCode, DivisionCode: in.DivisionCode, EffectiveFrom: in.EffectiveFrom.UTC(),
 			Limits: limits, CreatedAt: now, CreatedBy: p.Name}
@@ -237,20 +232,15 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit) (*Unit, error) {
 		return nil, err
 	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var lvl int
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, u.DivisionCode).Scan(&lvl); err != nil {
+		lvl, err := s.Store.divisionLevel(ctx, u.DivisionCode)
+		if err != nil {
 			return errs.Invalid(errs.Field("division_code", "request.division_not_found", u.DivisionCode))
 		}
 		if (u.Kind == UnitTownship && lvl != division.Township) || (u.Kind == UnitCommunity && lvl != division.Community) {
 			return errs.Invalid(errs.Field("kind", "request.kind_level"))
 		}
-		err := s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO request_units (name, kind, division_code, active, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Name, u.Kind, u.DivisionCode, true, s.now()).Scan(&u.ID)
-		if db.IsUniqueViolation(err) {
-			return errs.Conflict("request.unit_taken")
-		}
-		if err != nil {
-			return errs.Internal("request.Service.CreateUnit: insert request_units", err)
+		if u.ID, err = s.Store.addUnit(ctx, u, s.now()); err != nil {
+			return err
 		}
 		u.Active = true
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.unit.create", ObjectType: "request_unit", ObjectID: strconv.FormatInt(u.ID, 10),
@@ -420,10 +410,8 @@ func (s *Service) SetSetting(ctx context.Context, key string, value int64) error
 		return errs.Invalid(errs.Field("value", "request.bad_setting"))
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-			key, value, s.now(), p.Name); err != nil {
-			return errs.Internal("request.Service.SetSetting: insert request_settings", err)
+		if err := s.Store.setSetting(ctx, key, value, s.now(), p.Name); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "request.setting", ObjectType: "request_setting", ObjectID: key, Result: audit.OK,
 			Detail: map[string]any{"value": value}})

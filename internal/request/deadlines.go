@@ -2,7 +2,6 @@ package request
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strconv"
 	"time"
@@ -46,29 +45,9 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 	var out Checked
 	for {
 		now := s.now()
-		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT r.id, r.unit_id, COALESCE(u.kind, ''), r.division_code, r.resolution_due, r.created_at,
-			r.warned_at IS NOT NULL, r.escalated_at IS NOT NULL
-			FROM requests r LEFT JOIN request_units u ON u.id = r.unit_id
-			WHERE r.closed_at IS NULL AND r.resolved_at IS NULL AND r.resolution_due <= $1
-			  AND (r.escalated_at IS NULL OR r.warned_at IS NULL)
-			ORDER BY r.resolution_due LIMIT 500`, now.Add(WarnBefore))
+		todo, err := s.Store.due(ctx, now.Add(WarnBefore), 500)
 		if err != nil {
-			return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
-		}
-		var todo []dueRow
-		for rows.Next() {
-			var d dueRow
-			var unit sql.NullInt64
-			if err := rows.Scan(&d.id, &unit, &d.unitKind, &d.code, &d.due, &d.created, &d.warned, &d.escaled); err != nil {
-				rows.Close()
-				return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
-			}
-			d.unit, d.hasUnit = unit.Int64, unit.Valid
-			todo = append(todo, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, errs.Internal("request.Service.RunDeadlines: select requests", err)
+			return out, err
 		}
 		did := 0
 		err = s.DB.WithTx(ctx, func(ctx context.Context) error {
@@ -114,17 +93,13 @@ func (s *Service) RunDeadlines(ctx context.Context) (Checked, error) {
 
 // warn warns once; false when another run did it already.
 func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, error) {
-	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET warned_at = $1 WHERE id = $2 AND warned_at IS NULL`, now, d.id)
-	if err != nil {
-		return false, errs.Internal("request.Service.warn: update requests", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, nil
+	if ok, err := s.Store.markWarned(ctx, d.id, now); !ok || err != nil {
+		return false, err
 	}
 	left := d.due.Sub(now).Round(time.Minute)
 	if err := s.Store.event(ctx, d.id, EventWarn, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"due": d.due, "left_minutes": int(left.Minutes())}, now); err != nil {
-		return false, errs.Internal("request.Service.warn: update requests", err)
+		return false, errs.Internal("request.Service.warn: event", err)
 	}
 	num := Number(d.id, d.created)
 	if d.hasUnit {
@@ -143,12 +118,8 @@ func unitPtr(d dueRow) *int64 {
 
 // escalate escalates once; false when another run did it already.
 func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, error) {
-	res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET escalated_at = $1, warned_at = COALESCE(warned_at, $1) WHERE id = $2 AND escalated_at IS NULL`, now, d.id)
-	if err != nil {
-		return false, errs.Internal("request.Service.escalate: update requests", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, nil
+	if ok, err := s.Store.markEscalated(ctx, d.id, now); !ok || err != nil {
+		return false, err
 	}
 	code, role := d.code[:9]+"000", auth.TownshipStaff
 	if d.unitKind == UnitTownship {
@@ -156,7 +127,7 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, 
 	}
 	if err := s.Store.event(ctx, d.id, EventEscalate, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"to": code, "role": role, "due": d.due}, now); err != nil {
-		return false, errs.Internal("request.Service.escalate: update requests", err)
+		return false, errs.Internal("request.Service.escalate: event", err)
 	}
 	if err := s.Audit.Write(ctx, audit.Entry{Action: "request.escalate", ObjectType: "request", ObjectID: strconv.FormatInt(d.id, 10),
 		Result: audit.OK, Detail: map[string]any{"to": code, "role": role}}); err != nil {

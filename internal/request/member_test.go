@@ -98,7 +98,7 @@ func TestUnitNeverDecidesItsOwnAsk(t *testing.T) {
 	f := setup(t)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
 	county := as(t, f.e, auth.CountyStaff, apptest.County)
-	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+	r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.road",
 		Description: "路面塌陷一个大坑", Phone: "13812345678"})
 	if err != nil {
 		t.Fatal(err)

@@ -196,5 +196,19 @@ func init() {
 		"field.name_zh":                   {"中文名称", "Chinese name"},
 		"field.limits":                    {"办理时限", "deadline limits"},
 		"field.number":                    {"诉求编号", "request number"},
+		// The proactive alerts, and what they share with the 三率 (request/stats).
+		"request.stats.bad_month":          {"月份格式应为 YYYY-MM", "the month must be YYYY-MM"},
+		"request.stats.division_not_found": {"区划 %s 不在您的管辖范围内", "division %s is not in your area"},
+		"request.proactive.nav":            {"未诉先办", "Proactive handling"},
+		"request.proactive.title":          {"未诉先办预警", "Proactive handling alerts"},
+		"request.proactive.how":            {"同一社区同一类别诉求在 %[2]d 天内达到 %[1]d 件即预警。", "An alert when one community files %[1]d or more requests of one category within %[2]d days."},
+		"request.proactive.category":       {"类别", "Category"},
+		"request.proactive.count":          {"件数", "Requests"},
+		"request.proactive.first":          {"最早", "First"},
+		"request.proactive.last":           {"最近", "Latest"},
+		"request.proactive.none":           {"目前没有预警。", "No alerts now."},
+		"request.proactive.top":            {"%s 高频诉求类别", "Most frequent categories, %s"},
+		"request.proactive.no_top":         {"该月没有诉求。", "No requests that month."},
+		"field.month":                      {"月份", "month"},
 	})
 }

@@ -406,8 +406,8 @@ type Appeal struct {
 	Decision    string     `json:"decision,omitempty"`
 }
 
-// NewRequest is what intake takes.
-type NewRequest struct {
+// Intake is a request as it is filed: what Create takes.
+type Intake struct {
 	DivisionCode string `json:"division_code"` // the community where the problem is
 	CategoryCode string `json:"category_code"`
 	Urgency      string `json:"urgency,omitempty"` // empty: the category's

@@ -33,7 +33,7 @@ func setupOutboxNodes(t *testing.T, lease time.Duration) *outboxNodes {
 	ctx := f.e.Ctx
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
 	for i := 0; i < 8; i++ {
-		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
+		r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
 			Description: fmt.Sprintf("燃气味第%d次", i), Phone: "13812345678"})
 		if err != nil {
 			t.Fatal(err)

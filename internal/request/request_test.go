@@ -19,6 +19,7 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // as is ctx acting as an account of role in area (made once).
@@ -95,7 +96,7 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
-	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+	r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 		Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678", ContactName: "张三"})
 	if err != nil {
 		t.Fatal(err)
@@ -113,10 +114,10 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 		t.Errorf("timeline ends %+v", r.Events[len(r.Events)-2:])
 	}
 	// Counted in the 解决率: not resolved now.
-	stats := request.NewStatsService(f.e.App.DB)
-	stats.MinRankSample = 1
-	stats.Now = f.s.Now
-	st, err := stats.Rates(township, apptest.Community, "", false)
+	rates := stats.NewService(f.e.App.DB)
+	rates.MinRankSample = 1
+	rates.Now = f.s.Now
+	st, err := rates.Rates(township, apptest.Community, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 	if _, err := f.s.Act(resident, r.ID, request.Action{Action: request.ActRate, Satisfaction: request.Satisfied}); code(err) != errs.ECONFLICT {
 		t.Errorf("a third rating: %v", err)
 	}
-	if st, err = stats.Rates(township, apptest.Community, "", false); err != nil {
+	if st, err = rates.Rates(township, apptest.Community, "", false); err != nil {
 		t.Fatal(err)
 	}
 	if st.Division.ValidCallbacks != 1 || st.Division.Satisfied != 0 || st.Division.ResolvedOnTime != 0 {
@@ -158,7 +159,7 @@ func TestResidentSeesPlainWords(t *testing.T) {
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
-	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+	r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 		Description: "楼道里的水管漏水三天了", Phone: "13812345678", ContactName: "张三"})
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +207,7 @@ func TestResidentSeesPlainWords(t *testing.T) {
 func TestJourney(t *testing.T) {
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
-	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+	r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 		Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678", ContactName: "张三"})
 	if err != nil {
 		t.Fatal(err)
@@ -373,20 +374,20 @@ func TestAnonymousAndStaffIntake(t *testing.T) {
 	f := setup(t)
 	staff := as(t, f.e, auth.CommunityWorker, apptest.Community)
 	// Staff outside their area: not found; without a phone: invalid.
-	if _, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.SiblingCommunity, CategoryCode: "other",
+	if _, err := f.s.Create(staff, request.Intake{DivisionCode: apptest.SiblingCommunity, CategoryCode: "other",
 		Description: "代居民登记的诉求", Phone: "13812345678"}); code(err) != errs.ENOTFOUND {
 		t.Errorf("outside area: %v", err)
 	}
-	if _, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+	if _, err := f.s.Create(staff, request.Intake{DivisionCode: apptest.Community, CategoryCode: "other",
 		Description: "代居民登记的诉求"}); code(err) != errs.EINVALID {
 		t.Errorf("no phone: %v", err)
 	}
-	_, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "nope",
+	_, err := f.s.Create(staff, request.Intake{DivisionCode: apptest.Community, CategoryCode: "nope",
 		Description: "x", Phone: "123"})
 	if e := errs.As(err); e.Code != errs.EINVALID || len(e.Fields) != 3 {
 		t.Errorf("bad fields: %+v", e)
 	}
-	r, err := f.s.Create(staff, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas", Channel: request.ChannelWalkIn,
+	r, err := f.s.Create(staff, request.Intake{DivisionCode: apptest.Community, CategoryCode: "safety.gas", Channel: request.ChannelWalkIn,
 		Description: "楼下闻到燃气味", Phone: "13912345678", Anonymous: true})
 	if err != nil {
 		t.Fatal(err)
@@ -409,7 +410,7 @@ func TestReturnsLimitRaisesTheDispatcher(t *testing.T) {
 	}
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
 	county := as(t, f.e, auth.CountyStaff, apptest.County)
-	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+	r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.road",
 		Description: "路面塌陷一个大坑", Phone: "13812345678"})
 	if err != nil {
 		t.Fatal(err)
@@ -430,7 +431,7 @@ func TestReturnsLimitRaisesTheDispatcher(t *testing.T) {
 func TestAppeal(t *testing.T) {
 	f := setup(t)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
-	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+	r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "other",
 		Description: "同一问题重复反映", Phone: "13812345678"})
 	if err != nil {
 		t.Fatal(err)
@@ -454,21 +455,21 @@ func TestPolicyEffectiveDatedAndDefaultUnit(t *testing.T) {
 	f := setup(t)
 	city := as(t, f.e, auth.CityStaff, apptest.City)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
-	if _, err := f.s.SetPolicy(township, request.NewPolicy{CategoryCode: "utility.water", DivisionCode: apptest.County}); code(err) != errs.EFORBIDDEN {
+	if _, err := f.s.SetPolicy(township, request.PolicyInput{CategoryCode: "utility.water", DivisionCode: apptest.County}); code(err) != errs.EFORBIDDEN {
 		t.Errorf("township editing the catalogue: %v", err)
 	}
-	if _, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility.water", DivisionCode: apptest.County,
+	if _, err := f.s.SetPolicy(city, request.PolicyInput{CategoryCode: "utility.water", DivisionCode: apptest.County,
 		Limits: map[string]string{"utility": "2x/7d"}}); code(err) != errs.EINVALID {
 		t.Errorf("bad limit: %v", err)
 	}
 	from := f.now.Add(24 * time.Hour)
-	p, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
+	p, err := f.s.SetPolicy(city, request.PolicyInput{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
 		EffectiveFrom: from, Limits: map[string]string{"utility": "1h/3d"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resident := as(t, f.e, auth.Resident, apptest.Community)
-	in := request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "小区停水一整天了"}
+	in := request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water", Description: "小区停水一整天了"}
 	before, err := f.s.Create(resident, in)
 	if err != nil {
 		t.Fatal(err)
@@ -500,7 +501,7 @@ func TestDeadlineJob(t *testing.T) {
 	// working days skip the break (14 Feb is a make-up working day).
 	f.now = time.Date(2026, 2, 13, 2, 0, 0, 0, time.UTC)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
-	r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.light",
+	r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.light",
 		Description: "路灯不亮已经一周", Phone: "13812345678"})
 	if err != nil {
 		t.Fatal(err)
@@ -555,7 +556,7 @@ func TestPhonesSealed(t *testing.T) {
 	var phones []string
 	for i := 0; i < 5; i++ {
 		phone := fmt.Sprintf("1391234%04d", 1000+i)
-		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "other",
+		r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "other",
 			Description: fmt.Sprintf("封存测试诉求%d号", i), Phone: phone})
 		if err != nil {
 			t.Fatal(err)
@@ -600,7 +601,7 @@ func TestDeadlineJobOnTwoNodes(t *testing.T) {
 	f.now = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
 	var ids []int64
 	for i := 0; i < 20; i++ {
-		r, err := f.s.Create(township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
+		r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
 			Description: fmt.Sprintf("燃气味第%d次", i), Phone: "13812345678"})
 		if err != nil {
 			t.Fatal(err)
@@ -643,7 +644,7 @@ func TestCreateAnswersAsGet(t *testing.T) {
 	f := setup(t)
 	f.now = time.Date(2026, 3, 10, 3, 4, 5, 123456789, time.UTC) // a Tuesday, nanoseconds past the microsecond
 	city := as(t, f.e, auth.CityStaff, apptest.City)
-	if _, err := f.s.SetPolicy(city, request.NewPolicy{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
+	if _, err := f.s.SetPolicy(city, request.PolicyInput{CategoryCode: "utility", DivisionCode: apptest.County, UnitID: f.water.ID,
 		EffectiveFrom: f.now.Add(-time.Hour), Limits: map[string]string{"utility": "1h/3d"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -653,15 +654,15 @@ func TestCreateAnswersAsGet(t *testing.T) {
 	cases := []struct {
 		name string
 		ctx  context.Context
-		in   request.NewRequest
+		in   request.Intake
 	}{
-		{"resident, no rule", resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
+		{"resident, no rule", resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
 			Description: "垃圾桶三天没有清运了", Address: "游园小区", Phone: "13812345678", ContactName: "张三"}},
-		{"resident, dispatched by the rule", resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+		{"resident, dispatched by the rule", resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 			Description: "小区停水一整天了", Anonymous: true}},
-		{"staff in English, by phone, urgent", en, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+		{"staff in English, by phone, urgent", en, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 			Description: "路口的井盖丢了，很危险", Phone: "13912345678", Urgency: request.UrgencyEmergency, Title: "井盖"}},
-		{"staff, walk-in", township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
+		{"staff, walk-in", township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.garbage",
 			Description: "希望增加分类垃圾桶", Channel: request.ChannelVisit}},
 	}
 	for _, c := range cases {

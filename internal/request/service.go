@@ -204,11 +204,105 @@ func (s *Service) show(a actor, r *Request, whole bool) bool {
 //
 // Errors: EFORBIDDEN, EINVALID (fields), ENOTFOUND (division outside the
 // staff's area).
-func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
+func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 	a, err := s.actor(ctx, CreateRoles...)
 	if err != nil {
 		return nil, err
 	}
+	cat, err := s.checkIntake(ctx, a, &in)
+	if err != nil {
+		return nil, err
+	}
+	sealed, index := "", ""
+	if in.Phone != "" {
+		if sealed, err = s.Keys.Seal(in.Phone); err != nil {
+			return nil, errs.Internal("request.Service.Create: Seal", err)
+		}
+		index = s.Keys.Index(in.Phone)
+	}
+	// Reads before the write transaction, so the one writer is held for
+	// the writes only; divisions and rules change rarely, and a rule added
+	// between here and the insert takes effect from the next request.
+	divName, err := s.Store.divisionName(ctx, in.DivisionCode)
+	if errs.Code(err) == errs.ENOTFOUND {
+		return nil, errs.Invalid(errs.Field("division_code", "request.bad_community"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
+	if err != nil {
+		return nil, errs.Internal("request.Service.Create: policyFor", err)
+	}
+	lim := s.limits(pol, in.Urgency)
+	created := intakeRecord{in: in, divisionName: divName, cat: cat, status: StatusSubmitted, pol: pol,
+		responseDue: s.due(now, lim.Response), resolutionDue: s.due(now, lim.Resolution), sealed: sealed, index: index, at: now, by: a.Name}
+	if pol != nil && pol.UnitID != nil {
+		// The rule's default unit receives it at once.
+		t := now
+		created.status, created.dispatchedAt = StatusDispatched, &t
+	}
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		id, err := s.Store.insert(ctx, &created)
+		if err != nil {
+			return err
+		}
+		created.id = id
+		var unit int64
+		if pol != nil && pol.UnitID != nil {
+			unit = *pol.UnitID
+		}
+		if err := s.Store.addStats(ctx, map[statKey]statVec{{month: now.In(china).Format("2006-01"), division: in.DivisionCode, unit: unit}: {0: 1}}); err != nil {
+			return err
+		}
+		for _, ph := range in.Photos {
+			b, err := s.Blobs.Put(ctx, PhotoOwner, in.DivisionCode, ph)
+			if err != nil {
+				return err
+			}
+			if err := s.Store.addIntakePhoto(ctx, id, b); err != nil {
+				return err
+			}
+		}
+		if err := s.Store.event(ctx, id, EventSubmit, a.id(), a.Name, string(a.Role), nil, "",
+			map[string]any{"channel": in.Channel, "urgency": in.Urgency}, now); err != nil {
+			return errs.Internal("request.Service.Create: event", err)
+		}
+		if unit != 0 {
+			if err := s.Store.assign(ctx, id, unit, "lead", now); err != nil {
+				return err
+			}
+			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), pol.UnitID, "",
+				map[string]any{"policy": pol.ID}, now); err != nil {
+				return errs.Internal("request.Service.Create: event", err)
+			}
+			if err := s.Outbox.ToUnit(ctx, id, *pol.UnitID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", Number(id, now), in.Title)); err != nil {
+				return err
+			}
+		}
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "request.create", ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
+			Result: audit.OK, Detail: map[string]any{"division": in.DivisionCode, "category": cat.Code, "channel": in.Channel,
+				"urgency": in.Urgency, "photos": len(in.Photos), "dispatched": unit != 0}}); err != nil {
+			return err
+		}
+		return s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now)))
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := created.request(lang(a.Principal))
+	s.present(a, out)
+	return out, nil
+}
+
+// checkIntake tidies and checks what a request is filed with (in place):
+// its fields, the channel for the actor's role, the category (returned),
+// and that staff file inside their area; then fills the urgency from the
+// category and the title from the description when they are empty.
+//
+// Errors: EINVALID (fields), ENOTFOUND (division outside the staff's area).
+func (s *Service) checkIntake(ctx context.Context, a actor, in *Intake) (*Category, error) {
 	in.Description = strings.TrimSpace(in.Description)
 	in.Address = clip(in.Address, 200)
 	in.ContactName = clip(in.ContactName, 50)
@@ -243,11 +337,14 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 	var cat *Category
 	if in.CategoryCode == "" {
 		f.Add("category_code", "error.required")
-	} else if cat, err = s.Store.category(ctx, in.CategoryCode); err != nil {
-		if errs.Code(err) != errs.ENOTFOUND {
-			return nil, err
+	} else {
+		var err error
+		if cat, err = s.Store.category(ctx, in.CategoryCode); err != nil {
+			if errs.Code(err) != errs.ENOTFOUND {
+				return nil, err
+			}
+			f.Add("category_code", "request.bad_category")
 		}
-		f.Add("category_code", "request.bad_category")
 	}
 	if err := f.Err(); err != nil {
 		return nil, err
@@ -262,117 +359,14 @@ func (s *Service) Create(ctx context.Context, in NewRequest) (*Request, error) {
 		in.Title = clip(strings.SplitN(in.Description, "\n", 2)[0], 40)
 	}
 	in.Title = clip(in.Title, 100)
-	sealed, index := "", ""
-	if in.Phone != "" {
-		if sealed, err = s.Keys.Seal(in.Phone); err != nil {
-			return nil, errs.Internal("request.Service.Create: Seal", err)
-		}
-		index = s.Keys.Index(in.Phone)
-	}
-	// Reads before the write transaction, so the one writer is held for
-	// the writes only; divisions and rules change rarely, and a rule added
-	// between here and the insert takes effect from the next request.
-	var divName string
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1`, in.DivisionCode).Scan(&divName); err != nil {
-		if db.IsNoRows(err) {
-			return nil, errs.Invalid(errs.Field("division_code", "request.bad_community"))
-		}
-		return nil, errs.Internal("request.Service.Create: select divisions", err)
-	}
-	now := s.now()
-	pol, err := s.Store.policyFor(ctx, cat.Code, cat.ParentCode, in.DivisionCode, now)
-	if err != nil {
-		return nil, errs.Internal("request.Service.Create: policyFor", err)
-	}
-	lim := s.limits(pol, in.Urgency)
-	created := newRequest{in: in, divisionName: divName, cat: cat, status: StatusSubmitted, pol: pol,
-		responseDue: s.due(now, lim.Response), resolutionDue: s.due(now, lim.Resolution), sealed: sealed, at: now, by: a.Name}
-	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var polID, unitID any
-		status := StatusSubmitted
-		var dispatchedAt any
-		if pol != nil {
-			polID = pol.ID
-			if pol.UnitID != nil {
-				unitID, status, dispatchedAt = *pol.UnitID, StatusDispatched, now
-			}
-		}
-		var resident any
-		if in.ResidentID != 0 {
-			resident = in.ResidentID
-		}
-		var id int64
-		err = s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO requests (division_code, category_code, urgency, status, channel, title,
-			description, address, resident_id, contact_name, phone_sealed, phone_index, anonymous, unit_id, policy_id,
-			dispatch_rank, response_due, resolution_due, dispatched_at, created_at, created_by, updated_at, township_code, county_code)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $20, $22, $23) RETURNING id`,
-			in.DivisionCode, cat.Code, in.Urgency, status, in.Channel, in.Title, in.Description, in.Address, resident, in.ContactName,
-			sealed, index, in.Anonymous, unitID, polID, auth.TownshipStaff.Rank(), created.responseDue, created.resolutionDue,
-			dispatchedAt, now, a.Name, TownshipOf(in.DivisionCode), CountyOf(in.DivisionCode)).Scan(&id)
-		if err != nil {
-			if db.IsForeignKeyViolation(err) {
-				return errs.Invalid(errs.Field("resident_id", "request.bad_resident"))
-			}
-			return errs.Internal("request.create: insert", err)
-		}
-		var unit int64
-		if unitID != nil {
-			unit = *pol.UnitID
-		}
-		if err := s.Store.addStats(ctx, map[statKey]statVec{{month: now.In(china).Format("2006-01"), division: in.DivisionCode, unit: unit}: {0: 1}}); err != nil {
-			return err
-		}
-		for _, ph := range in.Photos {
-			b, err := s.Blobs.Put(ctx, PhotoOwner, in.DivisionCode, ph)
-			if err != nil {
-				return err
-			}
-			if _, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_photos (request_id, blob_id) VALUES ($1, $2)
-				ON CONFLICT DO NOTHING`, id, b); err != nil {
-				return errs.Internal("request.Service.Create: insert request_photos", err)
-			}
-		}
-		if err := s.Store.event(ctx, id, EventSubmit, a.id(), a.Name, string(a.Role), nil, "",
-			map[string]any{"channel": in.Channel, "urgency": in.Urgency}, now); err != nil {
-			return errs.Internal("request.Service.Create: event", err)
-		}
-		if unitID != nil {
-			if err := s.assign(ctx, id, *pol.UnitID, "lead", now); err != nil {
-				return err
-			}
-			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), pol.UnitID, "",
-				map[string]any{"policy": pol.ID}, now); err != nil {
-				return errs.Internal("request.Service.Create: event", err)
-			}
-			if err := s.Outbox.ToUnit(ctx, id, *pol.UnitID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", Number(id, now), in.Title)); err != nil {
-				return err
-			}
-		}
-		if err := s.Audit.Write(ctx, audit.Entry{Action: "request.create", ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.OK, Detail: map[string]any{"division": in.DivisionCode, "category": cat.Code, "channel": in.Channel,
-				"urgency": in.Urgency, "photos": len(in.Photos), "dispatched": unitID != nil}}); err != nil {
-			return err
-		}
-		created.id, created.status = id, status
-		if dispatchedAt != nil {
-			t := now
-			created.dispatchedAt = &t
-		}
-		return s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now)))
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := created.request(lang(a.Principal))
-	s.present(a, out)
-	return out, nil
+	return cat, nil
 }
 
-// newRequest is what Create wrote: the new request is answered from it
+// intakeRecord is what Create wrote: the new request is answered from it
 // rather than read back (TestCreateAnswersAsGet holds the two equal).
-type newRequest struct {
+type intakeRecord struct {
 	id            int64
-	in            NewRequest
+	in            Intake
 	divisionName  string
 	cat           *Category
 	status        string
@@ -380,12 +374,12 @@ type newRequest struct {
 	responseDue   time.Time
 	resolutionDue time.Time
 	dispatchedAt  *time.Time
-	sealed        string
+	sealed, index string // the phone, sealed, and its blind index
 	at            time.Time
 	by            string
 }
 
-func (n *newRequest) request(lang string) *Request {
+func (n *intakeRecord) request(lang string) *Request {
 	r := &Request{ID: n.id, Number: Number(n.id, n.at), DivisionCode: n.in.DivisionCode, DivisionName: n.divisionName,
 		CategoryCode: n.cat.Code, CategoryName: n.cat.NameZh, Urgency: n.in.Urgency, Status: n.status, Channel: n.in.Channel,
 		Title: n.in.Title, Description: n.in.Description, Address: n.in.Address, ContactName: n.in.ContactName,
@@ -430,16 +424,6 @@ func (s *Service) due(t time.Time, l Limit) time.Time {
 		return s.Calendar.AddWorkdays(t, l.Workdays)
 	}
 	return t.Add(time.Duration(l.Hours) * time.Hour)
-}
-
-func (s *Service) assign(ctx context.Context, id, unit int64, role string, now time.Time) error {
-	_, err := s.DB.W(ctx).ExecContext(ctx, `INSERT INTO request_assignments (request_id, unit_id, role, assigned_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (request_id, unit_id) DO UPDATE SET role = excluded.role, assigned_at = excluded.assigned_at, ended_at = NULL`,
-		id, unit, role, now)
-	if err != nil {
-		return errs.Internal("request.Service.assign: insert request_assignments", err)
-	}
-	return nil
 }
 
 func (s *Service) notifyResident(ctx context.Context, id, residentID int64, phoneSealed, body string) error {
@@ -532,6 +516,37 @@ func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Requ
 		s.present(a, &items[i])
 	}
 	return items, more, err
+}
+
+// Selection picks requests for a feed (Open311's requests.json): by id,
+// or else by category, arrival window and open or closed.
+type Selection struct {
+	IDs        []int64  // when set, the other filters are ignored
+	Categories []string // any of these category codes; empty: all
+	From, To   time.Time
+	Open       bool // not closed only
+	Closed     bool // closed only
+	Limit      int
+}
+
+// Select returns the requests of a selection the caller may see, newest
+// first, at most sel.Limit: a resident their own, a unit those dispatched
+// to it, staff their area.
+//
+// Errors: EFORBIDDEN.
+func (s *Service) Select(ctx context.Context, sel Selection) ([]Request, error) {
+	a, err := s.actor(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.Store.selection(ctx, sel, a.reach(), lang(a.Principal))
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		s.present(a, &items[i])
+	}
+	return items, nil
 }
 
 // PhotoBlob returns a photo of a request the caller may read.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -220,6 +221,61 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 		out = out[:perPage]
 	}
 	return out, more, nil
+}
+
+// selection reads the requests of a selection within the reach, newest
+// first.
+func (s *Store) selection(ctx context.Context, sel Selection, rc reach, lang string) ([]Request, error) {
+	var args []any
+	conds := []string{rc.where(&args)}
+	in := func(col string, vals []string) {
+		ph := make([]string, len(vals))
+		for i, v := range vals {
+			args = append(args, v)
+			ph[i] = "$" + itoa(len(args))
+		}
+		conds = append(conds, col+" IN ("+strings.Join(ph, ",")+")")
+	}
+	if len(sel.IDs) > 0 {
+		ids := make([]string, len(sel.IDs))
+		for i, id := range sel.IDs {
+			ids[i] = strconv.FormatInt(id, 10)
+		}
+		in("CAST(r.id AS TEXT)", ids)
+	} else {
+		if len(sel.Categories) > 0 {
+			in("r.category_code", sel.Categories)
+		}
+		switch {
+		case sel.Open:
+			args = append(args, StatusClosed)
+			conds = append(conds, "r.status <> $"+itoa(len(args)))
+		case sel.Closed:
+			args = append(args, StatusClosed)
+			conds = append(conds, "r.status = $"+itoa(len(args)))
+		}
+		args = append(args, sel.From, sel.To)
+		conds = append(conds, "r.created_at >= $"+itoa(len(args)-1)+" AND r.created_at <= $"+itoa(len(args)))
+	}
+	args = append(args, sel.Limit)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
+		` ORDER BY r.id DESC LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, errs.Internal("request.Store.selection: select", err)
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		r, err := scanRequest(rows, lang)
+		if err != nil {
+			return nil, errs.Internal("request.Store.selection: scan", err)
+		}
+		out = append(out, *r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal("request.Store.selection: read", err)
+	}
+	return out, nil
 }
 
 func (s *Store) events(ctx context.Context, id int64) ([]Event, error) {

@@ -42,7 +42,7 @@ func TestUnitPageShowsTheNextStep(t *testing.T) {
 	e := f.e
 	resident := as(t, e, auth.Resident, apptest.Community)
 	township := as(t, e, auth.TownshipStaff, apptest.Township)
-	r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "utility.water",
+	r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
 		Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678"})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestReplyNeedsPhotoWhereTheCategoryAsks(t *testing.T) {
 	}
 	newRequest := func(cat string) *request.Request {
 		t.Helper()
-		r, err := f.s.Create(resident, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: cat,
+		r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: cat,
 			Description: "楼道里的水管漏水三天了", Address: "游园小区 3 号楼", Phone: "13812345678"})
 		if err != nil {
 			t.Fatal(err)

@@ -14,9 +14,10 @@ import (
 	"shequ/internal/platform/web"
 )
 
-// The pages of this file; the statistics pages embed their own files.
+// The pages of this file and the proactive alerts (proactive.go); the
+// catalogue's are in web_catalogue.go, the 三率's in request/stats.
 //
-//go:embed templates/new.html templates/list.html templates/view.html
+//go:embed templates/new.html templates/list.html templates/view.html templates/proactive.html
 var pageTemplates embed.FS
 
 // Web holds the request pages.
@@ -126,7 +127,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 		vals[k] = v
 		return v
 	}
-	in := NewRequest{DivisionCode: get("division_code"), CategoryCode: get("category_code"), Description: get("description"),
+	in := Intake{DivisionCode: get("division_code"), CategoryCode: get("category_code"), Description: get("description"),
 		Address: get("address"), ContactName: get("contact_name"), Phone: get("phone"), Anonymous: get("anonymous") == "1",
 		Channel: get("channel")}
 	var bad errs.Fields

@@ -90,7 +90,7 @@ func formValues(r *http.Request, keys ...string) map[string]string {
 
 func (h *Web) addPolicy(w http.ResponseWriter, r *http.Request) error {
 	v := formValues(r, "category_code", "division_code", "effective_from", "unit_id")
-	in := NewPolicy{CategoryCode: v["category_code"], DivisionCode: v["division_code"], Limits: map[string]string{}}
+	in := PolicyInput{CategoryCode: v["category_code"], DivisionCode: v["division_code"], Limits: map[string]string{}}
 	for _, u := range Urgencies {
 		v["limit_"+u] = strings.TrimSpace(r.PostFormValue("limit_" + u))
 		if v["limit_"+u] != "" {

@@ -1,22 +1,23 @@
-package request
+package stats
 
 import (
 	"context"
 	"strings"
 	"time"
 
-	"shequ/internal/platform/errs"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/measure"
+	"shequ/internal/request"
 )
 
-// StatsJob is the leased job that keeps the 三率 measures.
-const StatsJob = "request.stats_measures"
+// Job is the leased job that keeps the 三率 measures.
+const Job = "request.stats_measures"
 
-// StatsTrendMonths is how many months the 三率 trend shows, and how far
+// TrendMonths is how many months the 三率 trend shows, and how far
 // back the measures behind it are kept in step with the summary.
-const StatsTrendMonths = 12
+const TrendMonths = 12
 
-// SyncStatsMeasures recomputes the 三率 measures per community from the 三率
+// SyncMeasures recomputes the 三率 measures per community from the 三率
 // summary, for this month, the previous one (late callbacks and deadlines
 // passing move last month's figures most) and one older month of the
 // trend in turn (by the minute of the run, so all are refreshed every ten
@@ -26,25 +27,25 @@ const StatsTrendMonths = 12
 // engine and the trend read are at most a few job intervals behind; the
 // stats pages and API read the table live. Before, only the two latest
 // months were kept, so the trend showed nothing before them.
-func (s *StatsService) SyncStatsMeasures(ctx context.Context) (changed int, err error) {
-	now := s.now().In(china)
-	older := 2 + now.Minute()%(StatsTrendMonths-2)
+func (s *Service) SyncMeasures(ctx context.Context) (changed int, err error) {
+	now := s.now().In(calendar.China)
+	older := 2 + now.Minute()%(TrendMonths-2)
 	return s.syncMonths(ctx, now, 0, 1, older)
 }
 
-// SyncAllStatsMeasures recomputes the measures of every month of the
+// SyncAllMeasures recomputes the measures of every month of the
 // trend (after a bulk load: the demo, an import) and of this year.
-func (s *StatsService) SyncAllStatsMeasures(ctx context.Context) (changed int, err error) {
-	back := make([]int, StatsTrendMonths)
+func (s *Service) SyncAllMeasures(ctx context.Context) (changed int, err error) {
+	back := make([]int, TrendMonths)
 	for i := range back {
 		back[i] = i
 	}
-	return s.syncMonths(ctx, s.now().In(china), back...)
+	return s.syncMonths(ctx, s.now().In(calendar.China), back...)
 }
 
 // syncMonths syncs the months that many months before now, then the year.
-func (s *StatsService) syncMonths(ctx context.Context, now time.Time, back ...int) (changed int, err error) {
-	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, china)
+func (s *Service) syncMonths(ctx context.Context, now time.Time, back ...int) (changed int, err error) {
+	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, calendar.China)
 	for _, b := range back {
 		n, err := s.syncMonth(ctx, first.AddDate(0, -b, 0).Format("2006-01"))
 		if err != nil {
@@ -56,9 +57,9 @@ func (s *StatsService) syncMonths(ctx context.Context, now time.Time, back ...in
 	return changed + n, err
 }
 
-func (s *StatsService) syncMonth(ctx context.Context, month string) (int, error) {
-	from, to, _ := monthRange(month)
-	units, err := s.statsGroups(ctx, 12, "000000000000", "999999999999", month, from, to)
+func (s *Service) syncMonth(ctx context.Context, month string) (int, error) {
+	from, to, _ := request.MonthRange(month)
+	units, err := s.Store.groups(ctx, 12, "000000000000", "999999999999", month, from, to, s.now())
 	if err != nil {
 		return 0, err
 	}
@@ -70,7 +71,7 @@ func (s *StatsService) syncMonth(ctx context.Context, month string) (int, error)
 		groups[code] = g
 	}
 	want := map[string]map[string]int64{} // key → code → value
-	for _, d := range StatsMeasures {
+	for _, d := range Measures {
 		want[measure.Key(d.Name, month)] = map[string]int64{}
 	}
 	for code, c := range groups {
@@ -91,25 +92,15 @@ func (s *StatsService) syncMonth(ctx context.Context, month string) (int, error)
 // community where at least one resident's satisfaction was collected (a
 // callback that reached the resident, or an online rating) that year.
 // The plan's 群众满意度调查覆盖率 counts these communities.
-func (s *StatsService) syncYear(ctx context.Context, year string) (int, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
-		GROUP BY division_code HAVING SUM(valid_callbacks) > 0`, year+"-01", year+"-12")
+func (s *Service) syncYear(ctx context.Context, year string) (int, error) {
+	codes, err := s.Store.surveyed(ctx, year)
 	if err != nil {
-		return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
+		return 0, err
 	}
 	key := measure.Key(MeasureCommunitiesSurveyed, year)
 	want := map[string]map[string]int64{key: {}}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
-		}
+	for _, c := range codes {
 		want[key][c] = 1
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, errs.Internal("request.StatsService.syncYear: select request_stats", err)
 	}
 	return s.writeMeasures(ctx, want)
 }
@@ -117,30 +108,16 @@ func (s *StatsService) syncYear(ctx context.Context, year string) (int, error) {
 // writeMeasures sets the measures in want (key → community → value; a
 // community missing from a key's map is 0), writing only what changed, in
 // one transaction.
-func (s *StatsService) writeMeasures(ctx context.Context, want map[string]map[string]int64) (int, error) {
+func (s *Service) writeMeasures(ctx context.Context, want map[string]map[string]int64) (int, error) {
 	// What is stored now, so that the transaction writes only changes.
-	have := map[string]map[string]int64{}
-	args := []any{}
-	ph := []string{}
+	keys := make([]string, 0, len(want))
 	for k := range want {
-		have[k] = map[string]int64{}
-		args = append(args, k)
-		ph = append(ph, "$"+itoa(len(args)))
+		keys = append(keys, k)
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT measure, division_code, value FROM measure_values WHERE measure IN (`+strings.Join(ph, ",")+`)`, args...)
+	have, err := s.Store.measureValues(ctx, keys)
 	if err != nil {
-		return 0, errs.Internal("request.StatsService.writeMeasures: select measure_values", err)
+		return 0, err
 	}
-	for rows.Next() {
-		var k, c string
-		var v int64
-		if err := rows.Scan(&k, &c, &v); err != nil {
-			rows.Close()
-			return 0, errs.Internal("request.StatsService.writeMeasures: select measure_values", err)
-		}
-		have[k][c] = v
-	}
-	rows.Close()
 	type set struct {
 		key, code string
 		v         int64

@@ -1,4 +1,4 @@
-package request_test
+package stats_test
 
 import (
 	"bytes"
@@ -11,20 +11,21 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
-	"shequ/internal/request"
+	"shequ/internal/request/requesttest"
+	"shequ/internal/request/stats"
 )
 
 // TestStatsPages: the stats page (tables, chart data for the static
-// script), its Excel export, and the proactive page, over HTTP with a
-// session; a resident is refused.
+// script) and its Excel export, over HTTP with a session; a resident is
+// refused. (The proactive page: request's TestProactivePage.)
 func TestStatsPages(t *testing.T) {
 	e := apptest.New(t)
-	f := newStatsFixture(t, e, "web")
-	u := f.unit("网页单位", apptest.County)
+	f := requesttest.NewFixture(t, e, "web")
+	u := f.Unit("网页单位", apptest.County)
 	now := time.Now().UTC()
-	for i := 0; i < request.DefaultMinRankSample; i++ { // enough to be ranked
-		f.add(statsReq{code: apptest.Community, created: now.Add(-time.Duration(i+1) * time.Minute), respondAfter: time.Second, resolveAfter: time.Second,
-			satisfaction: "satisfied", unit: u, first: u})
+	for i := 0; i < stats.DefaultMinRankSample; i++ { // enough to be ranked
+		f.Add(requesttest.Req{Code: apptest.Community, Created: now.Add(-time.Duration(i+1) * time.Minute), RespondAfter: time.Second, ResolveAfter: time.Second,
+			Satisfaction: "satisfied", Unit: u, First: u})
 	}
 	c := e.Session(auth.TownshipStaff, apptest.Township)
 	res := c.Get("/requests/stats")
@@ -54,10 +55,6 @@ func TestStatsPages(t *testing.T) {
 	}
 	if rows[1][2] != "河西街道" || rows[1][4] != "10" || rows[1][15] != "100" || rows[4][2] != "网页单位" || rows[4][3] != "1" {
 		t.Errorf("export %v", rows)
-	}
-	res = c.Get("/requests/proactive")
-	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `id="proactive-alerts"`) || !strings.Contains(res.Body, "测试类web") {
-		t.Errorf("proactive page %d", res.StatusCode)
 	}
 	if r := e.Session(auth.Resident, apptest.Community).Get("/requests/stats"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("resident: %d", r.StatusCode)

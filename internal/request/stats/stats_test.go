@@ -1,7 +1,6 @@
-package request_test
+package stats_test
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -12,115 +11,9 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 	"shequ/internal/request"
+	"shequ/internal/request/requesttest"
+	"shequ/internal/request/stats"
 )
-
-func statsAs(t testing.TB, e *apptest.Env, role auth.Role, area string) context.Context {
-	t.Helper()
-	acc, err := e.App.Users.ByName(e.Ctx, e.User(role, area))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lvl := map[int]int{4: 2, 6: 3, 9: 4, 12: 5}
-	n := 12
-	for n > 0 && acc.AreaCode[n-1] == '0' {
-		n--
-	}
-	for _, k := range []int{4, 6, 9, 12} {
-		if n <= k {
-			n = k
-			break
-		}
-	}
-	return auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: acc.Role, Area: auth.AreaOf(acc.AreaCode, lvl[n])})
-}
-
-// statsFixture inserts rows straight into the tables the core keeps, so that
-// the figures are known by hand.
-type statsFixture struct {
-	t   testing.TB
-	e   *apptest.Env
-	cat string
-}
-
-func newStatsFixture(t testing.TB, e *apptest.Env, cat string) *statsFixture {
-	f := &statsFixture{t: t, e: e, cat: cat}
-	f.exec(`INSERT INTO request_categories (code, name_zh, name_en, urgency, sort) VALUES ($1, $2, $3, 'general', 0)`, cat, "测试类"+cat, "Test "+cat)
-	return f
-}
-
-func (f *statsFixture) exec(q string, args ...any) {
-	f.t.Helper()
-	if _, err := f.e.App.DB.W(f.e.Ctx).ExecContext(f.e.Ctx, q, args...); err != nil {
-		f.t.Fatalf("%s: %v", q, err)
-	}
-}
-
-func (f *statsFixture) unit(name, code string) int64 {
-	f.t.Helper()
-	f.exec(`INSERT INTO request_units (name, kind, division_code, active, created_at) VALUES ($1, 'department', $2, $3, $4)`, name, code, true, time.Now().UTC())
-	var id int64
-	if err := f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT id FROM request_units WHERE name = $1`, name).Scan(&id); err != nil {
-		f.t.Fatal(err)
-	}
-	return id
-}
-
-// req is one request: created at, deadlines after it, and what happened.
-type statsReq struct {
-	code          string
-	created       time.Time
-	respondAfter  time.Duration // 0: not responded
-	resolveAfter  time.Duration // 0: not resolved
-	resolutionDue time.Duration // 0: 7 days
-	satisfaction  string
-	unit, first   int64
-	excluded      bool
-}
-
-func statsTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
-func statsID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func (f *statsFixture) add(rs ...statsReq) {
-	f.t.Helper()
-	for _, r := range rs {
-		var responded, resolved time.Time
-		if r.respondAfter > 0 {
-			responded = r.created.Add(r.respondAfter)
-		}
-		if r.resolveAfter > 0 {
-			resolved = r.created.Add(r.resolveAfter)
-		}
-		due := r.resolutionDue
-		if due == 0 {
-			due = 7 * 24 * time.Hour
-		}
-		f.exec(`INSERT INTO requests (division_code, category_code, urgency, status, channel, title, description, unit_id, first_unit_id,
-				response_due, resolution_due, responded_at, resolved_at, excluded, satisfaction, created_at, created_by, updated_at)
-			VALUES ($1, $2, 'general', 'accepted', 'web', 't', 'd', $3, $4, $5, $6, $7, $8, $9, $10, $11, 'test', $11)`,
-			r.code, f.cat, statsID(r.unit), statsID(r.first), r.created.Add(24*time.Hour), r.created.Add(due), statsTime(responded), statsTime(resolved),
-			r.excluded, r.satisfaction, r.created)
-	}
-	f.rebuild()
-}
-
-// rebuild: the rows bypassed the service, which keeps the summary.
-func (f *statsFixture) rebuild() {
-	f.t.Helper()
-	if err := request.NewStatsService(f.e.App.DB).RebuildSummary(f.e.Ctx); err != nil {
-		f.t.Fatal(err)
-	}
-}
 
 func statsApprox(t *testing.T, what string, got *float64, want float64) {
 	t.Helper()
@@ -133,7 +26,7 @@ func statsApprox(t *testing.T, what string, got *float64, want float64) {
 	}
 }
 
-func statsRow(t *testing.T, rows []request.StatsRow, code string, unit int64) request.StatsRow {
+func statsRow(t *testing.T, rows []stats.StatsRow, code string, unit int64) stats.StatsRow {
 	t.Helper()
 	for _, r := range rows {
 		if (code != "" && r.Code == code) || (unit != 0 && r.UnitID == unit) {
@@ -141,7 +34,7 @@ func statsRow(t *testing.T, rows []request.StatsRow, code string, unit int64) re
 		}
 	}
 	t.Fatalf("no row %s %d in %+v", code, unit, rows)
-	return request.StatsRow{}
+	return stats.StatsRow{}
 }
 
 // TestStatsTrendKeepsAYear: the trend shows every month of the last year
@@ -150,14 +43,14 @@ func statsRow(t *testing.T, rows []request.StatsRow, code string, unit int64) re
 // while choosing it in the month picker showed its rates.
 func TestStatsTrendKeepsAYear(t *testing.T) {
 	e := apptest.New(t)
-	f := newStatsFixture(t, e, "year")
-	u := f.unit("单位一", apptest.County)
-	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
-		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
-	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 8, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
-		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
-	s := request.NewStatsService(e.App.DB)
-	ts := statsAs(t, e, auth.TownshipStaff, apptest.Township)
+	f := requesttest.NewFixture(t, e, "year")
+	u := f.Unit("单位一", apptest.County)
+	f.Add(requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC), RespondAfter: time.Hour,
+		ResolveAfter: time.Hour, Satisfaction: request.Satisfied, Unit: u, First: u})
+	f.Add(requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 8, 10, 2, 0, 0, 0, time.UTC), RespondAfter: time.Hour,
+		ResolveAfter: time.Hour, Satisfaction: request.Satisfied, Unit: u, First: u})
+	s := stats.NewService(e.App.DB)
+	ts := requesttest.As(t, e, auth.TownshipStaff, apptest.Township)
 	trendOf := func(month string) map[string]int64 {
 		t.Helper()
 		st, err := s.Rates(ts, "", "2026-09", true)
@@ -173,24 +66,24 @@ func TestStatsTrendKeepsAYear(t *testing.T) {
 	// A run at 10:00 on 15 September keeps August, September and, in turn,
 	// July; March's turn comes at minute 4.
 	s.Now = func() time.Time { return time.Date(2026, 9, 15, 2, 0, 0, 0, time.UTC) }
-	if _, err := s.SyncStatsMeasures(e.Ctx); err != nil {
+	if _, err := s.SyncMeasures(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	if tr := trendOf("2026-09"); tr["2026-08"] != 1 || tr["2026-03"] != 0 {
 		t.Fatalf("after the first run: %v", tr)
 	}
 	s.Now = func() time.Time { return time.Date(2026, 9, 15, 2, 4, 0, 0, time.UTC) }
-	if _, err := s.SyncStatsMeasures(e.Ctx); err != nil {
+	if _, err := s.SyncMeasures(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	if tr := trendOf("2026-09"); tr["2026-03"] != 1 || tr["2026-08"] != 1 {
 		t.Fatalf("after March's turn: %v", tr)
 	}
 	// After a bulk load every month at once.
-	f.add(statsReq{code: apptest.Community, created: time.Date(2026, 5, 10, 2, 0, 0, 0, time.UTC), respondAfter: time.Hour,
-		resolveAfter: time.Hour, satisfaction: request.Satisfied, unit: u, first: u})
-	f.rebuild()
-	if _, err := s.SyncAllStatsMeasures(e.Ctx); err != nil {
+	f.Add(requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 5, 10, 2, 0, 0, 0, time.UTC), RespondAfter: time.Hour,
+		ResolveAfter: time.Hour, Satisfaction: request.Satisfied, Unit: u, First: u})
+	f.Rebuild()
+	if _, err := s.SyncAllMeasures(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	if tr := trendOf("2026-09"); tr["2026-03"] != 1 || tr["2026-05"] != 1 || tr["2026-08"] != 1 || len(tr) != 12 {
@@ -204,30 +97,30 @@ func TestStatsTrendKeepsAYear(t *testing.T) {
 // excluded request and a request not yet due resolution.
 func TestStatsHandCount(t *testing.T) {
 	e := apptest.New(t)
-	f := newStatsFixture(t, e, "hand")
-	u1, u2 := f.unit("单位一", apptest.County), f.unit("单位二", apptest.County)
+	f := requesttest.NewFixture(t, e, "hand")
+	u1, u2 := f.Unit("单位一", apptest.County), f.Unit("单位二", apptest.County)
 	h := time.Hour
 	mar := time.Date(2026, 3, 10, 2, 0, 0, 0, time.UTC)
-	f.add(
+	f.Add(
 		// Community: A1 on time, satisfied; A2 late, basically; A3 never
 		// answered, deadlines past; A4 excluded on appeal; A5 arrived
 		// 00:30 on 1 March China time, responded, resolution not due.
-		statsReq{code: apptest.Community, created: mar, respondAfter: h, resolveAfter: 48 * h, satisfaction: request.Satisfied, unit: u1, first: u1},
-		statsReq{code: apptest.Community, created: mar, respondAfter: 30 * h, resolveAfter: 8 * 24 * h, satisfaction: request.BasicallySatisfied, unit: u1, first: u1},
-		statsReq{code: apptest.Community, created: mar, unit: u2},
-		statsReq{code: apptest.Community, created: mar, respondAfter: h, resolveAfter: h, satisfaction: request.Satisfied, unit: u1, first: u1, excluded: true},
-		statsReq{code: apptest.Community, created: time.Date(2026, 2, 28, 16, 30, 0, 0, time.UTC), respondAfter: h, resolutionDue: 51 * 24 * h},
+		requesttest.Req{Code: apptest.Community, Created: mar, RespondAfter: h, ResolveAfter: 48 * h, Satisfaction: request.Satisfied, Unit: u1, First: u1},
+		requesttest.Req{Code: apptest.Community, Created: mar, RespondAfter: 30 * h, ResolveAfter: 8 * 24 * h, Satisfaction: request.BasicallySatisfied, Unit: u1, First: u1},
+		requesttest.Req{Code: apptest.Community, Created: mar, Unit: u2},
+		requesttest.Req{Code: apptest.Community, Created: mar, RespondAfter: h, ResolveAfter: h, Satisfaction: request.Satisfied, Unit: u1, First: u1, Excluded: true},
+		requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 2, 28, 16, 30, 0, 0, time.UTC), RespondAfter: h, ResolutionDue: 51 * 24 * h},
 		// 01:00 on 1 April China time: April's, not March's.
-		statsReq{code: apptest.Community, created: time.Date(2026, 3, 31, 17, 0, 0, 0, time.UTC), respondAfter: h, resolveAfter: h, satisfaction: request.Satisfied, unit: u1, first: u1},
-		statsReq{code: apptest.SiblingCommunity, created: mar, respondAfter: h, resolveAfter: h, satisfaction: request.NotSatisfied, unit: u2, first: u2},
-		statsReq{code: apptest.CousinCommunity, created: mar, respondAfter: h, resolveAfter: h, satisfaction: request.BasicallySatisfied, unit: u1, first: u1},
-		statsReq{code: apptest.FarCommunity, created: mar, respondAfter: h, resolveAfter: h, satisfaction: request.Satisfied, unit: u2, first: u2},
+		requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 3, 31, 17, 0, 0, 0, time.UTC), RespondAfter: h, ResolveAfter: h, Satisfaction: request.Satisfied, Unit: u1, First: u1},
+		requesttest.Req{Code: apptest.SiblingCommunity, Created: mar, RespondAfter: h, ResolveAfter: h, Satisfaction: request.NotSatisfied, Unit: u2, First: u2},
+		requesttest.Req{Code: apptest.CousinCommunity, Created: mar, RespondAfter: h, ResolveAfter: h, Satisfaction: request.BasicallySatisfied, Unit: u1, First: u1},
+		requesttest.Req{Code: apptest.FarCommunity, Created: mar, RespondAfter: h, ResolveAfter: h, Satisfaction: request.Satisfied, Unit: u2, First: u2},
 	)
-	s := request.NewStatsService(e.App.DB)
+	s := stats.NewService(e.App.DB)
 	s.Now = func() time.Time { return time.Date(2026, 4, 15, 0, 0, 0, 0, time.UTC) }
 	s.MinRankSample = 1 // this fixture's rows have a handful of requests each
 
-	ts := statsAs(t, e, auth.TownshipStaff, apptest.Township)
+	ts := requesttest.As(t, e, auth.TownshipStaff, apptest.Township)
 	st, err := s.Rates(ts, "", "2026-03", false)
 	if err != nil {
 		t.Fatal(err)
@@ -280,18 +173,18 @@ func TestStatsHandCount(t *testing.T) {
 	if a.Rank != 1 || b.Rank != 0 || st.Children[0].Code != apptest.Community || st.MinRankSample != 2 {
 		t.Errorf("ranks with a minimum of 2: community %d, sibling %d, first row %s", a.Rank, b.Rank, st.Children[0].Code)
 	}
-	if st, err = request.NewStatsService(e.App.DB).Rates(ts, "", "2026-03", false); err != nil {
+	if st, err = stats.NewService(e.App.DB).Rates(ts, "", "2026-03", false); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range append(st.Children, st.Units...) {
 		if r.Rank != 0 {
-			t.Errorf("%s ranked %d with %d requests (minimum %d)", r.Name, r.Rank, r.Total, request.DefaultMinRankSample)
+			t.Errorf("%s ranked %d with %d requests (minimum %d)", r.Name, r.Rank, r.Total, stats.DefaultMinRankSample)
 		}
 	}
 	s.MinRankSample = 1
 
 	// The city by county: 桃城区 has both townships, 冀州区 the far one.
-	cs, err := s.Rates(statsAs(t, e, auth.CityStaff, apptest.City), apptest.City, "2026-03", false)
+	cs, err := s.Rates(requesttest.As(t, e, auth.CityStaff, apptest.City), apptest.City, "2026-03", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,43 +204,43 @@ func TestStatsHandCount(t *testing.T) {
 	}
 
 	// Weights from the settings.
-	f.exec(`INSERT INTO request_settings (key, value, updated_at, updated_by) VALUES ('stats_weight_response', 1, $1, 't'), ('stats_weight_resolution', 0, $1, 't'), ('stats_weight_satisfaction', 0, $1, 't')`, time.Now().UTC())
+	f.Exec(`INSERT INTO request_settings (key, value, updated_at, updated_by) VALUES ('stats_weight_response', 1, $1, 't'), ('stats_weight_resolution', 0, $1, 't'), ('stats_weight_satisfaction', 0, $1, 't')`, time.Now().UTC())
 	st2, _ := s.Rates(ts, "", "2026-03", false)
 	statsApprox(t, "composite = response with weights 1/0/0", st2.Division.Composite, 60)
-	f.exec(`DELETE FROM request_settings`)
+	f.Exec(`DELETE FROM request_settings`)
 
 	// The measures job writes the same counts, and the trend reads them.
-	n, err := s.SyncStatsMeasures(e.Ctx)
+	n, err := s.SyncMeasures(e.Ctx)
 	if err != nil || n == 0 {
 		t.Fatalf("sync: %d %v", n, err)
 	}
 	ms := &measure.Store{DB: e.App.DB}
-	tot, err := ms.Totals(e.Ctx, []string{measure.Key(request.MeasureTotal, "2026-03"), measure.Key(request.MeasureSatisfiedX10, "2026-03"),
-		measure.Key(request.MeasureRespondedOnTime, "2026-03")}, []string{apptest.Township, apptest.City})
+	tot, err := ms.Totals(e.Ctx, []string{measure.Key(stats.MeasureTotal, "2026-03"), measure.Key(stats.MeasureSatisfiedX10, "2026-03"),
+		measure.Key(stats.MeasureRespondedOnTime, "2026-03")}, []string{apptest.Township, apptest.City})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := tot[apptest.Township]; v[measure.Key(request.MeasureTotal, "2026-03")] != 5 || v[measure.Key(request.MeasureSatisfiedX10, "2026-03")] != 19 ||
-		v[measure.Key(request.MeasureRespondedOnTime, "2026-03")] != 3 {
+	if v := tot[apptest.Township]; v[measure.Key(stats.MeasureTotal, "2026-03")] != 5 || v[measure.Key(stats.MeasureSatisfiedX10, "2026-03")] != 19 ||
+		v[measure.Key(stats.MeasureRespondedOnTime, "2026-03")] != 3 {
 		t.Errorf("township measures %v", v)
 	}
-	if tot[apptest.City][measure.Key(request.MeasureTotal, "2026-03")] != 7 {
+	if tot[apptest.City][measure.Key(stats.MeasureTotal, "2026-03")] != 7 {
 		t.Errorf("city measures %v", tot[apptest.City])
 	}
 	// Satisfaction was collected in four communities this year, two of
 	// them in the township: the plan's survey coverage counts them.
-	surveyed := measure.Key(request.MeasureCommunitiesSurveyed, "2026")
+	surveyed := measure.Key(stats.MeasureCommunitiesSurveyed, "2026")
 	if tot, err = ms.Totals(e.Ctx, []string{surveyed}, []string{apptest.Township, apptest.City}); err != nil ||
 		tot[apptest.Township][surveyed] != 2 || tot[apptest.City][surveyed] != 4 {
 		t.Errorf("surveyed communities %v %v", tot, err)
 	}
-	if n, err := s.SyncStatsMeasures(e.Ctx); err != nil || n != 0 {
+	if n, err := s.SyncMeasures(e.Ctx); err != nil || n != 0 {
 		t.Errorf("second sync changed %d: %v", n, err)
 	}
 	// An appeal approved later drops A1 from the measures on the next run.
-	f.exec(`UPDATE requests SET excluded = $1 WHERE division_code = $2 AND satisfaction = 'satisfied' AND created_at < $3`, true, apptest.Community, time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC))
-	f.rebuild()
-	if _, err := s.SyncStatsMeasures(e.Ctx); err != nil {
+	f.Exec(`UPDATE requests SET excluded = $1 WHERE division_code = $2 AND satisfaction = 'satisfied' AND created_at < $3`, true, apptest.Community, time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC))
+	f.Rebuild()
+	if _, err := s.SyncMeasures(e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	tr, err := s.Rates(ts, "", "2026-03", true)
@@ -364,7 +257,7 @@ func TestStatsHandCount(t *testing.T) {
 	if _, err := s.Rates(ts, apptest.SiblingTownship, "2026-03", false); errs.Code(err) != errs.ENOTFOUND {
 		t.Errorf("sibling township: %v", err)
 	}
-	if _, err := s.Rates(statsAs(t, e, auth.Resident, apptest.Community), "", "", false); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Rates(requesttest.As(t, e, auth.Resident, apptest.Community), "", "", false); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("resident: %v", err)
 	}
 	if _, err := s.Rates(ts, "", "2026-3", false); errs.Code(err) != errs.EINVALID {

@@ -11,6 +11,7 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // The summary the 三率 read is kept in each action's transaction. After a
@@ -31,7 +32,7 @@ func TestSummaryFollowsEveryAction(t *testing.T) {
 	for step := 0; step < 400; step++ {
 		f.now = f.now.Add(time.Duration(rng.IntN(90)) * time.Minute)
 		if len(ids) < 40 && (len(ids) == 0 || rng.IntN(4) == 0) {
-			who, in := township, request.NewRequest{DivisionCode: apptest.Community, CategoryCode: "city.road",
+			who, in := township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "city.road",
 				Description: fmt.Sprintf("路面问题第 %d 号", step), Phone: "13812345678"}
 			if rng.IntN(2) == 0 {
 				who = resident
@@ -68,18 +69,18 @@ func TestSummaryFollowsEveryAction(t *testing.T) {
 		}
 		_, _ = f.s.Act(ctx, id, a)
 	}
-	stats := request.NewStatsService(f.e.App.DB)
-	stats.Now = func() time.Time { return f.now }
+	rates := stats.NewService(f.e.App.DB)
+	rates.Now = func() time.Time { return f.now }
 	kept := summaryRows(t, f)
-	lead := map[string]*request.Stats{}
+	lead := map[string]*stats.Stats{}
 	for _, m := range []string{"2026-03", "2026-04"} {
-		st, err := stats.Rates(as(t, f.e, auth.CityStaff, apptest.City), "", m, false)
+		st, err := rates.Rates(as(t, f.e, auth.CityStaff, apptest.City), "", m, false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		lead[m] = st
 	}
-	if err := stats.RebuildSummary(f.e.Ctx); err != nil {
+	if err := rates.RebuildSummary(f.e.Ctx); err != nil {
 		t.Fatal(err)
 	}
 	recount := summaryRows(t, f)
@@ -88,7 +89,7 @@ func TestSummaryFollowsEveryAction(t *testing.T) {
 	}
 	total := int64(0)
 	for _, m := range []string{"2026-03", "2026-04"} {
-		st, err := stats.Rates(as(t, f.e, auth.CityStaff, apptest.City), "", m, false)
+		st, err := rates.Rates(as(t, f.e, auth.CityStaff, apptest.City), "", m, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package request_test
+package open311_test
 
 import (
 	"encoding/json"

@@ -16,7 +16,7 @@ import (
 // contributed before and after, so the figures are exact at every commit
 // and a city's month is a few thousand summary rows instead of every
 // request. What changes with the clock alone (a deadline passing unanswered)
-// is counted live from the requests not yet resolved (stats.go).
+// is counted live from the requests not yet resolved (request/stats).
 
 // statVec is a request's contribution, in the table's column order.
 type statVec [8]int64
@@ -158,38 +158,35 @@ func (s *Store) addStats(ctx context.Context, m map[statKey]statVec) error {
 	return nil
 }
 
-// RebuildSummary recomputes the summary from the requests in one
-// transaction: after a bulk load that bypassed the service, or to check
-// it (the tests compare the two).
-func (s *StatsService) RebuildSummary(ctx context.Context) error {
-	st := &Store{DB: s.DB}
-	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+statStateCols+` FROM requests`)
-		if err != nil {
-			return errs.Internal("request.StatsService.RebuildSummary: select", err)
+// RebuildSummary recomputes the summary from the requests, in ctx's
+// transaction (stats.Service.RebuildSummary opens one): after a bulk load
+// that bypassed the service, or to check it (the tests compare the two).
+func (s *Store) RebuildSummary(ctx context.Context) error {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+statStateCols+` FROM requests`)
+	if err != nil {
+		return errs.Internal("request.Store.RebuildSummary: select requests", err)
+	}
+	m := map[statKey]statVec{}
+	for rows.Next() {
+		var x statState
+		if err := scanStatState(rows, &x); err != nil {
+			rows.Close()
+			return errs.Internal("request.Store.RebuildSummary: scan requests", err)
 		}
-		m := map[statKey]statVec{}
-		for rows.Next() {
-			var x statState
-			if err := scanStatState(rows, &x); err != nil {
-				rows.Close()
-				return errs.Internal("request.StatsService.RebuildSummary: scanStatState", err)
+		if k, v, ok := x.contribution(); ok {
+			t := m[k]
+			for i := range t {
+				t[i] += v[i]
 			}
-			if k, v, ok := x.contribution(); ok {
-				t := m[k]
-				for i := range t {
-					t[i] += v[i]
-				}
-				m[k] = t
-			}
+			m[k] = t
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return errs.Internal("request.StatsService.RebuildSummary: Err", err)
-		}
-		if _, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM request_stats`); err != nil {
-			return errs.Internal("request.StatsService.RebuildSummary: delete request_stats", err)
-		}
-		return st.addStats(ctx, m)
-	})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return errs.Internal("request.Store.RebuildSummary: read requests", err)
+	}
+	if _, err := s.DB.W(ctx).ExecContext(ctx, `DELETE FROM request_stats`); err != nil {
+		return errs.Internal("request.Store.RebuildSummary: delete request_stats", err)
+	}
+	return s.addStats(ctx, m)
 }

@@ -1,4 +1,9 @@
-package request
+// Package stats reads the 三率 of resident requests (接诉即办): the
+// response, resolution and satisfaction rates of a division and its
+// handling units, from the summary the request slice keeps in every
+// request's transaction; keeps them as measures for the indicator engine;
+// and serves their page, export and API.
+package stats
 
 import (
 	"context"
@@ -6,16 +11,17 @@ import (
 	"time"
 
 	"shequ/internal/division"
-	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
+	"shequ/internal/request"
 )
 
 // The 三率 (response, resolution and satisfaction rates) of a month, read
-// live from a summary kept in every request's transaction and the requests
-// not yet resolved (stats_summary.go), and kept as measures for the
-// indicator engine by a leased job (SyncStatsMeasures).
+// live (store.go) from a summary kept in every request's transaction
+// (request/store_summary.go) and the requests not yet resolved, and kept
+// as measures for the indicator engine by a leased job (SyncMeasures).
 //
 // Definitions, for requests that arrived in the month (China time) and
 // were not excluded by an approved appeal:
@@ -54,8 +60,8 @@ const (
 	MeasureCommunitiesSurveyed = "request.communities_surveyed"
 )
 
-// StatsMeasures are the measures the stats job keeps.
-var StatsMeasures = []measure.Def{
+// Measures are the measures the stats job keeps.
+var Measures = []measure.Def{
 	{Name: MeasureTotal, Owner: "request", Periodic: true},
 	{Name: MeasureDueResponse, Owner: "request", Periodic: true},
 	{Name: MeasureRespondedOnTime, Owner: "request", Periodic: true},
@@ -65,9 +71,6 @@ var StatsMeasures = []measure.Def{
 	{Name: MeasureSatisfiedX10, Owner: "request", Periodic: true},
 	{Name: MeasureCommunitiesSurveyed, Owner: "request", Periodic: true},
 }
-
-// StatsRoles may read the 三率 of their area.
-var StatsRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
 
 // StatsWeights weigh the three rates in the composite.
 type StatsWeights struct {
@@ -174,9 +177,11 @@ type Stats struct {
 	Trend         []StatsRow `json:"trend,omitempty"`
 }
 
-// StatsService reads the 三率 and keeps their measures.
-type StatsService struct {
+// Service reads the 三率 and keeps their measures.
+type Service struct {
 	DB       *db.DB
+	Store    *Store
+	Requests *request.Store // the summary's upkeep (RebuildSummary)
 	Measures *measure.Store
 	Now      func() time.Time
 	// MinRankSample is how many requests a row needs to be ranked
@@ -184,50 +189,19 @@ type StatsService struct {
 	MinRankSample int64
 }
 
-// NewStatsService builds the stats over the database.
-func NewStatsService(d *db.DB) *StatsService {
-	return &StatsService{DB: d, Measures: &measure.Store{DB: d}, Now: time.Now, MinRankSample: DefaultMinRankSample}
+// NewService builds the stats over the database.
+func NewService(d *db.DB) *Service {
+	return &Service{DB: d, Store: &Store{DB: d}, Requests: &request.Store{DB: d}, Measures: &measure.Store{DB: d}, Now: time.Now, MinRankSample: DefaultMinRankSample}
 }
 
-func (s *StatsService) now() time.Time { return s.Now().UTC() }
+func (s *Service) now() time.Time { return s.Now().UTC() }
 
-// StatsMonth is the current month in China.
-func (s *StatsService) StatsMonth() string { return s.now().In(china).Format("2006-01") }
-
-// monthRange is the month's start and end in UTC.
-func monthRange(month string) (time.Time, time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01", month, china)
-	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return time.Time{}, time.Time{}, false
-	}
-	return t.UTC(), t.AddDate(0, 1, 0).UTC(), true
-}
+// Month is the current month in China.
+func (s *Service) Month() string { return s.now().In(calendar.China).Format("2006-01") }
 
 // Weights reads the composite's weights from the settings.
-func (s *StatsService) Weights(ctx context.Context) StatsWeights {
-	w := DefaultStatsWeights
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT key, value FROM request_settings WHERE key IN ($1, $2, $3)`,
-		SettingWeightResponse, SettingWeightResolution, SettingWeightSatisfaction)
-	if err != nil {
-		return w
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var v int64
-		if rows.Scan(&k, &v) != nil || v < 0 {
-			continue
-		}
-		switch k {
-		case SettingWeightResponse:
-			w.Response = v
-		case SettingWeightResolution:
-			w.Resolution = v
-		case SettingWeightSatisfaction:
-			w.Satisfaction = v
-		}
-	}
-	return w
+func (s *Service) Weights(ctx context.Context) StatsWeights {
+	return s.Store.weights(ctx)
 }
 
 // prefixLen is the length of the code prefix that names a division at its
@@ -246,136 +220,25 @@ func prefixLen(code string) (own, child int) {
 	return 12, 12
 }
 
-// statsGroups counts a month's requests in [lo, hi] grouped by the first
-// n digits of the community code and the unit (first receiver, else
-// holder, 0 before dispatch), keyed "prefix:unit": what only grows is read
-// from the summary (stats_summary.go), what a passing deadline changes from
-// the requests not yet resolved.
-func (s *StatsService) statsGroups(ctx context.Context, n int, lo, hi, month string, from, to time.Time) (map[string]StatsCounts, error) {
-	out := map[string]StatsCounts{}
-	prefix := "substr(division_code, 1, " + itoa(n) + ")"
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+prefix+`, unit_id, SUM(total), SUM(responded), SUM(responded_on_time),
-		SUM(resolved), SUM(resolved_on_time), SUM(valid_callbacks), SUM(satisfied), SUM(basically)
-		FROM request_stats WHERE month = $1 AND division_code BETWEEN $2 AND $3 GROUP BY `+prefix+`, unit_id`, month, lo, hi)
-	if err != nil {
-		return nil, errs.Internal("request.StatsService.statsGroups: select", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var unit int64
-		var c StatsCounts
-		if err := rows.Scan(&k, &unit, &c.Total, &c.DueResponse, &c.RespondedOnTime, &c.DueResolution, &c.ResolvedOnTime,
-			&c.ValidCallbacks, &c.Satisfied, &c.Basically); err != nil {
-			return nil, errs.Internal("request.StatsService.statsGroups: Scan", err)
-		}
-		// Responded and resolved are due already; the live part adds the
-		// rest whose deadline has passed.
-		out[k+":"+itoa64(unit)] = c
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("request.StatsService.statsGroups: Err", err)
-	}
-	rows.Close()
-	live, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+prefix+`, COALESCE(first_unit_id, unit_id, 0),
-		SUM(CASE WHEN responded_at IS NULL AND response_due <= $1 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN resolution_due <= $1 THEN 1 ELSE 0 END)
-		FROM requests WHERE resolved_at IS NULL AND created_at >= $2 AND created_at < $3
-			AND division_code BETWEEN $4 AND $5 AND NOT excluded
-		GROUP BY `+prefix+`, COALESCE(first_unit_id, unit_id, 0)`, s.now(), from, to, lo, hi)
-	if err != nil {
-		return nil, errs.Internal("request.StatsService.statsGroups: select", err)
-	}
-	defer live.Close()
-	for live.Next() {
-		var k string
-		var unit, resp, res int64
-		if err := live.Scan(&k, &unit, &resp, &res); err != nil {
-			return nil, errs.Internal("request.StatsService.statsGroups: Scan", err)
-		}
-		key := k + ":" + itoa64(unit)
-		c := out[key]
-		c.DueResponse += resp
-		c.DueResolution += res
-		out[key] = c
-	}
-	if err := live.Err(); err != nil {
-		return nil, errs.Internal("request.StatsService.statsGroups: Err", err)
-	}
-	return out, nil
-}
-
-// statsScope checks that code is a division in the caller's area (default
-// the area itself).
-func statsScope(ctx context.Context, code string) (string, error) {
-	p, err := auth.Require(ctx, StatsRoles...)
-	if err != nil {
-		return "", err
-	}
-	lo, hi, err := auth.Scope(ctx)
-	if err != nil {
-		return "", err
-	}
-	if code == "" {
-		code = p.Area.Code
-		if code == "" {
-			return "", errs.Invalid(errs.Field("division", "error.required"))
-		}
-	}
-	if !division.ValidCode(code) {
-		return "", errs.Invalid(errs.Field("division", "division.code_format"))
-	}
-	if code < lo || code > hi {
-		return "", errs.NotFound("request.stats.division_not_found", code)
-	}
-	return code, nil
-}
-
-type divName struct{ Code, Name string }
-
-func (s *StatsService) divisions(ctx context.Context, code string) (divName, []divName, error) {
-	var d divName
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT code, name FROM divisions WHERE code = $1`, code).Scan(&d.Code, &d.Name); err != nil {
-		if db.IsNoRows(err) {
-			return d, nil, errs.NotFound("request.stats.division_not_found", code)
-		}
-		return d, nil, errs.Internal("request.StatsService.divisions: select divisions", err)
-	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code`, code)
-	if err != nil {
-		return d, nil, errs.Internal("request.StatsService.divisions: select divisions", err)
-	}
-	defer rows.Close()
-	var kids []divName
-	for rows.Next() {
-		var k divName
-		if err := rows.Scan(&k.Code, &k.Name); err != nil {
-			return d, nil, errs.Internal("request.StatsService.divisions: Scan", err)
-		}
-		kids = append(kids, k)
-	}
-	return d, kids, rows.Err()
-}
-
 // Rates reads the 三率 of a division in the caller's area (default the
 // area) for a month (default this month): the division's, its children's
 // and the units' (by first-receiving unit), ranked by composite; with
 // trend, the last 12 months of the division from the measures.
 //
 // Errors: EFORBIDDEN, EINVALID (division, month), ENOTFOUND (outside the area).
-func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool) (*Stats, error) {
-	code, err := statsScope(ctx, code)
+func (s *Service) Rates(ctx context.Context, code, month string, trend bool) (*Stats, error) {
+	code, err := request.StatsScope(ctx, code)
 	if err != nil {
 		return nil, err
 	}
 	if month == "" {
-		month = s.StatsMonth()
+		month = s.Month()
 	}
-	from, to, ok := monthRange(month)
+	from, to, ok := request.MonthRange(month)
 	if !ok {
 		return nil, errs.Invalid(errs.Field("month", "request.stats.bad_month"))
 	}
-	d, kids, err := s.divisions(ctx, code)
+	d, kids, err := s.Store.divisions(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +247,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 	lo, hi := division.RangeOf(code)
 	// One scan of the month, grouped by child and unit (first receiver,
 	// else holder), gives both tables.
-	groups, err := s.statsGroups(ctx, child, lo, hi, month, from, to)
+	groups, err := s.Store.groups(ctx, child, lo, hi, month, from, to, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +275,7 @@ func (s *StatsService) Rates(ctx context.Context, code, month string, trend bool
 	}
 	rank(out.Children, s.MinRankSample)
 	sortStats(out.Children)
-	names, err := s.unitNames(ctx)
+	names, err := s.Store.unitNames(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -460,33 +323,15 @@ func sortStats(rows []StatsRow) {
 	}
 }
 
-func (s *StatsService) unitNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM request_units`)
-	if err != nil {
-		return nil, errs.Internal("request.StatsService.unitNames: select request_units", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var n string
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Internal("request.StatsService.unitNames: select request_units", err)
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
-}
-
 // trend reads 12 months ending at month from the measure totals (kept by
 // the stats job, so a few minutes behind the live figures).
-func (s *StatsService) trend(ctx context.Context, code, month string, w StatsWeights) ([]StatsRow, error) {
+func (s *Service) trend(ctx context.Context, code, month string, w StatsWeights) ([]StatsRow, error) {
 	t, _ := time.Parse("2006-01", month)
 	var months, keys []string
-	for i := StatsTrendMonths - 1; i >= 0; i-- {
+	for i := TrendMonths - 1; i >= 0; i-- {
 		m := t.AddDate(0, -i, 0).Format("2006-01")
 		months = append(months, m)
-		for _, d := range StatsMeasures {
+		for _, d := range Measures {
 			keys = append(keys, measure.Key(d.Name, m))
 		}
 	}
@@ -533,4 +378,11 @@ func (r *StatsRow) compositeFrom(w StatsWeights) {
 		v := sum / float64(ws)
 		r.Composite = &v
 	}
+}
+
+// RebuildSummary recomputes the 三率 summary from the requests in one
+// transaction: after a bulk load that bypassed the request service, or to
+// check it (the tests compare the two).
+func (s *Service) RebuildSummary(ctx context.Context) error {
+	return s.DB.WithTx(ctx, s.Requests.RebuildSummary)
 }

@@ -1,4 +1,4 @@
-package request_test
+package stats_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
 	"shequ/internal/request"
+	"shequ/internal/request/stats"
 )
 
 // BenchmarkStatsAtScale bulk-loads synthetic requests straight into the
@@ -27,7 +28,7 @@ import (
 // the 三率 of the city by county for one month, a handling unit's list
 // and a township's list (the core's List, first page).
 //
-//	SHEQU_BENCH_REQUESTS=3000000 go test -run '^$' -bench StatsAtScale -benchtime 1x -timeout 60m ./internal/request/
+//	SHEQU_BENCH_REQUESTS=3000000 go test -run '^$' -bench StatsAtScale -benchtime 1x -timeout 60m ./internal/request/stats/
 func BenchmarkStatsAtScale(b *testing.B) {
 	n := 3_000_000
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_REQUESTS")); err == nil && v > 0 {
@@ -129,7 +130,7 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	if _, err := a.DB.W(sys).ExecContext(sys, `ANALYZE`); err != nil {
 		b.Logf("analyze: %v", err)
 	}
-	st := request.NewStatsService(a.DB)
+	st := stats.NewService(a.DB)
 	// The load bypassed the service, which keeps the 三率 summary.
 	if err := st.RebuildSummary(sys); err != nil {
 		b.Fatal(err)

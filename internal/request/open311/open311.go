@@ -1,4 +1,6 @@
-package request
+// Package open311 serves Open311 GeoReport v2 over the request service:
+// the category tree, requests by number or by filters, and intake.
+package open311
 
 import (
 	"context"
@@ -10,9 +12,11 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
+	"shequ/internal/request"
 )
 
 // Open311 GeoReport v2 at /open311/v2/ (http://wiki.open311.org/GeoReport_v2):
@@ -31,8 +35,18 @@ import (
 // service_request_id is the request number; expected_datetime is the
 // resolution deadline. Errors are in Open311's format with its codes.
 
-// Open311 serves GeoReport v2 over the request service.
-type Open311 struct {
+// Service serves GeoReport v2 over the request service: it reads and
+// files requests only through it, with the caller's reach.
+type Service struct {
+	Requests *request.Service
+}
+
+// NewService makes the Open311 service over the request service.
+func NewService(r *request.Service) *Service { return &Service{Requests: r} }
+
+// handlers are the routes' handlers on one server (api_key resolution,
+// client address).
+type handlers struct {
 	S   *Service
 	Srv *web.Server
 }
@@ -44,10 +58,10 @@ const (
 	open311DefaultDays = 90
 )
 
-// RegisterOpen311 adds the routes; they are API routes (no CSRF: an
-// api_key is not sent by a browser on its own).
-func (s *Service) RegisterOpen311(srv *web.Server) {
-	o := &Open311{S: s, Srv: srv}
+// Register adds the routes; they are API routes (no CSRF: an api_key is
+// not sent by a browser on its own).
+func (s *Service) Register(srv *web.Server) {
+	o := &handlers{S: s, Srv: srv}
 	for _, f := range []string{"json", "xml"} {
 		f := f
 		srv.Mux.HandleFunc("GET /open311/v2/services."+f, func(w http.ResponseWriter, r *http.Request) { o.services(w, r, f) })
@@ -86,7 +100,7 @@ func write311(w http.ResponseWriter, format string, status int, v any) {
 
 // fail writes err as Open311 errors: invalid input 400 (one error per
 // field), a bad api_key 403, not found 404, others by their code.
-func (o *Open311) fail(w http.ResponseWriter, r *http.Request, format string, err error) {
+func (o *handlers) fail(w http.ResponseWriter, r *http.Request, format string, err error) {
 	lang := i18n.From(r.Context())
 	e := errs.As(err)
 	status := errs.Status(err)
@@ -114,7 +128,7 @@ func (o *Open311) fail(w http.ResponseWriter, r *http.Request, format string, er
 
 // principal resolves the api_key (or a bearer token or session already
 // resolved by the server) to the caller.
-func (o *Open311) principal(r *http.Request) (context.Context, error) {
+func (o *handlers) principal(r *http.Request) (context.Context, error) {
 	ctx := r.Context()
 	key := r.URL.Query().Get("api_key")
 	if r.Method == http.MethodPost {
@@ -161,8 +175,8 @@ func open311Lang(r *http.Request) string {
 
 // services lists every category of the tree; a category's group is its
 // parent's name.
-func (o *Open311) services(w http.ResponseWriter, r *http.Request, format string) {
-	cs, err := o.S.Store.categories(r.Context())
+func (o *handlers) services(w http.ResponseWriter, r *http.Request, format string) {
+	cs, err := o.S.Requests.PublicCategories(r.Context())
 	if err != nil {
 		o.fail(w, r, format, err)
 		return
@@ -217,11 +231,11 @@ type open311Requests struct {
 }
 
 // w3 is the W3C datetime Open311 uses, in China time.
-func w3(t time.Time) string { return t.In(china).Format(time.RFC3339) }
+func w3(t time.Time) string { return t.In(calendar.China).Format(time.RFC3339) }
 
-func toOpen311(r *Request) open311Request {
+func toOpen311(r *request.Request) open311Request {
 	st := "open"
-	if r.Status == StatusClosed {
+	if r.Status == request.StatusClosed {
 		st = "closed"
 	}
 	return open311Request{ServiceRequestID: r.Number, Status: st, StatusNotes: r.Reply, ServiceName: r.CategoryName,
@@ -254,49 +268,33 @@ func parseW3(s string) (time.Time, bool) {
 // service_code (comma list), start_date and end_date (W3C datetimes; the
 // last 90 days by default) and status (open, closed), newest first, at
 // most 1000.
-func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
+func (o *handlers) list(w http.ResponseWriter, r *http.Request, format string) {
 	ctx, err := o.principal(r)
 	if err != nil {
 		o.fail(w, r, format, err)
 		return
 	}
-	a, err := o.S.actor(ctx, ReadRoles...)
-	if err != nil {
+	if _, err := auth.Require(ctx, request.ReadRoles...); err != nil {
 		o.fail(w, r, format, err)
 		return
 	}
 	q := r.URL.Query()
-	var args []any
-	conds := []string{a.reach().where(&args)}
-	in := func(col string, vals []string) {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			args = append(args, v)
-			ph[i] = "$" + itoa(len(args))
-		}
-		conds = append(conds, col+" IN ("+strings.Join(ph, ",")+")")
-	}
+	sel := request.Selection{Limit: open311MaxResults}
 	var fe errs.Fields
 	if ids := splitList(q.Get("service_request_id")); len(ids) > 0 {
 		if len(ids) > open311MaxResults {
 			fe.Add("service_request_id", "request.open311.too_many_ids", open311MaxResults)
 		}
-		var nums []string
 		for _, n := range ids {
-			id, _, ok := ParseNumber(n)
+			id, _, ok := request.ParseNumber(n)
 			if !ok {
 				fe.Add("service_request_id", "request.bad_number")
 				break
 			}
-			nums = append(nums, itoa64(id))
+			sel.IDs = append(sel.IDs, id)
 		}
-		if err := fe.Err(); err != nil {
-			o.fail(w, r, format, err)
-			return
-		}
-		in("CAST(r.id AS TEXT)", nums)
 	} else {
-		end := o.S.now()
+		end := o.S.Requests.Now().UTC().Truncate(time.Microsecond)
 		if v := q.Get("end_date"); v != "" {
 			t, ok := parseW3(v)
 			if !ok {
@@ -316,48 +314,32 @@ func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
 			if len(codes) > 100 {
 				fe.Add("service_code", "request.open311.too_many_codes")
 			} else {
-				in("r.category_code", codes)
+				sel.Categories = codes
 			}
 		}
 		switch strings.Join(splitList(q.Get("status")), ",") {
 		case "", "open,closed", "closed,open":
 		case "open":
-			args = append(args, StatusClosed)
-			conds = append(conds, "r.status <> $"+itoa(len(args)))
+			sel.Open = true
 		case "closed":
-			args = append(args, StatusClosed)
-			conds = append(conds, "r.status = $"+itoa(len(args)))
+			sel.Closed = true
 		default:
 			fe.Add("status", "error.one_of", "open, closed")
 		}
-		if err := fe.Err(); err != nil {
-			o.fail(w, r, format, err)
-			return
-		}
-		args = append(args, start, end)
-		conds = append(conds, "r.created_at >= $"+itoa(len(args)-1)+" AND r.created_at <= $"+itoa(len(args)))
+		sel.From, sel.To = start, end
 	}
-	args = append(args, open311MaxResults)
-	rows, err := o.S.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
-		` ORDER BY r.id DESC LIMIT $`+itoa(len(args)), args...)
+	if err := fe.Err(); err != nil {
+		o.fail(w, r, format, err)
+		return
+	}
+	reqs, err := o.S.Requests.Select(ctx, sel)
 	if err != nil {
-		o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
+		o.fail(w, r, format, err)
 		return
 	}
-	defer rows.Close()
 	out := []open311Request{}
-	for rows.Next() {
-		req, err := scanRequest(rows, lang(a.Principal))
-		if err != nil {
-			o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
-			return
-		}
-		o.S.present(a, req)
-		out = append(out, toOpen311(req))
-	}
-	if err := rows.Err(); err != nil {
-		o.fail(w, r, format, errs.Internal("request.Open311.list: select", err))
-		return
+	for i := range reqs {
+		out = append(out, toOpen311(&reqs[i]))
 	}
 	if format == "xml" {
 		write311(w, format, http.StatusOK, open311Requests{Requests: out})
@@ -366,15 +348,8 @@ func (o *Open311) list(w http.ResponseWriter, r *http.Request, format string) {
 	write311(w, format, http.StatusOK, out)
 }
 
-func itoa64(n int64) string {
-	if n < 0 {
-		return "-" + itoa64(-n)
-	}
-	return itoa(int(n))
-}
-
 // one answers GET requests/{id}.{format}: a list of one, as specified.
-func (o *Open311) one(w http.ResponseWriter, r *http.Request) {
+func (o *handlers) one(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	number, format := file, ""
 	if i := strings.LastIndex(file, "."); i >= 0 {
@@ -389,7 +364,7 @@ func (o *Open311) one(w http.ResponseWriter, r *http.Request) {
 		o.fail(w, r, format, err)
 		return
 	}
-	req, err := o.S.ByNumber(ctx, number)
+	req, err := o.S.Requests.ByNumber(ctx, number)
 	if err != nil {
 		if errs.Code(err) == errs.EINVALID {
 			err = errs.NotFound("error.not_found")
@@ -425,7 +400,7 @@ type open311CreatedList struct {
 // (the community's division code; lat/long alone cannot place a request
 // here), address_string, first_name, last_name, phone; email, device_id,
 // account_id and media_url are accepted and not kept.
-func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) {
+func (o *handlers) create(w http.ResponseWriter, r *http.Request, format string) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		o.fail(w, r, format, errs.E(errs.EINVALID, "error.bad_request"))
@@ -448,16 +423,16 @@ func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) 
 		o.fail(w, r, format, err)
 		return
 	}
-	in := NewRequest{
+	in := request.Intake{
 		DivisionCode: strings.TrimSpace(v.Get("address_id")),
 		CategoryCode: strings.TrimSpace(v.Get("service_code")),
 		Description:  v.Get("description"),
 		Address:      v.Get("address_string"),
 		ContactName:  strings.TrimSpace(v.Get("last_name") + v.Get("first_name")),
 		Phone:        v.Get("phone"),
-		Channel:      ChannelOpen311,
+		Channel:      request.ChannelOpen311,
 	}
-	req, err := o.S.Create(ctx, in)
+	req, err := o.S.Requests.Create(ctx, in)
 	if err != nil {
 		// The core names the fields of its model; say them as Open311's.
 		if e := errs.As(err); e.Code == errs.EINVALID {

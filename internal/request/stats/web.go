@@ -1,4 +1,4 @@
-package request
+package stats
 
 import (
 	"bytes"
@@ -15,9 +15,10 @@ import (
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 	"shequ/internal/platform/xlsx"
+	"shequ/internal/request"
 )
 
-//go:embed templates/stats*.html templates/proactive*.html
+//go:embed templates/stats.html
 var statsTemplates embed.FS
 
 type statsInput struct {
@@ -27,8 +28,8 @@ type statsInput struct {
 
 type statsOutput struct{ Body *Stats }
 
-// RegisterStatsAPI adds GET /api/v1/requests/stats.
-func (s *StatsService) RegisterStatsAPI(api huma.API) {
+// RegisterAPI adds GET /api/v1/requests/stats.
+func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "request-stats", Method: http.MethodGet, Path: "/api/v1/requests/stats",
 		Summary: "The 三率 of a division for a month: its own, each child's and each handling unit's, ranked by composite, and a 12-month trend",
 		Description: "Response rate = responded by the response deadline / due a response; resolution rate = resolved by the resolution deadline / due resolution; " +
@@ -45,15 +46,15 @@ func (s *StatsService) RegisterStatsAPI(api huma.API) {
 }
 
 type statsWeb struct {
-	S   *StatsService
+	S   *Service
 	Srv *web.Server
 }
 
-// RegisterStatsWeb adds the stats page, its Excel export and the nav entry.
-func (s *StatsService) RegisterStatsWeb(srv *web.Server) {
+// RegisterWeb adds the stats page, its Excel export and the nav entry.
+func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &statsWeb{S: s, Srv: srv}
 	srv.Render.AddPages("requeststats", statsTemplates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "request.stats.nav", Path: "/requests/stats", Roles: StatsRoles, Order: 41, Group: web.NavRequests})
+	srv.AddNav(web.NavItem{Key: "request.stats.nav", Path: "/requests/stats", Roles: request.StatsRoles, Order: 41, Group: web.NavRequests})
 	srv.Page("GET /requests/stats", h.page)
 	srv.Page("GET /requests/stats/export", h.export)
 }
@@ -90,7 +91,7 @@ func (h *statsWeb) page(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := &statsPage{Stats: st}
-	t, _ := time.Parse("2006-01", h.S.StatsMonth())
+	t, _ := time.Parse("2006-01", h.S.Month())
 	for i := 0; i < 12; i++ {
 		d.Months = append(d.Months, t.AddDate(0, -i, 0).Format("2006-01"))
 	}
@@ -137,8 +138,8 @@ func cell(p *float64) any {
 	return *round1(p)
 }
 
-// ExportStats writes the 三率 of a division (own, children, units) as a workbook.
-func (s *StatsService) ExportStats(ctx context.Context, code, month string, buf *bytes.Buffer) (*Stats, error) {
+// Export writes the 三率 of a division (own, children, units) as a workbook.
+func (s *Service) Export(ctx context.Context, code, month string, buf *bytes.Buffer) (*Stats, error) {
 	st, err := s.Rates(ctx, code, month, false)
 	if err != nil {
 		return nil, err
@@ -183,7 +184,7 @@ func (s *StatsService) ExportStats(ctx context.Context, code, month string, buf 
 func (h *statsWeb) export(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	var buf bytes.Buffer
-	st, err := h.S.ExportStats(r.Context(), strings.TrimSpace(q.Get("division")), strings.TrimSpace(q.Get("month")), &buf)
+	st, err := h.S.Export(r.Context(), strings.TrimSpace(q.Get("division")), strings.TrimSpace(q.Get("month")), &buf)
 	if err != nil {
 		return err
 	}
