@@ -17,6 +17,7 @@ import (
 	"shequ/internal/auditlog"
 	"shequ/internal/care"
 	"shequ/internal/certificate"
+	"shequ/internal/community"
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
@@ -90,6 +91,7 @@ type App struct {
 	Requests      *request.Service
 	RequestStats  *request.StatsService
 	Care          *care.Service
+	Communities   *community.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -162,6 +164,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Volunteers = volunteer.NewService(d, a.Audit, a.Keys)
 	a.Measures.Register(volunteer.Measures...)
 	a.Certificates = certificate.NewService(d, a.Audit, volunteerRegistry{a.Volunteers})
+	// The community page: notices, the service catalogue, and what it
+	// shows of the facilities, workers and profile.
+	a.Communities = community.NewService(d, a.Audit, communityDirectory{a.Facilities, a.Workers, a.Divisions})
 
 	// One working-day calendar (the shipped days and the database's
 	// additions) for every deadline: intake by any channel, callbacks,
@@ -236,6 +241,8 @@ func (a *App) routes() {
 	a.Requests.RegisterOpen311(a.Web)
 	a.Care.RegisterWeb(a.Web)
 	a.Care.RegisterAPI(a.API)
+	a.Communities.RegisterWeb(a.Web)
+	a.Communities.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
