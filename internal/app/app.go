@@ -71,6 +71,9 @@ type App struct {
 	Users     *auth.Users
 	Keys      *pii.Ring // seals personal data and TOTP secrets; see package pii
 	Divisions *division.Service
+	// Places resolves Open311's address_string and lat/long to a
+	// community, over the dashboard map's county boundaries.
+	Places *division.Places
 	// Measures lists the measures the wired slices keep; the indicator
 	// engine reads them by name and says which are still awaited.
 	Measures   *measure.Registry
@@ -150,6 +153,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) build(ctx context.Context) error {
 	d := a.DB
 	a.Divisions = division.NewService(d, a.Audit)
+	places, err := division.NewPlaces(a.Divisions.Store, webassets.Static, "vendor/echarts-china-cities")
+	if err != nil {
+		return err
+	}
+	a.Places = places
 	a.Measures = measure.NewRegistry()
 	a.Measures.Register(division.Measures...)
 
@@ -238,7 +246,7 @@ func (a *App) routes() {
 	a.RequestStats.RegisterStatsAPI(a.API)
 	a.RequestStats.RegisterProactiveWeb(a.Web)
 	a.RequestStats.RegisterProactiveAPI(a.API)
-	a.Requests.RegisterOpen311(a.Web)
+	a.Requests.RegisterOpen311(a.Web, a.Places)
 	a.Care.RegisterWeb(a.Web)
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)

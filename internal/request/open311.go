@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,15 @@ import (
 type Open311 struct {
 	S   *Service
 	Srv *web.Server
+	// Places finds the community when address_id is not sent: from
+	// address_string, or lat/long narrowed by it (division.Places).
+	Places Places
+}
+
+// Places resolves an address string or a point to a community's code;
+// its errors name the field to fix and what to send.
+type Places interface {
+	Resolve(ctx context.Context, address string, lat, long *float64) (string, error)
 }
 
 // Open311 limits: a list answers at most 1000 requests and defaults to
@@ -46,8 +56,8 @@ const (
 
 // RegisterOpen311 adds the routes; they are API routes (no CSRF: an
 // api_key is not sent by a browser on its own).
-func (s *Service) RegisterOpen311(srv *web.Server) {
-	o := &Open311{S: s, Srv: srv}
+func (s *Service) RegisterOpen311(srv *web.Server, places Places) {
+	o := &Open311{S: s, Srv: srv, Places: places}
 	for _, f := range []string{"json", "xml"} {
 		f := f
 		srv.Mux.HandleFunc("GET /open311/v2/services."+f, func(w http.ResponseWriter, r *http.Request) { o.services(w, r, f) })
@@ -405,6 +415,26 @@ func (o *Open311) one(w http.ResponseWriter, r *http.Request) {
 	write311(w, format, http.StatusOK, out)
 }
 
+// point reads lat and long, both or neither.
+func point(lat, long string, fe *errs.Fields) (*float64, *float64) {
+	lat, long = strings.TrimSpace(lat), strings.TrimSpace(long)
+	if lat == "" && long == "" {
+		return nil, nil
+	}
+	la, err1 := strconv.ParseFloat(lat, 64)
+	lo, err2 := strconv.ParseFloat(long, 64)
+	if err1 != nil {
+		fe.Add("lat", "division.place.coordinate")
+	}
+	if err2 != nil {
+		fe.Add("long", "division.place.coordinate")
+	}
+	if err1 != nil || err2 != nil {
+		return nil, nil
+	}
+	return &la, &lo
+}
+
 // open311Fields are the Open311 names of the core's fields.
 var open311Fields = map[string]string{"division_code": "address_id", "category_code": "service_code", "address": "address_string"}
 
@@ -422,9 +452,10 @@ type open311CreatedList struct {
 }
 
 // create answers POST requests: service_code, description, address_id
-// (the community's division code; lat/long alone cannot place a request
-// here), address_string, first_name, last_name, phone; email, device_id,
-// account_id and media_url are accepted and not kept.
+// (the community's division code) or, without it, address_string (the
+// community's name or path) and/or lat/long (the county, narrowed to a
+// community by address_string), first_name, last_name, phone; email,
+// device_id, account_id and media_url are accepted and not kept.
 func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -441,15 +472,27 @@ func (o *Open311) create(w http.ResponseWriter, r *http.Request, format string) 
 	if v.Get("service_code") == "" {
 		fe.Add("service_code", "error.required")
 	}
-	if v.Get("address_id") == "" {
+	code := strings.TrimSpace(v.Get("address_id"))
+	lat, long := point(v.Get("lat"), v.Get("long"), &fe)
+	switch {
+	case code != "":
+	case o.Places == nil:
 		fe.Add("address_id", "request.open311.address_id")
+	case strings.TrimSpace(v.Get("address_string")) == "" && lat == nil:
+		fe.Add("address_id", "division.place.required")
 	}
 	if err := fe.Err(); err != nil {
 		o.fail(w, r, format, err)
 		return
 	}
+	if code == "" {
+		if code, err = o.Places.Resolve(ctx, v.Get("address_string"), lat, long); err != nil {
+			o.fail(w, r, format, err)
+			return
+		}
+	}
 	in := NewRequest{
-		DivisionCode: strings.TrimSpace(v.Get("address_id")),
+		DivisionCode: code,
 		CategoryCode: strings.TrimSpace(v.Get("service_code")),
 		Description:  v.Get("description"),
 		Address:      v.Get("address_string"),
