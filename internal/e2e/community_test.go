@@ -55,6 +55,33 @@ func TestCommunityNoticeOnAPhone(t *testing.T) {
 		t.Errorf("the withdraw button is %vpx tall, want at least 44", touch)
 	}
 	b.screenshot("notice list cards")
+
+	// The registries and work lists: cards that fit the phone too.
+	if res := e.API("POST", "/api/v1/organizations", city, map[string]any{"division_code": apptest.Community, "name": "游园社区邻里互助会",
+		"registration": "filed", "registration_number": "F-1", "type": "mutual_help"}); res.StatusCode != http.StatusCreated {
+		t.Fatalf("organization: %d %s", res.StatusCode, res.Body)
+	}
+	if res := e.API("POST", "/api/v1/workers", city, map[string]any{"community_code": apptest.Community, "name": "张网格",
+		"phone": "13900000001", "post": "grid_worker", "in_post_from": "2022-01-01"}); res.StatusCode != http.StatusCreated {
+		t.Fatalf("worker: %d %s", res.StatusCode, res.Body)
+	}
+	for _, list := range []string{"/organizations", "/facilities", "/workers", "/requests", "/visits", "/activities", "/persons"} {
+		b.open(list)
+		b.checkFits(list)
+		rows := eval[[]string](b, `[...document.querySelectorAll("main table.list tbody tr")].map(tr => getComputedStyle(tr).display)`)
+		for _, d := range rows {
+			if d != "block" {
+				t.Errorf("%s: a row shows as %q on a phone, want a card", list, d)
+				break
+			}
+		}
+		if strings.Contains(list, "organizations") || strings.Contains(list, "workers") {
+			if len(rows) == 0 {
+				t.Errorf("%s: no rows to check", list)
+			}
+			b.screenshot(list + " cards")
+		}
+	}
 	b.signOut()
 
 	// A visitor: no account.
