@@ -28,7 +28,8 @@ import (
 // Authorization header); requests are read with that account's reach, so
 // a resident sees their own, a unit those dispatched to it, staff their
 // area. Requests have no coordinates here: the place is the community,
-// sent and returned as address_id (its 12-digit division code).
+// sent and returned as address_id (its 12-digit division code); without
+// it, Places finds the community from address_string and lat/long.
 // service_request_id is the request number; expected_datetime is the
 // resolution deadline. Errors are in Open311's format with its codes.
 
