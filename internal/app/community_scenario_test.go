@@ -160,6 +160,13 @@ func TestCommunityPageScenarios(t *testing.T) {
 	}
 	for role, area := range home {
 		c := e.Session(role, area)
+		mine := "/notices"
+		if area == apptest.Community {
+			mine = "/communities/" + apptest.Community
+		}
+		if res := c.Get("/community"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != mine {
+			t.Errorf("%s: /community sent to %d %q, want %s", role, res.StatusCode, res.Header.Get("Location"), mine)
+		}
 		want := http.StatusOK
 		if !slices.Contains(community.ReadRoles, role) {
 			want = http.StatusForbidden

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -29,7 +30,9 @@ type Web struct {
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("community", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "community.nav", Path: "/notices", Roles: ReadRoles, Order: 5, Group: web.NavOverview})
+	srv.AddNav(web.NavItem{Key: "community.nav", Path: "/notices", Roles: ReadRoles, Order: 5, Group: web.NavOverview},
+		web.NavItem{Key: "community.mine", Path: "/community", Roles: MineRoles, Order: 4, Group: web.NavOverview})
+	srv.Page("GET /community", h.mine)
 	srv.Public("GET /communities/{code}", h.page)
 	srv.Public("GET /communities/{code}/catalogue.xlsx", h.export)
 	srv.Page("POST /communities/{code}/hall", h.saveHall)
@@ -42,6 +45,21 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /catalogue", h.catalogue)
 	srv.Page("POST /catalogue", h.createItem)
 	srv.Page("POST /catalogue/{id}/withdraw", h.withdrawItem)
+}
+
+// MineRoles have one community, whose page "my community" opens.
+var MineRoles = []auth.Role{auth.Resident, auth.GridWorker, auth.CommunityWorker}
+
+// mine sends an account of one community to its page, any other to the
+// notices of its area.
+func (h *Web) mine(w http.ResponseWriter, r *http.Request) error {
+	p := auth.From(r.Context())
+	if p != nil && len(p.Area.Code) == 12 && division.LevelFromCode(p.Area.Code) == division.Community {
+		http.Redirect(w, r, "/communities/"+p.Area.Code, http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/notices", http.StatusSeeOther)
+	return nil
 }
 
 type pageData struct {
