@@ -52,6 +52,7 @@ func init() {
 		"community.new_notice":         {"发布公告", "Publish a notice"},
 		"community.edit_notice":        {"编辑公告", "Edit the notice"},
 		"community.withdraw":           {"撤回", "Withdraw"},
+		"community.actions":            {"操作", "Actions"},
 		"community.withdrawn":          {"已撤回。", "Withdrawn."},
 		"community.published":          {"已发布。", "Published."},
 		"community.catalogue_manage":   {"服务目录管理", "Catalogue"},
