@@ -3,8 +3,10 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"shequ/internal/app/apptest"
@@ -184,5 +186,85 @@ func TestCommunityPageScenarios(t *testing.T) {
 		if res := c.Get("/notices/new"); res.StatusCode != wantNew {
 			t.Errorf("%s: /notices/new %d, want %d", role, res.StatusCode, wantNew)
 		}
+	}
+}
+
+// The workers' forms: publish, edit and withdraw a notice; add, edit and
+// withdraw a catalogue service; a bad value comes back on the form and
+// changes nothing; another community's records are not found.
+func TestCommunityForms(t *testing.T) {
+	e := apptest.New(t)
+	w := e.Session(auth.CommunityWorker, apptest.Community)
+	other := e.Session(auth.CommunityWorker, apptest.SiblingCommunity)
+	today := e.App.Communities.Today()
+	res := w.PostForm("/notices", url.Values{"division_code": {apptest.Community}, "kind": {"announcement"}, "title": {"停水通知"},
+		"body": {"周三停水"}, "starts_on": {today}, "ends_on": {today}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/communities/"+apptest.Community {
+		t.Fatalf("publish: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	ns, _, err := e.App.Communities.CurrentNotices(e.Ctx, apptest.Community, 1, 10)
+	if err != nil || len(ns) != 1 {
+		t.Fatalf("published: %v %v", ns, err)
+	}
+	id := strconv.FormatInt(ns[0].ID, 10)
+	if res := w.Get("/notices/" + id + "/edit"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "停水通知") {
+		t.Errorf("edit form: %d", res.StatusCode)
+	}
+	if res := other.Get("/notices/" + id + "/edit"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another community's edit form: %d", res.StatusCode)
+	}
+	res = w.PostForm("/notices/"+id, url.Values{"kind": {"announcement"}, "title": {""}, "body": {"周三停水"}, "starts_on": {today}, "ends_on": {today}, "version": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="e-title"`) {
+		t.Errorf("empty title: %d", res.StatusCode)
+	}
+	if res := other.PostForm("/notices/"+id+"/withdraw", url.Values{"version": {"1"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another community withdraws: %d", res.StatusCode)
+	}
+	if res := w.PostForm("/notices/"+id+"/withdraw", url.Values{"version": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("withdraw: %d %s", res.StatusCode, res.Body)
+	}
+	if ns, _, _ := e.App.Communities.CurrentNotices(e.Ctx, apptest.Community, 1, 10); len(ns) != 0 {
+		t.Errorf("a withdrawn notice is shown: %+v", ns)
+	}
+
+	res = w.PostForm("/catalogue", url.Values{"division_code": {apptest.Community}, "name": {"开具证明"}, "materials": {"身份证"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add a service: %d %s", res.StatusCode, res.Body)
+	}
+	if res := w.PostForm("/catalogue", url.Values{"division_code": {apptest.Community}, "name": {""}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a service without a name: %d", res.StatusCode)
+	}
+	items, err := e.App.Communities.Catalogue(e.Ctx, apptest.Community)
+	if err != nil || len(items) != 1 {
+		t.Fatalf("catalogue: %v %v", items, err)
+	}
+	iid := strconv.FormatInt(items[0].ID, 10)
+	if res := w.Get("/catalogue/" + iid + "/edit"); res.StatusCode != http.StatusOK {
+		t.Errorf("item edit form: %d", res.StatusCode)
+	}
+	if res := other.Get("/catalogue/" + iid + "/edit"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another community's item form: %d", res.StatusCode)
+	}
+	if res := w.PostForm("/catalogue/"+iid, url.Values{"name": {"开具居住证明"}, "materials": {"身份证、户口簿"}, "version": {"1"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("edit a service: %d %s", res.StatusCode, res.Body)
+	}
+	if res := w.PostForm("/catalogue/"+iid+"/withdraw", url.Values{"version": {"2"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("withdraw a service: %d %s", res.StatusCode, res.Body)
+	}
+	if items, _ := e.App.Communities.Catalogue(e.Ctx, apptest.Community); len(items) != 0 {
+		t.Errorf("a withdrawn service is listed: %+v", items)
+	}
+	if res := w.PostForm("/communities/"+apptest.Community+"/hall", url.Values{"phone": {"请拨打"}, "version": {"0"}}); res.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, "0318-2345678") {
+		t.Errorf("a bad hall phone: %d", res.StatusCode)
+	}
+	if res := w.PostForm("/communities/"+apptest.Community+"/hall", url.Values{"phone": {"0318-2123456"}, "version": {"0"}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("hall phone: %d %s", res.StatusCode, res.Body)
+	}
+	if res := other.PostForm("/communities/"+apptest.Community+"/hall", url.Values{"phone": {"0318-2123457"}, "version": {"1"}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another community's hall phone: %d", res.StatusCode)
+	}
+	if res := e.NewClient().Get("/communities/" + apptest.Community); !strings.Contains(res.Body, "0318-2123456") {
+		t.Errorf("the page lacks the hall's phone")
 	}
 }

@@ -44,6 +44,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /notices/{id}/withdraw", h.withdraw)
 	srv.Page("GET /catalogue", h.catalogue)
 	srv.Page("POST /catalogue", h.createItem)
+	srv.Page("GET /catalogue/{id}/edit", h.editItem)
+	srv.Page("POST /catalogue/{id}", h.saveItem)
 	srv.Page("POST /catalogue/{id}/withdraw", h.withdrawItem)
 }
 
@@ -63,6 +65,7 @@ func (h *Web) mine(w http.ResponseWriter, r *http.Request) error {
 }
 
 type pageData struct {
+	Summary  []string
 	P        *CommunityPage
 	Weekdays []string
 	CanEdit  bool
@@ -86,6 +89,10 @@ func canEdit(r *http.Request, code string) bool {
 }
 
 func (h *Web) page(w http.ResponseWriter, r *http.Request) error {
+	return h.renderPage(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderPage(w http.ResponseWriter, r *http.Request, status int, failure error) error {
 	ctx := r.Context()
 	code := r.PathValue("code")
 	p, err := h.S.Page(ctx, code)
@@ -100,7 +107,10 @@ func (h *Web) page(w http.ResponseWriter, r *http.Request) error {
 	}
 	page, _ = Paging(page, NoticePage)
 	d := &pageData{P: p, Weekdays: weekdays, CanEdit: canEdit(r, code), Page: page}
-	h.Srv.Render.Render(w, http.StatusOK, "community/page", h.Srv.NewPage(r, p.Name, d))
+	if failure != nil {
+		d.Summary, _ = web.Explain(i18n.From(ctx), failure)
+	}
+	h.Srv.Render.Render(w, status, "community/page", h.Srv.NewPage(r, p.Name, d))
 	return nil
 }
 
@@ -121,8 +131,12 @@ func (h *Web) saveHall(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		web.Flash(w, r, "layout.saved")
 		http.Redirect(w, r, "/communities/"+code, http.StatusSeeOther)
+		return nil
 	}
-	return err
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	return h.renderPage(w, r, errs.Status(err), err)
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -329,7 +343,7 @@ func (h *Web) renderCatalogue(w http.ResponseWriter, r *http.Request, status int
 	return nil
 }
 
-func (h *Web) createItem(w http.ResponseWriter, r *http.Request) error {
+func parseItem(r *http.Request) (ItemPatch, map[string]string) {
 	vals := map[string]string{}
 	str := func(name string) *string {
 		v := strings.TrimSpace(r.PostFormValue(name))
@@ -337,7 +351,65 @@ func (h *Web) createItem(w http.ResponseWriter, r *http.Request) error {
 		return &v
 	}
 	p := ItemPatch{DivisionCode: str("division_code"), Name: str("name"), Description: str("details"), Materials: str("materials"),
-		ServiceHours: str("times"), Place: str("venue")}
+		ServiceHours: str("times"), Place: str("venue"), Version: version(r)}
+	vals["version"] = r.PostFormValue("version")
+	return p, vals
+}
+
+type itemFormData struct {
+	ID      int64
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) itemForm(w http.ResponseWriter, r *http.Request, status int, d *itemFormData) {
+	h.Srv.Render.Render(w, status, "community/item_form", h.Srv.NewPage(r, "community.edit_item", d))
+}
+
+func (h *Web) editItem(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	it, err := h.S.GetItem(ctx, id)
+	if err != nil {
+		return err
+	}
+	vals := flatItem(it)
+	vals["version"] = strconv.Itoa(it.Version)
+	h.itemForm(w, r, http.StatusOK, &itemFormData{ID: id, Values: vals})
+	return nil
+}
+
+func (h *Web) saveItem(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p, vals := parseItem(r)
+	p.DivisionCode = nil
+	it, err := h.S.UpdateItem(r.Context(), id, p)
+	if err == nil {
+		web.Flash(w, r, "layout.saved")
+		http.Redirect(w, r, "/catalogue?division="+it.DivisionCode, http.StatusSeeOther)
+		return nil
+	}
+	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
+		return err
+	}
+	sum, by := web.Explain(i18n.From(r.Context()), err)
+	h.itemForm(w, r, errs.Status(err), &itemFormData{ID: id, Values: vals, Errors: by, Summary: sum})
+	return nil
+}
+
+func (h *Web) createItem(w http.ResponseWriter, r *http.Request) error {
+	p, vals := parseItem(r)
+	p.Version = nil
 	_, err := h.S.CreateItem(r.Context(), p)
 	if err == nil {
 		web.Flash(w, r, "layout.saved")
