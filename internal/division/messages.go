@@ -85,6 +85,27 @@ func init() {
 
 func init() {
 	i18n.Register(map[string]i18n.Msg{
+		"import.header":         {"表头应为 %s", "the header must be %s"},
+		"import.csv_syntax":     {"CSV 格式错误：%s", "CSV syntax error: %s"},
+		"import.columns":        {"应有 5 列，实际 %d 列", "must have 5 columns, has %d"},
+		"import.duplicate":      {"代码 %s 重复（第 %d 行已出现）", "code %s appears twice (first on line %d)"},
+		"import.level_nesting":  {"层级“%s”与代码不符，代码表示“%s”", "level %q does not match the code, which says %q"},
+		"import.kind_empty":     {"该层级不应填写类型", "must be empty at this level"},
+		"import.parent_nesting": {"上级代码 %s 与代码不符，应为 %s", "parent %s does not match the code; it should be %s"},
+		"import.parent_missing": {"上级 %s 既不在文件中，也不在系统中", "parent %s is neither in the file nor in the database"},
+		"import.empty":          {"文件中没有数据行", "the file has no data rows"},
+		"field.header":          {"表头", "header"},
+		"field.row":             {"整行", "row"},
+		"field.name":            {"名称", "name"},
+		"field.level":           {"层级", "level"},
+		"field.kind":            {"类型", "kind"},
+		"field.parent_code":     {"上级代码", "parent code"},
+	})
+}
+
+// Open311's place resolution (Places): what to send when a place cannot be found.
+func init() {
+	i18n.Register(map[string]i18n.Msg{
 		"division.place.coordinate":  {"应为十进制度数，如 37.73", "must be decimal degrees such as 37.73"},
 		"division.place.bad_point":   {"经纬度超出范围", "lat and long are out of range"},
 		"division.place.outside":     {"该坐标不在已知的任何县（市、区）边界内；请发送 address_id（社区的 12 位区划代码）或 address_string（如 衡水市桃城区河西街道游园社区）", "the point lies outside every county boundary we know; send address_id (the community's 12-digit code) or address_string (such as 衡水市桃城区河西街道游园社区)"},
@@ -92,20 +113,5 @@ func init() {
 		"division.place.required":    {"请发送 address_id（社区的 12 位区划代码）、address_string（如 衡水市桃城区河西街道游园社区）或 lat/long", "send address_id (the community's 12-digit code), address_string (such as 衡水市桃城区河西街道游园社区) or lat/long"},
 		"division.place.not_found":   {"找不到名为“%s”的村（社区）；请发送完整名称，如 衡水市桃城区河西街道游园社区，或 address_id", "no village or community is named %q; send its full name, such as 衡水市桃城区河西街道游园社区, or address_id"},
 		"division.place.ambiguous":   {"“%s”可指多个社区（%s）；请加上县、乡镇名称，或发送 address_id", "%q names several communities (%s); add the county's and township's names, or send address_id"},
-		"import.header":              {"表头应为 %s", "the header must be %s"},
-		"import.csv_syntax":          {"CSV 格式错误：%s", "CSV syntax error: %s"},
-		"import.columns":             {"应有 5 列，实际 %d 列", "must have 5 columns, has %d"},
-		"import.duplicate":           {"代码 %s 重复（第 %d 行已出现）", "code %s appears twice (first on line %d)"},
-		"import.level_nesting":       {"层级“%s”与代码不符，代码表示“%s”", "level %q does not match the code, which says %q"},
-		"import.kind_empty":          {"该层级不应填写类型", "must be empty at this level"},
-		"import.parent_nesting":      {"上级代码 %s 与代码不符，应为 %s", "parent %s does not match the code; it should be %s"},
-		"import.parent_missing":      {"上级 %s 既不在文件中，也不在系统中", "parent %s is neither in the file nor in the database"},
-		"import.empty":               {"文件中没有数据行", "the file has no data rows"},
-		"field.header":               {"表头", "header"},
-		"field.row":                  {"整行", "row"},
-		"field.name":                 {"名称", "name"},
-		"field.level":                {"层级", "level"},
-		"field.kind":                 {"类型", "kind"},
-		"field.parent_code":          {"上级代码", "parent code"},
 	})
 }
