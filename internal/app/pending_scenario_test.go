@@ -13,9 +13,8 @@ import (
 // openToPending are the routes a session with a step still to take may
 // use as anyone may: signing in and out, the display preferences, static
 // files and health, the public certificate verification, the community
-// page, Open311's service
-// list, the API's own description and the offline visit form's worker
-// script. Its own step is open to it too. Every other route (a new one
+// page, Open311's service list, the API's own description and the offline
+// visit form's worker script. Its own step is open to it too. Every other route (a new one
 // included, since the rows come from the mux) must refuse it.
 var openToPending = map[string]bool{
 	"/":                             true, // the not-found catch-all
