@@ -17,6 +17,7 @@ import (
 	"shequ/internal/auditlog"
 	"shequ/internal/care"
 	"shequ/internal/certificate"
+	"shequ/internal/community"
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
@@ -72,6 +73,9 @@ type App struct {
 	Users     *auth.Users
 	Keys      *pii.Ring // seals personal data and TOTP secrets; see package pii
 	Divisions *division.Service
+	// Places resolves Open311's address_string and lat/long to a
+	// community, over the dashboard map's county boundaries.
+	Places *division.Places
 	// Measures lists the measures the wired slices keep; the indicator
 	// engine reads them by name and says which are still awaited.
 	Measures   *measure.Registry
@@ -93,6 +97,7 @@ type App struct {
 	RequestStats  *stats.Service   // the 三率 over the requests' summary
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
+	Communities   *community.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -151,6 +156,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) build(ctx context.Context) error {
 	d := a.DB
 	a.Divisions = division.NewService(d, a.Audit)
+	places, err := division.NewPlaces(a.Divisions.Store, webassets.Static, "vendor/echarts-china-cities")
+	if err != nil {
+		return err
+	}
+	a.Places = places
 	a.Measures = measure.NewRegistry()
 	a.Measures.Register(division.Measures...)
 
@@ -165,6 +175,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Volunteers = volunteer.NewService(d, a.Audit, a.Keys)
 	a.Measures.Register(volunteer.Measures...)
 	a.Certificates = certificate.NewService(d, a.Audit, volunteerRegistry{a.Volunteers})
+	// The community page: notices, the service catalogue, and what it
+	// shows of the facilities, workers and profile.
+	a.Communities = community.NewService(d, a.Audit, communityDirectory{a.Facilities, a.Workers, a.Divisions})
 
 	// One working-day calendar (the shipped days and the database's
 	// additions) for every deadline: intake by any channel, callbacks,
@@ -180,7 +193,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	a.RequestStats = stats.NewService(d)
 	a.Measures.Register(stats.Measures...)
-	a.Open311 = open311.NewService(a.Requests)
+	a.Open311 = open311.NewService(a.Requests, a.Places)
 
 	a.Care = care.NewService(d, a.Audit, a.Keys, CarePeople(a.Persons))
 	a.Care.Requests = CareRequests(a.Requests)
@@ -240,6 +253,8 @@ func (a *App) routes() {
 	a.Open311.Register(a.Web)
 	a.Care.RegisterWeb(a.Web)
 	a.Care.RegisterAPI(a.API)
+	a.Communities.RegisterWeb(a.Web)
+	a.Communities.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

@@ -12,9 +12,9 @@ import (
 
 // openToPending are the routes a session with a step still to take may
 // use as anyone may: signing in and out, the display preferences, static
-// files and health, the public certificate verification, Open311's service
-// list, the API's own description and the offline visit form's worker
-// script. Its own step is open to it too. Every other route (a new one
+// files and health, the public certificate verification, the community
+// page, Open311's service list, the API's own description and the offline
+// visit form's worker script. Its own step is open to it too. Every other route (a new one
 // included, since the rows come from the mux) must refuse it.
 var openToPending = map[string]bool{
 	"/":                             true, // the not-found catch-all
@@ -36,6 +36,13 @@ var openToPending = map[string]bool{
 	"GET /api/v1/openapi-3.0.yaml":  true,
 	"GET /api/v1/schemas/{schema}":  true,
 	"GET /visits/sw.js":             true,
+	// The community page, its catalogue and current notices: published
+	// information anyone may read.
+	"GET /communities/{code}":                  true,
+	"GET /communities/{code}/catalogue.xlsx":   true,
+	"GET /api/v1/communities/{code}":           true,
+	"GET /api/v1/communities/{code}/notices":   true,
+	"GET /api/v1/communities/{code}/catalogue": true,
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)

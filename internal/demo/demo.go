@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"shequ/data"
+	"shequ/internal/community"
 	"shequ/internal/division"
 	"shequ/internal/indicator"
 	"shequ/internal/platform/audit"
@@ -140,6 +141,15 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	}
 	if err := b.residentVolunteer(ctx); err != nil {
 		return nil, err
+	}
+	// The demo accounts' community has notices, a catalogue and a hall
+	// phone on its page.
+	for _, a := range accs {
+		if a.Role == auth.Resident {
+			if err := SeedCommunityPage(ctx, community.NewService(b.DB, b.Audit, nil), a.Area); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := b.visits(ctx); err != nil {
 		return nil, err

@@ -102,3 +102,16 @@ func init() {
 		"field.parent_code":     {"上级代码", "parent code"},
 	})
 }
+
+// Open311's place resolution (Places): what to send when a place cannot be found.
+func init() {
+	i18n.Register(map[string]i18n.Msg{
+		"division.place.coordinate":  {"应为十进制度数，如 37.73", "must be decimal degrees such as 37.73"},
+		"division.place.bad_point":   {"经纬度超出范围", "lat and long are out of range"},
+		"division.place.outside":     {"该坐标不在已知的任何县（市、区）边界内；请发送 address_id（社区的 12 位区划代码）或 address_string（如 衡水市桃城区河西街道游园社区）", "the point lies outside every county boundary we know; send address_id (the community's 12-digit code) or address_string (such as 衡水市桃城区河西街道游园社区)"},
+		"division.place.county_only": {"该坐标位于%s，但无法确定社区；请同时发送 address_string（社区名称，如 河西街道游园社区）或 address_id（社区的 12 位区划代码）", "the point lies in %s, but no community can be told from it; send address_string too (the community's name, such as 河西街道游园社区) or address_id (its 12-digit code)"},
+		"division.place.required":    {"请发送 address_id（社区的 12 位区划代码）、address_string（如 衡水市桃城区河西街道游园社区）或 lat/long", "send address_id (the community's 12-digit code), address_string (such as 衡水市桃城区河西街道游园社区) or lat/long"},
+		"division.place.not_found":   {"找不到名为“%s”的村（社区）；请发送完整名称，如 衡水市桃城区河西街道游园社区，或 address_id", "no village or community is named %q; send its full name, such as 衡水市桃城区河西街道游园社区, or address_id"},
+		"division.place.ambiguous":   {"“%s”可指多个社区（%s）；请加上县、乡镇名称，或发送 address_id", "%q names several communities (%s); add the county's and township's names, or send address_id"},
+	})
+}

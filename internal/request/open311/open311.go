@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,7 +32,8 @@ import (
 // Authorization header); requests are read with that account's reach, so
 // a resident sees their own, a unit those dispatched to it, staff their
 // area. Requests have no coordinates here: the place is the community,
-// sent and returned as address_id (its 12-digit division code).
+// sent and returned as address_id (its 12-digit division code); without
+// it, Places finds the community from address_string and lat/long.
 // service_request_id is the request number; expected_datetime is the
 // resolution deadline. Errors are in Open311's format with its codes.
 
@@ -39,16 +41,30 @@ import (
 // files requests only through it, with the caller's reach.
 type Service struct {
 	Requests *request.Service
+	// Places finds the community when address_id is not sent.
+	Places Places
 }
 
-// NewService makes the Open311 service over the request service.
-func NewService(r *request.Service) *Service { return &Service{Requests: r} }
+// NewService makes the Open311 service over the request service and the
+// resolver of addresses and points.
+func NewService(r *request.Service, places Places) *Service {
+	return &Service{Requests: r, Places: places}
+}
 
 // handlers are the routes' handlers on one server (api_key resolution,
 // client address).
 type handlers struct {
 	S   *Service
 	Srv *web.Server
+	// Places finds the community when address_id is not sent: from
+	// address_string, or lat/long narrowed by it (division.Places).
+	Places Places
+}
+
+// Places resolves an address string or a point to a community's code;
+// its errors name the field to fix and what to send.
+type Places interface {
+	Resolve(ctx context.Context, address string, lat, long *float64) (string, error)
 }
 
 // Open311 limits: a list answers at most 1000 requests and defaults to
@@ -61,7 +77,7 @@ const (
 // Register adds the routes; they are API routes (no CSRF: an api_key is
 // not sent by a browser on its own).
 func (s *Service) Register(srv *web.Server) {
-	o := &handlers{S: s, Srv: srv}
+	o := &handlers{S: s, Srv: srv, Places: s.Places}
 	for _, f := range []string{"json", "xml"} {
 		f := f
 		srv.Mux.HandleFunc("GET /open311/v2/services."+f, func(w http.ResponseWriter, r *http.Request) { o.services(w, r, f) })
@@ -380,6 +396,26 @@ func (o *handlers) one(w http.ResponseWriter, r *http.Request) {
 	write311(w, format, http.StatusOK, out)
 }
 
+// point reads lat and long, both or neither.
+func point(lat, long string, fe *errs.Fields) (*float64, *float64) {
+	lat, long = strings.TrimSpace(lat), strings.TrimSpace(long)
+	if lat == "" && long == "" {
+		return nil, nil
+	}
+	la, err1 := strconv.ParseFloat(lat, 64)
+	lo, err2 := strconv.ParseFloat(long, 64)
+	if err1 != nil {
+		fe.Add("lat", "division.place.coordinate")
+	}
+	if err2 != nil {
+		fe.Add("long", "division.place.coordinate")
+	}
+	if err1 != nil || err2 != nil {
+		return nil, nil
+	}
+	return &la, &lo
+}
+
 // open311Fields are the Open311 names of the core's fields.
 var open311Fields = map[string]string{"division_code": "address_id", "category_code": "service_code", "address": "address_string"}
 
@@ -397,9 +433,10 @@ type open311CreatedList struct {
 }
 
 // create answers POST requests: service_code, description, address_id
-// (the community's division code; lat/long alone cannot place a request
-// here), address_string, first_name, last_name, phone; email, device_id,
-// account_id and media_url are accepted and not kept.
+// (the community's division code) or, without it, address_string (the
+// community's name or path) and/or lat/long (the county, narrowed to a
+// community by address_string), first_name, last_name, phone; email,
+// device_id, account_id and media_url are accepted and not kept.
 func (o *handlers) create(w http.ResponseWriter, r *http.Request, format string) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -416,15 +453,27 @@ func (o *handlers) create(w http.ResponseWriter, r *http.Request, format string)
 	if v.Get("service_code") == "" {
 		fe.Add("service_code", "error.required")
 	}
-	if v.Get("address_id") == "" {
+	code := strings.TrimSpace(v.Get("address_id"))
+	lat, long := point(v.Get("lat"), v.Get("long"), &fe)
+	switch {
+	case code != "":
+	case o.Places == nil:
 		fe.Add("address_id", "request.open311.address_id")
+	case strings.TrimSpace(v.Get("address_string")) == "" && lat == nil:
+		fe.Add("address_id", "division.place.required")
 	}
 	if err := fe.Err(); err != nil {
 		o.fail(w, r, format, err)
 		return
 	}
+	if code == "" {
+		if code, err = o.Places.Resolve(ctx, v.Get("address_string"), lat, long); err != nil {
+			o.fail(w, r, format, err)
+			return
+		}
+	}
 	in := request.Intake{
-		DivisionCode: strings.TrimSpace(v.Get("address_id")),
+		DivisionCode: code,
 		CategoryCode: strings.TrimSpace(v.Get("service_code")),
 		Description:  v.Get("description"),
 		Address:      v.Get("address_string"),

@@ -107,10 +107,31 @@
       }
     }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { markScrollers(); });
-  } else {
-    markScrollers();
+  // Below 600 px a list is a stack of cards (app.css): each cell says
+  // what it is by its column's heading, given here as data-label to the
+  // cells a template has not labelled itself.
+  function labelCells() {
+    var ts = document.querySelectorAll("table.list");
+    for (var i = 0; i < ts.length; i++) {
+      var hs = ts[i].querySelectorAll("thead th");
+      if (!hs.length) { continue; }
+      var rows = ts[i].querySelectorAll("tbody tr");
+      for (var r = 0; r < rows.length; r++) {
+        for (var c = 0, col = 0; c < rows[r].cells.length; c++) {
+          var cell = rows[r].cells[c], h = hs[col];
+          col += cell.colSpan || 1;
+          if (!h || cell.hasAttribute("data-label")) { continue; }
+          var text = h.textContent.trim();
+          if (text) { cell.setAttribute("data-label", text); }
+        }
+      }
+    }
   }
-  document.addEventListener("htmx:afterSettle", markScrollers);
+  function enhance() { labelCells(); markScrollers(); }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+  document.addEventListener("htmx:afterSettle", enhance);
 })();
