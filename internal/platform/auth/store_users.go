@@ -125,7 +125,7 @@ func (u *Users) SetOwnPassword(ctx context.Context, oldHash, newHash string) err
 	res, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4 AND password_hash = $5`,
 		newHash, false, u.now(), p.UserID, oldHash)
 	if err != nil {
-		return errs.Internal("users.setOwnPassword", err)
+		return errs.Internal("auth.Users.SetOwnPassword: update users", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return errs.Conflict("auth.password_raced")
