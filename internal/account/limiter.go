@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"shequ/internal/platform/db"
-	"shequ/internal/platform/errs"
 )
 
 // ipLimiter bounds sign-in attempts per client address: 10 in a burst,
@@ -50,34 +49,12 @@ func (l *ipLimiter) change(ctx context.Context, ip string, f func(float64) float
 	return l.DB.WithTx(ctx, func(ctx context.Context) error {
 		now := l.now().UTC().Truncate(time.Microsecond)
 		tokens, last := l.burst, now
-		err := l.DB.Q(ctx).QueryRowContext(ctx, `SELECT tokens, updated_at FROM signin_buckets WHERE client = $1`+l.DB.ForUpdate(), ip).
-			Scan(&tokens, &last)
-		if err != nil && !db.IsNoRows(err) {
-			return errs.Internal("account.ipLimiter.change: select signin_buckets", err)
+		if err := l.bucket(ctx, ip, &tokens, &last); err != nil {
+			return err
 		}
 		if d := now.Sub(last); d > 0 {
 			tokens = min(tokens+float64(d)/float64(l.every), l.burst)
 		}
-		_, err = l.DB.W(ctx).ExecContext(ctx, `INSERT INTO signin_buckets (client, tokens, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (client) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, ip, f(tokens), now)
-		if err != nil {
-			return errs.Internal("account.ipLimiter.change: insert signin_buckets", err)
-		}
-		return nil
+		return l.setBucket(ctx, ip, f(tokens), now)
 	})
-}
-
-// PurgeSignInBuckets forgets the buckets untouched since before: they are
-// full again by then (a bucket refills in a minute).
-func PurgeSignInBuckets(ctx context.Context, d *db.DB, before time.Time) (int64, error) {
-	var n int64
-	err := d.WithTx(ctx, func(ctx context.Context) error {
-		res, err := d.W(ctx).ExecContext(ctx, `DELETE FROM signin_buckets WHERE updated_at < $1`, before.UTC())
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		return nil
-	})
-	return n, err
 }

@@ -353,9 +353,4 @@ func SystemContext(ctx context.Context) context.Context {
 }
 
 // Describe says where the data lives, for start-up logs.
-func (a *App) Describe() string {
-	if a.DB.Dialect == db.Postgres {
-		return "PostgreSQL"
-	}
-	return fmt.Sprintf("SQLite %s", a.DB.Path)
-}
+func (a *App) Describe() string { return a.DB.Describe() }

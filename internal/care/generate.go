@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
@@ -36,10 +34,9 @@ func (s *Service) RunMonthly(ctx context.Context) (*Generated, error) {
 	}
 	nowT := s.Now()
 	cur := MonthOf(nowT)
-	var last string
-	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(month), '') FROM care_months`).Scan(&last)
+	last, err := s.Store.lastMonth(ctx)
 	if err != nil {
-		return nil, errs.Internal("care.Service.RunMonthly: select care_months", err)
+		return nil, err
 	}
 	months := []string{cur}
 	if last != "" && last < cur {
@@ -96,23 +93,9 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 	}
 	created := 0
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		q := s.DB.Q(ctx)
-		have := map[int64]bool{}
-		rows, err := q.QueryContext(ctx, `SELECT person_id FROM care_tasks WHERE month = $1`, month)
+		have, err := s.Store.taskPeople(ctx, month)
 		if err != nil {
-			return errs.Internal("care.Service.Generate: select care_tasks", err)
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return errs.Internal("care.Service.Generate: Scan", err)
-			}
-			have[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return errs.Internal("care.Service.Generate: Err", err)
+			return err
 		}
 		grid, err := s.Store.gridWorkers(ctx, lo, hi)
 		if err != nil {
@@ -133,12 +116,11 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 			add = append(add, []any{month, pe.ID, pe.Name, pe.CommunityCode, assignee, ts, ts, 1})
 			touched[pe.CommunityCode] = true
 		}
-		if created, err = s.insertTasks(ctx, add); err != nil {
+		if created, err = s.Store.insertTasks(ctx, add); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO care_months (month, generated_at, tasks) VALUES ($1, $2, $3)
-			ON CONFLICT (month) DO UPDATE SET tasks = care_months.tasks + excluded.tasks`, month, ts, created); err != nil {
-			return errs.Internal("care.Service.Generate: insert care_months", err)
+		if err := s.Store.addMonth(ctx, month, ts, created); err != nil {
+			return err
 		}
 		if len(touched) == 0 {
 			return nil
@@ -152,80 +134,15 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 	return created, err
 }
 
-const insertTask = `INSERT INTO care_tasks (month, person_id, person_name, division_code, assignee_id, created_at, updated_at, version) VALUES `
-
-// insertTasks inserts rows of tasks; a task another node made meanwhile
-// is skipped. On SQLite one prepared statement per row is fastest (its
-// driver binds many parameters slowly); on PostgreSQL, multi-row
-// statements save round trips.
-func (s *Service) insertTasks(ctx context.Context, rows [][]any) (int, error) {
-	const conflict = ` ON CONFLICT (month, person_id) DO NOTHING`
-	q := s.DB.Q(ctx)
-	n := 0
-	if db.InTx(ctx) && s.DB.Dialect == db.SQLite {
-		st, err := s.DB.Prepare(ctx, insertTask+`($1,$2,$3,$4,$5,$6,$7,$8)`+conflict)
-		if err != nil {
-			return 0, errs.Internal("care.Service.insertTasks: insert care_tasks", err)
-		}
-		defer st.Close()
-		for _, r := range rows {
-			res, err := st.ExecContext(ctx, r...)
-			if err != nil {
-				return 0, errs.Internal("care.Service.insertTasks: ExecContext", err)
-			}
-			k, _ := res.RowsAffected()
-			n += int(k)
-		}
-		return n, nil
-	}
-	const batch = 500
-	for i := 0; i < len(rows); i += batch {
-		part := rows[i:min(i+batch, len(rows))]
-		var sb strings.Builder
-		sb.WriteString(insertTask)
-		args := make([]any, 0, len(part)*8)
-		for j, r := range part {
-			if j > 0 {
-				sb.WriteByte(',')
-			}
-			b := len(args)
-			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", b+1, b+2, b+3, b+4, b+5, b+6, b+7, b+8)
-			args = append(args, r...)
-		}
-		sb.WriteString(conflict)
-		res, err := q.ExecContext(ctx, sb.String(), args...)
-		if err != nil {
-			return 0, errs.Internal("care.Service.insertTasks: ExecContext", err)
-		}
-		k, _ := res.RowsAffected()
-		n += int(k)
-	}
-	return n, nil
-}
-
 // refreshDue sets the due measure of the month at the touched communities
 // from the tasks table. When most communities are touched (the first run
 // of a month) one set-based rebuild of the month's key is cheaper than a
 // write per community.
 func (s *Service) refreshDue(ctx context.Context, month string, touched map[string]bool) error {
 	key := measure.Key(MeasureDue, month)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 GROUP BY division_code`, month)
+	all, err := s.Store.dueCounts(ctx, month)
 	if err != nil {
-		return errs.Internal("care.Service.refreshDue: select care_tasks", err)
-	}
-	all := map[string]int64{}
-	for rows.Next() {
-		var code string
-		var n int64
-		if err := rows.Scan(&code, &n); err != nil {
-			rows.Close()
-			return errs.Internal("care.Service.refreshDue: select care_tasks", err)
-		}
-		all[code] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return errs.Internal("care.Service.refreshDue: select care_tasks", err)
+		return err
 	}
 	if len(touched) > 50 {
 		return s.Measures.Rebuild(ctx, key, all)
@@ -262,19 +179,13 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 	}
 	n := 0
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_tasks SET escalated = `+s.Store.bool(true)+`, updated_at = $1
-			WHERE month <= $2 AND visits = 0 AND escalated = `+s.Store.bool(false), now(s.Now), upto)
+		k, err := s.Store.escalate(ctx, now(s.Now), upto)
 		if err != nil {
-			return errs.Internal("care.Service.Escalate: update care_tasks", err)
+			return err
 		}
-		k, _ := res.RowsAffected()
-		n = int(k)
+		n = k
 		if n == 0 {
 			return nil
-		}
-		if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_months SET escalated_at = $1 WHERE month <= $2 AND escalated_at IS NULL`,
-			now(s.Now), upto); err != nil {
-			return errs.Internal("care.Service.Escalate: update care_months", err)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "care.tasks.escalate", ObjectType: "care_month", ObjectID: upto,
 			Result: audit.OK, Detail: map[string]any{"tasks": n}})

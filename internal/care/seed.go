@@ -38,7 +38,6 @@ func (s *Service) LoadVisits(ctx context.Context, vs []SeedVisit) error {
 		return errs.Forbidden()
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		q := s.DB.Q(ctx)
 		months := map[string]bool{}
 		ts := now(s.Now)
 		for i, v := range vs {
@@ -51,22 +50,16 @@ func (s *Service) LoadVisits(ctx context.Context, vs []SeedVisit) error {
 				}
 				return e
 			}
-			var month, code string
-			if err := q.QueryRowContext(ctx, `SELECT month, division_code FROM care_tasks WHERE id = $1`, v.TaskID).Scan(&month, &code); err != nil {
+			month, code, err := s.Store.taskMonth(ctx, v.TaskID)
+			if err != nil {
 				return errs.Invalid(errs.FieldError{Row: i + 1, Field: "task_id", Key: "care.task_not_found"})
 			}
 			at := v.VisitedAt.UTC().Truncate(time.Microsecond)
 			if MonthOf(at) != month {
 				return errs.Invalid(errs.FieldError{Row: i + 1, Field: "visited_at", Key: "care.visit_outside_month", Args: []any{month}})
 			}
-			if _, err := q.ExecContext(ctx, `INSERT INTO care_visits (task_id, division_code, visitor_name, visited_at, method, checklist,
-				notes, follow_up, idem_key, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-				v.TaskID, code, v.Visitor, at, v.Method, checklistJSON(v.Checklist), in.Notes, in.FollowUp, in.IdempotencyKey, ts); err != nil {
-				return errs.Internal("care.Service.LoadVisits: insert care_visits", err)
-			}
-			if _, err := q.ExecContext(ctx, `UPDATE care_tasks SET visits = visits + 1, escalated = `+s.Store.bool(false)+`, updated_at = $1,
-				last_visit_at = CASE WHEN last_visit_at IS NULL OR last_visit_at < $2 THEN $2 ELSE last_visit_at END WHERE id = $3`, ts, at, v.TaskID); err != nil {
-				return errs.Internal("care.Service.LoadVisits: update care_tasks", err)
+			if err := s.Store.seedVisit(ctx, v, code, at, in, ts); err != nil {
+				return err
 			}
 			months[month] = true
 		}
@@ -76,23 +69,9 @@ func (s *Service) LoadVisits(ctx context.Context, vs []SeedVisit) error {
 		}
 		sort.Strings(ms)
 		for _, m := range ms {
-			rows, err := q.QueryContext(ctx, `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 AND visits > 0 GROUP BY division_code`, m)
+			vals, err := s.Store.visitedCounts(ctx, m)
 			if err != nil {
-				return errs.Internal("care.Service.LoadVisits: select care_tasks", err)
-			}
-			vals := map[string]int64{}
-			for rows.Next() {
-				var c string
-				var n int64
-				if err := rows.Scan(&c, &n); err != nil {
-					rows.Close()
-					return errs.Internal("care.Service.LoadVisits: Scan", err)
-				}
-				vals[c] = n
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return errs.Internal("care.Service.LoadVisits: Err", err)
+				return err
 			}
 			if err := s.Measures.Rebuild(ctx, measure.Key(MeasureVisited, m), vals); err != nil {
 				return err
@@ -118,18 +97,5 @@ func (s *Service) TasksOf(ctx context.Context, month string) ([]TaskRef, error) 
 	if p.Role != auth.System {
 		return nil, errs.Forbidden()
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, division_code FROM care_tasks WHERE month = $1 ORDER BY division_code, id`, month)
-	if err != nil {
-		return nil, errs.Internal("care.Service.TasksOf: select care_tasks", err)
-	}
-	defer rows.Close()
-	var out []TaskRef
-	for rows.Next() {
-		var t TaskRef
-		if err := rows.Scan(&t.ID, &t.DivisionCode); err != nil {
-			return nil, errs.Internal("care.Service.TasksOf: select care_tasks", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return s.Store.tasksOf(ctx, month)
 }

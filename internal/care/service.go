@@ -242,28 +242,21 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 				return errs.Internal("care.Service.RecordVisit: Seal", err)
 			}
 		}
-		q := s.DB.Q(ctx)
-		var id int64
-		err = q.QueryRowContext(ctx, `INSERT INTO care_visits (task_id, division_code, visitor_id, visitor_name, visited_at, method, checklist,
-			notes, follow_up, location_sealed, idem_key, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
-			t.ID, t.DivisionCode, p.UserID, p.Name, at, in.Method, checklistJSON(in.Checklist), in.Notes, in.FollowUp, loc,
-			in.IdempotencyKey, ts).Scan(&id)
+		id, err := s.Store.insertVisit(ctx, t, p, at, in, loc, ts)
 		if err != nil {
-			return errs.Internal("care.Service.RecordVisit: insert care_visits", err)
+			return err
 		}
 		for _, f := range photos {
 			bid, err := s.Blobs.Put(ctx, PhotoOwner, t.DivisionCode, f)
 			if err != nil {
 				return err
 			}
-			if _, err := q.ExecContext(ctx, `INSERT INTO care_visit_photos (visit_id, blob_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, bid); err != nil {
-				return errs.Internal("care.Service.RecordVisit: insert care_visit_photos", err)
+			if err := s.Store.addPhoto(ctx, id, bid); err != nil {
+				return err
 			}
 		}
-		if _, err := q.ExecContext(ctx, `UPDATE care_tasks SET visits = visits + 1, updated_at = $1, version = version + 1,
-			last_visit_at = CASE WHEN last_visit_at IS NULL OR last_visit_at < $2 THEN $2 ELSE last_visit_at END WHERE id = $3`,
-			ts, at, t.ID); err != nil {
-			return errs.Internal("care.Service.RecordVisit: update care_tasks", err)
+		if err := s.Store.countVisit(ctx, t.ID, at, ts); err != nil {
+			return err
 		}
 		if t.Visits == 0 {
 			_, visited, err := s.Store.counts(ctx, t.Month, t.DivisionCode)
@@ -281,8 +274,8 @@ func (s *Service) RecordVisit(ctx context.Context, in VisitInput, photos []*uplo
 			switch c := errs.Code(err); {
 			case err == nil:
 				reqID = &rid
-				if _, err := q.ExecContext(ctx, `UPDATE care_visits SET follow_up_request = $1 WHERE id = $2`, rid, id); err != nil {
-					return errs.Internal("care.Service.RecordVisit: update care_visits", err)
+				if err := s.Store.setFollowUpRequest(ctx, id, rid); err != nil {
+					return err
 				}
 			case c == errs.EINVALID || c == errs.EFORBIDDEN:
 				// The request was refused before anything was written
@@ -370,9 +363,8 @@ func (s *Service) Reassign(ctx context.Context, taskID, assigneeID int64, versio
 		if !slices.Contains(AssigneeRoles, auth.Role(a.Role)) || a.Area != t.DivisionCode {
 			return errs.Invalid(errs.Field("assignee_id", "care.bad_assignee"))
 		}
-		if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE care_tasks SET assignee_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
-			a.ID, now(s.Now), t.ID); err != nil {
-			return errs.Internal("care.Service.Reassign: update care_tasks", err)
+		if err := s.Store.reassign(ctx, t.ID, a.ID, now(s.Now)); err != nil {
+			return err
 		}
 		before := ""
 		if t.AssigneeID != nil {

@@ -104,7 +104,7 @@ func (s *Store) list(ctx context.Context, f Filter, lo, hi, cur string, page, pe
 			where = append(where, "1 = 0")
 		}
 	case StatusEscalated:
-		where = append(where, "t.visits = 0", "t.escalated = "+s.bool(true))
+		where = append(where, "t.visits = 0", "t.escalated = "+s.DB.Bool(true))
 	case "unvisited":
 		where = append(where, "t.visits = 0")
 	}
@@ -137,19 +137,6 @@ func (s *Store) list(ctx context.Context, f Filter, lo, hi, cur string, page, pe
 		out = out[:perPage]
 	}
 	return out, more, nil
-}
-
-func (s *Store) bool(v bool) string {
-	if s.DB.Dialect == db.Postgres {
-		if v {
-			return "TRUE"
-		}
-		return "FALSE"
-	}
-	if v {
-		return "1"
-	}
-	return "0"
 }
 
 // visits reads the visits of a task, oldest first.
@@ -312,7 +299,7 @@ type VisitAssignee struct {
 // assignees lists the active grid and community workers of a community.
 func (s *Store) assignees(ctx context.Context, code string) ([]VisitAssignee, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, CASE WHEN display_name = '' THEN name ELSE display_name END, role FROM users
-		WHERE area_code = $1 AND role IN ('grid_worker', 'community_worker') AND disabled = `+s.bool(false)+` ORDER BY role DESC, id`, code)
+		WHERE area_code = $1 AND role IN ('grid_worker', 'community_worker') AND disabled = `+s.DB.Bool(false)+` ORDER BY role DESC, id`, code)
 	if err != nil {
 		return nil, errs.Internal("care.Store.assignees: select users", err)
 	}
@@ -332,7 +319,7 @@ func (s *Store) assignees(ctx context.Context, code string) ([]VisitAssignee, er
 // the longest-serving active grid worker account of the community.
 func (s *Store) gridWorkers(ctx context.Context, lo, hi string) (map[string]int64, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT area_code, MIN(id) FROM users
-		WHERE role = 'grid_worker' AND disabled = `+s.bool(false)+` AND area_code BETWEEN $1 AND $2 GROUP BY area_code`, lo, hi)
+		WHERE role = 'grid_worker' AND disabled = `+s.DB.Bool(false)+` AND area_code BETWEEN $1 AND $2 GROUP BY area_code`, lo, hi)
 	if err != nil {
 		return nil, errs.Internal("care.Store.gridWorkers: select users", err)
 	}

@@ -2,12 +2,9 @@ package care
 
 import (
 	"context"
-	"database/sql"
-	"strconv"
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/errs"
 )
 
 // SummaryRow counts a month's tasks of one group: a division under the
@@ -52,36 +49,18 @@ func (s *Service) Summary(ctx context.Context, code, month string) (*VisitSummar
 		return nil, err
 	}
 	out := &VisitSummary{Month: month, Division: code, By: "division", Rows: []SummaryRow{}}
-	args := []any{month, lo, hi}
-	mine := ""
+	var mine *int64
 	if p.Role == auth.GridWorker {
-		mine = " AND t.assignee_id = $4"
-		args = append(args, p.UserID)
+		mine = &p.UserID
 	}
-	counts := `count(*), SUM(CASE WHEN t.visits > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN t.visits = 0 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN t.visits = 0 AND t.escalated = ` + s.Store.bool(true) + ` THEN 1 ELSE 0 END)`
 	if division.LevelFromCode(code) == division.Community {
 		out.By = "assignee"
-		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT t.assignee_id, COALESCE(MAX(CASE WHEN u.display_name = '' THEN u.name ELSE u.display_name END), ''), `+counts+`
-			FROM care_tasks t LEFT JOIN users u ON u.id = t.assignee_id
-			WHERE t.month = $1 AND t.division_code BETWEEN $2 AND $3`+mine+` GROUP BY t.assignee_id ORDER BY t.assignee_id`, args...)
+		rows, err := s.Store.summaryByAssignee(ctx, month, lo, hi, mine)
 		if err != nil {
-			return nil, errs.Internal("care.Service.Summary: select", err)
+			return nil, err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r SummaryRow
-			var a sql.NullInt64
-			if err := rows.Scan(&a, &r.Name, &r.Tasks, &r.Done, &r.Open, &r.Escalated); err != nil {
-				return nil, errs.Internal("care.Service.Summary: Scan", err)
-			}
-			if a.Valid {
-				v := a.Int64
-				r.Assignee = &v
-			}
-			out.Rows = append(out.Rows, r)
-		}
-		return out, rows.Err()
+		out.Rows = append(out.Rows, rows...)
+		return out, nil
 	}
 	// Children's codes share the prefix of the next level.
 	n := auth.LevelPrefixLen[division.LevelFromCode(code)+1]
@@ -89,23 +68,9 @@ func (s *Service) Summary(ctx context.Context, code, month string) (*VisitSummar
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT substr(t.division_code, 1, `+strconv.Itoa(n)+`), `+counts+`
-		FROM care_tasks t WHERE t.month = $1 AND t.division_code BETWEEN $2 AND $3`+mine+` GROUP BY substr(t.division_code, 1, `+strconv.Itoa(n)+`)`, args...)
+	by, err := s.Store.summaryByPrefix(ctx, month, lo, hi, mine, n)
 	if err != nil {
-		return nil, errs.Internal("care.Service.Summary: select", err)
-	}
-	defer rows.Close()
-	by := map[string]SummaryRow{}
-	for rows.Next() {
-		var prefix string
-		var r SummaryRow
-		if err := rows.Scan(&prefix, &r.Tasks, &r.Done, &r.Open, &r.Escalated); err != nil {
-			return nil, errs.Internal("care.Service.Summary: Scan", err)
-		}
-		by[prefix] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("care.Service.Summary: Err", err)
+		return nil, err
 	}
 	for _, k := range kids {
 		r := by[k.Code[:n]]

@@ -2,16 +2,13 @@ package certificate
 
 import (
 	"context"
-	"database/sql"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -115,21 +112,15 @@ func (s *Service) Ask(ctx context.Context, in AskInput) (*CertificateRequest, er
 	r := &CertificateRequest{VolunteerID: v.ID, VolunteerName: v.Name, OrganizationID: org.ID, OrganizationName: org.Name,
 		DivisionCode: org.DivisionCode, From: in.From, To: in.To, Note: in.Note, Status: RequestPending, RequestedAt: s.now()}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var n int
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM certificate_requests WHERE volunteer_id = $1 AND org_id = $2
-			AND period_from = $3 AND period_to = $4 AND status = $5`, r.VolunteerID, r.OrganizationID, r.From, r.To, RequestPending).Scan(&n); err != nil {
-			return errs.Internal("certificate.Service.Ask: select certificate_requests", err)
+		n, err := s.Store.pendingRequests(ctx, r)
+		if err != nil {
+			return err
 		}
 		if n > 0 {
 			return errs.Conflict("certificate.request_pending_conflict")
 		}
-		if err := s.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO certificate_requests (volunteer_id, org_id, division_code, period_from,
-			period_to, note, status, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			r.VolunteerID, r.OrganizationID, r.DivisionCode, r.From, r.To, r.Note, r.Status, r.RequestedAt).Scan(&r.ID); err != nil {
-			if db.IsUniqueViolation(err) { // asked twice at once
-				return errs.Conflict("certificate.request_pending_conflict")
-			}
-			return errs.Internal("certificate.Service.Ask: insert certificate_requests", err)
+		if err := s.Store.insertRequest(ctx, r); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.request", ObjectType: "certificate_request", ObjectID: itoa(r.ID),
 			Result: audit.OK, Detail: map[string]string{"org_id": itoa(r.OrganizationID), "from": r.From, "to": r.To}})
@@ -159,8 +150,8 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 		return nil, false, errs.Invalid(errs.Field("status", "error.one_of", strings.Join(RequestStatuses, ", ")))
 	}
 	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
-	var conds []string
-	var args []any
+	var volunteerID int64
+	lo, hi := "", ""
 	if p.Role == auth.Resident {
 		v, err := s.Registry.Me(ctx)
 		if errs.Code(err) == errs.ENOTFOUND {
@@ -169,31 +160,11 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 		if err != nil {
 			return nil, false, err
 		}
-		args = append(args, v.ID)
-		conds = append(conds, "q.volunteer_id = $1")
-	} else {
-		lo, hi, err := auth.Scope(ctx)
-		if err != nil {
-			return nil, false, err
-		}
-		args = append(args, lo, hi)
-		conds = append(conds, "q.division_code BETWEEN $1 AND $2")
+		volunteerID = v.ID
+	} else if lo, hi, err = auth.Scope(ctx); err != nil {
+		return nil, false, err
 	}
-	if f.Status != "" {
-		args = append(args, f.Status)
-		conds = append(conds, "q.status = $"+strconv.Itoa(len(args)))
-	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
-		` ORDER BY q.id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, false, errs.Internal("certificate.Service.Requests: select", err)
-	}
-	out, more, err := db.Page(rows, f.PerPage, scanRequest)
-	if err != nil {
-		return nil, false, errs.Internal("certificate.Service.Requests: select", err)
-	}
-	return out, more, nil
+	return s.Store.requests(ctx, volunteerID, lo, hi, f)
 }
 
 // Decide issues or refuses a pending request made to an organisation of
@@ -254,13 +225,8 @@ func (s *Service) Decide(ctx context.Context, id int64, d Decision) (*Certificat
 			}
 			status, number, reason = RequestIssued, c.Number, ""
 		}
-		res, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE certificate_requests SET status = $1, number = $2, reason = $3,
-			decided_at = $4, decided_by = $5 WHERE id = $6 AND status = $7`, status, number, reason, at, p.Name, r.ID, RequestPending)
-		if err != nil {
-			return errs.Internal("certificate.Service.Decide: update certificate_requests", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.Conflict("certificate.request_decided")
+		if err := s.Store.decideRequest(ctx, r.ID, status, number, reason, at, p.Name); err != nil {
+			return err
 		}
 		r.Status, r.Number, r.Reason, r.DecidedAt, r.DecidedBy = status, number, reason, &at, p.Name
 		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.decide", ObjectType: "certificate_request", ObjectID: itoa(r.ID),
@@ -275,12 +241,9 @@ func (s *Service) Decide(ctx context.Context, id int64, d Decision) (*Certificat
 // request reads a request made to an organisation of the caller's area;
 // one outside it answers ENOTFOUND, audited.
 func (s *Service) request(ctx context.Context, id int64) (*CertificateRequest, error) {
-	r, err := scanRequest(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE q.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("certificate.request_not_found", id)
-	}
+	r, err := s.Store.request(ctx, id)
 	if err != nil {
-		return nil, errs.Internal("certificate.Service.request: select", err)
+		return nil, err
 	}
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
@@ -322,26 +285,6 @@ func (s *Service) MyPDF(ctx context.Context, number, baseURL string, w io.Writer
 		return nil, err
 	}
 	return c, s.writePDF(ctx, c, baseURL, w)
-}
-
-const reqCols = `q.id, q.volunteer_id, COALESCE(v.name, ''), q.org_id, COALESCE(o.name, ''), q.division_code, q.period_from, q.period_to,
-	q.note, q.status, q.number, q.reason, q.requested_at, q.decided_at, q.decided_by`
-
-const reqFrom = ` FROM certificate_requests q LEFT JOIN volunteers v ON v.id = q.volunteer_id LEFT JOIN volunteer_orgs o ON o.id = q.org_id`
-
-func scanRequest(sc interface{ Scan(...any) error }) (*CertificateRequest, error) {
-	var r CertificateRequest
-	var decided sql.NullTime
-	if err := sc.Scan(&r.ID, &r.VolunteerID, &r.VolunteerName, &r.OrganizationID, &r.OrganizationName, &r.DivisionCode, &r.From, &r.To,
-		&r.Note, &r.Status, &r.Number, &r.Reason, &r.RequestedAt, &decided, &r.DecidedBy); err != nil {
-		return nil, err
-	}
-	r.RequestedAt = r.RequestedAt.UTC()
-	if decided.Valid {
-		t := decided.Time.UTC()
-		r.DecidedAt = &t
-	}
-	return &r, nil
 }
 
 func oneOf(s string, list []string) bool {

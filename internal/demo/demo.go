@@ -80,8 +80,7 @@ func (b *Builder) say(format string, args ...any) {
 
 func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	start := time.Now()
-	var dn int
-	_ = b.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions`).Scan(&dn)
+	dn := b.divisionCount(ctx)
 	if dn == 0 {
 		f, err := data.FS.Open("divisions/hengshui.csv")
 		if err != nil {

@@ -111,20 +111,10 @@ func DemoFacilities(comms []division.Division, households map[string]int64, town
 // transaction with bulk inserts.
 func (b *Builder) facilities(ctx context.Context, comms []division.Division) error {
 	start := time.Now()
-	var towns []division.Division
-	rows, err := b.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE level = $1 ORDER BY code`, division.Township)
+	towns, err := b.divisions(ctx, division.Township)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var d division.Division
-		if err := rows.Scan(&d.Code, &d.Name); err != nil {
-			rows.Close()
-			return err
-		}
-		towns = append(towns, d)
-	}
-	rows.Close()
 	// The profiles written before, made again from the same seed.
 	households := map[string]int64{}
 	for _, p := range Profiles(comms, CensusPopulation, 2026) {

@@ -57,80 +57,48 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 	if err != nil {
 		return err
 	}
-	cats, err := s.Store.DB.Q(ctx).QueryContext(ctx, `SELECT code, urgency FROM request_categories WHERE parent_code IS NOT NULL OR code = 'other' ORDER BY code`)
+	leaves, err := b.leafCategories(ctx)
 	if err != nil {
 		return err
 	}
-	type cat struct{ code, urgency string }
-	var leaves []cat
-	for cats.Next() {
-		var c cat
-		if err := cats.Scan(&c.code, &c.urgency); err != nil {
-			cats.Close()
-			return err
-		}
-		leaves = append(leaves, c)
-	}
-	cats.Close()
-	var residentID, unitUserID int64
-	_ = b.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM users WHERE name = 'demo-resident'`).Scan(&residentID)
-	_ = b.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM users WHERE name = 'demo-handling-unit'`).Scan(&unitUserID)
-	var residentArea string
-	_ = b.DB.Q(ctx).QueryRowContext(ctx, `SELECT area_code FROM users WHERE id = $1`, residentID).Scan(&residentArea)
+	residentID, unitUserID := b.userID(ctx, "demo-resident"), b.userID(ctx, "demo-handling-unit")
+	residentArea := b.userArea(ctx, residentID)
 	r := rand.New(rand.NewPCG(2026, 0x4e0))
 	now := time.Now().UTC().Truncate(time.Second)
 	n := 0
 	err = b.DB.WithTx(ctx, func(ctx context.Context) error {
-		w := b.DB.W(ctx)
 		unitAt := map[string]int64{} // township code, or county code + "/" + kind
 		addUnit := func(key, name, kind, code string) error {
-			var id int64
-			if err := w.QueryRowContext(ctx, `INSERT INTO request_units (name, kind, division_code, active, created_at)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, name, kind, code, true, now).Scan(&id); err != nil {
+			id, err := b.insertUnit(ctx, name, kind, code, now)
+			if err != nil {
 				return err
 			}
 			unitAt[key] = id
 			return nil
 		}
 		names := map[string]string{}
-		rows, err := b.DB.Q(ctx).QueryContext(ctx, `SELECT code, name, level FROM divisions WHERE level IN ($1, $2) ORDER BY code`, division.County, division.Township)
+		divs, err := b.divisions(ctx, division.County, division.Township)
 		if err != nil {
 			return err
 		}
-		type div struct {
-			code, name string
-			level      int
-		}
-		var divs []div
-		for rows.Next() {
-			var d div
-			if err := rows.Scan(&d.code, &d.name, &d.level); err != nil {
-				rows.Close()
-				return err
-			}
-			divs = append(divs, d)
-		}
-		rows.Close()
 		for _, d := range divs {
-			names[d.code] = d.name
-			if d.level == division.Township {
-				if err := addUnit(d.code, d.name+"办事处", request.UnitTownship, d.code); err != nil {
+			names[d.Code] = d.Name
+			if d.Level == division.Township {
+				if err := addUnit(d.Code, d.Name+"办事处", request.UnitTownship, d.Code); err != nil {
 					return err
 				}
 				continue
 			}
 			for _, u := range []struct{ kind, suffix, key string }{{request.UnitUtility, "供水公司", "water"},
 				{request.UnitDepartment, "住房和城乡建设局", "housing"}, {request.UnitDepartment, "城市管理局", "city"}} {
-				if err := addUnit(d.code+"/"+u.key, d.name+u.suffix, u.kind, d.code); err != nil {
+				if err := addUnit(d.Code+"/"+u.key, d.Name+u.suffix, u.kind, d.Code); err != nil {
 					return err
 				}
 			}
 		}
 		if unitUserID != 0 {
-			var area string
-			_ = b.DB.Q(ctx).QueryRowContext(ctx, `SELECT area_code FROM users WHERE id = $1`, unitUserID).Scan(&area)
-			if id, ok := unitAt[area+"/water"]; ok {
-				if _, err := w.ExecContext(ctx, `INSERT INTO request_unit_members (user_id, unit_id) VALUES ($1, $2)`, unitUserID, id); err != nil {
+			if id, ok := unitAt[b.userArea(ctx, unitUserID)+"/water"]; ok {
+				if err := b.addUnitMember(ctx, unitUserID, id); err != nil {
 					return err
 				}
 			}
@@ -154,9 +122,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 			return t.Add(time.Duration(l.Hours) * time.Hour)
 		}
 		event := func(id int64, action, actor, role string, unit any, note string, at time.Time) error {
-			_, err := w.ExecContext(ctx, `INSERT INTO request_events (request_id, action, actor_name, actor_role, unit_id, note, data, at)
-				VALUES ($1, $2, $3, $4, $5, $6, '{}', $7)`, id, action, actor, role, unit, note, at)
-			return err
+			return b.insertEvent(ctx, id, action, actor, role, unit, note, at)
 		}
 		sats := []string{request.Satisfied, request.BasicallySatisfied, request.NotSatisfied}
 		for i := 0; i < DemoRequests; i++ {
@@ -191,13 +157,10 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				phone, _ = keys.Seal(fmt.Sprintf("13%d%08d", 3+r.IntN(7), r.IntN(100000000)))
 			}
 			channel := []string{request.ChannelWeb, request.ChannelPhone, request.ChannelPhone, request.ChannelWalkIn}[r.IntN(4)]
-			var id int64
-			if err := w.QueryRowContext(ctx, `INSERT INTO requests (division_code, category_code, urgency, status, channel, title, description,
-				address, resident_id, contact_name, phone_sealed, anonymous, dispatch_rank, response_due, resolution_due, created_at, created_by, updated_at,
-				township_code, county_code)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $16, $18, $19) RETURNING id`,
-				c.Code, lc.code, lc.urgency, request.StatusSubmitted, channel, desc, desc+"，请尽快处理。", c.Name+"附近", resident,
-				personName(r), phone, r.IntN(10) == 0, 3, respDue, resoDue, created, "demo", request.TownshipOf(c.Code), request.CountyOf(c.Code)).Scan(&id); err != nil {
+			id, err := b.insertRequest(ctx, demoRequest{community: c, category: lc.code, urgency: lc.urgency, channel: channel,
+				text: desc, resident: resident, contact: personName(r), phoneSealed: phone, anonymous: r.IntN(10) == 0,
+				responseDue: respDue, resolutionDue: resoDue, at: created})
+			if err != nil {
 				return err
 			}
 			if err := event(id, request.EventSubmit, "demo", "resident", nil, "", created); err != nil {
@@ -219,8 +182,8 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				if wrong == unit {
 					wrong = unitAt[c.Code[:6]+"000000/housing"]
 				}
-				if _, err := w.ExecContext(ctx, `INSERT INTO request_assignments (request_id, unit_id, role, assigned_at, ended_at) VALUES ($1, $2, 'lead', $3, $4)`,
-					id, wrong, at, at.Add(time.Hour)); err != nil {
+				ended := at.Add(time.Hour)
+				if err := b.insertAssignment(ctx, id, wrong, at, &ended); err != nil {
 					return err
 				}
 				if err := event(id, request.ActDispatch, "demo-township", "township_staff", wrong, "", at); err != nil {
@@ -236,8 +199,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 					goto save
 				}
 			}
-			if _, err := w.ExecContext(ctx, `INSERT INTO request_assignments (request_id, unit_id, role, assigned_at) VALUES ($1, $2, 'lead', $3)`,
-				id, unit, at); err != nil {
+			if err := b.insertAssignment(ctx, id, unit, at, nil); err != nil {
 				return err
 			}
 			if err := event(id, request.ActDispatch, "demo-township", "township_staff", unit, "", at); err != nil {
@@ -283,8 +245,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 					}
 					set["satisfaction"] = sat
 				}
-				if _, err := w.ExecContext(ctx, `INSERT INTO request_callbacks (request_id, kind, contacted, solved, satisfaction, comment, actor_name, at)
-					VALUES ($1, $2, $3, $4, $5, '', 'demo-community-worker', $6)`, id, request.KindCallback, contacted, contacted && sat != request.NotSatisfied, sat, at); err != nil {
+				if err := b.insertCallback(ctx, id, contacted, contacted && sat != request.NotSatisfied, sat, at); err != nil {
 					return err
 				}
 				if err := event(id, request.ActCallback, "demo-community-worker", "community_worker", nil, "", at); err != nil {
@@ -292,28 +253,15 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				}
 				set["status"], set["closed_at"] = request.StatusClosed, at
 				if r.IntN(100) < 3 {
-					if _, err := w.ExecContext(ctx, `INSERT INTO request_appeals (request_id, unit_id, reason, note, status, requested_at, decided_by, decided_at)
-						VALUES ($1, $2, $3, '与此前诉求重复', $4, $5, 'demo-county-staff', $6)`, id, unit, request.AppealDuplicate, request.Approved, at, at.Add(24*time.Hour)); err != nil {
+					if err := b.insertAppeal(ctx, id, unit, at); err != nil {
 						return err
 					}
 					set["excluded"] = true
 				}
 			}
 		save:
-			if len(set) > 0 {
-				var cols []string
-				var args []any
-				for _, k := range []string{"status", "unit_id", "first_unit_id", "returns", "dispatched_at", "responded_at", "resolved_at",
-					"closed_at", "warned_at", "escalated_at", "satisfaction", "reply", "excluded"} {
-					if v, ok := set[k]; ok {
-						args = append(args, v)
-						cols = append(cols, fmt.Sprintf("%s = $%d", k, len(args)))
-					}
-				}
-				args = append(args, id)
-				if _, err := w.ExecContext(ctx, `UPDATE requests SET `+strings.Join(cols, ", ")+fmt.Sprintf(` WHERE id = $%d`, len(args)), args...); err != nil {
-					return err
-				}
+			if err := b.updateRequest(ctx, id, set); err != nil {
+				return err
 			}
 		}
 		// The rows were written directly: count them into the 三率 summary.

@@ -140,21 +140,8 @@ func (b *Builder) volunteers(ctx context.Context, comms []division.Division) err
 			return err
 		}
 	}
-	var townships []division.Division
-	rows, err := b.DB.Q(ctx).QueryContext(ctx, `SELECT code, name, level FROM divisions WHERE level = $1 ORDER BY code`, division.Township)
+	townships, err := b.divisions(ctx, division.Township)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var d division.Division
-		if err := rows.Scan(&d.Code, &d.Name, &d.Level); err != nil {
-			rows.Close()
-			return err
-		}
-		townships = append(townships, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	sd := DemoVolunteers(comms, townships, time.Now().In(web.Shanghai), 2026)
@@ -164,17 +151,4 @@ func (b *Builder) volunteers(ctx context.Context, comms []division.Division) err
 	}
 	b.say("done (%.1fs)\n", time.Since(start).Seconds())
 	return b.seals(ctx, keys)
-}
-
-// residentVolunteer makes the demo resident the volunteer of their
-// community with the most hours, so that a volunteer's pages (sign-ups,
-// hours, asking for a certificate) have something to show.
-func (b *Builder) residentVolunteer(ctx context.Context) error {
-	return b.DB.WithTx(ctx, func(ctx context.Context) error {
-		_, err := b.DB.W(ctx).ExecContext(ctx, `UPDATE volunteers SET user_id = (SELECT id FROM users WHERE name = $1)
-			WHERE id = (SELECT v.id FROM volunteers v JOIN users u ON u.name = $1 AND v.community_code = u.area_code
-				ORDER BY v.hours_centi DESC, v.id LIMIT 1)
-			AND NOT EXISTS (SELECT 1 FROM volunteers w JOIN users u ON u.id = w.user_id AND u.name = $1)`, "demo-resident")
-		return err
-	})
 }

@@ -189,22 +189,13 @@ func (b *Builder) workersAndOrganizations(ctx context.Context, comms []division.
 			return err
 		}
 	}
-	levels := map[int][]division.Division{}
-	rows, err := b.DB.Q(ctx).QueryContext(ctx, `SELECT code, name, level FROM divisions WHERE level IN ($1, $2) ORDER BY code`, division.County, division.Township)
+	divs, err := b.divisions(ctx, division.County, division.Township)
 	if err != nil {
 		return err
 	}
-	for rows.Next() {
-		var d division.Division
-		if err := rows.Scan(&d.Code, &d.Name, &d.Level); err != nil {
-			rows.Close()
-			return err
-		}
+	levels := map[int][]division.Division{}
+	for _, d := range divs {
 		levels[d.Level] = append(levels[d.Level], d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	ws := worker.NewService(b.DB, b.Audit, keys)
 	seeds := DemoWorkers(comms, time.Now().In(web.Shanghai), 2026)

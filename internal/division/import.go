@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -63,12 +62,7 @@ func (s *Service) importCSV(ctx context.Context, r io.Reader, progress func(done
 			return errs.Invalid(bad...)
 		}
 		sort.Slice(rows, func(i, j int) bool { return rows[i].Code < rows[j].Code })
-		q := s.DB.Q(ctx)
 		for i, d := range rows {
-			var parent any
-			if d.ParentCode != "" {
-				parent = d.ParentCode
-			}
 			old, had := existing[d.Code]
 			switch {
 			case !had:
@@ -78,10 +72,8 @@ func (s *Service) importCSV(ctx context.Context, r io.Reader, progress func(done
 			default:
 				continue
 			}
-			if _, err := q.ExecContext(ctx, `INSERT INTO divisions (code, name, level, kind, parent_code) VALUES ($1,$2,$3,$4,$5)
-				ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, kind = excluded.kind, parent_code = excluded.parent_code`,
-				d.Code, d.Name, d.Level, d.Kind, parent); err != nil {
-				return errs.Internal("division.Service.importCSV: insert divisions", fmt.Errorf("line %d: %w", d.line, err))
+			if err := s.Store.importDivision(ctx, d); err != nil {
+				return err
 			}
 			if progress != nil && (i+1)%500 == 0 {
 				progress(i+1, len(rows))
@@ -113,11 +105,7 @@ func (d *importRow) key() string {
 }
 
 func (s *Service) existingCodes(ctx context.Context) (map[string]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions`)
-	if err != nil {
-		return nil, errs.Internal("division.Service.existingCodes: select", err)
-	}
-	ds, err := collect(rows)
+	ds, err := s.Store.all(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 
-	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
 
@@ -90,42 +89,21 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 		for _, d := range Measures {
 			vals[d.Name] = map[string]int64{}
 		}
-		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT d.code, d.level, d.kind, p.division_code IS NOT NULL,
-			COALESCE(p.population, 0), COALESCE(p.urban_population, 0), COALESCE(p.households, 0),
-			COALESCE(p.building_area, 0), COALESCE(p.commercial_area, 0), COALESCE(p.relocation, $1), COALESCE(p.broadband, $1), COALESCE(p.has_5g, $1)
-			FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code WHERE d.level >= $2`, false, County)
-		if err != nil {
-			return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var code, kind string
-			var level int
-			var has bool
-			var p Profile
-			if err := rows.Scan(&code, &level, &kind, &has, &p.Population, &p.UrbanPopulation, &p.Households,
-				&p.BuildingArea, &p.CommercialArea, &p.Relocation, &p.Broadband, &p.Has5G); err != nil {
-				return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
-			}
+		err := s.Store.eachMeasured(ctx, func(code string, level int, kind string, p *Profile) {
 			switch level {
 			case County:
 				vals["division.counties"][code] = 1
 			case Township:
 				vals["division.townships"][code] = 1
 			case Community:
-				pp := &p
-				if !has {
-					pp = nil
-				}
-				for k, v := range communityMeasures(kind, pp) {
+				for k, v := range communityMeasures(kind, p) {
 					vals[k][code] = v
 				}
 			}
+		})
+		if err != nil {
+			return err
 		}
-		if err := rows.Err(); err != nil {
-			return errs.Internal("division.Service.RebuildMeasures: select divisions", err)
-		}
-		rows.Close()
 		for k, v := range vals {
 			if err := s.Measures.Rebuild(ctx, k, v); err != nil {
 				return err

@@ -6,7 +6,6 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
 
@@ -121,25 +120,6 @@ func valuesAt(p place, fs []counted) map[string]int64 {
 // townshipOf is the township a township or community code lies in.
 func townshipOf(code string) string { return code[:9] + "000" }
 
-// inUse reads the in-use facilities of one division.
-func (s *Service) inUse(ctx context.Context, code string) ([]counted, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT kind, floor_area, activity_area, terminals, open_8h, fitness_circle
-		FROM facilities WHERE division_code = $1 AND status = $2`, code, InUse)
-	if err != nil {
-		return nil, errs.Internal("facility.Service.inUse: select facilities", err)
-	}
-	defer rows.Close()
-	var out []counted
-	for rows.Next() {
-		var c counted
-		if err := rows.Scan(&c.Kind, &c.Floor, &c.Activity, &c.Terminals, &c.Open8h, &c.FitnessCircle); err != nil {
-			return nil, errs.Internal("facility.Service.inUse: select facilities", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // Refresh recomputes the measures of the given divisions (and of the
 // townships above them) from the facilities table, in ctx's transaction:
 // every write calls it with the divisions it touched, so each indicator
@@ -160,7 +140,7 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 			if err != nil {
 				return err
 			}
-			fs, err := s.inUse(ctx, code)
+			fs, err := s.Store.inUse(ctx, code)
 			if err != nil {
 				return err
 			}
@@ -182,10 +162,9 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 		}
 		sort.Strings(tcodes)
 		for _, t := range tcodes {
-			var n int
-			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM facilities WHERE division_code BETWEEN $1 AND $2
-				AND kind = $3 AND status = $4`, t, t[:9]+"999", socialWorkKind, InUse).Scan(&n); err != nil {
-				return errs.Internal("facility.Service.Refresh: select facilities", err)
+			n, err := s.Store.socialWorkStations(ctx, t, t[:9]+"999")
+			if err != nil {
+				return err
 			}
 			if err := s.Measures.Set(ctx, mTownshipSWS, t, b2i(n > 0)); err != nil {
 				return err
@@ -205,24 +184,9 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, kind, floor_area, activity_area, terminals, open_8h, fitness_circle
-			FROM facilities WHERE status = $1`, InUse)
+		by, err := s.Store.inUseByDivision(ctx)
 		if err != nil {
-			return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
-		}
-		by := map[string][]counted{}
-		for rows.Next() {
-			var code string
-			var c counted
-			if err := rows.Scan(&code, &c.Kind, &c.Floor, &c.Activity, &c.Terminals, &c.Open8h, &c.FitnessCircle); err != nil {
-				rows.Close()
-				return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
-			}
-			by[code] = append(by[code], c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return errs.Internal("facility.Service.RebuildMeasures: select facilities", err)
+			return err
 		}
 		vals := map[string]map[string]int64{}
 		for _, d := range Measures {

@@ -133,23 +133,16 @@ func (s *Service) SetTarget(ctx context.Context, indicator, code string, year in
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		var old *float64
-		var o float64
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT value FROM indicator_targets WHERE indicator = $1 AND division_code = $2 AND year = $3`,
-			indicator, code, year).Scan(&o); err == nil {
-			old = &o
-		} else if !db.IsNoRows(err) {
-			return errs.Internal("indicator.Service.SetTarget", err)
+		old, had, err := target(ctx, s.DB, indicator, code, year)
+		if err != nil {
+			return err
 		}
-		now := time.Now().UTC().Truncate(time.Microsecond)
-		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO indicator_targets (indicator, division_code, year, value, set_by, set_at)
-			VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (indicator, division_code, year) DO UPDATE SET value = excluded.value,
-			set_by = excluded.set_by, set_at = excluded.set_at`, indicator, code, year, value, p.Name, now); err != nil {
-			return errs.Internal("indicator.Service.SetTarget: insert indicator_targets", err)
+		if err := setTarget(ctx, s.DB, indicator, code, year, value, p.Name, time.Now().UTC().Truncate(time.Microsecond)); err != nil {
+			return err
 		}
 		before := "line"
-		if old != nil {
-			before = fmt.Sprint(*old)
+		if had {
+			before = fmt.Sprint(old)
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "indicator.target.set", ObjectType: "indicator", ObjectID: indicator + "@" + code,
 			Detail: map[string]any{"year": year, "before": before, "after": value}})
@@ -219,26 +212,20 @@ func (s *Service) Trend(ctx context.Context, indicator, code string) ([]Point, e
 	if _, err := s.Divisions.Get(ctx, code); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT month, numerator, denominator FROM indicator_snapshots
-		WHERE division_code = $1 AND indicator = $2 ORDER BY month LIMIT 120`, code, indicator)
+	snaps, err := snapshotsOf(ctx, s.DB, code, indicator)
 	if err != nil {
-		return nil, errs.Internal("indicator.Service.Trend: select indicator_snapshots", err)
+		return nil, err
 	}
-	defer rows.Close()
 	out := []Point{}
-	for rows.Next() {
-		var p Point
-		var num, den float64
-		if err := rows.Scan(&p.Month, &num, &den); err != nil {
-			return nil, errs.Internal("indicator.Service.Trend: select indicator_snapshots", err)
-		}
-		if den != 0 {
-			v := num / den * def.Formula.Factor
+	for _, sn := range snaps {
+		p := Point{Month: sn.month}
+		if sn.den != 0 {
+			v := sn.num / sn.den * def.Formula.Factor
 			p.Value = &v
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Owners lists the owners whose measures the indicators use, for the

@@ -154,7 +154,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 			return err
 		}
 		defer im.bulk.close()
-		defer s.Store.bigTx(ctx)()
+		defer s.DB.GrowCache(ctx)()
 		if err := im.read(ctx, rows); err != nil {
 			return err
 		}

@@ -29,7 +29,7 @@ func (s *Service) Load(ctx context.Context, seeds []Seed) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
 		var b bulk
 		defer b.close()
-		defer s.Store.bigTx(ctx)()
+		defer s.DB.GrowCache(ctx)()
 		seen := map[string]int{}
 		batch := make([]pending, 0, importBatch)
 		flush := func() error {

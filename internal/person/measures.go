@@ -3,7 +3,6 @@ package person
 import (
 	"context"
 
-	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
 
@@ -31,34 +30,6 @@ var measureOf = map[string]string{
 
 const allLo, allHi = "000000000000", "999999999999"
 
-// compute counts, per community in [lo, hi], the people who are members of
-// each measured group today. A community with nobody is absent.
-func (s *Service) compute(ctx context.Context, lo, hi, today string) (map[string]map[string]int64, error) {
-	out := map[string]map[string]int64{}
-	for _, k := range measureOf {
-		out[k] = map[string]int64{}
-	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT grp, community_code, count(DISTINCT person_id) FROM person_groups
-		WHERE grp IN ($1, $2, $3) AND community_code BETWEEN $4 AND $5 AND start_date <= $6 AND (end_date IS NULL OR end_date >= $6)
-		GROUP BY grp, community_code`, GroupElderly, GroupLeftBehind, GroupDisability, lo, hi, today)
-	if err != nil {
-		return nil, errs.Internal("person.Service.compute: select person_groups", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var g, code string
-		var n int64
-		if err := rows.Scan(&g, &code, &n); err != nil {
-			return nil, errs.Internal("person.Service.compute: select person_groups", err)
-		}
-		out[measureOf[g]][code] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("person.Service.compute: select person_groups", err)
-	}
-	return out, nil
-}
-
 // refresh recomputes the measures of some communities in ctx's
 // transaction, moving every ancestor's totals.
 func (s *Service) refresh(ctx context.Context, codes ...string) error {
@@ -68,7 +39,7 @@ func (s *Service) refresh(ctx context.Context, codes ...string) error {
 			continue
 		}
 		seen[code] = true
-		vals, err := s.compute(ctx, code, code, s.today())
+		vals, err := s.Store.measureValues(ctx, code, code, s.today())
 		if err != nil {
 			return err
 		}
@@ -87,7 +58,7 @@ func (s *Service) refresh(ctx context.Context, codes ...string) error {
 // values are replaced wholesale instead (bulk imports, the demo).
 func (s *Service) Reconcile(ctx context.Context, rebuild bool) error {
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		vals, err := s.compute(ctx, allLo, allHi, s.today())
+		vals, err := s.Store.measureValues(ctx, allLo, allHi, s.today())
 		if err != nil {
 			return err
 		}

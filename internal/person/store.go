@@ -575,16 +575,11 @@ func (s *Store) registered(ctx context.Context, idxs []string) (map[string]bool,
 	if len(idxs) == 0 {
 		return out, nil
 	}
-	ph := make([]string, len(idxs))
 	args := make([]any, len(idxs))
 	for i, x := range idxs {
-		ph[i] = fmt.Sprintf("$%d", i+1)
-		if s.DB.Dialect == db.SQLite {
-			ph[i] = "?"
-		}
 		args[i] = x
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id_number_index FROM persons WHERE id_number_index IN (`+strings.Join(ph, ",")+`)`, args...)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id_number_index FROM persons WHERE id_number_index IN (`+s.DB.Params(len(idxs))+`)`, args...)
 	if err != nil {
 		return nil, errs.Internal("person.Store.registered: select persons", err)
 	}
@@ -597,24 +592,6 @@ func (s *Store) registered(ctx context.Context, idxs []string) (map[string]bool,
 		out[x] = true
 	}
 	return out, rows.Err()
-}
-
-// bigTx gives a bulk load's transaction on SQLite a larger page cache: it
-// touches pages of several random-keyed indexes, which would otherwise
-// spill to disk before the commit. The returned func puts it back.
-func (s *Store) bigTx(ctx context.Context) func() {
-	if s.DB.Dialect != db.SQLite {
-		return func() {}
-	}
-	var old int64
-	q := s.DB.Q(ctx)
-	if err := q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
-		return func() {}
-	}
-	if _, err := q.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
-		return func() {}
-	}
-	return func() { _, _ = q.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = %d`, old)) }
 }
 
 // bulk keeps the prepared statements of an import's multi-row inserts,
@@ -646,37 +623,13 @@ func (s *Store) stmt(ctx context.Context, b *bulk, text string) (*sql.Stmt, erro
 	return st, nil
 }
 
-// values writes rows groups of n placeholders.
-func (s *Store) values(sb *strings.Builder, rows, n int, fixed string) {
-	k := 0
-	for r := 0; r < rows; r++ {
-		if r > 0 {
-			sb.WriteByte(',')
-		}
-		sb.WriteByte('(')
-		for i := 0; i < n; i++ {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			k++
-			if s.DB.Dialect == db.SQLite {
-				sb.WriteByte('?')
-			} else {
-				fmt.Fprintf(sb, "$%d", k)
-			}
-		}
-		sb.WriteString(fixed)
-		sb.WriteByte(')')
-	}
-}
-
 // addBatch checks a batch of valid new people against the registry and,
 // if write is set and none of them is registered yet, inserts them with
 // their memberships in ctx's transaction. It returns the positions in the
 // batch of the people already registered, in order. When it returns any,
 // some of the batch may have been written: the caller rolls back.
 func (s *Store) addBatch(ctx context.Context, b *bulk, batch []pending, actor string, now time.Time, write bool) ([]int, error) {
-	if write && s.DB.Dialect == db.SQLite {
+	if write && s.DB.SingleRowInserts() {
 		n, err := s.insertEach(ctx, b, batch, actor, now)
 		if err != nil || n == len(batch) {
 			return nil, err
@@ -719,7 +672,8 @@ func (s *Store) dups(ctx context.Context, batch []pending) ([]int, error) {
 	return out, nil
 }
 
-// insertEach is insertMany for SQLite: the people one row per statement,
+// insertEach is insertMany where single-row inserts are faster
+// (db.DB.SingleRowInserts, SQLite): the people one row per statement,
 // so that SQLite needs no statement journal. A statement that writes
 // several rows of a table with a unique index or a foreign key may have
 // to undo its own rows, so SQLite copies every page it changes to a
@@ -733,7 +687,7 @@ func (s *Store) dups(ctx context.Context, batch []pending) ([]int, error) {
 func (s *Store) insertEach(ctx context.Context, b *bulk, batch []pending, actor string, now time.Time) (int, error) {
 	st, err := s.stmt(ctx, b, `INSERT INTO persons (community_code, name, id_number_sealed, id_number_index, birth_date, birth_year, sex,
 	phone_sealed, phone_index, address_sealed, address_index, household, contact_name, contact_phone_sealed, created_at, updated_at, updated_by)
-	VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id_number_index) DO NOTHING`)
+	VALUES (`+s.DB.Params(17)+`) ON CONFLICT (id_number_index) DO NOTHING`)
 	if err != nil {
 		return 0, err
 	}
@@ -765,7 +719,7 @@ func (s *Store) insertMany(ctx context.Context, b *bulk, batch []pending, actor 
 	var sb strings.Builder
 	sb.WriteString(`INSERT INTO persons (community_code, name, id_number_sealed, id_number_index, birth_date, birth_year, sex,
 	phone_sealed, phone_index, address_sealed, address_index, household, contact_name, contact_phone_sealed, created_at, updated_at, updated_by) VALUES `)
-	s.values(&sb, len(batch), 17, "")
+	sb.WriteString(s.DB.ValueRows(len(batch), 17, ""))
 	sb.WriteString(" RETURNING id, id_number_index")
 	args := make([]any, 0, len(batch)*17)
 	for i := range batch {
@@ -825,7 +779,7 @@ func (s *Store) insertRest(ctx context.Context, b *bulk, batch []pending, actor 
 	if groups > 0 {
 		sb.Reset()
 		sb.WriteString(`INSERT INTO person_groups (person_id, community_code, grp, kinds, category, grade, start_date, end_date, basis) VALUES `)
-		s.values(&sb, groups, 9, "")
+		sb.WriteString(s.DB.ValueRows(groups, 9, ""))
 		st, err := s.stmt(ctx, b, sb.String())
 		if err != nil {
 			return err
@@ -836,7 +790,7 @@ func (s *Store) insertRest(ctx context.Context, b *bulk, batch []pending, actor 
 	}
 	sb.Reset()
 	sb.WriteString(`INSERT INTO person_changes (person_id, at, actor, action, before_json, after_json) VALUES `)
-	s.values(&sb, len(batch), 3, ",'import','{}','{}'")
+	sb.WriteString(s.DB.ValueRows(len(batch), 3, ",'import','{}','{}'"))
 	st, err := s.stmt(ctx, b, sb.String())
 	if err != nil {
 		return err

@@ -2,32 +2,15 @@ package volunteer
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
-
-const actCols = `a.id, a.org_id, o.name, a.community_code, COALESCE(d.name, ''), a.title, a.content, a.target, a.place,
-	a.starts_at, a.ends_at, a.slots, a.taken, a.skills, a.counts_hours, a.status, a.created_by`
-
-const actFrom = ` FROM volunteer_activities a JOIN volunteer_orgs o ON o.id = a.org_id JOIN divisions d ON d.code = a.community_code`
-
-func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
-	var a Activity
-	var skills string
-	err := sc.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
-		&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy)
-	a.Skills = splitList(skills)
-	a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
-	return &a, err
-}
 
 // Publish publishes an activity for an organisation the caller may
 // organise for (its lead, or staff of its area), in a community at or
@@ -54,18 +37,15 @@ func (s *Service) Publish(ctx context.Context, in ActivityInput) (*Activity, err
 	o, _ := s.Org(ctx, in.OrgID)
 	lo, hi := division.RangeOf(o.DivisionCode)
 	if !division.ValidCode(in.CommunityCode) || in.CommunityCode < lo || in.CommunityCode > hi ||
-		!s.exists(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5`, in.CommunityCode) {
+		!s.isCommunity(ctx, in.CommunityCode) {
 		return nil, errs.Invalid(errs.Field("community_code", "volunteer.community_of_org", in.CommunityCode))
 	}
 	counts := in.CountsHours == nil || *in.CountsHours
 	var id int64
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO volunteer_activities (org_id, community_code, title, content, target, place,
-			starts_at, ends_at, slots, skills, counts_hours, status, created_at, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-			in.OrgID, in.CommunityCode, in.Title, in.Content, in.Target, in.Place, in.StartsAt.UTC(), in.EndsAt.UTC(), in.Slots,
-			strings.Join(in.Skills, ","), counts, Open, s.now(), p.Name).Scan(&id); err != nil {
-			return errs.Internal("volunteer.Service.Publish: insert volunteer_activities", err)
+		var err error
+		if id, err = s.insertActivity(ctx, in, counts, s.now(), p.Name); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.activity.publish", ObjectType: "volunteer_activity", ObjectID: idStr(id), Result: audit.OK,
 			Detail: map[string]any{"org_id": in.OrgID, "community_code": in.CommunityCode, "title": in.Title, "slots": in.Slots}})
@@ -105,7 +85,7 @@ func (s *Service) Activity(ctx context.Context, id int64) (*Activity, error) {
 		return nil, err
 	}
 	if rc.volunteer != 0 {
-		_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, id, rc.volunteer).Scan(&a.MySignup)
+		a.MySignup, _, _, _ = s.signup(ctx, id, rc.volunteer)
 	}
 	return a, nil
 }
@@ -189,22 +169,6 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 	return out, more, nil
 }
 
-// lockActivity reads an activity for update inside a transaction.
-func (s *Service) lockActivity(ctx context.Context, id int64) (*Activity, error) {
-	lock := ""
-	if s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF a"
-	}
-	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1`+lock, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.activity_not_found", id)
-	}
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.lockActivity: select", err)
-	}
-	return a, nil
-}
-
 // SignUp signs the caller (a registered volunteer) up to an open activity
 // that has not ended: confirmed while places remain, on the waiting list
 // after. Signing up again after cancelling is allowed. Returns the status.
@@ -226,10 +190,9 @@ func (s *Service) SignUp(ctx context.Context, activityID int64) (string, error) 
 		if a.Status != Open || !s.Now().Before(a.EndsAt) {
 			return errs.Conflict("volunteer.activity_not_open")
 		}
-		var cur string
-		err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, activityID, me).Scan(&cur)
-		if err != nil && !db.IsNoRows(err) {
-			return errs.Internal("volunteer.Service.SignUp: select volunteer_signups", err)
+		cur, _, _, err := s.signup(ctx, activityID, me)
+		if err != nil {
+			return err
 		}
 		if cur == Confirmed || cur == Waiting {
 			return errs.Conflict("volunteer.already_signed_up")
@@ -239,19 +202,12 @@ func (s *Service) SignUp(ctx context.Context, activityID int64) (string, error) 
 			status = Confirmed
 		}
 		now := s.now()
-		if cur == "" {
-			_, err = s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO volunteer_signups (activity_id, volunteer_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)`,
-				activityID, me, status, now)
-		} else {
-			_, err = s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE activity_id = $3 AND volunteer_id = $4`,
-				status, now, activityID, me)
-		}
-		if err != nil {
-			return errs.Internal("volunteer.Service.SignUp: now", err)
+		if err := s.setSignup(ctx, activityID, me, status, now, cur == ""); err != nil {
+			return err
 		}
 		if status == Confirmed {
-			if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_activities SET taken = taken + 1 WHERE id = $1`, activityID); err != nil {
-				return errs.Internal("volunteer.Service.SignUp: update volunteer_activities", err)
+			if err := s.addTaken(ctx, activityID, 1); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -275,37 +231,24 @@ func (s *Service) Cancel(ctx context.Context, activityID int64) error {
 		if a.Status != Open {
 			return errs.Conflict("volunteer.activity_not_open")
 		}
-		var cur string
-		var in *time.Time
-		err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status, checkin_at FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`, activityID, me).Scan(&cur, &in)
-		if db.IsNoRows(err) || cur == Withdrawn {
-			return errs.NotFound("volunteer.signup_not_found")
-		}
+		cur, in, found, err := s.signup(ctx, activityID, me)
 		if err != nil {
-			return errs.Internal("volunteer.Service.Cancel: select volunteer_signups", err)
+			return err
+		}
+		if !found || cur == Withdrawn {
+			return errs.NotFound("volunteer.signup_not_found")
 		}
 		if in != nil {
 			return errs.Conflict("volunteer.already_checked_in")
 		}
 		now := s.now()
-		q := s.DB.Q(ctx)
-		if _, err := q.ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE activity_id = $3 AND volunteer_id = $4`, Withdrawn, now, activityID, me); err != nil {
-			return errs.Internal("volunteer.Service.Cancel: update volunteer_signups", err)
+		if err := s.setSignup(ctx, activityID, me, Withdrawn, now, false); err != nil {
+			return err
 		}
 		if cur != Confirmed {
 			return nil
 		}
-		var next int64
-		err = q.QueryRowContext(ctx, `SELECT id FROM volunteer_signups WHERE activity_id = $1 AND status = $2 ORDER BY updated_at, id LIMIT 1`, activityID, Waiting).Scan(&next)
-		if db.IsNoRows(err) {
-			_, err = q.ExecContext(ctx, `UPDATE volunteer_activities SET taken = taken - 1 WHERE id = $1`, activityID)
-		} else if err == nil {
-			_, err = q.ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE id = $3`, Confirmed, now, next)
-		}
-		if err != nil {
-			return errs.Internal("volunteer.Service.Cancel: select volunteer_signups", err)
-		}
-		return nil
+		return s.giveUpPlace(ctx, activityID, now)
 	})
 }
 
@@ -317,28 +260,7 @@ func (s *Service) Signups(ctx context.Context, activityID int64) ([]Signup, erro
 	if _, err := s.organised(ctx, activityID); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT s.id, s.volunteer_id, v.name, s.status, s.checkin_at, s.checkout_at, s.manual_reason, s.created_at
-		FROM volunteer_signups s JOIN volunteers v ON v.id = s.volunteer_id WHERE s.activity_id = $1
-		ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, s.updated_at, s.id LIMIT 20000`, activityID)
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.Signups: select volunteer_signups", err)
-	}
-	defer rows.Close()
-	out := []Signup{}
-	for rows.Next() {
-		var x Signup
-		if err := rows.Scan(&x.ID, &x.VolunteerID, &x.Name, &x.Status, &x.CheckinAt, &x.CheckoutAt, &x.ManualReason, &x.CreatedAt); err != nil {
-			return nil, errs.Internal("volunteer.Service.Signups: select volunteer_signups", err)
-		}
-		x.CreatedAt = x.CreatedAt.UTC()
-		for _, t := range []*time.Time{x.CheckinAt, x.CheckoutAt} {
-			if t != nil {
-				*t = t.UTC()
-			}
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return s.signupsOf(ctx, activityID)
 }
 
 // organised reads an activity the caller organises; ENOTFOUND otherwise
@@ -363,23 +285,5 @@ func (s *Service) MySignups(ctx context.Context) ([]Activity, error) {
 	if err != nil || me == 0 {
 		return []Activity{}, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+actCols+`, s.status`+actFrom+` JOIN volunteer_signups s ON s.activity_id = a.id
-		WHERE s.volunteer_id = $1 AND s.status IN ($2, $3) AND a.status = $4 ORDER BY a.starts_at, a.id LIMIT 100`, me, Confirmed, Waiting, Open)
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.MySignups: select", err)
-	}
-	defer rows.Close()
-	out := []Activity{}
-	for rows.Next() {
-		var a Activity
-		var skills string
-		if err := rows.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
-			&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy, &a.MySignup); err != nil {
-			return nil, errs.Internal("volunteer.Service.MySignups: select", err)
-		}
-		a.Skills = splitList(skills)
-		a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return s.signedUp(ctx, me)
 }

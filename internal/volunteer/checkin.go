@@ -10,7 +10,6 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -116,22 +115,9 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 	}
 	now := s.now()
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		q := s.DB.Q(ctx)
-		var status string
-		var starts, ends time.Time
-		// A shared lock: check-ins go side by side, but not past a Close
-		// (which takes the row for update) on PostgreSQL; SQLite has one
-		// writer anyway.
-		share := ""
-		if s.DB.ForUpdate() != "" {
-			share = " FOR SHARE"
-		}
-		err := q.QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM volunteer_activities WHERE id = $1`+share, activityID).Scan(&status, &starts, &ends)
-		if db.IsNoRows(err) {
-			return errs.NotFound("volunteer.activity_not_found", activityID)
-		}
+		status, starts, ends, err := s.activityTimes(ctx, activityID)
 		if err != nil {
-			return errs.Internal("volunteer.Service.CheckIn: select volunteer_activities", err)
+			return err
 		}
 		if status != Open {
 			return errs.Conflict("volunteer.activity_not_open")
@@ -139,18 +125,14 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 		if now.Before(starts.Add(-checkinSlack)) || now.After(ends.Add(checkinSlack)) || (dir == In && !now.Before(ends)) {
 			return errs.Conflict("volunteer.checkin_out_of_time")
 		}
-		var sst string
-		var inAt, outAt *time.Time
-		var inW, outW *int64
-		err = q.QueryRowContext(ctx, `SELECT status, checkin_at, checkin_window, checkout_at, checkout_window FROM volunteer_signups
-			WHERE activity_id = $1 AND volunteer_id = $2`+s.DB.ForUpdate(), activityID, me).Scan(&sst, &inAt, &inW, &outAt, &outW)
-		if db.IsNoRows(err) || (err == nil && sst != Confirmed) {
+		st, err := s.lockSignup(ctx, activityID, me)
+		if errs.Code(err) == errs.ENOTFOUND || (err == nil && st.status != Confirmed) {
 			return errs.NotFound("volunteer.signup_not_found")
 		}
 		if err != nil {
-			return errs.Internal("volunteer.Service.CheckIn: select volunteer_signups", err)
+			return err
 		}
-		var upd string
+		inAt, outAt, inW, outW := st.inAt, st.outAt, st.inW, st.outW
 		switch dir {
 		case In:
 			if inAt != nil {
@@ -159,7 +141,6 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 				}
 				return errs.Conflict("volunteer.already_checked_in")
 			}
-			upd = `UPDATE volunteer_signups SET checkin_at = $1, checkin_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
 		case Out:
 			if outAt != nil {
 				if outW != nil && *outW == w {
@@ -174,12 +155,8 @@ func (s *Service) CheckIn(ctx context.Context, activityID int64, dir, c string) 
 			if need := minServe(starts, ends); served(starts, ends, *inAt, now) < need {
 				return errs.Conflict("volunteer.checkout_too_soon", int(need/time.Minute))
 			}
-			upd = `UPDATE volunteer_signups SET checkout_at = $1, checkout_window = $2, updated_at = $1 WHERE activity_id = $3 AND volunteer_id = $4`
 		}
-		if _, err := q.ExecContext(ctx, upd, now, w, activityID, me); err != nil {
-			return errs.Internal("volunteer.Service.CheckIn: ExecContext", err)
-		}
-		return nil
+		return s.checkTime(ctx, activityID, me, dir, now, w)
 	})
 	return now, err
 }
@@ -241,13 +218,8 @@ func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) 
 		} else if a.Status != Open {
 			return errs.Conflict("volunteer.activity_not_open")
 		}
-		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET checkin_at = $1, checkout_at = $2, manual_reason = $3, updated_at = $4
-			WHERE activity_id = $5 AND volunteer_id = $6 AND status = $7`, in.CheckinAt.UTC(), in.CheckoutAt.UTC(), in.Reason, s.now(), activityID, in.VolunteerID, Confirmed)
-		if err != nil {
-			return errs.Internal("volunteer.Service.Confirm: update volunteer_signups", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.Invalid(errs.Field("volunteer_id", "volunteer.not_signed_up"))
+		if err := s.setAttendance(ctx, activityID, in, s.now()); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.attendance.confirm", ObjectType: "volunteer_activity", ObjectID: idStr(activityID), Result: audit.OK,
 			Detail: map[string]any{"volunteer_id": in.VolunteerID, "checkin_at": in.CheckinAt.UTC(), "checkout_at": in.CheckoutAt.UTC(), "reason": in.Reason}})

@@ -2,7 +2,6 @@ package volunteer
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"shequ/internal/platform/audit"
@@ -76,13 +75,13 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 	}
 	now := s.now()
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		q := s.DB.Q(ctx)
 		orgIDs := make([]int64, len(sd.Orgs))
 		for i, o := range sd.Orgs {
-			if err := q.QueryRowContext(ctx, `INSERT INTO volunteer_orgs (division_code, name, kind, created_at, created_by) VALUES ($1, $2, $3, $4, 'demo') RETURNING id`,
-				o.DivisionCode, o.Name, o.Kind, now).Scan(&orgIDs[i]); err != nil {
-				return errs.Internal("volunteer.Service.Load: insert volunteer_orgs", err)
+			id, err := s.insertOrg(ctx, OrgInput{DivisionCode: o.DivisionCode, Name: o.Name, Kind: o.Kind}, now, "demo")
+			if err != nil {
+				return err
 			}
+			orgIDs[i] = id
 		}
 		volIDs := make([]int64, len(sd.Volunteers))
 		hours := make([]int64, len(sd.Volunteers))
@@ -96,16 +95,13 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 			if err != nil {
 				return errs.Internal("volunteer.Service.Load: Seal", err)
 			}
-			if err := q.QueryRowContext(ctx, `INSERT INTO volunteers (community_code, name, id_number_sealed, id_number_index, phone_sealed, phone_index, skills,
-				created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'demo', $8) RETURNING id`,
-				v.CommunityCode, v.Name, id, s.Keys.Index(v.IDNumber), ph, s.Keys.Index(v.Phone), strings.Join(cleanList(v.Skills), ","), now).Scan(&volIDs[i]); err != nil {
-				return errs.Internal("volunteer.Service.Load: insert volunteers", err)
+			if volIDs[i], err = s.seedVolunteer(ctx, v, id, ph, now); err != nil {
+				return err
 			}
 		}
 		for _, m := range sd.Members {
-			if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_org_members (org_id, volunteer_id, lead, joined_at) VALUES ($1, $2, $3, $4)`,
-				orgIDs[m.Org], volIDs[m.Volunteer], m.Lead, now); err != nil {
-				return errs.Internal("volunteer.Service.Load: insert volunteer_org_members", err)
+			if err := s.setMember(ctx, orgIDs[m.Org], volIDs[m.Volunteer], m.Lead, now); err != nil {
+				return err
 			}
 		}
 		for i, a := range sd.Activities {
@@ -123,13 +119,9 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				status, closedAt = Closed, &in.EndsAt
 			}
 			counts := in.CountsHours == nil || *in.CountsHours
-			var aid int64
-			if err := q.QueryRowContext(ctx, `INSERT INTO volunteer_activities (org_id, community_code, title, content, target, place, starts_at, ends_at,
-				slots, taken, skills, counts_hours, status, created_at, created_by, closed_at, closed_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'demo', $15, $16) RETURNING id`,
-				in.OrgID, in.CommunityCode, in.Title, in.Content, in.Target, in.Place, in.StartsAt.UTC(), in.EndsAt.UTC(), in.Slots, len(a.Served),
-				strings.Join(in.Skills, ","), counts, status, now, closedAt, map[bool]string{true: "demo"}[a.Closed]).Scan(&aid); err != nil {
-				return errs.Internal("volunteer.Service.Load: insert volunteer_activities", err)
+			aid, err := s.seedActivity(ctx, in, len(a.Served), counts, status, now, closedAt)
+			if err != nil {
+				return err
 			}
 			date := in.StartsAt.In(web.Shanghai).Format(DateLayout)
 			for _, sv := range a.Served {
@@ -142,9 +134,8 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 					t := sv.Out.UTC()
 					outAt = &t
 				}
-				if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_signups (activity_id, volunteer_id, status, created_at, updated_at, checkin_at, checkout_at)
-					VALUES ($1, $2, $3, $4, $4, $5, $6)`, aid, volIDs[sv.Volunteer], Confirmed, now, inAt, outAt); err != nil {
-					return errs.Internal("volunteer.Service.Load: insert volunteer_signups", err)
+				if err := s.seedSignup(ctx, aid, volIDs[sv.Volunteer], now, inAt, outAt); err != nil {
+					return err
 				}
 				if !a.Closed || inAt == nil || outAt == nil {
 					continue
@@ -153,10 +144,9 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 				if counts {
 					c = ClipHours(in.StartsAt, in.EndsAt, *inAt, *outAt)
 				}
-				if _, err := q.ExecContext(ctx, `INSERT INTO volunteer_records (volunteer_id, activity_id, org_id, community_code, date, place, content,
-					hours_centi, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'demo', $9)`,
-					volIDs[sv.Volunteer], aid, in.OrgID, in.CommunityCode, date, in.Place, in.Title, c, in.EndsAt.UTC()); err != nil {
-					return errs.Internal("volunteer.Service.Load: insert volunteer_records", err)
+				act := &Activity{ID: aid, OrgID: in.OrgID, CommunityCode: in.CommunityCode, Place: in.Place, Title: in.Title}
+				if err := s.seedRecord(ctx, volIDs[sv.Volunteer], act, date, c, in.EndsAt.UTC()); err != nil {
+					return err
 				}
 				hours[sv.Volunteer] += c
 				if date > last[sv.Volunteer] {
@@ -168,8 +158,8 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 			if last[i] == "" {
 				continue
 			}
-			if _, err := q.ExecContext(ctx, `UPDATE volunteers SET hours_centi = $1, last_served = $2 WHERE id = $3`, hours[i], last[i], id); err != nil {
-				return errs.Internal("volunteer.Service.Load: update volunteers", err)
+			if err := s.setServed(ctx, id, hours[i], last[i]); err != nil {
+				return err
 			}
 		}
 		if err := s.Rebuild(ctx); err != nil {

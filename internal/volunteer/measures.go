@@ -32,10 +32,9 @@ var Measures = []measure.Def{
 // refreshCommunity sets the standing measures of a community from the
 // table, in ctx's transaction.
 func (s *Service) refreshCommunity(ctx context.Context, code string) error {
-	var reg, act int64
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*), COALESCE(sum(CASE WHEN last_served >= $2 THEN 1 ELSE 0 END), 0)
-		FROM volunteers WHERE community_code = $1`, code, s.activeSince()).Scan(&reg, &act); err != nil {
-		return errs.Internal("volunteer.Service.refreshCommunity: select volunteers", err)
+	reg, act, err := s.communityCounts(ctx, code)
+	if err != nil {
+		return err
 	}
 	if err := s.Measures.Set(ctx, Registered, code, reg); err != nil {
 		return err
@@ -47,10 +46,9 @@ func (s *Service) refreshCommunity(ctx context.Context, code string) error {
 // (YYYY-MM-DD), in ctx's transaction.
 func (s *Service) refreshHours(ctx context.Context, code, date string) error {
 	month := date[:7]
-	var sum int64
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(sum(hours_centi), 0) FROM volunteer_records
-		WHERE community_code = $1 AND date BETWEEN $2 AND $3`, code, month+"-01", month+"-31").Scan(&sum); err != nil {
-		return errs.Internal("volunteer.Service.refreshHours: select volunteer_records", err)
+	sum, err := s.hoursIn(ctx, code, month+"-01", month+"-31")
+	if err != nil {
+		return err
 	}
 	return s.Measures.Set(ctx, measure.Key(HoursM, month), code, sum)
 }
@@ -62,23 +60,9 @@ func (s *Service) RefreshActive(ctx context.Context) error {
 	if _, err := auth.Require(ctx); err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT community_code, count(*) FROM volunteers WHERE last_served >= $1 GROUP BY community_code`, s.activeSince())
+	vals, err := s.activeByCommunity(ctx)
 	if err != nil {
-		return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
-	}
-	vals := map[string]int64{}
-	for rows.Next() {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			rows.Close()
-			return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
-		}
-		vals[c] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return errs.Internal("volunteer.Service.RefreshActive: select volunteers", err)
+		return err
 	}
 	return s.Measures.Rebuild(ctx, ActiveN, vals)
 }
@@ -92,14 +76,14 @@ func (s *Service) Rebuild(ctx context.Context) error {
 	if err := s.RefreshActive(ctx); err != nil {
 		return err
 	}
-	reg, err := s.sums(ctx, `SELECT community_code, '', count(*) FROM volunteers GROUP BY community_code`)
+	reg, err := s.registeredByCommunity(ctx)
 	if err != nil {
 		return err
 	}
 	if err := s.Measures.Rebuild(ctx, Registered, reg[""]); err != nil {
 		return err
 	}
-	hours, err := s.sums(ctx, `SELECT community_code, substr(date, 1, 7), sum(hours_centi) FROM volunteer_records GROUP BY community_code, substr(date, 1, 7)`)
+	hours, err := s.hoursByMonth(ctx)
 	if err != nil {
 		return err
 	}
@@ -109,27 +93,6 @@ func (s *Service) Rebuild(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func (s *Service) sums(ctx context.Context, q string) (map[string]map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q)
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.sums: QueryContext", err)
-	}
-	defer rows.Close()
-	out := map[string]map[string]int64{"": {}}
-	for rows.Next() {
-		var code, period string
-		var n int64
-		if err := rows.Scan(&code, &period, &n); err != nil {
-			return nil, errs.Internal("volunteer.Service.sums: Scan", err)
-		}
-		if out[period] == nil {
-			out[period] = map[string]int64{}
-		}
-		out[period][code] = n
-	}
-	return out, rows.Err()
 }
 
 // Figures are a division's volunteer figures.
@@ -172,24 +135,15 @@ func (s *Service) Figures(ctx context.Context, code string) (*Figures, error) {
 		return nil, errs.NotFound("volunteer.division_not_found", code)
 	}
 	f := &Figures{DivisionCode: code}
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1`, code).Scan(&f.DivisionName); err != nil {
-		return nil, errs.NotFound("volunteer.division_not_found", code)
-	}
-	codes := []string{code}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code, name FROM divisions WHERE parent_code = $1 ORDER BY code LIMIT 1000`, code)
+	name, kids, err := s.areaAndChildren(ctx, code)
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.Figures: select divisions", err)
+		return nil, err
 	}
-	for rows.Next() {
-		var c ChildArea
-		if err := rows.Scan(&c.Code, &c.Name); err != nil {
-			rows.Close()
-			return nil, errs.Internal("volunteer.Service.Figures: Scan", err)
-		}
-		f.Children = append(f.Children, c)
+	f.DivisionName, f.Children = name, kids
+	codes := []string{code}
+	for _, c := range kids {
 		codes = append(codes, c.Code)
 	}
-	rows.Close()
 	keys := []string{Registered, ActiveN, "division.population"}
 	m := s.Now().In(web.Shanghai)
 	first := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, web.Shanghai).AddDate(0, -11, 0)
@@ -235,8 +189,7 @@ const starsKey = "volunteer.star_hours"
 
 // Stars returns the cumulative hours of star levels one to five.
 func (s *Service) Stars(ctx context.Context) ([]int, error) {
-	var v string
-	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, starsKey).Scan(&v)
+	v, err := s.setting(ctx, starsKey)
 	if err != nil {
 		return DefaultStars, nil
 	}
@@ -282,9 +235,8 @@ func (s *Service) SetStars(ctx context.Context, hours []int) error {
 		return errs.Invalid(errs.Field("star_hours", bad))
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2)
-			ON CONFLICT (key) DO UPDATE SET value = excluded.value`, starsKey, v); err != nil {
-			return errs.Internal("volunteer.Service.SetStars: insert settings", err)
+		if err := s.setSetting(ctx, starsKey, v); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.stars.set", ObjectType: "setting", ObjectID: starsKey, Result: audit.OK,
 			Detail: map[string]string{"value": v}})

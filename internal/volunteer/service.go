@@ -67,9 +67,9 @@ func (s *Service) community(ctx context.Context, field, code string) error {
 	if err != nil {
 		return err
 	}
-	var n int
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&n); err != nil {
-		return errs.Internal("volunteer.Service.community: select divisions", err)
+	n, err := s.communitiesIn(ctx, code, lo, hi)
+	if err != nil {
+		return err
 	}
 	if n == 0 {
 		return errs.Invalid(errs.Field(field, "volunteer.community_not_found", code))
@@ -86,49 +86,7 @@ func (s *Service) myVolunteer(ctx context.Context) (int64, error) {
 	if p.UserID == 0 {
 		return 0, nil
 	}
-	var id int64
-	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM volunteers WHERE user_id = $1`, p.UserID).Scan(&id)
-	if db.IsNoRows(err) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, errs.Internal("volunteer.Service.myVolunteer: select volunteers", err)
-	}
-	return id, nil
-}
-
-const volCols = `v.id, v.user_id, v.community_code, COALESCE(d.name, ''), v.name, v.id_number_sealed, v.phone_sealed, v.skills,
-	v.availability, v.service_areas, v.hours_centi, COALESCE(v.last_served, ''), v.created_at, v.version`
-
-const volFrom = ` FROM volunteers v JOIN divisions d ON d.code = v.community_code`
-
-func (s *Service) scanVolunteer(sc interface{ Scan(...any) error }, stars []int, since string, me int64) (*Volunteer, error) {
-	var v Volunteer
-	var uid *int64
-	var phone, skills string
-	if err := sc.Scan(&v.ID, &uid, &v.CommunityCode, &v.CommunityName, &v.Name, &v.IDNumberSealed, &phone, &skills,
-		&v.Availability, &v.ServiceAreas, &v.HoursCenti, &v.LastServed, &v.CreatedAt, &v.Version); err != nil {
-		return nil, err
-	}
-	if uid != nil {
-		v.UserID = *uid
-	}
-	id, err := s.Keys.Open(v.IDNumberSealed)
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.scanVolunteer: Open", err)
-	}
-	ph, err := s.Keys.Open(phone)
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.scanVolunteer: Open", err)
-	}
-	v.IDNumber, v.Phone = pii.MaskIDNumber(id), pii.Mask(ph)
-	v.Skills = splitList(skills)
-	v.Hours = centiToHours(v.HoursCenti)
-	v.Star = StarLevel(v.HoursCenti, stars)
-	v.Active = v.LastServed != "" && v.LastServed >= since
-	v.Own = me != 0 && v.ID == me
-	v.CreatedAt = v.CreatedAt.UTC()
-	return &v, nil
+	return s.volunteerOf(ctx, p.UserID)
 }
 
 // Volunteer returns a volunteer, masked: to staff whose area holds the
@@ -147,12 +105,9 @@ func (s *Service) Volunteer(ctx context.Context, id int64) (*Volunteer, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.scanVolunteer(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+volCols+volFrom+` WHERE v.id = $1`, id), stars, s.activeSince(), me)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.not_found", id)
-	}
+	v, err := s.volunteer(ctx, id, stars, me)
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.Volunteer: select", err)
+		return nil, err
 	}
 	if v.Own || (staff(p) && inScope(ctx, v.CommunityCode)) {
 		return v, nil
@@ -240,51 +195,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 		dlo, dhi := division.RangeOf(f.Division)
 		lo, hi = max(lo, dlo), min(hi, dhi)
 	}
-	q := `SELECT ` + volCols + volFrom + ` WHERE v.community_code BETWEEN $1 AND $2`
-	args := []any{lo, hi}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		q += " AND " + strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args)))
-	}
-	if f.Q != "" {
-		add("v.name "+s.DB.ILike()+" ?", "%"+f.Q+"%")
-	}
-	if f.IDNumber != "" {
-		add("v.id_number_index = ?", s.Keys.Index(f.IDNumber))
-	}
-	if f.Phone != "" {
-		add("v.phone_index = ?", s.Keys.Index(f.Phone))
-	}
-	if f.Active {
-		add("v.last_served >= ?", s.activeSince())
-	}
-	q += ` ORDER BY v.community_code, v.name, v.id LIMIT ` + strconv.Itoa(f.PerPage+1) + ` OFFSET ` + strconv.Itoa((f.Page-1)*f.PerPage)
 	stars, err := s.Stars(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, false, errs.Internal("volunteer.Service.List: select", err)
-	}
-	defer rows.Close()
-	var out []Volunteer
-	since := s.activeSince()
-	for rows.Next() {
-		v, err := s.scanVolunteer(rows, stars, since, 0)
-		if err != nil {
-			return nil, false, errs.Internal("volunteer.Service.List: select", err)
-		}
-		out = append(out, *v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal("volunteer.Service.List: select", err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
-	}
-	return out, more, nil
+	return s.volunteers(ctx, lo, hi, f, stars)
 }
 
 // Register registers a volunteer: a resident registers themself (in their
@@ -363,28 +278,23 @@ func (s *Service) Register(ctx context.Context, in Registration) (*Volunteer, er
 	var id int64
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		if userID != nil {
-			var n int
-			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users WHERE id = $1 AND role = $2`, *userID, string(auth.Resident)).Scan(&n); err != nil {
-				return errs.Internal("volunteer.Service.Register: select users", err)
+			resident, err := s.isResident(ctx, *userID)
+			if err != nil {
+				return err
 			}
-			if n == 0 {
+			if !resident {
 				return errs.Invalid(errs.Field("user_id", "volunteer.user_not_resident"))
 			}
-			if s.exists(ctx, `SELECT count(*) FROM volunteers WHERE user_id = $1`, *userID) {
+			if s.hasVolunteer(ctx, *userID) {
 				return errs.Conflict("volunteer.already_registered")
 			}
 		}
-		now := s.now()
-		err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO volunteers (user_id, community_code, name, id_number_sealed, id_number_index,
-			phone_sealed, phone_index, skills, availability, service_areas, created_at, created_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $11) RETURNING id`,
-			userID, r.community, r.name, idSealed, s.Keys.Index(r.id), phoneSealed, s.Keys.Index(r.phone),
-			strings.Join(skills, ","), r.avail, r.areas, now, p.Name).Scan(&id)
-		if db.IsUniqueViolation(err) {
-			return errs.Invalid(errs.Field("id_number", "volunteer.id_registered"))
-		}
+		var err error
+		id, err = s.insertVolunteer(ctx, newVolunteer{userID: userID, community: r.community, name: r.name, idSealed: idSealed,
+			idIndex: s.Keys.Index(r.id), phoneSealed: phoneSealed, phoneIndex: s.Keys.Index(r.phone), skills: strings.Join(skills, ","),
+			availability: r.avail, serviceAreas: r.areas}, s.now(), p.Name)
 		if err != nil {
-			return errs.Internal("volunteer.Service.Register: insert volunteers", err)
+			return err
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.register", ObjectType: "volunteer", ObjectID: idStr(id), Result: audit.OK,
 			Detail: map[string]any{"community_code": r.community, "self": p.Role == auth.Resident}}); err != nil {
@@ -396,12 +306,6 @@ func (s *Service) Register(ctx context.Context, in Registration) (*Volunteer, er
 		return nil, err
 	}
 	return s.Volunteer(ctx, id)
-}
-
-func (s *Service) exists(ctx context.Context, q string, args ...any) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, q, args...).Scan(&n)
-	return n > 0
 }
 
 // Update changes a volunteer's phone, skills, availability, service areas
@@ -459,14 +363,9 @@ func (s *Service) Update(ctx context.Context, id int64, in Registration) (*Volun
 		}
 	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteers SET community_code = $1, skills = $2, availability = $3, service_areas = $4,
-			phone_sealed = COALESCE($5, phone_sealed), phone_index = COALESCE($6, phone_index), version = version + 1, updated_at = $7
-			WHERE id = $8 AND version = $9`, community, skills, avail, areas, phoneSealed, phoneIndex, s.now(), id, cur.Version)
-		if err != nil {
-			return errs.Internal("volunteer.Service.Update: update volunteers", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.Conflict("error.conflict")
+		if err := s.updateVolunteer(ctx, id, cur.Version, volunteerChange{community: community, skills: skills, availability: avail,
+			serviceAreas: areas, phoneSealed: phoneSealed, phoneIndex: phoneIndex}, s.now()); err != nil {
+			return err
 		}
 		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.update", ObjectType: "volunteer", ObjectID: idStr(id), Result: audit.OK,
 			Detail: map[string]any{"community_before": cur.CommunityCode, "community_after": community, "phone_changed": phoneSealed != nil}}); err != nil {

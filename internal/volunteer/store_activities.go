@@ -11,6 +11,11 @@ import (
 	"shequ/internal/platform/errs"
 )
 
+const actCols = `a.id, a.org_id, o.name, a.community_code, COALESCE(d.name, ''), a.title, a.content, a.target, a.place,
+	a.starts_at, a.ends_at, a.slots, a.taken, a.skills, a.counts_hours, a.status, a.created_by`
+
+const actFrom = ` FROM volunteer_activities a JOIN volunteer_orgs o ON o.id = a.org_id JOIN divisions d ON d.code = a.community_code`
+
 // ActivityReadRoles may read activities: residents (volunteers) and staff.
 // Handling units, auditors and admins have no business with them.
 var ActivityReadRoles = append([]auth.Role{auth.Resident}, StaffRoles...)
@@ -119,4 +124,156 @@ func (s *Service) storeActivities(ctx context.Context, q activityQuery, rc actRe
 		return nil, errs.Internal("volunteer.activities", err)
 	}
 	return out, nil
+}
+
+func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
+	var a Activity
+	var skills string
+	err := sc.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
+		&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy)
+	a.Skills = splitList(skills)
+	a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
+	return &a, err
+}
+
+// lockActivity reads an activity for update inside a transaction.
+func (s *Service) lockActivity(ctx context.Context, id int64) (*Activity, error) {
+	lock := ""
+	if s.DB.ForUpdate() != "" {
+		lock = " FOR UPDATE OF a"
+	}
+	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1`+lock, id))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("volunteer.activity_not_found", id)
+	}
+	if err != nil {
+		return nil, errs.Internal("volunteer.Service.lockActivity: select", err)
+	}
+	return a, nil
+}
+
+// isCommunity reports whether code is a community in the tree.
+func (s *Service) isCommunity(ctx context.Context, code string) bool {
+	return s.exists(ctx, `SELECT count(*) FROM divisions WHERE code = $1 AND level = 5`, code)
+}
+
+// insertActivity stores a new open activity and returns its id.
+func (s *Service) insertActivity(ctx context.Context, in ActivityInput, countsHours bool, at time.Time, by string) (int64, error) {
+	var id int64
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO volunteer_activities (org_id, community_code, title, content, target, place,
+		starts_at, ends_at, slots, skills, counts_hours, status, created_at, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		in.OrgID, in.CommunityCode, in.Title, in.Content, in.Target, in.Place, in.StartsAt.UTC(), in.EndsAt.UTC(), in.Slots,
+		strings.Join(in.Skills, ","), countsHours, Open, at, by).Scan(&id); err != nil {
+		return 0, errs.Internal("volunteer.Service.insertActivity: insert volunteer_activities", err)
+	}
+	return id, nil
+}
+
+// signup reads a volunteer's sign-up to an activity: its status and
+// check-in time; found is false when there is none.
+func (s *Service) signup(ctx context.Context, activityID, volunteerID int64) (status string, checkin *time.Time, found bool, err error) {
+	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status, checkin_at FROM volunteer_signups WHERE activity_id = $1 AND volunteer_id = $2`,
+		activityID, volunteerID).Scan(&status, &checkin)
+	if db.IsNoRows(err) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, errs.Internal("volunteer.Service.signup: select volunteer_signups", err)
+	}
+	return status, checkin, true, nil
+}
+
+// setSignup sets a volunteer's sign-up to an activity to status, adding
+// the sign-up when isNew.
+func (s *Service) setSignup(ctx context.Context, activityID, volunteerID int64, status string, at time.Time, isNew bool) error {
+	var err error
+	if isNew {
+		_, err = s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO volunteer_signups (activity_id, volunteer_id, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)`,
+			activityID, volunteerID, status, at)
+	} else {
+		_, err = s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE activity_id = $3 AND volunteer_id = $4`,
+			status, at, activityID, volunteerID)
+	}
+	if err != nil {
+		return errs.Internal("volunteer.Service.setSignup: write volunteer_signups", err)
+	}
+	return nil
+}
+
+// addTaken moves an activity's count of confirmed places by n.
+func (s *Service) addTaken(ctx context.Context, activityID int64, n int) error {
+	if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE volunteer_activities SET taken = taken + $1 WHERE id = $2`, n, activityID); err != nil {
+		return errs.Internal("volunteer.Service.addTaken: update volunteer_activities", err)
+	}
+	return nil
+}
+
+// giveUpPlace passes a confirmed place given up to the first on the
+// waiting list, or frees it when nobody waits.
+func (s *Service) giveUpPlace(ctx context.Context, activityID int64, at time.Time) error {
+	q := s.DB.Q(ctx)
+	var next int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM volunteer_signups WHERE activity_id = $1 AND status = $2 ORDER BY updated_at, id LIMIT 1`, activityID, Waiting).Scan(&next)
+	if db.IsNoRows(err) {
+		return s.addTaken(ctx, activityID, -1)
+	}
+	if err == nil {
+		_, err = q.ExecContext(ctx, `UPDATE volunteer_signups SET status = $1, updated_at = $2 WHERE id = $3`, Confirmed, at, next)
+	}
+	if err != nil {
+		return errs.Internal("volunteer.Service.giveUpPlace: volunteer_signups", err)
+	}
+	return nil
+}
+
+// signupsOf lists an activity's sign-ups with attendance: confirmed, then
+// waiting, then the rest.
+func (s *Service) signupsOf(ctx context.Context, activityID int64) ([]Signup, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT s.id, s.volunteer_id, v.name, s.status, s.checkin_at, s.checkout_at, s.manual_reason, s.created_at
+		FROM volunteer_signups s JOIN volunteers v ON v.id = s.volunteer_id WHERE s.activity_id = $1
+		ORDER BY CASE s.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, s.updated_at, s.id LIMIT 20000`, activityID)
+	if err != nil {
+		return nil, errs.Internal("volunteer.Service.signupsOf: select volunteer_signups", err)
+	}
+	defer rows.Close()
+	out := []Signup{}
+	for rows.Next() {
+		var x Signup
+		if err := rows.Scan(&x.ID, &x.VolunteerID, &x.Name, &x.Status, &x.CheckinAt, &x.CheckoutAt, &x.ManualReason, &x.CreatedAt); err != nil {
+			return nil, errs.Internal("volunteer.Service.signupsOf: select volunteer_signups", err)
+		}
+		x.CreatedAt = x.CreatedAt.UTC()
+		for _, t := range []*time.Time{x.CheckinAt, x.CheckoutAt} {
+			if t != nil {
+				*t = t.UTC()
+			}
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// signedUp lists the open activities a volunteer is confirmed or waiting
+// for, soonest first.
+func (s *Service) signedUp(ctx context.Context, volunteerID int64) ([]Activity, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+actCols+`, s.status`+actFrom+` JOIN volunteer_signups s ON s.activity_id = a.id
+		WHERE s.volunteer_id = $1 AND s.status IN ($2, $3) AND a.status = $4 ORDER BY a.starts_at, a.id LIMIT 100`, volunteerID, Confirmed, Waiting, Open)
+	if err != nil {
+		return nil, errs.Internal("volunteer.Service.signedUp: select", err)
+	}
+	defer rows.Close()
+	out := []Activity{}
+	for rows.Next() {
+		var a Activity
+		var skills string
+		if err := rows.Scan(&a.ID, &a.OrgID, &a.OrgName, &a.CommunityCode, &a.CommunityName, &a.Title, &a.Content, &a.Target, &a.Place,
+			&a.StartsAt, &a.EndsAt, &a.Slots, &a.Taken, &skills, &a.CountsHours, &a.Status, &a.CreatedBy, &a.MySignup); err != nil {
+			return nil, errs.Internal("volunteer.Service.signedUp: select", err)
+		}
+		a.Skills = splitList(skills)
+		a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"crypto/subtle"
-	"database/sql"
 	"errors"
 	"time"
 
@@ -65,12 +64,7 @@ func (u *Users) EnableTOTP(ctx context.Context, secret, code string) error {
 	if err != nil {
 		return errs.Internal("auth.Users.EnableTOTP: update users", err)
 	}
-	_, err = u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2, totp_last_step = $3, updated_at = $4 WHERE id = $5`,
-		sealed, true, step, u.now(), p.UserID)
-	if err != nil {
-		return errs.Internal("auth.Users.EnableTOTP: update users", err)
-	}
-	return nil
+	return u.enableTOTP(ctx, p.UserID, sealed, step, u.now())
 }
 
 // VerifyTOTP checks the code of the second sign-in step. A wrong code, or
@@ -78,17 +72,9 @@ func (u *Users) EnableTOTP(ctx context.Context, secret, code string) error {
 // right one clears the count. Errors: ELOCKED (wrapping ErrLockedNow when
 // this attempt locked it), EUNAUTHORIZED (wrong code).
 func (u *Users) VerifyTOTP(ctx context.Context, id int64, code string) error {
-	var sealed string
-	var enabled bool
-	var last int64
-	var locked sql.NullTime
-	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT totp_secret, totp_enabled, totp_last_step, locked_until FROM users WHERE id = $1`, id).
-		Scan(&sealed, &enabled, &last, &locked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return errs.E(errs.EUNAUTHORIZED, "error.unauthorized")
-	}
+	sealed, enabled, last, locked, err := u.totpState(ctx, id)
 	if err != nil {
-		return errs.Internal("auth.Users.VerifyTOTP: select users", err)
+		return err
 	}
 	now := u.now()
 	if locked.Valid && now.Before(locked.Time) {
@@ -109,12 +95,11 @@ func (u *Users) VerifyTOTP(ctx context.Context, id int64, code string) error {
 	}
 	// The condition on the last step makes a code good once even when two
 	// requests race with it.
-	res, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0, locked_until = NULL
-		WHERE id = $2 AND totp_last_step < $1`, step, id)
+	used, err := u.useTOTPStep(ctx, id, step)
 	if err != nil {
-		return errs.Internal("auth.Users.VerifyTOTP: update users", err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
+	if !used {
 		return u.countFailure(ctx, id, "auth.totp_wrong")
 	}
 	return nil
@@ -128,9 +113,8 @@ func (u *Users) ResetTOTP(ctx context.Context, name string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = '', totp_enabled = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3`,
-		false, u.now(), x.ID); err != nil {
-		return nil, errs.Internal("auth.Users.ResetTOTP: update users", err)
+	if err := u.resetTOTP(ctx, x.ID, u.now()); err != nil {
+		return nil, err
 	}
 	x.TOTPEnabled = false
 	return x, u.Sessions.DeleteForUser(ctx, x.ID)

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -124,13 +123,13 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	if !nu.Role.Valid() {
 		f.Add("role", "auth.role_unknown")
 	}
-	lvl := 0
-	err = u.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, nu.AreaCode).Scan(&lvl)
-	if errors.Is(err, sql.ErrNoRows) {
+	lvl, found, err := u.areaLevel(ctx, nu.AreaCode)
+	if err != nil {
+		return 0, err
+	}
+	if want := roleLevel(nu.Role); !found {
 		f.Add("area", "auth.area_unknown")
-	} else if err != nil {
-		return 0, errs.Internal("auth.Users.Create", err)
-	} else if want := roleLevel(nu.Role); want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
+	} else if want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
 		f.Add("area", "auth.area_level")
 	}
 	if err := ValidatePassword("password", nu.Password, nu.Name, nu.DisplayName); err != nil {
@@ -146,18 +145,7 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	if err != nil {
 		return 0, errs.Internal("auth.Users.Create: HashPassword", err)
 	}
-	now := u.now()
-	var id int64
-	err = u.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, area_code, password_hash, must_change_password,
-		demo, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) RETURNING id`,
-		nu.Name, nu.DisplayName, string(nu.Role), nu.AreaCode, hash, nu.MustChangePassword, nu.Demo, p.Name, now).Scan(&id)
-	if db.IsUniqueViolation(err) {
-		return 0, errs.Invalid(errs.Field("name", "auth.name_taken"))
-	}
-	if err != nil {
-		return 0, errs.Internal("auth.Users.Create: insert users", err)
-	}
-	return id, nil
+	return u.insertUser(ctx, nu, hash, p.Name, u.now())
 }
 
 // User is an account as an admin sees it.
@@ -175,93 +163,6 @@ type User struct {
 	LockedUntil        *time.Time `json:"locked_until,omitempty"`
 	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
 	CreatedAt          time.Time  `json:"created_at"`
-}
-
-const userCols = `u.id, u.name, u.display_name, u.role, u.area_code, d.name, u.disabled, u.demo, u.totp_enabled, u.must_change_password,
-	u.locked_until, u.last_login_at, u.created_at`
-
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
-	var x User
-	var role string
-	var locked, last sql.NullTime
-	if err := row.Scan(&x.ID, &x.Name, &x.DisplayName, &role, &x.AreaCode, &x.AreaName, &x.Disabled, &x.Demo, &x.TOTPEnabled,
-		&x.MustChangePassword, &locked, &last, &x.CreatedAt); err != nil {
-		return nil, err
-	}
-	x.Role = Role(role)
-	if locked.Valid {
-		t := locked.Time.UTC()
-		x.LockedUntil = &t
-	}
-	if last.Valid {
-		t := last.Time.UTC()
-		x.LastLoginAt = &t
-	}
-	return &x, nil
-}
-
-// ByName finds an account by login name inside the caller's area.
-func (u *Users) ByName(ctx context.Context, name string) (*User, error) {
-	lo, hi, err := Scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	x, err := scanUser(u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN divisions d ON d.code = u.area_code
-		WHERE u.name = $1 AND u.area_code BETWEEN $2 AND $3`, name, lo, hi))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("auth.user_not_found", name)
-	}
-	if err != nil {
-		return nil, errs.Internal("auth.Users.ByName: select", err)
-	}
-	return x, nil
-}
-
-// List lists accounts inside the caller's area, by name, filtered by a
-// part of the name and a role.
-func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int) ([]User, bool, error) {
-	lo, hi, err := Scope(ctx)
-	if err != nil {
-		return nil, false, err
-	}
-	args := []any{lo, hi}
-	where := `u.area_code BETWEEN $1 AND $2`
-	if q != "" {
-		args = append(args, db.Contains(q))
-		where += ` AND (u.name ` + u.DB.ILike() + ` $3 ESCAPE '\' OR u.display_name ` + u.DB.ILike() + ` $3 ESCAPE '\')`
-	}
-	if role != "" {
-		args = append(args, string(role))
-		where += ` AND u.role = $` + itoa(len(args))
-	}
-	args = append(args, perPage+1, (page-1)*perPage)
-	rows, err := u.DB.Q(ctx).QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN divisions d ON d.code = u.area_code
-		WHERE `+where+` ORDER BY u.name LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
-	if err != nil {
-		return nil, false, errs.Internal("auth.Users.List: select", err)
-	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		x, err := scanUser(rows)
-		if err != nil {
-			return nil, false, errs.Internal("auth.Users.List: select", err)
-		}
-		out = append(out, *x)
-	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
-	}
-	return out, more, rows.Err()
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
 }
 
 // manage loads an account the caller may manage.
@@ -282,8 +183,8 @@ func (u *Users) SetDisabled(ctx context.Context, name string, disabled bool) (*U
 	if err != nil {
 		return nil, err
 	}
-	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3`, disabled, u.now(), x.ID); err != nil {
-		return nil, errs.Internal("auth.Users.SetDisabled: update users", err)
+	if err := u.setDisabled(ctx, x.ID, disabled, u.now()); err != nil {
+		return nil, err
 	}
 	if disabled {
 		if err := u.Sessions.DeleteForUser(ctx, x.ID); err != nil {
@@ -310,9 +211,8 @@ func (u *Users) ResetPassword(ctx context.Context, name, password string) (*User
 	if err != nil {
 		return nil, errs.Internal("auth.Users.ResetPassword: update users", err)
 	}
-	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
-		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, true, u.now(), x.ID); err != nil {
-		return nil, errs.Internal("auth.Users.ResetPassword: update users", err)
+	if err := u.resetPassword(ctx, x.ID, hash, u.now()); err != nil {
+		return nil, err
 	}
 	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
 		return nil, err
@@ -363,13 +263,9 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 	if err != nil {
 		return nil, err
 	}
-	var hash string
-	var locked sql.NullTime
-	row := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+`, u.password_hash, u.locked_until
-		FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.name = $1`, name)
-	acc, err := scanAccount(row, &hash, &locked)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.Internal("auth.Users.Authenticate: scanAccount", err)
+	acc, hash, locked, err := u.signInAccount(ctx, name)
+	if err != nil {
+		return nil, err
 	}
 	if acc == nil || acc.Disabled {
 		hash = "" // checked against the dummy hash: the same time
@@ -414,8 +310,8 @@ func (u *Users) Authenticate(ctx context.Context, name, password string) (*Accou
 	if locked.Valid && now.Before(locked.Time) {
 		return acc, lockedErr(locked.Time.Sub(now), nil)
 	}
-	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, now, acc.ID); err != nil {
-		return nil, errs.Internal("auth.Users.Authenticate: update users", err)
+	if err := u.setLastLogin(ctx, acc.ID, now); err != nil {
+		return nil, err
 	}
 	return acc, nil
 }
@@ -443,17 +339,16 @@ func lockedErr(left time.Duration, cause error) error {
 // that concurrent attempts on several nodes all count. (Wrong passwords
 // are counted per address: recordFailure.)
 func (u *Users) countFailure(ctx context.Context, id int64, key string) error {
-	var failed int
-	err := u.DB.Writer().QueryRowContext(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`, id).Scan(&failed)
+	failed, err := u.addFailedLogin(ctx, id)
 	if err != nil {
-		return errs.Internal("auth.Users.countFailure: update users", err)
+		return err
 	}
 	if failed < MaxFailedLogins {
 		return errs.E(errs.EUNAUTHORIZED, key)
 	}
 	until := u.now().Add(LockoutFor)
-	if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = $1 WHERE id = $2`, until, id); err != nil {
-		return errs.Internal("auth.Users.countFailure: update users", err)
+	if err := u.lockSecondStep(ctx, id, until); err != nil {
+		return err
 	}
 	return lockedErr(LockoutFor-time.Minute, ErrLockedNow)
 }
@@ -469,8 +364,8 @@ func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
 	if err := u.clearSignInFailures(ctx, x.Name, u.now()); err != nil {
 		return nil, err
 	}
-	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $1 WHERE id = $2`, u.now(), x.ID); err != nil {
-		return nil, errs.Internal("auth.Users.Unlock: update users", err)
+	if err := u.unlock(ctx, x.ID, u.now()); err != nil {
+		return nil, err
 	}
 	x.LockedUntil = nil
 	return x, nil
@@ -478,24 +373,6 @@ func (u *Users) Unlock(ctx context.Context, name string) (*User, error) {
 
 // Locked reports whether an account is locked now.
 func (u *Users) Locked(x *User) bool { return x.LockedUntil != nil && u.now().Before(*x.LockedUntil) }
-
-// AreaName returns the name of a division inside the caller's area.
-// Errors: EINVALID (unknown, or outside the area, field "area").
-func (u *Users) AreaName(ctx context.Context, code string) (string, error) {
-	lo, hi, err := Scope(ctx)
-	if err != nil {
-		return "", err
-	}
-	var name string
-	err = u.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", errs.Invalid(errs.Field("area", "auth.area_outside"))
-	}
-	if err != nil {
-		return "", errs.Internal("auth.Users.AreaName: select divisions", err)
-	}
-	return name, nil
-}
 
 // ChangePassword changes the caller's own password after checking the old one.
 func (u *Users) ChangePassword(ctx context.Context, old, new string) error {
@@ -515,8 +392,8 @@ func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHa
 	if err != nil {
 		return "", "", err
 	}
-	if err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, p.UserID).Scan(&oldHash); err != nil {
-		return "", "", errs.Internal("users.checkPasswordChange", err)
+	if oldHash, err = u.passwordHash(ctx, p.UserID); err != nil {
+		return "", "", err
 	}
 	var f errs.Fields
 	if !CheckPassword(oldHash, old) {
@@ -534,69 +411,4 @@ func (u *Users) CheckPasswordChange(ctx context.Context, old, new string) (oldHa
 		return "", "", errs.Internal("auth.Users.CheckPasswordChange: select users", err)
 	}
 	return oldHash, newHash, nil
-}
-
-// SetOwnPassword stores the caller's new password hash if the stored one
-// is still oldHash. Errors: ECONFLICT (changed meanwhile).
-func (u *Users) SetOwnPassword(ctx context.Context, oldHash, newHash string) error {
-	p, err := Must(ctx)
-	if err != nil {
-		return err
-	}
-	res, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4 AND password_hash = $5`,
-		newHash, false, u.now(), p.UserID, oldHash)
-	if err != nil {
-		return errs.Internal("users.setOwnPassword", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("auth.password_raced")
-	}
-	return nil
-}
-
-// SetPrefs stores the caller's language and elderly mode.
-func (u *Users) SetPrefs(ctx context.Context, lang *string, elderly *bool) error {
-	p := From(ctx)
-	if p == nil || p.UserID == 0 {
-		return nil
-	}
-	if lang != nil {
-		if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET lang = $1 WHERE id = $2`, *lang, p.UserID); err != nil {
-			return errs.Internal("auth.Users.SetPrefs: update users", err)
-		}
-	}
-	if elderly != nil {
-		if _, err := u.DB.Writer().ExecContext(ctx, `UPDATE users SET elderly_mode = $1 WHERE id = $2`, *elderly, p.UserID); err != nil {
-			return errs.Internal("auth.Users.SetPrefs: update users", err)
-		}
-	}
-	return nil
-}
-
-// TOTPSecret returns the caller's stored TOTP secret (sealed form).
-func (u *Users) TOTPSecret(ctx context.Context, id int64) (string, bool, error) {
-	var s string
-	var on bool
-	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT totp_secret, totp_enabled FROM users WHERE id = $1`, id).Scan(&s, &on)
-	if err != nil {
-		return "", false, errs.Internal("auth.Users.TOTPSecret: select users", err)
-	}
-	return s, on, nil
-}
-
-// SetTOTP stores a TOTP secret and whether it is enabled.
-func (u *Users) SetTOTP(ctx context.Context, id int64, secret string, enabled bool) error {
-	_, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET totp_secret = $1, totp_enabled = $2, updated_at = $3 WHERE id = $4`,
-		secret, enabled, u.now(), id)
-	if err != nil {
-		return errs.Internal("auth.Users.SetTOTP: update users", err)
-	}
-	return nil
-}
-
-// Count returns how many accounts exist.
-func (u *Users) Count(ctx context.Context) (int, error) {
-	var n int
-	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
-	return n, err
 }
