@@ -20,6 +20,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/notify"
 	"shequ/internal/organization"
 	"shequ/internal/person"
 	"shequ/internal/platform/audit"
@@ -29,6 +30,7 @@ import (
 	"shequ/internal/platform/jobs"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
+	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
 	"shequ/internal/volunteer"
@@ -90,6 +92,11 @@ type App struct {
 	Requests      *request.Service
 	RequestStats  *request.StatsService
 	Care          *care.Service
+	// Notify is the one outbox every slice announces through, and every
+	// account's inbox; SMS goes through SMS (the in-memory box unless
+	// set before build).
+	Notify *notify.Outbox
+	SMS    sms.Sender
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -171,7 +178,12 @@ func (a *App) build(ctx context.Context) error {
 		slog.Error("request calendar: using the shipped days only", "err", err)
 		cal = nil
 	}
-	a.Requests = request.NewService(d, a.Audit, a.Keys, cal)
+	if a.SMS == nil {
+		a.SMS = &sms.Box{}
+	}
+	a.Notify = notify.NewOutbox(d, nil, a.SMS, a.Keys)
+	a.Requests = request.NewService(d, a.Audit, a.Keys, cal, a.Notify)
+	a.Notify.Units = NotifyUnits(a.Requests)
 	if err := a.Requests.SeedCategories(SystemContext(ctx)); err != nil {
 		slog.Error("request categories", "err", err)
 	}
@@ -201,6 +213,8 @@ func (a *App) build(ctx context.Context) error {
 // routes registers every slice's pages and API.
 func (a *App) routes() {
 	a.Web.Page("GET /{$}", a.home)
+	a.Notify.RegisterWeb(a.Web)
+	a.Notify.RegisterAPI(a.API)
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
@@ -285,8 +299,8 @@ func (a *App) jobs() {
 		_, err := a.Requests.RunDeadlines(SystemContext(ctx))
 		return err
 	})
-	a.Jobs.Every(request.OutboxJob, 15*time.Second, func(ctx context.Context) error {
-		_, err := a.Requests.Outbox.Deliver(SystemContext(ctx), 500)
+	a.Jobs.Every(notify.OutboxJob, 15*time.Second, func(ctx context.Context) error {
+		_, err := a.Notify.Deliver(SystemContext(ctx), 500)
 		return err
 	})
 	// Each run reads the 三率 summary (a few thousand rows a month), so

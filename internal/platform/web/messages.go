@@ -18,6 +18,8 @@ func init() {
 		"layout.elderly_on":       {"大字模式", "Large text"},
 		"layout.elderly_off":      {"标准模式", "Standard text"},
 		"layout.logout":           {"退出", "Sign out"},
+		"layout.inbox":            {"收件箱", "Inbox"},
+		"layout.unread":           {"%d 条未读", "%d unread"},
 		"layout.nav":              {"主导航", "Main navigation"},
 		"layout.group.overview":   {"概览", "Overview"},
 		"layout.group.registries": {"台账", "Registries"},
