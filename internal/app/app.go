@@ -97,6 +97,13 @@ type App struct {
 	// set before build).
 	Notify *notify.Outbox
 	SMS    sms.Sender
+
+	// The home page's work queues: the slices' (in order), the sign-ups
+	// to verify and the community's notices (nil until their slices are
+	// wired).
+	homeSources []HomeSource
+	Signups     SignupQueue
+	Notices     NoticeBoard
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -202,6 +209,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Divisions.RebuildListeners = append(a.Divisions.RebuildListeners, a.Facilities.RebuildMeasures,
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
 
+	// Each role's home page is its work queue, slice by slice.
+	a.homeSources = []HomeSource{a.Requests, a.Care}
+
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
 		return err
@@ -215,6 +225,7 @@ func (a *App) routes() {
 	a.Web.Page("GET /{$}", a.home)
 	a.Notify.RegisterWeb(a.Web)
 	a.Notify.RegisterAPI(a.API)
+	a.registerHomeAPI(a.API)
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
@@ -316,11 +327,6 @@ func (a *App) jobs() {
 		_, err := a.Care.RunMonthly(SystemContext(ctx))
 		return err
 	})
-}
-
-func (a *App) home(w http.ResponseWriter, r *http.Request) error {
-	a.Web.Render.Render(w, http.StatusOK, "web/home", a.Web.NewPage(r, "home.title", nil))
-	return nil
 }
 
 // Handler is the whole HTTP handler.

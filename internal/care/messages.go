@@ -91,5 +91,7 @@ func init() {
 		"field.month":              {"月份", "month"},
 		"field.assignee_id":        {"探访人", "visitor"},
 		"field.person_name":        {"姓名", "name"},
+		"care.home.due":            {"本月待走访", "Visits due this month"},
+		"care.home.overdue":        {"走访已逾期", "Overdue visits"},
 	})
 }

@@ -47,8 +47,11 @@ func Paging(page, perPage int) (int, int) {
 // account is the caller's account: every signed-in account has an inbox;
 // the system and anonymous callers have none.
 func account(ctx context.Context) (*auth.Principal, error) {
-	p := auth.From(ctx)
-	if p == nil || p.UserID == 0 {
+	p, err := auth.Must(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.UserID == 0 {
 		return nil, errs.Forbidden()
 	}
 	return p, nil
@@ -57,7 +60,7 @@ func account(ctx context.Context) (*auth.Principal, error) {
 // Inbox lists one page of the caller's messages, newest first, in the
 // caller's language, and whether there are more.
 //
-// Errors: EFORBIDDEN (no account).
+// Errors: EUNAUTHORIZED, EFORBIDDEN (the system: no account).
 func (o *Outbox) Inbox(ctx context.Context, page, perPage int) ([]InboxItem, bool, error) {
 	p, err := account(ctx)
 	if err != nil {
@@ -81,7 +84,7 @@ func (o *Outbox) Inbox(ctx context.Context, page, perPage int) ([]InboxItem, boo
 
 // Open reads one message of the caller's inbox and marks it read.
 //
-// Errors: EFORBIDDEN (no account), ENOTFOUND (not in the caller's inbox).
+// Errors: EUNAUTHORIZED, EFORBIDDEN (the system), ENOTFOUND (not in the caller's inbox).
 func (o *Outbox) Open(ctx context.Context, id int64) (*InboxItem, error) {
 	p, err := account(ctx)
 	if err != nil {
@@ -113,7 +116,7 @@ func (o *Outbox) Unread(ctx context.Context) (int, error) {
 
 // Prefs reads the caller's choice of channels.
 //
-// Errors: EFORBIDDEN (no account).
+// Errors: EUNAUTHORIZED, EFORBIDDEN (the system: no account).
 func (o *Outbox) Prefs(ctx context.Context) (Prefs, error) {
 	p, err := account(ctx)
 	if err != nil {

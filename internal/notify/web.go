@@ -22,7 +22,7 @@ type listData struct {
 }
 
 type itemData struct {
-	InboxItem *InboxItem
+	Item *InboxItem
 }
 
 // RegisterWeb adds the inbox pages and the unread count of the header.
@@ -49,7 +49,7 @@ func (o *Outbox) RegisterWeb(srv *web.Server) {
 		if err != nil {
 			return err
 		}
-		srv.Render.Render(w, http.StatusOK, "notify/message", srv.NewPage(r, "notify.message", &itemData{InboxItem: it}))
+		srv.Render.Render(w, http.StatusOK, "notify/message", srv.NewPage(r, "notify.message", &itemData{Item: it}))
 		return nil
 	})
 }

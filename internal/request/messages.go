@@ -215,5 +215,14 @@ func init() {
 		"request.note.due_soon":          {"诉求 %s 将于 %s 到期，请抓紧办理。", "Request %s is due at %s; please finish it in time."},
 		"request.note.undispatched_due":  {"诉求 %s 尚未派单，将于 %s 到期。", "Request %s is not dispatched yet and is due at %s."},
 		"request.note.overdue":           {"诉求 %s 已超期(时限 %s)，请督办。", "Request %s is overdue (due %s); please supervise it."},
+		// The home page's work queues.
+		"request.home.to_sign":      {"待签收", "To sign for"},
+		"request.home.to_handle":    {"办理中", "To handle"},
+		"request.home.due_soon":     {"一天内到期", "Due within a day"},
+		"request.home.overdue":      {"已超期", "Overdue"},
+		"request.home.to_dispatch":  {"待派单", "To dispatch"},
+		"request.home.to_call_back": {"待回访", "To call back"},
+		"request.home.mine":         {"我的诉求", "My requests"},
+		"request.home.due":          {"%s 到期", "due %s"},
 	})
 }
