@@ -2,14 +2,15 @@ package request
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"shequ/internal/platform/errs"
 )
 
 // The home page's work queues: each is a count and the first few rows of
-// one condition on requests, walked along requests_status (status,
-// division_code, id), requests_unit (unit_id, status, id) or
+// one condition on requests, walked along requests_queue (status,
+// division_code, resolution_due), requests_unit (unit_id, status, id) or
 // requests_resident (resident_id, id).
 
 // queueCond is a work queue's condition on requests r, with its arguments
@@ -40,22 +41,52 @@ func (s *Store) queue(ctx context.Context, c queueCond, lang string, n int) (int
 	if count == 0 || n == 0 {
 		return count, nil, nil
 	}
+	// The first n ids from the index alone, then their rows: sorting the
+	// rows themselves would read every match from the table.
 	args := append(append([]any(nil), c.args...), n)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+c.where+` ORDER BY `+c.order+` LIMIT $`+itoa(len(args)), args...)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT r.id FROM requests r WHERE `+c.where+` ORDER BY `+c.order+` LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		return 0, nil, errs.Internal("request.Store.queue: select ids", err)
+	}
+	var ids []any
+	var marks []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, nil, errs.Internal("request.Store.queue: scan id", err)
+		}
+		ids = append(ids, id)
+		marks = append(marks, "$"+itoa(len(ids)))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, nil, errs.Internal("request.Store.queue: ids", err)
+	}
+	if len(ids) == 0 {
+		return count, nil, nil
+	}
+	rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE r.id IN (`+strings.Join(marks, ", ")+`)`, ids...)
 	if err != nil {
 		return 0, nil, errs.Internal("request.Store.queue: select requests", err)
 	}
 	defer rows.Close()
-	var out []Request
+	byID := map[int64]Request{}
 	for rows.Next() {
 		r, err := scanRequest(rows, lang)
 		if err != nil {
 			return 0, nil, errs.Internal("request.Store.queue: scan", err)
 		}
-		out = append(out, *r)
+		byID[r.ID] = *r
 	}
 	if err := rows.Err(); err != nil {
 		return 0, nil, errs.Internal("request.Store.queue: rows", err)
+	}
+	out := make([]Request, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id.(int64)]; ok {
+			out = append(out, r)
+		}
 	}
 	return count, out, nil
 }
@@ -75,7 +106,7 @@ func toDispatch(lo, hi string) queueCond {
 }
 func toCallBack(lo, hi string) queueCond {
 	c := areaQueue(lo, hi, "r.status = 'replied'")
-	c.order = "r.resolved_at, r.id"
+	c.order = "r.id"
 	return c
 }
 func areaOverdue(lo, hi string, now time.Time) queueCond {
