@@ -191,6 +191,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Notify = notify.NewOutbox(d, nil, a.SMS, a.Keys)
 	a.Requests = request.NewService(d, a.Audit, a.Keys, cal, a.Notify)
 	a.Notify.Units = NotifyUnits(a.Requests)
+	a.Certificates.Notify = inboxNotifier{a.Notify}
+	a.Volunteers.Notify = inboxNotifier{a.Notify}
 	if err := a.Requests.SeedCategories(SystemContext(ctx)); err != nil {
 		slog.Error("request categories", "err", err)
 	}
