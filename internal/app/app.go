@@ -201,6 +201,7 @@ func (a *App) build(ctx context.Context) error {
 
 	a.Care = care.NewService(d, a.Audit, a.Keys, CarePeople(a.Persons))
 	a.Care.Requests = CareRequests(a.Requests)
+	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities

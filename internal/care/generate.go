@@ -136,6 +136,9 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		if created, err = s.insertTasks(ctx, add); err != nil {
 			return err
 		}
+		if err := s.remind(ctx, month, add); err != nil {
+			return err
+		}
 		if _, err := q.ExecContext(ctx, `INSERT INTO care_months (month, generated_at, tasks) VALUES ($1, $2, $3)
 			ON CONFLICT (month) DO UPDATE SET tasks = care_months.tasks + excluded.tasks`, month, ts, created); err != nil {
 			return errs.Internal("care.Service.Generate: insert care_months", err)
