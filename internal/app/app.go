@@ -213,7 +213,7 @@ func (a *App) build(ctx context.Context) error {
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
 
 	// Each role's home page is its work queue, slice by slice.
-	a.homeSources = []HomeSource{a.Requests, a.Care}
+	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {

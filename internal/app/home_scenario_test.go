@@ -7,10 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/certificate/certtest"
 	"shequ/internal/notify"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/web"
 	"shequ/internal/request"
 )
 
@@ -223,5 +226,61 @@ func TestHomePageGreetsAndCounts(t *testing.T) {
 	}
 	if other := e.Session(auth.TownshipStaff, apptest.SiblingTownship).Get(link); other.StatusCode != http.StatusNotFound {
 		t.Errorf("another township opened the message: %d", other.StatusCode)
+	}
+}
+
+// TestHomeVolunteerAndCertificateQueues: a volunteer's certificate request
+// waits on the home of the community's worker (not on the sibling
+// community's), and on the volunteer's own home with its state; once
+// decided it leaves the worker's queue.
+func TestHomeVolunteerAndCertificateQueues(t *testing.T) {
+	e := apptest.New(t)
+	w := certtest.Seed(e)
+	vtok, _, err := e.App.Sessions.CreateToken(e.Ctx, w.UserID, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := e.API("POST", "/api/v1/certificate-requests", vtok, map[string]any{"org_id": w.Org.ID, "from": "2026-03-01", "to": "2026-03-31"})
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("ask: %d %s", res.StatusCode, res.Body)
+	}
+	var asked map[string]any
+	res.JSON(t, &asked)
+	queue := func(tok, key string) web.Queue {
+		t.Helper()
+		var h struct {
+			Queues []web.Queue `json:"queues"`
+		}
+		e.API("GET", "/api/v1/home", tok, nil).JSON(t, &h)
+		for _, q := range h.Queues {
+			if q.Key == key {
+				return q
+			}
+		}
+		t.Fatalf("no queue %s in %+v", key, h.Queues)
+		return web.Queue{}
+	}
+	worker := e.Token(auth.CommunityWorker, apptest.Community)
+	if q := queue(worker, "certificate.home.to_decide"); q.Count != 1 || len(q.Items) != 1 || !strings.Contains(q.Items[0].Text, certtest.Name) {
+		t.Errorf("the worker's queue: %+v", q)
+	}
+	if q := queue(e.Token(auth.CommunityWorker, apptest.SiblingCommunity), "certificate.home.to_decide"); q.Count != 0 {
+		t.Errorf("the sibling community's worker's queue: %+v", q)
+	}
+	if q := queue(vtok, "certificate.home.mine"); q.Count != 1 || !strings.Contains(q.Items[0].Note, "待出具") {
+		t.Errorf("the volunteer's own: %+v", q)
+	}
+	queue(vtok, "volunteer.home.mine")
+	queue(worker, "volunteer.home.today")
+	queue(worker, "volunteer.home.corrections")
+	if res := e.API("POST", fmt.Sprintf("/api/v1/certificate-requests/%v/decision", asked["id"]), worker,
+		map[string]any{"issue": true}); res.StatusCode != http.StatusOK {
+		t.Fatalf("decide: %d %s", res.StatusCode, res.Body)
+	}
+	if q := queue(worker, "certificate.home.to_decide"); q.Count != 0 {
+		t.Errorf("decided, still waiting: %+v", q)
+	}
+	if q := queue(vtok, "certificate.home.mine"); q.Count != 1 || !strings.Contains(q.Items[0].Note, "已出具") {
+		t.Errorf("the volunteer's own after the decision: %+v", q)
 	}
 }
