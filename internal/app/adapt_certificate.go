@@ -18,7 +18,7 @@ func (r volunteerRegistry) Volunteer(ctx context.Context, id int64) (*certificat
 	if err != nil {
 		return nil, err
 	}
-	return &certificate.Volunteer{ID: v.ID, Name: v.Name, IDNumber: v.IDNumber}, nil
+	return &certificate.Volunteer{ID: v.ID, Name: v.Name, IDNumber: v.IDNumber, UserID: v.UserID}, nil
 }
 
 func (r volunteerRegistry) Me(ctx context.Context) (*certificate.Volunteer, error) {

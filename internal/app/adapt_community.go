@@ -7,6 +7,8 @@ import (
 	"shequ/internal/community"
 	"shequ/internal/division"
 	"shequ/internal/facility"
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/web"
 	"shequ/internal/worker"
 )
 
@@ -55,4 +57,28 @@ func (d communityDirectory) Counts(ctx context.Context, code string) (int64, int
 		return 0, 0, err
 	}
 	return p.Population, p.Households, nil
+}
+
+// communityNotices is the community page's notices on a resident's home
+// page: the ones their community shows today (the first page of them).
+type communityNotices struct{ s *community.Service }
+
+// homeNoticesMax bounds the notices counted for the home page; a community
+// showing more has its page for the rest.
+const homeNoticesMax = 50
+
+func (n communityNotices) HomeNotices(ctx context.Context) (web.Queue, error) {
+	p := auth.From(ctx)
+	if p == nil || !division.ValidCode(p.Area.Code) {
+		return queueOf(ctx, "community.home.notices", "", 0, nil), nil
+	}
+	ns, _, err := n.s.CurrentNotices(ctx, p.Area.Code, 1, homeNoticesMax)
+	if err != nil {
+		return web.Queue{}, err
+	}
+	items := make([]web.QueueItem, 0, len(ns))
+	for _, x := range ns {
+		items = append(items, web.QueueItem{Text: x.Title, Note: x.StartsOn, Link: "/communities/" + p.Area.Code})
+	}
+	return queueOf(ctx, "community.home.notices", "/communities/"+p.Area.Code, len(ns), items), nil
 }

@@ -21,6 +21,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/notify"
 	"shequ/internal/organization"
 	"shequ/internal/person"
 	"shequ/internal/platform/audit"
@@ -30,6 +31,7 @@ import (
 	"shequ/internal/platform/jobs"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
+	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
@@ -98,6 +100,18 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	// Notify is the one outbox every slice announces through, and every
+	// account's inbox; SMS goes through SMS (the in-memory box unless
+	// set before build).
+	Notify *notify.Outbox
+	SMS    sms.Sender
+
+	// The home page's work queues: the slices' (in order), the sign-ups
+	// to verify and the community's notices (nil until their slices are
+	// wired).
+	homeSources []HomeSource
+	Signups     SignupQueue
+	Notices     NoticeBoard
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -178,6 +192,7 @@ func (a *App) build(ctx context.Context) error {
 	// The community page: notices, the service catalogue, and what it
 	// shows of the facilities, workers and profile.
 	a.Communities = community.NewService(d, a.Audit, communityDirectory{a.Facilities, a.Workers, a.Divisions})
+	a.Notices = communityNotices{a.Communities}
 
 	// One working-day calendar (the shipped days and the database's
 	// additions) for every deadline: intake by any channel, callbacks,
@@ -187,7 +202,14 @@ func (a *App) build(ctx context.Context) error {
 		slog.Error("request calendar: using the shipped days only", "err", err)
 		cal = nil
 	}
-	a.Requests = request.NewService(d, a.Audit, a.Keys, cal)
+	if a.SMS == nil {
+		a.SMS = &sms.Box{}
+	}
+	a.Notify = notify.NewOutbox(d, nil, a.SMS, a.Keys)
+	a.Requests = request.NewService(d, a.Audit, a.Keys, cal, a.Notify)
+	a.Notify.Units = NotifyUnits(a.Requests)
+	a.Certificates.Notify = inboxNotifier{a.Notify}
+	a.Volunteers.Notify = inboxNotifier{a.Notify}
 	if err := a.Requests.SeedCategories(SystemContext(ctx)); err != nil {
 		slog.Error("request categories", "err", err)
 	}
@@ -197,6 +219,7 @@ func (a *App) build(ctx context.Context) error {
 
 	a.Care = care.NewService(d, a.Audit, a.Keys, CarePeople(a.Persons))
 	a.Care.Requests = CareRequests(a.Requests)
+	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities
@@ -206,6 +229,9 @@ func (a *App) build(ctx context.Context) error {
 	})
 	a.Divisions.RebuildListeners = append(a.Divisions.RebuildListeners, a.Facilities.RebuildMeasures,
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
+
+	// Each role's home page is its work queue, slice by slice.
+	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -218,6 +244,9 @@ func (a *App) build(ctx context.Context) error {
 // routes registers every slice's pages and API.
 func (a *App) routes() {
 	a.Web.Page("GET /{$}", a.home)
+	a.Notify.RegisterWeb(a.Web)
+	a.Notify.RegisterAPI(a.API)
+	a.registerHomeAPI(a.API)
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
@@ -304,8 +333,8 @@ func (a *App) jobs() {
 		_, err := a.Requests.RunDeadlines(SystemContext(ctx))
 		return err
 	})
-	a.Jobs.Every(request.OutboxJob, 15*time.Second, func(ctx context.Context) error {
-		_, err := a.Requests.Outbox.Deliver(SystemContext(ctx), 500)
+	a.Jobs.Every(notify.OutboxJob, 15*time.Second, func(ctx context.Context) error {
+		_, err := a.Notify.Deliver(SystemContext(ctx), 500)
 		return err
 	})
 	// Each run reads the 三率 summary (a few thousand rows a month), so
@@ -321,11 +350,6 @@ func (a *App) jobs() {
 		_, err := a.Care.RunMonthly(SystemContext(ctx))
 		return err
 	})
-}
-
-func (a *App) home(w http.ResponseWriter, r *http.Request) error {
-	a.Web.Render.Render(w, http.StatusOK, "web/home", a.Web.NewPage(r, "home.title", nil))
-	return nil
 }
 
 // Handler is the whole HTTP handler.

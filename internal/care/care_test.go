@@ -132,6 +132,11 @@ func TestMonthBoundaryAndMissedMonth(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM care_tasks WHERE month = '2026-10' AND assignee_id IS NULL`); n != 3 {
 		t.Fatalf("%d unassigned tasks (communities without a grid worker), want 3", n)
 	}
+	// The grid worker is reminded once, in their inbox, of their 3 visits.
+	items, _, err := e.App.Notify.Inbox(as(t, e, auth.GridWorker, apptest.Community), 1, 10)
+	if err != nil || len(items) != 1 || items[0].Text != "2026-10 的走访任务已生成：您有 3 位对象待走访。" || items[0].Link != "/visits?month=2026-10" {
+		t.Fatalf("the grid worker's inbox: %+v %v", items, err)
+	}
 	if v := total(t, e, care.MeasureDue, "2026-10", apptest.County); v != 5 {
 		t.Fatalf("due at county %d, want 5", v)
 	}

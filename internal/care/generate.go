@@ -119,6 +119,9 @@ func (s *Service) Generate(ctx context.Context, month string) (int, error) {
 		if created, err = s.Store.insertTasks(ctx, add); err != nil {
 			return err
 		}
+		if err := s.remind(ctx, month, add); err != nil {
+			return err
+		}
 		if err := s.Store.addMonth(ctx, month, ts, created); err != nil {
 			return err
 		}

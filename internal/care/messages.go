@@ -91,5 +91,8 @@ func init() {
 		"field.month":              {"月份", "month"},
 		"field.assignee_id":        {"探访人", "visitor"},
 		"field.person_name":        {"姓名", "name"},
+		"care.home.due":            {"本月待走访", "Visits due this month"},
+		"care.home.overdue":        {"走访已逾期", "Overdue visits"},
+		"care.note.month_tasks":    {"%s 的走访任务已生成：您有 %s 位对象待走访。", "The visits of %s are out: %s people are waiting for your visit."},
 	})
 }

@@ -37,7 +37,10 @@ type Service struct {
 	// follow-ups (nil: the follow-up stays on the visit).
 	People   People
 	Requests RequestOpener
-	Now      func() time.Time
+	// Notify reminds each visitor of the month's visits (nil: nobody is
+	// reminded).
+	Notify Notifier
+	Now    func() time.Time
 }
 
 // NewService makes the service.

@@ -82,5 +82,9 @@ func init() {
 		"certificate.refuse_reason":            {"不予出具的原因", "reason for refusing"},
 		"certificate.refused_flash":            {"已答复：不予出具。", "Answered: refused."},
 		"field.seal":                           {"印章图片", "seal image"},
+		"certificate.note.issued":              {"您申请的志愿服务证明已出具，编号 %s。", "The volunteer service certificate you asked for was issued: %s."},
+		"certificate.note.refused":             {"您申请的志愿服务证明未予出具：%s", "The volunteer service certificate you asked for was refused: %s"},
+		"certificate.home.to_decide":           {"证明申请待审核", "Certificate requests to decide"},
+		"certificate.home.mine":                {"我的志愿服务证明", "My certificates"},
 	})
 }

@@ -40,6 +40,7 @@ type Volunteer struct {
 	ID       int64
 	Name     string
 	IDNumber string // plaintext or already masked; only its mask is kept
+	UserID   int64  // the resident's account, 0 when none
 }
 
 // Organization is whoever recorded the hours and so issues the certificate.

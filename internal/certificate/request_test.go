@@ -155,6 +155,12 @@ func TestCertificateRequests(t *testing.T) {
 	if got := list(vtok, ""); len(got) != 3 {
 		t.Errorf("the volunteer's three requests: %v", got)
 	}
+	// Each decision reached the volunteer's inbox, newest first.
+	inbox := e.API("GET", "/api/v1/inbox", vtok, nil)
+	if n := strings.Count(inbox.Body, `"link":"/certificates/mine"`); inbox.StatusCode != 200 || n != 3 ||
+		!strings.Contains(inbox.Body, "未予出具：请先补充服务记录") || !strings.Contains(inbox.Body, "已出具，编号 "+number) {
+		t.Errorf("the volunteer's inbox (%d decisions): %d %s", n, inbox.StatusCode, inbox.Body)
+	}
 
 	// The volunteer downloads their own certificate; nobody else does so.
 	vol := e.NewClient()

@@ -195,15 +195,15 @@ func (s *Service) Decide(ctx context.Context, id int64, d Decision) (*Certificat
 	if r.Status != RequestPending {
 		return nil, errs.Conflict("certificate.request_decided")
 	}
+	// The volunteer asked: their name, masked ID number and records with
+	// this organisation are read whatever the caller's area.
+	sys := auth.With(ctx, &auth.Principal{Role: auth.System, Name: p.Name})
+	v, err := s.Registry.Volunteer(sys, r.VolunteerID)
+	if err != nil {
+		return nil, err
+	}
 	var c *Certificate
 	if d.Issue {
-		// The volunteer asked: their name, masked ID number and records
-		// with this organisation are read whatever the caller's area.
-		sys := auth.With(ctx, &auth.Principal{Role: auth.System, Name: p.Name})
-		v, err := s.Registry.Volunteer(sys, r.VolunteerID)
-		if err != nil {
-			return nil, err
-		}
 		org, err := s.Registry.Organization(sys, r.OrganizationID)
 		if err != nil {
 			return nil, err
@@ -229,8 +229,18 @@ func (s *Service) Decide(ctx context.Context, id int64, d Decision) (*Certificat
 			return err
 		}
 		r.Status, r.Number, r.Reason, r.DecidedAt, r.DecidedBy = status, number, reason, &at, p.Name
-		return s.Audit.Write(ctx, audit.Entry{Action: "certificate.decide", ObjectType: "certificate_request", ObjectID: itoa(r.ID),
-			Result: audit.OK, Detail: map[string]string{"status": status, "number": number, "reason": reason}})
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "certificate.decide", ObjectType: "certificate_request", ObjectID: itoa(r.ID),
+			Result: audit.OK, Detail: map[string]string{"status": status, "number": number, "reason": reason}}); err != nil {
+			return err
+		}
+		// The volunteer learns the decision in their inbox.
+		if s.Notify == nil || v.UserID == 0 {
+			return nil
+		}
+		if c != nil {
+			return s.Notify.NotifyUser(ctx, v.UserID, "certificate.note.issued", []string{number}, "certificate_request", r.ID, "/certificates/mine")
+		}
+		return s.Notify.NotifyUser(ctx, v.UserID, "certificate.note.refused", []string{reason}, "certificate_request", r.ID, "/certificates/mine")
 	})
 	if err != nil {
 		return nil, err

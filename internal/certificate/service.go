@@ -37,7 +37,18 @@ type Service struct {
 	Store    *Store
 	Audit    *audit.Log
 	Registry Registry
-	Now      func() time.Time
+	// Notify tells a volunteer with an account of the decision on their
+	// request (nil: nobody is told).
+	Notify Notifier
+	Now    func() time.Time
+}
+
+// Notifier puts a message in an account's inbox, in the writer's
+// transaction: a message key of this slice's catalogue with its arguments,
+// and the object it is about with the page that shows it (package notify,
+// adapted in internal/app).
+type Notifier interface {
+	NotifyUser(ctx context.Context, userID int64, key string, args []string, object string, id int64, link string) error
 }
 
 // NewService makes the service over the volunteer registry r.

@@ -5,6 +5,7 @@ import "shequ/internal/platform/i18n"
 func init() {
 	i18n.Register(map[string]i18n.Msg{
 		"community.nav":                {"社区公告与服务目录", "Community notices and services"},
+		"community.home.notices":       {"本社区公告", "My community's notices"},
 		"community.page_title":         {"%s", "%s"},
 		"community.not_found":          {"找不到社区 %s。", "Community %s does not exist."},
 		"community.division_not_found": {"“%s”不是您辖区内的区划", "%q is not a division in your area"},

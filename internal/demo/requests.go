@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shequ/internal/division"
+	"shequ/internal/notify"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/pii"
@@ -49,7 +50,9 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 	start := time.Now()
 	b.say("filing %d requests… ", DemoRequests)
 	keys, _ := b.Users.Secrets.(*pii.Ring)
-	s := request.NewService(b.DB, b.Audit, keys, nil)
+	out := notify.NewOutbox(b.DB, nil, nil, keys)
+	s := request.NewService(b.DB, b.Audit, keys, nil, out)
+	out.Units = s.Store
 	if err := s.SeedCategories(ctx); err != nil {
 		return err
 	}

@@ -2,17 +2,18 @@ package request
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"shequ/internal/division"
+	"shequ/internal/notify"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
 )
 
 // Act runs one action on a request, in one transaction with its timeline
@@ -314,8 +315,8 @@ func (st *step) reply(ctx context.Context) error {
 	if st.r.ResidentID != nil {
 		resident = *st.r.ResidentID
 	}
-	return st.s.notifyResident(ctx, st.r.ID, resident, st.r.phoneSealed,
-		fmt.Sprintf("您的诉求 %s 已办理答复：%s", st.r.Number, clip(st.in.Note, 200)))
+	return st.s.notifyResident(ctx, resident, st.r.phoneSealed,
+		note(st.r.ID, "request.note.reply", st.r.Number, clip(st.in.Note, 200)))
 }
 
 func (st *step) decision() (bool, error) {
@@ -364,8 +365,8 @@ func (st *step) extend(ctx context.Context) error {
 			return err
 		}
 		st.note, st.data = reason, map[string]any{"days": st.in.Days}
-		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
-			fmt.Sprintf("诉求 %s 申请延期 %d 个工作日，待审批。", st.r.Number, st.in.Days))
+		return st.s.Outbox.ToStaff(ctx, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
+			note(st.r.ID, "request.note.extend_asked", st.r.Number, st.in.Days))
 	}
 	ok, err := st.above(ctx)
 	if err != nil {
@@ -396,7 +397,7 @@ func (st *step) extend(ctx context.Context) error {
 	}
 	st.note, st.data = st.in.Note, map[string]any{"extension": pending.ID, "decision": status, "days": pending.Days}
 	st.detail = st.data
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的延期申请%s。", st.r.Number, decided(status)))
+	return st.s.Outbox.ToUnit(ctx, pending.UnitID, note(st.r.ID, "request.note.extension_decided", st.r.Number, decided(status)))
 }
 
 func (st *step) ret(ctx context.Context) error {
@@ -430,7 +431,7 @@ func (st *step) ret(ctx context.Context) error {
 	if rank >= auth.CountyStaff.Rank() {
 		code, role = st.r.DivisionCode[:6]+"000000", auth.CountyStaff
 	}
-	return st.s.Outbox.ToStaff(ctx, st.r.ID, code, string(role), fmt.Sprintf("诉求 %s 被退回（第 %d 次）：%s", st.r.Number, returns, clip(reason, 100)))
+	return st.s.Outbox.ToStaff(ctx, code, string(role), note(st.r.ID, "request.note.returned", st.r.Number, returns, clip(reason, 100)))
 }
 
 func (st *step) dispatch(ctx context.Context) error {
@@ -466,7 +467,7 @@ func (st *step) dispatch(ctx context.Context) error {
 		}
 		st.in.Action = EventAssist
 		st.note = st.in.Note
-		return st.s.Outbox.ToUnit(ctx, st.r.ID, u.ID, fmt.Sprintf("诉求 %s 请贵单位协办：%s", st.r.Number, st.r.Title))
+		return st.s.Outbox.ToUnit(ctx, u.ID, note(st.r.ID, "request.note.assist", st.r.Number, st.r.Title))
 	}
 	if !st.dispatcher() {
 		return errs.Forbidden()
@@ -515,7 +516,7 @@ func (st *step) dispatch(ctx context.Context) error {
 	st.set["unit_id"] = u.ID
 	st.set["dispatched_at"] = st.now
 	st.note = st.in.Note
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, u.ID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", st.r.Number, st.r.Title))
+	return st.s.Outbox.ToUnit(ctx, u.ID, note(st.r.ID, "request.note.dispatched", st.r.Number, st.r.Title))
 }
 
 func (st *step) supervise(ctx context.Context) error {
@@ -535,13 +536,13 @@ func (st *step) supervise(ctx context.Context) error {
 	if utf8.RuneCountInString(st.in.Note) < 2 {
 		return errs.Invalid(errs.Field("note", "request.note_needed"))
 	}
-	word := "催办"
+	word := i18n.Key("request.note.word.urge")
 	if st.in.Action == ActSupervise {
 		st.set["supervised"] = true
-		word = "督办"
+		word = "request.note.word.supervise"
 	}
 	st.note = st.in.Note
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, *st.r.UnitID, fmt.Sprintf("【%s】诉求 %s：%s", word, st.r.Number, clip(st.in.Note, 200)))
+	return st.s.Outbox.ToUnit(ctx, *st.r.UnitID, note(st.r.ID, "request.note.urged", word, st.r.Number, clip(st.in.Note, 200)))
 }
 
 func (st *step) close() error {
@@ -676,8 +677,8 @@ func (st *step) appeal(ctx context.Context) error {
 			return err
 		}
 		st.note, st.data = st.in.Note, map[string]any{"reason": st.in.Reason}
-		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
-			fmt.Sprintf("诉求 %s 申请不纳入考核（%s），待审批。", st.r.Number, st.in.Reason))
+		return st.s.Outbox.ToStaff(ctx, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
+			note(st.r.ID, "request.note.appeal_asked", st.r.Number, st.in.Reason))
 	}
 	ok, err := st.above(ctx)
 	if err != nil {
@@ -706,12 +707,18 @@ func (st *step) appeal(ctx context.Context) error {
 	}
 	st.note, st.data = st.in.Note, map[string]any{"appeal": pending.ID, "decision": status}
 	st.detail = st.data
-	return st.s.Outbox.ToUnit(ctx, st.r.ID, pending.UnitID, fmt.Sprintf("诉求 %s 的考核申诉%s。", st.r.Number, decided(status)))
+	return st.s.Outbox.ToUnit(ctx, pending.UnitID, note(st.r.ID, "request.note.appeal_decided", st.r.Number, decided(status)))
 }
 
-func decided(status string) string {
+func decided(status string) i18n.Key {
 	if status == Approved {
-		return "已获批准"
+		return "request.note.approved"
 	}
-	return "未获批准"
+	return "request.note.refused"
+}
+
+// note is a notification about request id: a message key of the catalogue
+// and its arguments, linked to the request's page.
+func note(id int64, key string, args ...any) notify.Note {
+	return notify.Note{Key: key, Args: args, Object: "request", ID: id, Link: "/requests/" + strconv.FormatInt(id, 10)}
 }

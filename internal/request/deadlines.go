@@ -2,7 +2,6 @@ package request
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -13,9 +12,6 @@ import (
 
 // DeadlineJob is the name of the leased job that warns and escalates.
 const DeadlineJob = "request.deadlines"
-
-// OutboxJob is the name of the leased job that delivers notifications.
-const OutboxJob = "request.outbox"
 
 // WarnBefore is how long before its resolution deadline an open request
 // warns its unit: a day, or a quarter of the time it was given when that
@@ -103,11 +99,13 @@ func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, erro
 	}
 	num := Number(d.id, d.created)
 	if d.hasUnit {
-		return true, s.Outbox.ToUnit(ctx, d.id, d.unit, fmt.Sprintf("诉求 %s 将于 %s 到期，请抓紧办理。", num, d.due.In(china).Format("01-02 15:04")))
+		return true, s.Outbox.ToUnit(ctx, d.unit, note(d.id, "request.note.due_soon", num, d.due.In(china).Format("01-02 15:04")))
 	}
-	return true, s.Outbox.ToStaff(ctx, d.id, d.code[:9]+"000", string(auth.TownshipStaff),
-		fmt.Sprintf("诉求 %s 尚未派单，将于 %s 到期。", num, d.due.In(china).Format("01-02 15:04")))
+	return true, s.Outbox.ToStaff(ctx, d.code[:9]+"000", string(auth.TownshipStaff),
+		note(d.id, "request.note.undispatched_due", num, d.due.In(china).Format("01-02 15:04")))
 }
+
+func ptr(v int64) *int64 { return &v }
 
 func unitPtr(d dueRow) *int64 {
 	if !d.hasUnit {
@@ -133,6 +131,6 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, 
 		Result: audit.OK, Detail: map[string]any{"to": code, "role": role}}); err != nil {
 		return false, err
 	}
-	return true, s.Outbox.ToStaff(ctx, d.id, code, string(role), fmt.Sprintf("诉求 %s 已超期(时限 %s)，请督办。", Number(d.id, d.created),
+	return true, s.Outbox.ToStaff(ctx, code, string(role), note(d.id, "request.note.overdue", Number(d.id, d.created),
 		d.due.In(china).Format("01-02 15:04")))
 }

@@ -210,5 +210,33 @@ func init() {
 		"request.proactive.top":            {"%s 高频诉求类别", "Most frequent categories, %s"},
 		"request.proactive.no_top":         {"该月没有诉求。", "No requests that month."},
 		"field.month":                      {"月份", "month"},
+		// Notifications (package notify renders them in the recipient's
+		// language; arguments are strings: %s only).
+		"request.note.received":          {"您的诉求已受理，编号 %s，可凭编号查询办理进度。", "Your request was received as %s; use the number to follow it."},
+		"request.note.dispatched":        {"新诉求 %s 已派至本单位：%s", "New request %s was dispatched to your unit: %s"},
+		"request.note.assist":            {"诉求 %s 请贵单位协办：%s", "Request %s: your unit is asked to assist: %s"},
+		"request.note.reply":             {"您的诉求 %s 已办理答复：%s", "Your request %s has a reply: %s"},
+		"request.note.extend_asked":      {"诉求 %s 申请延期 %s 个工作日，待审批。", "Request %s: the unit asks for %s more working days; it waits for your decision."},
+		"request.note.extension_decided": {"诉求 %s 的延期申请%s。", "Request %s: the extension was %s."},
+		"request.note.appeal_asked":      {"诉求 %s 申请不纳入考核（%s），待审批。", "Request %s: the unit asks to exclude it from scoring (%s); it waits for your decision."},
+		"request.note.appeal_decided":    {"诉求 %s 的考核申诉%s。", "Request %s: the appeal against scoring was %s."},
+		"request.note.approved":          {"已获批准", "approved"},
+		"request.note.refused":           {"未获批准", "refused"},
+		"request.note.returned":          {"诉求 %s 被退回（第 %s 次）：%s", "Request %s was returned (return %s): %s"},
+		"request.note.urged":             {"【%s】诉求 %s：%s", "[%s] Request %s: %s"},
+		"request.note.word.urge":         {"催办", "Reminder"},
+		"request.note.word.supervise":    {"督办", "Supervision"},
+		"request.note.due_soon":          {"诉求 %s 将于 %s 到期，请抓紧办理。", "Request %s is due at %s; please finish it in time."},
+		"request.note.undispatched_due":  {"诉求 %s 尚未派单，将于 %s 到期。", "Request %s is not dispatched yet and is due at %s."},
+		"request.note.overdue":           {"诉求 %s 已超期(时限 %s)，请督办。", "Request %s is overdue (due %s); please supervise it."},
+		// The home page's work queues.
+		"request.home.to_sign":      {"待签收", "To sign for"},
+		"request.home.to_handle":    {"办理中", "To handle"},
+		"request.home.due_soon":     {"一天内到期", "Due within a day"},
+		"request.home.overdue":      {"已超期", "Overdue"},
+		"request.home.to_dispatch":  {"待派单", "To dispatch"},
+		"request.home.to_call_back": {"待回访", "To call back"},
+		"request.home.mine":         {"我的诉求", "My requests"},
+		"request.home.due":          {"%s 到期", "due %s"},
 	})
 }

@@ -12,7 +12,6 @@ package request
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -529,5 +528,3 @@ func clip(s string, n int) string {
 	}
 	return string(r)
 }
-
-var _ = fmt.Sprintf

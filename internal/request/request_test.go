@@ -15,8 +15,10 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/division"
+	"shequ/internal/notify"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/request"
 	"shequ/internal/request/stats"
@@ -352,17 +354,23 @@ func TestJourney(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("deliver: %d %v", n, err)
 	}
-	ms, err := f.s.Outbox.ForRequest(f.e.Ctx, r.ID)
+	ms, err := f.s.Outbox.ForObject(f.e.Ctx, "request", r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var replyToResident bool
 	for _, m := range ms {
-		if m.Status != request.OutboxSent {
+		if m.Status != notify.OutboxSent {
 			t.Errorf("message %d %s", m.ID, m.Status)
 		}
 		if m.UserID != nil && *m.UserID == *r.ResidentID && strings.Contains(m.Body, "已更换漏水管段") {
 			replyToResident = true
+			// The text is a catalogue key and arguments, rendered in
+			// each reader's language; the link opens the request.
+			if m.Key != "request.note.reply" || m.Link != fmt.Sprintf("/requests/%d", r.ID) ||
+				!strings.Contains(m.Text(i18n.EN), "has a reply: 已更换漏水管段") {
+				t.Errorf("reply message %+v renders in English as %q", m, m.Text(i18n.EN))
+			}
 		}
 	}
 	if !replyToResident {
@@ -529,7 +537,7 @@ func TestDeadlineJob(t *testing.T) {
 	if c, _ = f.s.RunDeadlines(f.e.Ctx); c.Escalated != 0 {
 		t.Errorf("escalated twice")
 	}
-	ms, _ := f.s.Outbox.ForRequest(f.e.Ctx, r.ID)
+	ms, _ := f.s.Outbox.ForObject(f.e.Ctx, "request", r.ID)
 	var toTownship bool
 	for _, m := range ms {
 		if m.DivisionCode == apptest.Township && m.Role == string(auth.TownshipStaff) && strings.Contains(m.Body, "超期") {
@@ -632,7 +640,7 @@ func TestDeadlineJobOnTwoNodes(t *testing.T) {
 	}
 	var events, messages int
 	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM request_events WHERE action = 'escalate'`).Scan(&events)
-	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM request_outbox WHERE body LIKE '%超期%'`).Scan(&messages)
+	_ = f.e.App.DB.Q(f.e.Ctx).QueryRowContext(f.e.Ctx, `SELECT count(*) FROM notify_outbox WHERE body LIKE '%超期%'`).Scan(&messages)
 	if events != len(ids) || messages != len(ids) {
 		t.Errorf("%d escalation events and %d messages for %d requests", events, messages, len(ids))
 	}

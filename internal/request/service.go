@@ -2,8 +2,6 @@ package request
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/division"
+	"shequ/internal/notify"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
@@ -40,12 +39,13 @@ type Service struct {
 	Blobs    *upload.Store
 	Photos   upload.Config
 	Calendar *calendar.Calendar
-	Outbox   *Outbox
+	Outbox   *notify.Outbox
 	Now      func() time.Time
 }
 
 // NewService makes the service; cal may be nil (the shipped calendar).
-func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, cal *calendar.Calendar) *Service {
+// out is the platform's one outbox (built once in internal/app).
+func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, cal *calendar.Calendar, out *notify.Outbox) *Service {
 	if cal == nil {
 		var err error
 		if cal, err = calendar.Shipped(); err != nil {
@@ -54,7 +54,7 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, cal *calendar.Calendar) 
 	}
 	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Keys: keys, Blobs: upload.NewStore(d),
 		Photos:   upload.Config{MaxBytes: 8 << 20, Types: []string{upload.JPEG, upload.PNG}},
-		Calendar: cal, Outbox: NewOutbox(d, nil), Now: time.Now}
+		Calendar: cal, Outbox: out, Now: time.Now}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
@@ -277,7 +277,7 @@ func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 				map[string]any{"policy": pol.ID}, now); err != nil {
 				return errs.Internal("request.Service.Create: event", err)
 			}
-			if err := s.Outbox.ToUnit(ctx, id, *pol.UnitID, fmt.Sprintf("新诉求 %s 已派至本单位：%s", Number(id, now), in.Title)); err != nil {
+			if err := s.Outbox.ToUnit(ctx, *pol.UnitID, note(id, "request.note.dispatched", Number(id, now), in.Title)); err != nil {
 				return err
 			}
 		}
@@ -286,7 +286,7 @@ func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 				"urgency": in.Urgency, "photos": len(in.Photos), "dispatched": unit != 0}}); err != nil {
 			return err
 		}
-		return s.notifyResident(ctx, id, in.ResidentID, sealed, fmt.Sprintf("您的诉求已受理，编号 %s，可凭编号查询办理进度。", Number(id, now)))
+		return s.notifyResident(ctx, in.ResidentID, sealed, note(id, "request.note.received", Number(id, now)))
 	})
 	if err != nil {
 		return nil, err
@@ -426,12 +426,15 @@ func (s *Service) due(t time.Time, l Limit) time.Time {
 	return t.Add(time.Duration(l.Hours) * time.Hour)
 }
 
-func (s *Service) notifyResident(ctx context.Context, id, residentID int64, phoneSealed, body string) error {
+// notifyResident tells the resident of a request: in their inbox (and by
+// SMS when they chose it), or by SMS to the number a resident without an
+// account gave.
+func (s *Service) notifyResident(ctx context.Context, residentID int64, phoneSealed string, n notify.Note) error {
 	if residentID != 0 {
-		return s.Outbox.ToUser(ctx, id, residentID, ChannelInApp, body)
+		return s.Outbox.ToUser(ctx, residentID, n)
 	}
 	if phoneSealed != "" {
-		return s.Outbox.ToPhone(ctx, id, phoneSealed, body)
+		return s.Outbox.ToPhone(ctx, phoneSealed, n)
 	}
 	return nil
 }
@@ -573,12 +576,4 @@ func (s *Service) MyUnit(ctx context.Context) (*Unit, error) {
 		return nil, nil
 	}
 	return s.Store.unit(ctx, a.unitID)
-}
-
-func logSend(m Message) {
-	var req int64
-	if m.RequestID != nil {
-		req = *m.RequestID
-	}
-	slog.Info("request notification", "id", m.ID, "channel", m.Channel, "request", req, "body", m.Body)
 }

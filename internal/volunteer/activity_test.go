@@ -398,6 +398,13 @@ func TestCorrectionFlow(t *testing.T) {
 	if r := recsOf(t, w, 1); r.HoursCenti != 100 || r.Correction != volunteer.Refused {
 		t.Fatalf("refused record %+v", r)
 	}
+	// Each volunteer finds the decision in their inbox.
+	for i, want := range []string{"服务时长更正（2 小时）已获批准", "未获批准：签到记录只有一小时"} {
+		items, _, err := w.e.App.Notify.Inbox(w.vols[i], 1, 10)
+		if err != nil || len(items) != 1 || !strings.Contains(items[0].Text, want) || items[0].Link != "/volunteer" {
+			t.Errorf("volunteer %d's inbox: %+v %v", i, items, err)
+		}
+	}
 	// Records move with the volunteer to another community.
 	if _, err := w.s.Update(w.staff, w.ids[0], volunteer.Registration{CommunityCode: ptr(apptest.SiblingCommunity)}); fieldKeys(t, err)["community_code"] != "volunteer.community_not_found" {
 		t.Fatalf("community staff moves outside: %v", err)

@@ -176,5 +176,11 @@ func init() {
 		"field.starts_at":                      {"开始时间", "start"},
 		"field.ends_at":                        {"结束时间", "end"},
 		"field.slots":                          {"招募人数", "places"},
+		"volunteer.note.correction_approved":   {"您申请的服务时长更正（%s 小时）已获批准。", "Your correction of service hours (%s hours) was approved."},
+		"volunteer.note.correction_refused":    {"您申请的服务时长更正未获批准：%s", "Your correction of service hours was refused: %s"},
+		"volunteer.home.corrections":           {"时长更正待审核", "Corrections of hours to decide"},
+		"volunteer.home.hours":                 {"%s → %s 小时", "%s → %s hours"},
+		"volunteer.home.today":                 {"今日活动", "Today's activities"},
+		"volunteer.home.mine":                  {"我报名的活动", "My activities"},
 	})
 }

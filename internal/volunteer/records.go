@@ -241,8 +241,11 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 				return err
 			}
 		}
-		return s.Audit.Write(ctx, audit.Entry{Action: "volunteer.correction.decide", ObjectType: "volunteer_correction", ObjectID: idStr(correctionID), Result: audit.OK,
-			Detail: map[string]any{"status": status, "reason": reason, "hours_asked": c.Hours, "hours_before": c.OldHours}})
+		if err := s.Audit.Write(ctx, audit.Entry{Action: "volunteer.correction.decide", ObjectType: "volunteer_correction", ObjectID: idStr(correctionID), Result: audit.OK,
+			Detail: map[string]any{"status": status, "reason": reason, "hours_asked": c.Hours, "hours_before": c.OldHours}}); err != nil {
+			return err
+		}
+		return s.notifyCorrection(ctx, c, approve, reason)
 	})
 	if err != nil {
 		return nil, err

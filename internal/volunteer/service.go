@@ -36,8 +36,11 @@ type Service struct {
 	Audit    *audit.Log
 	Measures *measure.Store
 	Search   *lookup.Guard // exact searches by ID number or phone
-	Now      func() time.Time
-	codeKey  []byte
+	// Notify tells a volunteer with an account of decisions on what they
+	// asked (nil: nobody is told).
+	Notify  Notifier
+	Now     func() time.Time
+	codeKey []byte
 }
 
 // NewService makes the service.

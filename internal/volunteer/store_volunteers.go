@@ -195,3 +195,16 @@ func (s *Service) updateVolunteer(ctx context.Context, id int64, version int, c 
 	}
 	return nil
 }
+
+// userOf is the account of a volunteer, 0 when none.
+func (s *Service) userOf(ctx context.Context, volunteerID int64) (int64, error) {
+	var user *int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT user_id FROM volunteers WHERE id = $1`, volunteerID).Scan(&user)
+	if err != nil && !db.IsNoRows(err) {
+		return 0, errs.Internal("volunteer.Service.userOf: select volunteers", err)
+	}
+	if user == nil {
+		return 0, nil
+	}
+	return *user, nil
+}

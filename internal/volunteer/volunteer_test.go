@@ -52,6 +52,7 @@ func at(s string) time.Time {
 func newService(e *apptest.Env, c *clock) *volunteer.Service {
 	s := volunteer.NewService(e.App.DB, e.App.Audit, e.App.Keys)
 	s.Now = c.Now
+	s.Notify = e.App.Volunteers.Notify // the application's inboxes
 	return s
 }
 

@@ -65,15 +65,27 @@ func (r Role) Rank() int {
 
 // Principal is who is acting.
 type Principal struct {
-	UserID  int64
-	Name    string
-	Role    Role
-	Area    Area
-	Demo    bool
-	Lang    string
-	Elderly bool
-	Client  string // client address
-	Session string // session id hash, empty for tokens and the system
+	UserID int64
+	Name   string // the login
+	// DisplayName is the name people are greeted by (Display falls back
+	// to the login when it is empty).
+	DisplayName string
+	Role        Role
+	Area        Area
+	Demo        bool
+	Lang        string
+	Elderly     bool
+	Client      string // client address
+	Session     string // session id hash, empty for tokens and the system
+}
+
+// Display is the name to greet the principal by: its display name, else
+// its login.
+func (p *Principal) Display() string {
+	if p.DisplayName != "" {
+		return p.DisplayName
+	}
+	return p.Name
 }
 
 // Area is an account's subtree: a division code and the length of the prefix

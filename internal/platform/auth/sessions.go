@@ -57,7 +57,7 @@ type Account struct {
 
 // Principal turns an account into a principal.
 func (a *Account) Principal(client, session string) *Principal {
-	return &Principal{UserID: a.ID, Name: a.Name, Role: a.Role, Area: AreaOf(a.AreaCode, a.AreaLevel), Demo: a.Demo,
+	return &Principal{UserID: a.ID, Name: a.Name, DisplayName: a.DisplayName, Role: a.Role, Area: AreaOf(a.AreaCode, a.AreaLevel), Demo: a.Demo,
 		Lang: a.Lang, Elderly: a.Elderly, Client: client, Session: session}
 }
 

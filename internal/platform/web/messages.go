@@ -18,6 +18,8 @@ func init() {
 		"layout.elderly_on":       {"大字模式", "Large text"},
 		"layout.elderly_off":      {"标准模式", "Standard text"},
 		"layout.logout":           {"退出", "Sign out"},
+		"layout.inbox":            {"收件箱", "Inbox"},
+		"layout.unread":           {"%d 条未读", "%d unread"},
 		"layout.nav":              {"主导航", "Main navigation"},
 		"layout.group.overview":   {"概览", "Overview"},
 		"layout.group.registries": {"台账", "Registries"},
@@ -56,8 +58,11 @@ func init() {
 
 func init() {
 	i18n.Register(map[string]i18n.Msg{
-		"home.title":   {"首页", "Home"},
-		"home.welcome": {"欢迎，%s", "Welcome, %s"},
-		"home.nothing": {"您的角色暂无可用的功能。", "There is nothing here for your role yet."},
+		"home.title":        {"首页", "Home"},
+		"home.welcome":      {"欢迎，%s", "Welcome, %s"},
+		"home.nothing":      {"您的角色暂无可用的功能。", "There is nothing here for your role yet."},
+		"home.queue":        {"我的待办", "My work"},
+		"home.queue_empty":  {"暂无。", "Nothing waiting."},
+		"home.all_services": {"全部功能", "All services"},
 	})
 }

@@ -99,6 +99,8 @@ type Page struct {
 	Version    string
 	Now        time.Time
 	Restricted bool // the user must finish a step (password, TOTP) first
+	Inbox      bool // the header links to the inbox
+	Unread     int  // the caller's unread messages
 }
 
 // T translates a key in the page's language.

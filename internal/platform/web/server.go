@@ -45,6 +45,9 @@ type Server struct {
 	Demo     bool
 	Version  string
 	Static   fs.FS
+	// Unread counts the caller's unread messages for the header's inbox
+	// link (package notify sets it); nil: no link.
+	Unread func(ctx context.Context) (int, error)
 	// trusted: the proxies whose X-Forwarded-For and X-Forwarded-Proto
 	// are believed (SetTrustedProxies).
 	trusted TrustedProxies
@@ -235,6 +238,14 @@ func (s *Server) NewPage(r *http.Request, title string, data any) *Page {
 		pg.Elderly = p.Elderly
 	}
 	pg.Flash, _ = r.Context().Value(flashKey{}).(string)
+	if s.Unread != nil && p != nil && p.UserID != 0 && !pg.Restricted {
+		pg.Inbox = true
+		n, err := s.Unread(r.Context())
+		if err != nil {
+			slog.Error("web: unread count", "err", err)
+		}
+		pg.Unread = n
+	}
 	return pg
 }
 

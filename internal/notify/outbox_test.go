@@ -1,4 +1,4 @@
-package request_test
+package notify_test
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/notify"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/jobs"
-	"shequ/internal/request"
 )
 
 // outboxNodes: the fixture's database with pending messages, and the
@@ -18,7 +18,7 @@ import (
 // message until released), with a short lease. sends counts each message's
 // sends on either node.
 type outboxNodes struct {
-	f            *fixture
+	e            *apptest.Env
 	a, b         *jobs.Runner
 	stalled      chan struct{} // closed when node A's first send has begun
 	release      chan struct{} // close to let it finish
@@ -29,32 +29,27 @@ type outboxNodes struct {
 }
 
 func setupOutboxNodes(t *testing.T, lease time.Duration) *outboxNodes {
-	f := setup(t)
-	ctx := f.e.Ctx
-	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
+	e := apptest.New(t)
+	ctx := e.Ctx
 	for i := 0; i < 8; i++ {
-		r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "safety.gas",
-			Description: fmt.Sprintf("燃气味第%d次", i), Phone: "13812345678"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f.e.App.DB.WithTx(ctx, func(ctx context.Context) error {
-			return f.s.Outbox.ToStaff(ctx, r.ID, apptest.Township, string(auth.TownshipStaff), fmt.Sprintf("第%d条通知", i))
+		if err := e.App.DB.WithTx(ctx, func(ctx context.Context) error {
+			return e.App.Notify.ToStaff(ctx, apptest.Township, string(auth.TownshipStaff),
+				notify.Note{Key: "request.note.overdue", Args: []any{fmt.Sprintf("第%d条", i), "03-09 10:00"}})
 		}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	n := &outboxNodes{f: f, stalled: make(chan struct{}), release: make(chan struct{}), sends: map[int64]int{}}
-	if err := f.e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_outbox WHERE status = 'pending'`).Scan(&n.pendingAtRun); err != nil {
+	n := &outboxNodes{e: e, stalled: make(chan struct{}), release: make(chan struct{}), sends: map[int64]int{}}
+	if err := e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM notify_outbox WHERE status = 'pending'`).Scan(&n.pendingAtRun); err != nil {
 		t.Fatal(err)
 	}
-	record := func(m request.Message) {
+	record := func(m notify.Message) {
 		n.mu.Lock()
 		n.sends[m.ID]++
 		n.mu.Unlock()
 	}
 	first := true
-	stalling := request.SenderFunc(func(_ context.Context, m request.Message) error {
+	stalling := notify.SenderFunc(func(_ context.Context, m notify.Message) error {
 		record(m)
 		if first {
 			first = false
@@ -63,23 +58,23 @@ func setupOutboxNodes(t *testing.T, lease time.Duration) *outboxNodes {
 		}
 		return nil
 	})
-	plain := request.SenderFunc(func(_ context.Context, m request.Message) error {
+	plain := notify.SenderFunc(func(_ context.Context, m notify.Message) error {
 		record(m)
 		n.mu.Lock()
 		n.byB++
 		n.mu.Unlock()
 		return nil
 	})
-	second := f.e.SecondNode()
+	second := e.SecondNode()
 	for i, node := range []struct {
 		app    *apptest.Env
-		sender request.Sender
+		sender notify.Sender
 		runner **jobs.Runner
-	}{{f.e, stalling, &n.a}, {second, plain, &n.b}} {
-		o := request.NewOutbox(node.app.App.DB, node.sender)
+	}{{e, stalling, &n.a}, {second, plain, &n.b}} {
+		o := notify.NewOutbox(node.app.App.DB, node.sender, nil, nil)
 		r := jobs.New(node.app.App.DB)
 		r.Holder, r.Lease = fmt.Sprintf("node-%c", 'a'+i), lease
-		r.Every(request.OutboxJob, 15*time.Second, func(ctx context.Context) error {
+		r.Every(notify.OutboxJob, 15*time.Second, func(ctx context.Context) error {
 			_, err := o.Deliver(ctx, 500)
 			return err
 		})
@@ -104,8 +99,8 @@ func (n *outboxNodes) check(t *testing.T) {
 		t.Errorf("%d messages sent, want the %d pending (%d sends in all, %d duplicated)", len(n.sends), n.pendingAtRun, total, dups)
 	}
 	var left int
-	ctx := n.f.e.Ctx
-	if err := n.f.e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_outbox WHERE status <> 'sent'`).Scan(&left); err != nil || left != 0 {
+	ctx := n.e.Ctx
+	if err := n.e.App.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM notify_outbox WHERE status <> 'sent'`).Scan(&left); err != nil || left != 0 {
 		t.Errorf("%d messages not marked sent (%v)", left, err)
 	}
 }
@@ -144,7 +139,7 @@ func TestOutboxStalledSenderOnTwoNodesSendsEachOnce(t *testing.T) {
 func TestOutboxLostLeaseDuringASendSendsEachOnce(t *testing.T) {
 	const lease = 300 * time.Millisecond
 	n := setupOutboxNodes(t, lease)
-	ctx := n.f.e.Ctx
+	ctx := n.e.Ctx
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -153,7 +148,7 @@ func TestOutboxLostLeaseDuringASendSendsEachOnce(t *testing.T) {
 	<-n.stalled
 	d := n.b.DB
 	if _, err := d.W(ctx).ExecContext(ctx, `UPDATE job_leases SET lease_until = `+d.NowPlus("$1")+` WHERE name = $2`,
-		int64(-1000), request.OutboxJob); err != nil {
+		int64(-1000), notify.OutboxJob); err != nil {
 		t.Fatal(err)
 	}
 	n.b.RunDue(context.Background())
