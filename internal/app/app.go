@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -29,6 +31,7 @@ import (
 	"shequ/internal/platform/jobs"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
+	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
 	"shequ/internal/volunteer"
@@ -59,6 +62,47 @@ type Config struct {
 	// AuditAnchorFile is where the hourly audit anchors are appended
 	// (SHEQU_AUDIT_ANCHOR_FILE); empty: the log only.
 	AuditAnchorFile string
+	// SMS is the SMS gateway (--sms-url, …); without a URL messages go to
+	// the in-memory box (App.SMSBox) and the log, as in the demo and tests.
+	SMS SMSConfig
+}
+
+// SMSConfig configures the SMS gateway adapter (sms.Gateway).
+type SMSConfig struct {
+	URL       string
+	AccessKey string
+	Secret    string
+	SignName  string
+	// Templates maps our template ids to the gateway's template codes:
+	// "signup_code=SMS_1001,other=SMS_1002".
+	Templates string
+}
+
+// sender makes the configured sender: the gateway, or the box.
+func (c SMSConfig) sender() (sms.Sender, *sms.Box, error) {
+	if c.URL == "" {
+		b := &sms.Box{}
+		return b, b, nil
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, nil, fmt.Errorf("--sms-url %q is not an http(s) URL", c.URL)
+	}
+	if c.AccessKey == "" || c.Secret == "" || c.SignName == "" {
+		return nil, nil, fmt.Errorf("--sms-url needs --sms-access-key, --sms-sign-name and SHEQU_SMS_SECRET")
+	}
+	t := map[string]string{}
+	for _, kv := range strings.Split(c.Templates, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || v == "" {
+			return nil, nil, fmt.Errorf("--sms-templates: %q is not id=CODE", kv)
+		}
+		t[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return &sms.Gateway{URL: c.URL, AccessKey: c.AccessKey, Secret: c.Secret, SignName: c.SignName, Templates: t}, nil, nil
 }
 
 // App is the running program.
@@ -77,6 +121,11 @@ type App struct {
 	Web        *web.Server
 	API        huma.API
 	Jobs       *jobs.Runner
+	// SMS sends text messages; SMSBox is the same sender when it is the
+	// in-memory box (no gateway configured: the demo and the tests read
+	// codes from it), nil with a gateway.
+	SMS    sms.Sender
+	SMSBox *sms.Box
 
 	// The slices' services, each built once in build (in dependency
 	// order); routes and jobs are registered from these, and tests drive
@@ -101,6 +150,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.PublicURL, err = certificate.CheckPublicURL(cfg.PublicURL); err != nil {
 		return nil, fmt.Errorf("SHEQU_PUBLIC_URL: %w", err)
 	}
+	smsSender, smsBox, err := cfg.SMS.sender()
+	if err != nil {
+		return nil, err
+	}
 	if cfg.TrustProxy {
 		proxies = append(proxies, web.LoopbackProxies...)
 	}
@@ -120,7 +173,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	a := &App{Cfg: cfg, DB: d, Keys: keys}
+	a := &App{Cfg: cfg, DB: d, Keys: keys, SMS: smsSender, SMSBox: smsBox}
 	a.Audit = audit.New(d)
 	a.Sessions = auth.NewSessions(d)
 	a.Users = auth.NewUsers(d, a.Sessions)
