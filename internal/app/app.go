@@ -34,6 +34,7 @@ import (
 	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
+	"shequ/internal/resident"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
 	webassets "shequ/web"
@@ -139,6 +140,7 @@ type App struct {
 	Requests      *request.Service
 	RequestStats  *request.StatsService
 	Care          *care.Service
+	Residents     *resident.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -243,6 +245,10 @@ func (a *App) build(ctx context.Context) error {
 	a.Divisions.RebuildListeners = append(a.Divisions.RebuildListeners, a.Facilities.RebuildMeasures,
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
 
+	// Residents' own sign-up, code sign-in and verification; codes go
+	// out through the one SMS sender.
+	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
+
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
 		return err
@@ -257,6 +263,11 @@ func (a *App) routes() {
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
+	// The division picker (public: the sign-up page uses it).
+	a.Divisions.RegisterPicker(a.Web, a.API)
+	// Residents: sign-up, code sign-in, recovery, verification.
+	a.Residents.RegisterWeb(a.Web)
+	a.Residents.RegisterAPI(a.API, a.Web)
 	// The auditor's pages and API.
 	al := auditlog.New(a.Audit)
 	al.RegisterWeb(a.Web)
@@ -349,6 +360,10 @@ func (a *App) jobs() {
 		if n > 0 {
 			slog.Info("request stats measures updated", "changed", n)
 		}
+		return err
+	})
+	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
+		_, err := a.Residents.PurgeCodes(ctx)
 		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
