@@ -248,6 +248,9 @@ func (a *App) build(ctx context.Context) error {
 	// Residents' own sign-up, code sign-in and verification; codes go
 	// out through the one SMS sender.
 	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
+	// The request form chooses its community with the division picker and
+	// pre-fills a resident's own details.
+	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {

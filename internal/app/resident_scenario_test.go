@@ -212,3 +212,45 @@ func contains(s string, subs ...string) bool {
 	}
 	return true
 }
+
+// The request form: a self-registered resident finds their name, phone
+// and community filled in; the community is chosen with the picker (a
+// search by name without JavaScript shows the form again with matches),
+// and nobody types a code.
+func TestRequestFormPicksAndPrefills(t *testing.T) {
+	e := apptest.New(t)
+	apiSignUp(t, e, "13700002222", "表单居民", apptest.SiblingCommunity)
+	c := e.NewClient()
+	// Sign in with a code through the pages.
+	if res := c.PostForm("/login/code/send", url.Values{"phone": {"13700002222"}}); res.StatusCode != http.StatusOK || !contains(res.Body, `id="code-sent"`) {
+		t.Fatalf("send: %d %s", res.StatusCode, res.Body)
+	}
+	m, _ := e.App.SMSBox.Last("13700002222")
+	if res := c.PostForm("/login/code", url.Values{"phone": {"13700002222"}, "sms_code": {m.Params["code"]}}); res.StatusCode != http.StatusSeeOther ||
+		res.Header.Get("Location") != "/residents/me" {
+		t.Fatalf("code sign-in: %d %s", res.StatusCode, res.Body)
+	}
+	res := c.Get("/requests/new")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("form: %d", res.StatusCode)
+	}
+	if !contains(res.Body, `value="表单居民"`, `value="13700002222"`, `name="division_code" value="`+apptest.SiblingCommunity+`" checked`) ||
+		contains(res.Body, `id="f-division_code"`) {
+		t.Fatalf("the form is not pre-filled with a picker: %s", res.Body)
+	}
+	// Searching by name without JavaScript.
+	res = c.PostForm("/requests/new", url.Values{"division_code_q": {"游园"}, "division_code_find": {"1"}, "description": {"路灯不亮已经一周了"}})
+	if res.StatusCode != http.StatusOK || !contains(res.Body, `value="`+apptest.Community+`"`, "路灯不亮已经一周了") {
+		t.Fatalf("picker step: %d %s", res.StatusCode, res.Body)
+	}
+	// Walking the tree.
+	res = c.PostForm("/requests/new", url.Values{"division_code_browse": {apptest.Township}})
+	if res.StatusCode != http.StatusOK || !contains(res.Body, `value="`+apptest.Community+`"`, `value="`+apptest.SiblingCommunity+`"`) {
+		t.Fatalf("browse: %d %s", res.StatusCode, res.Body)
+	}
+	// The htmx fragment gives only the results.
+	res = c.Get("/divisions/pick?picker_field=division_code&picker_action=/requests/new&division_code_q=" + url.QueryEscape("萃景"))
+	if res.StatusCode != http.StatusOK || !contains(res.Body, apptest.SiblingCommunity) {
+		t.Fatalf("fragment: %d %s", res.StatusCode, res.Body)
+	}
+}

@@ -136,10 +136,10 @@ func (s *Service) Pick(ctx context.Context, p *Picker, chosen, q, browse string)
 	p.Q = strings.TrimSpace(q)
 	if chosen != "" {
 		o, err := s.PickOption(ctx, chosen)
-		switch errs.Code(err) {
-		case "":
+		switch {
+		case err == nil:
 			p.Selected = o
-		case errs.EINVALID, errs.ENOTFOUND:
+		case errs.Code(err) == errs.EINVALID || errs.Code(err) == errs.ENOTFOUND:
 			p.Error = "division.pick_a_community"
 		default:
 			return err

@@ -493,3 +493,21 @@ func (s *Service) PurgeCodes(ctx context.Context) (int64, error) {
 	})
 	return n, err
 }
+
+// Contact returns the signed-in resident's own name, whole mobile number
+// and community, for pre-filling their own forms (ok false for anyone
+// else, and for residents whose account staff made).
+func (s *Service) Contact(ctx context.Context) (name, phone, community string, ok bool) {
+	p := auth.From(ctx)
+	if p == nil || p.Role != auth.Resident {
+		return "", "", "", false
+	}
+	x, err := s.Store.Own(ctx, p.UserID)
+	if err != nil {
+		return "", "", "", false
+	}
+	if phone, err = s.Keys.Open(x.PhoneSealed); err != nil {
+		return "", "", "", false
+	}
+	return x.DisplayName, phone, x.CommunityCode, true
+}
