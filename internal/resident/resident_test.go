@@ -84,6 +84,13 @@ func TestSignUpWithACode(t *testing.T) {
 	if acc.Role != auth.Resident || acc.AreaCode != apptest.Community || acc.DisplayName != "王小明" || acc.MustChangePassword {
 		t.Fatalf("account %+v", acc)
 	}
+	// Without a password of their own no password signs in, not even the
+	// one the check of unknown names runs against.
+	for _, pw := range []string{"shequ-no-such-account", auth.NoPassword, ""} {
+		if _, err := e.App.Users.Authenticate(auth.With(ctx, &auth.Principal{Name: acc.Name, Role: "anonymous", Client: client}), acc.Name, pw); err == nil {
+			t.Fatalf("a code-only account signed in with password %q", pw)
+		}
+	}
 	// The number and ID number are sealed; the code is spent.
 	if n := count(t, e, `SELECT count(*) FROM residents WHERE phone_sealed LIKE $1 OR id_number_sealed LIKE $2`, "%"+phone+"%", "%110105%"); n != 0 {
 		t.Fatal("a number is stored in clear")

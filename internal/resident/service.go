@@ -215,10 +215,15 @@ func (s *Service) SignUp(ctx context.Context, client string, in SignUp) (*auth.A
 			Result: audit.Denied, Detail: map[string]string{"reason": "code"}})
 		return nil, err
 	}
-	password := in.Password
-	if password == "" {
-		// Code sign-in only until the resident sets one (recovery).
-		password = "Rx9-" + auth.RandomToken(24)
+	// Code sign-in only until the resident sets a password (recovery);
+	// a password given is hashed here, outside the transaction: argon2 in
+	// it would hold the writer for every other write.
+	hash := auth.NoPassword
+	if in.Password != "" {
+		var err error
+		if hash, err = auth.HashPassword(in.Password); err != nil {
+			return nil, errs.Internal("resident.Service.SignUp: HashPassword", err)
+		}
 	}
 	phoneSealed, err := s.Keys.Seal(in.Phone)
 	if err != nil {
@@ -242,7 +247,7 @@ func (s *Service) SignUp(ctx context.Context, client string, in SignUp) (*auth.A
 		// A drawn name may, rarely, be taken: draw again.
 		for try := 0; ; try++ {
 			id, err = s.Users.Create(sctx, auth.NewUser{Name: newName(), DisplayName: in.DisplayName, Role: auth.Resident,
-				AreaCode: in.Community, Password: password})
+				AreaCode: in.Community, PasswordHash: hash})
 			if err == nil || try == 3 || !hasField(err, "name") {
 				break
 			}
@@ -330,8 +335,15 @@ func (s *Service) Recover(ctx context.Context, client, phone, code, password str
 	if err != nil {
 		return nil, err
 	}
+	if err := auth.ValidatePassword("password", password, acc.Name, acc.DisplayName); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return nil, errs.Internal("resident.Service.Recover: HashPassword", err)
+	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.Users.Recover(ctx, acc.ID, password); err != nil {
+		if err := s.Users.Recover(ctx, acc.ID, hash); err != nil {
 			return err
 		}
 		return s.Audit.Write(auth.With(ctx, acc.Principal(client, "")), audit.Entry{Action: "auth.recover", ObjectType: "user", ObjectID: acc.Name})
