@@ -271,6 +271,12 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 	other := signUp(t, e, "13300000002", "己", apptest.SiblingCommunity)
 	rs := e.App.Residents
 	worker := as(e, auth.CommunityWorker, apptest.Community)
+	if n, err := rs.Waiting(worker); err != nil || n != 1 {
+		t.Fatalf("waiting in the community: %d %v", n, err)
+	}
+	if n, err := rs.Waiting(as(e, auth.TownshipStaff, apptest.Township)); err != nil || n != 2 {
+		t.Fatalf("waiting in the township: %d %v", n, err)
+	}
 	items, _, err := rs.Queue(worker, "", 1, 50)
 	if err != nil || len(items) != 1 || items[0].UserID != acc.ID {
 		t.Fatalf("the community's queue: %v %+v", err, items)

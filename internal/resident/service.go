@@ -523,3 +523,12 @@ func (s *Service) Contact(ctx context.Context) (name, phone, community string, o
 	}
 	return x.DisplayName, phone, x.CommunityCode, true
 }
+
+// Waiting counts the sign-ups of the caller's area still to verify (for a
+// work queue). Errors: EFORBIDDEN.
+func (s *Service) Waiting(ctx context.Context) (int, error) {
+	if _, err := auth.Require(ctx, VerifyRoles...); err != nil {
+		return 0, err
+	}
+	return s.Store.CountUnverified(ctx)
+}
