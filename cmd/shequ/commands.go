@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -76,7 +77,20 @@ func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
 		TrustProxy:      os.Getenv("SHEQU_TRUST_PROXY") == "1",
 		TrustedProxies:  os.Getenv("SHEQU_TRUSTED_PROXIES"),
 		PublicURL:       os.Getenv("SHEQU_PUBLIC_URL"),
-		AuditAnchorFile: os.Getenv("SHEQU_AUDIT_ANCHOR_FILE")})
+		AuditAnchorFile: os.Getenv("SHEQU_AUDIT_ANCHOR_FILE"),
+		SMS:             c.sms})
+}
+
+// smsFlags are the SMS gateway's settings (serve and demo): flags, with
+// the environment as their defaults; the secret only from the environment,
+// so it does not show in the process list. Without --sms-url messages go to
+// the in-memory box and the log.
+func smsFlags(fs *flag.FlagSet, c *common) {
+	fs.StringVar(&c.sms.URL, "sms-url", os.Getenv("SHEQU_SMS_URL"), "SMS gateway URL (SHEQU_SMS_URL); empty: messages go to the log only")
+	fs.StringVar(&c.sms.AccessKey, "sms-access-key", os.Getenv("SHEQU_SMS_ACCESS_KEY"), "SMS gateway access key id (SHEQU_SMS_ACCESS_KEY)")
+	fs.StringVar(&c.sms.SignName, "sms-sign-name", os.Getenv("SHEQU_SMS_SIGN_NAME"), "the approved SMS signature (SHEQU_SMS_SIGN_NAME)")
+	fs.StringVar(&c.sms.Templates, "sms-templates", os.Getenv("SHEQU_SMS_TEMPLATES"), "template codes at the gateway, e.g. signup_code=SMS_1001 (SHEQU_SMS_TEMPLATES)")
+	c.sms.Secret = os.Getenv("SHEQU_SMS_SECRET")
 }
 
 func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool) error {
@@ -97,6 +111,7 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 	fs.StringVar(&tls.CertFile, "tls-cert", "", "TLS certificate (PEM) to serve HTTPS")
 	fs.StringVar(&tls.KeyFile, "tls-key", "", "TLS private key (PEM)")
 	pprofAddr := fs.String("pprof", "", "serve Go's profiler on this loopback address (127.0.0.1:6060), for diagnosis")
+	smsFlags(fs, &c)
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics (GET /metrics) on this address of the monitoring network, e.g. 127.0.0.1:9090; off when empty")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"syscall"
 
+	"shequ/internal/app"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 )
@@ -123,6 +124,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type common struct {
 	data string
 	db   string
+	sms  app.SMSConfig // serve and demo only (smsFlags)
 }
 
 func flags(name string, c *common) *flag.FlagSet {

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -36,6 +38,7 @@ import (
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
+	"shequ/internal/resident"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
 	webassets "shequ/web"
@@ -64,6 +67,47 @@ type Config struct {
 	// AuditAnchorFile is where the hourly audit anchors are appended
 	// (SHEQU_AUDIT_ANCHOR_FILE); empty: the log only.
 	AuditAnchorFile string
+	// SMS is the SMS gateway (--sms-url, …); without a URL messages go to
+	// the in-memory box (App.SMSBox) and the log, as in the demo and tests.
+	SMS SMSConfig
+}
+
+// SMSConfig configures the SMS gateway adapter (sms.Gateway).
+type SMSConfig struct {
+	URL       string
+	AccessKey string
+	Secret    string
+	SignName  string
+	// Templates maps our template ids to the gateway's template codes:
+	// "signup_code=SMS_1001,other=SMS_1002".
+	Templates string
+}
+
+// sender makes the configured sender: the gateway, or the box.
+func (c SMSConfig) sender() (sms.Sender, *sms.Box, error) {
+	if c.URL == "" {
+		b := &sms.Box{}
+		return b, b, nil
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, nil, fmt.Errorf("--sms-url %q is not an http(s) URL", c.URL)
+	}
+	if c.AccessKey == "" || c.Secret == "" || c.SignName == "" {
+		return nil, nil, fmt.Errorf("--sms-url needs --sms-access-key, --sms-sign-name and SHEQU_SMS_SECRET")
+	}
+	t := map[string]string{}
+	for _, kv := range strings.Split(c.Templates, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" || v == "" {
+			return nil, nil, fmt.Errorf("--sms-templates: %q is not id=CODE", kv)
+		}
+		t[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return &sms.Gateway{URL: c.URL, AccessKey: c.AccessKey, Secret: c.Secret, SignName: c.SignName, Templates: t}, nil, nil
 }
 
 // App is the running program.
@@ -85,6 +129,11 @@ type App struct {
 	Web        *web.Server
 	API        huma.API
 	Jobs       *jobs.Runner
+	// SMS sends text messages; SMSBox is the same sender when it is the
+	// in-memory box (no gateway configured: the demo and the tests read
+	// codes from it), nil with a gateway.
+	SMS    sms.Sender
+	SMSBox *sms.Box
 
 	// The slices' services, each built once in build (in dependency
 	// order); routes and jobs are registered from these, and tests drive
@@ -101,10 +150,8 @@ type App struct {
 	Care          *care.Service
 	Communities   *community.Service
 	// Notify is the one outbox every slice announces through, and every
-	// account's inbox; SMS goes through SMS (the in-memory box unless
-	// set before build).
+	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
-	SMS    sms.Sender
 
 	// The home page's work queues: the slices' (in order), the sign-ups
 	// to verify and the community's notices (nil until their slices are
@@ -112,6 +159,7 @@ type App struct {
 	homeSources []HomeSource
 	Signups     SignupQueue
 	Notices     NoticeBoard
+	Residents   *resident.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -122,6 +170,10 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	if cfg.PublicURL, err = certificate.CheckPublicURL(cfg.PublicURL); err != nil {
 		return nil, fmt.Errorf("SHEQU_PUBLIC_URL: %w", err)
+	}
+	smsSender, smsBox, err := cfg.SMS.sender()
+	if err != nil {
+		return nil, err
 	}
 	if cfg.TrustProxy {
 		proxies = append(proxies, web.LoopbackProxies...)
@@ -142,7 +194,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	a := &App{Cfg: cfg, DB: d, Keys: keys}
+	a := &App{Cfg: cfg, DB: d, Keys: keys, SMS: smsSender, SMSBox: smsBox}
 	a.Audit = audit.New(d)
 	a.Sessions = auth.NewSessions(d)
 	a.Users = auth.NewUsers(d, a.Sessions)
@@ -203,7 +255,8 @@ func (a *App) build(ctx context.Context) error {
 		cal = nil
 	}
 	if a.SMS == nil {
-		a.SMS = &sms.Box{}
+		a.SMSBox = &sms.Box{}
+		a.SMS = a.SMSBox
 	}
 	a.Notify = notify.NewOutbox(d, nil, a.SMS, a.Keys)
 	a.Requests = request.NewService(d, a.Audit, a.Keys, cal, a.Notify)
@@ -232,6 +285,13 @@ func (a *App) build(ctx context.Context) error {
 
 	// Each role's home page is its work queue, slice by slice.
 	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}}
+	// Residents' own sign-up, code sign-in and verification; codes go
+	// out through the one SMS sender.
+	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
+	a.Signups = residentSignups{a.Residents}
+	// The request form chooses its community with the division picker and
+	// pre-fills a resident's own details.
+	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -250,6 +310,11 @@ func (a *App) routes() {
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
+	// The division picker (public: the sign-up page uses it).
+	a.Divisions.RegisterPicker(a.Web, a.API)
+	// Residents: sign-up, code sign-in, recovery, verification.
+	a.Residents.RegisterWeb(a.Web)
+	a.Residents.RegisterAPI(a.API, a.Web)
 	// The auditor's pages and API.
 	al := auditlog.New(a.Audit)
 	al.RegisterWeb(a.Web)
@@ -344,6 +409,10 @@ func (a *App) jobs() {
 		if n > 0 {
 			slog.Info("request stats measures updated", "changed", n)
 		}
+		return err
+	})
+	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
+		_, err := a.Residents.PurgeCodes(ctx)
 		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {

@@ -43,6 +43,22 @@ var openToPending = map[string]bool{
 	"GET /api/v1/communities/{code}":           true,
 	"GET /api/v1/communities/{code}/notices":   true,
 	"GET /api/v1/communities/{code}/catalogue": true,
+	// Residents' own way in, and the division picker it uses.
+	"GET /signup":                  true,
+	"POST /signup/send":            true,
+	"POST /signup":                 true,
+	"GET /login/code":              true,
+	"POST /login/code/send":        true,
+	"POST /login/code":             true,
+	"GET /login/recover":           true,
+	"POST /login/recover/send":     true,
+	"POST /login/recover":          true,
+	"GET /divisions/pick":          true,
+	"GET /api/v1/divisions/search": true,
+	"POST /api/v1/signup/code":     true,
+	"POST /api/v1/signup":          true,
+	"POST /api/v1/signin/code":     true,
+	"POST /api/v1/recover":         true,
 }
 
 var wildcard = regexp.MustCompile(`\{[^}]*\}`)

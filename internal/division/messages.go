@@ -5,6 +5,18 @@ import "shequ/internal/platform/i18n"
 func init() {
 	m := map[string]i18n.Msg{
 		"division.nav":                     {"区划与社区", "Divisions"},
+		"division.not_a_community":         {"%s 不是村（社区）", "%s is not a village or community"},
+		"division.pick_a_community":        {"请选择一个村（社区）", "choose a village or community"},
+		"picker.legend":                    {"所在村（社区）", "Your village or community"},
+		"picker.search_label":              {"输入名称查找", "Search by name"},
+		"picker.search_placeholder":        {"如 游园、河西", "e.g. 游园, 河西"},
+		"picker.find":                      {"查找", "Find"},
+		"picker.chosen":                    {"已选择：", "Chosen: "},
+		"picker.results":                   {"名称含“%s”的村（社区）：", "Villages and communities named like “%s”:"},
+		"picker.more":                      {"只显示前 20 个，请输入更完整的名称。", "Only the first 20 are shown; type more of the name."},
+		"picker.none":                      {"没有找到，请换个名称或逐级选择。", "None found; try another name or choose level by level."},
+		"picker.browse":                    {"或逐级选择：", "Or choose level by level:"},
+		"picker.top":                       {"全部", "All"},
 		"division.crumbs":                  {"所在位置", "You are here"},
 		"division.search":                  {"查找区划", "Find a division"},
 		"division.search_label":            {"按名称或代码查找", "Search by name or code"},

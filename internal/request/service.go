@@ -41,6 +41,11 @@ type Service struct {
 	Calendar *calendar.Calendar
 	Outbox   *notify.Outbox
 	Now      func() time.Time
+	// Places is the division picker of the request form, and Contacts the
+	// signed-in resident's own details that pre-fill it (web_picker.go);
+	// both set in internal/app, either may be nil.
+	Places   *division.Service
+	Contacts Contacts
 }
 
 // NewService makes the service; cal may be nil (the shipped calendar).

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -84,6 +85,7 @@ type formData struct {
 	Staff      bool
 	Channels   []string
 	MaxPhotos  int
+	Picker     *division.Picker
 }
 
 func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
@@ -95,6 +97,7 @@ func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
 	if len(p.Area.Prefix) == 12 {
 		vals["division_code"] = p.Area.Code
 	}
+	h.prefill(r.Context(), p, vals)
 	return h.form(w, r, http.StatusOK, &formData{Values: vals})
 }
 
@@ -107,6 +110,9 @@ func (h *Web) form(w http.ResponseWriter, r *http.Request, status int, d *formDa
 		return err
 	}
 	d.Staff, d.Channels, d.MaxPhotos = p.Role.Staff(), []string{ChannelPhone, ChannelWalkIn}, MaxPhotos
+	if err := h.picker(r, d); err != nil {
+		return err
+	}
 	h.Srv.Render.Render(w, status, "request/new", h.Srv.NewPage(r, "request.new", d))
 	return nil
 }
@@ -130,6 +136,9 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 	in := Intake{DivisionCode: get("division_code"), CategoryCode: get("category_code"), Description: get("description"),
 		Address: get("address"), ContactName: get("contact_name"), Phone: get("phone"), Anonymous: get("anonymous") == "1",
 		Channel: get("channel")}
+	if pickerStep(r) {
+		return h.form(w, r, http.StatusOK, &formData{Values: vals})
+	}
 	var bad errs.Fields
 	if r.MultipartForm != nil {
 		hs := r.MultipartForm.File["photos"]

@@ -45,10 +45,16 @@ var dummyHash, _ = HashPassword("shequ-no-such-account")
 // otherwise) without timing anything.
 var argonRuns atomic.Int64
 
+// NoPassword is the stored hash of an account that has no password (a
+// resident who signs in with codes until they choose one): it matches no
+// password, after the same work as a real check.
+const NoPassword = "!none"
+
 // CheckPassword reports whether pw matches the encoded hash.
 func CheckPassword(encoded, pw string) bool {
 	argonRuns.Add(1)
-	if encoded == "" {
+	none := encoded == NoPassword
+	if encoded == "" || none {
 		encoded = dummyHash
 	}
 	parts := strings.Split(encoded, "$")
@@ -68,7 +74,7 @@ func CheckPassword(encoded, pw string) bool {
 		return false
 	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return subtle.ConstantTimeCompare(got, want) == 1 && !none
 }
 
 // minGuessScore is the zxcvbn score a password must reach: 3 means it

@@ -287,3 +287,26 @@ func (u *Users) passwordHash(ctx context.Context, id int64) (string, error) {
 	}
 	return h, nil
 }
+
+// nameOf is the login name of account id. Errors: ENOTFOUND.
+func (u *Users) nameOf(ctx context.Context, id int64) (string, error) {
+	var name string
+	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, id).Scan(&name)
+	if db.IsNoRows(err) {
+		return "", errs.NotFound("error.not_found")
+	}
+	if err != nil {
+		return "", errs.Internal("auth.Users.nameOf: select users", err)
+	}
+	return name, nil
+}
+
+// recoverPassword stores a hash its owner chose (no change at the next
+// sign-in) and clears the lockout.
+func (u *Users) recoverPassword(ctx context.Context, id int64, hash string, at time.Time) error {
+	if _, err := u.DB.W(ctx).ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, failed_logins = 0,
+		locked_until = NULL, updated_at = $3 WHERE id = $4`, hash, false, at, id); err != nil {
+		return errs.Internal("auth.Users.recoverPassword: update users", err)
+	}
+	return nil
+}

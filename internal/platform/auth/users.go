@@ -47,6 +47,10 @@ type NewUser struct {
 	Password           string
 	MustChangePassword bool
 	Demo               bool
+	// PasswordHash, when set, is stored instead of hashing Password (the
+	// caller validated and hashed it before its transaction, or it is
+	// NoPassword).
+	PasswordHash string
 }
 
 // roleLevel is the division level an account of a role must sit at; 0 means any.
@@ -132,8 +136,10 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	} else if want != 0 && lvl != want && !(nu.Role == CityStaff && lvl < want) {
 		f.Add("area", "auth.area_level")
 	}
-	if err := ValidatePassword("password", nu.Password, nu.Name, nu.DisplayName); err != nil {
-		f = append(f, errs.As(err).Fields...)
+	if nu.PasswordHash == "" {
+		if err := ValidatePassword("password", nu.Password, nu.Name, nu.DisplayName); err != nil {
+			f = append(f, errs.As(err).Fields...)
+		}
 	}
 	if err := f.Err(); err != nil {
 		return 0, err
@@ -141,9 +147,11 @@ func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
 	if !MayManage(p, nu.Role, nu.AreaCode) {
 		return 0, errs.Forbidden()
 	}
-	hash, err := HashPassword(nu.Password)
-	if err != nil {
-		return 0, errs.Internal("auth.Users.Create: HashPassword", err)
+	hash := nu.PasswordHash
+	if hash == "" {
+		if hash, err = HashPassword(nu.Password); err != nil {
+			return 0, errs.Internal("auth.Users.Create: HashPassword", err)
+		}
 	}
 	return u.insertUser(ctx, nu, hash, p.Name, u.now())
 }

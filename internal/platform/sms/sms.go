@@ -15,6 +15,9 @@ import (
 
 // Message is one text message.
 type Message struct {
+	// ID is the message's idempotency key at the gateway (empty: one is
+	// made per Send and kept across its retries).
+	ID       string
 	Phone    string            // the mobile number, 11 digits
 	Template string            // the gateway's template id, e.g. "signup_code"
 	Params   map[string]string // the template's parameters, e.g. {"code": "123456"}
