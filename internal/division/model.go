@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 )
@@ -212,27 +211,14 @@ func ValidCode(s string) bool { return codeRE.MatchString(s) }
 var PrefixLen = [...]int{0, 2, 4, 6, 9, 12}
 
 // LevelFromCode infers the level a code's zeros say; used to check nesting.
-func LevelFromCode(code string) int {
-	switch {
-	case code[2:] == "0000000000":
-		return Province
-	case code[4:] == "00000000":
-		return City
-	case code[6:] == "000000":
-		return County
-	case code[9:] == "000":
-		return Township
-	}
-	return Community
-}
+func LevelFromCode(code string) int { return Code(code).Level() }
 
 // ParentOf derives the parent code of a code at level.
 func ParentOf(code string, level int) string {
 	if level <= Province {
 		return ""
 	}
-	n := PrefixLen[level-1]
-	return code[:n] + strings.Repeat("0", 12-n)
+	return Code(code).At(level - 1)
 }
 
 // Change is one entry of a profile's history.
@@ -254,6 +240,4 @@ type FieldChange struct {
 
 // RangeOf is the inclusive range of 12-digit codes at or under a valid
 // code, from the level its trailing zeros give: code BETWEEN lo AND hi.
-func RangeOf(code string) (lo, hi string) {
-	return auth.AreaOf(code, LevelFromCode(code)).Range()
-}
+func RangeOf(code string) (lo, hi string) { return Code(code).Range() }

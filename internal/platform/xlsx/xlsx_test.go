@@ -372,3 +372,31 @@ func TestExportGuardsFormulas(t *testing.T) {
 		}
 	}
 }
+
+func TestReadLenient(t *testing.T) {
+	// An empty required cell is left to the registry's checks ...
+	rows, err := spec.ReadLenient(context.Background(), book(t, "", []any{"代码", "名称"}, []any{"1", ""}, []any{"", "b"}))
+	if err != nil || len(rows) != 2 || rows[0].Get("code") != "1" || rows[1].Get("name") != "b" {
+		t.Fatalf("rows %+v, %v", rows, err)
+	}
+	// ... a required column missing from the header is not.
+	_, err = spec.ReadLenient(context.Background(), book(t, "", []any{"名称", "面积(m²)"}, []any{"a", "1"}))
+	if fs := fields(t, err); !has(fs, 1, "code", "xlsx.missing_column") || len(fs) != 1 {
+		t.Fatalf("fields %+v", fs)
+	}
+	if spec.Columns[0].Required != true {
+		t.Fatal("ReadLenient changed the spec")
+	}
+}
+
+func TestSortByColumn(t *testing.T) {
+	fs := []errs.FieldError{errs.Field("other", "a"), errs.Field("area", "b"), errs.Field("code", "c"), errs.Field("area", "d")}
+	spec.SortByColumn(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Field+":"+f.Key)
+	}
+	if strings.Join(got, " ") != "code:c area:b area:d other:a" {
+		t.Fatalf("order %v", got)
+	}
+}
