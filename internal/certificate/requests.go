@@ -158,7 +158,7 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 	if f.Status != "" && !oneOf(f.Status, RequestStatuses) {
 		return nil, false, errs.Invalid(errs.Field("status", "error.one_of", strings.Join(RequestStatuses, ", ")))
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	var conds []string
 	var args []any
 	if p.Role == auth.Resident {
@@ -183,7 +183,7 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 		args = append(args, f.Status)
 		conds = append(conds, "q.status = $"+strconv.Itoa(len(args)))
 	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	args = db.PageArgs(args, f.Page, f.PerPage)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE `+strings.Join(conds, " AND ")+
 		` ORDER BY q.id DESC LIMIT $`+strconv.Itoa(len(args)-1)+` OFFSET $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
@@ -287,8 +287,7 @@ func (s *Service) request(ctx context.Context, id int64) (*CertificateRequest, e
 		return nil, err
 	}
 	if r.DivisionCode < lo || r.DivisionCode > hi {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "certificate.decide", ObjectType: "certificate_request", ObjectID: itoa(id),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, "certificate.decide", "certificate_request", id, audit.OutsideArea)
 		return nil, errs.NotFound("certificate.request_not_found", id)
 	}
 	return r, nil

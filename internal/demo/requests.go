@@ -135,7 +135,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 			}
 		}
 		unitFor := func(category, community string) int64 {
-			county, township := community[:6]+"000000", community[:9]+"000"
+			county, township := division.Code(community).County(), division.Code(community).Township()
 			switch {
 			case strings.HasPrefix(category, "utility."):
 				return unitAt[county+"/water"]
@@ -214,9 +214,9 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				goto save
 			}
 			if r.IntN(100) < 8 { // dispatched to the wrong unit once, returned
-				wrong := unitAt[c.Code[:9]+"000"]
+				wrong := unitAt[division.Code(c.Code).Township()]
 				if wrong == unit {
-					wrong = unitAt[c.Code[:6]+"000000/housing"]
+					wrong = unitAt[division.Code(c.Code).County()+"/housing"]
 				}
 				if _, err := w.ExecContext(ctx, `INSERT INTO request_assignments (request_id, unit_id, role, assigned_at, ended_at) VALUES ($1, $2, 'lead', $3, $4)`,
 					id, wrong, at, at.Add(time.Hour)); err != nil {

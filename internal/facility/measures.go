@@ -118,9 +118,6 @@ func valuesAt(p place, fs []counted) map[string]int64 {
 	return m
 }
 
-// townshipOf is the township a township or community code lies in.
-func townshipOf(code string) string { return code[:9] + "000" }
-
 // inUse reads the in-use facilities of one division.
 func (s *Service) inUse(ctx context.Context, code string) ([]counted, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT kind, floor_area, activity_area, terminals, open_8h, fitness_circle
@@ -173,7 +170,7 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 			case division.Township:
 				townships[code] = true
 			case division.Community:
-				townships[townshipOf(code)] = true
+				townships[division.Code(code).Township()] = true
 			}
 		}
 		tcodes := make([]string, 0, len(townships))
@@ -183,8 +180,9 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 		sort.Strings(tcodes)
 		for _, t := range tcodes {
 			var n int
+			lo, hi := division.Code(t).Range()
 			if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM facilities WHERE division_code BETWEEN $1 AND $2
-				AND kind = $3 AND status = $4`, t, t[:9]+"999", socialWorkKind, InUse).Scan(&n); err != nil {
+				AND kind = $3 AND status = $4`, lo, hi, socialWorkKind, InUse).Scan(&n); err != nil {
 				return errs.Internal("facility.Service.Refresh: select facilities", err)
 			}
 			if err := s.Measures.Set(ctx, mTownshipSWS, t, b2i(n > 0)); err != nil {
@@ -240,7 +238,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			}
 			for _, f := range fs {
 				if f.Kind == socialWorkKind {
-					vals[mTownshipSWS][townshipOf(code)] = 1
+					vals[mTownshipSWS][division.Code(code).Township()] = 1
 				}
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shequ/data"
+	"shequ/internal/division"
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
@@ -208,11 +209,10 @@ func (e *Engine) totals(ctx context.Context, keys, codes []string) (map[string]m
 	if len(codes) < 8 || len(codes[0]) != 12 {
 		return e.Measures.Totals(ctx, keys, codes)
 	}
-	lvl := levelOf(codes[0])
-	if lvl != 4 {
+	if division.Code(codes[0]).Level() != division.Township {
 		return e.Measures.Totals(ctx, keys, codes)
 	}
-	prefix := codes[0][:9]
+	prefix := division.Code(codes[0]).Prefix()
 	for _, c := range codes[1:] {
 		if !strings.HasPrefix(c, prefix) {
 			return e.Measures.Totals(ctx, keys, codes)
@@ -224,7 +224,8 @@ func (e *Engine) totals(ctx context.Context, keys, codes []string) (map[string]m
 		out[c] = map[string]int64{}
 		want[c] = true
 	}
-	args := []any{prefix + "000", prefix + "999"}
+	lo, hi := division.Code(codes[0]).Range()
+	args := []any{lo, hi}
 	ph := make([]string, len(keys))
 	for i, k := range keys {
 		args = append(args, k)
@@ -250,19 +251,4 @@ func (e *Engine) totals(ctx context.Context, keys, codes []string) (map[string]m
 		return nil, errs.Internal("indicator.Engine.totals: select measure_totals", err)
 	}
 	return out, nil
-}
-
-// levelOf is the level a 12-digit code's trailing zeros say.
-func levelOf(code string) int {
-	switch {
-	case code[2:] == "0000000000":
-		return 1
-	case code[4:] == "00000000":
-		return 2
-	case code[6:] == "000000":
-		return 3
-	case code[9:] == "000":
-		return 4
-	}
-	return 5
 }

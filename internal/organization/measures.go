@@ -3,6 +3,7 @@ package organization
 import (
 	"context"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
@@ -80,8 +81,9 @@ func (s *Service) refresh(ctx context.Context, codes map[string]int) error {
 			}
 		}
 		if level >= 3 {
-			county := code[:6] + "000000"
-			cv, err := s.compute(ctx, county, code[:6]+"999999")
+			county := division.Code(code).County()
+			lo, hi := division.Code(county).Range()
+			cv, err := s.compute(ctx, lo, hi)
 			if err != nil {
 				return err
 			}

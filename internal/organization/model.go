@@ -171,20 +171,6 @@ type Filter struct {
 	PerPage  int
 }
 
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
-}
-
 func (f *Filter) check() error {
 	var bad errs.Fields
 	f.Q = strings.TrimSpace(f.Q)
@@ -201,27 +187,4 @@ func (f *Filter) check() error {
 		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
 	}
 	return bad.Err()
-}
-
-// levelOf infers a division's level from the zeros of its code.
-func levelOf(code string) int {
-	switch {
-	case strings.HasSuffix(code, "0000000000"):
-		return 1
-	case strings.HasSuffix(code, "00000000"):
-		return 2
-	case strings.HasSuffix(code, "000000"):
-		return 3
-	case strings.HasSuffix(code, "000"):
-		return 4
-	}
-	return 5
-}
-
-// countyOf is the county a division lies in, or "" above the counties.
-func countyOf(code string) string {
-	if levelOf(code) < 3 {
-		return ""
-	}
-	return code[:6] + "000000"
 }

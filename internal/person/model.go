@@ -416,14 +416,3 @@ func (f *Filter) terms() []lookup.Term {
 	}
 	return out
 }
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	return page, min(perPage, 200)
-}

@@ -82,7 +82,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, bool, error) {
 	if err := s.checkFilter(ctx, &f); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.list(ctx, f, s.today())
 }
 
@@ -164,8 +164,7 @@ func (s *Service) History(ctx context.Context, id int64) ([]PersonChange, error)
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(db.WithoutTx(ctx), id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "person", id, audit.OutsideArea)
 	}
 	return r, err
 }
@@ -179,8 +178,7 @@ func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Reveale
 		return nil, err
 	}
 	if !CanReveal(p) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "person.reveal", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "no reveal permission"}})
+		s.Audit.Refused(ctx, "person.reveal", "person", id, "no reveal permission")
 		return nil, errs.Forbidden()
 	}
 	reason = strings.TrimSpace(reason)

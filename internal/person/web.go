@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -43,7 +44,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 }
 
 func filterOf(q url.Values) Filter {
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	return Filter{Q: q.Get("q"), Community: strings.TrimSpace(q.Get("community")), Group: q.Get("group"),
 		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")),
 		Address: strings.TrimSpace(q.Get("address")), Reason: strings.TrimSpace(q.Get("reason")), Page: page, PerPage: 50}
@@ -75,18 +76,10 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	} else if err != nil {
 		return err
 	}
-	page, _ := Paging(f.Page, f.PerPage)
+	page, _ := db.Paging(f.Page, f.PerPage)
 	d := &listData{F: f, Items: items, Page: page, More: more, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}
 	h.Srv.Render.Render(w, status, "person/list", h.Srv.NewPage(r, "person.title", d))
 	return nil
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
 }
 
 type viewData struct {
@@ -105,7 +98,7 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *viewData) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -129,7 +122,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *
 }
 
 func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -242,7 +235,7 @@ func rowsOf(gs []Membership) []groupRow {
 
 func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -316,7 +309,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}

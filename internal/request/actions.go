@@ -372,7 +372,7 @@ func (st *step) extend(ctx context.Context) error {
 			return errs.Internal("request.step.extend: insert request_extensions", err)
 		}
 		st.note, st.data = reason, map[string]any{"days": st.in.Days}
-		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
+		return st.s.Outbox.ToStaff(ctx, st.r.ID, division.Code(st.r.DivisionCode).Township(), string(auth.TownshipStaff),
 			fmt.Sprintf("诉求 %s 申请延期 %d 个工作日，待审批。", st.r.Number, st.in.Days))
 	}
 	ok, err := st.above(ctx)
@@ -436,9 +436,9 @@ func (st *step) ret(ctx context.Context) error {
 	}
 	st.note, st.data = reason, map[string]any{"returns": returns, "dispatch_rank": rank}
 	st.detail = st.data
-	code, role := st.r.DivisionCode[:9]+"000", auth.TownshipStaff
+	code, role := division.Code(st.r.DivisionCode).Township(), auth.TownshipStaff
 	if rank >= auth.CountyStaff.Rank() {
-		code, role = st.r.DivisionCode[:6]+"000000", auth.CountyStaff
+		code, role = division.Code(st.r.DivisionCode).County(), auth.CountyStaff
 	}
 	return st.s.Outbox.ToStaff(ctx, st.r.ID, code, string(role), fmt.Sprintf("诉求 %s 被退回（第 %d 次）：%s", st.r.Number, returns, clip(reason, 100)))
 }
@@ -689,7 +689,7 @@ func (st *step) appeal(ctx context.Context) error {
 			return errs.Internal("request.step.appeal: insert request_appeals", err)
 		}
 		st.note, st.data = st.in.Note, map[string]any{"reason": st.in.Reason}
-		return st.s.Outbox.ToStaff(ctx, st.r.ID, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
+		return st.s.Outbox.ToStaff(ctx, st.r.ID, division.Code(st.r.DivisionCode).County(), string(auth.CountyStaff),
 			fmt.Sprintf("诉求 %s 申请不纳入考核（%s），待审批。", st.r.Number, st.in.Reason))
 	}
 	ok, err := st.above(ctx)

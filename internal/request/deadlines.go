@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -130,7 +131,7 @@ func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, erro
 	if d.hasUnit {
 		return true, s.Outbox.ToUnit(ctx, d.id, d.unit, fmt.Sprintf("诉求 %s 将于 %s 到期，请抓紧办理。", num, d.due.In(china).Format("01-02 15:04")))
 	}
-	return true, s.Outbox.ToStaff(ctx, d.id, d.code[:9]+"000", string(auth.TownshipStaff),
+	return true, s.Outbox.ToStaff(ctx, d.id, division.Code(d.code).Township(), string(auth.TownshipStaff),
 		fmt.Sprintf("诉求 %s 尚未派单，将于 %s 到期。", num, d.due.In(china).Format("01-02 15:04")))
 }
 
@@ -150,9 +151,9 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return false, nil
 	}
-	code, role := d.code[:9]+"000", auth.TownshipStaff
+	code, role := division.Code(d.code).Township(), auth.TownshipStaff
 	if d.unitKind == UnitTownship {
-		code, role = d.code[:6]+"000000", auth.CountyStaff
+		code, role = division.Code(d.code).County(), auth.CountyStaff
 	}
 	if err := s.Store.event(ctx, d.id, EventEscalate, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"to": code, "role": role, "due": d.due}, now); err != nil {

@@ -19,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
@@ -506,10 +507,10 @@ func luhn(digits string) int {
 }
 
 // TownshipOf is the township code of a community code (kept on the row).
-func TownshipOf(code string) string { return code[:9] + "000" }
+func TownshipOf(code string) string { return division.Code(code).Township() }
 
 // CountyOf is the county code of a community code (kept on the row).
-func CountyOf(code string) string { return code[:6] + "000000" }
+func CountyOf(code string) string { return division.Code(code).County() }
 
 var china = calendar.China
 

@@ -157,8 +157,7 @@ func (s *Service) Volunteer(ctx context.Context, id int64) (*Volunteer, error) {
 	if v.Own || (staff(p) && inScope(ctx, v.CommunityCode)) {
 		return v, nil
 	}
-	_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.read", ObjectType: "volunteer", ObjectID: idStr(id),
-		Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+	s.Audit.Refused(ctx, "volunteer.read", "volunteer", id, audit.OutsideArea)
 	return nil, errs.NotFound("volunteer.not_found", id)
 }
 
@@ -235,7 +234,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 			return nil, false, err
 		}
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	if f.Division != "" {
 		dlo, dhi := division.RangeOf(f.Division)
 		lo, hi = max(lo, dlo), min(hi, dhi)
@@ -258,7 +257,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	if f.Active {
 		add("v.last_served >= ?", s.activeSince())
 	}
-	q += ` ORDER BY v.community_code, v.name, v.id LIMIT ` + strconv.Itoa(f.PerPage+1) + ` OFFSET ` + strconv.Itoa((f.Page-1)*f.PerPage)
+	limit, offset := db.LimitOffset(f.Page, f.PerPage)
+	q += ` ORDER BY v.community_code, v.name, v.id LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(offset)
 	stars, err := s.Stars(ctx)
 	if err != nil {
 		return nil, false, err
@@ -267,22 +267,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 	if err != nil {
 		return nil, false, errs.Internal("volunteer.Service.List: select", err)
 	}
-	defer rows.Close()
-	var out []Volunteer
 	since := s.activeSince()
-	for rows.Next() {
-		v, err := s.scanVolunteer(rows, stars, since, 0)
-		if err != nil {
-			return nil, false, errs.Internal("volunteer.Service.List: select", err)
-		}
-		out = append(out, *v)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, f.PerPage, func(sc interface{ Scan(...any) error }) (*Volunteer, error) {
+		return s.scanVolunteer(sc, stars, since, 0)
+	})
+	if err != nil {
 		return nil, false, errs.Internal("volunteer.Service.List: select", err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
 	}
 	return out, more, nil
 }

@@ -234,26 +234,17 @@ func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int
 		args = append(args, string(role))
 		where += ` AND u.role = $` + itoa(len(args))
 	}
-	args = append(args, perPage+1, (page-1)*perPage)
+	args = db.PageArgs(args, page, perPage)
 	rows, err := u.DB.Q(ctx).QueryContext(ctx, `SELECT `+userCols+` FROM users u JOIN divisions d ON d.code = u.area_code
 		WHERE `+where+` ORDER BY u.name LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
 		return nil, false, errs.Internal("auth.Users.List: select", err)
 	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		x, err := scanUser(rows)
-		if err != nil {
-			return nil, false, errs.Internal("auth.Users.List: select", err)
-		}
-		out = append(out, *x)
+	out, more, err := db.Page(rows, perPage, scanUser)
+	if err != nil {
+		return nil, false, errs.Internal("auth.Users.List: select", err)
 	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
-	}
-	return out, more, rows.Err()
+	return out, more, nil
 }
 
 func itoa(n int) string {
