@@ -1,8 +1,8 @@
 package facility
 
 import (
-	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -310,21 +310,16 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
-	var b bytes.Buffer
-	if err := h.S.WriteTemplate(r.Context(), &b); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", b.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(r.Context(), out)
+	})
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	var b bytes.Buffer
-	if _, err := h.S.Export(r.Context(), filterOf(r.URL.Query()), &b); err != nil {
+	return xlsx.Download(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", func(out io.Writer) error {
+		_, err := h.S.Export(r.Context(), filterOf(r.URL.Query()), out)
 		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", b.Bytes())
-	return nil
+	})
 }
 
 type importData struct {

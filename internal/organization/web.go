@@ -1,8 +1,8 @@
 package organization
 
 import (
-	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -257,22 +257,16 @@ func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
-	return nil
+	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
+	})
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", buf.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(ctx, out)
+	})
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

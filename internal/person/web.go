@@ -3,6 +3,7 @@ package person
 import (
 	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -333,12 +334,9 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.Export(ctx, filterOf(r.URL.Query()), false, "", &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, exportName(i18n.From(ctx)), buf.Bytes())
-	return nil
+	return xlsx.Download(w, exportName(i18n.From(ctx)), func(out io.Writer) error {
+		return h.S.Export(ctx, filterOf(r.URL.Query()), false, "", out)
+	})
 }
 
 // exportUnmasked exports with the personal data in the clear: a POST with
@@ -361,12 +359,9 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", buf.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(ctx, out)
+	})
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -398,5 +400,25 @@ func TestSortByColumn(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "code:c area:b area:d other:a" {
 		t.Fatalf("order %v", got)
+	}
+}
+
+func TestDownload(t *testing.T) {
+	rec := httptest.NewRecorder()
+	if err := Download(rec, "名单.xlsx", func(w io.Writer) error { return spec.WriteTemplate(w, i18n.ZH) }); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Header().Get("Content-Type") != ContentType || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
+		rec.Body.Len() == 0 || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+		t.Fatalf("headers %v, %d bytes", rec.Header(), rec.Body.Len())
+	}
+	// A failed write sends nothing, so the caller can answer with an error page.
+	rec = httptest.NewRecorder()
+	boom := errs.Forbidden()
+	if err := Download(rec, "x.xlsx", func(w io.Writer) error { _, _ = w.Write([]byte("partial")); return boom }); err != boom {
+		t.Fatalf("error %v", err)
+	}
+	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
+		t.Fatalf("sent %q with %v", rec.Body.String(), rec.Header())
 	}
 }
