@@ -18,11 +18,11 @@ import (
 // Who may do what in this slice.
 var (
 	// ReadRoles may list and read the certificates issued in their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// IssueRoles act for the organisations in their area: they issue and
 	// revoke certificates and upload seals. Order 67 lets village and
 	// residents' committees issue, so community workers may.
-	IssueRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	IssueRoles = auth.OfficeStaff()
 )
 
 // Limits.

@@ -21,7 +21,7 @@ var (
 	// ProfileReadRoles may read communities' profiles.
 	ProfileReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff, auth.HandlingUnit, auth.Admin}
 	// ProfileEditRoles may change them.
-	ProfileEditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ProfileEditRoles = auth.OfficeStaff()
 )
 
 // Service holds the rules of the division slice.

@@ -42,8 +42,8 @@ func IsComprehensive(kind string) bool {
 
 // Who may do what.
 var (
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
-	EditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
+	EditRoles = auth.OfficeStaff()
 )
 
 // Rules.

@@ -23,13 +23,13 @@ import (
 var (
 	// KeepRoles list, read, create, change, import and export people in
 	// their area. Grid workers keep the registry of their community too.
-	KeepRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	KeepRoles = auth.AreaStaff()
 	// RevealRoles may see a person's personal data unmasked (with a reason,
 	// audited), and export it unmasked. Grid workers may not: they visit
 	// and record, and the masked number is enough to tell people apart; a
 	// community worker answers for the community's registry, and township,
 	// county and city staff for their area's.
-	RevealRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	RevealRoles = auth.OfficeStaff()
 )
 
 // CanReveal reports whether a principal holds the reveal permission.

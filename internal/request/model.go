@@ -134,7 +134,7 @@ const (
 var (
 	// StaffRoles handle requests of their area: record, dispatch,
 	// supervise, call back, decide.
-	StaffRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	StaffRoles = auth.AreaStaff()
 	// ReadRoles may read requests (each within its own reach).
 	ReadRoles = []auth.Role{auth.Resident, auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff, auth.HandlingUnit}
 	// CreateRoles may file a request: residents for themselves, staff on

@@ -67,7 +67,7 @@ var StatsMeasures = []measure.Def{
 }
 
 // StatsRoles may read the 三率 of their area.
-var StatsRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+var StatsRoles = auth.OfficeStaff()
 
 // StatsWeights weigh the three rates in the composite.
 type StatsWeights struct {

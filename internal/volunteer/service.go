@@ -22,9 +22,9 @@ import (
 // Who may do what in this slice.
 var (
 	// StaffRoles keep volunteers, organisations and activities in their area.
-	StaffRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	StaffRoles = auth.AreaStaff()
 	// OrgRoles may create organisations and name their leads.
-	OrgRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	OrgRoles = auth.OfficeStaff()
 	// SettingRoles may set the star levels of the deployment.
 	SettingRoles = []auth.Role{auth.Admin}
 )

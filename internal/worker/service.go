@@ -23,9 +23,9 @@ import (
 // Who may do what in this slice.
 var (
 	// ReadRoles may list and read workers in their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// EditRoles may create, change and close them, and import.
-	EditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	EditRoles = auth.OfficeStaff()
 )
 
 // Service holds the rules of the worker registry.
