@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/patch"
 )
 
 // Levels, as in the division files.
@@ -114,29 +115,14 @@ type ProfilePatch struct {
 
 // Apply returns p with the patch applied.
 func (pt ProfilePatch) Apply(p Profile) Profile {
-	set := func(dst *int64, v *int64) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&p.Population, pt.Population)
-	set(&p.UrbanPopulation, pt.UrbanPopulation)
-	set(&p.Households, pt.Households)
-	if pt.BuildingArea != nil {
-		p.BuildingArea = *pt.BuildingArea
-	}
-	if pt.CommercialArea != nil {
-		p.CommercialArea = *pt.CommercialArea
-	}
-	if pt.Relocation != nil {
-		p.Relocation = *pt.Relocation
-	}
-	if pt.Broadband != nil {
-		p.Broadband = *pt.Broadband
-	}
-	if pt.Has5G != nil {
-		p.Has5G = *pt.Has5G
-	}
+	patch.Value(&p.Population, pt.Population)
+	patch.Value(&p.UrbanPopulation, pt.UrbanPopulation)
+	patch.Value(&p.Households, pt.Households)
+	patch.Value(&p.BuildingArea, pt.BuildingArea)
+	patch.Value(&p.CommercialArea, pt.CommercialArea)
+	patch.Value(&p.Relocation, pt.Relocation)
+	patch.Value(&p.Broadband, pt.Broadband)
+	patch.Value(&p.Has5G, pt.Has5G)
 	if pt.Organisations != nil {
 		p.Organisations = append([]Organisation(nil), (*pt.Organisations)...)
 	}

@@ -14,6 +14,7 @@ import (
 	"shequ/internal/division"
 
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/patch"
 )
 
 // Registrations: registered with civil affairs (登记) or filed with the
@@ -77,24 +78,15 @@ type OrganizationPatch struct {
 
 // apply returns o with the patch applied, texts trimmed.
 func (p *OrganizationPatch) apply(o Organization, today string) Organization {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&o.DivisionCode, p.DivisionCode)
-	set(&o.Name, p.Name)
-	set(&o.Registration, p.Registration)
-	set(&o.RegistrationNumber, p.RegistrationNumber)
-	set(&o.Type, p.Type)
-	set(&o.Status, p.Status)
-	set(&o.DeregisteredOn, p.DeregisteredOn)
-	if p.FullTimeStaff != nil {
-		o.FullTimeStaff = *p.FullTimeStaff
-	}
-	if p.IncubationBase != nil {
-		o.IncubationBase = *p.IncubationBase
-	}
+	patch.Text(&o.DivisionCode, p.DivisionCode)
+	patch.Text(&o.Name, p.Name)
+	patch.Text(&o.Registration, p.Registration)
+	patch.Text(&o.RegistrationNumber, p.RegistrationNumber)
+	patch.Text(&o.Type, p.Type)
+	patch.Text(&o.Status, p.Status)
+	patch.Text(&o.DeregisteredOn, p.DeregisteredOn)
+	patch.Value(&o.FullTimeStaff, p.FullTimeStaff)
+	patch.Value(&o.IncubationBase, p.IncubationBase)
 	if o.Status == "" {
 		o.Status = Active
 	}
