@@ -277,16 +277,7 @@ func TestTokenCreate(t *testing.T) {
 	a := c.open()
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
-	get := func(tok string) int {
-		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/divisions/"+township, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	get := func(tok string) int { return bearerStatus(t, srv.URL+"/api/v1/divisions/"+township, tok) }
 	if st := get(tok); st != http.StatusOK {
 		t.Fatalf("the API refused the new token: %d", st)
 	}
@@ -552,4 +543,17 @@ func TestFlagsAfterArguments(t *testing.T) {
 	if err := a.DB.Q(context.Background()).QueryRowContext(context.Background(), `SELECT disabled FROM users WHERE name = 'ops'`).Scan(&disabled); err != nil || !disabled {
 		t.Errorf("the account is not disabled: %v %v", disabled, err)
 	}
+}
+
+// bearerStatus is the status of a GET of url with the API token tok.
+func bearerStatus(t *testing.T, url, tok string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
 }

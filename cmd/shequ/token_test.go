@@ -23,16 +23,7 @@ func TestTokenListAndRevoke(t *testing.T) {
 	a := c.open()
 	srv := httptest.NewServer(a.Handler())
 	defer srv.Close()
-	get := func(tok string) int {
-		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/divisions/"+township, nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	get := func(tok string) int { return bearerStatus(t, srv.URL+"/api/v1/divisions/"+township, tok) }
 	if get(t1) != http.StatusOK {
 		t.Fatal("token 1 refused")
 	}

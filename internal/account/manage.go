@@ -3,7 +3,6 @@ package account
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
@@ -55,7 +54,7 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if len([]rune(q)) > 64 {
 		return errs.Invalid(errs.Field("q", "error.too_long", 64))
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page := web.PageParam(r.URL.Query())
 	if page < 1 {
 		page = 1
 	}

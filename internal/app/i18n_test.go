@@ -14,29 +14,6 @@ import (
 	"shequ/internal/platform/i18n"
 )
 
-// fmtVerbs lists the fmt verbs of s ("%d", "%s", …), without "%%".
-func fmtVerbs(s string) []string {
-	var out []string
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			continue
-		}
-		j := i + 1
-		for j < len(s) && strings.IndexByte("+-# 0123456789.*[]", s[j]) >= 0 {
-			j++
-		}
-		if j >= len(s) {
-			out = append(out, "%!(NOVERB)")
-			break
-		}
-		if s[j] != '%' {
-			out = append(out, s[i:j+1])
-		}
-		i = j
-	}
-	return out
-}
-
 // TestAllKeysHaveValue: no message without Chinese and English, and both
 // take the same arguments (a missing verb drops a value, an extra one
 // prints %!d(MISSING)).
@@ -53,7 +30,7 @@ func TestAllKeysHaveValue(t *testing.T) {
 		if strings.TrimSpace(m.En()) == "" {
 			t.Errorf("%s: no English", k)
 		}
-		zh, en := fmtVerbs(m.Zh()), fmtVerbs(m.En())
+		zh, en := i18n.Verbs(m.Zh()), i18n.Verbs(m.En())
 		if len(zh) != len(en) {
 			t.Errorf("%s: Chinese has %d verbs %q, English %d %q", k, len(zh), zh, len(en), en)
 			continue

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/platform/audit"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -73,12 +74,7 @@ func (q Query) Filter() (audit.Filter, error) {
 	if !out.From.IsZero() && !out.To.IsZero() && !out.To.After(out.From) {
 		f.Add("to", "auditlog.to_before_from")
 	}
-	if out.Page < 1 {
-		out.Page = 1
-	}
-	if out.PerPage < 1 || out.PerPage > 200 {
-		out.PerPage = 50
-	}
+	out.Page, out.PerPage = db.Paging(out.Page, out.PerPage)
 	return out, f.Err()
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/errs"
@@ -34,7 +33,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 }
 
 func queryOf(v url.Values) Query {
-	page, _ := strconv.Atoi(v.Get("page"))
+	page := web.PageParam(v)
 	return Query{Actor: v.Get("actor"), Action: v.Get("action"), ObjectType: v.Get("object_type"), ObjectID: v.Get("object_id"),
 		Result: v.Get("result"), From: v.Get("from"), To: v.Get("to"), Page: page}
 }

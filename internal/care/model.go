@@ -106,7 +106,7 @@ var (
 	// AssignRoles reassign tasks in their area.
 	AssignRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff}
 	// RateRoles read the visit rate of their area.
-	RateRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	RateRoles = auth.AreaStaff()
 	// AssigneeRoles may be given tasks.
 	AssigneeRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker}
 )

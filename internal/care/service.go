@@ -111,7 +111,7 @@ func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Visi
 	if p.Role == auth.GridWorker {
 		f.Assignee = p.UserID
 	}
-	page, perPage = division.Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	items, more, err := s.Store.list(ctx, f, lo, hi, s.CurrentMonth(), page, perPage)
 	for i := range items {
 		s.decorate(p, &items[i])
@@ -141,8 +141,7 @@ func (s *Service) visible(ctx context.Context, id int64, lock bool) (*VisitTask,
 	}
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.taskExists(ctx, id) {
 		db.AfterTx(ctx, func(ctx context.Context) {
-			_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "care.task.read", ObjectType: "care_task", ObjectID: strconv.FormatInt(id, 10),
-				Result: audit.Denied, Detail: map[string]string{"reason": "outside area or not assigned"}})
+			s.Audit.Refused(ctx, "care.task.read", "care_task", id, "outside area or not assigned")
 		})
 	}
 	if err != nil {

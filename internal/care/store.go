@@ -112,29 +112,22 @@ func (s *Store) list(ctx context.Context, f Filter, lo, hi, cur string, page, pe
 		add("t.person_name LIKE ?", db.Contains(f.Q))
 		where[len(where)-1] += ` ESCAPE '\'`
 	}
-	args = append(args, perPage+1, (page-1)*perPage)
+	args = db.PageArgs(args, page, perPage)
 	q := `SELECT ` + taskCols + taskFrom + ` WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(` ORDER BY t.division_code, t.person_name, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, errs.Internal("care.Store.list: select", err)
 	}
-	defer rows.Close()
-	var out []VisitTask
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, false, errs.Internal("care.Store.list: select", err)
+	out, more, err := db.Page(rows, perPage, func(sc interface{ Scan(...any) error }) (*VisitTask, error) {
+		t, err := scanTask(sc)
+		if err == nil {
+			t.Status = t.status(cur)
 		}
-		t.Status = t.status(cur)
-		out = append(out, *t)
-	}
-	if err := rows.Err(); err != nil {
+		return t, err
+	})
+	if err != nil {
 		return nil, false, errs.Internal("care.Store.list: select", err)
-	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
 	}
 	return out, more, nil
 }

@@ -78,7 +78,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	if a := q.Get("assignee"); a != "" {
 		f.Assignee, _ = strconv.ParseInt(a, 10, 64)
 	}
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	items, more, err := h.S.List(r.Context(), f, page, 50)
 	if err != nil {
 		return err
@@ -281,20 +281,12 @@ type viewData struct {
 	Photos    map[int64][]int64
 }
 
-func idOf(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("care.task_not_found")
-	}
-	return id, nil
-}
-
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 	return h.renderView(w, r, http.StatusOK, nil)
 }
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, problems []string) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "care.task_not_found")
 	if err != nil {
 		return err
 	}
@@ -313,7 +305,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 }
 
 func (h *Web) reassign(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "care.task_not_found")
 	if err != nil {
 		return err
 	}
@@ -333,9 +325,9 @@ func (h *Web) reassign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
-		return errs.NotFound("error.not_found")
+		return err
 	}
 	b, err := h.S.Photo(r.Context(), id)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -125,7 +126,7 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &listOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})
@@ -195,7 +196,7 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &requestListOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})

@@ -3,19 +3,14 @@ package certificate_test
 import (
 	"bytes"
 	"fmt"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/certificate"
@@ -88,27 +83,8 @@ func TestIssueVerifyRevoke(t *testing.T) {
 	// The QR code printed in the PDF reads as this server's verification
 	// page of the number.
 	if _, err := exec.LookPath("pdfimages"); err == nil {
-		dir := t.TempDir()
-		os.WriteFile(dir+"/c.pdf", []byte(res.Body), 0o600)
-		if out, err := exec.Command("pdfimages", "-png", dir+"/c.pdf", dir+"/img").CombinedOutput(); err != nil {
-			t.Fatalf("pdfimages: %v %s", err, out)
-		}
-		imgs, _ := filepath.Glob(dir + "/img-*.png")
-		var read []string
-		for _, f := range imgs {
-			b, _ := os.ReadFile(f)
-			img, err := png.Decode(bytes.NewReader(b))
-			if err != nil {
-				continue
-			}
-			bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
-			// Each image is a code alone (or the seal): see TestQRCodeDecodes.
-			if r, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}); err == nil {
-				read = append(read, r.GetText())
-			}
-		}
-		if want := e.URL + "/verify/" + number; len(read) != 1 || read[0] != want {
-			t.Errorf("QR codes in the PDF read %q, want [%s] (%d images)", read, want, len(imgs))
+		if read, want := pdfQRCodes(t, res.Body), e.URL+"/verify/"+number; len(read) != 1 || read[0] != want {
+			t.Errorf("QR codes in the PDF read %q, want [%s]", read, want)
 		}
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -149,7 +150,7 @@ func (s *Service) Requests(ctx context.Context, f RequestFilter) ([]CertificateR
 	if f.Status != "" && !oneOf(f.Status, RequestStatuses) {
 		return nil, false, errs.Invalid(errs.Field("status", "error.one_of", strings.Join(RequestStatuses, ", ")))
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	var volunteerID int64
 	lo, hi := "", ""
 	if p.Role == auth.Resident {
@@ -260,8 +261,7 @@ func (s *Service) request(ctx context.Context, id int64) (*CertificateRequest, e
 		return nil, err
 	}
 	if r.DivisionCode < lo || r.DivisionCode > hi {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "certificate.decide", ObjectType: "certificate_request", ObjectID: itoa(id),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, "certificate.decide", "certificate_request", id, audit.OutsideArea)
 		return nil, errs.NotFound("certificate.request_not_found", id)
 	}
 	return r, nil

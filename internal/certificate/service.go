@@ -18,11 +18,11 @@ import (
 // Who may do what in this slice.
 var (
 	// ReadRoles may list and read the certificates issued in their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// IssueRoles act for the organisations in their area: they issue and
 	// revoke certificates and upload seals. Order 67 lets village and
 	// residents' committees issue, so community workers may.
-	IssueRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	IssueRoles = auth.OfficeStaff()
 )
 
 // Limits.
@@ -230,8 +230,7 @@ func (s *Service) org(ctx context.Context, id int64, action string) (*Organizati
 		return nil, err
 	}
 	if org.DivisionCode < lo || org.DivisionCode > hi {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "volunteer_org", ObjectID: itoa(id),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "volunteer_org", id, audit.OutsideArea)
 		return nil, errs.NotFound("certificate.org_not_found", id)
 	}
 	return org, nil
@@ -267,8 +266,7 @@ func (s *Service) get(ctx context.Context, number, action string, roles []auth.R
 	c, err := s.Store.inArea(ctx, n, false)
 	if errs.Code(err) == errs.ENOTFOUND {
 		if _, e := s.Store.byNumber(ctx, n); e == nil {
-			_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "certificate", ObjectID: n,
-				Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+			s.Audit.Refused(ctx, action, "certificate", n, audit.OutsideArea)
 		}
 	}
 	return c, err
@@ -280,19 +278,8 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Certificate, bool, erro
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.list(ctx, f)
-}
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 || perPage > 200 {
-		perPage = 50
-	}
-	return page, perPage
 }
 
 // PDF writes a certificate issued in the caller's area as a PDF whose QR

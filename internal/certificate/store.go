@@ -117,7 +117,7 @@ func (st *Store) list(ctx context.Context, f Filter) ([]Certificate, bool, error
 		args = append(args, f.OrgID)
 		q += ` AND c.org_id = $` + strconv.Itoa(len(args))
 	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	args = db.PageArgs(args, f.Page, f.PerPage)
 	q += ` ORDER BY c.division_code, c.issued_at DESC, c.id DESC LIMIT $` + strconv.Itoa(len(args)-1) + ` OFFSET $` + strconv.Itoa(len(args))
 	rows, err := st.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {

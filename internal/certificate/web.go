@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -289,13 +290,13 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request) error {
 
 // renderList renders the list page with ferr's errors on form's form.
 func (h *Handlers) renderList(w http.ResponseWriter, r *http.Request, status int, form string, vals map[string]string, ferr error) error {
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page := web.PageParam(r.URL.Query())
 	items, more, err := h.Svc.List(r.Context(), Filter{Page: page})
 	if err != nil {
 		return err
 	}
 	d := &listData{Items: items, More: more, Values: vals, Errors: map[string]string{}, Today: h.Svc.today(), Form: form}
-	d.Page, _ = Paging(page, 0)
+	d.Page, _ = db.Paging(page, 0)
 	d.CanIssue = may(r, IssueRoles)
 	if d.CanIssue {
 		if d.Requests, _, err = h.Svc.Requests(r.Context(), RequestFilter{Status: RequestPending, PerPage: 200}); err != nil {

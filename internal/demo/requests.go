@@ -107,7 +107,7 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 			}
 		}
 		unitFor := func(category, community string) int64 {
-			county, township := community[:6]+"000000", community[:9]+"000"
+			county, township := division.Code(community).County(), division.Code(community).Township()
 			switch {
 			case strings.HasPrefix(category, "utility."):
 				return unitAt[county+"/water"]
@@ -181,9 +181,9 @@ func (b *Builder) requests(ctx context.Context, comms []division.Division) error
 				goto save
 			}
 			if r.IntN(100) < 8 { // dispatched to the wrong unit once, returned
-				wrong := unitAt[c.Code[:9]+"000"]
+				wrong := unitAt[division.Code(c.Code).Township()]
 				if wrong == unit {
-					wrong = unitAt[c.Code[:6]+"000000/housing"]
+					wrong = unitAt[division.Code(c.Code).County()+"/housing"]
 				}
 				ended := at.Add(time.Hour)
 				if err := b.insertAssignment(ctx, id, wrong, at, &ended); err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
@@ -95,7 +96,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "search-divisions", Method: http.MethodGet, Path: "/api/v1/divisions",
 		Summary: "Search divisions in the caller's area by name or code prefix", Tags: []string{"divisions"}},
 		func(ctx context.Context, in *searchInput) (*searchOutput, error) {
-			page, per := Paging(in.Page, in.PerPage)
+			page, per := db.Paging(in.Page, in.PerPage)
 			items, more, err := s.Search(ctx, in.Q, page, per)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
@@ -131,7 +132,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-division-profile-history", Method: http.MethodGet, Path: "/api/v1/divisions/{code}/history",
 		Summary: "The change history of a community's profile, newest first", Tags: []string{"divisions"}},
 		func(ctx context.Context, in *historyInput) (*historyOutput, error) {
-			page, per := Paging(in.Page, in.PerPage)
+			page, per := db.Paging(in.Page, in.PerPage)
 			items, more, err := s.History(ctx, in.Code, page, per)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/patch"
 )
 
 // Levels, as in the division files.
@@ -115,29 +115,14 @@ type ProfilePatch struct {
 
 // Apply returns p with the patch applied.
 func (pt ProfilePatch) Apply(p Profile) Profile {
-	set := func(dst *int64, v *int64) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&p.Population, pt.Population)
-	set(&p.UrbanPopulation, pt.UrbanPopulation)
-	set(&p.Households, pt.Households)
-	if pt.BuildingArea != nil {
-		p.BuildingArea = *pt.BuildingArea
-	}
-	if pt.CommercialArea != nil {
-		p.CommercialArea = *pt.CommercialArea
-	}
-	if pt.Relocation != nil {
-		p.Relocation = *pt.Relocation
-	}
-	if pt.Broadband != nil {
-		p.Broadband = *pt.Broadband
-	}
-	if pt.Has5G != nil {
-		p.Has5G = *pt.Has5G
-	}
+	patch.Value(&p.Population, pt.Population)
+	patch.Value(&p.UrbanPopulation, pt.UrbanPopulation)
+	patch.Value(&p.Households, pt.Households)
+	patch.Value(&p.BuildingArea, pt.BuildingArea)
+	patch.Value(&p.CommercialArea, pt.CommercialArea)
+	patch.Value(&p.Relocation, pt.Relocation)
+	patch.Value(&p.Broadband, pt.Broadband)
+	patch.Value(&p.Has5G, pt.Has5G)
 	if pt.Organisations != nil {
 		p.Organisations = append([]Organisation(nil), (*pt.Organisations)...)
 	}
@@ -212,27 +197,14 @@ func ValidCode(s string) bool { return codeRE.MatchString(s) }
 var PrefixLen = [...]int{0, 2, 4, 6, 9, 12}
 
 // LevelFromCode infers the level a code's zeros say; used to check nesting.
-func LevelFromCode(code string) int {
-	switch {
-	case code[2:] == "0000000000":
-		return Province
-	case code[4:] == "00000000":
-		return City
-	case code[6:] == "000000":
-		return County
-	case code[9:] == "000":
-		return Township
-	}
-	return Community
-}
+func LevelFromCode(code string) int { return Code(code).Level() }
 
 // ParentOf derives the parent code of a code at level.
 func ParentOf(code string, level int) string {
 	if level <= Province {
 		return ""
 	}
-	n := PrefixLen[level-1]
-	return code[:n] + strings.Repeat("0", 12-n)
+	return Code(code).At(level - 1)
 }
 
 // Change is one entry of a profile's history.
@@ -254,6 +226,4 @@ type FieldChange struct {
 
 // RangeOf is the inclusive range of 12-digit codes at or under a valid
 // code, from the level its trailing zeros give: code BETWEEN lo AND hi.
-func RangeOf(code string) (lo, hi string) {
-	return auth.AreaOf(code, LevelFromCode(code)).Range()
-}
+func RangeOf(code string) (lo, hi string) { return Code(code).Range() }

@@ -21,7 +21,7 @@ var (
 	// ProfileReadRoles may read communities' profiles.
 	ProfileReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff, auth.HandlingUnit, auth.Admin}
 	// ProfileEditRoles may change them.
-	ProfileEditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ProfileEditRoles = auth.OfficeStaff()
 )
 
 // Service holds the rules of the division slice.
@@ -67,8 +67,7 @@ func (s *Service) get(ctx context.Context, code string, roles []auth.Role) (*Div
 	}
 	d, err := s.Store.Get(ctx, code)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, code) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "division.read", ObjectType: "division", ObjectID: code,
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, "division.read", "division", code, audit.OutsideArea)
 	}
 	return d, err
 }
@@ -141,22 +140,8 @@ func (s *Service) Search(ctx context.Context, q string, page, perPage int) ([]Di
 	if len([]rune(q)) > 50 {
 		return nil, false, errs.Invalid(errs.Field("q", "error.too_long", 50))
 	}
-	page, perPage = Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	return s.Store.Search(ctx, q, page, perPage)
-}
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
 }
 
 // Profile reads a community's profile. Errors: EINVALID when the division
@@ -269,7 +254,7 @@ func (s *Service) History(ctx context.Context, code string, page, perPage int) (
 	if _, _, err := s.Profile(ctx, code); err != nil {
 		return nil, false, err
 	}
-	page, perPage = Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	changes, more, err := s.Store.History(ctx, code, page, perPage)
 	for i := range changes {
 		c := &changes[i]

@@ -202,18 +202,18 @@ func (s *Store) Search(ctx context.Context, query string, page, perPage int) ([]
 	}
 	query = strings.TrimSpace(query)
 	var rows *sql.Rows
-	offset := (page - 1) * perPage
+	limit, offset := db.LimitOffset(page, perPage)
 	if isDigits(query) {
 		qlo := query + strings.Repeat("0", max(0, 12-len(query)))
 		qhi := query + strings.Repeat("9", max(0, 12-len(query)))
 		rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions
 			WHERE code BETWEEN $1 AND $2 AND code BETWEEN $3 AND $4 ORDER BY code LIMIT $5 OFFSET $6`,
-			lo, hi, qlo, qhi, perPage+1, offset)
+			lo, hi, qlo, qhi, limit, offset)
 	} else {
 		like := db.Contains(query)
 		rows, err = s.DB.Q(ctx).QueryContext(ctx, `SELECT `+divCols+` FROM divisions
 			WHERE code BETWEEN $1 AND $2 AND name LIKE $3 ESCAPE '\' ORDER BY level, code LIMIT $4 OFFSET $5`,
-			lo, hi, like, perPage+1, offset)
+			lo, hi, like, limit, offset)
 	}
 	if err != nil {
 		return nil, false, errs.Internal("division.Store.Search", err)
@@ -222,10 +222,7 @@ func (s *Store) Search(ctx context.Context, query string, page, perPage int) ([]
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
-	}
+	out, more := db.More(out, perPage)
 	return out, more, nil
 }
 
@@ -327,28 +324,25 @@ func (s *Store) AddChange(ctx context.Context, code string, actorID int64, actor
 // History lists a community's profile changes, newest first.
 func (s *Store) History(ctx context.Context, code string, page, perPage int) ([]Change, bool, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, changed_at, actor_name, before_json, after_json FROM profile_changes
-		WHERE division_code = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, code, perPage+1, (page-1)*perPage)
+		WHERE division_code = $1 ORDER BY id DESC LIMIT $2 OFFSET $3`, db.PageArgs([]any{code}, page, perPage)...)
 	if err != nil {
 		return nil, false, errs.Internal("division.Store.History: select profile_changes", err)
 	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
+	out, more, err := db.Page(rows, perPage, func(sc interface{ Scan(...any) error }) (*Change, error) {
 		var c Change
 		var b, a string
-		if err := rows.Scan(&c.ID, &c.ChangedAt, &c.Actor, &b, &a); err != nil {
-			return nil, false, errs.Internal("division.Store.History: select profile_changes", err)
+		if err := sc.Scan(&c.ID, &c.ChangedAt, &c.Actor, &b, &a); err != nil {
+			return nil, err
 		}
 		c.ChangedAt = c.ChangedAt.UTC()
 		_ = json.Unmarshal([]byte(b), &c.Before)
 		_ = json.Unmarshal([]byte(a), &c.After)
-		out = append(out, c)
+		return &c, nil
+	})
+	if err != nil {
+		return nil, false, errs.Internal("division.Store.History: select profile_changes", err)
 	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
-	}
-	return out, more, rows.Err()
+	return out, more, nil
 }
 
 // InsertProfiles writes many profiles at once (the demo builder); existing

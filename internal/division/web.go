@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -65,8 +66,8 @@ type searchData struct {
 
 func (h *Web) search(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query().Get("q")
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page, per := Paging(page, 50)
+	page := web.PageParam(r.URL.Query())
+	page, per := db.Paging(page, 50)
 	items, more, err := h.S.Search(r.Context(), q, page, per)
 	if err != nil {
 		return err
@@ -214,8 +215,8 @@ type historyData struct {
 func (h *Web) history(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	code := r.PathValue("code")
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page, per := Paging(page, 50)
+	page := web.PageParam(r.URL.Query())
+	page, per := db.Paging(page, 50)
 	items, more, err := h.S.History(ctx, code, page, per)
 	if err != nil {
 		return err

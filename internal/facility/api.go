@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 )
@@ -57,7 +58,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "list-facilities", Method: http.MethodGet, Path: "/api/v1/facilities",
 		Summary: "Service facilities in the caller's area, newest first, filtered", Tags: tags},
 		func(ctx context.Context, in *facilityListInput) (*facilityListOutput, error) {
-			page, per := Paging(in.Page, in.PerPage)
+			page, per := db.Paging(in.Page, in.PerPage)
 			items, more, err := s.List(ctx, Filter{Q: in.Q, Kind: in.Kind, Status: in.Status, Division: in.Division}, page, per)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)

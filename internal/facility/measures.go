@@ -117,9 +117,6 @@ func valuesAt(p place, fs []counted) map[string]int64 {
 	return m
 }
 
-// townshipOf is the township a township or community code lies in.
-func townshipOf(code string) string { return code[:9] + "000" }
-
 // Refresh recomputes the measures of the given divisions (and of the
 // townships above them) from the facilities table, in ctx's transaction:
 // every write calls it with the divisions it touched, so each indicator
@@ -153,7 +150,7 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 			case division.Township:
 				townships[code] = true
 			case division.Community:
-				townships[townshipOf(code)] = true
+				townships[division.Code(code).Township()] = true
 			}
 		}
 		tcodes := make([]string, 0, len(townships))
@@ -162,7 +159,8 @@ func (s *Service) Refresh(ctx context.Context, codes ...string) error {
 		}
 		sort.Strings(tcodes)
 		for _, t := range tcodes {
-			n, err := s.Store.socialWorkStations(ctx, t, t[:9]+"999")
+			lo, hi := division.Code(t).Range()
+			n, err := s.Store.socialWorkStations(ctx, lo, hi)
 			if err != nil {
 				return err
 			}
@@ -204,7 +202,7 @@ func (s *Service) RebuildMeasures(ctx context.Context) error {
 			}
 			for _, f := range fs {
 				if f.Kind == socialWorkKind {
-					vals[mTownshipSWS][townshipOf(code)] = 1
+					vals[mTownshipSWS][division.Code(code).Township()] = 1
 				}
 			}
 		}

@@ -15,6 +15,7 @@ import (
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/patch"
 )
 
 // Kinds of facility, as the glossary names them.
@@ -42,8 +43,8 @@ func IsComprehensive(kind string) bool {
 
 // Who may do what.
 var (
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
-	EditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
+	EditRoles = auth.OfficeStaff()
 )
 
 // Rules.
@@ -123,40 +124,23 @@ type FacilityInput struct {
 
 // Apply returns f with the input's fields set.
 func (in *FacilityInput) Apply(f Facility) Facility {
-	set := func(dst *string, src *string) {
-		if src != nil {
-			*dst = strings.TrimSpace(*src)
-		}
-	}
-	set(&f.DivisionCode, in.DivisionCode)
-	set(&f.Kind, in.Kind)
-	set(&f.Name, in.Name)
-	set(&f.Address, in.Address)
-	set(&f.Status, in.Status)
-	set(&f.ClosedOn, in.ClosedOn)
-	set(&f.CloseReason, in.CloseReason)
-	for _, p := range []struct {
-		dst *float64
-		src *float64
-	}{{&f.FloorArea, in.FloorArea}, {&f.ActivityArea, in.ActivityArea}, {&f.CommercialArea, in.CommercialArea}} {
-		if p.src != nil {
-			*p.dst = *p.src
-		}
-	}
-	for _, p := range []struct {
-		dst *bool
-		src *bool
-	}{{&f.NewlyBuilt, in.NewlyBuilt}, {&f.Online24h, in.Online24h}, {&f.BarrierFree, in.BarrierFree}, {&f.AgeFriendly, in.AgeFriendly}, {&f.FitnessCircle, in.FitnessCircle}} {
-		if p.src != nil {
-			*p.dst = *p.src
-		}
-	}
-	if in.YearOpened != nil {
-		f.YearOpened = *in.YearOpened
-	}
-	if in.Terminals != nil {
-		f.Terminals = *in.Terminals
-	}
+	patch.Text(&f.DivisionCode, in.DivisionCode)
+	patch.Text(&f.Kind, in.Kind)
+	patch.Text(&f.Name, in.Name)
+	patch.Text(&f.Address, in.Address)
+	patch.Text(&f.Status, in.Status)
+	patch.Text(&f.ClosedOn, in.ClosedOn)
+	patch.Text(&f.CloseReason, in.CloseReason)
+	patch.Value(&f.FloorArea, in.FloorArea)
+	patch.Value(&f.ActivityArea, in.ActivityArea)
+	patch.Value(&f.CommercialArea, in.CommercialArea)
+	patch.Value(&f.NewlyBuilt, in.NewlyBuilt)
+	patch.Value(&f.Online24h, in.Online24h)
+	patch.Value(&f.BarrierFree, in.BarrierFree)
+	patch.Value(&f.AgeFriendly, in.AgeFriendly)
+	patch.Value(&f.FitnessCircle, in.FitnessCircle)
+	patch.Value(&f.YearOpened, in.YearOpened)
+	patch.Value(&f.Terminals, in.Terminals)
 	if in.Hours != nil {
 		for i, d := range in.Hours {
 			f.Hours[i] = strings.TrimSpace(d)

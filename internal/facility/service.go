@@ -44,9 +44,6 @@ type SavedFacility struct {
 // WarningKeys are the translation keys of the warnings.
 func (s *SavedFacility) WarningKeys() []string { return s.warnKeys }
 
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) { return division.Paging(page, perPage) }
-
 // scope is the code range to read: the caller's area, narrowed to the
 // filter's division when that lies inside it. A filter division outside
 // the area answers ENOTFOUND.
@@ -105,7 +102,7 @@ func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Faci
 	if err != nil {
 		return nil, false, err
 	}
-	page, perPage = Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	return s.Store.List(ctx, f, lo, hi, page, perPage)
 }
 
@@ -122,8 +119,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Facility, error) {
 func (s *Service) get(ctx context.Context, id int64, lock bool) (*Facility, error) {
 	f, err := s.Store.Get(ctx, id, lock)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "facility.read", ObjectType: "facility", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, "facility.read", "facility", id, audit.OutsideArea)
 	}
 	return f, err
 }
@@ -300,13 +296,4 @@ func diff(b, a map[string]string) (map[string]any, map[string]any) {
 		}
 	}
 	return ob, oa
-}
-
-// idOf parses a facility id from a path.
-func idOf(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("facility.not_found", s)
-	}
-	return id, nil
 }

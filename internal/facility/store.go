@@ -97,27 +97,15 @@ func (s *Store) where(f Filter, lo, hi string) (string, []any) {
 // [lo, hi], newest first, and whether more follow.
 func (s *Store) List(ctx context.Context, f Filter, lo, hi string, page, perPage int) ([]Facility, bool, error) {
 	w, args := s.where(f, lo, hi)
-	args = append(args, perPage+1, (page-1)*perPage)
+	args = db.PageArgs(args, page, perPage)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+` FROM facilities f JOIN divisions d ON d.code = f.division_code
 		WHERE `+w+fmt.Sprintf(` ORDER BY f.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
 		return nil, false, errs.Internal("facility.Store.List: select", err)
 	}
-	defer rows.Close()
-	var out []Facility
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, false, errs.Internal("facility.Store.List: select", err)
-		}
-		out = append(out, *x)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, perPage, scan)
+	if err != nil {
 		return nil, false, errs.Internal("facility.Store.List: select", err)
-	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
 	}
 	return out, more, nil
 }

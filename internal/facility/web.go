@@ -1,14 +1,15 @@
 package facility
 
 import (
-	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -64,8 +65,8 @@ func canEdit(r *http.Request) bool {
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	f := filterOf(r.URL.Query())
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page, per := Paging(page, 50)
+	page := web.PageParam(r.URL.Query())
+	page, per := db.Paging(page, 50)
 	items, more, err := h.S.List(r.Context(), f, page, per)
 	if err != nil {
 		return err
@@ -93,7 +94,7 @@ type viewData struct {
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "facility.not_found", r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
 		return err
 	}
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "facility.not_found", r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -256,7 +257,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) update(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "facility.not_found", r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -282,7 +283,7 @@ func (h *Web) update(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "facility.not_found", r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -309,21 +310,16 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
-	var b bytes.Buffer
-	if err := h.S.WriteTemplate(r.Context(), &b); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", b.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(r.Context()), "facility.list")+".xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(r.Context(), out)
+	})
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	var b bytes.Buffer
-	if _, err := h.S.Export(r.Context(), filterOf(r.URL.Query()), &b); err != nil {
+	return xlsx.Download(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", func(out io.Writer) error {
+		_, err := h.S.Export(r.Context(), filterOf(r.URL.Query()), out)
 		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(r.Context()), "facility.list")+"-"+h.S.today()+".xlsx", b.Bytes())
-	return nil
+	})
 }
 
 type importData struct {

@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -191,7 +192,7 @@ func (s *Service) Missing(ctx context.Context, indicator, code string, page, per
 	if err != nil {
 		return nil, err
 	}
-	page, perPage = division.Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	out := &MissingList{Def: def, Division: *d, Level: division.LevelNames[level], Items: []Uncovered{}, Page: page, PerPage: perPage}
 	if out.Awaiting = s.Engine.awaiting(def.Formula); out.Awaiting != "" {
 		return out, nil

@@ -18,7 +18,7 @@ import (
 // Who may do what.
 var (
 	// ReadRoles see the indicators of their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// TargetRoles set yearly targets for divisions in their area.
 	TargetRoles = []auth.Role{auth.CountyStaff, auth.CityStaff}
 )

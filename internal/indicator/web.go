@@ -375,7 +375,7 @@ type missingData struct {
 
 func (h *Web) missing(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page := web.PageParam(r.URL.Query())
 	m, err := h.S.Missing(ctx, r.PathValue("indicator"), r.PathValue("code"), page, 50)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
@@ -50,7 +51,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &organizationListOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			if out.Body.Items == nil {
 				out.Body.Items = []Organization{}

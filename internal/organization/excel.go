@@ -3,7 +3,6 @@ package organization
 import (
 	"context"
 	"io"
-	"slices"
 	"strconv"
 	"time"
 
@@ -78,11 +77,8 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
 		return 0, err
 	}
-	rows, err := readSheet.Read(ctx, r)
+	rows, err := Sheet.ReadLenient(ctx, r)
 	if err != nil {
-		return 0, err
-	}
-	if err := missingColumns(rows); err != nil {
 		return 0, err
 	}
 	n := 0
@@ -136,7 +132,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 				}
 			}
 			// A row's problems in the order of its columns.
-			slices.SortStableFunc(rowBad, func(a, b errs.FieldError) int { return colIndex(a.Field) - colIndex(b.Field) })
+			Sheet.SortByColumn(rowBad)
 			for _, fe := range rowBad {
 				if len(bad) < Sheet.MaxErrorsOr() {
 					bad = append(bad, xlsx.RowError(row.Line, fe.Field, fe.Key, fe.Args...))
@@ -178,36 +174,4 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 // ExportName is the file name of an export.
 func ExportName(lang string, now time.Time) string {
 	return i18n.T(lang, "organization.export_file") + "-" + now.Format("20060102") + ".xlsx"
-}
-
-// readSheet reads with no column required, so that an empty required cell
-// is reported with every other problem of its row by the registry's own
-// checks instead of stopping the read; missingColumns keeps the check that
-// a required column is there at all.
-var readSheet = func() *xlsx.Spec {
-	c := *Sheet
-	c.Columns = slices.Clone(Sheet.Columns)
-	for i := range c.Columns {
-		c.Columns[i].Required = false
-	}
-	return &c
-}()
-
-func missingColumns(rows []xlsx.Row) error {
-	var bad errs.Fields
-	for _, c := range Sheet.Columns {
-		if c.Required && len(rows) > 0 && !rows[0].Has(c.Key) {
-			bad = append(bad, xlsx.RowError(1, c.Key, "xlsx.missing_column"))
-		}
-	}
-	return bad.Err()
-}
-
-func colIndex(key string) int {
-	for i, c := range Sheet.Columns {
-		if c.Key == key {
-			return i
-		}
-	}
-	return len(Sheet.Columns)
 }

@@ -3,6 +3,7 @@ package organization
 import (
 	"context"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/measure"
 )
 
@@ -38,8 +39,9 @@ func (s *Service) refresh(ctx context.Context, codes map[string]int) error {
 			}
 		}
 		if level >= 3 {
-			county := code[:6] + "000000"
-			cv, err := s.Store.measureValues(ctx, county, code[:6]+"999999")
+			county := division.Code(code).County()
+			lo, hi := division.Code(county).Range()
+			cv, err := s.Store.measureValues(ctx, lo, hi)
 			if err != nil {
 				return err
 			}
@@ -60,32 +62,6 @@ func (s *Service) Reconcile(ctx context.Context, rebuild bool) error {
 		if err != nil {
 			return err
 		}
-		for key, want := range vals {
-			if rebuild {
-				if err := s.Measures.Rebuild(ctx, key, want); err != nil {
-					return err
-				}
-				continue
-			}
-			have, err := s.Measures.Values(ctx, key, "000000000000", "999999999999")
-			if err != nil {
-				return err
-			}
-			for code, v := range want {
-				if have[code] != v {
-					if err := s.Measures.Set(ctx, key, code, v); err != nil {
-						return err
-					}
-				}
-			}
-			for code := range have {
-				if _, ok := want[code]; !ok {
-					if err := s.Measures.Set(ctx, key, code, 0); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
+		return s.Measures.Reconcile(ctx, vals, rebuild)
 	})
 }

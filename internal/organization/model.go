@@ -14,6 +14,7 @@ import (
 	"shequ/internal/division"
 
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/patch"
 )
 
 // Registrations: registered with civil affairs (登记) or filed with the
@@ -77,24 +78,15 @@ type OrganizationPatch struct {
 
 // apply returns o with the patch applied, texts trimmed.
 func (p *OrganizationPatch) apply(o Organization, today string) Organization {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&o.DivisionCode, p.DivisionCode)
-	set(&o.Name, p.Name)
-	set(&o.Registration, p.Registration)
-	set(&o.RegistrationNumber, p.RegistrationNumber)
-	set(&o.Type, p.Type)
-	set(&o.Status, p.Status)
-	set(&o.DeregisteredOn, p.DeregisteredOn)
-	if p.FullTimeStaff != nil {
-		o.FullTimeStaff = *p.FullTimeStaff
-	}
-	if p.IncubationBase != nil {
-		o.IncubationBase = *p.IncubationBase
-	}
+	patch.Text(&o.DivisionCode, p.DivisionCode)
+	patch.Text(&o.Name, p.Name)
+	patch.Text(&o.Registration, p.Registration)
+	patch.Text(&o.RegistrationNumber, p.RegistrationNumber)
+	patch.Text(&o.Type, p.Type)
+	patch.Text(&o.Status, p.Status)
+	patch.Text(&o.DeregisteredOn, p.DeregisteredOn)
+	patch.Value(&o.FullTimeStaff, p.FullTimeStaff)
+	patch.Value(&o.IncubationBase, p.IncubationBase)
 	if o.Status == "" {
 		o.Status = Active
 	}
@@ -171,20 +163,6 @@ type Filter struct {
 	PerPage  int
 }
 
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
-}
-
 func (f *Filter) check() error {
 	var bad errs.Fields
 	f.Q = strings.TrimSpace(f.Q)
@@ -201,27 +179,4 @@ func (f *Filter) check() error {
 		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
 	}
 	return bad.Err()
-}
-
-// levelOf infers a division's level from the zeros of its code.
-func levelOf(code string) int {
-	switch {
-	case strings.HasSuffix(code, "0000000000"):
-		return 1
-	case strings.HasSuffix(code, "00000000"):
-		return 2
-	case strings.HasSuffix(code, "000000"):
-		return 3
-	case strings.HasSuffix(code, "000"):
-		return 4
-	}
-	return 5
-}
-
-// countyOf is the county a division lies in, or "" above the counties.
-func countyOf(code string) string {
-	if levelOf(code) < 3 {
-		return ""
-	}
-	return code[:6] + "000000"
 }

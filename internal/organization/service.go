@@ -16,9 +16,9 @@ import (
 // Who may do what in this slice.
 var (
 	// ReadRoles may list and read organisations in their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// EditRoles may create, change, deregister and import them.
-	EditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	EditRoles = auth.OfficeStaff()
 )
 
 // Service holds the rules of the organisation registry.
@@ -46,7 +46,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Organization, bool, err
 	if err := f.check(); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.list(ctx, f)
 }
 
@@ -62,8 +62,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Organization, error) {
 func (s *Service) get(ctx context.Context, id int64, action string) (*Organization, error) {
 	o, err := s.Store.get(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "organization", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "organization", id, audit.OutsideArea)
 	}
 	return o, err
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
@@ -122,7 +123,7 @@ func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if f.Division != "" {
-		dlo, dhi := auth.AreaOf(f.Division, levelOf(f.Division)).Range()
+		dlo, dhi := division.Code(f.Division).Range()
 		conds = append(conds, "o.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
 	}
 	if f.Q != "" {
@@ -143,28 +144,16 @@ func (s *Store) list(ctx context.Context, f Filter) ([]Organization, bool, error
 	if err != nil {
 		return nil, false, err
 	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	args = db.PageArgs(args, f.Page, f.PerPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY o.division_code, o.name, o.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
 		return nil, false, errs.Internal("organization.Store.list: select", err)
 	}
-	defer rows.Close()
-	var out []Organization
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return nil, false, errs.Internal("organization.Store.list: select", err)
-		}
-		out = append(out, *o)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, f.PerPage, scan)
+	if err != nil {
 		return nil, false, errs.Internal("organization.Store.list: select", err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
 	}
 	return out, more, nil
 }

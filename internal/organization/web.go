@@ -1,14 +1,15 @@
 package organization
 
 import (
-	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -42,7 +43,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 }
 
 func filterOf(q url.Values) Filter {
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Type: q.Get("type"), Status: q.Get("status"), Page: page, PerPage: 50}
 }
 
@@ -68,19 +69,11 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	if err != nil {
 		return err
 	}
-	page, _ := Paging(f.Page, f.PerPage)
+	page, _ := db.Paging(f.Page, f.PerPage)
 	_, perr := auth.Require(ctx, EditRoles...)
 	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Types: Types, States: Statuses, Summary: summary}
 	h.Srv.Render.Render(w, status, "organization/list", h.Srv.NewPage(r, "organization.title", d))
 	return nil
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
 }
 
 type viewData struct {
@@ -97,7 +90,7 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, err error) error {
 	ctx := r.Context()
-	id, gerr := pathID(r)
+	id, gerr := web.PathID(r, "id", "error.not_found")
 	if gerr != nil {
 		return gerr
 	}
@@ -150,7 +143,7 @@ func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -216,7 +209,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -243,7 +236,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 }
 
 func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -264,22 +257,16 @@ func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
-	return nil
+	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
+	})
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", buf.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(ctx), "organization.export_file")+"-template.xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(ctx, out)
+	})
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

@@ -62,32 +62,6 @@ func (s *Service) Reconcile(ctx context.Context, rebuild bool) error {
 		if err != nil {
 			return err
 		}
-		for key, want := range vals {
-			if rebuild {
-				if err := s.Measures.Rebuild(ctx, key, want); err != nil {
-					return err
-				}
-				continue
-			}
-			have, err := s.Measures.Values(ctx, key, allLo, allHi)
-			if err != nil {
-				return err
-			}
-			for code, v := range want {
-				if have[code] != v {
-					if err := s.Measures.Set(ctx, key, code, v); err != nil {
-						return err
-					}
-				}
-			}
-			for code := range have {
-				if _, ok := want[code]; !ok {
-					if err := s.Measures.Set(ctx, key, code, 0); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
+		return s.Measures.Reconcile(ctx, vals, rebuild)
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/platform/lookup"
+	"shequ/internal/platform/patch"
 )
 
 // Groups a person may belong to.
@@ -151,19 +152,14 @@ type record struct {
 
 // apply returns r with the patch applied, texts trimmed.
 func (p *PersonPatch) apply(r record) record {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&r.CommunityCode, p.CommunityCode)
-	set(&r.Name, p.Name)
-	set(&r.IDNumber, p.IDNumber)
-	set(&r.Phone, p.Phone)
-	set(&r.Address, p.Address)
-	set(&r.Household, p.Household)
-	set(&r.ContactName, p.ContactName)
-	set(&r.ContactPhone, p.ContactPhone)
+	patch.Text(&r.CommunityCode, p.CommunityCode)
+	patch.Text(&r.Name, p.Name)
+	patch.Text(&r.IDNumber, p.IDNumber)
+	patch.Text(&r.Phone, p.Phone)
+	patch.Text(&r.Address, p.Address)
+	patch.Text(&r.Household, p.Household)
+	patch.Text(&r.ContactName, p.ContactName)
+	patch.Text(&r.ContactPhone, p.ContactPhone)
 	if p.Groups != nil {
 		r.Groups = slices.Clone(*p.Groups)
 	}
@@ -415,15 +411,4 @@ func (f *Filter) terms() []lookup.Term {
 		}
 	}
 	return out
-}
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	return page, min(perPage, 200)
 }

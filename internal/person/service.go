@@ -23,13 +23,13 @@ import (
 var (
 	// KeepRoles list, read, create, change, import and export people in
 	// their area. Grid workers keep the registry of their community too.
-	KeepRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	KeepRoles = auth.AreaStaff()
 	// RevealRoles may see a person's personal data unmasked (with a reason,
 	// audited), and export it unmasked. Grid workers may not: they visit
 	// and record, and the masked number is enough to tell people apart; a
 	// community worker answers for the community's registry, and township,
 	// county and city staff for their area's.
-	RevealRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	RevealRoles = auth.OfficeStaff()
 )
 
 // CanReveal reports whether a principal holds the reveal permission.
@@ -82,7 +82,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Person, bool, error) {
 	if err := s.checkFilter(ctx, &f); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.list(ctx, f, s.today())
 }
 
@@ -164,8 +164,7 @@ func (s *Service) History(ctx context.Context, id int64) ([]PersonChange, error)
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(db.WithoutTx(ctx), id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "person", id, audit.OutsideArea)
 	}
 	return r, err
 }
@@ -179,8 +178,7 @@ func (s *Service) Reveal(ctx context.Context, id int64, reason string) (*Reveale
 		return nil, err
 	}
 	if !CanReveal(p) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "person.reveal", ObjectType: "person", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "no reveal permission"}})
+		s.Audit.Refused(ctx, "person.reveal", "person", id, "no reveal permission")
 		return nil, errs.Forbidden()
 	}
 	reason = strings.TrimSpace(reason)

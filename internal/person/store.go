@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
@@ -380,20 +381,7 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 
 // codeRange is the range of codes at or under a division code, its level
 // read from its trailing zeros.
-func codeRange(code string) (string, string) {
-	level := 5
-	switch {
-	case strings.HasSuffix(code, "0000000000"):
-		level = 1
-	case strings.HasSuffix(code, "00000000"):
-		level = 2
-	case strings.HasSuffix(code, "000000"):
-		level = 3
-	case strings.HasSuffix(code, "000"):
-		level = 4
-	}
-	return auth.AreaOf(code, level).Range()
-}
+func codeRange(code string) (string, string) { return division.Code(code).Range() }
 
 // list returns one page of people (page ≥ 1) and whether more follow.
 func (s *Store) list(ctx context.Context, f Filter, today string) ([]Person, bool, error) {
@@ -401,29 +389,19 @@ func (s *Store) list(ctx context.Context, f Filter, today string) ([]Person, boo
 	if err != nil {
 		return nil, false, err
 	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	args = db.PageArgs(args, f.Page, f.PerPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY p.community_code, p.name, p.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
 		return nil, false, errs.Internal("person.Store.list: select", err)
 	}
-	var rs []*row
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			rows.Close()
-			return nil, false, errs.Internal("person.Store.list: select", err)
-		}
-		rs = append(rs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	rs, more, err := db.Page(rows, f.PerPage, func(sc interface{ Scan(...any) error }) (**row, error) {
+		r, err := scan(sc)
+		return &r, err
+	})
+	if err != nil {
 		return nil, false, errs.Internal("person.Store.list: select", err)
-	}
-	more := len(rs) > f.PerPage
-	if more {
-		rs = rs[:f.PerPage]
 	}
 	out, err := s.withGroups(ctx, rs, today)
 	return out, more, err

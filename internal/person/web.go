@@ -3,12 +3,14 @@ package person
 import (
 	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -43,7 +45,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 }
 
 func filterOf(q url.Values) Filter {
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	return Filter{Q: q.Get("q"), Community: strings.TrimSpace(q.Get("community")), Group: q.Get("group"),
 		IDNumber: strings.TrimSpace(q.Get("id_number")), Phone: strings.TrimSpace(q.Get("phone")),
 		Address: strings.TrimSpace(q.Get("address")), Reason: strings.TrimSpace(q.Get("reason")), Page: page, PerPage: 50}
@@ -75,18 +77,10 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	} else if err != nil {
 		return err
 	}
-	page, _ := Paging(f.Page, f.PerPage)
+	page, _ := db.Paging(f.Page, f.PerPage)
 	d := &listData{F: f, Items: items, Page: page, More: more, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}
 	h.Srv.Render.Render(w, status, "person/list", h.Srv.NewPage(r, "person.title", d))
 	return nil
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
 }
 
 type viewData struct {
@@ -105,7 +99,7 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *viewData) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -129,7 +123,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, d *
 }
 
 func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -242,7 +236,7 @@ func rowsOf(gs []Membership) []groupRow {
 
 func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -316,7 +310,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -340,12 +334,9 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.Export(ctx, filterOf(r.URL.Query()), false, "", &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, exportName(i18n.From(ctx)), buf.Bytes())
-	return nil
+	return xlsx.Download(w, exportName(i18n.From(ctx)), func(out io.Writer) error {
+		return h.S.Export(ctx, filterOf(r.URL.Query()), false, "", out)
+	})
 }
 
 // exportUnmasked exports with the personal data in the clear: a POST with
@@ -368,12 +359,9 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", buf.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(ctx), "person.export_file")+"-template.xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(ctx, out)
+	})
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

@@ -365,7 +365,7 @@ func (st *step) extend(ctx context.Context) error {
 			return err
 		}
 		st.note, st.data = reason, map[string]any{"days": st.in.Days}
-		return st.s.Outbox.ToStaff(ctx, st.r.DivisionCode[:9]+"000", string(auth.TownshipStaff),
+		return st.s.Outbox.ToStaff(ctx, division.Code(st.r.DivisionCode).Township(), string(auth.TownshipStaff),
 			note(st.r.ID, "request.note.extend_asked", st.r.Number, st.in.Days))
 	}
 	ok, err := st.above(ctx)
@@ -427,9 +427,9 @@ func (st *step) ret(ctx context.Context) error {
 	}
 	st.note, st.data = reason, map[string]any{"returns": returns, "dispatch_rank": rank}
 	st.detail = st.data
-	code, role := st.r.DivisionCode[:9]+"000", auth.TownshipStaff
+	code, role := division.Code(st.r.DivisionCode).Township(), auth.TownshipStaff
 	if rank >= auth.CountyStaff.Rank() {
-		code, role = st.r.DivisionCode[:6]+"000000", auth.CountyStaff
+		code, role = division.Code(st.r.DivisionCode).County(), auth.CountyStaff
 	}
 	return st.s.Outbox.ToStaff(ctx, code, string(role), note(st.r.ID, "request.note.returned", st.r.Number, returns, clip(reason, 100)))
 }
@@ -677,7 +677,7 @@ func (st *step) appeal(ctx context.Context) error {
 			return err
 		}
 		st.note, st.data = st.in.Note, map[string]any{"reason": st.in.Reason}
-		return st.s.Outbox.ToStaff(ctx, st.r.DivisionCode[:6]+"000000", string(auth.CountyStaff),
+		return st.s.Outbox.ToStaff(ctx, division.Code(st.r.DivisionCode).County(), string(auth.CountyStaff),
 			note(st.r.ID, "request.note.appeal_asked", st.r.Number, st.in.Reason))
 	}
 	ok, err := st.above(ctx)

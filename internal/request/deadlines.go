@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -101,7 +102,7 @@ func (s *Service) warn(ctx context.Context, d dueRow, now time.Time) (bool, erro
 	if d.hasUnit {
 		return true, s.Outbox.ToUnit(ctx, d.unit, note(d.id, "request.note.due_soon", num, d.due.In(china).Format("01-02 15:04")))
 	}
-	return true, s.Outbox.ToStaff(ctx, d.code[:9]+"000", string(auth.TownshipStaff),
+	return true, s.Outbox.ToStaff(ctx, division.Code(d.code).Township(), string(auth.TownshipStaff),
 		note(d.id, "request.note.undispatched_due", num, d.due.In(china).Format("01-02 15:04")))
 }
 
@@ -119,9 +120,9 @@ func (s *Service) escalate(ctx context.Context, d dueRow, now time.Time) (bool, 
 	if ok, err := s.Store.markEscalated(ctx, d.id, now); !ok || err != nil {
 		return false, err
 	}
-	code, role := d.code[:9]+"000", auth.TownshipStaff
+	code, role := division.Code(d.code).Township(), auth.TownshipStaff
 	if d.unitKind == UnitTownship {
-		code, role = d.code[:6]+"000000", auth.CountyStaff
+		code, role = division.Code(d.code).County(), auth.CountyStaff
 	}
 	if err := s.Store.event(ctx, d.id, EventEscalate, nil, "system", string(auth.System), unitPtr(d), "",
 		map[string]any{"to": code, "role": role, "due": d.due}, now); err != nil {

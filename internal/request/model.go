@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
@@ -132,7 +133,7 @@ const (
 var (
 	// StaffRoles handle requests of their area: record, dispatch,
 	// supervise, call back, decide.
-	StaffRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	StaffRoles = auth.AreaStaff()
 	// ReadRoles may read requests (each within its own reach).
 	ReadRoles = []auth.Role{auth.Resident, auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff, auth.HandlingUnit}
 	// CreateRoles may file a request: residents for themselves, staff on
@@ -505,10 +506,10 @@ func luhn(digits string) int {
 }
 
 // TownshipOf is the township code of a community code (kept on the row).
-func TownshipOf(code string) string { return code[:9] + "000" }
+func TownshipOf(code string) string { return division.Code(code).Township() }
 
 // CountyOf is the county code of a community code (kept on the row).
-func CountyOf(code string) string { return code[:6] + "000000" }
+func CountyOf(code string) string { return division.Code(code).County() }
 
 var china = calendar.China
 

@@ -484,8 +484,7 @@ func (s *Service) ByNumber(ctx context.Context, number string) (*Request, error)
 
 func (s *Service) refused(ctx context.Context, action string, id int64) {
 	db.AfterTx(ctx, func(ctx context.Context) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "request", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "out of reach"}})
+		s.Audit.Refused(ctx, action, "request", id, "out of reach")
 	})
 }
 
@@ -518,7 +517,7 @@ func (s *Service) List(ctx context.Context, f Filter, page, perPage int) ([]Requ
 			return nil, false, errs.NotFound("request.division_not_found", f.Division)
 		}
 	}
-	page, perPage = division.Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	items, more, err := s.Store.list(ctx, f, a.reach(), lang(a.Principal), s.now(), page, perPage)
 	for i := range items {
 		s.present(a, &items[i])

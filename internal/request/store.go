@@ -197,28 +197,16 @@ func (s *Store) list(ctx context.Context, f Filter, rc reach, lang string, now t
 		}
 		add("r.id = ?", id)
 	}
-	args = append(args, perPage+1, (page-1)*perPage)
+	args = db.PageArgs(args, page, perPage)
 	q := `SELECT ` + reqCols + from + ` WHERE ` + strings.Join(conds, " AND ") +
 		` ORDER BY ` + order + ` LIMIT $` + itoa(len(args)-1) + ` OFFSET $` + itoa(len(args))
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, false, errs.Internal("request.Store.list: select", err)
 	}
-	defer rows.Close()
-	var out []Request
-	for rows.Next() {
-		r, err := scanRequest(rows, lang)
-		if err != nil {
-			return nil, false, errs.Internal("request.Store.list: select", err)
-		}
-		out = append(out, *r)
-	}
-	if err := rows.Err(); err != nil {
+	out, more, err := db.Page(rows, perPage, func(sc interface{ Scan(...any) error }) (*Request, error) { return scanRequest(sc, lang) })
+	if err != nil {
 		return nil, false, errs.Internal("request.Store.list: select", err)
-	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
 	}
 	return out, more, nil
 }

@@ -57,7 +57,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := Filter{Division: strings.TrimSpace(q.Get("division")), Status: q.Get("status"), Category: q.Get("category"),
 		Overdue: q.Get("overdue") == "1", Q: strings.TrimSpace(q.Get("q"))}
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	items, more, err := h.S.List(r.Context(), f, page, 50)
 	if err != nil {
 		return err
@@ -201,20 +201,12 @@ type viewData struct {
 	Resident bool
 }
 
-func idOf(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("request.not_found")
-	}
-	return id, nil
-}
-
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 	return h.renderView(w, r, http.StatusOK, nil)
 }
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, problems []string) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "request.not_found")
 	if err != nil {
 		return err
 	}
@@ -234,7 +226,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 
 // act takes a step from one of the view's forms.
 func (h *Web) act(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "request.not_found")
 	if err != nil {
 		return err
 	}
@@ -275,13 +267,13 @@ func (h *Web) act(w http.ResponseWriter, r *http.Request) error {
 // photo serves a request's photo after checking the caller may read the
 // request; blobs have no public path.
 func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := idOf(r.PathValue("id"))
+	id, err := web.PathID(r, "id", "request.not_found")
 	if err != nil {
 		return err
 	}
-	blob, err := strconv.ParseInt(r.PathValue("blob"), 10, 64)
+	blob, err := web.PathID(r, "blob", "request.photo_not_found")
 	if err != nil {
-		return errs.NotFound("request.photo_not_found")
+		return err
 	}
 	b, err := h.S.PhotoBlob(r.Context(), id, blob)
 	if err != nil {

@@ -395,7 +395,7 @@ func (s *Service) IsVerified(ctx context.Context, id int64) (bool, error) {
 }
 
 // Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) { return division.Paging(page, perPage) }
+func Paging(page, perPage int) (int, int) { return db.Paging(page, perPage) }
 
 // Queue lists the sign-ups of the caller's area in one state (default
 // unverified), oldest first. Errors: EFORBIDDEN, EINVALID (status).

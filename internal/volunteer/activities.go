@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -75,8 +76,7 @@ func (s *Service) Activity(ctx context.Context, id int64) (*Activity, error) {
 	}
 	a, err := s.storeActivity(ctx, id, rc)
 	if errs.Code(err) == errs.ENOTFOUND && s.activityExists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.activity.read", ObjectType: "volunteer_activity", ObjectID: idStr(id),
-			Result: audit.Denied, Detail: map[string]string{"reason": "not published"}})
+		s.Audit.Refused(ctx, "volunteer.activity.read", "volunteer_activity", id, "not published")
 	}
 	if err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 	if err := bad.Err(); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	q := activityQuery{lo: "000000000000", hi: "999999999999", orgID: f.OrgID, status: f.Status, page: f.Page, perPage: f.PerPage}
 	switch {
 	case f.Division != "":
@@ -162,10 +162,7 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
-	}
+	out, more := db.More(out, f.PerPage)
 	return out, more, nil
 }
 
@@ -271,8 +268,7 @@ func (s *Service) organised(ctx context.Context, id int64) (*Activity, error) {
 		return nil, err
 	}
 	if !a.CanOrganise {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.activity.organise", ObjectType: "volunteer_activity", ObjectID: idStr(id),
-			Result: audit.Denied, Detail: map[string]string{"reason": "not an organiser"}})
+		s.Audit.Refused(ctx, "volunteer.activity.organise", "volunteer_activity", id, "not an organiser")
 		return nil, errs.NotFound("volunteer.activity_not_found", id)
 	}
 	return a, nil

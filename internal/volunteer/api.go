@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -225,7 +226,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &volunteerListOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			if out.Body.Items == nil {
 				out.Body.Items = []Volunteer{}
@@ -357,7 +358,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &activityListOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})

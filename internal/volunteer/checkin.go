@@ -184,8 +184,7 @@ func (s *Service) Confirm(ctx context.Context, activityID int64, in Attendance) 
 		return err
 	}
 	if err := auth.FourEyes(me, in.VolunteerID); err != nil {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.attendance.confirm", ObjectType: "volunteer_activity", ObjectID: idStr(activityID),
-			Result: audit.Denied, Detail: map[string]string{"reason": "own attendance"}})
+		s.Audit.Refused(ctx, "volunteer.attendance.confirm", "volunteer_activity", activityID, "own attendance")
 		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)

@@ -372,17 +372,3 @@ func (in *ActivityInput) validate(now time.Time) errs.Fields {
 	}
 	return f
 }
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
-}

@@ -201,8 +201,7 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 	}
 	if ok, err := s.mayOrganise(ctx, orgID, community); err != nil || !ok {
 		if err == nil {
-			_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.correction.decide", ObjectType: "volunteer_correction", ObjectID: idStr(correctionID),
-				Result: audit.Denied, Detail: map[string]string{"reason": "not an organiser"}})
+			s.Audit.Refused(ctx, "volunteer.correction.decide", "volunteer_correction", correctionID, "not an organiser")
 		}
 		return nil, errs.NotFound("volunteer.correction_not_found", correctionID)
 	}
@@ -214,8 +213,7 @@ func (s *Service) Decide(ctx context.Context, correctionID int64, approve bool, 
 		return nil, err
 	}
 	if err := auth.FourEyes(me, c.VolunteerID); err != nil {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.correction.decide", ObjectType: "volunteer_correction", ObjectID: idStr(correctionID),
-			Result: audit.Denied, Detail: map[string]string{"reason": "own correction"}})
+		s.Audit.Refused(ctx, "volunteer.correction.decide", "volunteer_correction", correctionID, "own correction")
 		return nil, err
 	}
 	reason = strings.TrimSpace(reason)

@@ -22,9 +22,9 @@ import (
 // Who may do what in this slice.
 var (
 	// StaffRoles keep volunteers, organisations and activities in their area.
-	StaffRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	StaffRoles = auth.AreaStaff()
 	// OrgRoles may create organisations and name their leads.
-	OrgRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	OrgRoles = auth.OfficeStaff()
 	// SettingRoles may set the star levels of the deployment.
 	SettingRoles = []auth.Role{auth.Admin}
 )
@@ -115,8 +115,7 @@ func (s *Service) Volunteer(ctx context.Context, id int64) (*Volunteer, error) {
 	if v.Own || (staff(p) && inScope(ctx, v.CommunityCode)) {
 		return v, nil
 	}
-	_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: "volunteer.read", ObjectType: "volunteer", ObjectID: idStr(id),
-		Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+	s.Audit.Refused(ctx, "volunteer.read", "volunteer", id, audit.OutsideArea)
 	return nil, errs.NotFound("volunteer.not_found", id)
 }
 
@@ -193,7 +192,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Volunteer, bool, error)
 			return nil, false, err
 		}
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	if f.Division != "" {
 		dlo, dhi := division.RangeOf(f.Division)
 		lo, hi = max(lo, dlo), min(hi, dhi)

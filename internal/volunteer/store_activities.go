@@ -106,7 +106,8 @@ func (s *Service) storeActivities(ctx context.Context, q activityQuery, rc actRe
 	if q.status != "" {
 		add("a.status = ?", q.status)
 	}
-	sql += ` ORDER BY a.starts_at DESC, a.id DESC LIMIT ` + strconv.Itoa(q.perPage+1) + ` OFFSET ` + strconv.Itoa((q.page-1)*q.perPage)
+	limit, offset := db.LimitOffset(q.page, q.perPage)
+	sql += ` ORDER BY a.starts_at DESC, a.id DESC LIMIT ` + strconv.Itoa(limit) + ` OFFSET ` + strconv.Itoa(offset)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, sql, args...)
 	if err != nil {
 		return nil, errs.Internal("volunteer.activities", err)

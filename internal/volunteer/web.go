@@ -19,6 +19,7 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -64,14 +65,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /activities/{id}/close", h.close)
 	srv.Page("GET /activities/{id}/code", h.codePage)
 	srv.Page("GET /activities/{id}/code.json", h.codeJSON)
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
 }
 
 // explain turns a validation or conflict error into a summary and
@@ -156,7 +149,7 @@ func (h *Web) register(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) askCorrection(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -195,7 +188,7 @@ func (h *Web) renderCorrections(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (h *Web) decide(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -217,7 +210,7 @@ type listData struct {
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	f := Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), IDNumber: strings.TrimSpace(q.Get("id_number")),
 		Reason: strings.TrimSpace(q.Get("reason")), Active: q.Get("active") == "1", Page: page, PerPage: 50}
 	items, more, err := h.S.List(ctx, f)
@@ -234,7 +227,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, _ := Paging(f.Page, f.PerPage)
+	p, _ := db.Paging(f.Page, f.PerPage)
 	h.Srv.Render.Render(w, status, "volunteer/list", h.Srv.NewPage(r, "volunteer.list_title", &listData{F: f, Items: items, Page: p, More: more, Figures: fig, Summary: summary}))
 	return nil
 }
@@ -250,7 +243,7 @@ type activitiesData struct {
 func (h *Web) activities(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	f := ActivityFilter{Division: strings.TrimSpace(q.Get("division")), Date: strings.TrimSpace(q.Get("date")), Page: page, PerPage: 30}
 	items, more, err := h.S.Activities(ctx, f)
 	if err != nil {
@@ -264,7 +257,7 @@ func (h *Web) activities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, _ := Paging(f.Page, f.PerPage)
+	p, _ := db.Paging(f.Page, f.PerPage)
 	h.Srv.Render.Render(w, http.StatusOK, "volunteer/activities", h.Srv.NewPage(r, "volunteer.activities_title",
 		&activitiesData{F: f, Items: items, Page: p, More: more, CanPublish: len(orgs) > 0}))
 	return nil
@@ -359,7 +352,7 @@ func (h *Web) activity(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderActivity(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -391,7 +384,7 @@ func (h *Web) renderActivity(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (h *Web) act(w http.ResponseWriter, r *http.Request, flash string, fn func(ctx context.Context, id int64) error) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -454,7 +447,7 @@ type codeView struct {
 }
 
 func (h *Web) code(r *http.Request) (*codeView, error) {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return nil, err
 	}
@@ -623,7 +616,7 @@ func (h *Web) org(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderOrg(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, ferr error) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -651,7 +644,7 @@ func (h *Web) renderOrg(w http.ResponseWriter, r *http.Request, status int, vals
 // addMember adds a volunteer, found by their ID number, to an organisation.
 func (h *Web) addMember(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}

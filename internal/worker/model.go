@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/patch"
 )
 
 // Posts a worker may hold.
@@ -103,24 +104,15 @@ type record struct {
 
 // apply returns r with the patch applied, texts trimmed.
 func (p *WorkerPatch) apply(r record) record {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = strings.TrimSpace(*v)
-		}
-	}
-	set(&r.CommunityCode, p.CommunityCode)
-	set(&r.Name, p.Name)
-	set(&r.Phone, p.Phone)
-	set(&r.IDNumber, p.IDNumber)
-	set(&r.Post, p.Post)
-	set(&r.InPostFrom, p.InPostFrom)
-	set(&r.InPostTo, p.InPostTo)
-	if p.CertifiedSocialWorker != nil {
-		r.CertifiedSocialWorker = *p.CertifiedSocialWorker
-	}
-	if p.DisasterOfficer != nil {
-		r.DisasterOfficer = *p.DisasterOfficer
-	}
+	patch.Text(&r.CommunityCode, p.CommunityCode)
+	patch.Text(&r.Name, p.Name)
+	patch.Text(&r.Phone, p.Phone)
+	patch.Text(&r.IDNumber, p.IDNumber)
+	patch.Text(&r.Post, p.Post)
+	patch.Text(&r.InPostFrom, p.InPostFrom)
+	patch.Text(&r.InPostTo, p.InPostTo)
+	patch.Value(&r.CertifiedSocialWorker, p.CertifiedSocialWorker)
+	patch.Value(&r.DisasterOfficer, p.DisasterOfficer)
 	r.Phone = NormalizePhone(r.Phone)
 	r.IDNumber = strings.ToUpper(r.IDNumber)
 	return r
@@ -265,18 +257,4 @@ type Filter struct {
 	Reason   string `json:"-"` // why Phone or IDNumber is searched; audited (platform/lookup)
 	Page     int
 	PerPage  int
-}
-
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
 }

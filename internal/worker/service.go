@@ -23,9 +23,9 @@ import (
 // Who may do what in this slice.
 var (
 	// ReadRoles may list and read workers in their area.
-	ReadRoles = []auth.Role{auth.GridWorker, auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	ReadRoles = auth.AreaStaff()
 	// EditRoles may create, change and close them, and import.
-	EditRoles = []auth.Role{auth.CommunityWorker, auth.TownshipStaff, auth.CountyStaff, auth.CityStaff}
+	EditRoles = auth.OfficeStaff()
 )
 
 // Service holds the rules of the worker registry.
@@ -60,7 +60,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Worker, bool, error) {
 	if err := s.checkFilter(ctx, &f); err != nil {
 		return nil, false, err
 	}
-	f.Page, f.PerPage = Paging(f.Page, f.PerPage)
+	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.list(ctx, f, s.today())
 }
 
@@ -136,8 +136,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Worker, error) {
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "worker", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "worker", id, audit.OutsideArea)
 	}
 	return r, err
 }

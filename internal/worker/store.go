@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
@@ -206,7 +207,7 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 		return fmt.Sprintf("$%d", len(args))
 	}
 	if f.Division != "" {
-		dlo, dhi := auth.AreaOf(f.Division, levelOf(f.Division)).Range()
+		dlo, dhi := division.Code(f.Division).Range()
 		conds = append(conds, "w.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
 	}
 	if f.Q != "" {
@@ -233,53 +234,34 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
-// levelOf infers a division's level from the zeros of its code.
-func levelOf(code string) int {
-	switch {
-	case strings.HasSuffix(code, "0000000000"):
-		return 1
-	case strings.HasSuffix(code, "00000000"):
-		return 2
-	case strings.HasSuffix(code, "000000"):
-		return 3
-	case strings.HasSuffix(code, "000"):
-		return 4
-	}
-	return 5
-}
-
 // list returns one page of workers (page ≥ 1) and whether more follow.
 func (s *Store) list(ctx context.Context, f Filter, today string) ([]Worker, bool, error) {
 	w, args, err := s.where(ctx, f, today)
 	if err != nil {
 		return nil, false, err
 	}
-	args = append(args, f.PerPage+1, (f.Page-1)*f.PerPage)
+	args = db.PageArgs(args, f.Page, f.PerPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+
 		fmt.Sprintf(` ORDER BY w.community_code, w.name, w.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
 	if err != nil {
 		return nil, false, errs.Internal("worker.Store.list: select", err)
 	}
-	defer rows.Close()
-	var out []Worker
-	for rows.Next() {
-		r, err := scan(rows)
+	var maskErr error
+	out, more, err := db.Page(rows, f.PerPage, func(sc interface{ Scan(...any) error }) (*Worker, error) {
+		r, err := scan(sc)
 		if err != nil {
-			return nil, false, errs.Internal("worker.Store.list: select", err)
+			return nil, err
 		}
 		m, err := s.masked(r, today)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, m)
+		maskErr = err
+		return &m, err
+	})
+	if maskErr != nil {
+		return nil, false, maskErr
 	}
-	if err := rows.Err(); err != nil {
+	if err != nil {
 		return nil, false, errs.Internal("worker.Store.list: select", err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
 	}
 	return out, more, nil
 }

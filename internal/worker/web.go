@@ -1,14 +1,16 @@
 package worker
 
 import (
-	"bytes"
 	"embed"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -44,7 +46,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 }
 
 func filterOf(q url.Values) Filter {
-	page, _ := strconv.Atoi(q.Get("page"))
+	page := web.PageParam(q)
 	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Post: q.Get("post"), Status: q.Get("status"),
 		Phone: strings.TrimSpace(q.Get("phone")), IDNumber: strings.TrimSpace(q.Get("id_number")),
 		Reason: strings.TrimSpace(q.Get("reason")), Page: page, PerPage: 50}
@@ -76,19 +78,11 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	} else if err != nil {
 		return err
 	}
-	page, _ := Paging(f.Page, f.PerPage)
+	page, _ := db.Paging(f.Page, f.PerPage)
 	_, perr := auth.Require(ctx, EditRoles...)
 	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Posts: Posts, States: Statuses, Summary: summary}
 	h.Srv.Render.Render(w, status, "worker/list", h.Srv.NewPage(r, "worker.title", d))
 	return nil
-}
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
 }
 
 type viewData struct {
@@ -109,7 +103,7 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 // with its values and errors.
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, vals map[string]string, err error) error {
 	ctx := r.Context()
-	id, gerr := pathID(r, "id")
+	id, gerr := web.PathID(r, "id", "error.not_found")
 	if gerr != nil {
 		return gerr
 	}
@@ -148,7 +142,7 @@ func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	vals := map[string]string{"in_post_from": h.S.today()}
-	if p := auth.From(ctx); p != nil && len(p.Area.Code) == 12 && levelOf(p.Area.Code) == 5 {
+	if p := auth.From(ctx); p != nil && len(p.Area.Code) == 12 && division.Code(p.Area.Code).Level() == division.Community {
 		vals["community_code"] = p.Area.Code
 	}
 	h.Srv.Render.Render(w, http.StatusOK, "worker/form", h.Srv.NewPage(r, "worker.new", &formData{Values: vals, Posts: Posts}))
@@ -160,7 +154,7 @@ func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -237,7 +231,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -264,7 +258,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 }
 
 func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -285,7 +279,7 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) addTraining(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -316,11 +310,11 @@ func (h *Web) addTraining(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
-	tid, err := pathID(r, "tid")
+	tid, err := web.PathID(r, "tid", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -334,22 +328,16 @@ func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.Export(ctx, filterOf(r.URL.Query()), &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), buf.Bytes())
-	return nil
+	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
+	})
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	var buf bytes.Buffer
-	if err := h.S.WriteTemplate(ctx, &buf); err != nil {
-		return err
-	}
-	xlsx.Send(w, i18n.T(i18n.From(ctx), "worker.export_file")+"-template.xlsx", buf.Bytes())
-	return nil
+	return xlsx.Download(w, i18n.T(i18n.From(ctx), "worker.export_file")+"-template.xlsx", func(out io.Writer) error {
+		return h.S.WriteTemplate(ctx, out)
+	})
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {

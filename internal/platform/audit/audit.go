@@ -349,10 +349,7 @@ func (l *Log) Search(ctx context.Context, f Filter) ([]Record, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
-	}
+	out, more := db.More(out, f.PerPage)
 	return out, more, nil
 }
 

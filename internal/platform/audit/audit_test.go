@@ -221,7 +221,7 @@ func TestRefusalStandsWhenTheTransactionRollsBack(t *testing.T) {
 		if err := l.Write(ctx, audit.Entry{Action: "test.rolled_back"}); err != nil {
 			return err
 		}
-		_ = l.WriteAlone(ctx, audit.Entry{Action: "test.refused", Result: audit.Denied})
+		l.Refused(ctx, "test.refused", "thing", int64(7), audit.OutsideArea)
 		return boom
 	})
 	if !errors.Is(err, boom) {
@@ -231,7 +231,8 @@ func TestRefusalStandsWhenTheTransactionRollsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1 || recs[0].Action != "test.refused" || recs[0].Result != audit.Denied || recs[0].ID != 1 {
+	if len(recs) != 1 || recs[0].Action != "test.refused" || recs[0].Result != audit.Denied || recs[0].ID != 1 ||
+		recs[0].ObjectType != "thing" || recs[0].ObjectID != "7" || !strings.Contains(string(recs[0].Detail), `"reason":"outside area"`) {
 		t.Fatalf("records %+v, want only the refusal as record 1", recs)
 	}
 	if _, b := verify(t, l); b != nil {

@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,5 +309,21 @@ func TestRefusalsAlike(t *testing.T) {
 		if n := auth.ArgonRuns() - before; n != 1 {
 			t.Errorf("%s: %d argon2 runs, want 1 as for a wrong password", k.name, n)
 		}
+	}
+}
+
+func TestRoleSets(t *testing.T) {
+	for _, r := range auth.Roles {
+		if slices.Contains(auth.AreaStaff(), r) != r.Staff() {
+			t.Errorf("%s: in AreaStaff %v, Staff %v", r, slices.Contains(auth.AreaStaff(), r), r.Staff())
+		}
+		if slices.Contains(auth.OfficeStaff(), r) != (r.Staff() && r != auth.GridWorker) {
+			t.Errorf("%s: in OfficeStaff %v", r, slices.Contains(auth.OfficeStaff(), r))
+		}
+	}
+	a := auth.OfficeStaff()
+	a[0] = auth.Admin
+	if auth.OfficeStaff()[0] != auth.CommunityWorker {
+		t.Error("a caller's copy changed the set")
 	}
 }

@@ -166,3 +166,29 @@ func init() {
 		"error.unknown_field": {"不认识的字段", "is not a known field"},
 	})
 }
+
+// Verbs lists the fmt verbs of s ("%d", "%s", …), without "%%": a
+// message's Chinese and English must take the same arguments (a missing
+// verb drops a value, an extra one prints %!d(MISSING)).
+func Verbs(s string) []string {
+	var out []string
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		j := i + 1
+		// Flags, width, precision and argument indexes come before the verb.
+		for j < len(s) && strings.IndexByte("+-# 0123456789.*[]", s[j]) >= 0 {
+			j++
+		}
+		if j >= len(s) {
+			out = append(out, "%!(NOVERB)")
+			break
+		}
+		if s[j] != '%' {
+			out = append(out, s[i:j+1])
+		}
+		i = j
+	}
+	return out
+}

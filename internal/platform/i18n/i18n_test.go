@@ -9,30 +9,6 @@ import (
 	"shequ/internal/platform/errs"
 )
 
-// verbs lists the fmt verbs of s ("%d", "%s", …), without "%%".
-func verbs(s string) []string {
-	var out []string
-	for i := 0; i < len(s); i++ {
-		if s[i] != '%' {
-			continue
-		}
-		j := i + 1
-		// Flags, width, precision and argument indexes come before the verb.
-		for j < len(s) && strings.IndexByte("+-# 0123456789.*[]", s[j]) >= 0 {
-			j++
-		}
-		if j >= len(s) {
-			out = append(out, "%!(NOVERB)")
-			break
-		}
-		if s[j] != '%' {
-			out = append(out, s[i:j+1])
-		}
-		i = j
-	}
-	return out
-}
-
 func TestVerbs(t *testing.T) {
 	for s, want := range map[string][]string{
 		"no verbs":        nil,
@@ -42,8 +18,8 @@ func TestVerbs(t *testing.T) {
 		"%.1f%% and %-5v": {"%.1f", "%-5v"},
 		"trailing %":      {"%!(NOVERB)"},
 	} {
-		if got := verbs(s); !slices.Equal(got, want) {
-			t.Errorf("verbs(%q) = %q, want %q", s, got, want)
+		if got := Verbs(s); !slices.Equal(got, want) {
+			t.Errorf("Verbs(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -59,7 +35,7 @@ func TestPlatformMessages(t *testing.T) {
 		if strings.TrimSpace(m.Zh()) == "" || strings.TrimSpace(m.En()) == "" {
 			t.Errorf("%s: empty translation %q", k, m)
 		}
-		if zh, en := verbs(m.Zh()), verbs(m.En()); len(zh) != len(en) {
+		if zh, en := Verbs(m.Zh()), Verbs(m.En()); len(zh) != len(en) {
 			t.Errorf("%s: Chinese has verbs %q, English %q", k, zh, en)
 		}
 	}

@@ -113,3 +113,47 @@ func TestConcurrentSetsAreExact(t *testing.T) {
 		t.Fatalf("city total after 160 increments = %d", v)
 	}
 }
+
+// Reconcile sets what differs, zeroes what is no longer wanted and leaves
+// the totals equal to the sum below; with rebuild it replaces the key.
+func TestReconcile(t *testing.T) {
+	e := apptest.New(t)
+	s := &measure.Store{DB: e.App.DB}
+	ctx := context.Background()
+	comms := communities(apptest.Fixture)
+	a, b, c := comms[0], comms[1], comms[2]
+	for code, v := range map[string]int64{a: 1, b: 2} {
+		if err := s.Set(ctx, "test.r", code, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(want map[string]int64) {
+		t.Helper()
+		have, err := s.Values(ctx, "test.r", "000000000000", "999999999999")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for _, code := range []string{a, b, c} {
+			if have[code] != want[code] {
+				t.Errorf("%s: %d, want %d", code, have[code], want[code])
+			}
+			sum += want[code]
+		}
+		tot, err := s.Totals(ctx, []string{"test.r"}, []string{apptest.City})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tot[apptest.City]["test.r"]; got != sum {
+			t.Errorf("total %d, want %d", got, sum)
+		}
+	}
+	if err := s.Reconcile(ctx, map[string]map[string]int64{"test.r": {b: 5, c: 3}}, false); err != nil {
+		t.Fatal(err)
+	}
+	check(map[string]int64{b: 5, c: 3})
+	if err := s.Reconcile(ctx, map[string]map[string]int64{"test.r": {a: 4}}, true); err != nil {
+		t.Fatal(err)
+	}
+	check(map[string]int64{a: 4})
+}

@@ -1,6 +1,8 @@
 package xlsx
 
 import (
+	"bytes"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -13,4 +15,16 @@ func Send(w http.ResponseWriter, name string, b []byte) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, _ = w.Write(b)
+}
+
+// Download writes a workbook with write and sends it as name. An error of
+// write is returned before anything is sent, so that the caller can still
+// answer with an error page.
+func Download(w http.ResponseWriter, name string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	Send(w, name, buf.Bytes())
+	return nil
 }

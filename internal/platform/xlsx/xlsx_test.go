@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -370,5 +372,53 @@ func TestExportGuardsFormulas(t *testing.T) {
 		if st.NumFmt != want {
 			t.Errorf("%s in format %d, want %d", cell, st.NumFmt, want)
 		}
+	}
+}
+
+func TestReadLenient(t *testing.T) {
+	// An empty required cell is left to the registry's checks ...
+	rows, err := spec.ReadLenient(context.Background(), book(t, "", []any{"代码", "名称"}, []any{"1", ""}, []any{"", "b"}))
+	if err != nil || len(rows) != 2 || rows[0].Get("code") != "1" || rows[1].Get("name") != "b" {
+		t.Fatalf("rows %+v, %v", rows, err)
+	}
+	// ... a required column missing from the header is not.
+	_, err = spec.ReadLenient(context.Background(), book(t, "", []any{"名称", "面积(m²)"}, []any{"a", "1"}))
+	if fs := fields(t, err); !has(fs, 1, "code", "xlsx.missing_column") || len(fs) != 1 {
+		t.Fatalf("fields %+v", fs)
+	}
+	if spec.Columns[0].Required != true {
+		t.Fatal("ReadLenient changed the spec")
+	}
+}
+
+func TestSortByColumn(t *testing.T) {
+	fs := []errs.FieldError{errs.Field("other", "a"), errs.Field("area", "b"), errs.Field("code", "c"), errs.Field("area", "d")}
+	spec.SortByColumn(fs)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Field+":"+f.Key)
+	}
+	if strings.Join(got, " ") != "code:c area:b area:d other:a" {
+		t.Fatalf("order %v", got)
+	}
+}
+
+func TestDownload(t *testing.T) {
+	rec := httptest.NewRecorder()
+	if err := Download(rec, "名单.xlsx", func(w io.Writer) error { return spec.WriteTemplate(w, i18n.ZH) }); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Header().Get("Content-Type") != ContentType || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
+		rec.Body.Len() == 0 || rec.Header().Get("Content-Length") != fmt.Sprint(rec.Body.Len()) {
+		t.Fatalf("headers %v, %d bytes", rec.Header(), rec.Body.Len())
+	}
+	// A failed write sends nothing, so the caller can answer with an error page.
+	rec = httptest.NewRecorder()
+	boom := errs.Forbidden()
+	if err := Download(rec, "x.xlsx", func(w io.Writer) error { _, _ = w.Write([]byte("partial")); return boom }); err != boom {
+		t.Fatalf("error %v", err)
+	}
+	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
+		t.Fatalf("sent %q with %v", rec.Body.String(), rec.Header())
 	}
 }
