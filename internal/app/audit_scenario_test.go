@@ -79,8 +79,7 @@ func auditAreaScenarios() []Scenario {
 }
 
 func TestAuditAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range append(auditScenarios(), auditAreaScenarios()...) {
-		s.run(t, e)
-	}
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
+		return append(auditScenarios(), auditAreaScenarios()...)
+	})
 }

@@ -109,8 +109,5 @@ func facilityScenarios(e *apptest.Env) []Scenario {
 }
 
 func TestFacilityAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range facilityScenarios(e) {
-		s.run(t, e)
-	}
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario { return facilityScenarios(e) })
 }

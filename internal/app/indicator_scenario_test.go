@@ -99,9 +99,7 @@ func TestIndicatorAPIScenarios(t *testing.T) {
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK,
 			Contains: []string{`/api/v1/indicators/{indicator}/missing`, `/api/v1/indicators/{indicator}/targets`}},
 	}
-	for _, s := range append(fixed, indicatorScenarios(year)...) {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, append(fixed, indicatorScenarios(year)...))
 	// Each accepted target is in the audit log; refused ones changed nothing.
 	var n int
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM audit_log WHERE action = $1`, "indicator.target.set").Scan(&n); err != nil {

@@ -92,9 +92,7 @@ func TestPendingSessionScenarios(t *testing.T) {
 	e := apptest.New(t)
 	for role := range home {
 		for _, step := range []string{apptest.PendingTOTP, apptest.PendingPassword} {
-			for _, s := range pendingScenarios(t, e, role, step) {
-				s.run(t, e)
-			}
+			apptest.RunScenarios(t, e, pendingScenarios(t, e, role, step))
 		}
 	}
 	// Its own step is open to it, and it can sign out.

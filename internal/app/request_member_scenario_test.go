@@ -100,8 +100,5 @@ func requestMemberScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestRequestMemberAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range requestMemberScenarios(t, e) {
-		s.run(t, e)
-	}
+	apptest.RunIsolated(t, requestMemberScenarios)
 }
