@@ -79,6 +79,7 @@ func auditAreaScenarios() []Scenario {
 }
 
 func TestAuditAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		return append(auditScenarios(), auditAreaScenarios()...)
 	})

@@ -160,5 +160,6 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestCareAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, careScenarios)
 }

@@ -20,6 +20,7 @@ import (
 // apptest.Community, one in apptest.SiblingCommunity (issued by township
 // staff, the only staff who see both the volunteer and that organisation).
 func TestCertificateAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	issue := func(role auth.Role, area string, org int64, from, to string) string {

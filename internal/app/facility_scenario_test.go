@@ -109,5 +109,6 @@ func facilityScenarios(e *apptest.Env) []Scenario {
 }
 
 func TestFacilityAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario { return facilityScenarios(e) })
 }

@@ -68,6 +68,7 @@ func indicatorScenarios(year int) []Scenario {
 }
 
 func TestIndicatorAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	year := e.App.Indicators.Engine.Year()
 	city := func(s Scenario) Scenario { s.Role, s.Area = auth.CityStaff, apptest.City; return s }
@@ -157,6 +158,7 @@ func independentCoverage(t *testing.T, e *apptest.Env, prefix, flag string) (num
 // The API's figures and lists equal independent counts for random
 // divisions, after random changes, on both engines.
 func TestIndicatorAPIMatchesIndependentCounts(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	comms, err := e.App.Divisions.Store.Communities(e.Ctx)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestOrganizationAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		city := e.Token(auth.CityStaff, apptest.City)
 		ids := map[string]string{}

@@ -163,6 +163,7 @@ func personScenarios(people []seeded) []Scenario {
 }
 
 func TestPersonAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	people := seedPersons(t, e)
 	fixed := []Scenario{

@@ -100,5 +100,6 @@ func requestMemberScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestRequestMemberAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, requestMemberScenarios)
 }

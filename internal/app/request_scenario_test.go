@@ -215,12 +215,14 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestRequestAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, requestScenarios)
 }
 
 // TestCareFollowUpOpensARequest: a visit's follow-up becomes a request of
 // the visit's community, filed by the visiting grid worker, channel visit.
 func TestCareFollowUpOpensARequest(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
 	e.User(auth.GridWorker, apptest.Community)

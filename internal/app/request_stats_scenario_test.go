@@ -83,6 +83,7 @@ func requestStatsScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestRequestStatsAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		// The routes are in the OpenAPI document.
 		return append(requestStatsScenarios(t, e), Scenario{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK,

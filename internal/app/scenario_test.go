@@ -120,6 +120,7 @@ func divisionScenarios() []Scenario {
 }
 
 func TestAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		return append(divisionFixedScenarios(), divisionScenarios()...)
 	})

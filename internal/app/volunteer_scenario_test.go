@@ -243,6 +243,7 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 }
 
 func TestVolunteerScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		return volunteerScenarios(setupVolunteers(t, e))
 	})

@@ -35,6 +35,7 @@ func workerCommunity(area, rel string) string {
 }
 
 func TestWorkerAPIScenarios(t *testing.T) {
+	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		city := e.Token(auth.CityStaff, apptest.City)
 		ids := map[string]string{}

@@ -35,6 +35,7 @@ func issue(t *testing.T, e *apptest.Env, w *certtest.World, tok string, org int6
 }
 
 func TestIssueVerifyRevoke(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	tok := e.Token(auth.CommunityWorker, apptest.Community)
@@ -194,6 +195,7 @@ func TestIssueVerifyRevoke(t *testing.T) {
 }
 
 func TestIssueRefusals(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	tok := e.Token(auth.CommunityWorker, apptest.Community)
@@ -245,6 +247,7 @@ func TestIssueRefusals(t *testing.T) {
 }
 
 func TestVerifyRateLimited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	limited := 0
 	for range 40 {
@@ -267,6 +270,7 @@ func TestVerifyRateLimited(t *testing.T) {
 // language, take a seal as a multipart upload refusing a non-image, and
 // keep others out.
 func TestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	c := e.Session(auth.CommunityWorker, apptest.Community)

@@ -15,6 +15,7 @@ import (
 // than 7 days, or 5 of different categories do not; the threshold is a
 // setting; another township does not see it.
 func TestProactiveThreshold(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := newStatsFixture(t, e, "pa")
 	newStatsFixture(t, e, "pb")

@@ -149,6 +149,7 @@ func statsRow(t *testing.T, rows []request.StatsRow, code string, unit int64) re
 // so a month six months back read empty ([null ×10, 68.3, 100] in the demo)
 // while choosing it in the month picker showed its rates.
 func TestStatsTrendKeepsAYear(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := newStatsFixture(t, e, "year")
 	u := f.unit("单位一", apptest.County)
@@ -203,6 +204,7 @@ func TestStatsTrendKeepsAYear(t *testing.T) {
 // city level and by handling unit, with the China-time month boundary, an
 // excluded request and a request not yet due resolution.
 func TestStatsHandCount(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := newStatsFixture(t, e, "hand")
 	u1, u2 := f.unit("单位一", apptest.County), f.unit("单位二", apptest.County)

@@ -18,6 +18,7 @@ import (
 // script), its Excel export, and the proactive page, over HTTP with a
 // session; a resident is refused.
 func TestStatsPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := newStatsFixture(t, e, "web")
 	u := f.unit("网页单位", apptest.County)

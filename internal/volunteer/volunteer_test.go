@@ -75,6 +75,7 @@ func fieldKeys(t *testing.T, err error) map[string]string {
 }
 
 func TestRegisterMaskedAndScoped(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := &clock{at("2026-11-20 10:00:00")}
 	s := newService(e, c)
@@ -137,6 +138,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 }
 
 func TestStarLevels(t *testing.T) {
+	t.Parallel()
 	th := volunteer.DefaultStars
 	for _, c := range []struct {
 		centi int64

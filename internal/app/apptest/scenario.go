@@ -95,13 +95,13 @@ func RunScenarios(t *testing.T, e *Env, rows []Scenario) {
 // RunIsolated runs the rows build returns, each as a subtest, on copies of
 // the state build made: build runs once, on a new Env (the fixture
 // loaded), making what the rows share (accounts, requests, units). A row
-// that may change something (any method but GET, or a Setup) runs, in
-// parallel with the others, on a copy of its own of that database, so its
-// change reaches no other row; the GET rows without a Setup, which change
-// nothing a row reads, run one after another on one more copy (starting an
-// application per row costs more than a read). The accounts and tokens of
-// every row are made in build's database first, so that no row pays for a
-// password hash.
+// that changes something (a Setup, or a call other than GET that must
+// succeed) runs, in parallel with the others, on a copy of its own of that
+// database, so its change reaches no other row. The other rows (reads and
+// refusals, which must change nothing a row reads) run one after another
+// on one more copy: starting an application costs more than a call, and a
+// matrix is mostly refusals. The accounts and tokens of every row are made
+// in build's database first, so that no row pays for a password hash.
 func RunIsolated(t *testing.T, build func(t *testing.T, e *Env) []Scenario) {
 	t.Helper()
 	base := dbtest.Config(t)
@@ -126,7 +126,7 @@ func RunIsolated(t *testing.T, build func(t *testing.T, e *Env) []Scenario) {
 	}
 	var reads *Env
 	for _, s := range rows {
-		if s.Method == http.MethodGet && s.Setup == nil {
+		if s.Setup == nil && (s.Method == http.MethodGet || s.Status >= 400) {
 			if reads == nil {
 				reads = startCopy(t, base, e.tokens)
 			}

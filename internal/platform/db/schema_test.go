@@ -21,6 +21,7 @@ import (
 
 // TestSchemasMatch needs PostgreSQL; CI sets SHEQU_TEST_POSTGRES.
 func TestSchemasMatch(t *testing.T) {
+	t.Parallel()
 	if dbtest.PostgresURL() == "" {
 		t.Skip("SHEQU_TEST_POSTGRES not set: no PostgreSQL schema to compare with")
 	}

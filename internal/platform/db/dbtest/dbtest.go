@@ -195,19 +195,19 @@ func migrationsHash(dialect db.Dialect) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], err
 }
 
-var sqliteTmpl struct {
-	once sync.Once
-	path string
-	err  error
-}
+// templateDir is where SQLite templates are kept: the system's temporary
+// folder as the binary started (a test may point TMPDIR at its own folder,
+// which goes when it ends).
+var templateDir = filepath.Join(os.TempDir(), "shequ-dbtest")
+
+var sqliteTmpl sync.Mutex
 
 // sqliteTemplate returns the path of the migrated template file, making it
-// once per machine and migrations.
+// when it is not there (once per machine and migrations, unless removed).
 func sqliteTemplate() (string, error) {
-	sqliteTmpl.once.Do(func() {
-		sqliteTmpl.path, sqliteTmpl.err = makeSQLiteTemplate()
-	})
-	return sqliteTmpl.path, sqliteTmpl.err
+	sqliteTmpl.Lock()
+	defer sqliteTmpl.Unlock()
+	return makeSQLiteTemplate()
 }
 
 func makeSQLiteTemplate() (string, error) {
@@ -215,7 +215,7 @@ func makeSQLiteTemplate() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	dir := filepath.Join(os.TempDir(), "shequ-dbtest")
+	dir := templateDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}

@@ -38,6 +38,7 @@ func put(t *testing.T, d *db.DB, key string) {
 // empty of what earlier tests wrote (on PostgreSQL its slot is used again:
 // the subtests run one after another, so the second takes the first's).
 func TestConfigIsFreshMigratedAndOwn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for i := range 3 {
 		t.Run("run", func(t *testing.T) {
@@ -60,6 +61,7 @@ func TestConfigIsFreshMigratedAndOwn(t *testing.T) {
 
 // A clone holds the source's rows and is its own from then on.
 func TestCloneCopiesRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cfg := dbtest.Config(t)
 	src := open(t, cfg)
@@ -87,6 +89,7 @@ func TestCloneCopiesRows(t *testing.T) {
 
 // Empty is not migrated: the tests of migrating start from nothing.
 func TestEmptyIsUnmigrated(t *testing.T) {
+	t.Parallel()
 	d := open(t, dbtest.Empty(t))
 	n, err := d.Migrate(context.Background())
 	if err != nil || n == 0 {
