@@ -269,18 +269,18 @@ const templateToken = "shequ_dbtest_template_schema"
 // hash. A test gets a slot: a schema of the same shape kept on the server
 // and used again, shequ_pool_<hash>_<n>, held by a session advisory lock
 // for the test's life (released when the test ends, or when its binary
-// dies). Taking a slot empties it and copies the rows of the source (the
-// template, or the schema Clone copies) into it in one transaction, with
-// triggers and foreign keys off (session_replication_role = replica, which
-// needs a superuser, as the test server's postgres account is). A slot is
-// made once, from the template's pg_dump. Copying a few hundred rows costs
-// a fraction of making a hundred tables and their indexes: that DDL is what
+// dies). Taking a slot empties it (one TRUNCATE of every table, which fires
+// no row trigger: audit_log refuses DELETE) and copies the rows of the
+// source (the template, or the schema Clone copies) into it, parents
+// before the tables that refer to them, in one transaction. A slot is made
+// once, from the template's pg_dump. Copying a few hundred rows costs a
+// fraction of making a hundred tables and their indexes: that DDL is what
 // made a fresh schema per test slow (2 s each on the shared machine).
 type pgTemplate struct {
 	schema    string // the migrated template
 	hash      string
-	ddl       string // its pg_dump, its name written templateToken
-	tables    []string
+	ddl       string   // its pg_dump, its name written templateToken
+	tables    []string // parents before the tables that refer to them
 	sequences []string
 }
 
@@ -304,7 +304,6 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpl := &pgTemplate{schema: "shequ_tmpl_" + hash, hash: hash}
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
@@ -316,6 +315,15 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 		return nil, err
 	}
 	defer conn.Close()
+	// Each role its own template and slots: another role's are not ours
+	// to read or fill.
+	var user string
+	if err := conn.QueryRowContext(ctx, `SELECT current_user`).Scan(&user); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(hash + " " + user))
+	hash = hex.EncodeToString(sum[:])[:16]
+	tmpl := &pgTemplate{schema: "shequ_tmpl_" + hash, hash: hash}
 	// Binaries that start together build the template once: the others
 	// wait on this lock, then find it.
 	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, 0)`, lockKey(hash)); err != nil {
@@ -358,13 +366,60 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 		return nil, err
 	}
 	tmpl.ddl = strings.ReplaceAll(dump, tmpl.schema, templateToken)
-	if tmpl.tables, err = names(ctx, conn, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, tmpl.schema); err != nil {
+	tables, err := names(ctx, conn, `SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY 1`, tmpl.schema)
+	if err != nil {
+		return nil, err
+	}
+	refs, err := names(ctx, conn, `SELECT c.relname || ' ' || p.relname FROM pg_constraint f
+		JOIN pg_class c ON c.oid = f.conrelid JOIN pg_class p ON p.oid = f.confrelid
+		JOIN pg_namespace n ON n.oid = f.connamespace
+		WHERE f.contype = 'f' AND n.nspname = $1 AND c.oid <> p.oid`, tmpl.schema)
+	if err != nil {
+		return nil, err
+	}
+	if tmpl.tables, err = parentsFirst(tables, refs); err != nil {
 		return nil, err
 	}
 	if tmpl.sequences, err = names(ctx, conn, `SELECT sequencename FROM pg_sequences WHERE schemaname = $1 ORDER BY 1`, tmpl.schema); err != nil {
 		return nil, err
 	}
 	return tmpl, nil
+}
+
+// parentsFirst orders tables so that each comes after the tables it refers
+// to; refs are "child parent" pairs.
+func parentsFirst(tables, refs []string) ([]string, error) {
+	parents := map[string][]string{}
+	for _, r := range refs {
+		c, p, _ := strings.Cut(r, " ")
+		parents[c] = append(parents[c], p)
+	}
+	var out []string
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(string) error
+	visit = func(tb string) error {
+		switch state[tb] {
+		case 1:
+			return fmt.Errorf("foreign keys in a cycle through %s", tb)
+		case 2:
+			return nil
+		}
+		state[tb] = 1
+		for _, p := range parents[tb] {
+			if err := visit(p); err != nil {
+				return err
+			}
+		}
+		state[tb] = 2
+		out = append(out, tb)
+		return nil
+	}
+	for _, tb := range tables {
+		if err := visit(tb); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func names(ctx context.Context, conn *sql.Conn, q, schema string) ([]string, error) {
@@ -444,10 +499,14 @@ func claim(t testing.TB, base, src string) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("BEGIN;\nSET LOCAL session_replication_role = replica;\n")
-	for _, tb := range tmpl.tables {
-		fmt.Fprintf(&b, "DELETE FROM %s.%q;\n", slot, tb)
+	b.WriteString("BEGIN;\nTRUNCATE ")
+	for i, tb := range tmpl.tables {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s.%q", slot, tb)
 	}
+	b.WriteString(";\n")
 	for _, tb := range tmpl.tables {
 		fmt.Fprintf(&b, "INSERT INTO %s.%q SELECT * FROM %s.%q;\n", slot, tb, src, tb)
 	}
