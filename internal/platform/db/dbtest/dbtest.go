@@ -282,7 +282,31 @@ type pgTemplate struct {
 	ddl       string   // its pg_dump, its name written templateToken
 	tables    []string // parents before the tables that refer to them
 	sequences []string
+	shape     string // shapeQuery's answer for it
 }
+
+// shapeQuery sums up a schema's shape: columns, constraints, indexes,
+// triggers and functions. A test may change its slot's shape (the audit
+// tests drop the append-only triggers to tamper with the log): taking a
+// slot whose shape is not the template's makes it again.
+// Names qualified with the schema's own (a foreign key's table, a
+// sequence) are read without it, so that slots and template compare.
+const shapeQuery = `SELECT md5(COALESCE(string_agg(replace(x, $1 || '.', ''), ',' ORDER BY x), '')) FROM (
+	SELECT 'col ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull::text || ' ' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '') AS x
+	  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+	  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+	 WHERE n.nspname = $1 AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'v', 'i', 'S')
+	UNION ALL
+	SELECT 'con ' || c.relname || '.' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+	  FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = k.connamespace WHERE n.nspname = $1
+	UNION ALL
+	SELECT 'trg ' || c.relname || '.' || t.tgname || ' ' || t.tgenabled::text || ' ' || t.tgtype::text
+	  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+	 WHERE n.nspname = $1 AND NOT t.tgisinternal
+	UNION ALL
+	SELECT 'fn ' || p.proname || ' ' || md5(p.prosrc)
+	  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+) s`
 
 var pgTmpl struct {
 	once sync.Once
@@ -378,6 +402,9 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 		return nil, err
 	}
 	if tmpl.tables, err = parentsFirst(tables, refs); err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, shapeQuery, tmpl.schema).Scan(&tmpl.shape); err != nil {
 		return nil, err
 	}
 	if tmpl.sequences, err = names(ctx, conn, `SELECT sequencename FROM pg_sequences WHERE schemaname = $1 ORDER BY 1`, tmpl.schema); err != nil {
@@ -484,11 +511,15 @@ func claim(t testing.TB, base, src string) string {
 	if slot == "" {
 		t.Fatal("dbtest: no free slot")
 	}
-	var exists bool
-	if err := conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)`, slot).Scan(&exists); err != nil {
+	var shape string
+	if err := conn.QueryRowContext(ctx, shapeQuery, slot).Scan(&shape); err != nil {
 		t.Fatal(err)
 	}
+	exists := shape == tmpl.shape
 	if !exists {
+		if _, err := conn.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+slot+` CASCADE`); err != nil {
+			t.Fatalf("dbtest: drop slot %s, whose shape changed: %v", slot, err)
+		}
 		// One statement string, sent with the simple protocol (no
 		// arguments): the schema, its tables and rows, in one transaction.
 		if _, err := conn.ExecContext(ctx, "BEGIN;\n"+strings.ReplaceAll(tmpl.ddl, templateToken, slot)+"\nCOMMIT;"); err != nil {
