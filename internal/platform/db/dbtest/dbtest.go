@@ -269,9 +269,10 @@ const templateToken = "shequ_dbtest_template_schema"
 // hash. A test gets a slot: a schema of the same shape kept on the server
 // and used again, shequ_pool_<hash>_<n>, held by a session advisory lock
 // for the test's life (released when the test ends, or when its binary
-// dies). Taking a slot empties it (one TRUNCATE of every table, which fires
-// no row trigger: audit_log refuses DELETE) and copies the rows of the
-// source (the template, or the schema Clone copies) into it, parents
+// dies). Taking a slot empties it (DELETE, children first; TRUNCATE for
+// the tables with triggers of their own, since audit_log refuses DELETE:
+// a TRUNCATE of every table makes new files for each and costs several
+// times more) and copies the rows of the source (the template, or the schema Clone copies) into it, parents
 // before the tables that refer to them, in one transaction. A slot is made
 // once, from the template's pg_dump. Copying a few hundred rows costs a
 // fraction of making a hundred tables and their indexes: that DDL is what
@@ -281,6 +282,7 @@ type pgTemplate struct {
 	hash      string
 	ddl       string   // its pg_dump, its name written templateToken
 	tables    []string // parents before the tables that refer to them
+	guarded   []string // tables with triggers of their own (audit_log refuses DELETE)
 	sequences []string
 	shape     string // shapeQuery's answer for it
 }
@@ -402,6 +404,10 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 		return nil, err
 	}
 	if tmpl.tables, err = parentsFirst(tables, refs); err != nil {
+		return nil, err
+	}
+	if tmpl.guarded, err = names(ctx, conn, `SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1`, tmpl.schema); err != nil {
 		return nil, err
 	}
 	if err := conn.QueryRowContext(ctx, shapeQuery, tmpl.schema).Scan(&tmpl.shape); err != nil {
@@ -530,14 +536,20 @@ func claim(t testing.TB, base, src string) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("BEGIN;\nTRUNCATE ")
-	for i, tb := range tmpl.tables {
-		if i > 0 {
-			b.WriteString(", ")
+	b.WriteString("BEGIN;\n")
+	if len(tmpl.guarded) > 0 {
+		b.WriteString("TRUNCATE ")
+		for i, tb := range tmpl.guarded {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s.%q", slot, tb)
 		}
-		fmt.Fprintf(&b, "%s.%q", slot, tb)
+		b.WriteString(" CASCADE;\n")
 	}
-	b.WriteString(";\n")
+	for i := len(tmpl.tables) - 1; i >= 0; i-- {
+		fmt.Fprintf(&b, "DELETE FROM %s.%q;\n", slot, tmpl.tables[i])
+	}
 	for _, tb := range tmpl.tables {
 		fmt.Fprintf(&b, "INSERT INTO %s.%q SELECT * FROM %s.%q;\n", slot, tb, src, tb)
 	}
