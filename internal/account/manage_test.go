@@ -17,6 +17,7 @@ var passwordRE = regexp.MustCompile(`id="new-password">([^<]+)</pre>`)
 
 // TestCreatePermissionMatrix: who may create which role in which area.
 func TestCreatePermissionMatrix(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	type mgr struct {
 		role auth.Role
@@ -91,6 +92,7 @@ func TestCreatePermissionMatrix(t *testing.T) {
 // TestManagePermissionMatrix: who may see and change which existing
 // account; outside the area is 404.
 func TestManagePermissionMatrix(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	type acct struct {
 		role auth.Role
@@ -167,6 +169,7 @@ func TestManagePermissionMatrix(t *testing.T) {
 }
 
 func TestCreateShowsPasswordOnceAndForcesChange(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	mgr := e.Session(auth.TownshipStaff, apptest.Township)
 	res := mgr.PostForm("/accounts", url.Values{"account_name": {"wang.wei"}, "display_name": {"王伟"}, "role": {"community_worker"},
@@ -226,6 +229,7 @@ func TestCreateShowsPasswordOnceAndForcesChange(t *testing.T) {
 }
 
 func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	admin := e.Session(auth.Admin, apptest.City)
 	target := e.User(auth.CommunityWorker, apptest.Community)
@@ -293,6 +297,7 @@ func TestResetPasswordUnlockAndResetTOTP(t *testing.T) {
 }
 
 func TestListSearchAndFilter(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	mgr := e.Session(auth.CountyStaff, apptest.County)
 	e.User(auth.TownshipStaff, apptest.Township)
@@ -349,6 +354,7 @@ func TestListSearchAndFilter(t *testing.T) {
 // classes but is refused, with the reason in the user's language, when a
 // user changes a password and when a manager types an initial one.
 func TestCommonPasswordRefusedWithReason(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	form := url.Values{"old_password": {apptest.Password}, "new_password": {"Password123"}, "new_password_again": {"Password123"}}

@@ -89,6 +89,7 @@ func wantLoginRedirect(t *testing.T, what string, res *http.Response) {
 }
 
 func TestFiveWrongPasswordsLockTheAccount(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	clk := newClock()
 	e.App.Users.Now = clk.Now
@@ -122,6 +123,7 @@ func TestFiveWrongPasswordsLockTheAccount(t *testing.T) {
 }
 
 func TestPerIPLimiter(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.NewClient()
 	limited := 0
@@ -159,6 +161,7 @@ func TestPerIPLimiter(t *testing.T) {
 // TestPerIPLimiterAcrossNodes: attempts from one address spread over two
 // nodes draw on one bucket; a successful sign-in gives its attempt back.
 func TestPerIPLimiterAcrossNodes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	nodes := []*apptest.Env{e, e.SecondNode()}
 	name := e.User(auth.CommunityWorker, apptest.Community)
@@ -184,6 +187,7 @@ func TestPerIPLimiterAcrossNodes(t *testing.T) {
 }
 
 func TestSessionIDRotatesAtLogin(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	old := sessionCookie(t, c)
@@ -207,6 +211,7 @@ func TestSessionIDRotatesAtLogin(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	clk := newClock()
 	e.App.Sessions.Now = clk.Now
@@ -242,6 +247,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestForcedPasswordChangeBlocksOtherPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: "newcomer", DisplayName: "新同事", Role: auth.TownshipStaff,
 		AreaCode: apptest.Township, Password: apptest.Password, MustChangePassword: true}); err != nil {
@@ -288,6 +294,7 @@ func TestForcedPasswordChangeBlocksOtherPages(t *testing.T) {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func TestCSRFIsRequired(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	admin := e.Session(auth.Admin, apptest.City)
 	target := e.User(auth.CommunityWorker, apptest.Community)
@@ -340,6 +347,7 @@ func TestCSRFIsRequired(t *testing.T) {
 }
 
 func TestCookiesAndHeaders(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.CommunityWorker, apptest.Community)
 	c := e.NewClient()
@@ -391,6 +399,7 @@ func checkHeaders(t *testing.T, what string, h http.Header) {
 // account out everywhere else, and gives the browser that made it a new
 // session id (the old cookie no longer works) without signing it out.
 func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	other := e.Session(auth.CommunityWorker, apptest.Community) // e.g. a stolen session
@@ -445,6 +454,7 @@ var csrfValue = regexp.MustCompile(`value="[A-Za-z0-9_-]{20,}"`)
 // administrator signs in from the office; the refusals of an unknown
 // account, a locked one and a wrong password are the same page.
 func TestLockoutFromOneAddressOnly(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.App.Web.SetTrustProxy(true)
 	admin := e.User(auth.Admin, apptest.City)

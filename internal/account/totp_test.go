@@ -49,6 +49,7 @@ func code(t *testing.T, secret string, at time.Time) string {
 }
 
 func TestTOTPEnrolmentAndSignIn(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	clk := newClock()
 	e.App.Users.Now = clk.Now
@@ -146,6 +147,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 }
 
 func TestWrongTOTPCodesLockTheAccount(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	clk := newClock()
 	e.App.Users.Now = clk.Now
@@ -205,6 +207,7 @@ func TestWrongTOTPCodesLockTheAccount(t *testing.T) {
 }
 
 func TestVoluntaryEnrolment(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	res := c.Get("/account")
@@ -224,6 +227,7 @@ func TestVoluntaryEnrolment(t *testing.T) {
 }
 
 func TestDemoAccountMaySkipTOTP(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: "demo-admin", Role: auth.Admin, AreaCode: apptest.City,
 		Password: apptest.Password, Demo: true, MustChangePassword: true}); err != nil {

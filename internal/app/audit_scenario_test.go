@@ -79,8 +79,8 @@ func auditAreaScenarios() []Scenario {
 }
 
 func TestAuditAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range append(auditScenarios(), auditAreaScenarios()...) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
+		return append(auditScenarios(), auditAreaScenarios()...)
+	})
 }

@@ -19,6 +19,7 @@ import (
 // instance's calendar learnt the day, and Open311's deadlines ignored it
 // until a restart.
 func TestCalendarDayReachesEveryChannel(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	key := e.Token(auth.TownshipStaff, apptest.Township)
 	file := func(desc string) time.Time {

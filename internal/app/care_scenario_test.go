@@ -155,12 +155,11 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			)
 		}
 	}
+	apptest.Needs(out, "visit resend", "visit first send")
 	return out
 }
 
 func TestCareAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range careScenarios(t, e) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, careScenarios)
 }

@@ -20,6 +20,7 @@ import (
 // apptest.Community, one in apptest.SiblingCommunity (issued by township
 // staff, the only staff who see both the volunteer and that organisation).
 func TestCertificateAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	issue := func(role auth.Role, area string, org int64, from, to string) string {
@@ -149,9 +150,7 @@ func TestCertificateAPIScenarios(t *testing.T) {
 		Scenario{Name: "openapi requests", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/certificate-requests/{id}/decision"}},
 		Scenario{Name: "seal signed out", Method: "PUT", Path: fmt.Sprintf("/api/v1/certificate-seals/%d", w.Org.ID), Body: map[string]any{"image": certtest.SealPNG()}, Status: http.StatusUnauthorized},
 	)
-	for _, s := range out {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, out)
 	// The matrix decided nothing.
 	if res := e.API("GET", "/api/v1/certificate-requests?status=pending", e.Token(auth.CityStaff, apptest.City), nil); !strings.Contains(res.Body, `"id":`+request[apptest.Community]+`,`) ||
 		!strings.Contains(res.Body, `"id":`+request[apptest.SiblingCommunity]+`,`) {

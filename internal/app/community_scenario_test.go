@@ -141,9 +141,7 @@ func TestCommunityAPIScenarios(t *testing.T) {
 		{Name: "withdrawn not shown", Method: "GET", Path: "/api/v1/communities/" + apptest.CousinCommunity, Status: http.StatusOK, NotContains: []string{"公告" + apptest.CousinCommunity}},
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{`/api/v1/communities/{code}`, `/api/v1/catalogue-items/{id}`}},
 	}
-	for _, s := range append(out, fixed...) {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, append(out, fixed...))
 }
 
 // The pages: the community page is public; the workers' pages need an

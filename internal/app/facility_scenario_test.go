@@ -109,8 +109,6 @@ func facilityScenarios(e *apptest.Env) []Scenario {
 }
 
 func TestFacilityAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range facilityScenarios(e) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario { return facilityScenarios(e) })
 }

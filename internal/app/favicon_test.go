@@ -12,6 +12,7 @@ import (
 // TestFavicon: every page links the SVG favicon, which is ours, served as
 // SVG, and refers to nothing outside.
 func TestFavicon(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const link = `<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">`
 	anon, worker := e.NewClient(), e.Session(auth.CommunityWorker, apptest.Community)

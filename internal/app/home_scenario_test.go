@@ -170,9 +170,7 @@ func TestHomeAndInboxScenarios(t *testing.T) {
 			out = append(out, inbox, read, hm)
 		}
 	}
-	for _, s := range out {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, out)
 }
 
 func levelOf(code string) int {

@@ -68,6 +68,7 @@ func indicatorScenarios(year int) []Scenario {
 }
 
 func TestIndicatorAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	year := e.App.Indicators.Engine.Year()
 	city := func(s Scenario) Scenario { s.Role, s.Area = auth.CityStaff, apptest.City; return s }
@@ -99,9 +100,7 @@ func TestIndicatorAPIScenarios(t *testing.T) {
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK,
 			Contains: []string{`/api/v1/indicators/{indicator}/missing`, `/api/v1/indicators/{indicator}/targets`}},
 	}
-	for _, s := range append(fixed, indicatorScenarios(year)...) {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, append(fixed, indicatorScenarios(year)...))
 	// Each accepted target is in the audit log; refused ones changed nothing.
 	var n int
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM audit_log WHERE action = $1`, "indicator.target.set").Scan(&n); err != nil {
@@ -159,6 +158,7 @@ func independentCoverage(t *testing.T, e *apptest.Env, prefix, flag string) (num
 // The API's figures and lists equal independent counts for random
 // divisions, after random changes, on both engines.
 func TestIndicatorAPIMatchesIndependentCounts(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	comms, err := e.App.Divisions.Store.Communities(e.Ctx)
 	if err != nil {

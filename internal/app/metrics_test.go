@@ -16,6 +16,7 @@ import (
 // are served on a listener of their own (`shequ serve --metrics-addr`),
 // not on the main one.
 func TestMetricsLabelRoutes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.TownshipStaff, apptest.Township)
 	c.Get("/divisions/" + apptest.Township)
@@ -45,6 +46,7 @@ func TestMetricsLabelRoutes(t *testing.T) {
 
 // The static files are served, their directories are not listed.
 func TestStaticNoListing(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.NewClient()
 	if res := c.Get("/static/css/app.css"); res.StatusCode != http.StatusOK {

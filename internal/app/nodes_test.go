@@ -15,6 +15,7 @@ import (
 // Two serve processes on one database share sessions and tokens, and a
 // scheduled job runs on one of them only.
 func TestTwoNodesShareSessionsAndJobs(t *testing.T) {
+	t.Parallel()
 	a := apptest.New(t)
 	b := a.SecondNode()
 	c := a.Session(auth.TownshipStaff, apptest.Township)

@@ -112,12 +112,11 @@ func pendingScenarios(t *testing.T, e *apptest.Env, role auth.Role, step string)
 // change its password, reaches nothing but its step on any surface: pages,
 // downloads, the API and Open311.
 func TestPendingSessionScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	for role := range home {
 		for _, step := range []string{apptest.PendingTOTP, apptest.PendingPassword} {
-			for _, s := range pendingScenarios(t, e, role, step) {
-				s.run(t, e)
-			}
+			apptest.RunScenarios(t, e, pendingScenarios(t, e, role, step))
 		}
 	}
 	// Its own step is open to it, and it can sign out.

@@ -163,6 +163,7 @@ func personScenarios(people []seeded) []Scenario {
 }
 
 func TestPersonAPIScenarios(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	people := seedPersons(t, e)
 	fixed := []Scenario{
@@ -175,9 +176,7 @@ func TestPersonAPIScenarios(t *testing.T) {
 			Contains: []string{people[1].name}, NotContains: []string{people[0].name, people[1].idNum}},
 		{Name: "unknown person", Method: "GET", Path: "/api/v1/persons/999999", Role: auth.CityStaff, Area: apptest.City, Status: http.StatusNotFound},
 	}
-	for _, s := range append(fixed, personScenarios(people)...) {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, append(fixed, personScenarios(people)...))
 	// Every reveal is audited with who, whom and why; a refused one too.
 	var ok, denied int
 	e.App.DB.Writer().QueryRow(`SELECT count(*) FROM audit_log WHERE action = 'person.reveal' AND result = 'ok' AND detail LIKE '%核对身份办理补贴%'`).Scan(&ok)
@@ -208,7 +207,7 @@ func TestPersonAPIScenarios(t *testing.T) {
 		if i == 31 {
 			s.Contains = []string{"ETOOMANY"}
 		}
-		s.run(t, e)
+		s.Test(t, e)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 // address the audit log records nor gets a fresh sign-in allowance per
 // made-up address: the rightmost address the proxy added counts.
 func TestSpoofedForwardedFor(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.App.Web.SetTrustedProxies(web.LoopbackProxies)
 	c := e.NewClient()

@@ -100,8 +100,6 @@ func requestMemberScenarios(t *testing.T, e *apptest.Env) []Scenario {
 }
 
 func TestRequestMemberAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range requestMemberScenarios(t, e) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, requestMemberScenarios)
 }

@@ -209,19 +209,20 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		out = append(out, Scenario{Name: "list area " + string(role), Method: "GET", Path: "/api/v1/requests?per_page=200", Role: role, Area: area,
 			Status: http.StatusOK, Contains: []string{own.Number}, NotContains: outside})
 	}
+	apptest.Needs(out, "categories say reply photo", "category reply photo")
+	apptest.Needs(out, "unit reply without photo", "category reply photo")
 	return out
 }
 
 func TestRequestAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
-	for _, s := range requestScenarios(t, e) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, requestScenarios)
 }
 
 // TestCareFollowUpOpensARequest: a visit's follow-up becomes a request of
 // the visit's community, filed by the visiting grid worker, channel visit.
 func TestCareFollowUpOpensARequest(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
 	e.User(auth.GridWorker, apptest.Community)

@@ -133,9 +133,7 @@ func TestResidentAPIScenarios(t *testing.T) {
 		{Name: "decide anonymous", Method: "POST", Path: "/api/v1/residents/" + ids[apptest.Community] + "/verify", Status: http.StatusUnauthorized},
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/divisions/search", "/api/v1/signup"}},
 	}
-	for _, s := range append(fixed, out...) {
-		s.run(t, e)
-	}
+	apptest.RunScenarios(t, e, append(fixed, out...))
 	// The self-registered resident reads their own state (verified by now).
 	res := e.API("GET", "/api/v1/residents/me", ownToken, nil)
 	if res.StatusCode != http.StatusOK || !contains(res.Body, `"status":"verified"`, `"community_code":"`+apptest.Community+`"`) {

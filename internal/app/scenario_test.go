@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"shequ/internal/app/apptest"
@@ -12,57 +11,8 @@ import (
 	"shequ/internal/platform/auth"
 )
 
-// Scenario is one API call and what must come back: the authorization
-// matrix of the API, route × role × (own area, sibling, parent, child).
-type Scenario struct {
-	Name        string
-	Method      string
-	Path        string
-	Role        auth.Role // empty: no credentials
-	Area        string
-	Body        any
-	Status      int
-	Contains    []string
-	NotContains []string
-	// Pending runs the row as a browser session of Role in Area that has
-	// this step still to take (apptest.PendingTOTP, PendingPassword)
-	// instead of with a bearer token.
-	Pending string
-	// Location is the redirect the answer must carry, when set.
-	Location string
-}
-
-func (s Scenario) run(t *testing.T, e *apptest.Env) {
-	t.Helper()
-	var res *apptest.Response
-	switch {
-	case s.Pending != "":
-		res = e.PendingSession(s.Role, s.Area, s.Pending).Send(s.Method, s.Path, s.Body)
-	default:
-		tok := ""
-		if s.Role != "" {
-			tok = e.Token(s.Role, s.Area)
-		}
-		res = e.API(s.Method, s.Path, tok, s.Body)
-	}
-	if res.StatusCode != s.Status {
-		t.Errorf("%s: %s %s as %s@%s: status %d, want %d: %.300s", s.Name, s.Method, s.Path, s.Role, s.Area, res.StatusCode, s.Status, res.Body)
-		return
-	}
-	if s.Location != "" && res.Header.Get("Location") != s.Location {
-		t.Errorf("%s: %s %s: sent to %q, want %q", s.Name, s.Method, s.Path, res.Header.Get("Location"), s.Location)
-	}
-	for _, c := range s.Contains {
-		if !strings.Contains(res.Body, c) {
-			t.Errorf("%s: body lacks %q: %s", s.Name, c, res.Body)
-		}
-	}
-	for _, c := range s.NotContains {
-		if strings.Contains(res.Body, c) {
-			t.Errorf("%s: body has forbidden %q: %s", s.Name, c, res.Body)
-		}
-	}
-}
+// Scenario is a row of an API matrix (apptest.Scenario).
+type Scenario = apptest.Scenario
 
 // home is where each role's test account sits.
 var home = map[auth.Role]string{
@@ -170,7 +120,13 @@ func divisionScenarios() []Scenario {
 }
 
 func TestAPIScenarios(t *testing.T) {
-	e := apptest.New(t)
+	t.Parallel()
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
+		return append(divisionFixedScenarios(), divisionScenarios()...)
+	})
+}
+
+func divisionFixedScenarios() []Scenario {
 	fixed := []Scenario{
 		{Name: "anonymous get", Method: "GET", Path: "/api/v1/divisions/" + apptest.City, Status: http.StatusUnauthorized, Contains: []string{`"code":"EUNAUTHORIZED"`}},
 		{Name: "anonymous patch", Method: "PATCH", Path: "/api/v1/divisions/" + apptest.Community + "/profile", Body: map[string]any{"population": 1}, Status: http.StatusUnauthorized},
@@ -190,7 +146,5 @@ func TestAPIScenarios(t *testing.T) {
 			Body: map[string]any{"population": 5, "version": 7}, Status: http.StatusConflict},
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{`"openapi":"3.1.0"`, `/api/v1/divisions/{code}/children`}},
 	}
-	for _, s := range append(fixed, divisionScenarios()...) {
-		s.run(t, e)
-	}
+	return fixed
 }

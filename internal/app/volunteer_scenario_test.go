@@ -193,8 +193,12 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		sc("set stars", "PUT", "/api/v1/volunteer-stars", map[string]any{"star_hours": []int{100, 300, 600, 1000, 1500}}, pick(a.role == auth.Admin, 200, 403), nil, nil)
 		// The volunteer's own actions.
 		sc("sign up", "POST", act+"/signups", nil, pick(self, 201, 404), nil, nil)
+		signUp := out[len(out)-1]
 		sc("check in bad code", "POST", act+"/checkins", map[string]any{"direction": "in", "checkin_code": "AAAAAAAA"}, pick(self, 422, 404), nil, nil)
 		sc("cancel", "DELETE", act+"/signups", nil, pick(self, 204, 404), nil, nil)
+		if self {
+			out[len(out)-1].Setup = apptest.After(signUp)
+		}
 		sc("corrections", "GET", "/api/v1/volunteer-corrections", nil, 200, nil, nil)
 		if !organiser {
 			sc("close", "POST", act+"/close", nil, pick(reader, 404, 403), nil, nil)
@@ -209,8 +213,9 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		{"GET", act + "/checkins"}, {"POST", act + "/checkins"}, {"GET", "/api/v1/volunteer-orgs"}, {"GET", "/api/v1/volunteer-stars"}, {"GET", "/api/v1/volunteer-figures"}} {
 		out = append(out, Scenario{Name: "anonymous " + r[0] + " " + r[1], Method: r[0], Path: r[1], Body: map[string]any{}, Status: 401})
 	}
-	// Last, the state changes that happen once: the volunteer asks for a
-	// correction, an organiser decides it, and closes the open activity.
+	// The state changes that happen once: the volunteer asks for a
+	// correction, an organiser decides it, and closes the open activity;
+	// each row starts from the calls it needs (Needs, below).
 	ask := fmt.Sprintf("/api/v1/volunteer-records/%d/corrections", f.recordID)
 	out = append(out,
 		Scenario{Name: "ask correction", Method: "POST", Path: ask, Role: auth.Resident, Area: apptest.Community, Body: map[string]any{"service_hours": 2.5, "correction_reason": "多记了半小时"}, Status: 201, Contains: []string{`"status":"pending"`}},
@@ -226,13 +231,20 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		Scenario{Name: "close", Method: "POST", Path: act + "/close", Role: auth.CommunityWorker, Area: apptest.Community, Status: 200},
 		Scenario{Name: "close again", Method: "POST", Path: act + "/close", Role: auth.CommunityWorker, Area: apptest.Community, Status: 409},
 	)
+	apptest.Needs(out, "ask again", "ask correction")
+	apptest.Needs(out, "pending for the organiser", "ask correction")
+	apptest.Needs(out, "not for a sibling", "ask correction")
+	apptest.Needs(out, "decide by a sibling", "ask correction")
+	apptest.Needs(out, "decide", "ask correction")
+	apptest.Needs(out, "hours after", "decide")
+	apptest.Needs(out, "records in a period", "decide")
+	apptest.Needs(out, "close again", "close")
 	return out
 }
 
 func TestVolunteerScenarios(t *testing.T) {
-	e := apptest.New(t)
-	f := setupVolunteers(t, e)
-	for _, s := range volunteerScenarios(f) {
-		s.run(t, e)
-	}
+	t.Parallel()
+	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
+		return volunteerScenarios(setupVolunteers(t, e))
+	})
 }

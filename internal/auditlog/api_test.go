@@ -18,6 +18,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func withLang(ctx context.Context, lang string) context.Context { return i18n.With(ctx, lang) }
 
 func TestAPI(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	change(t, e, 555)
 	tok := e.Token(auth.Auditor, apptest.City)
@@ -53,6 +54,7 @@ func TestAPI(t *testing.T) {
 // A read refused because the record lies outside the caller's area answers
 // 404 and leaves a denied record that the auditor finds.
 func TestRefusedReadIsAudited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	res := e.API("GET", "/api/v1/divisions/"+apptest.CousinCommunity, e.Token(auth.TownshipStaff, apptest.Township), nil)
 	must(t, res, http.StatusNotFound)

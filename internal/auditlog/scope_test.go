@@ -22,6 +22,7 @@ import (
 // signed in) only an auditor of the city. List, API, export and the verify
 // page all keep to it; the chain check itself covers everything.
 func TestAuditorReadsOnlyTheirArea(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	change(t, e, 321) // community worker of apptest.Community
 	// Refused reads leave denied records of their actors' areas.

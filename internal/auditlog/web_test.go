@@ -51,6 +51,7 @@ func change(t *testing.T, e *apptest.Env, population int) {
 }
 
 func TestOnlyTheAuditorSeesTheLog(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	aud := e.Session(auth.Auditor, apptest.City)
 	must(t, aud.Get("/"), http.StatusOK, `href="/audit"`)
@@ -82,6 +83,7 @@ func TestOnlyTheAuditorSeesTheLog(t *testing.T) {
 }
 
 func TestSearchShowsReadableRecords(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	change(t, e, 4321)
 	worker := apptest.Name(auth.CommunityWorker, apptest.Community)
@@ -109,6 +111,7 @@ func TestSearchShowsReadableRecords(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	for i := range 3 {
 		change(t, e, 100+i)
@@ -174,6 +177,7 @@ func TestExport(t *testing.T) {
 }
 
 func TestVerifyButton(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	change(t, e, 77)
 	aud := e.Session(auth.Auditor, apptest.City)
@@ -207,6 +211,7 @@ func TestVerifyButton(t *testing.T) {
 // filter) that would start a formula is exported as text in the Text
 // format, on both sheets; the record's id stays a number.
 func TestExportGuardsFormulas(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	evil := `=HYPERLINK("http://evil.example","x")`
 	ctx := auth.With(e.Ctx, &auth.Principal{Name: evil, Role: auth.CommunityWorker})

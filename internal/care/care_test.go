@@ -106,6 +106,7 @@ func count(t testing.TB, e *apptest.Env, q string, args ...any) int {
 }
 
 func TestMonthBoundaryAndMissedMonth(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	grid := userID(t, e, auth.GridWorker, apptest.Community)
 	addPeople(t, e, apptest.Community, 3, "2026-01-01")
@@ -188,6 +189,7 @@ func checklist() map[string]string {
 }
 
 func TestEscalationAfterThe25th(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	addPeople(t, e, apptest.Community, 2, "2026-01-01")
 	addPeople(t, e, apptest.CousinCommunity, 1, "2026-01-01")
@@ -238,6 +240,7 @@ func TestEscalationAfterThe25th(t *testing.T) {
 }
 
 func TestVisitRulesAndIdempotency(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	addPeople(t, e, apptest.Community, 2, "2026-01-01")
 	addPeople(t, e, apptest.SiblingCommunity, 1, "2026-01-01")
@@ -362,6 +365,7 @@ func TestVisitRulesAndIdempotency(t *testing.T) {
 // made directly from the tasks table, at every level, and the indicator
 // engine reads the same figure.
 func TestRateAgainstHandCount(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.RuralCommunity, apptest.FarCommunity} {
 		addPeople(t, e, c, 3, "2026-01-01")
@@ -478,6 +482,7 @@ func photoWithGPS(t *testing.T) []byte {
 }
 
 func TestPhotoStrippedAndGuarded(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	addPeople(t, e, apptest.Community, 1, "2026-01-01")
 	e.User(auth.GridWorker, apptest.Community)
@@ -578,6 +583,7 @@ func csrfOf(t *testing.T, c *apptest.Client) string {
 }
 
 func TestLoadVisits(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	addPeople(t, e, apptest.Community, 2, "2026-01-01")
 	addPeople(t, e, apptest.FarCommunity, 2, "2026-01-01")
@@ -616,6 +622,7 @@ func TestLoadVisits(t *testing.T) {
 }
 
 func TestPagesAndSummary(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.User(auth.GridWorker, apptest.Community)
 	mine := addPeople(t, e, apptest.Community, 2, "2026-01-01")
@@ -714,6 +721,7 @@ func TestPagesAndSummary(t *testing.T) {
 // at the same moment; every person still has one task and the measures
 // count each once.
 func TestTwoNodesGenerateOnce(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	addPeople(t, e, apptest.Community, 4, "2026-01-01")
 	addPeople(t, e, apptest.FarCommunity, 3, "2026-01-01")
@@ -744,6 +752,7 @@ func TestTwoNodesGenerateOnce(t *testing.T) {
 // TestConcurrentResend: the same visit sent twice at once (two tabs, a
 // retry racing the first answer) is stored once, and both answers name it.
 func TestConcurrentResend(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.User(auth.GridWorker, apptest.Community)
 	addPeople(t, e, apptest.Community, 1, "2026-01-01")
@@ -784,6 +793,7 @@ func TestConcurrentResend(t *testing.T) {
 // TestIdempotencyKeyHeader: an API client may send the key as the
 // Idempotency-Key header instead of in the body.
 func TestIdempotencyKeyHeader(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	e.User(auth.GridWorker, apptest.Community)
 	addPeople(t, e, apptest.Community, 1, "2026-01-01")

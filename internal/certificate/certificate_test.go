@@ -30,6 +30,7 @@ func issue(t *testing.T, e *apptest.Env, w *certtest.World, tok string, org int6
 }
 
 func TestIssueVerifyRevoke(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	tok := e.Token(auth.CommunityWorker, apptest.Community)
@@ -170,6 +171,7 @@ func TestIssueVerifyRevoke(t *testing.T) {
 }
 
 func TestIssueRefusals(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	tok := e.Token(auth.CommunityWorker, apptest.Community)
@@ -221,6 +223,7 @@ func TestIssueRefusals(t *testing.T) {
 }
 
 func TestVerifyRateLimited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	limited := 0
 	for range 40 {
@@ -243,6 +246,7 @@ func TestVerifyRateLimited(t *testing.T) {
 // language, take a seal as a multipart upload refusing a non-image, and
 // keep others out.
 func TestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	c := e.Session(auth.CommunityWorker, apptest.Community)

@@ -36,6 +36,7 @@ func section(t *testing.T, body, open, end string) string {
 // chosen is a field error of the seal form (422), not a missing page; an
 // organisation select with one choice comes chosen.
 func TestListPageFormsKeepTheirErrors(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	c := e.Session(auth.CommunityWorker, apptest.Community)

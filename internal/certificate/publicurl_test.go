@@ -53,6 +53,7 @@ func pdfQRCodes(t *testing.T, pdf string) []string {
 // its QR code and the staff page give the verification page at that
 // address, not the one the request came to (127.0.0.1 in a demo).
 func TestPublicURLInCertificate(t *testing.T) {
+	t.Parallel()
 	const public = "https://shequ.example.cn/hs"
 	e := apptest.NewWith(t, func(c *app.Config) { c.PublicURL = public + "/" })
 	w := certtest.Seed(e)

@@ -18,6 +18,7 @@ import (
 // issue, also for a volunteer who lives outside their area; each side sees
 // only its own.
 func TestCertificateRequests(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	vtok, _, err := e.App.Sessions.CreateToken(e.Ctx, w.UserID, time.Hour)
@@ -177,6 +178,7 @@ func TestCertificateRequests(t *testing.T) {
 
 // TestRequestPages: the volunteer's page asks, the staff's list decides.
 func TestRequestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	vol := e.NewClient()
@@ -235,6 +237,7 @@ func TestRequestPages(t *testing.T) {
 // TestAskTwiceAtOnce: of requests for the same period sent together, one
 // waits and the others are told it does.
 func TestAskTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	vtok, _, err := e.App.Sessions.CreateToken(e.Ctx, w.UserID, time.Hour)

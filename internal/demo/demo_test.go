@@ -56,6 +56,7 @@ func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
 }
 
 func TestBuildThenReuse(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	dir := t.TempDir()
 	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, Indicators: e.App.Indicators, DataDir: dir}

@@ -24,6 +24,7 @@ func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
 }
 
 func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	before := count(t, e, `SELECT count(*) FROM divisions`)
 	res, err := e.App.Divisions.ImportCSV(e.Ctx, strings.NewReader(apptest.Fixture), nil)
@@ -74,6 +75,7 @@ func TestImportIsIdempotentAndAllOrNothing(t *testing.T) {
 }
 
 func TestProfileUpdateIsAuditedWithHistory(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.CommunityWorker, apptest.Community)
 	acc, err := e.App.Users.ByName(e.Ctx, name)
@@ -136,6 +138,7 @@ func TestProfileUpdateIsAuditedWithHistory(t *testing.T) {
 }
 
 func TestProfilePages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.TownshipStaff, apptest.Township)
 	res := c.Get("/divisions")

@@ -50,6 +50,7 @@ func TestRules(t *testing.T) {
 }
 
 func TestCreateValidatesAndWarns(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.CommunityWorker, apptest.Community)
@@ -210,6 +211,7 @@ func checkFigures(t *testing.T, e *apptest.Env, step string, codes []string) {
 // The engine's figures equal an independent count from the registry after
 // any sequence of creates, edits, moves and closes, at every level.
 func TestIndicatorsFollowEveryWrite(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	comms, towns := places(t)

@@ -61,6 +61,7 @@ func count(t *testing.T, e *apptest.Env) int {
 // user's language, and imports nothing; fixed, it imports every row and
 // the indicators follow.
 func TestImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -131,6 +132,7 @@ func TestImportAllOrNothing(t *testing.T) {
 // The import page names the bad rows and imports nothing; the template and
 // export download; the pages render for readers and refuse residents.
 func TestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	for _, p := range []string{"/facilities", "/facilities/new?division=" + apptest.Community, "/facilities/import"} {

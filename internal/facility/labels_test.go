@@ -18,6 +18,7 @@ import (
 // column with the labels in the user's language; the template offers them
 // in drop-down lists; an export in either language imports back unchanged.
 func TestImportTakesLabelsAndCodes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.TownshipStaff, apptest.Township)

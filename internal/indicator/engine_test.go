@@ -58,6 +58,7 @@ func prefixOf(code string) string {
 }
 
 func TestEngineMatchesIndependentCounts(t *testing.T) {
+	t.Parallel()
 	e, svc := setup(t)
 	cityCtx := auth.With(context.Background(), &auth.Principal{Name: "city", Role: auth.CityStaff, Area: auth.AreaOf(apptest.City, 2)})
 	codes := []string{apptest.City, apptest.County, apptest.SiblingCounty, apptest.Township, apptest.SiblingTownship, apptest.RuralCommunity}
@@ -100,6 +101,7 @@ func TestEngineMatchesIndependentCounts(t *testing.T) {
 }
 
 func TestStatusTargetsAndDrilldown(t *testing.T) {
+	t.Parallel()
 	e, svc := setup(t)
 	county := auth.With(context.Background(), &auth.Principal{Name: "county", Role: auth.CountyStaff, Area: auth.AreaOf(apptest.County, 3)})
 	d, err := svc.Drilldown(county, "village_broadband_rate", apptest.County, true)
@@ -162,6 +164,7 @@ func TestStatusTargetsAndDrilldown(t *testing.T) {
 // ran a survey this year / all communities) read 0 communities before,
 // since the year was applied to the denominator too, so it never had a value.
 func TestYearlyOverStanding(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	svc := e.App.Indicators
 	year := svc.Engine.Period("year")

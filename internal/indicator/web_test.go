@@ -14,6 +14,7 @@ import (
 // The pages answer inside the area only, the exports open in Excel with a
 // row per indicator (and per child), and the printable view has no navigation.
 func TestPagesExportsAndPrint(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	city := e.Session(auth.CityStaff, apptest.City)
 	for _, p := range []string{"/indicators/" + apptest.City, "/indicators/" + apptest.City + "?order=plan",

@@ -18,6 +18,7 @@ import (
 // English in any case, and the codes; a bad value is named with the
 // labels in the user's language.
 func TestImportTakesLabelsAndCodes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	ctx := as(e, auth.CountyStaff, apptest.County)
@@ -56,6 +57,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 // The template offers the closed columns' labels in drop-down lists in its
 // language, and an export in either language imports back unchanged.
 func TestTemplateDropListsAndExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	ctx := as(e, auth.CountyStaff, apptest.County)

@@ -57,6 +57,7 @@ func fields(t *testing.T, err error) map[string]string {
 }
 
 func TestServiceRules(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	cw := as(e, auth.CommunityWorker, apptest.Community)
@@ -130,6 +131,7 @@ func TestServiceRules(t *testing.T) {
 // TestMeasuresExact compares the engine's figures with counts made here
 // from the organisations table after random creates, edits and closes.
 func TestMeasuresExact(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	city := as(e, auth.CityStaff, apptest.City)
@@ -282,6 +284,7 @@ func workbook(t *testing.T, rows [][]string) *bytes.Buffer {
 }
 
 func TestImportExport(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	ctx := as(e, auth.CountyStaff, apptest.County)
@@ -340,6 +343,7 @@ func TestImportExport(t *testing.T) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.TownshipStaff, apptest.Township)
 	res := c.PostForm("/organizations", url.Values{"division_code": {apptest.Community}, "name": {"萃景社区文体队"}, "registration": {"filed"},

@@ -13,6 +13,7 @@ import (
 )
 
 func TestDemoPersons(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	comms, err := e.App.Divisions.Store.Communities(e.Ctx)
 	if err != nil {

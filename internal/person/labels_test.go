@@ -18,6 +18,7 @@ import (
 // (and the short forms earlier templates asked for), the labels in
 // English in any case, and the codes.
 func TestImportTakesLabelsAndCodes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -65,6 +66,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 // A bad value is named by its row and column, with the labels to choose
 // from in the user's language, not the codes.
 func TestImportNamesLabelsOfBadValue(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -110,6 +112,7 @@ func TestImportNamesLabelsOfBadValue(t *testing.T) {
 // The template offers the closed columns' labels in drop-down lists, in
 // its language, and the template filled from them imports.
 func TestTemplateDropLists(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	for _, lang := range i18n.Langs {

@@ -41,6 +41,7 @@ func newPatch(community, name, id string, groups ...person.Membership) person.Pe
 }
 
 func TestValidation(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.CommunityWorker, apptest.Community)
@@ -99,6 +100,7 @@ func TestValidation(t *testing.T) {
 }
 
 func TestMembersAndMeasures(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.CommunityWorker, apptest.Community)

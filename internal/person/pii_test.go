@@ -57,6 +57,7 @@ func checkNoRebuild(t *testing.T, where, text, id string) {
 // and export (the pentest rebuilt whole numbers from county code, birth
 // date and the last 4).
 func TestMaskedViewsCannotRebuildTheIDNumber(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	worker := as(e, auth.CommunityWorker, apptest.Community)
@@ -136,6 +137,7 @@ func TestMaskedViewsCannotRebuildTheIDNumber(t *testing.T) {
 // limited per account: the pentest walked the 10,000 numbers behind a
 // masked phone in 12 seconds.
 func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -228,6 +230,7 @@ func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
 // The API and the list page follow the same rules, with translated
 // messages; the 31st search answers 429.
 func TestSealedSearchAPIAndPage(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
 	ctx := as(e, auth.CommunityWorker, apptest.Community)

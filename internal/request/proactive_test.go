@@ -17,6 +17,7 @@ import (
 // than 7 days, or 5 of different categories do not; the threshold is a
 // setting; another township does not see it.
 func TestProactiveThreshold(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := requesttest.NewFixture(t, e, "pa")
 	requesttest.NewFixture(t, e, "pb")

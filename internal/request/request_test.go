@@ -95,6 +95,7 @@ func act(t *testing.T, f *fixture, ctx context.Context, id int64, a request.Acti
 // unresolved, shows on the timeline and counts in the 解决率; the resident
 // rates the next reply, and a second 不满意 stands.
 func TestResidentRatingStandsAndReopens(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
@@ -158,6 +159,7 @@ func TestResidentRatingStandsAndReopens(t *testing.T) {
 // returns or appeals on the timeline (the page showed 退单次数, 响应时限 and
 // staff logins).
 func TestResidentSeesPlainWords(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
@@ -207,6 +209,7 @@ func TestResidentSeesPlainWords(t *testing.T) {
 }
 
 func TestJourney(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	resident := as(t, f.e, auth.Resident, apptest.Community)
 	r, err := f.s.Create(resident, request.Intake{DivisionCode: apptest.Community, CategoryCode: "utility.water",
@@ -379,6 +382,7 @@ func TestJourney(t *testing.T) {
 }
 
 func TestAnonymousAndStaffIntake(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	staff := as(t, f.e, auth.CommunityWorker, apptest.Community)
 	// Staff outside their area: not found; without a phone: invalid.
@@ -412,6 +416,7 @@ func TestAnonymousAndStaffIntake(t *testing.T) {
 }
 
 func TestReturnsLimitRaisesTheDispatcher(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	if err := f.s.SetSetting(f.e.Ctx, request.SettingReturnsLimit, 2); err != nil {
 		t.Fatal(err)
@@ -437,6 +442,7 @@ func TestReturnsLimitRaisesTheDispatcher(t *testing.T) {
 }
 
 func TestAppeal(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
 	r, err := f.s.Create(township, request.Intake{DivisionCode: apptest.Community, CategoryCode: "other",
@@ -460,6 +466,7 @@ func TestAppeal(t *testing.T) {
 }
 
 func TestPolicyEffectiveDatedAndDefaultUnit(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	city := as(t, f.e, auth.CityStaff, apptest.City)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
@@ -504,6 +511,7 @@ func TestPolicyEffectiveDatedAndDefaultUnit(t *testing.T) {
 }
 
 func TestDeadlineJob(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	// Filed on the Friday before the 2026 Spring Festival, general: 7
 	// working days skip the break (14 Feb is a make-up working day).
@@ -556,6 +564,7 @@ func TestDeadlineJob(t *testing.T) {
 // TestPhonesSealed: the phones of requests are nowhere in the clear in
 // the SQLite file, its WAL or a backup (requests, events, audit, outbox).
 func TestPhonesSealed(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	if f.e.App.DB.Path == "" {
 		t.Skip("PostgreSQL: no database file to scan")
@@ -604,6 +613,7 @@ func TestPhonesSealed(t *testing.T) {
 // moment over the same overdue requests; each is escalated once, with one
 // timeline entry and one message.
 func TestDeadlineJobOnTwoNodes(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	township := as(t, f.e, auth.TownshipStaff, apptest.Township)
 	f.now = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
@@ -649,6 +659,7 @@ func TestDeadlineJobOnTwoNodes(t *testing.T) {
 // TestCreateAnswersAsGet: Create answers from what it wrote instead of
 // reading the request back; the answer must equal what Get then reads.
 func TestCreateAnswersAsGet(t *testing.T) {
+	t.Parallel()
 	f := setup(t)
 	f.now = time.Date(2026, 3, 10, 3, 4, 5, 123456789, time.UTC) // a Tuesday, nanoseconds past the microsecond
 	city := as(t, f.e, auth.CityStaff, apptest.City)

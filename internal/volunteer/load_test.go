@@ -16,6 +16,7 @@ import (
 // The demo's volunteers load on the fixture, deterministically, and the
 // measures match independent sums over what was generated.
 func TestDemoLoad(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	comms, err := e.App.Divisions.Store.Communities(e.Ctx)
 	if err != nil {

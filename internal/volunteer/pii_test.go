@@ -19,6 +19,7 @@ import (
 // WAL or a backup in the clear (registration, a phone change, the audit
 // log); the names do, so the scan reads the right bytes.
 func TestNoPlainPersonalData(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	if e.App.DB.Path == "" {
 		t.Skip("the database is not a file (PostgreSQL)")

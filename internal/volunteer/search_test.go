@@ -16,6 +16,7 @@ import (
 // A search by ID number or phone takes the whole value and a reason, is
 // audited without the value and limited per account (platform/lookup).
 func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := &clock{at("2026-11-20 10:00:00")}
 	s := newService(e, c)

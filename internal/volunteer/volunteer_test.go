@@ -76,6 +76,7 @@ func fieldKeys(t *testing.T, err error) map[string]string {
 }
 
 func TestRegisterMaskedAndScoped(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := &clock{at("2026-11-20 10:00:00")}
 	s := newService(e, c)
@@ -138,6 +139,7 @@ func TestRegisterMaskedAndScoped(t *testing.T) {
 }
 
 func TestStarLevels(t *testing.T) {
+	t.Parallel()
 	th := volunteer.DefaultStars
 	for _, c := range []struct {
 		centi int64

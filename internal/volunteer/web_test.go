@@ -15,6 +15,7 @@ import (
 // make the volunteer its lead by ID number; the lead then sees the publish
 // link. Pages never show a full ID number or phone.
 func TestStaffPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	staff := e.Session(auth.CommunityWorker, apptest.Community)
 	if res := staff.Get("/volunteers/new"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `value="`+apptest.Community+`"`) {

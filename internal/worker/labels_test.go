@@ -18,6 +18,7 @@ import (
 // in any case, and the codes; a bad post is named with the posts in the
 // user's language.
 func TestImportTakesLabelsAndCodes(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -56,6 +57,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 // The template offers the posts and yes/no in drop-down lists in its
 // language; an export writes labels that read back as the same values.
 func TestTemplateDropListsAndExportReadsBack(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	ctx := as(e, auth.CommunityWorker, apptest.Community)

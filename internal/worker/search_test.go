@@ -17,6 +17,7 @@ import (
 // A search by phone or ID number takes the whole value and a reason, is
 // audited without the value and limited per account (platform/lookup).
 func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-03-01")
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -87,6 +87,7 @@ func TestIDNumberCheckDigit(t *testing.T) {
 }
 
 func TestServiceRules(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	cw := as(e, auth.CommunityWorker, apptest.Community)
@@ -212,6 +213,7 @@ func TestServiceRules(t *testing.T) {
 // after each round compares the engine's figures at several divisions with
 // a count made here from the workers table.
 func TestMeasuresExact(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	day := "2026-06-15"
 	s := newService(e, day)
@@ -443,6 +445,7 @@ func count(t *testing.T, e *apptest.Env, query string, args ...any) int {
 }
 
 func TestImportAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -510,6 +513,7 @@ func TestImportAllOrNothing(t *testing.T) {
 // sheet lacks; an ID number twice in one file is named; a worker without
 // an ID number cannot be matched and is added again.
 func TestImportAgainUpdates(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	ctx := as(e, auth.TownshipStaff, apptest.Township)
@@ -559,6 +563,7 @@ func TestImportAgainUpdates(t *testing.T) {
 var plainPhone = regexp.MustCompile(`1[3-9][0-9]{9}`)
 
 func TestExportMaskedAndPIIEncryptedAtRest(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
 	ctx := as(e, auth.CommunityWorker, apptest.Community)
@@ -616,6 +621,7 @@ func TestExportMaskedAndPIIEncryptedAtRest(t *testing.T) {
 }
 
 func TestPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	c := e.Session(auth.CommunityWorker, apptest.Community)
 	res := c.PostForm("/workers", url.Values{"community_code": {apptest.Community}, "name": {"孙丽"}, "phone": {"abc"}, "post": {"grid_worker"}, "in_post_from": {"2024-01-01"}})

@@ -22,6 +22,7 @@ import (
 
 	"shequ/internal/app"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
 )
 
@@ -56,7 +57,12 @@ type Env struct {
 	URL    string
 	Ctx    context.Context // acts as the system
 
-	cfg     app.Config
+	cfg app.Config
+	*state
+}
+
+// state is what the views of one Env (For) and its second nodes share.
+type state struct {
 	mu      sync.Mutex
 	tokens  map[string]string
 	pending map[string]*Client
@@ -71,7 +77,16 @@ func New(t testing.TB) *Env {
 // NewWith is New with configuration set by configure (when not nil).
 func NewWith(t testing.TB, configure func(*app.Config)) *Env {
 	t.Helper()
-	cfg := dbtest.Config(t)
+	e := start(t, dbtest.Config(t), configure)
+	if _, err := e.App.Divisions.ImportCSV(e.Ctx, strings.NewReader(Fixture), nil); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// start opens the application on the database of cfg and serves it.
+func start(t testing.TB, cfg db.Config, configure func(*app.Config)) *Env {
+	t.Helper()
 	ctx := context.Background()
 	acfg := app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL}
 	if configure != nil {
@@ -82,13 +97,18 @@ func NewWith(t testing.TB, configure func(*app.Config)) *Env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
-	sctx := app.SystemContext(ctx)
-	if _, err := a.Divisions.ImportCSV(sctx, strings.NewReader(Fixture), nil); err != nil {
-		t.Fatal(err)
-	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: sctx, cfg: acfg, tokens: map[string]string{}, pending: map[string]*Client{}}
+	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: app.SystemContext(ctx), cfg: acfg,
+		state: &state{tokens: map[string]string{}, pending: map[string]*Client{}}}
+}
+
+// For returns a view of e for test t (a subtest of e's test): the same
+// application, with failures reported to t.
+func (e *Env) For(t testing.TB) *Env {
+	v := *e
+	v.T = t
+	return &v
 }
 
 // SecondNode starts another application on the same database, as a second
@@ -102,7 +122,8 @@ func (e *Env) SecondNode() *Env {
 	e.T.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler())
 	e.T.Cleanup(srv.Close)
-	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg, tokens: e.tokens, pending: map[string]*Client{}}
+	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg,
+		state: &state{tokens: e.tokens, pending: map[string]*Client{}}}
 }
 
 // Name is the account name of a role in an area.
@@ -200,21 +221,27 @@ func (e *Env) PendingSession(role auth.Role, area, step string) *Client {
 	c, ok := e.pending[key]
 	e.mu.Unlock()
 	if ok {
-		return c
+		v := *c
+		v.E = e
+		return &v
 	}
 	prefix := map[string]string{PendingTOTP: "p2f-", PendingPassword: "ppw-"}[step]
 	if prefix == "" {
 		e.T.Fatalf("unknown pending step %q", step)
 	}
 	name := prefix + Name(role, area)
-	id, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: name, Role: role, AreaCode: area, Password: Password,
-		MustChangePassword: step == PendingPassword})
-	if err != nil {
-		e.T.Fatalf("create %s: %v", name, err)
-	}
-	if step == PendingTOTP {
-		if err := e.App.Users.SetTOTP(e.Ctx, id, "", true); err != nil {
-			e.T.Fatal(err)
+	// On a copy of a database where it was made (RunIsolated), the account
+	// is there, its step still to take: sign in again.
+	if _, err := e.App.Users.ByName(e.Ctx, name); err != nil {
+		id, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: name, Role: role, AreaCode: area, Password: Password,
+			MustChangePassword: step == PendingPassword})
+		if err != nil {
+			e.T.Fatalf("create %s: %v", name, err)
+		}
+		if step == PendingTOTP {
+			if err := e.App.Users.SetTOTP(e.Ctx, id, "", true); err != nil {
+				e.T.Fatal(err)
+			}
 		}
 	}
 	c = e.NewClient()

@@ -166,6 +166,7 @@ func TestTamperingIsNamed(t *testing.T) {
 }
 
 func TestConcurrentWritersKeepTheChain(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	l := audit.New(d)
 	const workers, each = 8, 50
@@ -213,6 +214,7 @@ func TestConcurrentWritersKeepTheChain(t *testing.T) {
 }
 
 func TestRefusalStandsWhenTheTransactionRollsBack(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	l := audit.New(d)
 	ctx := as(auth.TownshipStaff, "clerk")
@@ -241,6 +243,7 @@ func TestRefusalStandsWhenTheTransactionRollsBack(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	l := audit.New(d)
 	base := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)

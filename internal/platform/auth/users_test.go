@@ -46,6 +46,7 @@ func setup(t *testing.T) (*auth.Users, context.Context, *time.Time) {
 }
 
 func TestSuccessClearsFailures(t *testing.T) {
+	t.Parallel()
 	u, ctx, _ := setup(t)
 	for round := 0; round < 2; round++ {
 		for i := 0; i < auth.MaxFailedLogins-1; i++ {
@@ -76,6 +77,7 @@ func TestSuccessClearsFailures(t *testing.T) {
 }
 
 func TestTOTPFailuresAndReplay(t *testing.T) {
+	t.Parallel()
 	u, ctx, now := setup(t)
 	key, err := auth.NewTOTPKey("shequ", "officer")
 	if err != nil {
@@ -153,6 +155,7 @@ func TestMayManage(t *testing.T) {
 // but are common, leaked or built from the account's name are refused
 // wherever a password is set; a long random one is checked quickly.
 func TestCommonPasswordsRefused(t *testing.T) {
+	t.Parallel()
 	u, ctx, _ := setup(t)
 	for _, p := range []string{"Password123", "P@ssw0rd2024", "Qwerty123456", "Iloveyou123"} {
 		err := auth.ValidatePassword("password", p)
@@ -201,6 +204,7 @@ func from(client string) context.Context {
 // a throttle that spares the addresses the account signs in from; an
 // unlock clears both.
 func TestLockoutPerAddressAndThrottle(t *testing.T) {
+	t.Parallel()
 	u, ctx, now := setup(t)
 	attacker, office := from("203.0.113.9"), from("198.51.100.7")
 	if _, err := u.Authenticate(office, "officer", pw); err != nil {
@@ -282,6 +286,7 @@ func TestLockoutPerAddressAndThrottle(t *testing.T) {
 // a wrong password get the same error and take about as long (an argon2
 // run each).
 func TestRefusalsAlike(t *testing.T) {
+	// Not parallel: it counts argon2 runs in a package-wide counter.
 	u, ctx, _ := setup(t)
 	if _, err := u.Create(ctx, auth.NewUser{Name: "locked", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
 		t.Fatal(err)

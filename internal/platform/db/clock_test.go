@@ -12,6 +12,7 @@ import (
 // through the driver, and reads back as a time, on either engine: leases and
 // claims written by the database and rows written by Go share one table.
 func TestDatabaseClockComparesWithStoredTimes(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	stored := time.Now().UTC().Truncate(time.Microsecond)

@@ -17,6 +17,7 @@ import (
 // exactly the ones told "committed" are in the table, on either engine (on
 // SQLite they share commits; on PostgreSQL each has its own).
 func TestWithTxManyWritersKeepExactlyTheCommitted(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	if _, err := d.W(ctx).ExecContext(ctx, `CREATE TABLE gc_probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)`); err != nil {
@@ -102,6 +103,7 @@ func TestWithTxManyWritersKeepExactlyTheCommitted(t *testing.T) {
 // A fn that starts a transaction of its own, without its ctx, is told so
 // instead of waiting for itself.
 func TestWithTxSeparateTransactionInsideIsRefused(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	if d.Dialect != db.SQLite {
 		t.Skip("PostgreSQL runs separate transactions side by side")
@@ -118,6 +120,7 @@ func TestWithTxSeparateTransactionInsideIsRefused(t *testing.T) {
 // AfterTx runs after the commit, outside the transaction, for every
 // writer that shared it.
 func TestAfterTxRunsOutsideTheTransaction(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	ran := false
@@ -137,6 +140,7 @@ func TestAfterTxRunsOutsideTheTransaction(t *testing.T) {
 // holds it: both finish (the cache must not hold its lock while waiting
 // for a connection).
 func TestAutocommitBesideATransactionWithNewStatements(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	if _, err := d.W(ctx).ExecContext(ctx, `CREATE TABLE gc_side (id INTEGER PRIMARY KEY, note TEXT NOT NULL)`); err != nil {

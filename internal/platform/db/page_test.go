@@ -11,6 +11,7 @@ import (
 )
 
 func TestPage(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	scan := func(sc interface{ Scan(...any) error }) (*int, error) {
@@ -56,6 +57,7 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 // with ESCAPE '\' on both engines; a foreign-key violation is recognised
 // on both engines (and a unique violation is not taken for one).
 func TestContainsAndForeignKeys(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	for _, q := range []string{

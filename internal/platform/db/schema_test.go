@@ -21,12 +21,13 @@ import (
 
 // TestSchemasMatch needs PostgreSQL; CI sets SHEQU_TEST_POSTGRES.
 func TestSchemasMatch(t *testing.T) {
+	t.Parallel()
 	if dbtest.PostgresURL() == "" {
 		t.Skip("SHEQU_TEST_POSTGRES not set: no PostgreSQL schema to compare with")
 	}
 	ctx := context.Background()
 	lite := openMigrated(t, db.Config{DataDir: t.TempDir()})
-	pg := openMigrated(t, dbtest.Config(t))
+	pg := openMigrated(t, dbtest.Empty(t)) // it changes the schema below
 	if lite.Dialect != db.SQLite || pg.Dialect != db.Postgres {
 		t.Fatalf("dialects %s and %s", lite.Dialect, pg.Dialect)
 	}

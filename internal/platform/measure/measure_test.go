@@ -24,6 +24,7 @@ func communities(fixture string) []string {
 // The totals at every level equal an independent sum of the values below,
 // after any sequence of changes, on both engines.
 func TestTotalsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := &measure.Store{DB: e.App.DB}
 	ctx := context.Background()
@@ -85,6 +86,7 @@ func TestTotalsFollowEveryChange(t *testing.T) {
 // Concurrent writers to communities that share ancestors, and to the same
 // community before its first value exists, lose no update.
 func TestConcurrentSetsAreExact(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := &measure.Store{DB: e.App.DB}
 	comms := communities(apptest.Fixture)

@@ -183,6 +183,7 @@ func TestLoadFromEnv(t *testing.T) {
 }
 
 func TestBindRefusesAnotherKey(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	if err := testRing(t, 1).Bind(ctx, d); err != nil {

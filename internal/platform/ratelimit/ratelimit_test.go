@@ -10,6 +10,7 @@ import (
 )
 
 func TestBucketsPerKeyRefillAndShared(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := context.Background()
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)

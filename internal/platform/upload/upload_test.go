@@ -239,6 +239,7 @@ func TestFormFile(t *testing.T) {
 }
 
 func TestStore(t *testing.T) {
+	t.Parallel()
 	d := dbtest.Open(t)
 	ctx := auth.With(context.Background(), auth.SystemPrincipal)
 	if _, err := d.Writer().Exec(`INSERT INTO divisions (code, name, level, kind, parent_code) VALUES ('131100000000','衡水市',2,'',NULL)`); err != nil {

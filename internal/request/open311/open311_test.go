@@ -57,6 +57,7 @@ type o311Error struct {
 // and XML, with an api_key that is one of our tokens, and the error
 // format for a missing key, missing fields and an unknown id.
 func TestOpen311(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
 	if err := s.SeedCategories(e.Ctx); err != nil {

@@ -42,6 +42,7 @@ func statsRow(t *testing.T, rows []stats.StatsRow, code string, unit int64) stat
 // so a month six months back read empty ([null ×10, 68.3, 100] in the demo)
 // while choosing it in the month picker showed its rates.
 func TestStatsTrendKeepsAYear(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := requesttest.NewFixture(t, e, "year")
 	u := f.Unit("单位一", apptest.County)
@@ -96,6 +97,7 @@ func TestStatsTrendKeepsAYear(t *testing.T) {
 // city level and by handling unit, with the China-time month boundary, an
 // excluded request and a request not yet due resolution.
 func TestStatsHandCount(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := requesttest.NewFixture(t, e, "hand")
 	u1, u2 := f.Unit("单位一", apptest.County), f.Unit("单位二", apptest.County)

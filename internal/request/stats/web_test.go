@@ -19,6 +19,7 @@ import (
 // script) and its Excel export, over HTTP with a session; a resident is
 // refused. (The proactive page: request's TestProactivePage.)
 func TestStatsPages(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	f := requesttest.NewFixture(t, e, "web")
 	u := f.Unit("网页单位", apptest.County)
