@@ -300,7 +300,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 			return err
 		}
 		return a.DB.WithTx(sctx, func(ctx context.Context) error {
-			if _, err := a.Users.Create(ctx, auth.NewUser{Name: *name, DisplayName: *display, Role: auth.Role(*role), AreaCode: *area,
+			if _, err := a.Users.Create(ctx, auth.UserInput{Name: *name, DisplayName: *display, Role: auth.Role(*role), AreaCode: *area,
 				Password: pw, MustChangePassword: true}); err != nil {
 				return err
 			}

@@ -133,7 +133,7 @@ type createdData struct {
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p := auth.From(ctx) // the service checks the role, and audits a refusal
-	na := NewAccount{
+	na := AccountInput{
 		Name:          strings.TrimSpace(r.PostFormValue("account_name")),
 		DisplayName:   r.PostFormValue("display_name"),
 		Role:          auth.Role(r.PostFormValue("role")),

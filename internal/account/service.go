@@ -24,8 +24,8 @@ type Service struct {
 	Audit *audit.Log
 }
 
-// NewAccount is the account management form.
-type NewAccount struct {
+// AccountInput is the account management form.
+type AccountInput struct {
 	Name          string
 	DisplayName   string
 	Role          auth.Role
@@ -51,7 +51,7 @@ func ManageableRoles(p *auth.Principal) []auth.Role {
 // Errors: EINVALID (fields account_name, display_name, role, area,
 // password, password_again), EFORBIDDEN (a role the caller may not
 // create).
-func (s *Service) Create(ctx context.Context, na NewAccount) (*auth.User, string, error) {
+func (s *Service) Create(ctx context.Context, na AccountInput) (*auth.User, string, error) {
 	p, err := auth.Require(ctx, ManagerRoles...)
 	if err != nil {
 		return nil, "", s.refused(ctx, "user.create", na.Name, err)
@@ -87,7 +87,7 @@ func (s *Service) Create(ctx context.Context, na NewAccount) (*auth.User, string
 	}
 	var u *auth.User
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
-		_, err := s.Users.Create(ctx, auth.NewUser{Name: na.Name, DisplayName: na.DisplayName, Role: na.Role,
+		_, err := s.Users.Create(ctx, auth.UserInput{Name: na.Name, DisplayName: na.DisplayName, Role: na.Role,
 			AreaCode: na.AreaCode, Password: pw, MustChangePassword: true})
 		if err != nil {
 			// Collect the store's field errors with ours, so that the form

@@ -249,7 +249,7 @@ func TestSessionTimeouts(t *testing.T) {
 func TestForcedPasswordChangeBlocksOtherPages(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: "newcomer", DisplayName: "新同事", Role: auth.TownshipStaff,
+	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: "newcomer", DisplayName: "新同事", Role: auth.TownshipStaff,
 		AreaCode: apptest.Township, Password: apptest.Password, MustChangePassword: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 	clk := newClock()
 	e.App.Users.Now = clk.Now
 	const name = "county-officer"
-	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: "县民政", Role: auth.CountyStaff,
+	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: "县民政", Role: auth.CountyStaff,
 		AreaCode: apptest.County, Password: apptest.Password}); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestWrongTOTPCodesLockTheAccount(t *testing.T) {
 	clk := newClock()
 	e.App.Users.Now = clk.Now
 	const name = "city-officer"
-	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: "市民政", Role: auth.CityStaff,
+	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: "市民政", Role: auth.CityStaff,
 		AreaCode: apptest.City, Password: apptest.Password}); err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +229,7 @@ func TestVoluntaryEnrolment(t *testing.T) {
 func TestDemoAccountMaySkipTOTP(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: "demo-admin", Role: auth.Admin, AreaCode: apptest.City,
+	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: "demo-admin", Role: auth.Admin, AreaCode: apptest.City,
 		Password: apptest.Password, Demo: true, MustChangePassword: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func requestMemberScenarios(t *testing.T, e *apptest.Env) []Scenario {
 	account := func(area string, unit *request.Unit) int64 {
 		n++
 		name := fmt.Sprintf("hu-member-%d", n)
-		id, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: name, Role: auth.HandlingUnit, AreaCode: area, Password: apptest.Password})
+		id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: auth.HandlingUnit, AreaCode: area, Password: apptest.Password})
 		if err != nil {
 			t.Fatal(err)
 		}

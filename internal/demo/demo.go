@@ -196,7 +196,7 @@ func (b *Builder) accounts(ctx context.Context, comms []division.Division) ([]Ac
 	for _, p := range plan {
 		name := "demo-" + strings.ReplaceAll(string(p.role), "_", "-")
 		pw := auth.GeneratePassword()
-		if _, err := b.Users.Create(ctx, auth.NewUser{Name: name, DisplayName: name, Role: p.role, AreaCode: p.area,
+		if _, err := b.Users.Create(ctx, auth.UserInput{Name: name, DisplayName: name, Role: p.role, AreaCode: p.area,
 			Password: pw, Demo: true}); err != nil {
 			return nil, fmt.Errorf("create %s: %w", name, err)
 		}

@@ -19,7 +19,7 @@ import (
 func TestCommunityWorkerJourney(t *testing.T) {
 	e := apptest.New(t)
 	const name, newPassword = "worker-e2e", "Neues-Passw0rt-42"
-	if _, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: "王社工", Role: auth.CommunityWorker,
+	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: "王社工", Role: auth.CommunityWorker,
 		AreaCode: apptest.Community, Password: apptest.Password, MustChangePassword: true}); err != nil {
 		t.Fatal(err)
 	}

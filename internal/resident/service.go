@@ -246,7 +246,7 @@ func (s *Service) SignUp(ctx context.Context, client string, in SignUp) (*auth.A
 		sctx := auth.With(ctx, signUpPrincipal)
 		// A drawn name may, rarely, be taken: draw again.
 		for try := 0; ; try++ {
-			id, err = s.Users.Create(sctx, auth.NewUser{Name: newName(), DisplayName: in.DisplayName, Role: auth.Resident,
+			id, err = s.Users.Create(sctx, auth.UserInput{Name: newName(), DisplayName: in.DisplayName, Role: auth.Resident,
 				AreaCode: in.Community, PasswordHash: hash})
 			if err == nil || try == 3 || !hasField(err, "name") {
 				break

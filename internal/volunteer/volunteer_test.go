@@ -27,7 +27,7 @@ func as(e *apptest.Env, role auth.Role, area string) context.Context {
 
 // resident is a second resident account in a community.
 func resident(e *apptest.Env, name, area string) context.Context {
-	id, err := e.App.Users.Create(e.Ctx, auth.NewUser{Name: name, DisplayName: name, Role: auth.Resident, AreaCode: area, Password: apptest.Password})
+	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: auth.Resident, AreaCode: area, Password: apptest.Password})
 	if err != nil {
 		e.T.Fatal(err)
 	}

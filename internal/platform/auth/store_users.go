@@ -195,7 +195,7 @@ func (u *Users) areaLevel(ctx context.Context, code string) (level int, found bo
 
 // insertUser stores a new account with its password hash. EINVALID when
 // the name is taken.
-func (u *Users) insertUser(ctx context.Context, nu NewUser, hash, by string, at time.Time) (int64, error) {
+func (u *Users) insertUser(ctx context.Context, nu UserInput, hash, by string, at time.Time) (int64, error) {
 	var id int64
 	err := u.DB.W(ctx).QueryRowContext(ctx, `INSERT INTO users (name, display_name, role, area_code, password_hash, must_change_password,
 		demo, created_by, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) RETURNING id`,

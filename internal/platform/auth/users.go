@@ -38,8 +38,8 @@ func NewUsers(d *db.DB, s *Sessions) *Users { return &Users{DB: d, Sessions: s, 
 
 func (u *Users) now() time.Time { return u.Now().UTC().Truncate(time.Microsecond) }
 
-// NewUser is an account to create.
-type NewUser struct {
+// UserInput is an account to create.
+type UserInput struct {
 	Name               string
 	DisplayName        string
 	Role               Role
@@ -111,7 +111,7 @@ var nameOK = func(s string) bool {
 
 // Create adds an account. The caller's principal in ctx must be allowed to
 // manage it. Errors: EINVALID, ECONFLICT (name taken), EFORBIDDEN.
-func (u *Users) Create(ctx context.Context, nu NewUser) (int64, error) {
+func (u *Users) Create(ctx context.Context, nu UserInput) (int64, error) {
 	p, err := Must(ctx)
 	if err != nil {
 		return 0, err

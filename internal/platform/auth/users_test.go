@@ -39,7 +39,7 @@ func setup(t *testing.T) (*auth.Users, context.Context, *time.Time) {
 	u.Secrets = ring
 	now := time.Now().UTC()
 	u.Now = func() time.Time { return now }
-	if _, err := u.Create(ctx, auth.NewUser{Name: "officer", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+	if _, err := u.Create(ctx, auth.UserInput{Name: "officer", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
 		t.Fatal(err)
 	}
 	return u, ctx, &now
@@ -169,7 +169,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 	if err := auth.ValidatePassword("password", "Liuzhiqiang-1", "liuzhiqiang"); errs.Code(err) != errs.EINVALID {
 		t.Errorf("the account's own name as the password: %v", err)
 	}
-	if _, err := u.Create(ctx, auth.NewUser{Name: "clerk", Role: auth.CountyStaff, AreaCode: "131102000000", Password: "Password123"}); errs.Code(err) != errs.EINVALID {
+	if _, err := u.Create(ctx, auth.UserInput{Name: "clerk", Role: auth.CountyStaff, AreaCode: "131102000000", Password: "Password123"}); errs.Code(err) != errs.EINVALID {
 		t.Errorf("create with Password123: %v", err)
 	}
 	if _, err := u.ResetPassword(ctx, "officer", "Password123"); errs.Code(err) != errs.EINVALID {
@@ -288,10 +288,10 @@ func TestLockoutPerAddressAndThrottle(t *testing.T) {
 func TestRefusalsAlike(t *testing.T) {
 	// Not parallel: it counts argon2 runs in a package-wide counter.
 	u, ctx, _ := setup(t)
-	if _, err := u.Create(ctx, auth.NewUser{Name: "locked", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+	if _, err := u.Create(ctx, auth.UserInput{Name: "locked", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := u.Create(ctx, auth.NewUser{Name: "gone", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
+	if _, err := u.Create(ctx, auth.UserInput{Name: "gone", Role: auth.CountyStaff, AreaCode: "131102000000", Password: pw}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := u.SetDisabled(ctx, "gone", true); err != nil {
