@@ -9,12 +9,16 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/request"
 )
 
 // A new resident signs up on a 360 px phone with the code the app's SMS
 // box received, finds their community by typing part of its name, sees
 // that they are not verified yet, and a worker of the community verifies
-// them from the queue. Every page passes axe-core.
+// them from the queue (the sign-up first waits on the worker's home page).
+// The resident then files a request, choosing 游园社区 by name, finds it on
+// their home page, and reads the handling unit's reply in their inbox.
+// Every page passes axe-core.
 func TestResidentSignsUpOnAPhone(t *testing.T) {
 	e := apptest.New(t)
 	const phoneNumber = "13912345678"
@@ -59,6 +63,9 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 
 	desk := newBrowser(t, e.URL, 1280, 900)
 	desk.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	if s := desk.text(`#queue-resident\.home\.to_verify`); !strings.Contains(s, "李秀英") {
+		t.Errorf("the worker's home shows the sign-ups to verify as %q", s)
+	}
 	desk.open("/residents")
 	if s := desk.text("#resident-queue"); !strings.Contains(s, "李秀英") || !strings.Contains(s, "139****5678") {
 		t.Fatalf("the queue: %s", s)
@@ -74,4 +81,63 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 		t.Fatalf("after verification the resident sees %q", s)
 	}
 	phone.screenshot("verified")
+
+	// The first request: the community is chosen by typing its name.
+	phone.open("/requests/new")
+	chosen := fmt.Sprintf(`#picker-division_code-results input[name="division_code"][value="%s"]`, apptest.Community)
+	phone.do("fill the request form",
+		chromedp.WaitVisible(chromedp.CSS("#request-form")),
+		chromedp.SetValue(chromedp.CSS("#f-category_code"), "utility.water"),
+		chromedp.SendKeys(chromedp.CSS("#f-description"), "楼道水管漏水，地面全是水"),
+		chromedp.SendKeys(chromedp.CSS("#picker-division_code-q"), "游园"),
+		chromedp.WaitVisible(chromedp.CSS("#picker-division_code-results .picker-heading")),
+		chromedp.WaitVisible(chromedp.CSS(chosen)),
+		chromedp.Click(chromedp.CSS(chosen)),
+	)
+	if got := eval[string](phone, `document.querySelector("#f-contact_name").value`); got != "李秀英" {
+		t.Errorf("the form's contact name is %q, want the resident's own", got)
+	}
+	phone.checkA11y("request form with the picker")
+	phone.checkFits("request form")
+	phone.navigate("submit the request", chromedp.Click(chromedp.CSS("#request-submit")))
+	id, _, ok := request.ParseNumber(phone.text("#request-number"))
+	if !ok {
+		t.Fatalf("no request number at %s: %s", phone.path(), phone.text("main"))
+	}
+	got, err := e.App.Requests.Get(e.Ctx, id)
+	if err != nil || got.DivisionCode != apptest.Community {
+		t.Fatalf("the request was filed at %v (%v), want %s", got, err, apptest.Community)
+	}
+	phone.open("/")
+	if s := phone.text(`#queue-request\.home\.mine`); !strings.Contains(s, "楼道水管漏水") {
+		t.Errorf("the resident's home shows %q", s)
+	}
+	phone.checkFits("resident home")
+
+	// A unit takes it and replies; the reply reaches the resident's inbox.
+	water, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unitName := e.User(auth.HandlingUnit, apptest.County)
+	acc, _ := e.App.Users.ByName(e.Ctx, unitName)
+	if err := e.App.Requests.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Requests.Act(e.Ctx, id, request.Action{Action: request.ActDispatch, UnitID: water.ID}); err != nil {
+		t.Fatal(err)
+	}
+	desk.signOut()
+	desk.login(unitName, apptest.Password)
+	desk.open("/requests/" + itoa(id))
+	desk.actConfirmed("accept", "#accept-submit")
+	desk.actConfirmed("reply", "#reply-submit", chromedp.SendKeys(chromedp.CSS("#f-reply-note"), "已更换破损管段，供水恢复正常"))
+
+	phone.open("/inbox")
+	if s := phone.text("#inbox li:first-child"); !strings.Contains(s, "已更换破损管段") {
+		t.Errorf("the newest message in the inbox reads %q", s)
+	}
+	phone.checkA11y("inbox")
+	phone.checkFits("inbox")
+	phone.screenshot("signup-inbox")
 }
