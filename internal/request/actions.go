@@ -319,6 +319,26 @@ func (st *step) reply(ctx context.Context) error {
 		note(st.r.ID, "request.note.reply", st.r.Number, clip(st.in.Note, 200)))
 }
 
+// decidePending checks a decision on a unit's pending ask (an extension,
+// an appeal): the caller is above the request's unit, says yes or no, and
+// there is an ask (exists) from unit asker, whose decision it records.
+func (st *step) decidePending(ctx context.Context, asker int64, exists bool) (approve bool, err error) {
+	ok, err := st.above(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return false, errs.Forbidden()
+	}
+	if approve, err = st.decision(); err != nil {
+		return false, err
+	}
+	if !exists {
+		return false, conflict("request.no_pending")
+	}
+	return approve, st.decideAsk(ctx, asker)
+}
+
 func (st *step) decision() (bool, error) {
 	switch st.in.Decision {
 	case "approve":
@@ -368,21 +388,12 @@ func (st *step) extend(ctx context.Context) error {
 		return st.s.Outbox.ToStaff(ctx, division.Code(st.r.DivisionCode).Township(), string(auth.TownshipStaff),
 			note(st.r.ID, "request.note.extend_asked", st.r.Number, st.in.Days))
 	}
-	ok, err := st.above(ctx)
+	var asker int64
+	if pending != nil {
+		asker = pending.UnitID
+	}
+	approve, err := st.decidePending(ctx, asker, pending != nil)
 	if err != nil {
-		return err
-	}
-	if !ok {
-		return errs.Forbidden()
-	}
-	approve, err := st.decision()
-	if err != nil {
-		return err
-	}
-	if pending == nil {
-		return conflict("request.no_pending")
-	}
-	if err := st.decideAsk(ctx, pending.UnitID); err != nil {
 		return err
 	}
 	status := Refused
@@ -680,21 +691,12 @@ func (st *step) appeal(ctx context.Context) error {
 		return st.s.Outbox.ToStaff(ctx, division.Code(st.r.DivisionCode).County(), string(auth.CountyStaff),
 			note(st.r.ID, "request.note.appeal_asked", st.r.Number, st.in.Reason))
 	}
-	ok, err := st.above(ctx)
+	var asker int64
+	if pending != nil {
+		asker = pending.UnitID
+	}
+	approve, err := st.decidePending(ctx, asker, pending != nil)
 	if err != nil {
-		return err
-	}
-	if !ok {
-		return errs.Forbidden()
-	}
-	approve, err := st.decision()
-	if err != nil {
-		return err
-	}
-	if pending == nil {
-		return conflict("request.no_pending")
-	}
-	if err := st.decideAsk(ctx, pending.UnitID); err != nil {
 		return err
 	}
 	status := Refused
