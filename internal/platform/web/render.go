@@ -190,10 +190,27 @@ func groupDigits(s string) string {
 	return out
 }
 
-// NewRenderer parses the layout and shared partials.
+// baseTemplates is the layout and shared partials, parsed once per
+// process: they are embedded, so every Renderer would parse the same text.
+var baseTemplates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(funcs).ParseFS(baseFS, "templates/*.html"))
+})
+
+// parsedPages keeps the pages parsed from embedded files (embed.FS never
+// changes), so that every application a process starts (a test binary
+// starts hundreds) shares one parse of each page. The key is the file
+// system, the namespace and the file.
+var parsedPages sync.Map
+
+type pageKey struct {
+	fsys      embed.FS
+	namespace string
+	name      string
+}
+
+// NewRenderer makes a renderer over the layout and shared partials.
 func NewRenderer() *Renderer {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(baseFS, "templates/*.html"))
-	return &Renderer{base: base, pages: map[string]*template.Template{}}
+	return &Renderer{base: baseTemplates(), pages: map[string]*template.Template{}}
 }
 
 // AddPages parses a slice's page templates under a namespace: the file
@@ -207,11 +224,26 @@ func (r *Renderer) AddPages(namespace string, fsys fs.FS, pattern string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, n := range names {
-		t := template.Must(r.base.Clone())
-		template.Must(t.ParseFS(fsys, n))
 		key := namespace + "/" + strings.TrimSuffix(path.Base(n), ".html")
-		r.pages[key] = t
+		r.pages[key] = r.parse(namespace, fsys, n)
 	}
+}
+
+// parse parses file n of fsys over the base templates; a page of an
+// embedded file system is parsed once per process and shared (executing
+// an html/template is safe from many goroutines).
+func (r *Renderer) parse(namespace string, fsys fs.FS, n string) *template.Template {
+	efs, embedded := fsys.(embed.FS)
+	if embedded && r.base == baseTemplates() {
+		k := pageKey{efs, namespace, n}
+		if t, ok := parsedPages.Load(k); ok {
+			return t.(*template.Template)
+		}
+		t := template.Must(template.Must(r.base.Clone()).ParseFS(fsys, n))
+		actual, _ := parsedPages.LoadOrStore(k, t)
+		return actual.(*template.Template)
+	}
+	return template.Must(template.Must(r.base.Clone()).ParseFS(fsys, n))
 }
 
 // Render writes page name with status.
