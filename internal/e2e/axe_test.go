@@ -95,6 +95,7 @@ func axeReport(vs []axeViolation) string {
 // a file input without a label and an image without alternative text
 // added to it are reported with their rule, impact and selector.
 func TestAxeSeesViolations(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	b := newBrowser(t, e.URL, 1280, 900)
 	b.open("/login") // checked by open, must pass

@@ -89,7 +89,9 @@ func (b *Browser) queued(n int, within time.Duration) {
 // the form still opens (service worker), the visits wait in the phone's
 // queue, and when the connection returns both arrive exactly once. Then a
 // visit recorded offline while the session expires waits for the worker to
-// sign in again, and is sent after that.
+// sign in again, and is sent after that. It runs alone, before the
+// journeys that run in parallel: its waits for the service worker are
+// timed.
 func TestOfflineVisits(t *testing.T) {
 	e := apptest.New(t)
 	ps := person.NewService(e.App.DB, e.App.Audit, e.App.Keys)

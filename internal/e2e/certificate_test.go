@@ -18,6 +18,7 @@ import (
 // verifies its number on the public page, typed as a person reads it off
 // paper (lower case, spaces); after a revocation the page says so.
 func TestCertificateIssuedAndVerified(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	b := newBrowser(t, e.URL, 1280, 900)
@@ -80,6 +81,7 @@ func TestCertificateIssuedAndVerified(t *testing.T) {
 // worker issues it from the certificates page; the volunteer then finds it
 // issued, with the PDF to download.
 func TestCertificateAskedOnAPhone(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
 	phone := newBrowser(t, e.URL, 390, 844)

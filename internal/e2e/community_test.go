@@ -16,6 +16,7 @@ import (
 // opens the page and reads it, with the service hall's opening hours. The
 // workers' notice list is a stack of cards with the status on each.
 func TestCommunityNoticeOnAPhone(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	city := e.Token(auth.CityStaff, apptest.City)
 	week := "08:30-12:00,14:00-18:00"

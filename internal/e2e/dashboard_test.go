@@ -19,6 +19,7 @@ import (
 // (The facility part of the journey, adding a facility and seeing the
 // coverage rise, waits for the facility registry's pages.)
 func TestDashboardJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	// Every village has broadband but 集贤街村.
 	for _, c := range []string{apptest.RuralCommunity, apptest.FarCommunity, "131103100202", "131103102201", "131103102202"} {

@@ -19,6 +19,7 @@ import (
 // see the township's coverage rise; then a workbook with two bad rows is
 // refused with both rows named and nothing imported.
 func TestFacilityJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.CityStaff, apptest.City)
 	b := newBrowser(t, e.URL, 1280, 900)

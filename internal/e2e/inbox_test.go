@@ -17,6 +17,7 @@ import (
 // message, and the inbox holds the reply, which opens (marked read) and
 // links to the request. Every page passes axe-core.
 func TestInboxJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
 	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})

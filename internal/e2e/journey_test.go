@@ -17,6 +17,7 @@ import (
 // community, an edit of its profile seen on the profile and in its history,
 // then English and elderly mode, both remembered across pages.
 func TestCommunityWorkerJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const name, newPassword = "worker-e2e", "Neues-Passw0rt-42"
 	if _, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: "王社工", Role: auth.CommunityWorker,

@@ -15,6 +15,7 @@ import (
 // TestNarrowScreen: on a 360-px phone the division pages fit the screen
 // width; a wide table scrolls inside its own wrapper, not the page.
 func TestNarrowScreen(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.TownshipStaff, apptest.Township)
 	b := newBrowser(t, e.URL, 360, 740, chromedp.EmulateMobile)
@@ -108,6 +109,7 @@ func (b *Browser) overflow() string {
 // TestInvalidProfile: a bad value comes back on the form with the field's
 // message next to it and in the summary, and nothing is saved.
 func TestInvalidProfile(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.CommunityWorker, apptest.Community)
 	b := newBrowser(t, e.URL, 1280, 900)

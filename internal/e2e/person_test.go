@@ -16,6 +16,7 @@ import (
 // is refused a reveal without a reason, reveals it with one, and finds
 // the view in the audit log.
 func TestPersonJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.CommunityWorker, apptest.Community)
 	b := newBrowser(t, e.URL, 1280, 900)

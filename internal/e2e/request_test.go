@@ -57,6 +57,7 @@ func (b *Browser) status() string {
 // the community worker calls back; the resident rates it on the phone and
 // sees the whole timeline; the township's stats page counts it.
 func TestRequestJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
 	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})

@@ -20,6 +20,7 @@ import (
 // their home page, and reads the handling unit's reply in their inbox.
 // Every page passes axe-core.
 func TestResidentSignsUpOnAPhone(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	const phoneNumber = "13912345678"
 	phone := newBrowser(t, e.URL, 360, 740, chromedp.EmulateMobile)

@@ -22,6 +22,7 @@ func passMFA(t *testing.T, e *apptest.Env, name string) {
 // the screen, scrolls in a labelled region the keyboard reaches (the
 // accessibility check runs on the page too).
 func TestAuditorJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	name := e.User(auth.Auditor, apptest.City)
 	b := newBrowser(t, e.URL, 700, 900)
@@ -57,6 +58,7 @@ func TestAuditorJourney(t *testing.T) {
 // TestEveryNavPage: every page in the navigation of the roles that see
 // the most, opened as they would (each is checked for accessibility).
 func TestEveryNavPage(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	for _, c := range []struct {
 		role auth.Role

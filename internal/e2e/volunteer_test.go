@@ -21,6 +21,7 @@ import (
 // activity and the hours (clipped to the activity's window) appear on the
 // volunteer's page.
 func TestVolunteerJourney(t *testing.T) {
+	t.Parallel()
 	e := apptest.New(t)
 	s := volunteer.NewService(e.App.DB, e.App.Audit, e.App.Keys)
 	if _, err := s.CreateOrg(e.Ctx, volunteer.OrgInput{DivisionCode: apptest.Township, Name: "河西街道新时代文明实践站", Kind: "practice_station"}); err != nil {
