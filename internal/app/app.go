@@ -288,6 +288,7 @@ func (a *App) build(ctx context.Context) error {
 	// Residents' own sign-up, code sign-in and verification; codes go
 	// out through the one SMS sender.
 	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
+	a.Residents.Prefs = a.Notify
 	a.Signups = residentSignups{a.Residents}
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.

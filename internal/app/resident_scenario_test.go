@@ -99,11 +99,14 @@ func TestResidentAPIScenarios(t *testing.T) {
 			}
 		}
 		me := Scenario{Name: "own resident " + string(role), Method: "GET", Path: "/api/v1/residents/me", Role: role, Area: area, Status: http.StatusForbidden}
+		sms := Scenario{Name: "own SMS " + string(role), Method: "PUT", Path: "/api/v1/residents/me/sms", Role: role, Area: area,
+			Body: map[string]any{"on": true}, Status: http.StatusForbidden}
 		if role == auth.Resident {
 			me.Status = http.StatusNotFound // an account made by staff has no sign-up
+			sms.Status = http.StatusNotFound
 		}
 		// The public routes answer every role as they answer anyone.
-		out = append(out, list, me,
+		out = append(out, list, me, sms,
 			Scenario{Name: "picker search " + string(role), Method: "GET", Path: "/api/v1/divisions/search?q=" + url.QueryEscape("游园"), Role: role, Area: area,
 				Status: http.StatusOK, Contains: []string{apptest.Community, "河西街道 › 游园社区"}},
 			Scenario{Name: "send code " + string(role), Method: "POST", Path: "/api/v1/signup/code", Role: role, Area: area,
@@ -130,6 +133,7 @@ func TestResidentAPIScenarios(t *testing.T) {
 		{Name: "recover wrong", Method: "POST", Path: "/api/v1/recover", Body: map[string]any{"phone": "13700000000", "sms_code": "000000", "password": "Neu-Passw0rd-9"},
 			Status: http.StatusUnprocessableEntity},
 		{Name: "queue anonymous", Method: "GET", Path: "/api/v1/residents", Status: http.StatusUnauthorized},
+		{Name: "SMS anonymous", Method: "PUT", Path: "/api/v1/residents/me/sms", Body: map[string]any{"on": true}, Status: http.StatusUnauthorized},
 		{Name: "decide anonymous", Method: "POST", Path: "/api/v1/residents/" + ids[apptest.Community] + "/verify", Status: http.StatusUnauthorized},
 		{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{"/api/v1/divisions/search", "/api/v1/signup"}},
 	}
@@ -138,6 +142,10 @@ func TestResidentAPIScenarios(t *testing.T) {
 	res := e.API("GET", "/api/v1/residents/me", ownToken, nil)
 	if res.StatusCode != http.StatusOK || !contains(res.Body, `"status":"verified"`, `"community_code":"`+apptest.Community+`"`) {
 		t.Fatalf("own state: %d %s", res.StatusCode, res.Body)
+	}
+	// They choose SMS for their own messages, and see the choice.
+	if res := e.API("PUT", "/api/v1/residents/me/sms", ownToken, map[string]any{"on": true}); res.StatusCode != http.StatusOK || !contains(res.Body, `"sms":true`) {
+		t.Fatalf("own SMS on: %d %s", res.StatusCode, res.Body)
 	}
 }
 
@@ -158,6 +166,15 @@ func TestResidentPageScenarios(t *testing.T) {
 		a := auth.AreaOf(area, levelOf(area))
 		if slices.Contains(resident.VerifyRoles, role) {
 			want = http.StatusOK
+		}
+		// Only a resident chooses SMS, and only one who signed up has a
+		// number to choose it for.
+		swant := http.StatusForbidden
+		if role == auth.Resident {
+			swant = http.StatusNotFound
+		}
+		if res := c.PostForm("/residents/me/sms", url.Values{"sms": {"on"}}); res.StatusCode != swant {
+			t.Errorf("%s SMS choice: %d, want %d", role, res.StatusCode, swant)
 		}
 		res := c.Get("/residents")
 		if res.StatusCode != want {

@@ -78,6 +78,7 @@ func init() {
 		"auditlog.act.auth.recover":                 {"验证码找回账号", "Account recovered with a code"},
 		"auditlog.act.resident.code":                {"发送短信验证码", "One-time code sent"},
 		"auditlog.act.resident.signup":              {"居民注册", "Resident sign-up"},
+		"auditlog.act.resident.sms":                 {"居民设置短信通知", "Resident's SMS choice"},
 		"auditlog.act.resident.verify":              {"认证居民", "Resident verified"},
 		"auditlog.act.resident.refuse":              {"不予认证居民", "Resident refused"},
 		"auditlog.act.resident.read":                {"查看居民注册", "Resident sign-up read"},

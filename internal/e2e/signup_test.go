@@ -16,8 +16,9 @@ import (
 // box received, finds their community by typing part of its name, sees
 // that they are not verified yet, and a worker of the community verifies
 // them from the queue (the sign-up first waits on the worker's home page).
-// The resident then files a request, choosing 游园社区 by name, finds it on
-// their home page, and reads the handling unit's reply in their inbox.
+// The resident then turns on SMS for their messages, files a request,
+// choosing 游园社区 by name, finds it on their home page, and reads the
+// handling unit's reply in their inbox (and gets it by SMS).
 // Every page passes axe-core.
 func TestResidentSignsUpOnAPhone(t *testing.T) {
 	t.Parallel()
@@ -82,6 +83,11 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 		t.Fatalf("after verification the resident sees %q", s)
 	}
 	phone.screenshot("verified")
+	// They choose to get their messages by SMS too.
+	phone.navigate("turn SMS on", chromedp.Click(chromedp.CSS("#sms-toggle")))
+	if s := phone.text("#sms-state"); !strings.Contains(s, "同时以短信") {
+		t.Fatalf("after turning SMS on the page says %q", s)
+	}
 
 	// The first request: the community is chosen by typing its name.
 	phone.open("/requests/new")
@@ -134,6 +140,12 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 	desk.actConfirmed("accept", "#accept-submit")
 	desk.actConfirmed("reply", "#reply-submit", chromedp.SendKeys(chromedp.CSS("#f-reply-note"), "已更换破损管段，供水恢复正常"))
 
+	if _, err := e.App.Notify.Deliver(e.Ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := e.App.SMSBox.Last(phoneNumber); !ok || !strings.Contains(m.Text, "已更换破损管段") {
+		t.Errorf("the reply by SMS: %+v", m)
+	}
 	phone.open("/inbox")
 	if s := phone.text("#inbox li:first-child"); !strings.Contains(s, "已更换破损管段") {
 		t.Errorf("the newest message in the inbox reads %q", s)

@@ -125,6 +125,12 @@ func (o *Outbox) Prefs(ctx context.Context) (Prefs, error) {
 	return o.Store.prefs(ctx, p.UserID)
 }
 
+// SMSFor reports whether account userID gets its messages by SMS too.
+func (o *Outbox) SMSFor(ctx context.Context, userID int64) (bool, error) {
+	p, err := o.Store.prefs(ctx, userID)
+	return p.SMS, err
+}
+
 // SetSMSFor records whether an account gets its messages by SMS too, and
 // the sealed number to send them to (the sign-up stores the number it
 // verified; off by default).

@@ -165,6 +165,15 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 			}
 			return &residentOutput{Body: r}, nil
 		})
+	huma.Register(api, huma.Operation{OperationID: "set-own-resident-sms", Method: http.MethodPut, Path: "/api/v1/residents/me/sms",
+		Summary: "Turn SMS copies of the caller's messages on or off (to the number they signed up with)", Tags: tags},
+		func(ctx context.Context, in *smsInput) (*residentOutput, error) {
+			r, err := s.SetSMS(ctx, in.Body.On)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &residentOutput{Body: r}, nil
+		})
 	huma.Register(api, huma.Operation{OperationID: "list-residents", Method: http.MethodGet, Path: "/api/v1/residents",
 		Summary: "Self-registered residents of the caller's area, by verification state (the queue)", Tags: tags},
 		func(ctx context.Context, in *queueInput) (*queueOutput, error) {
@@ -204,4 +213,10 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 			}
 			return &residentOutput{Body: r}, nil
 		})
+}
+
+type smsInput struct {
+	Body struct {
+		On bool `json:"on" doc:"true: messages also by SMS"`
+	}
 }

@@ -73,6 +73,9 @@ type Resident struct {
 	DecidedBy     string     `json:"decided_by,omitempty"`
 	DecidedAt     *time.Time `json:"decided_at,omitempty"`
 	CreatedAt     time.Time  `json:"created_at"`
+	// SMS is the resident's own choice to get their messages by SMS too,
+	// at the number they signed up with; set on their own record only.
+	SMS *bool `json:"sms,omitempty" doc:"the caller's own record only: messages also by SMS to the number signed up with"`
 }
 
 // SignUp is what a resident gives to sign up.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/notify"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -326,5 +327,72 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 	items, _, _ = rs.Queue(township, resident.Unverified, 1, 50)
 	if len(items) != 1 || items[0].UserID != other.ID {
 		t.Fatalf("the township's queue: %+v", items)
+	}
+}
+
+// TestResidentsChooseSMS: a resident who signed up turns SMS copies of
+// their messages on and off; only while it is on does a message to them
+// also go out by SMS, to the number they signed up with. Staff cannot
+// choose, and an account staff made has no number here.
+func TestResidentsChooseSMS(t *testing.T) {
+	e := apptest.New(t)
+	phone := "13400000077"
+	acc := signUp(t, e, phone, "甲", apptest.Community)
+	me := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.Resident,
+		Area: auth.AreaOf(apptest.Community, 5)})
+	smsTo := func() int {
+		n := 0
+		for _, m := range e.App.SMSBox.Messages() {
+			if m.Phone == phone {
+				n++
+			}
+		}
+		return n
+	}
+	tell := func(text string) {
+		t.Helper()
+		if err := e.App.DB.WithTx(e.Ctx, func(ctx context.Context) error {
+			return e.App.Notify.ToUser(ctx, acc.ID, notify.Note{Key: "request.note.reply", Args: []any{"260309-7", text}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Notify.Deliver(e.Ctx, 100); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := e.App.Residents.Me(me)
+	if err != nil || r.SMS == nil || *r.SMS {
+		t.Fatalf("a new resident's SMS choice: %+v %v, want off", r, err)
+	}
+	before := smsTo()
+	tell("第一条")
+	if smsTo() != before {
+		t.Fatal("an SMS went out before the resident chose it")
+	}
+	if r, err = e.App.Residents.SetSMS(me, true); err != nil || r.SMS == nil || !*r.SMS {
+		t.Fatalf("turn on: %+v %v", r, err)
+	}
+	tell("第二条")
+	last, ok := e.App.SMSBox.Last(phone)
+	if smsTo() != before+1 || !ok || !strings.Contains(last.Text, "第二条") {
+		t.Fatalf("after turning SMS on, the box holds %d messages to the number, the last %q", smsTo()-before, last.Text)
+	}
+	if _, err := e.App.Residents.SetSMS(me, false); err != nil {
+		t.Fatal(err)
+	}
+	tell("第三条")
+	if smsTo() != before+1 {
+		t.Fatal("an SMS went out after the resident turned it off")
+	}
+	if n := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'resident.sms'`); n != 2 {
+		t.Errorf("%d audit records of the choice, want 2", n)
+	}
+	if _, err := e.App.Residents.SetSMS(as(e, auth.CommunityWorker, apptest.Community), true); errs.Code(err) != errs.EFORBIDDEN {
+		t.Errorf("a worker choosing SMS: %v, want EFORBIDDEN", err)
+	}
+	staffMade := auth.With(context.Background(), &auth.Principal{UserID: 999999, Name: "made-by-staff", Role: auth.Resident,
+		Area: auth.AreaOf(apptest.Community, 5)})
+	if _, err := e.App.Residents.SetSMS(staffMade, true); errs.Code(err) != errs.ENOTFOUND {
+		t.Errorf("an account without a sign-up choosing SMS: %v, want ENOTFOUND", err)
 	}
 }

@@ -34,6 +34,9 @@ type Service struct {
 	Keys      *pii.Ring
 	Divisions *division.Service
 	SMS       sms.Sender
+	// Prefs keeps a resident's choice of SMS for their messages (nil: the
+	// choice is not offered).
+	Prefs SMSPrefs
 	// PerPhone and PerClient limit the codes sent to one number and asked
 	// for from one address.
 	PerPhone  *ratelimit.Limiter
@@ -386,7 +389,55 @@ func (s *Service) Me(ctx context.Context) (*Resident, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.reveal(ctx, x)
+	r, err := s.reveal(ctx, x)
+	if err != nil {
+		return nil, err
+	}
+	if s.Prefs != nil {
+		on, err := s.Prefs.SMSFor(ctx, p.UserID)
+		if err != nil {
+			return nil, err
+		}
+		r.SMS = &on
+	}
+	return r, nil
+}
+
+// SMSPrefs keeps whether an account gets its messages by SMS too, and the
+// sealed number to send them to (package notify, wired in app).
+type SMSPrefs interface {
+	SMSFor(ctx context.Context, userID int64) (bool, error)
+	SetSMSFor(ctx context.Context, userID int64, on bool, phoneSealed string) error
+}
+
+// SetSMS records the caller's choice to get their messages by SMS too, at
+// the number they signed up with (which the code proved theirs; no other
+// number can be given, so nobody can send the platform's messages to a
+// stranger). Audited. Errors: EFORBIDDEN, ENOTFOUND (an account staff
+// made has no number of its own here).
+func (s *Service) SetSMS(ctx context.Context, on bool) (*Resident, error) {
+	p, err := auth.Require(ctx, auth.Resident)
+	if err != nil {
+		return nil, err
+	}
+	if s.Prefs == nil {
+		return nil, errs.Internal("resident.Service.SetSMS: no preferences wired", nil)
+	}
+	x, err := s.Store.Own(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.Prefs.SetSMSFor(ctx, p.UserID, on, x.PhoneSealed); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "resident.sms", ObjectType: "user", ObjectID: p.Name,
+			Result: audit.OK, Detail: map[string]any{"sms": on}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Me(ctx)
 }
 
 // IsVerified reports whether account id is a verified resident.

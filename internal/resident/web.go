@@ -36,6 +36,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 		srv.Public("POST "+m.Path, h.submit(m))
 	}
 	srv.Page("GET /residents/me", h.me)
+	srv.Page("POST /residents/me/sms", h.setSMS)
 	srv.Page("GET /residents", h.queue)
 	srv.Page("POST /residents/{id}/verify", h.decide(true))
 	srv.Page("POST /residents/{id}/refuse", h.decide(false))
@@ -184,7 +185,30 @@ func (h *Web) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Srv.Render.Render(w, http.StatusOK, "resident/me", h.Srv.NewPage(r, "resident.me", me))
+	d := meData{Resident: me, SMSOffered: me.SMS != nil, SMSOn: me.SMS != nil && *me.SMS}
+	h.Srv.Render.Render(w, http.StatusOK, "resident/me", h.Srv.NewPage(r, "resident.me", d))
+	return nil
+}
+
+// meData is the resident's own page: their record and their SMS choice
+// (a template reads a *bool as set or not, so the choice is plain bools).
+type meData struct {
+	*Resident
+	SMSOffered, SMSOn bool
+}
+
+// setSMS turns the resident's SMS copies of their messages on or off.
+func (h *Web) setSMS(w http.ResponseWriter, r *http.Request) error {
+	on := r.PostFormValue("sms") == "on"
+	if _, err := h.S.SetSMS(r.Context(), on); err != nil {
+		return err
+	}
+	if on {
+		web.Flash(w, r, "resident.sms_on_flash")
+	} else {
+		web.Flash(w, r, "resident.sms_off_flash")
+	}
+	http.Redirect(w, r, "/residents/me", http.StatusSeeOther)
 	return nil
 }
 
