@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -164,16 +165,10 @@ type NoticeFilter struct {
 
 // Paging clamps paging parameters.
 func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
 	if perPage < 1 {
 		perPage = NoticePage
 	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
+	return db.Paging(page, perPage)
 }
 
 // CatalogueItem is one entry of the public service catalogue.

@@ -180,8 +180,7 @@ func (s *Service) GetNotice(ctx context.Context, id int64) (*Notice, error) {
 func (s *Service) getNotice(ctx context.Context, id int64, action string) (*Notice, error) {
 	n, err := s.Store.getNotice(ctx, id, s.today())
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.noticeExists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "community_notice", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "community_notice", id, audit.OutsideArea)
 	}
 	return n, err
 }
@@ -334,8 +333,7 @@ func (s *Service) GetItem(ctx context.Context, id int64) (*CatalogueItem, error)
 func (s *Service) getItem(ctx context.Context, id int64, action string) (*CatalogueItem, error) {
 	it, err := s.Store.getItem(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.itemExists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "catalogue_item", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "catalogue_item", id, audit.OutsideArea)
 	}
 	return it, err
 }

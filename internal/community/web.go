@@ -139,14 +139,6 @@ func (h *Web) saveHall(w http.ResponseWriter, r *http.Request) error {
 	return h.renderPage(w, r, errs.Status(err), err)
 }
 
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("error.not_found")
-	}
-	return id, nil
-}
-
 type listData struct {
 	F        NoticeFilter
 	Items    []Notice
@@ -209,7 +201,7 @@ func (h *Web) editForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -256,7 +248,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -288,7 +280,7 @@ func version(r *http.Request) *int {
 }
 
 func (h *Web) withdraw(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -372,7 +364,7 @@ func (h *Web) editItem(w http.ResponseWriter, r *http.Request) error {
 	if _, err := auth.Require(ctx, EditRoles...); err != nil {
 		return err
 	}
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -387,7 +379,7 @@ func (h *Web) editItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) saveItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}
@@ -423,7 +415,7 @@ func (h *Web) createItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) withdrawItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+	id, err := web.PathID(r, "id", "error.not_found")
 	if err != nil {
 		return err
 	}

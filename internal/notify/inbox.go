@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 )
@@ -30,20 +31,6 @@ func (it *InboxItem) render(lang string) {
 	it.Link, it.CreatedAt = it.m.Link, it.m.CreatedAt
 }
 
-// Paging clamps a page number and a page size (50 by default, 200 at most).
-func Paging(page, perPage int) (int, int) {
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 50
-	}
-	if perPage > 200 {
-		perPage = 200
-	}
-	return page, perPage
-}
-
 // account is the caller's account: every signed-in account has an inbox;
 // the system and anonymous callers have none.
 func account(ctx context.Context) (*auth.Principal, error) {
@@ -66,7 +53,7 @@ func (o *Outbox) Inbox(ctx context.Context, page, perPage int) ([]InboxItem, boo
 	if err != nil {
 		return nil, false, err
 	}
-	page, perPage = Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	items, err := o.Store.inbox(ctx, p.UserID, perPage+1, (page-1)*perPage)
 	if err != nil {
 		return nil, false, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -35,7 +36,7 @@ func (o *Outbox) RegisterWeb(srv *web.Server) {
 		if err != nil {
 			return err
 		}
-		page, _ = Paging(page, 50)
+		page, _ = db.Paging(page, 50)
 		srv.Render.Render(w, http.StatusOK, "notify/inbox", srv.NewPage(r, "notify.inbox", &listData{Items: items, Page: page, More: more}))
 		return nil
 	})
@@ -88,7 +89,7 @@ func (o *Outbox) RegisterAPI(api huma.API) {
 			if out.Body.Unread, err = o.Unread(ctx); err != nil {
 				return nil, web.APIErr(ctx, err)
 			}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			if out.Body.Items == nil {
 				out.Body.Items = []InboxItem{}

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 )
@@ -182,7 +183,7 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &queueOutput{}
-			out.Body.Page, _ = Paging(in.Page, in.PerPage)
+			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})

@@ -445,9 +445,6 @@ func (s *Service) IsVerified(ctx context.Context, id int64) (bool, error) {
 	return s.Store.IsVerified(ctx, id)
 }
 
-// Paging clamps paging parameters.
-func Paging(page, perPage int) (int, int) { return db.Paging(page, perPage) }
-
 // Queue lists the sign-ups of the caller's area in one state (default
 // unverified), oldest first. Errors: EFORBIDDEN, EINVALID (status).
 func (s *Service) Queue(ctx context.Context, status string, page, perPage int) ([]Resident, bool, error) {
@@ -460,7 +457,7 @@ func (s *Service) Queue(ctx context.Context, status string, page, perPage int) (
 	if !slices.Contains(Statuses, status) {
 		return nil, false, errs.Invalid(errs.Field("status", "error.one_of", strings.Join(Statuses, ", ")))
 	}
-	page, perPage = Paging(page, perPage)
+	page, perPage = db.Paging(page, perPage)
 	rows, more, err := s.Store.Queue(ctx, status, page, perPage)
 	if err != nil {
 		return nil, false, err
@@ -492,8 +489,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Resident, error) {
 
 func (s *Service) auditOutside(ctx context.Context, err error, id int64, action string) {
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, id) {
-		_ = s.Audit.WriteAlone(ctx, audit.Entry{Action: action, ObjectType: "resident", ObjectID: strconv.FormatInt(id, 10),
-			Result: audit.Denied, Detail: map[string]string{"reason": "outside area"}})
+		s.Audit.Refused(ctx, action, "resident", id, audit.OutsideArea)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -231,7 +232,7 @@ func (h *Web) queueData(r *http.Request) (*queueData, error) {
 	}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	var err error
-	d.Page, _ = Paging(d.Page, 50)
+	d.Page, _ = db.Paging(d.Page, 50)
 	d.Items, d.More, err = h.S.Queue(r.Context(), d.Status, d.Page, 50)
 	return d, err
 }
