@@ -21,6 +21,7 @@ import (
 	"shequ/internal/certificate"
 	"shequ/internal/community"
 	"shequ/internal/division"
+	"shequ/internal/emergency"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
 	"shequ/internal/notify"
@@ -34,6 +35,7 @@ import (
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/sms"
+	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
@@ -149,6 +151,7 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	Emergencies   *emergency.Service
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -275,6 +278,14 @@ func (a *App) build(ctx context.Context) error {
 	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
 
+	// Emergencies: alerts reach residents and grid workers through the
+	// outbox, the vulnerable people come from the people registry and the
+	// shelters from the facility registry.
+	a.Emergencies = emergency.NewService(d, a.Audit, upload.NewStore(d))
+	a.Emergencies.People = emergencyPeople{a.Persons}
+	a.Emergencies.Notify = emergencyNotifier{a.Notify}
+	a.Emergencies.Shelters = emergencyShelters{a.Facilities}
+
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
 	a.Divisions.ProfileListeners = append(a.Divisions.ProfileListeners, func(ctx context.Context, code string) error {
@@ -350,6 +361,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Emergencies.RegisterWeb(a.Web)
+	a.Emergencies.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

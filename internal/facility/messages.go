@@ -60,6 +60,7 @@ func init() {
 		"field.age_friendly":   {"适老化", "age-friendly"},
 		"field.fitness_circle": {"15分钟健身圈", "15-minute fitness circle"},
 		"field.terminals":      {"政务自助终端(台)", "self-service terminals"},
+		"field.capacity":       {"容纳人数(应急避难场所)", "people it holds (shelters)"},
 		"field.closed_on":      {"关闭日期", "closed on"},
 		"field.close_reason":   {"关闭原因", "close reason"},
 		"field.id":             {"编号", "ID"},

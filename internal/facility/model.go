@@ -61,6 +61,7 @@ const (
 	maxName     = 100
 	maxAddress  = 200
 	maxReason   = 200
+	maxCapacity = 1_000_000
 )
 
 // Weekdays, Monday first, as the week's slots.
@@ -91,6 +92,7 @@ type Facility struct {
 	AgeFriendly    bool      `json:"age_friendly"`
 	FitnessCircle  bool      `json:"fitness_circle" doc:"part of a 15-minute fitness circle"`
 	Terminals      int       `json:"terminals" doc:"working government self-service terminals"`
+	Capacity       int       `json:"capacity" doc:"people it can hold (emergency shelters)"`
 	ClosedOn       string    `json:"closed_on,omitempty" doc:"YYYY-MM-DD"`
 	CloseReason    string    `json:"close_reason,omitempty"`
 	Version        int       `json:"version"`
@@ -116,6 +118,7 @@ type FacilityInput struct {
 	AgeFriendly    *bool    `json:"age_friendly,omitempty"`
 	FitnessCircle  *bool    `json:"fitness_circle,omitempty"`
 	Terminals      *int     `json:"terminals,omitempty"`
+	Capacity       *int     `json:"capacity,omitempty"`
 	ClosedOn       *string  `json:"closed_on,omitempty"`
 	CloseReason    *string  `json:"close_reason,omitempty"`
 	// Version, when given, must match the stored one (else ECONFLICT).
@@ -141,6 +144,7 @@ func (in *FacilityInput) Apply(f Facility) Facility {
 	patch.Value(&f.FitnessCircle, in.FitnessCircle)
 	patch.Value(&f.YearOpened, in.YearOpened)
 	patch.Value(&f.Terminals, in.Terminals)
+	patch.Value(&f.Capacity, in.Capacity)
 	if in.Hours != nil {
 		for i, d := range in.Hours {
 			f.Hours[i] = strings.TrimSpace(d)
@@ -194,6 +198,11 @@ func (f *Facility) Validate(now time.Time) error {
 		bad.Add("terminals", "error.negative")
 	} else if f.Terminals > 1000 {
 		bad.Add("terminals", "error.greater_than", "1000")
+	}
+	if f.Capacity < 0 {
+		bad.Add("capacity", "error.negative")
+	} else if f.Capacity > maxCapacity {
+		bad.Add("capacity", "error.greater_than", strconv.Itoa(maxCapacity))
 	}
 	for i, d := range f.Hours {
 		if _, err := DayMinutes(d); err != nil {

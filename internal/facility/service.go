@@ -279,7 +279,7 @@ func flat(f *Facility) map[string]string {
 		"status":          f.Status, "year_opened": strconv.Itoa(f.YearOpened),
 		"newly_built": strconv.FormatBool(f.NewlyBuilt), "online_24h": strconv.FormatBool(f.Online24h),
 		"barrier_free": strconv.FormatBool(f.BarrierFree), "age_friendly": strconv.FormatBool(f.AgeFriendly),
-		"fitness_circle": strconv.FormatBool(f.FitnessCircle), "terminals": strconv.Itoa(f.Terminals),
+		"fitness_circle": strconv.FormatBool(f.FitnessCircle), "terminals": strconv.Itoa(f.Terminals), "capacity": strconv.Itoa(f.Capacity),
 		"closed_on": f.ClosedOn, "close_reason": f.CloseReason,
 	}
 	for i, d := range f.Hours {

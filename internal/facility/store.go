@@ -20,7 +20,7 @@ type Store struct{ DB *db.DB }
 
 const cols = `f.id, f.division_code, d.name, f.kind, f.name, f.address, f.floor_area, f.activity_area, f.commercial_area,
 	f.status, f.year_opened, f.newly_built, f.hours, f.open_8h, f.online_24h, f.barrier_free, f.age_friendly,
-	f.fitness_circle, f.terminals, f.closed_on, f.close_reason, f.version, f.updated_at, f.updated_by`
+	f.fitness_circle, f.terminals, f.capacity, f.closed_on, f.close_reason, f.version, f.updated_at, f.updated_by`
 
 func scan(row interface{ Scan(...any) error }) (*Facility, error) {
 	var f Facility
@@ -28,7 +28,7 @@ func scan(row interface{ Scan(...any) error }) (*Facility, error) {
 	var hours string
 	if err := row.Scan(&f.ID, &f.DivisionCode, &f.DivisionName, &f.Kind, &f.Name, &f.Address, &floor, &act, &com,
 		&f.Status, &f.YearOpened, &f.NewlyBuilt, &hours, &f.Open8h, &f.Online24h, &f.BarrierFree, &f.AgeFriendly,
-		&f.FitnessCircle, &f.Terminals, &f.ClosedOn, &f.CloseReason, &f.Version, &f.UpdatedAt, &f.UpdatedBy); err != nil {
+		&f.FitnessCircle, &f.Terminals, &f.Capacity, &f.ClosedOn, &f.CloseReason, &f.Version, &f.UpdatedAt, &f.UpdatedBy); err != nil {
 		return nil, err
 	}
 	f.FloorArea, f.ActivityArea, f.CommercialArea = float64(floor)/100, float64(act)/100, float64(com)/100
@@ -145,11 +145,11 @@ func (s *Store) Each(ctx context.Context, f Filter, lo, hi string, max int, fn f
 func (s *Store) Insert(ctx context.Context, f *Facility, now time.Time) error {
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO facilities (division_code, kind, name, address, floor_area, activity_area,
 		commercial_area, status, year_opened, newly_built, hours, open_8h, online_24h, barrier_free, age_friendly, fitness_circle,
-		terminals, closed_on, close_reason, version, created_at, updated_at, updated_by)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,1,$20,$20,$21) RETURNING id`,
+		terminals, closed_on, close_reason, version, created_at, updated_at, updated_by, capacity)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,1,$20,$20,$21,$22) RETURNING id`,
 		f.DivisionCode, f.Kind, f.Name, f.Address, centi(f.FloorArea), centi(f.ActivityArea), centi(f.CommercialArea),
 		f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
-		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy).Scan(&f.ID)
+		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.Capacity).Scan(&f.ID)
 	if err != nil {
 		return errs.Internal("facility.Store.Insert: insert facilities", err)
 	}
@@ -163,10 +163,10 @@ func (s *Store) Update(ctx context.Context, f *Facility, oldVersion int, now tim
 	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE facilities SET division_code=$1, kind=$2, name=$3, address=$4, floor_area=$5,
 		activity_area=$6, commercial_area=$7, status=$8, year_opened=$9, newly_built=$10, hours=$11, open_8h=$12, online_24h=$13,
 		barrier_free=$14, age_friendly=$15, fitness_circle=$16, terminals=$17, closed_on=$18, close_reason=$19,
-		version=version+1, updated_at=$20, updated_by=$21 WHERE id=$22 AND version=$23`,
+		version=version+1, updated_at=$20, updated_by=$21, capacity=$24 WHERE id=$22 AND version=$23`,
 		f.DivisionCode, f.Kind, f.Name, f.Address, centi(f.FloorArea), centi(f.ActivityArea), centi(f.CommercialArea),
 		f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
-		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.ID, oldVersion)
+		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.ID, oldVersion, f.Capacity)
 	if err != nil {
 		return errs.Internal("facility.Store.Update: update facilities", err)
 	}
@@ -180,25 +180,25 @@ func (s *Store) Update(ctx context.Context, f *Facility, oldVersion int, now tim
 // InsertMany adds facilities in ctx's transaction with multi-row inserts,
 // for imports and the demo.
 func (s *Store) InsertMany(ctx context.Context, fs []*Facility, now time.Time) error {
-	const per = 21
-	const batch = 40 // 40 × 21 parameters, within every engine's limits
+	const per = 22
+	const batch = 40 // 40 × 22 parameters, within every engine's limits
 	for i := 0; i < len(fs); i += batch {
 		part := fs[i:min(i+batch, len(fs))]
 		var sb strings.Builder
 		sb.WriteString(`INSERT INTO facilities (division_code, kind, name, address, floor_area, activity_area,
 		commercial_area, status, year_opened, newly_built, hours, open_8h, online_24h, barrier_free, age_friendly, fitness_circle,
-		terminals, closed_on, close_reason, version, created_at, updated_at, updated_by) VALUES `)
+		terminals, closed_on, close_reason, version, created_at, updated_at, updated_by, capacity) VALUES `)
 		args := make([]any, 0, len(part)*per)
 		for j, f := range part {
 			if j > 0 {
 				sb.WriteString(",")
 			}
 			n := j * per
-			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,1,$%d,$%d,$%d)",
-				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12, n+13, n+14, n+15, n+16, n+17, n+18, n+19, n+20, n+20, n+21)
+			fmt.Fprintf(&sb, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,1,$%d,$%d,$%d,$%d)",
+				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11, n+12, n+13, n+14, n+15, n+16, n+17, n+18, n+19, n+20, n+20, n+21, n+22)
 			args = append(args, f.DivisionCode, f.Kind, f.Name, f.Address, centi(f.FloorArea), centi(f.ActivityArea), centi(f.CommercialArea),
 				f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
-				f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy)
+				f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.Capacity)
 		}
 		if _, err := s.DB.Q(ctx).ExecContext(ctx, sb.String(), args...); err != nil {
 			return errs.Internal("facility.Store.InsertMany: insert facilities", err)

@@ -220,7 +220,7 @@ func parseForm(r *http.Request) (FacilityInput, map[string]string, errs.Fields) 
 	}
 	in.DivisionCode, in.Kind, in.Name, in.Address, in.Status = str("division_code"), str("kind"), str("name"), str("address"), str("status")
 	in.FloorArea, in.ActivityArea, in.CommercialArea = num("floor_area"), num("activity_area"), num("commercial_area")
-	in.YearOpened, in.Terminals = integer("year_opened"), integer("terminals")
+	in.YearOpened, in.Terminals, in.Capacity = integer("year_opened"), integer("terminals"), integer("capacity")
 	in.NewlyBuilt, in.Online24h, in.BarrierFree, in.AgeFriendly, in.FitnessCircle = flag("newly_built"), flag("online_24h"), flag("barrier_free"), flag("age_friendly"), flag("fitness_circle")
 	var week Week
 	for i, d := range Weekdays {

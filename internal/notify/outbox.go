@@ -366,3 +366,35 @@ func clip(s string, n int) string {
 	}
 	return string(r[:n])
 }
+
+// Reach is how many accounts a message to an area reached: in their
+// inboxes, and queued by SMS (those who chose SMS).
+type Reach struct {
+	InApp int `json:"inapp"`
+	SMS   int `json:"sms"`
+}
+
+// ToRoleIn queues a message to every enabled account of role whose
+// division lies in [lo, hi], set-based: one message row, one INSERT …
+// SELECT into the inboxes and one into the outbox for the SMS of those who
+// chose it (queued, sent by the outbox's job). Run it in the caller's
+// transaction; the caller checks that the area is its own.
+func (o *Outbox) ToRoleIn(ctx context.Context, role, lo, hi string, n Note) (Reach, error) {
+	m := o.message(ChannelInApp, n)
+	m.DivisionCode, m.Role = lo, role
+	id, err := o.Store.put(ctx, m)
+	if err != nil {
+		return Reach{}, err
+	}
+	var r Reach
+	if r.InApp, err = o.Store.toRoleIn(ctx, id, role, lo, hi); err != nil {
+		return r, err
+	}
+	r.SMS, err = o.Store.smsToRoleIn(ctx, m, role, lo, hi)
+	return r, err
+}
+
+// ToResidentsIn is ToRoleIn for the resident accounts of [lo, hi].
+func (o *Outbox) ToResidentsIn(ctx context.Context, lo, hi string, n Note) (Reach, error) {
+	return o.ToRoleIn(ctx, "resident", lo, hi, n)
+}

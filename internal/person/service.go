@@ -390,3 +390,30 @@ func (s *Service) Update(ctx context.Context, id int64, p PersonPatch) (*Person,
 	}
 	return s.Get(ctx, id)
 }
+
+// Reasons a person is on an emergency's list (Vulnerable).
+const (
+	ReasonLivingAlone     = "living_alone"     // elderly living alone (独居)
+	ReasonElderlyDisabled = "elderly_disabled" // elderly unable to care for themselves (失能)
+	ReasonDisability      = "disability"       // member of the disability group (残疾人)
+)
+
+// Vulnerable is a person an emergency's grid workers must reach: the plain
+// name (the caller masks it before storing) and why.
+type Vulnerable struct {
+	ID            int64  `json:"id"`
+	Name          string `json:"name"`
+	CommunityCode string `json:"community_code"`
+	Reason        string `json:"reason"`
+}
+
+// Vulnerable lists the people of [lo, hi] (clipped to the caller's area)
+// whom an alert's grid workers must reach on day on: elderly living alone,
+// elderly unable to care for themselves, people with disabilities.
+// Errors: EFORBIDDEN.
+func (s *Service) Vulnerable(ctx context.Context, lo, hi string, on time.Time) ([]Vulnerable, error) {
+	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
+		return nil, err
+	}
+	return s.Store.vulnerable(ctx, lo, hi, on.In(web.Shanghai).Format(DateLayout))
+}
