@@ -41,14 +41,17 @@ type areaInput struct {
 }
 
 type drillsInput struct {
-	areaInput
-	pagingInput
+	Division string `query:"division" doc:"12-digit code in the caller's area; empty for the whole area"`
+	Year     int    `query:"year" doc:"the year (the current one when 0)"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
 type tasksInput struct {
-	ID     int64  `path:"id"`
-	Status string `query:"status" doc:"pending, reached or not_reached; empty for all"`
-	pagingInput
+	ID      int64  `path:"id"`
+	Status  string `query:"status" doc:"pending, reached or not_reached; empty for all"`
+	Page    int    `query:"page" default:"1"`
+	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
 type codeInput struct {

@@ -74,8 +74,8 @@ type Plan struct {
 
 // PlanInput is a new version of a plan.
 type PlanInput struct {
-	CommunityCode string `json:"community_code"`
-	Title         string `json:"title"`
+	CommunityCode string `json:"community_code,omitempty"`
+	Title         string `json:"title,omitempty"`
 	Body          string `json:"body,omitempty"`
 	Contacts      string `json:"contacts,omitempty"`
 }
@@ -106,10 +106,10 @@ type DrillRecord struct {
 
 // DrillInput is a drill to record.
 type DrillInput struct {
-	CommunityCode string `json:"community_code"`
-	HeldOn        string `json:"held_on" doc:"YYYY-MM-DD, not in the future"`
-	Kind          string `json:"kind" enum:"flood,rainstorm,fire,earthquake,typhoon,snowstorm,heat,geological,other"`
-	Participants  int    `json:"participants"`
+	CommunityCode string `json:"community_code,omitempty"`
+	HeldOn        string `json:"held_on,omitempty" doc:"YYYY-MM-DD, not in the future"`
+	Kind          string `json:"kind,omitempty" enum:"flood,rainstorm,fire,earthquake,typhoon,snowstorm,heat,geological,other"`
+	Participants  int    `json:"participants,omitempty"`
 	Note          string `json:"note,omitempty"`
 }
 
@@ -144,11 +144,11 @@ type Station struct {
 
 // StationInput is a station to record.
 type StationInput struct {
-	CommunityCode string `json:"community_code"`
-	Place         string `json:"place"`
+	CommunityCode string `json:"community_code,omitempty"`
+	Place         string `json:"place,omitempty"`
 	Equipment     string `json:"equipment,omitempty"`
-	Members       int    `json:"members"`
-	Phone         string `json:"phone"`
+	Members       int    `json:"members,omitempty"`
+	Phone         string `json:"phone,omitempty"`
 }
 
 func (st *StationInput) check() error {
@@ -204,10 +204,10 @@ type Alert struct {
 
 // AlertInput is an alert to send.
 type AlertInput struct {
-	AreaCode string `json:"area_code" doc:"a division inside the sender's area"`
-	Kind     string `json:"kind" enum:"flood,rainstorm,fire,earthquake,typhoon,snowstorm,heat,geological,other"`
-	Level    string `json:"level" enum:"blue,yellow,orange,red"`
-	Body     string `json:"body"`
+	AreaCode string `json:"area_code,omitempty" doc:"a division inside the sender's area"`
+	Kind     string `json:"kind,omitempty" enum:"flood,rainstorm,fire,earthquake,typhoon,snowstorm,heat,geological,other"`
+	Level    string `json:"level,omitempty" enum:"blue,yellow,orange,red"`
+	Body     string `json:"body,omitempty"`
 }
 
 func (a *AlertInput) check() error {
@@ -238,7 +238,7 @@ type Task struct {
 
 // Mark is a grid worker's outcome for a task.
 type Mark struct {
-	Status string `json:"status" enum:"reached,not_reached"`
+	Status string `json:"status,omitempty" enum:"reached,not_reached"`
 	Note   string `json:"note,omitempty"`
 }
 
