@@ -126,6 +126,18 @@ func TestBuildThenReuse(t *testing.T) {
 	if err != nil || len(pts) != 12 || pts[0].Value == nil || *pts[0].Value >= *pts[11].Value {
 		t.Errorf("indicator trend %v %v", pts, err)
 	}
+	// The demo community has two plan versions and two drills; the
+	// county's alert reached its township's residents, and its grid worker
+	// has worked through part of the list.
+	var plans, drills, alerts, done, pending int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT (SELECT count(*) FROM emergency_plans), (SELECT count(*) FROM emergency_drills),
+		(SELECT count(*) FROM emergency_alerts WHERE residents > 0), (SELECT count(*) FROM emergency_tasks WHERE status <> 'pending'),
+		(SELECT count(*) FROM emergency_tasks WHERE status = 'pending')`).Scan(&plans, &drills, &alerts, &done, &pending); err != nil {
+		t.Fatal(err)
+	}
+	if plans != 2 || drills != 2 || alerts != 1 || done == 0 || pending == 0 {
+		t.Errorf("demo emergencies: %d plans, %d drills, %d alerts, %d tasks done, %d pending", plans, drills, alerts, done, pending)
+	}
 	again, built, err := b.Ensure(e.Ctx)
 	if err != nil || built || len(again) != 9 || again[0].Password != accs[0].Password {
 		t.Fatalf("second run: built=%v %v", built, err)

@@ -61,6 +61,10 @@ func DemoFacilities(comms []division.Division, households map[string]int64, town
 			f := &facility.Facility{DivisionCode: c.Code, Kind: k.Kind, Name: c.Name + k.NameZh, Status: facility.InUse,
 				YearOpened: 2008 + r.IntN(13), Hours: weekday8h, UpdatedBy: "demo"}
 			switch k.Kind {
+			case "emergency_shelter":
+				// Room for about one person per household of its community
+				// (no draw from r: the other facilities stay as they were).
+				f.Capacity = max(200, int(households[c.Code])/50*50)
 			case "comprehensive":
 				perHousehold := 0.22 + r.Float64()*0.24
 				f.FloorArea = math.Max(30, math.Round(float64(households[c.Code])*perHousehold*100)/100)
