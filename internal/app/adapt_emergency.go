@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"shequ/internal/community"
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
 	"shequ/internal/notify"
@@ -56,4 +57,23 @@ func (s emergencyShelters) Shelters(ctx context.Context, lo, hi string) ([]emerg
 		}
 	}
 	return out, nil
+}
+
+// communityEmergencies gives the community page the current emergency
+// plan's version and the shelters with their capacity (public facts).
+type communityEmergencies struct{ emergencies *emergency.Service }
+
+func (c communityEmergencies) Readiness(ctx context.Context, code string) (*community.Readiness, error) {
+	plan, shelters, err := c.emergencies.Readiness(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	r := &community.Readiness{Shelters: make([]community.PageShelter, len(shelters))}
+	if plan != nil {
+		r.PlanVersion, r.PlanTitle = plan.Version, plan.Title
+	}
+	for i, s := range shelters {
+		r.Shelters[i] = community.PageShelter{Name: s.Name, Address: s.Address, Capacity: s.Capacity}
+	}
+	return r, nil
 }

@@ -285,6 +285,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Emergencies.People = emergencyPeople{a.Persons}
 	a.Emergencies.Notify = emergencyNotifier{a.Notify}
 	a.Emergencies.Shelters = emergencyShelters{a.Facilities}
+	a.Communities.Emergencies = communityEmergencies{a.Emergencies}
 
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.

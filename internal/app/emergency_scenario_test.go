@@ -231,6 +231,19 @@ func TestEmergencyPages(t *testing.T) {
 	if x := township.Get("/emergency/alerts/" + alert + "/tasks.xlsx"); x.StatusCode != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
 		t.Errorf("task export: %d", x.StatusCode)
 	}
+	// A shelter with its capacity shows on the public community page with
+	// the plan's version, and in the emergency lists.
+	if res := e.API("POST", "/api/v1/facilities", e.Token(auth.CityStaff, apptest.City), map[string]any{"division_code": apptest.Community,
+		"kind": "emergency_shelter", "name": "人民公园应急避难场所", "address": "人民路 88 号", "status": "in_use", "capacity": 800}); res.StatusCode != http.StatusCreated {
+		t.Fatalf("shelter: %d %s", res.StatusCode, res.Body)
+	}
+	pub := e.NewClient().Get("/communities/" + apptest.Community)
+	if !strings.Contains(pub.Body, "预案"+apptest.Community+"（第 1 版）") || !strings.Contains(pub.Body, "人民公园应急避难场所") || !strings.Contains(pub.Body, "可容纳 800 人") {
+		t.Errorf("the community page lacks the plan version or the shelter")
+	}
+	if res := e.API("GET", "/api/v1/emergency/figures?division="+apptest.Township, e.Token(auth.TownshipStaff, apptest.Township), nil); !strings.Contains(res.Body, `"shelter_capacity":800`) {
+		t.Errorf("figures: %s", res.Body)
+	}
 	w := e.Session(auth.CommunityWorker, apptest.Community)
 	if res := w.PostForm("/emergency/communities/"+apptest.Community+"/stations", url.Values{"place": {"北门"}, "members": {"0"}, "phone": {"x"}}); res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad station: %d", res.StatusCode)

@@ -274,4 +274,22 @@ type CommunityPage struct {
 	Notices     []Notice        `json:"notices"`
 	MoreNotices bool            `json:"more_notices"`
 	Catalogue   []CatalogueItem `json:"catalogue"`
+	// Emergency is the community's readiness (nil until wired).
+	Emergency *Readiness `json:"emergency,omitempty"`
+}
+
+// Readiness is what the page shows of a community's emergency work: the
+// current emergency plan's version (0: none yet) and title, and its
+// emergency shelters with the people they hold.
+type Readiness struct {
+	PlanVersion int           `json:"plan_version"`
+	PlanTitle   string        `json:"plan_title,omitempty"`
+	Shelters    []PageShelter `json:"shelters"`
+}
+
+// PageShelter is an emergency shelter on the page.
+type PageShelter struct {
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	Capacity int64  `json:"capacity"`
 }

@@ -23,6 +23,12 @@ type Directory interface {
 	Counts(ctx context.Context, code string) (population, households int64, err error)
 }
 
+// Emergencies gives the page a community's emergency readiness (adapted
+// in internal/app over the emergency slice); public facts only.
+type Emergencies interface {
+	Readiness(ctx context.Context, code string) (*Readiness, error)
+}
+
 // GridPost is the post of grid workers, listed apart on the page.
 const GridPost = "grid_worker"
 
@@ -32,7 +38,10 @@ type Service struct {
 	Store     *Store
 	Audit     *audit.Log
 	Directory Directory
-	Now       func() time.Time
+	// Emergencies, when set, adds the emergency plan's version and the
+	// shelters to the page.
+	Emergencies Emergencies
+	Now         func() time.Time
 }
 
 // NewService makes the service; dir may be set later (wiring).
@@ -92,6 +101,11 @@ func (s *Service) Page(ctx context.Context, code string) (*CommunityPage, error)
 			} else {
 				p.Workers = append(p.Workers, w)
 			}
+		}
+	}
+	if s.Emergencies != nil {
+		if p.Emergency, err = s.Emergencies.Readiness(ctx, code); err != nil {
+			return nil, err
 		}
 	}
 	if p.Hall == nil && (phone != "" || version > 0) {

@@ -190,8 +190,8 @@ func TestPlansDrillsStations(t *testing.T) {
 	if err != nil || len(ps) != 2 || ps[0].Version != 2 || ps[1].Version != 1 || ps[1].Title != "游园社区防汛应急预案" {
 		t.Fatalf("plans %+v %v", ps, err)
 	}
-	if v, err := s.ForCommunity(e.Ctx, apptest.Community); err != nil || v.PlanVersion != 2 {
-		t.Errorf("community view %+v %v", v, err)
+	if p, sh, err := s.Readiness(e.Ctx, apptest.Community); err != nil || p == nil || p.Version != 2 || sh == nil {
+		t.Errorf("readiness %+v %v %v", p, sh, err)
 	}
 	if _, err := s.AddPlan(w, emergency.PlanInput{CommunityCode: apptest.SiblingCommunity, Title: "x"}, nil); errs.Code(err) != errs.EINVALID {
 		t.Errorf("plan for the sibling community: %v", err)

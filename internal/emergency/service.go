@@ -344,30 +344,18 @@ func (s *Service) ShelterList(ctx context.Context, code string) ([]Shelter, erro
 	return s.Shelters.Shelters(ctx, lo, hi)
 }
 
-// CommunityView is what the community page shows of this slice: its
-// shelters and the current plan's version. It is public.
-type CommunityView struct {
-	PlanVersion int       `json:"plan_version" doc:"0 when the community has no plan"`
-	PlanTitle   string    `json:"plan_title,omitempty"`
-	Shelters    []Shelter `json:"shelters"`
-}
-
-// ForCommunity gathers the community page's part.
-func (s *Service) ForCommunity(ctx context.Context, code string) (*CommunityView, error) {
-	v := &CommunityView{Shelters: []Shelter{}}
-	p, err := s.CurrentPlan(ctx, code)
-	if err != nil {
-		return nil, err
+// Readiness gathers what the community page shows of this slice: the
+// current plan's version and title, and the shelters. It is public (read
+// as the system), one community only.
+func (s *Service) Readiness(ctx context.Context, code string) (plan *Plan, shelters []Shelter, err error) {
+	if plan, err = s.CurrentPlan(ctx, code); err != nil {
+		return nil, nil, err
 	}
-	if p != nil {
-		v.PlanVersion, v.PlanTitle = p.Version, p.Title
-	}
+	shelters = []Shelter{}
 	if s.Shelters != nil {
-		if v.Shelters, err = s.Shelters.Shelters(auth.With(ctx, auth.SystemPrincipal), code, code); err != nil {
-			return nil, err
-		}
+		shelters, err = s.Shelters.Shelters(auth.With(ctx, auth.SystemPrincipal), code, code)
 	}
-	return v, nil
+	return plan, shelters, err
 }
 
 // Figures counts an area's emergency work in a year (the current one when
