@@ -160,6 +160,12 @@ func TestEmergencyAPIScenarios(t *testing.T) {
 				Status: http.StatusOK, Contains: []string{`"pending":2`, apptest.Community, apptest.SiblingCommunity}, NotContains: []string{apptest.CousinCommunity}},
 			{Name: "tasks mask names", Method: "GET", Path: "/api/v1/emergency/alerts/" + f.alerts[apptest.Township] + "/tasks", Role: auth.GridWorker,
 				Area: apptest.Community, Status: http.StatusOK, Contains: []string{`"reason":"living_alone"`}, NotContains: []string{"矩阵测试", apptest.SiblingCommunity}},
+			{Name: "search alerts", Method: "GET", Path: "/api/v1/emergency/alerts?level=yellow&q=" + url.QueryEscape("预警"+apptest.Township), Role: auth.CityStaff,
+				Area: apptest.City, Status: http.StatusOK, Contains: []string{"预警" + apptest.Township}, NotContains: []string{"预警" + apptest.SiblingTownship}},
+			{Name: "search alerts by level", Method: "GET", Path: "/api/v1/emergency/alerts?level=red", Role: auth.CityStaff, Area: apptest.City,
+				Status: http.StatusOK, NotContains: []string{"预警" + apptest.Township}},
+			{Name: "bad alert filter", Method: "GET", Path: "/api/v1/emergency/alerts?kind=meteor", Role: auth.CityStaff, Area: apptest.City,
+				Status: http.StatusUnprocessableEntity, Contains: []string{`"location":"kind"`}},
 			{Name: "shelters", Method: "GET", Path: "/api/v1/emergency/shelters", Role: auth.CountyStaff, Area: apptest.County, Status: http.StatusOK},
 			{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{`/api/v1/emergency/alerts/{id}/tasks`, `/api/v1/emergency/figures`}},
 		}

@@ -35,6 +35,14 @@ type pagingInput struct {
 	PerPage int `query:"per_page" default:"50" doc:"at most 200"`
 }
 
+type alertsInput struct {
+	Q       string `query:"q" doc:"words of the text or the area's name"`
+	Kind    string `query:"kind" doc:"one kind; empty for all"`
+	Level   string `query:"level" doc:"blue, yellow, orange or red; empty for all"`
+	Page    int    `query:"page" default:"1"`
+	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
 type areaInput struct {
 	Division string `query:"division" doc:"12-digit code in the caller's area; empty for the whole area"`
 	Year     int    `query:"year" doc:"the year (the current one when 0)"`
@@ -96,9 +104,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return &body[*Alert]{Body: a}, err
 		})
 	op(api, huma.Operation{OperationID: "list-alerts", Method: http.MethodGet, Path: "/api/v1/emergency/alerts",
-		Summary: "Alerts whose area meets the caller's, newest first"},
-		func(ctx context.Context, in *pagingInput) (*body[page[Alert]], error) {
-			items, more, err := s.Alerts(ctx, in.Page, in.PerPage)
+		Summary: "Alerts whose area meets the caller's, newest first, searched by text or area name, kind and level"},
+		func(ctx context.Context, in *alertsInput) (*body[page[Alert]], error) {
+			items, more, err := s.Alerts(ctx, AlertFilter{Q: in.Q, Kind: in.Kind, Level: in.Level}, in.Page, in.PerPage)
 			return pageOf(items, in.Page, in.PerPage, more), err
 		})
 	op(api, huma.Operation{OperationID: "get-alert-coverage", Method: http.MethodGet, Path: "/api/v1/emergency/alerts/{id}",

@@ -76,6 +76,8 @@ func init() {
 		"emergency.capacity":                {"容纳人数", "Capacity"},
 		"emergency.address":                 {"地址", "Address"},
 		"emergency.division":                {"区划代码", "Division code"},
+		"emergency.search":                  {"内容或区域", "Text or area"},
+		"emergency.any":                     {"全部", "Any"},
 		"emergency.filter":                  {"筛选", "Filter"},
 		"emergency.figures":                 {"应急工作统计", "Emergency figures"},
 		"emergency.fig.communities":         {"村（社区）数", "Communities"},

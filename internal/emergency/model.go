@@ -222,6 +222,27 @@ func (a *AlertInput) check() error {
 	return f.Err()
 }
 
+// AlertFilter narrows the alerts list: words of the text or the area's
+// name, a kind, a level ("" for any).
+type AlertFilter struct {
+	Q     string
+	Kind  string
+	Level string
+}
+
+func (f *AlertFilter) check() error {
+	fs := errs.Fields{}
+	f.Q = strings.TrimSpace(f.Q)
+	if f.Kind != "" {
+		oneOf(&fs, "kind", f.Kind, Kinds)
+	}
+	if f.Level != "" {
+		oneOf(&fs, "level", f.Level, Levels)
+	}
+	text(&fs, "q", f.Q, maxTitle, false)
+	return fs.Err()
+}
+
 // Task is one vulnerable person a grid worker must reach after an alert.
 type Task struct {
 	ID            int64      `json:"id"`

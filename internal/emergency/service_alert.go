@@ -79,14 +79,17 @@ func (s *Service) Send(ctx context.Context, in AlertInput) (*Alert, error) {
 }
 
 // Alerts lists one page of the alerts whose area meets the caller's
-// (sent to it, to a part of it, or to an area that holds it), newest
-// first. Errors: EFORBIDDEN.
-func (s *Service) Alerts(ctx context.Context, page, perPage int) ([]Alert, bool, error) {
+// (sent to it, to a part of it, or to an area that holds it) that the
+// filter selects, newest first. Errors: EINVALID, EFORBIDDEN.
+func (s *Service) Alerts(ctx context.Context, f AlertFilter, page, perPage int) ([]Alert, bool, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
+	if err := f.check(); err != nil {
+		return nil, false, err
+	}
 	page, perPage = db.Paging(page, perPage)
-	return s.Store.alerts(ctx, page, perPage)
+	return s.Store.alerts(ctx, f, page, perPage)
 }
 
 // Alert reads an alert whose area meets the caller's; another answers

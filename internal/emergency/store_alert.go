@@ -84,13 +84,20 @@ func (s *Store) alert(ctx context.Context, id int64) (*Alert, error) {
 
 // alerts lists one page of the alerts whose area meets the caller's,
 // newest first.
-func (s *Store) alerts(ctx context.Context, page, perPage int) ([]Alert, bool, error) {
+func (s *Store) alerts(ctx context.Context, f AlertFilter, page, perPage int) ([]Alert, bool, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return nil, false, err
 	}
+	q := ""
+	if f.Q != "" {
+		q = db.Contains(f.Q)
+	}
+	like := s.DB.ILike()
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+alertCols+` FROM emergency_alerts a JOIN divisions d ON d.code = a.area_code
-		WHERE a.area_lo <= $1 AND a.area_hi >= $2 ORDER BY a.id DESC LIMIT $3 OFFSET $4`, db.PageArgs([]any{hi, lo}, page, perPage)...)
+		WHERE a.area_lo <= $1 AND a.area_hi >= $2 AND ($3 = '' OR a.kind = $3) AND ($4 = '' OR a.level = $4)
+			AND ($5 = '' OR a.body `+like+` $5 ESCAPE '\' OR d.name `+like+` $5 ESCAPE '\')
+		ORDER BY a.id DESC LIMIT $6 OFFSET $7`, db.PageArgs([]any{hi, lo, f.Kind, f.Level, q}, page, perPage)...)
 	if err != nil {
 		return nil, false, errs.Internal("emergency.Store.alerts: select emergency_alerts", err)
 	}

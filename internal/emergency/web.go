@@ -243,6 +243,9 @@ func (h *Web) drillPhoto(w http.ResponseWriter, r *http.Request) error {
 }
 
 type alertsData struct {
+	F       AlertFilter
+	Kinds   []string
+	Levels  []string
 	Items   []Alert
 	Page    int
 	More    bool
@@ -250,12 +253,14 @@ type alertsData struct {
 }
 
 func (h *Web) alerts(w http.ResponseWriter, r *http.Request) error {
-	page := max(web.PageParam(r.URL.Query()), 1)
-	items, more, err := h.S.Alerts(r.Context(), page, 50)
+	q := r.URL.Query()
+	page := max(web.PageParam(q), 1)
+	f := AlertFilter{Q: q.Get("q"), Kind: q.Get("kind"), Level: q.Get("level")}
+	items, more, err := h.S.Alerts(r.Context(), f, page, 50)
 	if err != nil {
 		return err
 	}
-	d := &alertsData{Items: items, Page: page, More: more, CanSend: can(r, SendRoles)}
+	d := &alertsData{F: f, Kinds: Kinds, Levels: Levels, Items: items, Page: page, More: more, CanSend: can(r, SendRoles)}
 	h.Srv.Render.Render(w, http.StatusOK, "emergency/alerts", h.Srv.NewPage(r, "emergency.alerts", d))
 	return nil
 }
