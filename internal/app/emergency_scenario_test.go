@@ -25,6 +25,18 @@ type emergencyFixture struct {
 
 var emergencyAlertAreas = []string{apptest.Township, apptest.SiblingTownship, apptest.SiblingCounty}
 
+// expectStatus is a row's status: 403 for a role not allowed, outside for
+// a record outside the caller's area, ok otherwise.
+func expectStatus(allowed, inside bool, ok, outside int) int {
+	switch {
+	case !allowed:
+		return http.StatusForbidden
+	case !inside:
+		return outside
+	}
+	return ok
+}
+
 func seedEmergency(t *testing.T, e *apptest.Env) emergencyFixture {
 	t.Helper()
 	seedPersons(t, e)
@@ -81,15 +93,7 @@ func TestEmergencyAPIScenarios(t *testing.T) {
 		for role, area := range home {
 			read, edit := slices.Contains(emergency.ReadRoles, role), slices.Contains(emergency.EditRoles, role)
 			send, mark := slices.Contains(emergency.SendRoles, role), slices.Contains(emergency.MarkRoles, role)
-			status := func(allowed, inside bool, ok, outside int) int {
-				switch {
-				case !allowed:
-					return http.StatusForbidden
-				case !inside:
-					return outside
-				}
-				return ok
-			}
+			status := expectStatus
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {

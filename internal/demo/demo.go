@@ -18,6 +18,7 @@ import (
 	"shequ/data"
 	"shequ/internal/community"
 	"shequ/internal/division"
+	"shequ/internal/emergency"
 	"shequ/internal/indicator"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -47,8 +48,11 @@ type Builder struct {
 	// Indicators, when set, gets a year of monthly snapshots for the trend
 	// charts.
 	Indicators *indicator.Service
-	DataDir    string
-	Out        io.Writer // progress
+	// Emergencies, when set (the app's, wired to the outbox and the people
+	// registry), gets the demo community's plans, drills and an alert.
+	Emergencies *emergency.Service
+	DataDir     string
+	Out         io.Writer // progress
 	// Progress redraws a counter in place; for terminals only.
 	Progress bool
 }

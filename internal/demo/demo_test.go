@@ -59,7 +59,8 @@ func TestBuildThenReuse(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	dir := t.TempDir()
-	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, Indicators: e.App.Indicators, DataDir: dir}
+	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, Indicators: e.App.Indicators,
+		Emergencies: e.App.Emergencies, DataDir: dir}
 	accs, built, err := b.Ensure(e.Ctx)
 	if err != nil || !built || len(accs) != 9 {
 		t.Fatalf("first build: %d accounts, built=%v, %v", len(accs), built, err)

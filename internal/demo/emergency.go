@@ -6,36 +6,15 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/emergency"
-	"shequ/internal/notify"
-	"shequ/internal/person"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/web"
 )
 
-// demoPeople reads the vulnerable people for the demo's alert.
-type demoPeople struct{ ps *person.Service }
-
-func (p demoPeople) Vulnerable(ctx context.Context, lo, hi string, on time.Time) ([]emergency.VulnerablePerson, error) {
-	vs, err := p.ps.Vulnerable(ctx, lo, hi, on)
-	out := make([]emergency.VulnerablePerson, len(vs))
-	for i, v := range vs {
-		out[i] = emergency.VulnerablePerson{ID: v.ID, Name: v.Name, CommunityCode: v.CommunityCode, Reason: v.Reason}
-	}
-	return out, err
-}
-
-// demoNotifier puts the demo's alert in the inboxes through the outbox.
-type demoNotifier struct{ o *notify.Outbox }
-
-func (n demoNotifier) ToRoleIn(ctx context.Context, role auth.Role, lo, hi string, x emergency.Notice) (int, int, error) {
-	r, err := n.o.ToRoleIn(ctx, string(role), lo, hi, notify.Note{Key: x.Key, Args: x.Args, Object: "emergency_alert", ID: x.ID, Link: x.Link})
-	return r.InApp, r.SMS, err
-}
-
 // emergencies gives the demo accounts' community its emergency records:
 // two versions of its plan, two drills this year, a micro fire station;
 // and a rainstorm alert the county sent to its township, with about half
-// the vulnerable people reached by its grid worker.
+// the vulnerable people reached by its grid worker. It needs the app's
+// emergency service (Builder.Emergencies): nothing without it.
 func (b *Builder) emergencies(ctx context.Context, accs []Account) error {
 	var community, township string
 	var county, grid *auth.Principal
@@ -54,16 +33,10 @@ func (b *Builder) emergencies(ctx context.Context, accs []Account) error {
 			grid = p
 		}
 	}
-	if community == "" || county == nil || grid == nil {
+	if b.Emergencies == nil || community == "" || county == nil || grid == nil {
 		return nil
 	}
-	keys, err := b.keys(ctx)
-	if err != nil {
-		return err
-	}
-	s := emergency.NewService(b.DB, b.Audit, nil)
-	s.People = demoPeople{person.NewService(b.DB, b.Audit, keys)}
-	s.Notify = demoNotifier{notify.NewOutbox(b.DB, nil, nil, nil)}
+	s := b.Emergencies
 	b.say("emergency plans, drills and an alert… ")
 	for _, p := range []emergency.PlanInput{
 		{Title: "社区防汛防台风应急预案", Body: "汛期（6 月至 9 月）实行 24 小时值班；接到橙色及以上预警后，网格员逐户通知低洼地带居民，优先转移独居、失能老人和残疾人。",

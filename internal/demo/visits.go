@@ -21,9 +21,15 @@ var (
 // township's escalation list have something to show.
 func (b *Builder) visits(ctx context.Context) error {
 	start := time.Now()
-	keys, err := b.keys(ctx)
-	if err != nil {
-		return err
+	keys, ok := b.Users.Secrets.(*pii.Ring)
+	if !ok || keys == nil {
+		var err error
+		if keys, err = pii.Load(b.DataDir); err == nil {
+			err = keys.Bind(ctx, b.DB)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	ps := person.NewService(b.DB, b.Audit, keys)
 	people := care.PeopleFunc(func(ctx context.Context, lo, hi string, on time.Time) ([]care.Person, error) {
@@ -86,18 +92,4 @@ func (b *Builder) visits(ctx context.Context) error {
 	}
 	b.say("%d visits (%.1fs)\n", len(seeds), time.Since(start).Seconds())
 	return nil
-}
-
-// keys is the demo's key ring: the accounts' one, or loaded from the data
-// folder and bound to the database.
-func (b *Builder) keys(ctx context.Context) (*pii.Ring, error) {
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if ok && keys != nil {
-		return keys, nil
-	}
-	keys, err := pii.Load(b.DataDir)
-	if err == nil {
-		err = keys.Bind(ctx, b.DB)
-	}
-	return keys, err
 }
