@@ -94,4 +94,13 @@ func TestEmergencyJourney(t *testing.T) {
 	b.waitFor("coverage reaches 100 %", `document.getElementById("coverage-percent")?.innerText === "100"`, 20*time.Second)
 	b.checkA11y("coverage complete")
 	b.screenshot("emergency-coverage")
+	// The records: the county's figures and the community's page with its forms.
+	b.open("/emergency")
+	if got := b.text("#fig-alerts"); got != "1" {
+		t.Errorf("alerts in the county's figures %q", got)
+	}
+	b.checkA11y("emergency figures")
+	b.open("/emergency/communities/" + apptest.Community)
+	b.do("open the forms", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`))
+	b.checkA11y("community emergency records")
 }
