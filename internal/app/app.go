@@ -20,6 +20,7 @@ import (
 	"shequ/internal/care"
 	"shequ/internal/certificate"
 	"shequ/internal/community"
+	"shequ/internal/deliberation"
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
@@ -160,6 +161,8 @@ type App struct {
 	Signups     SignupQueue
 	Notices     NoticeBoard
 	Residents   *resident.Service
+	// Deliberation is 协商议事: topics, meetings, votes, decisions.
+	Deliberation *deliberation.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -293,6 +296,10 @@ func (a *App) build(ctx context.Context) error {
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
+	// 协商议事: reads the registries (profiles, verified residents, staff
+	// accounts) and tells proposers in their inbox.
+	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
+	a.Deliberation.Notify = inboxNotifier{a.Notify}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -350,6 +357,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Deliberation.RegisterWeb(a.Web)
+	a.Deliberation.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
