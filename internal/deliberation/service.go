@@ -204,7 +204,7 @@ func (s *Service) ReviewTopic(ctx context.Context, id int64, r Review) (*Topic, 
 			s.refused(ctx, err, "deliberation.topic.review", "delib_topics", "delib_topic", id)
 			return err
 		}
-		if t.ProposerID == p.UserID {
+		if t.ProposerID != 0 && t.ProposerID == p.UserID {
 			return errs.E(errs.EFORBIDDEN, "deliberation.own_topic")
 		}
 		if r.Version != 0 && r.Version != t.Version {

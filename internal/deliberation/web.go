@@ -190,7 +190,7 @@ func (h *Web) topicPage(w http.ResponseWriter, r *http.Request, status int, fail
 	}
 	p := auth.From(ctx)
 	staff := is(r, StaffRoles...)
-	d := &topicData{T: t, Meetings: ms, CanReview: staff && t.Status == Proposed && t.ProposerID != p.UserID, CanPlan: staff && t.Status == Admitted,
+	d := &topicData{T: t, Meetings: ms, CanReview: staff && t.Status == Proposed && (t.ProposerID == 0 || t.ProposerID != p.UserID), CanPlan: staff && t.Status == Admitted,
 		Kinds: MeetingKinds, Modes: Modes, Bases: Bases, DefaultAt: h.S.Now().In(china).Add(24 * time.Hour).Format("2006-01-02T15:00")}
 	d.Summary, _ = summary(r, failure)
 	return h.render(w, r, status, "topic", "deliberation.topic", d)
