@@ -20,35 +20,12 @@ func ctxOf(id int64, role auth.Role, area string, level int) context.Context {
 		Role: role, Area: auth.AreaOf(area, level)})
 }
 
-// resident makes a verified resident account of a community and returns
-// a context acting as it.
+// resident makes a resident account of a community (verified or not) and
+// returns a context acting as it.
 func resident(t *testing.T, e *apptest.Env, name, community string, verified bool) (int64, context.Context) {
 	t.Helper()
-	login := fmt.Sprintf("res%d%s", len(name), community[len(community)-3:])
-	for i := 0; ; i++ {
-		if _, err := e.App.Users.ByName(e.Ctx, fmt.Sprintf("%s-%d", login, i)); err != nil {
-			login = fmt.Sprintf("%s-%d", login, i)
-			break
-		}
-	}
-	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: login, DisplayName: name, Role: auth.Resident, AreaCode: community, Password: apptest.Password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	phone := fmt.Sprintf("139%08d", id)
-	sealed, err := e.App.Keys.Seal(phone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now().UTC()
-	if err := e.App.Residents.Store.Insert(e.Ctx, id, community, sealed, e.App.Keys.Index(phone), "", "", now); err != nil {
-		t.Fatal(err)
-	}
-	if verified {
-		if err := e.App.Residents.Store.Decide(e.Ctx, id, "verified", "", "test", now); err != nil {
-			t.Fatal(err)
-		}
-	}
+	login := fmt.Sprintf("res-%s-%d", community[9:], time.Now().UnixNano()%1000000)
+	id := e.VerifiedResident(login, name, community, verified)
 	return id, auth.With(context.Background(), &auth.Principal{UserID: id, Name: login, DisplayName: name, Role: auth.Resident,
 		Area: auth.AreaOf(community, 5)})
 }
