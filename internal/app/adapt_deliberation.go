@@ -36,9 +36,13 @@ func (r deliberationRegistry) VerifiedResidents(ctx context.Context, code string
 	return r.residents.CountVerified(ctx, code)
 }
 
-// Resident is a resident account's community, name and verification.
+// Resident is a resident account's community, name and verification (an
+// account without a residents row is not verified).
 func (r deliberationRegistry) Resident(ctx context.Context, userID int64) (string, string, bool, error) {
 	x, err := r.residents.Get(SystemContext(ctx), userID)
+	if errs.Code(err) == errs.ENOTFOUND {
+		return "", "", false, nil
+	}
 	if err != nil {
 		return "", "", false, err
 	}
