@@ -97,6 +97,9 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 					Status: status(staff, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get decision " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/decisions/%d", x.decision), Role: role, Area: area,
 					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+				Scenario{Name: "topic page " + name, Method: "GET", Path: fmt.Sprintf("/topics/%d", x.admitted), Role: role, Area: area, Status: get, Contains: has},
+				Scenario{Name: "meeting page " + name, Method: "GET", Path: fmt.Sprintf("/meetings/%d", x.meeting), Role: role, Area: area,
+					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "published decisions " + name, Method: "GET", Path: "/api/v1/communities/" + code + "/decisions", Role: role, Area: area,
 					Status: http.StatusOK, Contains: []string{"决定" + code}},
 			)
@@ -110,6 +113,15 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 			}
 		}
 		out = append(out, list,
+			Scenario{Name: "topics page " + string(role), Method: "GET", Path: "/topics", Role: role, Area: area, Status: list.Status, Contains: list.Contains},
+			Scenario{Name: "new topic page " + string(role), Method: "GET", Path: "/topics/new?source=need&ref=12", Role: role, Area: area, Status: list.Status},
+			Scenario{Name: "decisions page " + string(role), Method: "GET", Path: "/decisions", Role: role, Area: area, Status: list.Status},
+			Scenario{Name: "roster page " + string(role), Method: "GET", Path: "/deliberation/roster", Role: role, Area: area,
+				Status: status(record, true, http.StatusOK, 0)},
+			Scenario{Name: "topics export " + string(role), Method: "GET", Path: "/topics.xlsx", Role: role, Area: area,
+				Status: status(record, true, http.StatusOK, 0)},
+			Scenario{Name: "decisions export " + string(role), Method: "GET", Path: "/decisions.xlsx", Role: role, Area: area,
+				Status: status(record, true, http.StatusOK, 0)},
 			Scenario{Name: "roster " + string(role), Method: "GET", Path: "/api/v1/deliberation-roster", Role: role, Area: area,
 				Status: status(record, true, http.StatusOK, 0)},
 			Scenario{Name: "rules " + string(role), Method: "GET", Path: "/api/v1/deliberation-rules", Role: role, Area: area,
