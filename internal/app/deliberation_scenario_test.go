@@ -93,7 +93,7 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 				Scenario{Name: "open vote " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/meetings/%d/votes", x.meeting), Role: role, Area: area,
 					Body: map[string]any{"motion": "表决 " + name, "secret": true}, Status: status(staff, inside, http.StatusCreated, http.StatusNotFound)},
 				Scenario{Name: "plan meeting " + name, Method: "POST", Path: "/api/v1/meetings", Role: role, Area: area,
-					Body: map[string]any{"topic_id": x.admitted, "kind": "consultation", "mode": "online", "title": "协商会 " + name, "starts_at": "2026-12-06T01:00:00Z"},
+					Body:   map[string]any{"topic_id": x.admitted, "kind": "consultation", "mode": "online", "title": "协商会 " + name, "starts_at": "2026-12-06T01:00:00Z"},
 					Status: status(staff, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get decision " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/decisions/%d", x.decision), Role: role, Area: area,
 					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
