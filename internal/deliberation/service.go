@@ -55,10 +55,16 @@ type Service struct {
 	codes    rotcode.Codes
 }
 
-// NewService makes the service; the sign-in codes are keyed from the key ring.
+// NewService makes the service; the sign-in codes are keyed from the key
+// ring (its keyed blind index of a fixed label: the same on every node,
+// never stored). Without a ring (the demo's builder) no meeting can be
+// signed in to.
 func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, reg Registry) *Service {
-	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Registry: reg, Now: time.Now,
-		codes: rotcode.Codes{Key: []byte(keys.Index("deliberation.signin-code.v1"))}}
+	s := &Service{DB: d, Store: &Store{DB: d}, Audit: a, Registry: reg, Now: time.Now}
+	if keys != nil {
+		s.codes = rotcode.Codes{Key: []byte(keys.Index("deliberation.signin-code.v1"))}
+	}
+	return s
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
@@ -509,6 +515,9 @@ func (s *Service) SignIn(ctx context.Context, id int64, code string) (*Meeting, 
 	community, name, err := s.myResident(ctx, p)
 	if err != nil {
 		return nil, err
+	}
+	if s.codes.Key == nil {
+		return nil, errs.Invalid(errs.Field("code", "deliberation.code_invalid"))
 	}
 	switch _, res := s.codes.Verify(signinSubject(id), code, s.Now()); res {
 	case rotcode.Expired:
