@@ -120,6 +120,7 @@ func init() {
 		"auditlog.act.deliberation.meeting.close":      {"记录会议纪要", "Record a meeting's minutes"},
 		"auditlog.act.deliberation.meeting.code":       {"查看签到码", "Show a meeting's sign-in code"},
 		"auditlog.act.deliberation.meeting.electorate": {"修改应到人数", "Change a meeting's electorate"},
+		"auditlog.act.deliberation.meeting.photo":      {"上传会议纪要照片", "Add a photo to a meeting's minutes"},
 		"auditlog.act.deliberation.meeting.plan":       {"安排议事会议", "Plan a deliberation meeting"},
 		"auditlog.act.deliberation.meeting.read":       {"查看议事会议", "Read a deliberation meeting"},
 		"auditlog.act.deliberation.meeting.signin":     {"扫码签到", "Sign in to a meeting"},

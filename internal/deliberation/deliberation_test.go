@@ -1,8 +1,11 @@
 package deliberation_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -339,5 +342,52 @@ func TestSecretVoteFromTopicToDecision(t *testing.T) {
 	recs, _, _ := e.App.Audit.Search(e.Ctx, audit.Filter{Action: "deliberation.meeting.read", Result: audit.Denied})
 	if len(recs) != 1 {
 		t.Fatalf("the refusal audited %d times", len(recs))
+	}
+}
+
+// A photo of the minutes is checked and re-encoded, kept with the meeting
+// and shown only to those who may read the meeting.
+func TestMinutesPhotos(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	s := e.App.Deliberation
+	worker := ctxOf(0, auth.CommunityWorker, apptest.Community, 5)
+	topic, err := s.RaiseTopic(worker, deliberation.TopicInput{DivisionCode: apptest.Community, Title: "议题", Body: "内容"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReviewTopic(e.Ctx, topic.ID, deliberation.Review{Decision: "admit", Plan: "开会"}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.PlanMeeting(worker, deliberation.MeetingInput{TopicID: topic.ID, Kind: "consultation", Mode: "offline", Title: "协商会", StartsAt: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	f, err := deliberation.Photos.Check(bytes.NewReader(buf.Bytes()), "photo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPhoto(ctxOf(0, auth.CommunityWorker, apptest.SiblingCommunity, 5), m.ID, f); code(err) != errs.ENOTFOUND {
+		t.Fatalf("a sibling's worker added a photo: %v", err)
+	}
+	ids, err := s.AddPhoto(worker, m.ID, f)
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("add: %v %v", err, ids)
+	}
+	_, res := resident(t, e, "甲", apptest.Community, true)
+	if b, err := s.Photo(res, m.ID, ids[0]); err != nil || b.Type != "image/png" {
+		t.Fatalf("a resident of the community: %v", err)
+	}
+	_, far := resident(t, e, "乙", apptest.SiblingCommunity, true)
+	if _, err := s.Photo(far, m.ID, ids[0]); code(err) != errs.ENOTFOUND {
+		t.Fatalf("a resident elsewhere: %v", err)
+	}
+	if _, err := s.Photo(res, m.ID, ids[0]+1); code(err) != errs.ENOTFOUND {
+		t.Fatalf("a blob not of the meeting: %v", err)
 	}
 }

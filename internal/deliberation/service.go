@@ -13,6 +13,7 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/rotcode"
+	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 )
 
@@ -51,6 +52,7 @@ type Service struct {
 	Registry Registry
 	Notify   Notifier       // nil: no inbox messages
 	Projects ProjectStarter // nil: decisions start no projects
+	Blobs    *upload.Store  // the minutes' photos
 	Now      func() time.Time
 	codes    rotcode.Codes
 }
@@ -60,7 +62,7 @@ type Service struct {
 // never stored). Without a ring (the demo's builder) no meeting can be
 // signed in to.
 func NewService(d *db.DB, a *audit.Log, keys *pii.Ring, reg Registry) *Service {
-	s := &Service{DB: d, Store: &Store{DB: d}, Audit: a, Registry: reg, Now: time.Now}
+	s := &Service{DB: d, Store: &Store{DB: d}, Audit: a, Registry: reg, Blobs: upload.NewStore(d), Now: time.Now}
 	if keys != nil {
 		s.codes = rotcode.Codes{Key: []byte(keys.Index("deliberation.signin-code.v1"))}
 	}

@@ -775,3 +775,28 @@ func (s *Store) objectionAuthor(ctx context.Context, id int64) (int64, error) {
 	}
 	return u, nil
 }
+
+// addPhoto links a blob to a meeting's minutes (once).
+func (s *Store) addPhoto(ctx context.Context, meetingID, blobID int64) error {
+	_, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO delib_minutes_photos (meeting_id, blob_id) VALUES ($1,$2) ON CONFLICT DO NOTHING`, meetingID, blobID)
+	if err != nil {
+		return errs.Internal("deliberation.Store.addPhoto: insert", err)
+	}
+	return nil
+}
+
+// photos lists the blobs of a meeting's minutes.
+func (s *Store) photos(ctx context.Context, meetingID int64) ([]int64, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT blob_id FROM delib_minutes_photos WHERE meeting_id = $1 ORDER BY blob_id`, meetingID)
+	if err != nil {
+		return nil, errs.Internal("deliberation.Store.photos: select", err)
+	}
+	out, _, err := db.Page(rows, 1000, func(r interface{ Scan(...any) error }) (*int64, error) {
+		var id int64
+		return &id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, errs.Internal("deliberation.Store.photos: scan", err)
+	}
+	return out, nil
+}

@@ -11,6 +11,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/platform/xlsx"
 )
@@ -44,6 +45,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /meetings/{id}/votes", h.openVote)
 	srv.Page("POST /meetings/{id}/minutes", h.minutes)
 	srv.Page("POST /meetings/{id}/decisions", h.publish)
+	srv.Page("POST /meetings/{id}/photos", h.addPhoto, web.MaxBody(Photos.MaxBytes+(1<<20)))
+	srv.Page("GET /meetings/{id}/photos/{blob}", h.photo)
 	srv.Page("POST /votes/{id}/ballot", h.cast)
 	srv.Page("POST /votes/{id}/tally", h.tally)
 	srv.Page("POST /votes/{id}/close", h.closeVote)
@@ -250,6 +253,8 @@ type meetingData struct {
 	Summary    []string
 	Bases      []string
 	Choices    []string
+	Photos     []int64
+	MaxPhotos  int
 }
 
 func (h *Web) meetingPage(w http.ResponseWriter, r *http.Request, status int, failure error) error {
@@ -297,6 +302,10 @@ func (h *Web) meetingPage(w http.ResponseWriter, r *http.Request, status int, fa
 			d.Decisions = append(d.Decisions, x)
 		}
 	}
+	if d.Photos, err = h.S.MinutesPhotos(ctx, id); err != nil {
+		return err
+	}
+	d.MaxPhotos = MaxPhotos
 	d.Summary, _ = summary(r, failure)
 	return h.render(w, r, status, "meeting", "deliberation.meeting", d)
 }
@@ -534,4 +543,32 @@ func (h *Web) export(w http.ResponseWriter, r *http.Request, title string, write
 		return err
 	}
 	return xlsx.Download(w, i18n.T(i18n.From(r.Context()), title)+".xlsx", write)
+}
+
+func (h *Web) addPhoto(w http.ResponseWriter, r *http.Request) error {
+	return h.meetingWrite(w, r, func(id int64) error {
+		f, err := Photos.FormFile(r, "photo")
+		if err != nil {
+			return err
+		}
+		_, err = h.S.AddPhoto(r.Context(), id, f)
+		return err
+	})
+}
+
+func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "deliberation.meeting_not_found")
+	if err != nil {
+		return err
+	}
+	blob, err := web.PathID(r, "blob", "error.not_found")
+	if err != nil {
+		return err
+	}
+	b, err := h.S.Photo(r.Context(), id, blob)
+	if err != nil {
+		return err
+	}
+	upload.Serve(w, r, b)
+	return nil
 }

@@ -166,7 +166,16 @@ CREATE TABLE delib_objections (
 );
 CREATE INDEX delib_objections_decision ON delib_objections(decision_id, id);
 
+-- Photos of a meeting's minutes (会议纪要): blobs of platform/upload,
+-- served only to those who may read the meeting.
+CREATE TABLE delib_minutes_photos (
+    meeting_id BIGINT NOT NULL REFERENCES delib_meetings(id),
+    blob_id    BIGINT NOT NULL,
+    PRIMARY KEY (meeting_id, blob_id)
+);
+
 -- +goose Down
+DROP TABLE delib_minutes_photos;
 DROP TABLE delib_objections;
 DROP TABLE delib_decisions;
 DROP TABLE delib_tallies;
