@@ -391,3 +391,34 @@ func TestMinutesPhotos(t *testing.T) {
 		t.Fatalf("a blob not of the meeting: %v", err)
 	}
 }
+
+// A topic merges only into another live topic of its own community; the
+// proposer is told which.
+func TestMergeTopic(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	s := e.App.Deliberation
+	worker := ctxOf(0, auth.CommunityWorker, apptest.Community, 5)
+	township := ctxOf(0, auth.TownshipStaff, apptest.Township, 4)
+	raise := func(code, title string) *deliberation.Topic {
+		t.Helper()
+		x, err := s.RaiseTopic(township, deliberation.TopicInput{DivisionCode: code, Title: title, Body: "内容"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	a, b, other := raise(apptest.Community, "停车难"), raise(apptest.Community, "车位不足"), raise(apptest.SiblingCommunity, "停车")
+	for _, into := range []int64{0, b.ID, other.ID} {
+		if _, err := s.ReviewTopic(worker, b.ID, deliberation.Review{Decision: "merge", MergeInto: into}); field(err)["merge_into"] != "deliberation.merge_target" {
+			t.Fatalf("merge into %d: %v", into, err)
+		}
+	}
+	got, err := s.ReviewTopic(worker, b.ID, deliberation.Review{Decision: "merge", MergeInto: a.ID, Reason: "同一事项"})
+	if err != nil || got.Status != deliberation.Merged || got.MergedInto != a.ID {
+		t.Fatalf("merge: %v %+v", err, got)
+	}
+	if _, err := s.ReviewTopic(worker, b.ID, deliberation.Review{Decision: "admit", Plan: "p"}); code(err) != errs.ECONFLICT {
+		t.Fatalf("a merged topic reviewed again: %v", err)
+	}
+}

@@ -85,23 +85,30 @@ func (s *Store) insertTopic(ctx context.Context, t *Topic, now time.Time) (int64
 
 // topic reads a topic inside the caller's area (locked in a transaction).
 func (s *Store) topic(ctx context.Context, id int64) (*Topic, error) {
+	return scoped(ctx, s, `SELECT `+topicCols+` FROM delib_topics t JOIN divisions d ON d.code = t.division_code
+		WHERE t.id = $1 AND t.division_code BETWEEN $2 AND $3`, "t", id, scanTopic, "deliberation.topic_not_found", "deliberation.Store.topic")
+}
+
+// scoped reads one record by id inside the caller's area: sel takes the id
+// and the area's range as $1, $2, $3; inside a transaction the row of
+// alias is locked. ENOTFOUND (notFound) when there is none.
+func scoped[T any](ctx context.Context, s *Store, sel, alias string, id int64, scan func(scanner) (*T, error), notFound, op string) (*T, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return nil, err
 	}
 	lock := ""
 	if db.InTx(ctx) {
-		lock = s.lock("t")
+		lock = s.lock(alias)
 	}
-	t, err := scanTopic(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+topicCols+` FROM delib_topics t JOIN divisions d ON d.code = t.division_code
-		WHERE t.id = $1 AND t.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
+	v, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, sel+lock, id, lo, hi))
 	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.topic_not_found", id)
+		return nil, errs.NotFound(notFound, id)
 	}
 	if err != nil {
-		return nil, errs.Internal("deliberation.Store.topic: select", err)
+		return nil, errs.Internal(op+": select", err)
 	}
-	return t, nil
+	return v, nil
 }
 
 // topics reads one page of the topics at or under a division inside the
@@ -246,23 +253,8 @@ func (s *Store) insertMeeting(ctx context.Context, m *Meeting, now time.Time) (i
 
 // meeting reads a meeting inside the caller's area (locked in a transaction).
 func (s *Store) meeting(ctx context.Context, id int64) (*Meeting, error) {
-	lo, hi, err := auth.Scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	lock := ""
-	if db.InTx(ctx) {
-		lock = s.lock("m")
-	}
-	m, err := scanMeeting(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+meetingCols+` FROM delib_meetings m
-		WHERE m.id = $1 AND m.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.meeting_not_found", id)
-	}
-	if err != nil {
-		return nil, errs.Internal("deliberation.Store.meeting: select", err)
-	}
-	return m, nil
+	return scoped(ctx, s, `SELECT `+meetingCols+` FROM delib_meetings m WHERE m.id = $1 AND m.division_code BETWEEN $2 AND $3`,
+		"m", id, scanMeeting, "deliberation.meeting_not_found", "deliberation.Store.meeting")
 }
 
 // meetings reads one page of the meetings at or under a division inside
@@ -383,23 +375,8 @@ func (s *Store) insertVote(ctx context.Context, v *Vote, now time.Time) (int64, 
 
 // vote reads a vote whose meeting is inside the caller's area (locked in a transaction).
 func (s *Store) vote(ctx context.Context, id int64) (*Vote, error) {
-	lo, hi, err := auth.Scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	lock := ""
-	if db.InTx(ctx) {
-		lock = s.lock("v")
-	}
-	v, err := scanVote(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+voteCols+` FROM delib_votes v JOIN delib_meetings m ON m.id = v.meeting_id
-		WHERE v.id = $1 AND m.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.vote_not_found", id)
-	}
-	if err != nil {
-		return nil, errs.Internal("deliberation.Store.vote: select", err)
-	}
-	return v, nil
+	return scoped(ctx, s, `SELECT `+voteCols+` FROM delib_votes v JOIN delib_meetings m ON m.id = v.meeting_id
+		WHERE v.id = $1 AND m.division_code BETWEEN $2 AND $3`, "v", id, scanVote, "deliberation.vote_not_found", "deliberation.Store.vote")
 }
 
 // votes lists a meeting's votes.
@@ -577,23 +554,8 @@ func (s *Store) insertDecision(ctx context.Context, x *Resolution, now time.Time
 
 // decision reads a decision inside the caller's area (locked in a transaction).
 func (s *Store) decision(ctx context.Context, id int64) (*Resolution, error) {
-	lo, hi, err := auth.Scope(ctx)
-	if err != nil {
-		return nil, err
-	}
-	lock := ""
-	if db.InTx(ctx) {
-		lock = s.lock("x")
-	}
-	x, err := scanDecision(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+decisionCols+decisionFrom+
-		` WHERE x.id = $1 AND x.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.decision_not_found", id)
-	}
-	if err != nil {
-		return nil, errs.Internal("deliberation.Store.decision: select", err)
-	}
-	return x, nil
+	return scoped(ctx, s, `SELECT `+decisionCols+decisionFrom+` WHERE x.id = $1 AND x.division_code BETWEEN $2 AND $3`,
+		"x", id, scanDecision, "deliberation.decision_not_found", "deliberation.Store.decision")
 }
 
 // decisions reads one page of decisions: at or under a division inside the
