@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"shequ/internal/app/apptest"
 	"shequ/internal/deliberation"
 	"shequ/internal/platform/audit"
@@ -420,5 +422,40 @@ func TestMergeTopic(t *testing.T) {
 	}
 	if _, err := s.ReviewTopic(worker, b.ID, deliberation.Review{Decision: "admit", Plan: "p"}); code(err) != errs.ECONFLICT {
 		t.Fatalf("a merged topic reviewed again: %v", err)
+	}
+}
+
+// The topics' and decisions' exports hold the caller's area's rows.
+func TestExports(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	s := e.App.Deliberation
+	township := ctxOf(0, auth.TownshipStaff, apptest.Township, 4)
+	for _, c := range []string{apptest.Community, apptest.FarCommunity} {
+		if _, err := s.RaiseTopic(e.Ctx, deliberation.TopicInput{DivisionCode: c, Title: "议题" + c, Body: "内容"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.ExportTopics(township, deliberation.TopicFilter{}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil || len(rows) != 2 || rows[1][2] != "议题"+apptest.Community || rows[1][6] != "待审核" {
+		t.Fatalf("topics export: %v %q", err, rows)
+	}
+	buf.Reset()
+	if err := s.ExportDecisions(township, "", &buf); err != nil {
+		t.Fatal(err)
+	}
+	if f, err = excelize.OpenReader(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err = f.GetRows(f.GetSheetName(0)); err != nil || len(rows) != 1 {
+		t.Fatalf("decisions export (header only): %v %q", err, rows)
 	}
 }
