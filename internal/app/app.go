@@ -300,6 +300,7 @@ func (a *App) build(ctx context.Context) error {
 	// accounts) and tells proposers in their inbox.
 	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
 	a.Deliberation.Notify = inboxNotifier{a.Notify}
+	a.homeSources = append(a.homeSources, deliberationHome{a.Deliberation})
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {

@@ -139,6 +139,10 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 			Body: map[string]any{"title": "x", "body": "y"}, Status: http.StatusForbidden},
 		Scenario{Name: "a worker's topic elsewhere", Method: "POST", Path: "/api/v1/topics", Role: auth.CommunityWorker, Area: apptest.Community,
 			Body: map[string]any{"division_code": apptest.SiblingCommunity, "title": "x", "body": "y"}, Status: http.StatusUnprocessableEntity},
+		Scenario{Name: "home queue of topics to review", Method: "GET", Path: "/api/v1/home", Role: auth.CommunityWorker, Area: apptest.Community,
+			Status: http.StatusOK, Contains: []string{"deliberation.home.to_review", "待审议题" + apptest.Community}, NotContains: []string{"待审议题" + apptest.SiblingCommunity}},
+		Scenario{Name: "no topic queue for a grid worker", Method: "GET", Path: "/api/v1/home", Role: auth.GridWorker, Area: apptest.Community,
+			Status: http.StatusOK, NotContains: []string{"deliberation.home.to_review"}},
 		Scenario{Name: "published decisions of a township", Method: "GET", Path: "/api/v1/communities/" + apptest.Township + "/decisions", Status: http.StatusNotFound},
 	)
 	apptest.RunScenarios(t, e, out)

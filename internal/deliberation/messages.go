@@ -4,6 +4,7 @@ import "shequ/internal/platform/i18n"
 
 func init() {
 	i18n.Register(map[string]i18n.Msg{
+		"deliberation.home.to_review":      {"待审核的议题", "Topics to review"},
 		"deliberation.nav":                 {"协商议事", "Deliberation"},
 		"deliberation.already_answered":    {"该异议已答复。", "This objection has been answered already."},
 		"deliberation.already_present":     {"此人已签到。", "This person is signed in already."},
