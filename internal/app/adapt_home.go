@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"shequ/internal/certificate"
+	"shequ/internal/deliberation"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -123,4 +124,25 @@ func (h certificateHome) Home(ctx context.Context) ([]web.Queue, error) {
 		return []web.Queue{queueOf(ctx, "certificate.home.mine", "/certificates/mine", len(rs), items)}, nil
 	}
 	return nil, nil
+}
+
+// deliberationHome is the topics waiting for review (议题待审核) in the
+// caller's area, for staff who review them.
+type deliberationHome struct{ s *deliberation.Service }
+
+// Home lists the proposed topics, oldest waiting first on the page.
+func (h deliberationHome) Home(ctx context.Context) ([]web.Queue, error) {
+	p := auth.From(ctx)
+	if p == nil || !slices.Contains(deliberation.StaffRoles, p.Role) {
+		return nil, nil
+	}
+	ts, _, err := h.s.Topics(ctx, deliberation.TopicFilter{Status: deliberation.Proposed, PerPage: 200})
+	if err != nil {
+		return nil, err
+	}
+	var items []web.QueueItem
+	for _, t := range ts {
+		items = append(items, web.QueueItem{Text: t.Title, Note: t.DivisionName, Link: "/topics/" + strconv.FormatInt(t.ID, 10)})
+	}
+	return []web.Queue{queueOf(ctx, "deliberation.home.to_review", "/topics?status=proposed", len(ts), items)}, nil
 }

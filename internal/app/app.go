@@ -20,6 +20,7 @@ import (
 	"shequ/internal/care"
 	"shequ/internal/certificate"
 	"shequ/internal/community"
+	"shequ/internal/deliberation"
 	"shequ/internal/division"
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
@@ -163,6 +164,8 @@ type App struct {
 	Signups     SignupQueue
 	Notices     NoticeBoard
 	Residents   *resident.Service
+	// Deliberation is 协商议事: topics, meetings, votes, decisions.
+	Deliberation *deliberation.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -305,6 +308,11 @@ func (a *App) build(ctx context.Context) error {
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
+	// 协商议事: reads the registries (profiles, verified residents, staff
+	// accounts) and tells proposers in their inbox.
+	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
+	a.Deliberation.Notify = inboxNotifier{a.Notify}
+	a.homeSources = append(a.homeSources, deliberationHome{a.Deliberation})
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -364,6 +372,8 @@ func (a *App) routes() {
 	a.Communities.RegisterAPI(a.API)
 	a.Emergencies.RegisterWeb(a.Web)
 	a.Emergencies.RegisterAPI(a.API)
+	a.Deliberation.RegisterWeb(a.Web)
+	a.Deliberation.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

@@ -43,6 +43,10 @@ var openToPending = map[string]bool{
 	"GET /api/v1/communities/{code}":           true,
 	"GET /api/v1/communities/{code}/notices":   true,
 	"GET /api/v1/communities/{code}/catalogue": true,
+	// Deliberation decisions while published (公示): anyone may read them.
+	"GET /communities/{code}/decisions":        true,
+	"GET /decisions/{id}":                      true,
+	"GET /api/v1/communities/{code}/decisions": true,
 	// Residents' own way in, and the division picker it uses.
 	"GET /signup":                  true,
 	"POST /signup/send":            true,

@@ -152,6 +152,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			if err := SeedCommunityPage(ctx, community.NewService(b.DB, b.Audit, nil), a.Area); err != nil {
 				return nil, err
 			}
+			if err := b.SeedDeliberation(ctx, a.Area); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := b.emergencies(ctx, accs); err != nil {

@@ -579,3 +579,9 @@ func (s *Service) Waiting(ctx context.Context) (int, error) {
 	}
 	return s.Store.CountUnverified(ctx)
 }
+
+// CountVerified counts a community's verified residents; for other slices
+// through their adapters (no personal data).
+func (s *Service) CountVerified(ctx context.Context, community string) (int64, error) {
+	return s.Store.CountVerified(ctx, community)
+}

@@ -251,3 +251,14 @@ func (s *Store) PurgeBuckets(ctx context.Context, before time.Time) (int64, erro
 	}
 	return res.RowsAffected()
 }
+
+// CountVerified counts a community's verified residents (a deliberation
+// meeting's electorate is prefilled with it).
+func (s *Store) CountVerified(ctx context.Context, community string) (int64, error) {
+	var n int64
+	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM residents WHERE community_code = $1 AND status = $2`, community, Verified).Scan(&n)
+	if err != nil {
+		return 0, errs.Internal("resident.Store.CountVerified: select", err)
+	}
+	return n, nil
+}

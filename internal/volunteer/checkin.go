@@ -2,8 +2,6 @@ package volunteer
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"strconv"
 	"strings"
 	"time"
@@ -11,35 +9,27 @@ import (
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/rotcode"
 )
 
 // Window is how long a check-in code lives on the lead's screen.
-const Window = 30 * time.Second
-
-// maxAge is how far back a code is still recognised as expired (rather
-// than forged), for a clear message.
-const maxAge = 240
-
-// codeAlphabet has no 0/O or 1/I, so a code read off a screen types back.
-const codeAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+const Window = rotcode.DefaultWindow
 
 // CodeLen is the length of the short text of a code (40 bits).
-const CodeLen = 8
+const CodeLen = rotcode.Len
 
-func window(t time.Time) int64 { return t.Unix() / int64(Window/time.Second) }
+func window(t time.Time) int64 { return rotcode.Codes{}.WindowOf(t) }
 
-// code is the HMAC of an activity, a direction and a 30-second window,
-// as 8 characters.
+// code is the rotating code of an activity, a direction and a 30-second
+// window (platform/rotcode), as 8 characters.
 func (s *Service) code(activityID int64, dir string, w int64) string {
-	m := hmac.New(sha256.New, s.codeKey)
-	m.Write([]byte("checkin|" + strconv.FormatInt(activityID, 10) + "|" + dir + "|" + strconv.FormatInt(w, 10)))
-	sum := m.Sum(nil)
-	var b strings.Builder
-	v := uint64(sum[0])<<32 | uint64(sum[1])<<24 | uint64(sum[2])<<16 | uint64(sum[3])<<8 | uint64(sum[4])
-	for i := 0; i < CodeLen; i++ {
-		b.WriteByte(codeAlphabet[v>>(35-5*i)&31])
-	}
-	return b.String()
+	return s.codes().At(checkinSubject(activityID, dir), w)
+}
+
+func (s *Service) codes() rotcode.Codes { return rotcode.Codes{Key: s.codeKey, Window: Window} }
+
+func checkinSubject(activityID int64, dir string) string {
+	return "checkin|" + strconv.FormatInt(activityID, 10) + "|" + dir
 }
 
 // Code is what the lead's phone shows.
@@ -68,22 +58,17 @@ func (s *Service) CurrentCode(ctx context.Context, activityID int64, dir string)
 }
 
 // NormalizeCode upper-cases a typed code and drops spaces and dashes.
-func NormalizeCode(c string) string {
-	return strings.ToUpper(strings.NewReplacer(" ", "", "-", "", "\u3000", "").Replace(strings.TrimSpace(c)))
-}
+func NormalizeCode(c string) string { return rotcode.Normalize(c) }
 
 // verify finds the window of a code: the current or the previous one.
 // Older codes are expired; anything else is forged.
 func (s *Service) verify(activityID int64, dir, c string) (int64, error) {
-	c = NormalizeCode(c)
-	now := window(s.Now())
-	for w := now; w >= now-maxAge; w-- {
-		if hmac.Equal([]byte(c), []byte(s.code(activityID, dir, w))) {
-			if w >= now-1 {
-				return w, nil
-			}
-			return 0, errs.Invalid(errs.Field("checkin_code", "volunteer.code_expired"))
-		}
+	w, res := s.codes().Verify(checkinSubject(activityID, dir), c, s.Now())
+	switch res {
+	case rotcode.Valid:
+		return w, nil
+	case rotcode.Expired:
+		return 0, errs.Invalid(errs.Field("checkin_code", "volunteer.code_expired"))
 	}
 	return 0, errs.Invalid(errs.Field("checkin_code", "volunteer.code_invalid"))
 }
