@@ -25,6 +25,7 @@ import (
 	"shequ/internal/indicator"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
+	"shequ/internal/project"
 	"shequ/internal/person"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -149,6 +150,8 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	// Projects is the three lists (三项清单): needs, resources, projects.
+	Projects *project.Service
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -275,6 +278,13 @@ func (a *App) build(ctx context.Context) error {
 	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
 
+	// The three lists read counts of the people registry, the registries'
+	// resources and the recurring request categories.
+	a.Projects = project.NewService(d, a.Audit, a.Keys)
+	a.Projects.People = projectPeople{a.Persons}
+	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers}
+	a.Projects.Requests = projectRequests{a.Requests}
+
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
 	a.Divisions.ProfileListeners = append(a.Divisions.ProfileListeners, func(ctx context.Context, code string) error {
@@ -350,6 +360,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Projects.RegisterWeb(a.Web)
+	a.Projects.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -414,6 +426,14 @@ func (a *App) jobs() {
 	})
 	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
 		_, err := a.Residents.PurgeCodes(ctx)
+		return err
+	})
+	// Request categories that recur in a community raise needs.
+	a.Jobs.Every(project.RecurringJob, 24*time.Hour, func(ctx context.Context) error {
+		ids, err := a.Projects.RaiseRecurring(SystemContext(ctx), "", project.RecurringMin)
+		if len(ids) > 0 {
+			slog.Info("needs raised from recurring requests", "count", len(ids))
+		}
 		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
