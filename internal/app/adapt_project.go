@@ -51,7 +51,7 @@ type projectRegistries struct {
 // projectRegistryMax bounds what one registry adds to the list.
 const projectRegistryMax = 200
 
-// facilityServes maps facility kinds to the kind of need they suit ('' any).
+// facilityServes maps facility kinds to the kind of need they suit (” any).
 var facilityServes = map[string]string{
 	"home_elderly_care": "elderly_care", "health_station": "elderly_care", "childcare": "childcare", "culture": "culture_sport",
 	"sport_fitness": "culture_sport", "emergency_shelter": "safety", "police_room": "safety",
