@@ -24,24 +24,25 @@ func (s *Service) Figures(ctx context.Context, code string) (*ListFigures, []Lis
 		return nil, nil, err
 	}
 	level := division.Code(code).Level()
-	today := s.today()
-	own, err := s.Store.figures(ctx, code, division.PrefixLen[level], today)
+	n := division.PrefixLen[level]
+	if level < division.Community {
+		n = division.PrefixLen[level+1]
+	}
+	// One pass: the groups under code (a record at code itself, such
+	// as a project of the county, is a group of its own) add up to it.
+	by, err := s.Store.figures(ctx, code, n, s.today())
 	if err != nil {
 		return nil, nil, err
 	}
-	total := own[division.Code(code).Prefix()]
-	if total == nil {
-		total = &ListFigures{Money: map[string]int64{}}
+	total := &ListFigures{Money: map[string]int64{}}
+	for _, f := range by {
+		total.add(f)
 	}
 	total.DivisionCode, total.DivisionName = code, name
 	total.finish()
 	var rows []ListFigures
 	if level < division.Community {
 		kids, err := s.Store.children(ctx, code)
-		if err != nil {
-			return nil, nil, err
-		}
-		by, err := s.Store.figures(ctx, code, division.PrefixLen[level+1], today)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -412,6 +412,19 @@ type ListFigures struct {
 	Money         map[string]int64 `json:"money" doc:"budgets in fen by funding source"`
 }
 
+func (f *ListFigures) add(g *ListFigures) {
+	f.NeedsOpen += g.NeedsOpen
+	f.NeedsMatched += g.NeedsMatched
+	f.NeedsServed += g.NeedsServed
+	f.NeedsClosed += g.NeedsClosed
+	f.Projects += g.Projects
+	f.OnTime += g.OnTime
+	f.Late += g.Late
+	for k, v := range g.Money {
+		f.Money[k] += v
+	}
+}
+
 func (f *ListFigures) finish() {
 	if n := f.NeedsOpen + f.NeedsMatched + f.NeedsServed; n > 0 {
 		f.SharePermille = (f.NeedsMatched + f.NeedsServed) * 1000 / n
