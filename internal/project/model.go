@@ -323,14 +323,27 @@ type NeedFilter struct {
 }
 
 func (f *NeedFilter) check() error {
+	return checkFilter(&f.Q, f.Division, closed{"kind", f.Kind, NeedKinds}, closed{"status", f.Status, NeedStatuses})
+}
+
+// closed is a filter's field that takes one of a set of codes.
+type closed struct {
+	field, value string
+	set          []string
+}
+
+// checkFilter trims a filter's search text and checks it, its division
+// and its closed fields.
+func checkFilter(q *string, div string, fields ...closed) error {
 	var bad errs.Fields
-	f.Q = strings.TrimSpace(f.Q)
-	text(&bad, "q", f.Q, 50, false)
-	if f.Division != "" && !division.ValidCode(f.Division) {
+	*q = strings.TrimSpace(*q)
+	text(&bad, "q", *q, 50, false)
+	if div != "" && !division.ValidCode(div) {
 		bad.Add("division", "project.code_format")
 	}
-	oneOf(&bad, "kind", f.Kind, NeedKinds, false)
-	oneOf(&bad, "status", f.Status, NeedStatuses, false)
+	for _, c := range fields {
+		oneOf(&bad, c.field, c.value, c.set, false)
+	}
 	return bad.Err()
 }
 
@@ -344,16 +357,11 @@ type ResourceFilter struct {
 	PerPage  int
 }
 
+// ResourceSources lists where resources come from.
+var ResourceSources = []string{FromUnit, FromFacility, FromOrganization, FromTeam}
+
 func (f *ResourceFilter) check() error {
-	var bad errs.Fields
-	f.Q = strings.TrimSpace(f.Q)
-	text(&bad, "q", f.Q, 50, false)
-	if f.Division != "" && !division.ValidCode(f.Division) {
-		bad.Add("division", "project.code_format")
-	}
-	oneOf(&bad, "kind", f.Kind, ResourceKinds, false)
-	oneOf(&bad, "source", f.Source, []string{FromUnit, FromFacility, FromOrganization, FromTeam}, false)
-	return bad.Err()
+	return checkFilter(&f.Q, f.Division, closed{"kind", f.Kind, ResourceKinds}, closed{"source", f.Source, ResourceSources})
 }
 
 func (f *ResourceFilter) match(r *Resource) bool {
@@ -380,15 +388,7 @@ type ProjectFilter struct {
 }
 
 func (f *ProjectFilter) check() error {
-	var bad errs.Fields
-	f.Q = strings.TrimSpace(f.Q)
-	text(&bad, "q", f.Q, 50, false)
-	if f.Division != "" && !division.ValidCode(f.Division) {
-		bad.Add("division", "project.code_format")
-	}
-	oneOf(&bad, "funding", f.Funding, Fundings, false)
-	oneOf(&bad, "status", f.Status, ProjectStatuses, false)
-	return bad.Err()
+	return checkFilter(&f.Q, f.Division, closed{"funding", f.Funding, Fundings}, closed{"status", f.Status, ProjectStatuses})
 }
 
 // Match is a resource suggested for a need, nearest first.

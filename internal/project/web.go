@@ -130,21 +130,35 @@ func (h *Web) download(w http.ResponseWriter, r *http.Request, list string, writ
 	return xlsx.Download(w, ExportName(i18n.From(r.Context()), list, h.S.Now().In(web.Shanghai)), write)
 }
 
+// listData is a list page's data: its filter, one page of items and the
+// codes of its closed filter fields.
+type listData[F, T any] struct {
+	page
+	F       F
+	Items   []T
+	Page    int
+	More    bool
+	Choices map[string][]string
+}
+
+// renderList renders one page of a list.
+func renderList[F, T any](h *Web, w http.ResponseWriter, r *http.Request, status int, err error, name string, f F, page, perPage int,
+	list func(F) ([]T, bool, error), choices map[string][]string) error {
+	items, more, lerr := list(f)
+	if lerr != nil {
+		return lerr
+	}
+	pg, _ := db.Paging(page, perPage)
+	d := &listData[F, T]{page: h.base(r, err), F: f, Items: items, Page: pg, More: more, Choices: choices}
+	h.Srv.Render.Render(w, status, "project/"+name, h.Srv.NewPage(r, "project."+name, d))
+	return nil
+}
+
 // ---- needs
 
 func needFilterOf(q url.Values) NeedFilter {
 	return NeedFilter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Kind: q.Get("kind"), Status: q.Get("status"),
 		Page: web.PageParam(q), PerPage: 50}
-}
-
-type needsData struct {
-	page
-	F      NeedFilter
-	Items  []Need
-	Page   int
-	More   bool
-	Kinds  []string
-	States []string
 }
 
 func (h *Web) needs(w http.ResponseWriter, r *http.Request) error {
@@ -153,14 +167,8 @@ func (h *Web) needs(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderNeeds(w http.ResponseWriter, r *http.Request, status int, err error) error {
 	f := needFilterOf(r.URL.Query())
-	items, more, lerr := h.S.Needs(r.Context(), f)
-	if lerr != nil {
-		return lerr
-	}
-	pg, _ := db.Paging(f.Page, f.PerPage)
-	d := &needsData{page: h.base(r, err), F: f, Items: items, Page: pg, More: more, Kinds: NeedKinds, States: NeedStatuses}
-	h.Srv.Render.Render(w, status, "project/needs", h.Srv.NewPage(r, "project.needs", d))
-	return nil
+	return renderList(h, w, r, status, err, "needs", f, f.Page, f.PerPage, func(f NeedFilter) ([]Need, bool, error) { return h.S.Needs(r.Context(), f) },
+		map[string][]string{"kind": NeedKinds, "status": NeedStatuses})
 }
 
 func (h *Web) exportNeeds(w http.ResponseWriter, r *http.Request) error {
@@ -287,27 +295,11 @@ func resourceFilterOf(q url.Values) ResourceFilter {
 		Page: web.PageParam(q), PerPage: 50}
 }
 
-type resourcesData struct {
-	page
-	F       ResourceFilter
-	Items   []Resource
-	Page    int
-	More    bool
-	Kinds   []string
-	Sources []string
-}
-
 func (h *Web) resources(w http.ResponseWriter, r *http.Request) error {
 	f := resourceFilterOf(r.URL.Query())
-	items, more, err := h.S.Resources(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	pg, _ := db.Paging(f.Page, f.PerPage)
-	d := &resourcesData{page: h.base(r, nil), F: f, Items: items, Page: pg, More: more, Kinds: ResourceKinds,
-		Sources: []string{FromUnit, FromFacility, FromOrganization, FromTeam}}
-	h.Srv.Render.Render(w, http.StatusOK, "project/resources", h.Srv.NewPage(r, "project.resources", d))
-	return nil
+	return renderList(h, w, r, http.StatusOK, nil, "resources", f, f.Page, f.PerPage,
+		func(f ResourceFilter) ([]Resource, bool, error) { return h.S.Resources(r.Context(), f) },
+		map[string][]string{"kind": ResourceKinds, "source": ResourceSources})
 }
 
 func (h *Web) exportResources(w http.ResponseWriter, r *http.Request) error {
@@ -363,26 +355,11 @@ func projectFilterOf(q url.Values) ProjectFilter {
 		Page: web.PageParam(q), PerPage: 50}
 }
 
-type projectsData struct {
-	page
-	F        ProjectFilter
-	Items    []Project
-	Page     int
-	More     bool
-	Fundings []string
-	States   []string
-}
-
 func (h *Web) projects(w http.ResponseWriter, r *http.Request) error {
 	f := projectFilterOf(r.URL.Query())
-	items, more, err := h.S.Projects(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	pg, _ := db.Paging(f.Page, f.PerPage)
-	d := &projectsData{page: h.base(r, nil), F: f, Items: items, Page: pg, More: more, Fundings: Fundings, States: ProjectStatuses}
-	h.Srv.Render.Render(w, http.StatusOK, "project/projects", h.Srv.NewPage(r, "project.projects", d))
-	return nil
+	return renderList(h, w, r, http.StatusOK, nil, "projects", f, f.Page, f.PerPage,
+		func(f ProjectFilter) ([]Project, bool, error) { return h.S.Projects(r.Context(), f) },
+		map[string][]string{"funding": Fundings, "status": ProjectStatuses})
 }
 
 func (h *Web) exportProjects(w http.ResponseWriter, r *http.Request) error {
