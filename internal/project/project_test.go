@@ -272,6 +272,20 @@ func TestRecurringRequestsRaiseANeed(t *testing.T) {
 	if err != nil || len(again) != 0 {
 		t.Fatalf("raised again: %v %v", again, err)
 	}
+	// The daily job acts as the system, over every community.
+	for i := 0; i < project.RecurringMin; i++ {
+		if _, err := e.App.Requests.Create(staff, request.Intake{DivisionCode: apptest.SiblingCommunity, CategoryCode: "social.elderly",
+			Description: "希望社区有老年助餐", ContactName: "赵先生", Phone: "13900000002"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	job, err := s.RaiseRecurring(auth.With(context.Background(), auth.SystemPrincipal), "", project.RecurringMin)
+	if err != nil || len(job) != 1 {
+		t.Fatalf("the job raised %v %v", job, err)
+	}
+	if n, err := s.Need(staff, job[0]); err != nil || n.Kind != "elderly_care" || n.DivisionCode != apptest.SiblingCommunity {
+		t.Fatalf("the job's need: %+v %v", n, err)
+	}
 	// Another township's staff see none of it.
 	far, err := s.RaiseRecurring(as(2, auth.TownshipStaff, apptest.SiblingTownship, 4), "", project.RecurringMin)
 	if err != nil || len(far) != 0 {
