@@ -528,7 +528,7 @@ func (h *Web) milestoneDone(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) report(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, h.S.Photos.MaxBytes+(1<<20))
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !strings.Contains(err.Error(), "not multipart") {
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		return errs.Invalid(errs.Field("photo", "upload.too_large", h.S.Photos.MaxBytes>>20))
 	}
 	v := values(r, "note")

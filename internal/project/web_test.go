@@ -1,8 +1,11 @@
 package project_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,6 +53,29 @@ func TestPagesFormsAndExports(t *testing.T) {
 		"funding": {"social"}, "budget": {"8000.5"}}))
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "8000.50") {
 		t.Fatalf("project page: %d", res.StatusCode)
+	}
+	// A progress report without a photo is a plain form; a file that is
+	// not an image is refused and stores nothing.
+	pid := strconv.Itoa(count(t, e, `SELECT id FROM projects`))
+	if res := follow(c.PostForm("/projects/"+pid+"/progress", url.Values{"note": {"灯具已采购"}})); !strings.Contains(res.Body, "灯具已采购") {
+		t.Errorf("progress without a photo: %d", res.StatusCode)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf", c.CSRF())
+	_ = mw.WriteField("note", "附照片")
+	fw, _ := mw.CreateFormFile("photo", "a.jpg")
+	_, _ = fw.Write([]byte("not an image at all"))
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, e.URL+"/projects/"+pid+"/progress", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	hres, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hres.Body.Close()
+	if hres.StatusCode != http.StatusUnprocessableEntity || count(t, e, `SELECT count(*) FROM project_progress`) != 1 {
+		t.Errorf("a file that is not an image: %d, %d reports", hres.StatusCode, count(t, e, `SELECT count(*) FROM project_progress`))
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		c.Lang = lang
