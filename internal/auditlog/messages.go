@@ -146,6 +146,7 @@ func init() {
 		"auditlog.act.project.propose":              {"议事决定提议项目", "Propose a project from a decision"},
 		"auditlog.act.project.read":                 {"查看民生项目", "Read a livelihood project"},
 		"auditlog.act.project.resource.add":         {"登记驻区单位资源", "Record a resident unit's resource"},
+		"auditlog.act.project.resource.withdraw":    {"撤下驻区单位资源", "Withdraw a resident unit's resource"},
 		"auditlog.act.project.resource.export":      {"导出服务资源清单", "Export service resources"},
 		"auditlog.act.project.start":                {"启动民生项目", "Start running a project"},
 		"auditlog.act.person.create":                {"新增人员", "Add a person"},

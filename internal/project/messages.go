@@ -37,6 +37,8 @@ func init() {
 		"project.confirm":                   {"确认对接", "Confirm"},
 		"project.matched":                   {"已对接资源。", "Matched."},
 		"project.close":                     {"关闭需求", "Close the need"},
+		"project.withdrawn":                 {"已撤下该资源。", "The resource is off the list."},
+		"project.withdraw":                  {"撤下", "Withdraw"},
 		"project.closed":                    {"已关闭。", "Closed."},
 		"project.from":                      {"来源", "From"},
 		"project.distance":                  {"距离", "Distance"},

@@ -130,6 +130,24 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 		t.Fatalf("matched: %+v", m)
 	}
 
+	// A unit that stops offering a resource: off the list, the match kept.
+	err = s.WithdrawResource(sibling, mustID(t, near.Key), "")
+	wantCode(t, "sibling withdraws", err, errs.ENOTFOUND)
+	if err := s.WithdrawResource(worker, mustID(t, near.Key), "食堂改造停供"); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := s.Matches(township, n.ID); len(ms) != 0 {
+		// the need is matched: no suggestions are read for it by the page,
+		// but the service still answers for its kind
+		for _, x := range ms {
+			if x.Key == near.Key {
+				t.Fatalf("a withdrawn resource is still suggested: %+v", ms)
+			}
+		}
+	}
+	if c := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'project.resource.withdraw'`); c != 2 {
+		t.Fatalf("%d withdrawals audited (one refusal, one withdrawal)", c)
+	}
 	// Outside the area: not found, and the refusal audited.
 	_, err = s.Need(sibling, n.ID)
 	wantCode(t, "sibling reads the need", err, errs.ENOTFOUND)
@@ -137,8 +155,15 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 		t.Fatalf("%d audited refusals", c)
 	}
 
+	hall, err := s.AddResource(worker, project.ResourceInput{DivisionCode: apptest.Community, Name: "会议室", Unit: "区税务局", Kind: "venue"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.CreateProject(worker, project.ProjectInput{DivisionCode: apptest.Community, Title: "x", Owner: "y", Funding: "social",
+		Resources: []string{near.Key}})
+	wantCode(t, "a withdrawn resource linked", err, errs.EINVALID)
 	p, err := s.CreateProject(worker, project.ProjectInput{DivisionCode: apptest.Community, Title: "长者食堂", Owner: "幸福里社工站",
-		Funding: "purchase", Budget: 1234500, Needs: []int64{n.ID}, Resources: []string{near.Key}})
+		Funding: "purchase", Budget: 1234500, Needs: []int64{n.ID}, Resources: []string{hall.Key}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,3 +319,12 @@ func TestRecurringRequestsRaiseANeed(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func mustID(t *testing.T, key string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(strings.TrimPrefix(key, project.FromUnit+":"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

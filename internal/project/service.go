@@ -285,6 +285,33 @@ func (s *Service) AddResource(ctx context.Context, in ResourceInput) (*Resource,
 	return nil, errs.NotFound("project.resource_not_found", key)
 }
 
+// WithdrawResource takes a resident unit's resource off the list (the
+// unit no longer offers it); needs matched to it keep their record.
+// Errors: ENOTFOUND, EFORBIDDEN.
+func (s *Service) WithdrawResource(ctx context.Context, id int64, reason string) error {
+	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+		return err
+	}
+	reason = strings.TrimSpace(reason)
+	var bad errs.Fields
+	text(&bad, "reason", reason, 500, false)
+	if err := bad.Err(); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.Store.unitResource(ctx, id)
+		s.refused(ctx, err, "resource", "project.resource.withdraw", id)
+		if err != nil {
+			return err
+		}
+		if err := s.Store.withdrawResource(ctx, id); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "project.resource.withdraw", ObjectType: "resource", ObjectID: idString(id),
+			Detail: map[string]any{"name": r.Name, "unit": r.Unit, "reason": reason}})
+	})
+}
+
 // resources merges the units' resources and the registries' at or under
 // code (the caller's area when empty), inside the caller's area.
 func (s *Service) resources(ctx context.Context, code string) ([]Resource, error) {

@@ -55,10 +55,8 @@ func (s *Service) Project(ctx context.Context, id int64) (*ProjectDetail, error)
 	if d.Resources, err = s.Store.linkedResources(ctx, id); err != nil {
 		return nil, err
 	}
-	for _, x := range []*[]Milestone{&d.Milestones} {
-		if *x == nil {
-			*x = []Milestone{}
-		}
+	if d.Milestones == nil {
+		d.Milestones = []Milestone{}
 	}
 	if d.Progress == nil {
 		d.Progress = []Progress{}

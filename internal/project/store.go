@@ -268,6 +268,31 @@ func (s *Store) insertResource(ctx context.Context, in *ResourceInput, sealed, a
 	return id, nil
 }
 
+// unitResource reads a resident unit's active resource inside the caller's
+// area (locked inside a transaction); ENOTFOUND otherwise.
+func (s *Store) unitResource(ctx context.Context, id int64) (*Resource, error) {
+	c, err := scoped(ctx, "r.division_code", id)
+	if err != nil {
+		return nil, err
+	}
+	x, _, err := scanResource(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+resourceCols+` FROM project_resources r JOIN divisions d ON d.code = r.division_code`+
+		c.sql()+` AND r.id = $1 AND r.active`+s.lock(ctx, "r"), c.args...))
+	if db.IsNoRows(err) {
+		return nil, errs.NotFound("project.resource_not_found", fmt.Sprintf("%s:%d", FromUnit, id))
+	}
+	if err != nil {
+		return nil, errs.Internal("project.Store.unitResource: select", err)
+	}
+	return x, nil
+}
+
+func (s *Store) withdrawResource(ctx context.Context, id int64) error {
+	if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE project_resources SET active = $1 WHERE id = $2`, false, id); err != nil {
+		return errs.Internal("project.Store.withdrawResource: update project_resources", err)
+	}
+	return nil
+}
+
 // unitResources lists the active resources of resident units at or under
 // code inside the caller's area, with their sealed contacts.
 func (s *Store) unitResources(ctx context.Context, code string, fn func(*Resource, string) error) error {

@@ -44,6 +44,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /resources/export.xlsx", h.exportResources)
 	srv.Page("GET /resources/new", h.resourceForm)
 	srv.Page("POST /resources", h.createResource)
+	srv.Page("POST /resources/{id}/withdraw", h.withdrawResource)
 	srv.Page("GET /projects", h.projects)
 	srv.Page("GET /projects/export.xlsx", h.exportProjects)
 	srv.Page("GET /projects/new", h.projectForm)
@@ -346,6 +347,17 @@ func (h *Web) createResource(w http.ResponseWriter, r *http.Request) error {
 	d.Values = v
 	h.Srv.Render.Render(w, errs.Status(err), "project/resource_form", h.Srv.NewPage(r, "project.resource_new", d))
 	return nil
+}
+
+func (h *Web) withdrawResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "error.not_found")
+	if err != nil {
+		return err
+	}
+	if err := h.S.WithdrawResource(r.Context(), id, r.PostFormValue("reason")); err != nil {
+		return err
+	}
+	return h.redirect(w, r, "project.withdrawn", "/resources")
 }
 
 // ---- projects
