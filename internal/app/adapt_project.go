@@ -48,8 +48,9 @@ type projectRegistries struct {
 	volunteers    *volunteer.Service
 }
 
-// projectRegistryMax bounds what one registry adds to the list.
-const projectRegistryMax = 200
+// projectRegistryMax bounds what one registry adds to the list (a city
+// has some thousands of facilities; the list pages through them in memory).
+const projectRegistryMax = 20000
 
 // facilityServes maps facility kinds to the kind of need they suit (” any).
 var facilityServes = map[string]string{
@@ -65,23 +66,31 @@ var organizationServes = map[string]string{
 
 func (r projectRegistries) Resources(ctx context.Context, code string) ([]project.Resource, error) {
 	var out []project.Resource
-	fs, _, err := r.facilities.List(ctx, facility.Filter{Division: code, Status: "in_use"}, 1, projectRegistryMax)
-	if err != nil {
-		return nil, err
+	// Page by page, up to projectRegistryMax of each registry.
+	for page, more := 1, true; more && len(out) < projectRegistryMax; page++ {
+		fs, m, err := r.facilities.List(ctx, facility.Filter{Division: code, Status: "in_use"}, page, 200)
+		if err != nil {
+			return nil, err
+		}
+		more = m
+		for _, f := range fs {
+			out = append(out, project.Resource{Key: project.FromFacility + ":" + strconv.FormatInt(f.ID, 10), Source: project.FromFacility,
+				DivisionCode: f.DivisionCode, DivisionName: f.DivisionName, Name: f.Name, Kind: "venue", Serves: facilityServes[f.Kind],
+				Hours: f.Hours.String(), Capacity: int64(f.ActivityArea), Details: f.Address})
+		}
 	}
-	for _, f := range fs {
-		out = append(out, project.Resource{Key: project.FromFacility + ":" + strconv.FormatInt(f.ID, 10), Source: project.FromFacility,
-			DivisionCode: f.DivisionCode, DivisionName: f.DivisionName, Name: f.Name, Kind: "venue", Serves: facilityServes[f.Kind],
-			Hours: f.Hours.String(), Capacity: int64(f.ActivityArea), Details: f.Address})
-	}
-	os, _, err := r.organizations.List(ctx, organization.Filter{Division: code, Status: organization.Active, PerPage: projectRegistryMax})
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range os {
-		out = append(out, project.Resource{Key: project.FromOrganization + ":" + strconv.FormatInt(o.ID, 10), Source: project.FromOrganization,
-			DivisionCode: o.DivisionCode, DivisionName: o.DivisionName, Name: o.Name, Kind: "services", Serves: organizationServes[o.Type],
-			Capacity: o.FullTimeStaff})
+	n := len(out)
+	for page, more := 1, true; more && len(out)-n < projectRegistryMax; page++ {
+		os, m, err := r.organizations.List(ctx, organization.Filter{Division: code, Status: organization.Active, Page: page, PerPage: 200})
+		if err != nil {
+			return nil, err
+		}
+		more = m
+		for _, o := range os {
+			out = append(out, project.Resource{Key: project.FromOrganization + ":" + strconv.FormatInt(o.ID, 10), Source: project.FromOrganization,
+				DivisionCode: o.DivisionCode, DivisionName: o.DivisionName, Name: o.Name, Kind: "services", Serves: organizationServes[o.Type],
+				Capacity: o.FullTimeStaff})
+		}
 	}
 	vs, err := r.volunteers.Orgs(ctx, code)
 	if err != nil {

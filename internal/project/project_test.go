@@ -328,3 +328,43 @@ func mustID(t *testing.T, key string) int64 {
 	}
 	return id
 }
+
+// The resource list reads the registries as the caller: facilities in
+// use with their hours, social organisations, volunteer teams; a
+// neighbouring community's stay out of a community worker's list.
+func TestResourcesFromTheRegistries(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	city := e.Token(auth.CityStaff, apptest.City)
+	week := "08:30-12:00"
+	for _, c := range []string{apptest.Community, apptest.SiblingCommunity} {
+		if res := e.API("POST", "/api/v1/facilities", city, map[string]any{"division_code": c, "kind": "home_elderly_care",
+			"name": "日间照料中心" + c, "address": "游园路 1 号", "status": "in_use", "hours": []string{week, week, week, week, week, "", ""}}); res.StatusCode != 201 {
+			t.Fatalf("facility: %d %s", res.StatusCode, res.Body)
+		}
+		if res := e.API("POST", "/api/v1/organizations", city, map[string]any{"division_code": c, "name": "文体协会" + c,
+			"registration": "filed", "registration_number": "F-" + c, "type": "culture_sport"}); res.StatusCode != 201 {
+			t.Fatalf("organization: %d %s", res.StatusCode, res.Body)
+		}
+	}
+	worker := as(1, auth.CommunityWorker, apptest.Community, 5)
+	rs, more, err := e.App.Projects.Resources(worker, project.ResourceFilter{})
+	if err != nil || more {
+		t.Fatal(err, more)
+	}
+	got := map[string]project.Resource{}
+	for _, r := range rs {
+		got[r.Name] = r
+	}
+	f, o := got["日间照料中心"+apptest.Community], got["文体协会"+apptest.Community]
+	if f.Source != project.FromFacility || f.Serves != "elderly_care" || !strings.Contains(f.Hours, week) || o.Source != project.FromOrganization || o.Serves != "culture_sport" {
+		t.Fatalf("the registries' resources: %+v", rs)
+	}
+	if _, ok := got["日间照料中心"+apptest.SiblingCommunity]; ok || len(rs) != 2 {
+		t.Fatalf("a neighbour's resources in a community worker's list: %+v", rs)
+	}
+	only, _, err := e.App.Projects.Resources(worker, project.ResourceFilter{Source: project.FromFacility})
+	if err != nil || len(only) != 1 {
+		t.Fatalf("filter by source: %+v %v", only, err)
+	}
+}
