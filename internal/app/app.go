@@ -38,6 +38,7 @@ import (
 	"shequ/internal/platform/sms"
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
+	"shequ/internal/project"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
@@ -153,6 +154,8 @@ type App struct {
 	Care          *care.Service
 	Communities   *community.Service
 	Emergencies   *emergency.Service
+	// Projects is the three lists (三项清单): needs, resources, projects.
+	Projects *project.Service
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -289,6 +292,12 @@ func (a *App) build(ctx context.Context) error {
 	a.Emergencies.Notify = emergencyNotifier{a.Notify}
 	a.Emergencies.Shelters = emergencyShelters{a.Facilities}
 	a.Communities.Emergencies = communityEmergencies{a.Emergencies}
+	// The three lists read counts of the people registry, the registries'
+	// resources and the recurring request categories.
+	a.Projects = project.NewService(d, a.Audit, a.Keys)
+	a.Projects.People = projectPeople{a.Persons}
+	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers}
+	a.Projects.Requests = projectRequests{a.Requests}
 
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
@@ -313,6 +322,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
 	a.Deliberation.Notify = inboxNotifier{a.Notify}
 	a.homeSources = append(a.homeSources, deliberationHome{a.Deliberation})
+	// A decision may start a 民生项目 of the three lists.
+	a.Deliberation.Projects = a.Projects
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -374,6 +385,8 @@ func (a *App) routes() {
 	a.Emergencies.RegisterAPI(a.API)
 	a.Deliberation.RegisterWeb(a.Web)
 	a.Deliberation.RegisterAPI(a.API)
+	a.Projects.RegisterWeb(a.Web)
+	a.Projects.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -438,6 +451,14 @@ func (a *App) jobs() {
 	})
 	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
 		_, err := a.Residents.PurgeCodes(ctx)
+		return err
+	})
+	// Request categories that recur in a community raise needs.
+	a.Jobs.Every(project.RecurringJob, 24*time.Hour, func(ctx context.Context) error {
+		ids, err := a.Projects.RaiseRecurring(SystemContext(ctx), "", project.RecurringMin)
+		if len(ids) > 0 {
+			slog.Info("needs raised from recurring requests", "count", len(ids))
+		}
 		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {

@@ -70,6 +70,14 @@ func TestBuildThenReuse(t *testing.T) {
 			t.Fatalf("%s cannot sign in with its printed password: %v", a.Name, err)
 		}
 	}
+	// The three lists: needs in the demo community and its neighbours, one served by an
+	// accepted project.
+	var needComms, served, accepted int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(DISTINCT division_code), COALESCE(SUM(CASE WHEN status = 'served' THEN 1 ELSE 0 END), 0),
+		(SELECT COUNT(*) FROM projects WHERE status = 'accepted') FROM project_needs`).Scan(&needComms, &served, &accepted); err != nil ||
+		needComms < 2 || served != 1 || accepted != 1 {
+		t.Errorf("the three lists: needs in %d communities, %d served, %d accepted projects (%v)", needComms, served, accepted, err)
+	}
 	// The demo's requests are counted in the 三率 summary.
 	var requests, counted int64
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM requests WHERE NOT excluded`).Scan(&requests); err != nil {

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
 )
 
 // positiveSetting reads an integer setting, def when unset or not positive.
@@ -99,4 +101,20 @@ func parseStoredTime(s string) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// Recurring lists the communities in [lo, hi], inside the caller's area,
+// with at least threshold requests of one category since a time (category
+// names in Chinese), as the proactive alerts do; the three lists raise
+// needs from them.
+func (s *Store) Recurring(ctx context.Context, since time.Time, lo, hi string, threshold int64) ([]ProactiveAlert, error) {
+	alo, ahi, err := auth.Scope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi = max(lo, alo), min(hi, ahi)
+	if lo > hi {
+		return []ProactiveAlert{}, nil
+	}
+	return s.alerts(ctx, since, lo, hi, threshold, i18n.ZH)
 }

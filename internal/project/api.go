@@ -1,0 +1,321 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/upload"
+	"shequ/internal/platform/web"
+)
+
+type idInput struct {
+	ID int64 `path:"id"`
+}
+
+type pageFields struct {
+	Q        string `query:"q" maxLength:"50"`
+	Division string `query:"division" doc:"12-digit code: at or under it"`
+	Status   string `query:"status"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+type listBody[T any] struct {
+	Body struct {
+		Items []T  `json:"items"`
+		Page  int  `json:"page"`
+		More  bool `json:"more"`
+	}
+}
+
+func listOf[T any](items []T, more bool, page, perPage int) *listBody[T] {
+	out := &listBody[T]{}
+	out.Body.Page, _ = db.Paging(page, perPage)
+	out.Body.Items, out.Body.More = items, more
+	if out.Body.Items == nil {
+		out.Body.Items = []T{}
+	}
+	return out
+}
+
+type needsInput struct {
+	pageFields
+	Kind string `query:"kind"`
+}
+
+type needOutput struct{ Body *Need }
+
+type matchesOutput struct {
+	Body struct {
+		Items []Match `json:"items"`
+	}
+}
+
+type resourcesInput struct {
+	pageFields
+	Kind   string `query:"kind" doc:"venue, parking, funds, services or other"`
+	Source string `query:"source" doc:"unit, facility, organization or team"`
+}
+
+type projectsInput struct {
+	pageFields
+	Funding string `query:"funding"`
+}
+
+type projectOutput struct{ Body *ProjectDetail }
+
+type figuresOutput struct {
+	Body struct {
+		Total *ListFigures  `json:"total"`
+		Rows  []ListFigures `json:"rows" doc:"each division directly under it"`
+	}
+}
+
+// RegisterAPI adds the lists' routes to the JSON API.
+func (s *Service) RegisterAPI(api huma.API) {
+	tags := []string{"three lists"}
+	reg := func(op huma.Operation) huma.Operation { op.Tags = tags; return op }
+	huma.Register(api, reg(huma.Operation{OperationID: "list-needs", Method: http.MethodGet, Path: "/api/v1/needs",
+		Summary: "Residents' needs (居民需求清单) in the caller's area"}),
+		func(ctx context.Context, in *needsInput) (*listBody[Need], error) {
+			items, more, err := s.Needs(ctx, NeedFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return listOf(items, more, in.Page, in.PerPage), nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "raise-need", Method: http.MethodPost, Path: "/api/v1/needs",
+		Summary:     "Record a need",
+		Description: "With a `group` and no `affected`, the count is read from the people registry (counts only).", DefaultStatus: http.StatusCreated}),
+		func(ctx context.Context, in *struct{ Body NeedInput }) (*needOutput, error) {
+			n, err := s.RaiseNeed(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &needOutput{Body: &n}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "raise-recurring-needs", Method: http.MethodPost, Path: "/api/v1/needs/recurring",
+		Summary: "Raise a need for every request category with at least 5 requests in a community in 90 days"}),
+		func(ctx context.Context, in *struct {
+			Division string `query:"division"`
+		}) (*struct {
+			Body struct {
+				Raised []int64 `json:"raised"`
+			}
+		}, error) {
+			ids, err := s.RaiseRecurring(ctx, in.Division, RecurringMin)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &struct {
+				Body struct {
+					Raised []int64 `json:"raised"`
+				}
+			}{}
+			out.Body.Raised = append([]int64{}, ids...)
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "get-need", Method: http.MethodGet, Path: "/api/v1/needs/{id}", Summary: "A need"}),
+		func(ctx context.Context, in *idInput) (*needOutput, error) {
+			n, err := s.Need(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &needOutput{Body: n}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "need-matches", Method: http.MethodGet, Path: "/api/v1/needs/{id}/matches",
+		Summary: "Resources suggested for a need: same community first, then township, county"}),
+		func(ctx context.Context, in *idInput) (*matchesOutput, error) {
+			ms, err := s.Matches(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &matchesOutput{}
+			out.Body.Items = append([]Match{}, ms...)
+			return out, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "confirm-need-match", Method: http.MethodPost, Path: "/api/v1/needs/{id}/match",
+		Summary: "Confirm one of a need's suggested resources: the need is matched"}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Resource string `json:"resource" doc:"the key of a suggested resource"`
+			}
+		}) (*needOutput, error) {
+			n, err := s.ConfirmMatch(ctx, in.ID, in.Body.Resource)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &needOutput{Body: n}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "close-need", Method: http.MethodPost, Path: "/api/v1/needs/{id}/close",
+		Summary: "Close an open or matched need with a reason"}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Reason string `json:"reason"`
+			}
+		}) (*needOutput, error) {
+			n, err := s.CloseNeed(ctx, in.ID, in.Body.Reason)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &needOutput{Body: n}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "list-resources", Method: http.MethodGet, Path: "/api/v1/resources",
+		Summary: "Service resources (服务资源清单): the registries' facilities, organisations and teams, and resident units' offers"}),
+		func(ctx context.Context, in *resourcesInput) (*listBody[Resource], error) {
+			items, more, err := s.Resources(ctx, ResourceFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Source: in.Source, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return listOf(items, more, in.Page, in.PerPage), nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "add-resource", Method: http.MethodPost, Path: "/api/v1/resources",
+		Summary: "Record a resource a resident unit (驻区单位) offers", DefaultStatus: http.StatusCreated}),
+		func(ctx context.Context, in *struct{ Body ResourceInput }) (*struct{ Body *Resource }, error) {
+			r, err := s.AddResource(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &struct{ Body *Resource }{Body: r}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "withdraw-resource", Method: http.MethodPost, Path: "/api/v1/resources/{id}/withdraw",
+		Summary: "Take a resident unit's resource (unit:<id>) off the list", DefaultStatus: http.StatusNoContent}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Reason string `json:"reason,omitempty"`
+			}
+		}) (*struct{}, error) {
+			if err := s.WithdrawResource(ctx, in.ID, in.Body.Reason); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &struct{}{}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "list-projects", Method: http.MethodGet, Path: "/api/v1/projects",
+		Summary: "Livelihood projects (民生项目清单) in the caller's area"}),
+		func(ctx context.Context, in *projectsInput) (*listBody[Project], error) {
+			items, more, err := s.Projects(ctx, ProjectFilter{Q: in.Q, Division: in.Division, Funding: in.Funding, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return listOf(items, more, in.Page, in.PerPage), nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "create-project", Method: http.MethodPost, Path: "/api/v1/projects",
+		Summary: "Start a project run by the caller, serving needs and using resources", DefaultStatus: http.StatusCreated}),
+		func(ctx context.Context, in *struct{ Body ProjectInput }) (*projectOutput, error) {
+			p, err := s.CreateProject(ctx, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &projectOutput{Body: p}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "get-project", Method: http.MethodGet, Path: "/api/v1/projects/{id}",
+		Summary: "A project with its milestones, progress, needs and resources"}),
+		func(ctx context.Context, in *idInput) (*projectOutput, error) {
+			p, err := s.Project(ctx, in.ID)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &projectOutput{Body: p}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "start-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/start",
+		Summary: "Set a proposed project running, run by the caller"}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Owner   string `json:"owner"`
+				Funding string `json:"funding"`
+				Budget  int64  `json:"budget" doc:"fen"`
+			}
+		}) (*projectOutput, error) {
+			p, err := s.Start(ctx, in.ID, in.Body.Owner, in.Body.Funding, in.Body.Budget)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &projectOutput{Body: p}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "add-milestone", Method: http.MethodPost, Path: "/api/v1/projects/{id}/milestones",
+		Summary: "Add a milestone to a running project", DefaultStatus: http.StatusCreated}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body MilestoneInput
+		}) (*struct{ Body *Milestone }, error) {
+			m, err := s.AddMilestone(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &struct{ Body *Milestone }{Body: m}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "milestone-done", Method: http.MethodPost, Path: "/api/v1/projects/{id}/milestones/{mid}/done",
+		Summary: "Mark a milestone met (today when done_on is empty)", DefaultStatus: http.StatusNoContent}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			MID  int64 `path:"mid"`
+			Body struct {
+				DoneOn string `json:"done_on,omitempty" doc:"YYYY-MM-DD"`
+			}
+		}) (*struct{}, error) {
+			if err := s.MilestoneDone(ctx, in.ID, in.MID, in.Body.DoneOn); err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &struct{}{}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "report-progress", Method: http.MethodPost, Path: "/api/v1/projects/{id}/progress",
+		Summary:       "Report a running project's progress, with a photo",
+		Description:   "`photo` is a JPEG or PNG, base64 in JSON (the body is capped at 1 MiB; larger photos go through the page's form). It is re-encoded without metadata.",
+		DefaultStatus: http.StatusCreated}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Note  string `json:"note"`
+				Photo []byte `json:"photo,omitempty"`
+			}
+		}) (*struct{ Body *Progress }, error) {
+			var photo *upload.File
+			if len(in.Body.Photo) > 0 {
+				var err error
+				if photo, err = s.Photos.Check(bytes.NewReader(in.Body.Photo), "photo"); err != nil {
+					return nil, web.APIErr(ctx, err)
+				}
+			}
+			p, err := s.Report(ctx, in.ID, in.Body.Note, photo)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &struct{ Body *Progress }{Body: p}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "accept-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/acceptance",
+		Summary:     "Accept (验收) a running project",
+		Description: "By staff who neither ran it, recorded it nor reported its progress (403 otherwise). The needs it serves become served."}),
+		func(ctx context.Context, in *struct {
+			ID   int64 `path:"id"`
+			Body struct {
+				Note string `json:"note"`
+			}
+		}) (*projectOutput, error) {
+			p, err := s.Accept(ctx, in.ID, in.Body.Note)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			return &projectOutput{Body: p}, nil
+		})
+	huma.Register(api, reg(huma.Operation{OperationID: "project-figures", Method: http.MethodGet, Path: "/api/v1/project-figures",
+		Summary: "The three lists' figures at a division (the caller's area by default) and at each division under it"}),
+		func(ctx context.Context, in *struct {
+			Division string `query:"division"`
+		}) (*figuresOutput, error) {
+			total, rows, err := s.Figures(ctx, in.Division)
+			if err != nil {
+				return nil, web.APIErr(ctx, err)
+			}
+			out := &figuresOutput{}
+			out.Body.Total, out.Body.Rows = total, rows
+			return out, nil
+		})
+}

@@ -1,0 +1,614 @@
+package project
+
+import (
+	"embed"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/upload"
+	"shequ/internal/platform/web"
+	"shequ/internal/platform/xlsx"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// Web holds the slice's pages.
+type Web struct {
+	S   *Service
+	Srv *web.Server
+}
+
+// RegisterWeb adds the pages and the navigation entry.
+func (s *Service) RegisterWeb(srv *web.Server) {
+	h := &Web{S: s, Srv: srv}
+	srv.Render.AddPages("project", templates, "templates/*.html")
+	srv.AddNav(web.NavItem{Key: "project.nav", Path: "/needs", Roles: ReadRoles, Order: 36, Group: web.NavRegistries})
+	srv.Page("GET /needs", h.needs)
+	srv.Page("GET /needs/export.xlsx", h.exportNeeds)
+	srv.Page("GET /needs/new", h.needForm)
+	srv.Page("POST /needs", h.createNeed)
+	srv.Page("POST /needs/recurring", h.recurring)
+	srv.Page("GET /needs/{id}", h.need)
+	srv.Page("POST /needs/{id}/match", h.match)
+	srv.Page("POST /needs/{id}/close", h.closeNeed)
+	srv.Page("GET /resources", h.resources)
+	srv.Page("GET /resources/export.xlsx", h.exportResources)
+	srv.Page("GET /resources/new", h.resourceForm)
+	srv.Page("POST /resources", h.createResource)
+	srv.Page("POST /resources/{id}/withdraw", h.withdrawResource)
+	srv.Page("GET /projects", h.projects)
+	srv.Page("GET /projects/export.xlsx", h.exportProjects)
+	srv.Page("GET /projects/new", h.projectForm)
+	srv.Page("POST /projects", h.createProject)
+	srv.Page("GET /projects/figures", h.figures)
+	srv.Page("GET /projects/figures/export.xlsx", h.exportFigures)
+	srv.Page("GET /projects/{id}", h.project)
+	srv.Page("POST /projects/{id}/start", h.start)
+	srv.Page("POST /projects/{id}/milestones", h.addMilestone)
+	srv.Page("POST /projects/{id}/milestones/{mid}/done", h.milestoneDone)
+	srv.Page("POST /projects/{id}/progress", h.report, web.MaxBody(s.Photos.MaxBytes+(1<<20)))
+	srv.Page("POST /projects/{id}/accept", h.accept)
+	srv.Page("GET /projects/{id}/photos/{photo}", h.photo)
+}
+
+// page is what every page of the slice gets beside its own data.
+type page struct {
+	CanEdit bool
+	Values  map[string]string
+	Errors  map[string]string
+	Summary []string
+}
+
+func (h *Web) base(r *http.Request, err error) page {
+	_, perr := auth.Require(r.Context(), EditRoles...)
+	p := page{CanEdit: perr == nil, Values: map[string]string{}, Errors: map[string]string{}}
+	if err != nil {
+		p.Summary, p.Errors = web.Explain(i18n.From(r.Context()), err)
+	}
+	return p
+}
+
+// shown reports whether an error is one a form shows rather than an error page.
+func shown(err error) bool {
+	var e *errs.Error
+	c := errs.Code(err)
+	return c == errs.EINVALID || c == errs.ECONFLICT || errors.As(err, &e) && e.Key == "project.own_project"
+}
+
+func values(r *http.Request, keys ...string) map[string]string {
+	v := map[string]string{}
+	for _, k := range keys {
+		v[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return v
+}
+
+func atoi(s string) (int64, bool) {
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
+}
+
+// yuanToFen reads an amount in yuan (up to two decimals) as fen.
+func yuanToFen(s string) (int64, bool) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 {
+		return 0, false
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil || w < 0 || w > 1e11 {
+		return 0, false
+	}
+	return w*100 + f, true
+}
+
+func (h *Web) redirect(w http.ResponseWriter, r *http.Request, flash, to string) error {
+	web.Flash(w, r, flash)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+func (h *Web) download(w http.ResponseWriter, r *http.Request, list string, write func(io.Writer) error) error {
+	return xlsx.Download(w, ExportName(i18n.From(r.Context()), list, h.S.Now().In(web.Shanghai)), write)
+}
+
+// listData is a list page's data: its filter, one page of items and the
+// codes of its closed filter fields.
+type listData[F, T any] struct {
+	page
+	F       F
+	Items   []T
+	Page    int
+	More    bool
+	Choices map[string][]string
+}
+
+// renderList renders one page of a list.
+func renderList[F, T any](h *Web, w http.ResponseWriter, r *http.Request, status int, err error, name string, f F, page, perPage int,
+	list func(F) ([]T, bool, error), choices map[string][]string) error {
+	items, more, lerr := list(f)
+	if lerr != nil {
+		return lerr
+	}
+	pg, _ := db.Paging(page, perPage)
+	d := &listData[F, T]{page: h.base(r, err), F: f, Items: items, Page: pg, More: more, Choices: choices}
+	h.Srv.Render.Render(w, status, "project/"+name, h.Srv.NewPage(r, "project."+name, d))
+	return nil
+}
+
+// ---- needs
+
+func needFilterOf(q url.Values) NeedFilter {
+	return NeedFilter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Kind: q.Get("kind"), Status: q.Get("status"),
+		Page: web.PageParam(q), PerPage: 50}
+}
+
+func (h *Web) needs(w http.ResponseWriter, r *http.Request) error {
+	return h.renderNeeds(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderNeeds(w http.ResponseWriter, r *http.Request, status int, err error) error {
+	f := needFilterOf(r.URL.Query())
+	return renderList(h, w, r, status, err, "needs", f, f.Page, f.PerPage, func(f NeedFilter) ([]Need, bool, error) { return h.S.Needs(r.Context(), f) },
+		map[string][]string{"kind": NeedKinds, "status": NeedStatuses})
+}
+
+func (h *Web) exportNeeds(w http.ResponseWriter, r *http.Request) error {
+	return h.download(w, r, "needs", func(out io.Writer) error { return h.S.ExportNeeds(r.Context(), needFilterOf(r.URL.Query()), out) })
+}
+
+type needFormData struct {
+	page
+	Kinds, Sources, Groups []string
+}
+
+func (h *Web) needForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
+		return err
+	}
+	d := &needFormData{page: h.base(r, nil)}
+	d.Values["division_code"] = auth.From(r.Context()).Area.Code
+	return h.renderNeedForm(w, r, http.StatusOK, d)
+}
+
+func (h *Web) renderNeedForm(w http.ResponseWriter, r *http.Request, status int, d *needFormData) error {
+	d.Kinds, d.Sources, d.Groups = NeedKinds, Sources, Groups
+	h.Srv.Render.Render(w, status, "project/need_form", h.Srv.NewPage(r, "project.need_new", d))
+	return nil
+}
+
+func (h *Web) createNeed(w http.ResponseWriter, r *http.Request) error {
+	v := values(r, "division_code", "title", "details", "kind", "source", "source_ref", "group", "affected")
+	in := NeedInput{DivisionCode: v["division_code"], Title: v["title"], Details: v["details"], Kind: v["kind"], Source: v["source"],
+		SourceRef: v["source_ref"], Group: v["group"]}
+	var err error
+	if n, ok := atoi(v["affected"]); !ok {
+		err = errs.Invalid(errs.Field("affected", "error.not_integer"))
+	} else {
+		in.Affected = int(n)
+	}
+	var n Need
+	if err == nil {
+		n, err = h.S.RaiseNeed(r.Context(), in)
+	}
+	if err == nil {
+		return h.redirect(w, r, "layout.saved", "/needs/"+idString(n.ID))
+	}
+	if !shown(err) {
+		return err
+	}
+	d := &needFormData{page: h.base(r, err)}
+	d.Values = v
+	return h.renderNeedForm(w, r, errs.Status(err), d)
+}
+
+func (h *Web) recurring(w http.ResponseWriter, r *http.Request) error {
+	ids, err := h.S.RaiseRecurring(r.Context(), strings.TrimSpace(r.PostFormValue("division")), RecurringMin)
+	if err != nil {
+		if !shown(err) {
+			return err
+		}
+		return h.renderNeeds(w, r, errs.Status(err), err)
+	}
+	return h.redirect(w, r, i18n.T(i18n.From(r.Context()), "project.recurring_raised", len(ids)), "/needs")
+}
+
+type needData struct {
+	page
+	N       *Need
+	Matches []Match
+}
+
+func (h *Web) need(w http.ResponseWriter, r *http.Request) error {
+	return h.renderNeed(w, r, http.StatusOK, nil)
+}
+
+func (h *Web) renderNeed(w http.ResponseWriter, r *http.Request, status int, err error) error {
+	id, gerr := web.PathID(r, "id", "project.need_not_found")
+	if gerr != nil {
+		return gerr
+	}
+	n, gerr := h.S.Need(r.Context(), id)
+	if gerr != nil {
+		return gerr
+	}
+	d := &needData{page: h.base(r, err), N: n}
+	if n.Status == NeedOpen {
+		if d.Matches, gerr = h.S.Matches(r.Context(), id); gerr != nil {
+			return gerr
+		}
+	}
+	h.Srv.Render.Render(w, status, "project/need", h.Srv.NewPage(r, n.Title, d))
+	return nil
+}
+
+func (h *Web) match(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "project.need_not_found")
+	if err != nil {
+		return err
+	}
+	if _, err = h.S.ConfirmMatch(r.Context(), id, r.PostFormValue("resource")); err == nil {
+		return h.redirect(w, r, "project.matched", "/needs/"+idString(id))
+	}
+	if !shown(err) {
+		return err
+	}
+	return h.renderNeed(w, r, errs.Status(err), err)
+}
+
+func (h *Web) closeNeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "project.need_not_found")
+	if err != nil {
+		return err
+	}
+	if _, err = h.S.CloseNeed(r.Context(), id, r.PostFormValue("reason")); err == nil {
+		return h.redirect(w, r, "project.closed", "/needs/"+idString(id))
+	}
+	if !shown(err) {
+		return err
+	}
+	return h.renderNeed(w, r, errs.Status(err), err)
+}
+
+// ---- resources
+
+func resourceFilterOf(q url.Values) ResourceFilter {
+	return ResourceFilter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Kind: q.Get("kind"), Source: q.Get("source"),
+		Page: web.PageParam(q), PerPage: 50}
+}
+
+func (h *Web) resources(w http.ResponseWriter, r *http.Request) error {
+	f := resourceFilterOf(r.URL.Query())
+	return renderList(h, w, r, http.StatusOK, nil, "resources", f, f.Page, f.PerPage,
+		func(f ResourceFilter) ([]Resource, bool, error) { return h.S.Resources(r.Context(), f) },
+		map[string][]string{"kind": ResourceKinds, "source": ResourceSources})
+}
+
+func (h *Web) exportResources(w http.ResponseWriter, r *http.Request) error {
+	return h.download(w, r, "resources", func(out io.Writer) error {
+		return h.S.ExportResources(r.Context(), resourceFilterOf(r.URL.Query()), out)
+	})
+}
+
+type resourceFormData struct {
+	page
+	Kinds, NeedKinds []string
+}
+
+func (h *Web) resourceForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
+		return err
+	}
+	d := &resourceFormData{page: h.base(r, nil), Kinds: ResourceKinds, NeedKinds: NeedKinds}
+	d.Values["division_code"] = auth.From(r.Context()).Area.Code
+	h.Srv.Render.Render(w, http.StatusOK, "project/resource_form", h.Srv.NewPage(r, "project.resource_new", d))
+	return nil
+}
+
+func (h *Web) createResource(w http.ResponseWriter, r *http.Request) error {
+	v := values(r, "division_code", "name", "unit", "contact", "kind", "serves", "hours", "capacity")
+	in := ResourceInput{DivisionCode: v["division_code"], Name: v["name"], Unit: v["unit"], Contact: v["contact"], Kind: v["kind"],
+		Serves: v["serves"], Hours: v["hours"]}
+	var err error
+	if n, ok := atoi(v["capacity"]); !ok {
+		err = errs.Invalid(errs.Field("capacity", "error.not_integer"))
+	} else {
+		in.Capacity = n
+	}
+	if err == nil {
+		_, err = h.S.AddResource(r.Context(), in)
+	}
+	if err == nil {
+		return h.redirect(w, r, "layout.saved", "/resources")
+	}
+	if !shown(err) {
+		return err
+	}
+	d := &resourceFormData{page: h.base(r, err), Kinds: ResourceKinds, NeedKinds: NeedKinds}
+	d.Values = v
+	h.Srv.Render.Render(w, errs.Status(err), "project/resource_form", h.Srv.NewPage(r, "project.resource_new", d))
+	return nil
+}
+
+func (h *Web) withdrawResource(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "error.not_found")
+	if err != nil {
+		return err
+	}
+	if err := h.S.WithdrawResource(r.Context(), id, r.PostFormValue("reason")); err != nil {
+		return err
+	}
+	return h.redirect(w, r, "project.withdrawn", "/resources")
+}
+
+// ---- projects
+
+func projectFilterOf(q url.Values) ProjectFilter {
+	return ProjectFilter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Funding: q.Get("funding"), Status: q.Get("status"),
+		Page: web.PageParam(q), PerPage: 50}
+}
+
+func (h *Web) projects(w http.ResponseWriter, r *http.Request) error {
+	f := projectFilterOf(r.URL.Query())
+	return renderList(h, w, r, http.StatusOK, nil, "projects", f, f.Page, f.PerPage,
+		func(f ProjectFilter) ([]Project, bool, error) { return h.S.Projects(r.Context(), f) },
+		map[string][]string{"funding": Fundings, "status": ProjectStatuses})
+}
+
+func (h *Web) exportProjects(w http.ResponseWriter, r *http.Request) error {
+	return h.download(w, r, "projects", func(out io.Writer) error {
+		return h.S.ExportProjects(r.Context(), projectFilterOf(r.URL.Query()), out)
+	})
+}
+
+type projectFormData struct {
+	page
+	Fundings  []string
+	Needs     []Need
+	Resources []Resource
+	Chosen    map[string]bool
+}
+
+func (h *Web) projectForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
+		return err
+	}
+	d := &projectFormData{page: h.base(r, nil), Chosen: map[string]bool{}}
+	d.Values["division_code"] = auth.From(r.Context()).Area.Code
+	if id, ok := atoi(r.URL.Query().Get("need")); ok && id > 0 {
+		n, err := h.S.Need(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		d.Values["division_code"], d.Values["title"] = n.DivisionCode, n.Title
+		d.Chosen["need:"+idString(id)] = true
+		if n.ResourceKey != "" {
+			d.Chosen[n.ResourceKey] = true
+		}
+	}
+	return h.renderProjectForm(w, r, http.StatusOK, d)
+}
+
+func (h *Web) renderProjectForm(w http.ResponseWriter, r *http.Request, status int, d *projectFormData) error {
+	ctx := r.Context()
+	d.Fundings = Fundings
+	for _, st := range []string{NeedOpen, NeedMatched} {
+		ns, _, err := h.S.Needs(ctx, NeedFilter{Status: st, PerPage: 200})
+		if err != nil {
+			return err
+		}
+		d.Needs = append(d.Needs, ns...)
+	}
+	rs, _, err := h.S.Resources(ctx, ResourceFilter{PerPage: 200})
+	if err != nil {
+		return err
+	}
+	d.Resources = rs
+	h.Srv.Render.Render(w, status, "project/project_form", h.Srv.NewPage(r, "project.project_new", d))
+	return nil
+}
+
+func (h *Web) createProject(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errs.Invalid(errs.Field("form", "error.invalid"))
+	}
+	v := values(r, "division_code", "title", "description", "owner", "funding", "budget")
+	in := ProjectInput{DivisionCode: v["division_code"], Title: v["title"], Description: v["description"], Owner: v["owner"], Funding: v["funding"]}
+	chosen := map[string]bool{}
+	for _, s := range r.PostForm["need"] {
+		if id, ok := atoi(s); ok && id > 0 {
+			in.Needs = append(in.Needs, id)
+			chosen["need:"+s] = true
+		}
+	}
+	for _, s := range r.PostForm["resource"] {
+		in.Resources = append(in.Resources, s)
+		chosen[s] = true
+	}
+	var err error
+	if fen, ok := yuanToFen(v["budget"]); !ok {
+		err = errs.Invalid(errs.Field("budget", "project.budget_format"))
+	} else {
+		in.Budget = fen
+	}
+	var p *ProjectDetail
+	if err == nil {
+		p, err = h.S.CreateProject(r.Context(), in)
+	}
+	if err == nil {
+		return h.redirect(w, r, "layout.saved", "/projects/"+idString(p.ID))
+	}
+	if !shown(err) {
+		return err
+	}
+	d := &projectFormData{page: h.base(r, err), Chosen: chosen}
+	d.Values = v
+	return h.renderProjectForm(w, r, errs.Status(err), d)
+}
+
+type projectData struct {
+	page
+	P        *ProjectDetail
+	Today    string
+	Fundings []string
+}
+
+func (h *Web) project(w http.ResponseWriter, r *http.Request) error {
+	return h.renderProject(w, r, http.StatusOK, nil, nil)
+}
+
+func (h *Web) renderProject(w http.ResponseWriter, r *http.Request, status int, err error, vals map[string]string) error {
+	id, gerr := web.PathID(r, "id", "project.not_found")
+	if gerr != nil {
+		return gerr
+	}
+	p, gerr := h.S.Project(r.Context(), id)
+	if gerr != nil {
+		return gerr
+	}
+	d := &projectData{page: h.base(r, err), P: p, Today: h.S.today(), Fundings: Fundings}
+	if vals != nil {
+		d.Values = vals
+	}
+	h.Srv.Render.Render(w, status, "project/project", h.Srv.NewPage(r, p.Title, d))
+	return nil
+}
+
+// act runs a project action and shows the project again.
+func (h *Web) act(w http.ResponseWriter, r *http.Request, flash string, vals map[string]string, fn func(id int64) error) error {
+	id, err := web.PathID(r, "id", "project.not_found")
+	if err != nil {
+		return err
+	}
+	if err = fn(id); err == nil {
+		return h.redirect(w, r, flash, "/projects/"+idString(id))
+	}
+	if !shown(err) {
+		return err
+	}
+	return h.renderProject(w, r, errs.Status(err), err, vals)
+}
+
+func (h *Web) start(w http.ResponseWriter, r *http.Request) error {
+	v := values(r, "owner", "funding", "budget")
+	return h.act(w, r, "project.started", v, func(id int64) error {
+		fen, ok := yuanToFen(v["budget"])
+		if !ok {
+			return errs.Invalid(errs.Field("budget", "project.budget_format"))
+		}
+		_, err := h.S.Start(r.Context(), id, v["owner"], v["funding"], fen)
+		return err
+	})
+}
+
+func (h *Web) addMilestone(w http.ResponseWriter, r *http.Request) error {
+	v := values(r, "title", "due_on")
+	return h.act(w, r, "layout.saved", v, func(id int64) error {
+		_, err := h.S.AddMilestone(r.Context(), id, MilestoneInput{Title: v["title"], DueOn: v["due_on"]})
+		return err
+	})
+}
+
+func (h *Web) milestoneDone(w http.ResponseWriter, r *http.Request) error {
+	return h.act(w, r, "layout.saved", nil, func(id int64) error {
+		mid, err := web.PathID(r, "mid", "project.milestone_not_found")
+		if err != nil {
+			return err
+		}
+		return h.S.MilestoneDone(r.Context(), id, mid, r.PostFormValue("done_on"))
+	})
+}
+
+func (h *Web) report(w http.ResponseWriter, r *http.Request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, h.S.Photos.MaxBytes+(1<<20))
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return errs.Invalid(errs.Field("photo", "upload.too_large", h.S.Photos.MaxBytes>>20))
+	}
+	v := values(r, "note")
+	return h.act(w, r, "project.reported", v, func(id int64) error {
+		var photo *upload.File
+		if r.MultipartForm != nil {
+			if hs := r.MultipartForm.File["photo"]; len(hs) > 0 && (hs[0].Size > 0 || hs[0].Filename != "") {
+				f, err := hs[0].Open()
+				if err != nil {
+					return errs.Invalid(errs.Field("photo", "upload.unreadable"))
+				}
+				defer f.Close()
+				if photo, err = h.S.Photos.Header(hs[0], f, "photo"); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := h.S.Report(r.Context(), id, v["note"], photo)
+		return err
+	})
+}
+
+func (h *Web) accept(w http.ResponseWriter, r *http.Request) error {
+	v := values(r, "note")
+	return h.act(w, r, "project.accepted", v, func(id int64) error {
+		_, err := h.S.Accept(r.Context(), id, v["note"])
+		return err
+	})
+}
+
+func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "project.not_found")
+	if err != nil {
+		return err
+	}
+	pid, err := web.PathID(r, "photo", "error.not_found")
+	if err != nil {
+		return err
+	}
+	b, err := h.S.Photo(r.Context(), id, pid)
+	if err != nil {
+		return err
+	}
+	upload.Serve(w, r, b)
+	return nil
+}
+
+// ---- figures
+
+type figuresData struct {
+	page
+	Total    *ListFigures
+	Rows     []ListFigures
+	Fundings []string
+}
+
+func (h *Web) figures(w http.ResponseWriter, r *http.Request) error {
+	total, rows, err := h.S.Figures(r.Context(), strings.TrimSpace(r.URL.Query().Get("division")))
+	if err != nil {
+		return err
+	}
+	d := &figuresData{page: h.base(r, nil), Total: total, Rows: rows, Fundings: Fundings}
+	h.Srv.Render.Render(w, http.StatusOK, "project/figures", h.Srv.NewPage(r, "project.figures", d))
+	return nil
+}
+
+func (h *Web) exportFigures(w http.ResponseWriter, r *http.Request) error {
+	return h.download(w, r, "figures", func(out io.Writer) error {
+		return h.S.ExportFigures(r.Context(), strings.TrimSpace(r.URL.Query().Get("division")), out)
+	})
+}
