@@ -23,6 +23,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
 	"shequ/internal/person"
@@ -149,6 +150,7 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	Mediation     *mediation.Service // people's mediation, legal advisers, 法律明白人
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -293,6 +295,11 @@ func (a *App) build(ctx context.Context) error {
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
+	// People's mediation: mediators from the workers' roster, cases from
+	// requests in a dispute category, shown on the request's page.
+	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
+	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
+	a.Requests.Cases = requestCases{a.Mediation}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -350,6 +357,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Mediation.RegisterWeb(a.Web)
+	a.Mediation.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
