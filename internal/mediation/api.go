@@ -46,10 +46,12 @@ type idBody[T any] struct {
 }
 
 type caseListInput struct {
-	areaInput
-	Status string `query:"status" doc:"open, agreed, failed or closed"`
-	Kind   string `query:"kind"`
-	Q      string `query:"q" maxLength:"50" doc:"part of the summary, or a request number"`
+	Division string `query:"division" doc:"12-digit code: cases at or under it"`
+	Page     int    `query:"page" default:"1"`
+	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	Status   string `query:"status" doc:"open, agreed, failed or closed"`
+	Kind     string `query:"kind"`
+	Q        string `query:"q" maxLength:"50" doc:"part of the summary, or a request number"`
 }
 
 type fromRequest struct {
@@ -212,8 +214,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	reg(api, "list-legal-adviser-services", get, "/api/v1/legal-adviser-services", "Legal advisers' services in the caller's area, newest first", ok,
 		func(ctx context.Context, in *struct {
-			areaInput
-			Adviser int64 `query:"adviser" doc:"one adviser's"`
+			Division string `query:"division" doc:"12-digit code: services at or under it"`
+			Adviser  int64  `query:"adviser" doc:"one adviser's"`
+			Page     int    `query:"page" default:"1"`
+			PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 		}) (page[AdviserService], error) {
 			items, more, err := s.Services(ctx, in.Division, in.Adviser, in.Page, in.PerPage)
 			return *pageOf(items, more, in.Page, in.PerPage), err

@@ -68,7 +68,7 @@ type Committee struct {
 	Name          string     `json:"name"`
 	EstablishedOn string     `json:"established_on" doc:"YYYY-MM-DD"`
 	Chair         string     `json:"chair"`
-	Mediators     []Mediator `json:"mediators"`
+	Mediators     []Mediator `json:"mediators,omitempty"`
 }
 
 // Mediator is a member of a committee: a worker of the community's roster
@@ -164,9 +164,9 @@ type MediationCase struct {
 	Version           int         `json:"version"`
 	CreatedAt         time.Time   `json:"created_at"`
 	CreatedBy         string      `json:"created_by"`
-	Parties           []CaseParty `json:"parties"`
-	Mediators         []Mediator  `json:"mediators"`
-	Steps             []CaseStep  `json:"steps"`
+	Parties           []CaseParty `json:"parties,omitempty" doc:"with one case, not in lists"`
+	Mediators         []Mediator  `json:"mediators,omitempty"`
+	Steps             []CaseStep  `json:"steps,omitempty"`
 
 	agreementBlob *int64
 }
