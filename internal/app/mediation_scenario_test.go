@@ -92,7 +92,7 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 				Scenario{Name: "training " + name, Method: "POST", Path: "/api/v1/legal-literates/" + id["literate"] + "/trainings", Role: role, Area: area,
 					Body: map[string]any{"on": today, "course": "普法", "hours": 2}, Status: added},
 				Scenario{Name: "create adviser " + name, Method: "POST", Path: "/api/v1/legal-advisers", Role: role, Area: area,
-					Body: map[string]any{"community_code": code, "name": "新顾问", "firm": "所", "phone": "13700000001", "term_from": "2025-01-01", "term_to": "2099-12-31"},
+					Body:   map[string]any{"community_code": code, "name": "新顾问", "firm": "所", "phone": "13700000001", "term_from": "2025-01-01", "term_to": "2099-12-31"},
 					Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 			)
 		}
