@@ -148,6 +148,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			if err := SeedCommunityPage(ctx, community.NewService(b.DB, b.Audit, nil), a.Area); err != nil {
 				return nil, err
 			}
+			if err := b.mediation(ctx, a.Area); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := b.visits(ctx); err != nil {
