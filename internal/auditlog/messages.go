@@ -132,7 +132,7 @@ func init() {
 		"auditlog.act.mediation.case.step":          {"记录调解过程", "Log a mediation step"},
 		"auditlog.act.mediation.case.agree":         {"登记调解协议", "Record a mediation agreement"},
 		"auditlog.act.mediation.case.fail":          {"登记调解不成", "Record a failed mediation"},
-		"auditlog.act.mediation.case.follow_up":     {"登记调解回访", "Record a mediation follow-up"},
+		"auditlog.act.mediation.case.callback":      {"登记调解回访", "Record a mediation callback"},
 		"auditlog.act.mediation.case.close":         {"审核结案调解案件", "Close a mediation case"},
 		"auditlog.act.mediation.case.reveal":        {"查看调解当事人完整信息", "See a mediation case's parties in full"},
 		"auditlog.act.mediation.case.export":        {"导出调解案件", "Export mediation cases"},

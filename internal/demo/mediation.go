@@ -13,7 +13,7 @@ import (
 
 // mediation gives the demo accounts' community a people's mediation
 // committee with two mediators, three cases (closed with the agreement
-// kept, agreed and awaiting the follow-up, still being mediated), a legal
+// kept, agreed and awaiting the callback, still being mediated), a legal
 // adviser with a log of services and three legal-literate villagers with
 // their training.
 func (b *Builder) mediation(ctx context.Context, code string) error {
@@ -87,7 +87,7 @@ func SeedMediation(ctx context.Context, s *mediation.Service, code string) error
 		if !x.kept {
 			continue
 		}
-		if _, err := s.FollowUp(worker, k.ID, mediation.FollowUpInput{On: day(-5), Kept: true, Note: "回访时已整改到位，双方满意。"}); err != nil {
+		if _, err := s.Callback(worker, k.ID, mediation.CallbackInput{On: day(-5), Kept: true, Note: "回访时已整改到位，双方满意。"}); err != nil {
 			return err
 		}
 		if _, err := s.Close(ctx, k.ID, 0); err != nil {

@@ -17,7 +17,7 @@ import (
 // TestMediationJourney: a resident files a neighbours' dispute on a phone;
 // a community worker opens it as a mediation case from the request's page,
 // assigns the committee's mediator, logs a session and records the
-// agreement signed yesterday, then the follow-up today; the worker may not
+// agreement signed yesterday, then the callback today; the worker may not
 // close the case they mediated, a township officer does; the figures page
 // counts the case, the agreement and that it was kept. Every page passes
 // axe-core.
@@ -75,9 +75,9 @@ func TestMediationJourney(t *testing.T) {
 	if got := b.text("#case-status"); got != "已达成协议" {
 		t.Fatalf("after the agreement the case is %q", got)
 	}
-	b.act("record the follow-up", "#follow-up-submit", chromedp.SendKeys(chromedp.CSS("#f-fu-note"), "已按协议施工"))
-	if got := b.text("#case-follow-up"); !strings.Contains(got, "已履行") {
-		t.Errorf("follow-up %q", got)
+	b.act("record the callback", "#callback-submit", chromedp.SendKeys(chromedp.CSS("#f-fu-note"), "已按协议施工"))
+	if got := b.text("#case-callback"); !strings.Contains(got, "已履行") {
+		t.Errorf("callback %q", got)
 	}
 	// The mediator's own closing is refused with the reason on the page.
 	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS("#close-submit"))); err != nil {

@@ -175,9 +175,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			c, err := s.Fail(ctx, in.ID, in.Body)
 			return body[*MediationCase]{c}, err
 		})
-	reg(api, "record-mediation-follow-up", post, "/api/v1/mediation/cases/{id}/follow-up", "Record the follow-up (回访) of an agreement", ok,
-		func(ctx context.Context, in *idBody[FollowUpInput]) (body[*MediationCase], error) {
-			c, err := s.FollowUp(ctx, in.ID, in.Body)
+	reg(api, "record-mediation-callback", post, "/api/v1/mediation/cases/{id}/callback", "Record the callback (回访) of an agreement", ok,
+		func(ctx context.Context, in *idBody[CallbackInput]) (body[*MediationCase], error) {
+			c, err := s.Callback(ctx, in.ID, in.Body)
 			return body[*MediationCase]{c}, err
 		})
 	reg(api, "close-mediation-case", post, "/api/v1/mediation/cases/{id}/close",

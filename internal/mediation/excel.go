@@ -24,7 +24,7 @@ var CaseSheet = &xlsx.Spec{
 		{Key: "status", Zh: "状态", En: "Status", Width: 10},
 		{Key: "signed_on", Zh: "协议签订日期", En: "Agreement signed", Width: 14},
 		{Key: "referral", Zh: "引导途径", En: "Referral", Width: 12},
-		{Key: "follow_up", Zh: "回访", En: "Follow-up", Width: 14},
+		{Key: "callback", Zh: "回访", En: "Callback", Width: 14},
 		{Key: "closed_on", Zh: "结案日期", En: "Closed on", Width: 12},
 	},
 }
@@ -72,8 +72,8 @@ func (s *Service) ExportCases(ctx context.Context, f CaseFilter, w io.Writer) er
 		if c.Referral != "" {
 			referral = i18n.T(lang, "mediation.referral."+c.Referral)
 		}
-		if c.FollowUpOn != "" {
-			follow = c.FollowUpOn + " " + i18n.T(lang, "mediation.kept."+c.FollowUpKept)
+		if c.CallbackOn != "" {
+			follow = c.CallbackOn + " " + i18n.T(lang, "mediation.kept."+c.CallbackKept)
 		}
 		return ex.Write(c.ID, c.CommunityName, i18n.T(lang, "mediation.kind."+c.Kind), c.RequestNumber, strings.Join(parties, "、"),
 			strings.Join(mediators, "、"), i18n.T(lang, "mediation.status."+c.Status), c.AgreementSignedOn, referral, follow, c.ClosedOn)

@@ -97,9 +97,9 @@ func TestMediationCaseLifecycle(t *testing.T) {
 	}
 	path := "/api/v1/mediation/cases/" + strconv.FormatInt(c.ID, 10)
 
-	// The follow-up and closing come after the outcome.
+	// The callback and closing come after the outcome.
 	post(t, e, other, path+"/close", map[string]any{"version": 0}, http.StatusConflict)
-	post(t, e, staff, path+"/follow-up", map[string]any{"on": today, "kept": true}, http.StatusConflict)
+	post(t, e, staff, path+"/callback", map[string]any{"on": today, "kept": true}, http.StatusConflict)
 	post(t, e, staff, path+"/steps", map[string]any{"on": today, "kind": "session", "note": "双方到场，初步沟通"}, http.StatusOK)
 	post(t, e, staff, path+"/steps", map[string]any{"on": "2999-01-01", "kind": "session", "note": "未来"}, http.StatusUnprocessableEntity)
 	post(t, e, staff, path+"/agreement", map[string]any{"terms": "楼上修缮管道并赔偿 500 元", "signed_on": "2026-01-10", "version": 99}, http.StatusConflict)
@@ -109,11 +109,11 @@ func TestMediationCaseLifecycle(t *testing.T) {
 	}
 	post(t, e, staff, path+"/steps", map[string]any{"on": today, "kind": "visit", "note": "已达成"}, http.StatusConflict)
 	post(t, e, other, path+"/close", map[string]any{"version": 0}, http.StatusConflict) // not followed up yet
-	res = e.API("POST", path+"/follow-up", staff, map[string]any{"on": "2026-01-10", "kept": true})
+	res = e.API("POST", path+"/callback", staff, map[string]any{"on": "2026-01-10", "kept": true})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"location":"on"`) {
-		t.Fatalf("follow-up on the signing day: %d %s", res.StatusCode, res.Body)
+		t.Fatalf("callback on the signing day: %d %s", res.StatusCode, res.Body)
 	}
-	post(t, e, staff, path+"/follow-up", map[string]any{"on": "2026-02-10", "kept": true, "note": "已修好"}, http.StatusOK)
+	post(t, e, staff, path+"/callback", map[string]any{"on": "2026-02-10", "kept": true, "note": "已修好"}, http.StatusOK)
 	// Four eyes: whoever mediated may not close; another staff member does.
 	res = e.API("POST", path+"/close", staff, map[string]any{"version": 0})
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(res.Body, "参与调解的人员不能审核结案") {

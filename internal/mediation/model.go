@@ -4,7 +4,7 @@
 // cases with their parties (names, phones and ID numbers sealed), the
 // mediators, a dated log of steps, the outcome (an agreement, 调解协议, with
 // its terms, signing date and a scanned copy; or a failure with its
-// referral), the follow-up (回访) and the closure by staff other than those
+// referral), the callback (回访) and the closure by staff other than those
 // who mediated it; legal advisers (法律顾问) and the log of their services;
 // legal-literate villagers (法律明白人) and their training. A resident
 // request in a dispute category can be opened as a case, which keeps the
@@ -30,7 +30,7 @@ const DateLayout = "2006-01-02"
 var Kinds = []string{"neighbours", "family", "land", "property", "labour", "damages", "other"}
 
 // Case statuses: open while it is mediated; agreed or failed with the
-// outcome; closed after review (an agreement after its follow-up).
+// outcome; closed after review (an agreement after its callback).
 const (
 	Open   = "open"
 	Agreed = "agreed"
@@ -156,9 +156,9 @@ type MediationCase struct {
 	AgreementBy       string      `json:"agreement_by,omitempty"`
 	Referral          string      `json:"referral,omitempty" doc:"court, arbitration or other, when mediation failed"`
 	FailureNote       string      `json:"failure_note,omitempty"`
-	FollowUpOn        string      `json:"follow_up_on,omitempty"`
-	FollowUpKept      string      `json:"follow_up_kept,omitempty" doc:"yes or no once followed up"`
-	FollowUpNote      string      `json:"follow_up_note,omitempty"`
+	CallbackOn        string      `json:"callback_on,omitempty"`
+	CallbackKept      string      `json:"callback_kept,omitempty" doc:"yes or no once followed up"`
+	CallbackNote      string      `json:"callback_note,omitempty"`
 	ClosedOn          string      `json:"closed_on,omitempty"`
 	ClosedBy          string      `json:"closed_by,omitempty"`
 	Version           int         `json:"version"`
@@ -194,8 +194,8 @@ type FailureInput struct {
 	Version  int    `json:"version,omitempty" doc:"when given, must match the case's (409 otherwise)"`
 }
 
-// FollowUpInput records the follow-up (回访) of an agreement.
-type FollowUpInput struct {
+// CallbackInput records the callback (回访) of an agreement.
+type CallbackInput struct {
 	On      string `json:"on" doc:"YYYY-MM-DD, after the agreement was signed"`
 	Kept    bool   `json:"kept"`
 	Note    string `json:"note,omitempty" maxLength:"2000"`
@@ -282,7 +282,7 @@ type MediationFigures struct {
 	Name               string `json:"name"`
 	Cases              int64  `json:"cases"`
 	Agreements         int64  `json:"agreements"`
-	AgreementsKept     int64  `json:"agreements_kept" doc:"agreements found kept at the follow-up"`
+	AgreementsKept     int64  `json:"agreements_kept" doc:"agreements found kept at the callback"`
 	CommunitiesAdvised int64  `json:"communities_with_adviser" doc:"communities with a legal adviser in term today"`
 	LegalLiterates     int64  `json:"legal_literates"`
 	DrillDown          bool   `json:"drill_down" doc:"the area has areas under it"`

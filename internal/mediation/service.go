@@ -552,10 +552,10 @@ func (s *Service) Fail(ctx context.Context, id int64, in FailureInput) (*Mediati
 	})
 }
 
-// FollowUp records the follow-up (回访) of an agreement: a date after it
+// Callback records the callback (回访) of an agreement: a date after it
 // was signed, whether it was kept.
-func (s *Service) FollowUp(ctx context.Context, id int64, in FollowUpInput) (*MediationCase, error) {
-	return s.change(ctx, id, "mediation.case.follow_up", func(ctx context.Context, c *MediationCase, _ *auth.Principal) (any, error) {
+func (s *Service) Callback(ctx context.Context, id int64, in CallbackInput) (*MediationCase, error) {
+	return s.change(ctx, id, "mediation.case.callback", func(ctx context.Context, c *MediationCase, _ *auth.Principal) (any, error) {
 		if err := version(c, in.Version); err != nil {
 			return nil, err
 		}
@@ -566,7 +566,7 @@ func (s *Service) FollowUp(ctx context.Context, id int64, in FollowUpInput) (*Me
 		var bad errs.Fields
 		date(&bad, "on", in.On, s.Today())
 		if validDate(in.On) && in.On <= c.AgreementSignedOn {
-			bad.Add("on", "mediation.follow_up_before", c.AgreementSignedOn)
+			bad.Add("on", "mediation.callback_before", c.AgreementSignedOn)
 		}
 		if len([]rune(in.Note)) > maxText {
 			bad.Add("note", "error.too_long", maxText)
@@ -575,16 +575,16 @@ func (s *Service) FollowUp(ctx context.Context, id int64, in FollowUpInput) (*Me
 			return nil, err
 		}
 		old := c.Version
-		c.FollowUpOn, c.FollowUpNote, c.FollowUpKept = in.On, in.Note, "no"
+		c.CallbackOn, c.CallbackNote, c.CallbackKept = in.On, in.Note, "no"
 		if in.Kept {
-			c.FollowUpKept = "yes"
+			c.CallbackKept = "yes"
 		}
-		return map[string]string{"on": in.On, "kept": c.FollowUpKept}, s.Store.saveOutcome(ctx, c, old, s.now())
+		return map[string]string{"on": in.On, "kept": c.CallbackKept}, s.Store.saveOutcome(ctx, c, old, s.now())
 	})
 }
 
 // Close closes a case after review: a failed one, or an agreed one after
-// its follow-up. Four eyes: whoever recorded the outcome or logged a step
+// its callback. Four eyes: whoever recorded the outcome or logged a step
 // of the case (its mediators at work) may not close it.
 // Errors: ECONFLICT (status, version), EFORBIDDEN (four eyes), ENOTFOUND.
 func (s *Service) Close(ctx context.Context, id int64, v int) (*MediationCase, error) {
@@ -594,9 +594,9 @@ func (s *Service) Close(ctx context.Context, id int64, v int) (*MediationCase, e
 		}
 		switch {
 		case c.Status == Failed:
-		case c.Status == Agreed && c.FollowUpOn != "":
+		case c.Status == Agreed && c.CallbackOn != "":
 		case c.Status == Agreed:
-			return nil, errs.Conflict("mediation.follow_up_first")
+			return nil, errs.Conflict("mediation.callback_first")
 		default:
 			return nil, wrongStatus(c)
 		}

@@ -186,14 +186,14 @@ func (s *Store) communityMediators(ctx context.Context, code string) ([]Mediator
 // --- cases ---
 
 const caseCols = `c.id, c.community_code, d.name, c.kind, c.summary, c.request_id, c.request_number, c.status, c.agreement_terms,
-	c.agreement_signed_on, c.agreement_blob, c.agreement_by, c.referral, c.failure_note, c.followup_on, c.followup_kept, c.followup_note,
+	c.agreement_signed_on, c.agreement_blob, c.agreement_by, c.referral, c.failure_note, c.callback_on, c.callback_kept, c.callback_note,
 	c.closed_on, c.closed_by, c.version, c.created_at, c.created_by FROM mediation_cases c JOIN divisions d ON d.code = c.community_code`
 
 func scanCase(r interface{ Scan(...any) error }) (*MediationCase, error) {
 	var c MediationCase
 	err := r.Scan(&c.ID, &c.CommunityCode, &c.CommunityName, &c.Kind, &c.Summary, &c.RequestID, &c.RequestNumber, &c.Status,
-		&c.AgreementTerms, &c.AgreementSignedOn, &c.agreementBlob, &c.AgreementBy, &c.Referral, &c.FailureNote, &c.FollowUpOn,
-		&c.FollowUpKept, &c.FollowUpNote, &c.ClosedOn, &c.ClosedBy, &c.Version, &c.CreatedAt, &c.CreatedBy)
+		&c.AgreementTerms, &c.AgreementSignedOn, &c.agreementBlob, &c.AgreementBy, &c.Referral, &c.FailureNote, &c.CallbackOn,
+		&c.CallbackKept, &c.CallbackNote, &c.ClosedOn, &c.ClosedBy, &c.Version, &c.CreatedAt, &c.CreatedBy)
 	c.CreatedAt = c.CreatedAt.UTC()
 	c.AgreementCopy = c.agreementBlob != nil
 	return &c, err
@@ -376,10 +376,10 @@ func (s *Store) stepAuthors(ctx context.Context, caseID int64) ([]string, error)
 // service has checked) and bumps its version.
 func (s *Store) saveOutcome(ctx context.Context, c *MediationCase, oldVersion int, now time.Time) error {
 	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE mediation_cases SET status = $1, agreement_terms = $2, agreement_signed_on = $3,
-		agreement_blob = $4, agreement_by = $5, referral = $6, failure_note = $7, followup_on = $8, followup_kept = $9, followup_note = $10,
+		agreement_blob = $4, agreement_by = $5, referral = $6, failure_note = $7, callback_on = $8, callback_kept = $9, callback_note = $10,
 		closed_on = $11, closed_by = $12, version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15`,
-		c.Status, c.AgreementTerms, c.AgreementSignedOn, c.agreementBlob, c.AgreementBy, c.Referral, c.FailureNote, c.FollowUpOn,
-		c.FollowUpKept, c.FollowUpNote, c.ClosedOn, c.ClosedBy, now, c.ID, oldVersion)
+		c.Status, c.AgreementTerms, c.AgreementSignedOn, c.agreementBlob, c.AgreementBy, c.Referral, c.FailureNote, c.CallbackOn,
+		c.CallbackKept, c.CallbackNote, c.ClosedOn, c.ClosedBy, now, c.ID, oldVersion)
 	if err != nil {
 		return errs.Internal("mediation.Store.saveOutcome: update", err)
 	}

@@ -17,7 +17,7 @@ var figureQueries = []struct {
 	{"agreements", `SELECT substr(community_code, 1, $1), count(*) FROM mediation_cases
 		WHERE community_code BETWEEN $2 AND $3 AND agreement_signed_on <> '' GROUP BY 1`},
 	{"kept", `SELECT substr(community_code, 1, $1), count(*) FROM mediation_cases
-		WHERE community_code BETWEEN $2 AND $3 AND followup_kept = 'yes' GROUP BY 1`},
+		WHERE community_code BETWEEN $2 AND $3 AND callback_kept = 'yes' GROUP BY 1`},
 	{"advised", `SELECT substr(community_code, 1, $1), count(DISTINCT community_code) FROM legal_advisers
 		WHERE community_code BETWEEN $2 AND $3 AND term_from <= $4 AND term_to >= $4 GROUP BY 1`},
 	{"literates", `SELECT substr(community_code, 1, $1), count(*) FROM legal_literates WHERE community_code BETWEEN $2 AND $3 GROUP BY 1`},

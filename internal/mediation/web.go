@@ -44,7 +44,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /mediation/cases/{id}/agreement", h.agree, web.MaxBody(s.Copies.MaxBytes+(1<<20)))
 	srv.Page("GET /mediation/cases/{id}/agreement", h.agreementCopy)
 	srv.Page("POST /mediation/cases/{id}/failure", h.fail)
-	srv.Page("POST /mediation/cases/{id}/follow-up", h.followUp)
+	srv.Page("POST /mediation/cases/{id}/callback", h.callback)
 	srv.Page("POST /mediation/cases/{id}/close", h.closeCase)
 	srv.Page("POST /mediation/cases/{id}/reveal", h.reveal)
 	srv.Page("GET /mediation/committees", h.committees)
@@ -310,9 +310,9 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-func (h *Web) followUp(w http.ResponseWriter, r *http.Request) error {
+func (h *Web) callback(w http.ResponseWriter, r *http.Request) error {
 	return h.caseForm(w, r, func(id int64) error {
-		_, err := h.S.FollowUp(r.Context(), id, FollowUpInput{On: form(r, "on"), Kept: form(r, "kept") == "yes", Note: form(r, "note"), Version: version0(r)})
+		_, err := h.S.Callback(r.Context(), id, CallbackInput{On: form(r, "on"), Kept: form(r, "kept") == "yes", Note: form(r, "note"), Version: version0(r)})
 		return err
 	})
 }

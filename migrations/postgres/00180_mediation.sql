@@ -5,7 +5,7 @@
 -- parties' names, phones and ID numbers sealed (blind index on the ID
 -- number), the mediators, a dated log of steps, the outcome (an agreement
 -- with its terms, signing date and a scanned copy; or a failure with its
--- referral), the follow-up (回访) and the closure by someone other than
+-- referral), the callback (回访) and the closure by someone other than
 -- those who mediated it. A case opened from a resident request keeps the
 -- request's id and number (one case per request). Legal advisers have a
 -- log of their services; legal-literate villagers their training records.
@@ -48,9 +48,9 @@ CREATE TABLE mediation_cases (
     agreement_by       TEXT NOT NULL DEFAULT '',
     referral           TEXT NOT NULL DEFAULT '',
     failure_note       TEXT NOT NULL DEFAULT '',
-    followup_on        TEXT NOT NULL DEFAULT '',
-    followup_kept      TEXT NOT NULL DEFAULT '',
-    followup_note      TEXT NOT NULL DEFAULT '',
+    callback_on        TEXT NOT NULL DEFAULT '',
+    callback_kept      TEXT NOT NULL DEFAULT '',
+    callback_note      TEXT NOT NULL DEFAULT '',
     closed_on          TEXT NOT NULL DEFAULT '',
     closed_by          TEXT NOT NULL DEFAULT '',
     version            INTEGER NOT NULL DEFAULT 1,
