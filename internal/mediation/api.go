@@ -16,6 +16,7 @@ type idInput struct {
 
 type areaInput struct {
 	Division string `query:"division" doc:"12-digit code: records at or under it"`
+	Q        string `query:"q" maxLength:"50" doc:"part of a name"`
 	Page     int    `query:"page" default:"1"`
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
@@ -109,7 +110,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	// Committees.
 	reg(api, "list-mediation-committees", get, "/api/v1/mediation/committees", "Mediation committees in the caller's area", ok,
 		func(ctx context.Context, in *areaInput) (page[Committee], error) {
-			items, more, err := s.Committees(ctx, in.Division, in.Page, in.PerPage)
+			items, more, err := s.Committees(ctx, in.Division, in.Q, in.Page, in.PerPage)
 			return *pageOf(items, more, in.Page, in.PerPage), err
 		})
 	reg(api, "create-mediation-committee", post, "/api/v1/mediation/committees", "Add a community's mediation committee", created,
@@ -194,7 +195,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	// Legal advisers.
 	reg(api, "list-legal-advisers", get, "/api/v1/legal-advisers", "Legal advisers in the caller's area", ok,
 		func(ctx context.Context, in *areaInput) (page[Adviser], error) {
-			items, more, err := s.Advisers(ctx, in.Division, in.Page, in.PerPage)
+			items, more, err := s.Advisers(ctx, in.Division, in.Q, in.Page, in.PerPage)
 			return *pageOf(items, more, in.Page, in.PerPage), err
 		})
 	reg(api, "create-legal-adviser", post, "/api/v1/legal-advisers", "Add a community's legal adviser", created,
@@ -225,7 +226,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	// Legal-literate villagers.
 	reg(api, "list-legal-literates", get, "/api/v1/legal-literates", "Legal-literate villagers (法律明白人) in the caller's area", ok,
 		func(ctx context.Context, in *areaInput) (page[Literate], error) {
-			items, more, err := s.Literates(ctx, in.Division, in.Page, in.PerPage)
+			items, more, err := s.Literates(ctx, in.Division, in.Q, in.Page, in.PerPage)
 			return *pageOf(items, more, in.Page, in.PerPage), err
 		})
 	reg(api, "create-legal-literate", post, "/api/v1/legal-literates", "Add a legal-literate villager to a community's roster", created,

@@ -271,3 +271,27 @@ func TestMediationFromRequest(t *testing.T) {
 		}
 	}
 }
+
+// The registries' lists search by name.
+func TestMediationListSearch(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	staff := e.Token(auth.CommunityWorker, apptest.Community)
+	for _, n := range []string{"刘明白", "郭振华"} {
+		post(t, e, staff, "/api/v1/legal-literates", map[string]any{"community_code": apptest.Community, "name": n}, http.StatusCreated)
+		post(t, e, staff, "/api/v1/legal-advisers", map[string]any{"community_code": apptest.Community, "name": n, "firm": "所", "phone": "13700000000",
+			"term_from": "2025-01-01", "term_to": "2099-12-31"}, http.StatusCreated)
+		post(t, e, staff, "/api/v1/mediation/committees", map[string]any{"community_code": apptest.Community, "name": n + "调委会",
+			"established_on": "2020-01-01", "chair": "主任"}, http.StatusCreated)
+	}
+	for _, p := range []string{"/api/v1/legal-literates", "/api/v1/legal-advisers", "/api/v1/mediation/committees"} {
+		res := e.API("GET", p+"?q=%E6%98%8E%E7%99%BD", staff, nil) // 明白
+		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "刘明白") || strings.Contains(res.Body, "郭振华") {
+			t.Errorf("%s?q=明白: %d %s", p, res.StatusCode, res.Body)
+		}
+	}
+	s := e.Session(auth.CommunityWorker, apptest.Community)
+	if page := s.Get("/mediation/literates?q=%E9%83%AD").Body; !strings.Contains(page, "郭振华") || strings.Contains(page, "刘明白") {
+		t.Errorf("the literates page does not search")
+	}
+}

@@ -316,6 +316,15 @@ func (f *CaseFilter) check() error {
 	return bad.Err()
 }
 
+// query checks a list's search text.
+func query(q string) (string, error) {
+	q = strings.TrimSpace(q)
+	if len([]rune(q)) > 50 {
+		return "", errs.Invalid(errs.Field("q", "error.too_long", 50))
+	}
+	return q, nil
+}
+
 // date checks a required date no later than today.
 func date(bad *errs.Fields, field, v, today string) {
 	switch {

@@ -170,7 +170,7 @@ func (s *Service) Committee(ctx context.Context, id int64) (*Committee, error) {
 }
 
 // Committees lists the committees in the caller's area (under code when given).
-func (s *Service) Committees(ctx context.Context, code string, page, perPage int) ([]Committee, bool, error) {
+func (s *Service) Committees(ctx context.Context, code, q string, page, perPage int) ([]Committee, bool, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
@@ -178,7 +178,11 @@ func (s *Service) Committees(ctx context.Context, code string, page, perPage int
 		return nil, false, err
 	}
 	page, perPage = db.Paging(page, perPage)
-	return s.Store.committees(ctx, code, page, perPage)
+	q, err := query(q)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Store.committees(ctx, code, q, page, perPage)
 }
 
 // checkArea checks a division filter: empty, or a division in the caller's area.

@@ -63,7 +63,7 @@ func (s *Service) Adviser(ctx context.Context, id int64) (*Adviser, error) {
 }
 
 // Advisers lists the advisers in the caller's area (under code when given).
-func (s *Service) Advisers(ctx context.Context, code string, page, perPage int) ([]Adviser, bool, error) {
+func (s *Service) Advisers(ctx context.Context, code, q string, page, perPage int) ([]Adviser, bool, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
@@ -71,7 +71,11 @@ func (s *Service) Advisers(ctx context.Context, code string, page, perPage int) 
 		return nil, false, err
 	}
 	page, perPage = db.Paging(page, perPage)
-	return s.Store.advisers(ctx, code, page, perPage)
+	q, err := query(q)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Store.advisers(ctx, code, q, page, perPage)
 }
 
 // LogService logs a service of an adviser. Errors: EINVALID, ENOTFOUND, EFORBIDDEN.
@@ -171,7 +175,7 @@ func (s *Service) Literate(ctx context.Context, id int64) (*Literate, error) {
 }
 
 // Literates lists the legal-literate villagers in the caller's area.
-func (s *Service) Literates(ctx context.Context, code string, page, perPage int) ([]Literate, bool, error) {
+func (s *Service) Literates(ctx context.Context, code, q string, page, perPage int) ([]Literate, bool, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
@@ -179,7 +183,11 @@ func (s *Service) Literates(ctx context.Context, code string, page, perPage int)
 		return nil, false, err
 	}
 	page, perPage = db.Paging(page, perPage)
-	return s.Store.literates(ctx, code, page, perPage)
+	q, err := query(q)
+	if err != nil {
+		return nil, false, err
+	}
+	return s.Store.literates(ctx, code, q, page, perPage)
 }
 
 // AddTraining records a training of a legal-literate villager.

@@ -116,18 +116,13 @@ func (s *Store) committee(ctx context.Context, id int64) (*Committee, error) {
 	return c, nil
 }
 
-func (s *Store) committees(ctx context.Context, code string, page, perPage int) ([]Committee, bool, error) {
-	lo, hi, err := scope(ctx)
+func (s *Store) committees(ctx context.Context, code, q string, page, perPage int) ([]Committee, bool, error) {
+	cond, args, err := areaArgs(ctx, "c.community_code", code)
 	if err != nil {
 		return nil, false, err
 	}
-	args := []any{lo, hi}
-	w := ` WHERE c.community_code BETWEEN $1 AND $2`
-	if code != "" {
-		dlo, dhi := division.Code(code).Range()
-		args = append(args, dlo, dhi)
-		w += ` AND c.community_code BETWEEN $3 AND $4`
-	}
+	cond, args = s.named(cond, args, "c.name", q)
+	w := " WHERE " + cond
 	args = db.PageArgs(args, page, perPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+committeeCols+w+fmt.Sprintf(` ORDER BY c.community_code, c.id LIMIT $%d OFFSET $%d`, n-1, n), args...)

@@ -76,11 +76,21 @@ func areaArgs(ctx context.Context, col, code string) (string, []any, error) {
 	return cond, args, nil
 }
 
-func (s *Store) advisers(ctx context.Context, code string, page, perPage int) ([]Adviser, bool, error) {
+// named adds to a condition that col holds part of q (nothing when q is empty).
+func (s *Store) named(cond string, args []any, col, q string) (string, []any) {
+	if q == "" {
+		return cond, args
+	}
+	args = append(args, db.Contains(q))
+	return cond + " AND " + col + " " + s.DB.ILike() + fmt.Sprintf(" $%d", len(args)) + ` ESCAPE '\'`, args
+}
+
+func (s *Store) advisers(ctx context.Context, code, q string, page, perPage int) ([]Adviser, bool, error) {
 	cond, args, err := areaArgs(ctx, "a.community_code", code)
 	if err != nil {
 		return nil, false, err
 	}
+	cond, args = s.named(cond, args, "a.name", q)
 	args = db.PageArgs(args, page, perPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+adviserCols+` WHERE `+cond+fmt.Sprintf(` ORDER BY a.community_code, a.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
@@ -198,11 +208,12 @@ func (s *Store) literate(ctx context.Context, id int64) (*Literate, error) {
 	return l, nil
 }
 
-func (s *Store) literates(ctx context.Context, code string, page, perPage int) ([]Literate, bool, error) {
+func (s *Store) literates(ctx context.Context, code, q string, page, perPage int) ([]Literate, bool, error) {
 	cond, args, err := areaArgs(ctx, "l.community_code", code)
 	if err != nil {
 		return nil, false, err
 	}
+	cond, args = s.named(cond, args, "l.name", q)
 	args = db.PageArgs(args, page, perPage)
 	n := len(args)
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+literateCols+` WHERE `+cond+fmt.Sprintf(` ORDER BY l.community_code, l.id LIMIT $%d OFFSET $%d`, n-1, n), args...)

@@ -365,7 +365,7 @@ func (h *Web) committees(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCommittees(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	q := r.URL.Query()
-	items, more, err := h.S.Committees(r.Context(), strings.TrimSpace(q.Get("division")), web.PageParam(q), 50)
+	items, more, err := h.S.Committees(r.Context(), strings.TrimSpace(q.Get("division")), q.Get("q"), web.PageParam(q), 50)
 	if err != nil {
 		return err
 	}
@@ -433,7 +433,7 @@ func (h *Web) advisers(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderAdvisers(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	q := r.URL.Query()
-	items, more, err := h.S.Advisers(r.Context(), strings.TrimSpace(q.Get("division")), web.PageParam(q), 50)
+	items, more, err := h.S.Advisers(r.Context(), strings.TrimSpace(q.Get("division")), q.Get("q"), web.PageParam(q), 50)
 	if err != nil {
 		return err
 	}
@@ -512,7 +512,7 @@ func (h *Web) literates(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderLiterates(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	q := r.URL.Query()
-	items, more, err := h.S.Literates(r.Context(), strings.TrimSpace(q.Get("division")), web.PageParam(q), 50)
+	items, more, err := h.S.Literates(r.Context(), strings.TrimSpace(q.Get("division")), q.Get("q"), web.PageParam(q), 50)
 	if err != nil {
 		return err
 	}
