@@ -141,6 +141,7 @@ func init() {
 		"auditlog.act.mediation.adviser.service":    {"登记法律顾问服务", "Log a legal adviser's service"},
 		"auditlog.act.mediation.adviser.export":     {"导出法律顾问服务记录", "Export legal advisers' services"},
 		"auditlog.act.mediation.literate.create":    {"新增法律明白人", "Add a legal-literate villager"},
+		"auditlog.act.mediation.literate.export":    {"导出法律明白人", "Export legal-literate villagers"},
 		"auditlog.act.mediation.literate.read":      {"查看法律明白人", "Read a legal-literate villager"},
 		"auditlog.act.mediation.literate.training":  {"登记法律明白人培训", "Record a legal-literate villager's training"},
 		"auditlog.act.organization.create":          {"新增社会组织", "Add a social organisation"},

@@ -42,6 +42,46 @@ var ServiceSheet = &xlsx.Spec{
 	},
 }
 
+// LiterateSheet is the legal-literate villagers' roster.
+var LiterateSheet = &xlsx.Spec{
+	SheetZh: "法律明白人", SheetEn: "Legal-literate villagers",
+	Columns: []xlsx.Column{
+		{Key: "community", Zh: "社区", En: "Community", Width: 20},
+		{Key: "name", Zh: "姓名", En: "Name", Width: 14},
+		{Key: "hours", Zh: "培训学时", En: "Hours of training", Width: 12},
+	},
+}
+
+// ExportLiterates writes the legal-literate villagers in the caller's
+// area (under code when given) with their hours of training.
+func (s *Service) ExportLiterates(ctx context.Context, code string, w io.Writer) error {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return err
+	}
+	if err := s.checkArea(ctx, code); err != nil {
+		return err
+	}
+	items, _, err := s.Store.literates(ctx, code, "", 1, 0)
+	if err != nil {
+		return err
+	}
+	ex, err := LiterateSheet.NewExporter(i18n.From(ctx))
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	for _, l := range items {
+		if err := ex.Write(l.CommunityName, l.Name, l.Hours); err != nil {
+			return err
+		}
+	}
+	if err := s.Audit.Write(ctx, audit.Entry{Action: "mediation.literate.export", ObjectType: "mediation.literate", ObjectID: "*",
+		Detail: map[string]any{"division": code, "rows": len(items)}}); err != nil {
+		return err
+	}
+	return ex.Finish(w)
+}
+
 // ExportCases writes the cases the filter selects (parties masked) in
 // the caller's language; the export is audited.
 func (s *Service) ExportCases(ctx context.Context, f CaseFilter, w io.Writer) error {

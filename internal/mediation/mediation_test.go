@@ -215,8 +215,19 @@ func TestMediationCaseLifecycle(t *testing.T) {
 		!strings.Contains(strings.Join(rows[1], "|"), "邻里纠纷") {
 		t.Fatalf("export rows: %q", rows)
 	}
-	if res := c2.Get("/mediation/advisers/services.xlsx"); res.StatusCode != http.StatusOK {
-		t.Fatalf("services export: %d", res.StatusCode)
+	for _, p := range []string{"/mediation/advisers/services.xlsx", "/mediation/literates/export.xlsx"} {
+		res := c2.Get(p)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", p, res.StatusCode)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader([]byte(res.Body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x.GetRows(x.GetSheetName(0))
+		if len(rows) != 2 || !strings.Contains(strings.Join(rows[1], "|"), map[bool]string{true: "民法典讲座", false: "刘明白|7"}[strings.Contains(p, "services")]) {
+			t.Errorf("%s rows: %q", p, rows)
+		}
 	}
 }
 

@@ -97,6 +97,8 @@ func init() {
 		"mediation.export_cases":        {"导出调解案件 Excel", "Export cases to Excel"},
 		"mediation.export_services":     {"导出法律顾问服务记录 Excel", "Export advisers' services to Excel"},
 		"mediation.cases_file":          {"人民调解案件", "mediation-cases"},
+		"mediation.literates_file":      {"法律明白人", "legal-literate-villagers"},
+		"mediation.export_literates":    {"导出法律明白人 Excel", "Export to Excel"},
 		"mediation.services_file":       {"法律顾问服务记录", "legal-adviser-services"},
 		// Errors.
 		"mediation.case_not_found":      {"找不到调解案件 %d，或其不在您的辖区内。", "Mediation case %d does not exist or is outside your area."},

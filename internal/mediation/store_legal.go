@@ -2,6 +2,7 @@ package mediation
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -76,6 +77,19 @@ func areaArgs(ctx context.Context, col, code string) (string, []any, error) {
 	return cond, args, nil
 }
 
+// query runs a list's query: one page of it, or all of it when perPage
+// is 0 (an export). It returns the rows and the page size to read them with.
+func (s *Store) query(ctx context.Context, q string, args []any, page, perPage int) (*sql.Rows, int, error) {
+	if perPage == 0 {
+		rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
+		return rows, 1 << 30, err
+	}
+	args = db.PageArgs(args, page, perPage)
+	n := len(args)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, q+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n-1, n), args...)
+	return rows, perPage, err
+}
+
 // named adds to a condition that col holds part of q (nothing when q is empty).
 func (s *Store) named(cond string, args []any, col, q string) (string, []any) {
 	if q == "" {
@@ -134,19 +148,9 @@ func (s *Store) services(ctx context.Context, code string, adviserID int64, page
 		args = append(args, adviserID)
 		cond += fmt.Sprintf(" AND s.adviser_id = $%d", len(args))
 	}
-	q := `SELECT ` + serviceCols + ` WHERE ` + cond + ` ORDER BY s.on_date DESC, s.id DESC`
-	if perPage > 0 {
-		args = db.PageArgs(args, page, perPage)
-		n := len(args)
-		q += fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n-1, n)
-	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
+	rows, limit, err := s.query(ctx, `SELECT `+serviceCols+` WHERE `+cond+` ORDER BY s.on_date DESC, s.id DESC`, args, page, perPage)
 	if err != nil {
 		return nil, false, errs.Internal("mediation.Store.services: select", err)
-	}
-	limit := perPage
-	if limit == 0 {
-		limit = 1 << 30
 	}
 	out, more, err := db.Page(rows, limit, scanService)
 	if err != nil {
@@ -214,13 +218,11 @@ func (s *Store) literates(ctx context.Context, code, q string, page, perPage int
 		return nil, false, err
 	}
 	cond, args = s.named(cond, args, "l.name", q)
-	args = db.PageArgs(args, page, perPage)
-	n := len(args)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+literateCols+` WHERE `+cond+fmt.Sprintf(` ORDER BY l.community_code, l.id LIMIT $%d OFFSET $%d`, n-1, n), args...)
+	rows, limit, err := s.query(ctx, `SELECT `+literateCols+` WHERE `+cond+` ORDER BY l.community_code, l.id`, args, page, perPage)
 	if err != nil {
 		return nil, false, errs.Internal("mediation.Store.literates: select", err)
 	}
-	out, more, err := db.Page(rows, perPage, scanLiterate)
+	out, more, err := db.Page(rows, limit, scanLiterate)
 	if err != nil {
 		return nil, false, errs.Internal("mediation.Store.literates: scan", err)
 	}

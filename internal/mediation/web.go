@@ -57,6 +57,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /mediation/advisers/{id}", h.adviser)
 	srv.Page("POST /mediation/advisers/{id}/services", h.logService)
 	srv.Page("GET /mediation/literates", h.literates)
+	srv.Page("GET /mediation/literates/export.xlsx", h.exportLiterates)
 	srv.Page("POST /mediation/literates", h.createLiterate)
 	srv.Page("GET /mediation/literates/{id}", h.literate)
 	srv.Page("POST /mediation/literates/{id}/trainings", h.addTraining)
@@ -518,6 +519,14 @@ func (h *Web) renderLiterates(w http.ResponseWriter, r *http.Request, status int
 	}
 	h.Srv.Render.Render(w, status, "mediation/literates", h.Srv.NewPage(r, "mediation.literates", listOf(r, h.S, items, more, p)))
 	return nil
+}
+
+func (h *Web) exportLiterates(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	name := i18n.T(i18n.From(ctx), "mediation.literates_file") + "-" + h.S.Today() + ".xlsx"
+	return xlsx.Download(w, name, func(out io.Writer) error {
+		return h.S.ExportLiterates(ctx, strings.TrimSpace(r.URL.Query().Get("division")), out)
+	})
 }
 
 func (h *Web) createLiterate(w http.ResponseWriter, r *http.Request) error {
