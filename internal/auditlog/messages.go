@@ -134,6 +134,7 @@ func init() {
 		"auditlog.act.mediation.case.fail":          {"登记调解不成", "Record a failed mediation"},
 		"auditlog.act.mediation.case.callback":      {"登记调解回访", "Record a mediation callback"},
 		"auditlog.act.mediation.case.close":         {"审核结案调解案件", "Close a mediation case"},
+		"auditlog.act.mediation.case.search":        {"按身份证号查找调解案件", "Find mediation cases by ID number"},
 		"auditlog.act.mediation.case.reveal":        {"查看调解当事人完整信息", "See a mediation case's parties in full"},
 		"auditlog.act.mediation.case.export":        {"导出调解案件", "Export mediation cases"},
 		"auditlog.act.mediation.adviser.create":     {"新增法律顾问", "Add a legal adviser"},

@@ -61,6 +61,13 @@ type fromRequest struct {
 	MediatorIDs []int64 `json:"mediator_ids,omitempty" maxItems:"10"`
 }
 
+type searchBody struct {
+	IDNumber string `json:"id_number" doc:"a party's whole ID number"`
+	Reason   string `json:"reason" maxLength:"200" doc:"why; audited with the number's blind index, never the number"`
+	Page     int    `json:"page,omitempty"`
+	PerPage  int    `json:"per_page,omitempty"`
+}
+
 type assignBody struct {
 	MediatorID int64 `json:"mediator_id"`
 }
@@ -138,6 +145,13 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *body[MediationCaseInput]) (body[*MediationCase], error) {
 			c, err := s.OpenCase(ctx, in.Body)
 			return body[*MediationCase]{c}, err
+		})
+	reg(api, "search-mediation-cases", post, "/api/v1/mediation/cases/search",
+		"Cases in the caller's area with a party of this whole ID number (in the body, never the URL; limited per account and audited)", ok,
+		func(ctx context.Context, in *body[searchBody]) (page[MediationCase], error) {
+			b := in.Body
+			items, more, err := s.Cases(ctx, CaseFilter{IDNumber: b.IDNumber, Reason: b.Reason, Page: b.Page, PerPage: b.PerPage})
+			return *pageOf(items, more, b.Page, b.PerPage), err
 		})
 	reg(api, "open-mediation-case-from-request", post, "/api/v1/mediation/cases/from-request",
 		"Open a mediation case from a resident request in a dispute category (one per request; it keeps the request's number)", created,

@@ -146,6 +146,18 @@ func TestMediationCaseLifecycle(t *testing.T) {
 	post(t, e, other, fpath+"/close", map[string]any{"version": 0}, http.StatusForbidden)
 	post(t, e, staff, fpath+"/close", map[string]any{"version": 0}, http.StatusOK)
 
+	// Cases of a party found by the whole ID number (blind index), with a
+	// reason, audited; a part of a number is refused.
+	res = post(t, e, staff, "/api/v1/mediation/cases/search", map[string]any{"id_number": plainID, "reason": "核查以往纠纷"}, http.StatusOK)
+	if !strings.Contains(res.Body, `"id":`+strconv.FormatInt(c.ID, 10)+`,`) || strings.Contains(res.Body, `"id":`+strconv.FormatInt(f.ID, 10)+`,`) {
+		t.Errorf("search by ID number: %s", res.Body)
+	}
+	post(t, e, staff, "/api/v1/mediation/cases/search", map[string]any{"id_number": plainID[:10], "reason": "核查以往纠纷"}, http.StatusUnprocessableEntity)
+	post(t, e, staff, "/api/v1/mediation/cases/search", map[string]any{"id_number": plainID, "reason": ""}, http.StatusUnprocessableEntity)
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM audit_log WHERE action = 'mediation.case.search' AND detail NOT LIKE '%'||$1||'%'`, plainID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("search audits without the number: %d %v", n, err)
+	}
+
 	// Outside the area: 404, audited.
 	sibling := e.Token(auth.CommunityWorker, apptest.SiblingCommunity)
 	if res := e.API("GET", path, sibling, nil); res.StatusCode != http.StatusNotFound {

@@ -294,6 +294,10 @@ type CaseFilter struct {
 	Status   string
 	Kind     string
 	Q        string // part of the summary, or a request number
+	// IDNumber finds the cases of a party by the blind index of a whole
+	// ID number; Reason says why (platform/lookup: limited and audited).
+	IDNumber string `json:"-"`
+	Reason   string `json:"-"`
 	Page     int
 	PerPage  int
 }

@@ -13,6 +13,7 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
+	"shequ/internal/platform/lookup"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/upload"
 )
@@ -86,6 +87,7 @@ type Service struct {
 	Copies   upload.Config // the scanned agreement
 	Workers  Workers
 	Requests Requests
+	Search   *lookup.Guard // cases by a party's whole ID number
 	Now      func() time.Time
 }
 
@@ -93,7 +95,7 @@ type Service struct {
 // composition root.
 func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 	return &Service{DB: d, Store: &Store{DB: d, Keys: keys}, Audit: a, Blobs: upload.NewStore(d),
-		Copies: upload.Config{MaxBytes: 8 << 20, Types: []string{upload.JPEG, upload.PNG}}, Now: time.Now}
+		Copies: upload.Config{MaxBytes: 8 << 20, Types: []string{upload.JPEG, upload.PNG}}, Search: lookup.New(d, a, keys), Now: time.Now}
 }
 
 // Today is today's date in China.
@@ -395,6 +397,16 @@ func (s *Service) Cases(ctx context.Context, f CaseFilter) ([]MediationCase, boo
 	}
 	if err := s.checkArea(ctx, f.Division); err != nil {
 		return nil, false, err
+	}
+	if f.IDNumber != "" {
+		n, ok := lookup.WholeIDNumber(f.IDNumber, s.Now())
+		if !ok {
+			return nil, false, errs.Invalid(errs.Field("id_number", "lookup.id_whole"))
+		}
+		f.IDNumber = n
+		if err := s.Search.Allow(ctx, "mediation.case.search", "mediation.case", []lookup.Term{{Field: "id_number", Value: n}}, f.Reason); err != nil {
+			return nil, false, err
+		}
 	}
 	f.Page, f.PerPage = db.Paging(f.Page, f.PerPage)
 	return s.Store.cases(ctx, f)

@@ -405,6 +405,9 @@ func (s *Store) caseWhere(ctx context.Context, f CaseFilter) (string, []any, err
 	if f.Kind != "" {
 		conds = append(conds, "c.kind = "+arg(f.Kind))
 	}
+	if f.IDNumber != "" {
+		conds = append(conds, "c.id IN (SELECT case_id FROM mediation_parties WHERE id_number_index = "+arg(s.Keys.Index(f.IDNumber))+")")
+	}
 	if f.Q != "" {
 		conds = append(conds, "(c.summary "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\' OR c.request_number = `+arg(f.Q)+")")
 	}
