@@ -131,6 +131,10 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		Scenario{Name: "agree without a mediator", Method: "POST", Path: "/api/v1/mediation/cases/" + ids[apptest.Community]["case"] + "/agreement",
 			Role: auth.CommunityWorker, Area: apptest.Community, Body: map[string]any{"terms": "和解", "signed_on": today},
 			Status: http.StatusUnprocessableEntity, Contains: []string{`"location":"mediator_ids"`}},
+		Scenario{Name: "search by ID number", Method: "POST", Path: "/api/v1/mediation/cases/search", Role: auth.TownshipStaff, Area: apptest.Township,
+			Body: map[string]any{"id_number": "110101199003074477", "reason": "核查以往纠纷"}, Status: http.StatusOK, Contains: []string{`"items":[]`}},
+		Scenario{Name: "search by ID number as a resident", Method: "POST", Path: "/api/v1/mediation/cases/search", Role: auth.Resident, Area: apptest.Community,
+			Body: map[string]any{"id_number": "110101199003074477", "reason": "核查以往纠纷"}, Status: http.StatusForbidden},
 		Scenario{Name: "from a missing request", Method: "POST", Path: "/api/v1/mediation/cases/from-request", Role: auth.CommunityWorker, Area: apptest.Community,
 			Body: map[string]any{"request_id": 999999}, Status: http.StatusNotFound},
 	)
