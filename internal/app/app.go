@@ -25,6 +25,7 @@ import (
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
 	"shequ/internal/person"
@@ -155,7 +156,8 @@ type App struct {
 	Communities   *community.Service
 	Emergencies   *emergency.Service
 	// Projects is the three lists (三项清单): needs, resources, projects.
-	Projects *project.Service
+	Projects  *project.Service
+	Mediation *mediation.Service // people's mediation, legal advisers, 法律明白人
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -324,6 +326,11 @@ func (a *App) build(ctx context.Context) error {
 	a.homeSources = append(a.homeSources, deliberationHome{a.Deliberation})
 	// A decision may start a 民生项目 of the three lists.
 	a.Deliberation.Projects = a.Projects
+	// People's mediation: mediators from the workers' roster, cases from
+	// requests in a dispute category, shown on the request's page.
+	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
+	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
+	a.Requests.Cases = requestCases{a.Mediation}
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -387,6 +394,8 @@ func (a *App) routes() {
 	a.Deliberation.RegisterAPI(a.API)
 	a.Projects.RegisterWeb(a.Web)
 	a.Projects.RegisterAPI(a.API)
+	a.Mediation.RegisterWeb(a.Web)
+	a.Mediation.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

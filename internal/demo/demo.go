@@ -155,6 +155,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			if err := b.SeedDeliberation(ctx, a.Area); err != nil {
 				return nil, err
 			}
+			if err := b.mediation(ctx, a.Area); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := b.emergencies(ctx, accs); err != nil {

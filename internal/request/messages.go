@@ -52,6 +52,8 @@ func init() {
 		"request.mine":                    {"我的诉求", "My requests"},
 		"request.new":                     {"反映诉求", "File a request"},
 		"request.view":                    {"诉求详情", "Request"},
+		"request.case_link":               {"已转为人民调解案件，查看案件", "Opened as a mediation case: see the case"},
+		"request.open_case":               {"转为人民调解案件", "Open a mediation case"},
 		"request.new_help":                {"提交后会得到诉求编号，可随时在“我的诉求”查看办理进度。", "You get a request number and can follow it under My requests."},
 		"request.choose":                  {"请选择", "Choose"},
 		"request.community_code":          {"所在村(社区)代码", "Community code"},

@@ -46,6 +46,9 @@ type Service struct {
 	// both set in internal/app, either may be nil.
 	Places   *division.Service
 	Contacts Contacts
+	// Cases links the request page to a case opened from it (links.go);
+	// set in internal/app, may be nil.
+	Cases CaseLinks
 }
 
 // NewService makes the service; cal may be nil (the shipped calendar).

@@ -199,6 +199,9 @@ type viewData struct {
 	MaxPhotos     int
 	// Resident: the viewer is the resident; internal rows are left out.
 	Resident bool
+	// CasePath is the page of the case opened from the request;
+	// OpenCasePath where a form opens one (links.go).
+	CasePath, OpenCasePath string
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
@@ -220,6 +223,9 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 	}
 	d := &viewData{R: req, O: o, Errors: problems, Urgencies: Urgencies, Satisfactions: Satisfactions, Reasons: AppealReasons,
 		Overdue: req.Overdue(h.S.now()), MaxPhotos: MaxPhotos, Resident: auth.From(r.Context()).Role == auth.Resident}
+	if err := h.S.caseLinks(r.Context(), req, d); err != nil {
+		return err
+	}
 	h.Srv.Render.Render(w, status, "request/view", h.Srv.NewPage(r, "request.view", d))
 	return nil
 }
