@@ -35,6 +35,7 @@ import (
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
+	"shequ/internal/proxy"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
@@ -149,6 +150,7 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	Proxy         *proxy.Service // 政务代办: catalogue, offerings, cases
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -275,6 +277,13 @@ func (a *App) build(ctx context.Context) error {
 	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
 
+	// 政务代办: deadlines on the requests' calendar (the same pointer, so
+	// the reload job and a day added on the catalogue page reach it).
+	a.Proxy = proxy.NewService(d, a.Audit, a.Keys, a.Requests.Calendar)
+	a.Proxy.Notify = inboxNotifier{a.Notify}
+	a.Proxy.Requests = proxyRequests{a.Requests}
+	a.Measures.Register(proxy.Measures...)
+
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
 	a.Divisions.ProfileListeners = append(a.Divisions.ProfileListeners, func(ctx context.Context, code string) error {
@@ -284,7 +293,7 @@ func (a *App) build(ctx context.Context) error {
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
 
 	// Each role's home page is its work queue, slice by slice.
-	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}}
+	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}, a.Proxy}
 	// Residents' own sign-up, code sign-in and verification; codes go
 	// out through the one SMS sender.
 	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
@@ -350,6 +359,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Proxy.RegisterWeb(a.Web)
+	a.Proxy.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -415,6 +426,11 @@ func (a *App) jobs() {
 	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
 		_, err := a.Residents.PurgeCodes(ctx)
 		return err
+	})
+	// The coverage measure counts this year's cases: from New Year on,
+	// the new year's values start from its own cases.
+	a.Jobs.Every("proxy.year_boundary", time.Hour, func(ctx context.Context) error {
+		return a.Proxy.Reconcile(SystemContext(ctx), false)
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
 		_, err := a.Care.RunMonthly(SystemContext(ctx))
