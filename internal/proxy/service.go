@@ -136,10 +136,15 @@ func (s *Service) AddService(ctx context.Context, in ServiceEntryInput) (*Servic
 	return out, err
 }
 
-// community checks that code is a community in the caller's area.
+// community checks that code is a community in the caller's area: a
+// field error naming field, or (field empty: the code is the path's)
+// ENOTFOUND.
 func (s *Service) community(ctx context.Context, code, field string) error {
 	level, err := s.Store.level(ctx, code)
 	if errs.Code(err) == errs.ENOTFOUND || (err == nil && level != 5) {
+		if field == "" {
+			return errs.NotFound("proxy.not_community", code)
+		}
 		return errs.Invalid(errs.Field(field, "proxy.not_community", code))
 	}
 	return err
@@ -151,7 +156,7 @@ func (s *Service) Offerings(ctx context.Context, community string) ([]ServiceEnt
 	if _, err := auth.Require(ctx, auth.AreaStaff()...); err != nil {
 		return nil, err
 	}
-	if err := s.community(ctx, community, "community"); err != nil {
+	if err := s.community(ctx, community, ""); err != nil {
 		return nil, err
 	}
 	all, err := s.Store.services(ctx, community, community, community)
@@ -175,7 +180,7 @@ func (s *Service) SetOfferings(ctx context.Context, community string, ids []int6
 		return err
 	}
 	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.community(ctx, community, "community"); err != nil {
+		if err := s.community(ctx, community, ""); err != nil {
 			return err
 		}
 		all, err := s.Store.services(ctx, community, community, community)
