@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"net/url"
 
+	"shequ/internal/platform/auth"
 	"shequ/internal/proxy"
 	"shequ/internal/request"
 )
@@ -22,4 +24,13 @@ func (p proxyRequests) ForProxy(ctx context.Context, number string) (*proxy.From
 		out.ResidentUserID = *r.ResidentID
 	}
 	return out, nil
+}
+
+// proxyOnward is the request page's link to take a proxy case from the
+// request, for those who take cases, while the request is open.
+func proxyOnward(ctx context.Context, r *request.Request) (string, string) {
+	if _, err := auth.Require(ctx, proxy.HandleRoles...); err != nil || r.Status == request.StatusClosed || auth.From(ctx).Role == auth.System {
+		return "", ""
+	}
+	return "/proxy/cases/new?request=" + url.QueryEscape(r.Number), "proxy.from_request"
 }

@@ -282,6 +282,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Proxy = proxy.NewService(d, a.Audit, a.Keys, a.Requests.Calendar)
 	a.Proxy.Notify = inboxNotifier{a.Notify}
 	a.Proxy.Requests = proxyRequests{a.Requests}
+	a.Requests.Onward = append(a.Requests.Onward, proxyOnward)
 	a.Measures.Register(proxy.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities

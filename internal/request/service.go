@@ -46,7 +46,18 @@ type Service struct {
 	// both set in internal/app, either may be nil.
 	Places   *division.Service
 	Contacts Contacts
+	// Onward are other slices' next steps from a request's page (政务代办:
+	// turn it into a proxy case), set in internal/app.
+	Onward []Onward
 }
+
+// Onward is another slice's next step from a request's page: a link and
+// the message key of its label, or an empty link when the caller cannot
+// take it.
+type Onward func(ctx context.Context, r *Request) (link, label string)
+
+// OnwardLink is one such step as the page shows it.
+type OnwardLink struct{ Link, Label string }
 
 // NewService makes the service; cal may be nil (the shipped calendar).
 // out is the platform's one outbox (built once in internal/app).

@@ -199,6 +199,7 @@ type viewData struct {
 	MaxPhotos     int
 	// Resident: the viewer is the resident; internal rows are left out.
 	Resident bool
+	Onward   []OnwardLink
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
@@ -220,6 +221,11 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 	}
 	d := &viewData{R: req, O: o, Errors: problems, Urgencies: Urgencies, Satisfactions: Satisfactions, Reasons: AppealReasons,
 		Overdue: req.Overdue(h.S.now()), MaxPhotos: MaxPhotos, Resident: auth.From(r.Context()).Role == auth.Resident}
+	for _, on := range h.S.Onward {
+		if link, label := on(r.Context(), req); link != "" {
+			d.Onward = append(d.Onward, OnwardLink{Link: link, Label: label})
+		}
+	}
 	h.Srv.Render.Render(w, status, "request/view", h.Srv.NewPage(r, "request.view", d))
 	return nil
 }
