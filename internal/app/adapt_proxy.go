@@ -7,6 +7,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/proxy"
 	"shequ/internal/request"
+	"shequ/internal/resident"
 )
 
 // proxyRequests gives 政务代办 what a case filed from a request takes from
@@ -33,4 +34,12 @@ func proxyOnward(ctx context.Context, r *request.Request) (string, string) {
 		return "", ""
 	}
 	return "/proxy/cases/new?request=" + url.QueryEscape(r.Number), "proxy.from_request"
+}
+
+// proxyAccounts finds a signed-up resident's account by the number a
+// worker took a case with (the resident slice's blind index of it).
+type proxyAccounts struct{ r *resident.Service }
+
+func (p proxyAccounts) ResidentByPhone(ctx context.Context, phone string) (int64, bool, error) {
+	return p.r.Store.UserByPhone(ctx, p.r.Keys.Index(phone))
 }

@@ -300,6 +300,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
 	a.Residents.Prefs = a.Notify
 	a.Signups = residentSignups{a.Residents}
+	a.Proxy.Accounts = proxyAccounts{a.Residents}
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}

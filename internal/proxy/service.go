@@ -52,6 +52,13 @@ type Requests interface {
 	ForProxy(ctx context.Context, number string) (*FromRequest, error)
 }
 
+// Accounts finds the account of a signed-up resident by mobile number, so
+// a case taken at the hall reaches the resident's inbox (the resident
+// slice, adapted in internal/app).
+type Accounts interface {
+	ResidentByPhone(ctx context.Context, phone string) (userID int64, ok bool, err error)
+}
+
 // Service holds the rules of 政务代办.
 type Service struct {
 	DB       *db.DB
@@ -64,6 +71,7 @@ type Service struct {
 	Calendar *calendar.Calendar
 	Notify   Notifier // nil: no inbox messages
 	Requests Requests // nil: cases cannot be filed from requests
+	Accounts Accounts // nil: a case taken at the hall reaches no inbox
 	Now      func() time.Time
 }
 
@@ -310,6 +318,15 @@ func (s *Service) Create(ctx context.Context, in CaseIntake) (*Case, error) {
 	}
 	if err := s.community(ctx, c.CommunityCode, "community_code"); err != nil {
 		return nil, err
+	}
+	if c.residentUserID == 0 && s.Accounts != nil {
+		uid, ok, err := s.Accounts.ResidentByPhone(ctx, in.Phone)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			c.residentUserID = uid
+		}
 	}
 	var sl sealed
 	for _, f := range []struct {
