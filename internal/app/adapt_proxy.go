@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/url"
 
+	"shequ/internal/community"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/errs"
 	"shequ/internal/proxy"
 	"shequ/internal/request"
 	"shequ/internal/resident"
@@ -42,4 +44,25 @@ type proxyAccounts struct{ r *resident.Service }
 
 func (p proxyAccounts) ResidentByPhone(ctx context.Context, phone string) (int64, bool, error) {
 	return p.r.Store.UserByPhone(ctx, p.r.Keys.Index(phone))
+}
+
+// proxyCatalogue gives the community page the services the community
+// offers to handle (政务代办); the page is public, so it reads as the system.
+type proxyCatalogue struct{ s *proxy.Service }
+
+func (c proxyCatalogue) ProxyServices(ctx context.Context, code string) ([]community.ProxyService, error) {
+	all, err := c.s.Offerings(SystemContext(ctx), code)
+	if errs.Code(err) == errs.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []community.ProxyService
+	for _, v := range all {
+		if v.Offered {
+			out = append(out, community.ProxyService{Name: v.Name, Materials: v.Materials, Department: v.Department, Days: v.Days})
+		}
+	}
+	return out, nil
 }

@@ -283,6 +283,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Proxy.Notify = inboxNotifier{a.Notify}
 	a.Proxy.Requests = proxyRequests{a.Requests}
 	a.Requests.Onward = append(a.Requests.Onward, proxyOnward)
+	a.Communities.Proxy = proxyCatalogue{a.Proxy}
 	a.Measures.Register(proxy.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities

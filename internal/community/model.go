@@ -274,4 +274,16 @@ type CommunityPage struct {
 	Notices     []Notice        `json:"notices"`
 	MoreNotices bool            `json:"more_notices"`
 	Catalogue   []CatalogueItem `json:"catalogue"`
+	// Proxy are the government services the community handles on a
+	// resident's behalf (政务代办), when that slice is wired.
+	Proxy []ProxyService `json:"proxy_services"`
+}
+
+// ProxyService is a government service the community handles on a
+// resident's behalf (政务代办): what to bring, the department, the time limit.
+type ProxyService struct {
+	Name       string   `json:"name"`
+	Materials  []string `json:"materials"`
+	Department string   `json:"department"`
+	Days       int      `json:"days" doc:"working days"`
 }

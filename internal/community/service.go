@@ -23,6 +23,13 @@ type Directory interface {
 	Counts(ctx context.Context, code string) (population, households int64, err error)
 }
 
+// ProxyCatalogue lists the government services a community offers to
+// handle for residents (政务代办), for its page: the proxy slice, adapted in
+// internal/app; nil leaves the section out.
+type ProxyCatalogue interface {
+	ProxyServices(ctx context.Context, code string) ([]ProxyService, error)
+}
+
 // GridPost is the post of grid workers, listed apart on the page.
 const GridPost = "grid_worker"
 
@@ -32,6 +39,7 @@ type Service struct {
 	Store     *Store
 	Audit     *audit.Log
 	Directory Directory
+	Proxy     ProxyCatalogue
 	Now       func() time.Time
 }
 
@@ -65,6 +73,11 @@ func (s *Service) Page(ctx context.Context, code string) (*CommunityPage, error)
 	}
 	if p.Catalogue, err = s.Store.catalogue(ctx, code); err != nil {
 		return nil, err
+	}
+	if s.Proxy != nil {
+		if p.Proxy, err = s.Proxy.ProxyServices(ctx, code); err != nil {
+			return nil, err
+		}
 	}
 	phone, version, err := s.Store.hall(ctx, code)
 	if err != nil {

@@ -52,6 +52,11 @@ func TestPagesFromRequest(t *testing.T) {
 	if !strings.Contains(view.Body, `id="proxy-request"`) || !strings.Contains(view.Body, req.Number) {
 		t.Fatalf("the case page: %d %s", view.StatusCode, view.Body)
 	}
+	// The community's public page lists the services it offers to handle.
+	if pub := e.NewClient().Get("/communities/" + apptest.Community); !strings.Contains(pub.Body, `id="proxy-items"`) || !strings.Contains(pub.Body, cat[0].Name) ||
+		strings.Contains(pub.Body, cat[len(cat)-1].Name) {
+		t.Errorf("the community page does not list exactly the offered services")
+	}
 	mine := e.Session(auth.Resident, apptest.Community).Get("/proxy")
 	if !strings.Contains(mine.Body, cat[0].Name) {
 		t.Errorf("the resident's cases do not show the case: %s", mine.Body)
