@@ -245,3 +245,32 @@ func TestOfferAllAndCatalogue(t *testing.T) {
 		t.Errorf("offer-all outside the area: %d", r.StatusCode)
 	}
 }
+
+// TestOverdueOnListsAndHome: an open case past its deadline is flagged on
+// the list and counted in the worker's overdue queue on the home page.
+func TestOverdueOnListsAndHome(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	worker := e.Token(auth.CommunityWorker, apptest.Community)
+	cat := offerFive(t, e, worker, apptest.Community)
+	if r := e.API("POST", "/api/v1/proxy/cases", worker, map[string]any{"community_code": apptest.Community, "service_id": cat[1].ID,
+		"name": "孙玉兰", "phone": "13800001234", "id_number": idNumber("19450303")}); r.StatusCode != http.StatusCreated {
+		t.Fatalf("take: %d %s", r.StatusCode, r.Body)
+	}
+	home := e.API("GET", "/api/v1/home", worker, nil).Body
+	if !strings.Contains(home, `"key":"proxy.home.open","title":"在办代办件","count":1`) || !strings.Contains(home, `"key":"proxy.home.overdue","title":"超期代办件","count":0`) {
+		t.Errorf("home before the deadline: %s", home)
+	}
+	if r := e.API("GET", "/api/v1/proxy/cases?overdue=true", worker, nil); strings.Contains(r.Body, `"id":`) {
+		t.Errorf("overdue before the deadline: %s", r.Body)
+	}
+	later := time.Now().AddDate(0, 0, 45)
+	e.App.Proxy.Now = func() time.Time { return later }
+	home = e.API("GET", "/api/v1/home", worker, nil).Body
+	if !strings.Contains(home, `"key":"proxy.home.overdue","title":"超期代办件","count":1`) {
+		t.Errorf("home after the deadline: %s", home)
+	}
+	if r := e.API("GET", "/api/v1/proxy/cases?overdue=true", worker, nil); !strings.Contains(r.Body, `"overdue":true`) {
+		t.Errorf("the overdue list: %s", r.Body)
+	}
+}
