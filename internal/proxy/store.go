@@ -98,22 +98,17 @@ func (s *Store) insertService(ctx context.Context, in *ServiceEntryInput, actor 
 	return id, nil
 }
 
-// level returns the level of a division inside the caller's area;
-// ENOTFOUND otherwise.
+// level returns the level of a division inside the caller's area
+// (division.Store.Level, bounded here); ENOTFOUND otherwise.
 func (s *Store) level(ctx context.Context, code string) (int, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return 0, err
 	}
-	var level int
-	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level)
-	if db.IsNoRows(err) {
+	if code < lo || code > hi {
 		return 0, errs.NotFound("proxy.division_not_found", code)
 	}
-	if err != nil {
-		return 0, errs.Internal("proxy.Store.level: select", err)
-	}
-	return level, nil
+	return (&division.Store{DB: s.DB}).Level(ctx, code)
 }
 
 // communities lists the communities in [lo, hi].
