@@ -144,6 +144,10 @@ func TestProxyAPIScenarios(t *testing.T) {
 				Body: map[string]any{"division_code": apptest.SiblingTownship}, Status: http.StatusUnprocessableEntity},
 			{Name: "offer all", Method: "POST", Path: "/api/v1/proxy/offerings/offer-all", Role: auth.TownshipStaff, Area: apptest.Township,
 				Body: map[string]any{"division_code": apptest.Township}, Status: http.StatusOK, Contains: []string{`"added":`}},
+			// Two services offered is not enough: the communities are listed
+			// as not covered, each with the page that makes it count.
+			{Name: "coverage missing list", Method: "GET", Path: "/api/v1/indicators/proxy_service_coverage/missing?division=" + apptest.Township, Role: auth.TownshipStaff, Area: apptest.Township,
+				Status: http.StatusOK, Contains: []string{`"remedy":"/proxy/offerings?community=` + apptest.Community + `"`}},
 			{Name: "openapi", Method: "GET", Path: "/api/v1/openapi.json", Status: http.StatusOK, Contains: []string{`/api/v1/proxy/cases/{id}/transitions`}},
 		}
 		return append(out, fixed...)
