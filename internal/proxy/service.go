@@ -110,6 +110,31 @@ func (s *Service) Services(ctx context.Context) ([]ServiceEntry, error) {
 	return s.Store.services(ctx, code, lo, hi)
 }
 
+// Choices lists the services the intake form offers: at a community
+// (a resident's, or a community worker's) those it offers, elsewhere the
+// whole catalogue that applies. Errors: EFORBIDDEN.
+func (s *Service) Choices(ctx context.Context) ([]ServiceEntry, error) {
+	all, err := s.Services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := auth.From(ctx)
+	if p.Role == auth.System || division.Code(p.Area.Code).Level() != 5 {
+		return all, nil
+	}
+	on, err := s.Store.offered(ctx, p.Area.Code)
+	if err != nil {
+		return nil, err
+	}
+	var out []ServiceEntry
+	for _, v := range all {
+		if on[v.ID] {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
 // AddService adds a service to the catalogue at the caller's city or a
 // county in their area. Errors: EINVALID, EFORBIDDEN.
 func (s *Service) AddService(ctx context.Context, in ServiceEntryInput) (*ServiceEntry, error) {

@@ -253,7 +253,7 @@ func (h *Web) form(w http.ResponseWriter, r *http.Request, status int, d *formDa
 	if _, err := auth.Require(ctx, append(HandleRoles, auth.Resident)...); err != nil {
 		return err
 	}
-	items, err := h.S.Services(ctx)
+	items, err := h.S.Choices(ctx)
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,10 @@ func TestPagesFromRequest(t *testing.T) {
 	if form.StatusCode != http.StatusOK || !strings.Contains(form.Body, req.Number) {
 		t.Fatalf("the form: %d", form.StatusCode)
 	}
+	// The form offers what the community offers, not the whole catalogue.
+	if !strings.Contains(form.Body, cat[0].Name) || strings.Contains(form.Body, cat[len(cat)-1].Name) {
+		t.Errorf("the intake form's services are not the community's offerings")
+	}
 	// A bad form names its fields and keeps the number.
 	bad := worker.PostForm("/proxy/cases", url.Values{"request_number": {req.Number}, "service_id": {strconv.FormatInt(cat[0].ID, 10)}, "name": {"刘玉梅"}, "phone": {"1390000"}})
 	if bad.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, req.Number) || !strings.Contains(bad.Body, "e-phone") {
