@@ -40,6 +40,7 @@ import (
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/project"
+	"shequ/internal/proxy"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
@@ -158,6 +159,7 @@ type App struct {
 	// Projects is the three lists (三项清单): needs, resources, projects.
 	Projects  *project.Service
 	Mediation *mediation.Service // people's mediation, legal advisers, 法律明白人
+	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -300,6 +302,14 @@ func (a *App) build(ctx context.Context) error {
 	a.Projects.People = projectPeople{a.Persons}
 	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers}
 	a.Projects.Requests = projectRequests{a.Requests}
+	// 政务代办: deadlines on the requests' calendar (the same pointer, so
+	// the reload job and a day added on the catalogue page reach it).
+	a.Proxy = proxy.NewService(d, a.Audit, a.Keys, a.Requests.Calendar)
+	a.Proxy.Notify = inboxNotifier{a.Notify}
+	a.Proxy.Requests = proxyRequests{a.Requests}
+	a.Requests.Onward = append(a.Requests.Onward, proxyOnward)
+	a.Communities.Proxy = proxyCatalogue{a.Proxy}
+	a.Measures.Register(proxy.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
@@ -310,12 +320,13 @@ func (a *App) build(ctx context.Context) error {
 		func(ctx context.Context) error { return a.Workers.Reconcile(ctx, false) })
 
 	// Each role's home page is its work queue, slice by slice.
-	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}}
+	a.homeSources = []HomeSource{a.Requests, a.Care, volunteerHome{a.Volunteers}, certificateHome{a.Certificates}, a.Proxy}
 	// Residents' own sign-up, code sign-in and verification; codes go
 	// out through the one SMS sender.
 	a.Residents = resident.NewService(d, a.Users, a.Sessions, a.Audit, a.Keys, a.Divisions, a.SMS)
 	a.Residents.Prefs = a.Notify
 	a.Signups = residentSignups{a.Residents}
+	a.Proxy.Accounts = proxyAccounts{a.Residents}
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
@@ -396,6 +407,8 @@ func (a *App) routes() {
 	a.Projects.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
 	a.Mediation.RegisterAPI(a.API)
+	a.Proxy.RegisterWeb(a.Web)
+	a.Proxy.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -469,6 +482,11 @@ func (a *App) jobs() {
 			slog.Info("needs raised from recurring requests", "count", len(ids))
 		}
 		return err
+	})
+	// The coverage measure counts this year's cases: from New Year on,
+	// the new year's values start from its own cases.
+	a.Jobs.Every("proxy.year_boundary", time.Hour, func(ctx context.Context) error {
+		return a.Proxy.Reconcile(SystemContext(ctx), false)
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
 		_, err := a.Care.RunMonthly(SystemContext(ctx))

@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/proxy"
 )
 
 // TestCalendarDayReachesEveryChannel: a holiday that city staff add to the
@@ -45,6 +46,23 @@ func TestCalendarDayReachesEveryChannel(t *testing.T) {
 		return r.ResolutionDue
 	}
 	before := file("路边堆放的旧沙发无人清运")
+	// 政务代办 counts its deadlines on the same calendar.
+	all, err := e.App.Proxy.Offerings(e.Ctx, apptest.Community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Proxy.SetOfferings(e.Ctx, apptest.Community, []int64{all[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	take := func() time.Time {
+		t.Helper()
+		c, err := e.App.Proxy.Create(e.Ctx, proxy.CaseIntake{CommunityCode: apptest.Community, ServiceID: all[0].ID, Name: "王芳", Phone: "13800138000", IDNumber: "11010519491231002X"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.DueAt
+	}
+	proxyBefore := take()
 
 	// The next seven days become holidays: a deadline of 7 working days
 	// from now moves later.
@@ -59,5 +77,8 @@ func TestCalendarDayReachesEveryChannel(t *testing.T) {
 	after := file("路边堆放的旧床垫无人清运")
 	if !after.After(before) {
 		t.Fatalf("a request filed after seven holidays were added is due %s, the one before %s: Open311 ignored the calendar", after, before)
+	}
+	if proxyAfter := take(); !proxyAfter.After(proxyBefore) {
+		t.Fatalf("a proxy case taken after seven holidays were added is due %s, the one before %s: 政务代办 ignored the calendar", proxyAfter, proxyBefore)
 	}
 }

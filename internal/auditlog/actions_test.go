@@ -19,6 +19,8 @@ import (
 var concatActions = map[string][]string{
 	// request/actions.go: "request." + in.Action, the request's Act* steps.
 	"request.": {"accept", "reply", "extend", "return", "dispatch", "supervise", "remind", "close", "callback", "rate", "appeal"},
+	// proxy/service.go: "proxy.case." + t.Action, a case's steps.
+	"proxy.case.": {"check", "submit", "done", "refuse", "close"},
 	// account/service.go and cmd/shequ: "user." + account.Act* or the
 	// CLI's subcommand, "-" made "_".
 	"user.": {"unlock", "reset_totp", "reset_password", "disable", "enable"},

@@ -276,6 +276,9 @@ type CommunityPage struct {
 	Catalogue   []CatalogueItem `json:"catalogue"`
 	// Emergency is the community's readiness (nil until wired).
 	Emergency *Readiness `json:"emergency,omitempty"`
+	// Proxy are the government services the community handles on a
+	// resident's behalf (政务代办), when that slice is wired.
+	Proxy []ProxyService `json:"proxy_services"`
 }
 
 // Readiness is what the page shows of a community's emergency work: the
@@ -292,4 +295,13 @@ type PageShelter struct {
 	Name     string `json:"name"`
 	Address  string `json:"address"`
 	Capacity int64  `json:"capacity"`
+}
+
+// ProxyService is a government service the community handles on a
+// resident's behalf (政务代办): what to bring, the department, the time limit.
+type ProxyService struct {
+	Name       string   `json:"name"`
+	Materials  []string `json:"materials"`
+	Department string   `json:"department"`
+	Days       int      `json:"days" doc:"working days"`
 }

@@ -29,6 +29,13 @@ type Emergencies interface {
 	Readiness(ctx context.Context, code string) (*Readiness, error)
 }
 
+// ProxyCatalogue lists the government services a community offers to
+// handle for residents (政务代办), for its page: the proxy slice, adapted in
+// internal/app; nil leaves the section out.
+type ProxyCatalogue interface {
+	ProxyServices(ctx context.Context, code string) ([]ProxyService, error)
+}
+
 // GridPost is the post of grid workers, listed apart on the page.
 const GridPost = "grid_worker"
 
@@ -41,7 +48,9 @@ type Service struct {
 	// Emergencies, when set, adds the emergency plan's version and the
 	// shelters to the page.
 	Emergencies Emergencies
-	Now         func() time.Time
+	// Proxy, when set, lists the 政务代办 services the community offers.
+	Proxy ProxyCatalogue
+	Now   func() time.Time
 }
 
 // NewService makes the service; dir may be set later (wiring).
@@ -74,6 +83,11 @@ func (s *Service) Page(ctx context.Context, code string) (*CommunityPage, error)
 	}
 	if p.Catalogue, err = s.Store.catalogue(ctx, code); err != nil {
 		return nil, err
+	}
+	if s.Proxy != nil {
+		if p.Proxy, err = s.Proxy.ProxyServices(ctx, code); err != nil {
+			return nil, err
+		}
 	}
 	phone, version, err := s.Store.hall(ctx, code)
 	if err != nil {

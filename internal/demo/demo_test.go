@@ -95,6 +95,16 @@ func TestBuildThenReuse(t *testing.T) {
 		WHERE u.name = 'demo-resident' AND v.community_code = u.area_code`).Scan(&hours); err != nil || hours <= 0 {
 		t.Errorf("the demo resident as a volunteer: %d hours, %v", hours, err)
 	}
+	// 政务代办: the demo resident has a finished case to rate, and cases
+	// in other statuses surround it.
+	var mine, statuses int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(*) FROM proxy_cases c JOIN users u ON u.id = c.resident_user_id
+		WHERE u.name = 'demo-resident' AND c.status = 'done'`).Scan(&mine); err != nil || mine != 1 {
+		t.Errorf("the demo resident's proxy cases to rate: %d (%v)", mine, err)
+	}
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT count(DISTINCT status) FROM proxy_cases`).Scan(&statuses); err != nil || statuses != 5 {
+		t.Errorf("the demo's proxy cases are in %d statuses (%v), want all 5", statuses, err)
+	}
 	// Every volunteer organisation has a seal, so the first certificate
 	// works: the demo township's staff certify the demo resident's hours.
 	var unsealed int

@@ -9,7 +9,6 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/person"
 	"shequ/internal/platform/idcard"
-	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 )
 
@@ -112,15 +111,9 @@ func DemoPersons(comms []division.Division, today time.Time, seed uint64) []pers
 // persons fills the people registry and its measures.
 func (b *Builder) persons(ctx context.Context, comms []division.Division) error {
 	start := time.Now()
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if !ok || keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err == nil {
-			err = keys.Bind(ctx, b.DB)
-		}
-		if err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	seeds := DemoPersons(comms, time.Now().In(web.Shanghai), 2026)
 	b.say("writing %d people (special groups)… ", len(seeds))

@@ -64,7 +64,7 @@ var formulas = map[string]Formula{
 	"satisfaction_survey_coverage":     {Num: []string{"request.communities_surveyed"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
 	"leader_training_rate":             {Num: []string{"worker.leaders_trained"}, Den: []string{"worker.leaders_in_post"}, Factor: 100, Period: "year"},
 	"facility_open_hours":              {Num: []string{"facility.comprehensive_open_8h"}, Den: []string{"facility.comprehensive_in_use"}, Factor: 100},
-	"proxy_service_coverage":           {Num: []string{"proxy.communities_offering"}, Den: []string{"division.communities"}, Factor: 100},
+	"proxy_service_coverage":           {Num: []string{"proxy.communities_offering"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
 }
 
 // ParseDefs reads the plan's indicator file (code,name_zh,name_en,source,

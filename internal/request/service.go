@@ -49,7 +49,18 @@ type Service struct {
 	// Cases links the request page to a case opened from it (links.go);
 	// set in internal/app, may be nil.
 	Cases CaseLinks
+	// Onward are other slices' next steps from a request's page (政务代办:
+	// turn it into a proxy case), set in internal/app.
+	Onward []Onward
 }
+
+// Onward is another slice's next step from a request's page: a link and
+// the message key of its label, or an empty link when the caller cannot
+// take it.
+type Onward func(ctx context.Context, r *Request) (link, label string)
+
+// OnwardLink is one such step as the page shows it.
+type OnwardLink struct{ Link, Label string }
 
 // NewService makes the service; cal may be nil (the shipped calendar).
 // out is the platform's one outbox (built once in internal/app).

@@ -202,6 +202,7 @@ type viewData struct {
 	// CasePath is the page of the case opened from the request;
 	// OpenCasePath where a form opens one (links.go).
 	CasePath, OpenCasePath string
+	Onward                 []OnwardLink
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
@@ -225,6 +226,11 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, pro
 		Overdue: req.Overdue(h.S.now()), MaxPhotos: MaxPhotos, Resident: auth.From(r.Context()).Role == auth.Resident}
 	if err := h.S.caseLinks(r.Context(), req, d); err != nil {
 		return err
+	}
+	for _, on := range h.S.Onward {
+		if link, label := on(r.Context(), req); link != "" {
+			d.Onward = append(d.Onward, OnwardLink{Link: link, Label: label})
+		}
 	}
 	h.Srv.Render.Render(w, status, "request/view", h.Srv.NewPage(r, "request.view", d))
 	return nil
