@@ -80,7 +80,7 @@ type revealBody struct {
 	Reason string `json:"reason" maxLength:"200" doc:"why the parties are needed in full; audited"`
 }
 
-type figuresOutput struct {
+type mediationFiguresOutput struct {
 	Body struct {
 		Total *MediationFigures  `json:"total"`
 		Rows  []MediationFigures `json:"rows" doc:"the divisions directly under it"`
@@ -105,8 +105,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 	reg(api, "mediation-figures", get, "/api/v1/mediation/figures", "Mediation and legal services figures of an area and the areas under it", ok,
 		func(ctx context.Context, in *struct {
 			Division string `query:"division" doc:"12-digit code; the caller's area when empty"`
-		}) (figuresOutput, error) {
-			var out figuresOutput
+		}) (mediationFiguresOutput, error) {
+			var out mediationFiguresOutput
 			var err error
 			out.Body.Total, out.Body.Rows, err = s.Figures(ctx, in.Division)
 			if out.Body.Rows == nil {

@@ -68,7 +68,7 @@ type projectsInput struct {
 
 type projectOutput struct{ Body *ProjectDetail }
 
-type figuresOutput struct {
+type listFiguresOutput struct {
 	Body struct {
 		Total *ListFigures  `json:"total"`
 		Rows  []ListFigures `json:"rows" doc:"each division directly under it"`
@@ -309,12 +309,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Summary: "The three lists' figures at a division (the caller's area by default) and at each division under it"}),
 		func(ctx context.Context, in *struct {
 			Division string `query:"division"`
-		}) (*figuresOutput, error) {
+		}) (*listFiguresOutput, error) {
 			total, rows, err := s.Figures(ctx, in.Division)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}
-			out := &figuresOutput{}
+			out := &listFiguresOutput{}
 			out.Body.Total, out.Body.Rows = total, rows
 			return out, nil
 		})
