@@ -39,6 +39,7 @@ import (
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
 	"shequ/internal/resident"
+	"shequ/internal/survey"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
 	webassets "shequ/web"
@@ -149,6 +150,7 @@ type App struct {
 	Open311       *open311.Service // GeoReport v2 over Requests
 	Care          *care.Service
 	Communities   *community.Service
+	Surveys       *survey.Service // satisfaction surveys (满意度测评)
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -274,6 +276,8 @@ func (a *App) build(ctx context.Context) error {
 	a.Care.Requests = CareRequests(a.Requests)
 	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
+	a.Surveys = survey.NewService(d, a.Audit)
+	a.Measures.Register(survey.Measures...)
 
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
@@ -350,6 +354,8 @@ func (a *App) routes() {
 	a.Care.RegisterAPI(a.API)
 	a.Communities.RegisterWeb(a.Web)
 	a.Communities.RegisterAPI(a.API)
+	a.Surveys.RegisterWeb(a.Web)
+	a.Surveys.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -414,6 +420,12 @@ func (a *App) jobs() {
 	})
 	a.Jobs.Every("resident.codes_purge", time.Hour, func(ctx context.Context) error {
 		_, err := a.Residents.PurgeCodes(ctx)
+		return err
+	})
+	// Rounds past their last day close, and the communities they
+	// surveyed count for satisfaction_survey_coverage.
+	a.Jobs.Every(survey.CloseJob, time.Hour, func(ctx context.Context) error {
+		_, err := a.Surveys.CloseDue(SystemContext(ctx))
 		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
