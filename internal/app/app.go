@@ -35,6 +35,7 @@ import (
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/sms"
 	"shequ/internal/platform/web"
+	"shequ/internal/rating"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
@@ -151,6 +152,7 @@ type App struct {
 	Care          *care.Service
 	Communities   *community.Service
 	Surveys       *survey.Service // satisfaction surveys (满意度测评)
+	Ratings       *rating.Service // service ratings (好差评) of every registered subject kind
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -278,6 +280,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Measures.Register(care.Measures...)
 	a.Surveys = survey.NewService(d, a.Audit)
 	a.Measures.Register(survey.Measures...)
+	a.Ratings = rating.NewService(d, a.Audit)
+	a.Ratings.Notify = inboxNotifier{a.Notify}
+	registerRatingSubjects(a.Ratings, a.Facilities, a.Workers)
 
 	// Measures that follow the tree: facilities in relocation communities
 	// follow the profiles; a division import may change a community's kind.
@@ -356,6 +361,8 @@ func (a *App) routes() {
 	a.Communities.RegisterAPI(a.API)
 	a.Surveys.RegisterWeb(a.Web)
 	a.Surveys.RegisterAPI(a.API)
+	a.Ratings.RegisterWeb(a.Web)
+	a.Ratings.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

@@ -4,6 +4,7 @@ import "shequ/internal/platform/i18n"
 
 func init() {
 	i18n.Register(map[string]i18n.Msg{
+		"community.rate":               {"评价", "Rate"},
 		"community.nav":                {"社区公告与服务目录", "Community notices and services"},
 		"community.home.notices":       {"本社区公告", "My community's notices"},
 		"community.page_title":         {"%s", "%s"},
