@@ -257,8 +257,12 @@ func (s *Service) Answer(ctx context.Context, rid int64, in ResponseInput) error
 		channel, interviewer, community := Online, "", p.Area.Code
 		if p.Role != auth.Resident {
 			channel, interviewer = Interview, p.Display()
-			if in.Community != "" {
+			switch {
+			case in.Community != "":
 				community = in.Community
+			case division.Code(r.DivisionCode).Level() == division.Community:
+				// A round of one community: the interview is there.
+				community = r.DivisionCode
 			}
 		}
 		var bad errs.Fields
