@@ -70,7 +70,7 @@ func TestSurveyAPIScenarios(t *testing.T) {
 					Scenario{Name: "results " + name, Method: "GET", Path: p + "/results", Role: role, Area: area, Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "close " + name, Method: "POST", Path: p + "/close", Role: role, Area: area, Status: status(build, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "open round " + name, Method: "POST", Path: "/api/v1/survey-rounds", Role: role, Area: area,
-						Body: map[string]any{"questionnaire_id": q.ID, "division_code": code, "title": "新一轮", "opens_on": today, "closes_on": today},
+						Body:   map[string]any{"questionnaire_id": q.ID, "division_code": code, "title": "新一轮", "opens_on": today, "closes_on": today},
 						Status: status(build, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				)
 			}
