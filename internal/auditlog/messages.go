@@ -134,6 +134,7 @@ func init() {
 		"auditlog.act.survey.answer":                {"提交满意度答卷", "Answer a satisfaction survey"},
 		"auditlog.act.survey.results":               {"查看满意度测评结果", "Read a survey round's results"},
 		"auditlog.act.survey.texts":                 {"查看满意度测评填空答案", "Read a survey round's free-text answers"},
+		"auditlog.act.survey.load":                  {"批量载入满意度答卷", "Load survey responses"},
 		"auditlog.act.survey.export":                {"导出满意度测评结果", "Export a survey round's results"},
 		"auditlog.act.organization.create":          {"新增社会组织", "Add a social organisation"},
 		"auditlog.act.organization.deregister":      {"注销社会组织", "Deregister a social organisation"},

@@ -83,7 +83,7 @@ func (s *Service) Results(ctx context.Context, rid int64, code string) (*Results
 	if err != nil {
 		return nil, err
 	}
-	dist, err := s.Store.distribution(ctx, rid, lo, hi)
+	dist, err := s.Store.distribution(ctx, rid, code)
 	if err != nil {
 		return nil, err
 	}
@@ -91,24 +91,23 @@ func (s *Service) Results(ctx context.Context, rid int64, code string) (*Results
 	for _, q := range qs {
 		res.Questions = append(res.Questions, result(q, dist))
 	}
-	own, err := s.Store.tallies(ctx, rid, lo, hi, division.PrefixLen[division.Code(code).Level()], r.MinResponses)
+	own, err := s.Store.tallies(ctx, rid, code, code, pl.Level)
 	if err != nil {
 		return nil, err
 	}
-	t := own[division.Code(code).Prefix()]
+	t := own[code]
 	res.Division.Responses, res.Division.Interviews, res.Division.Communities, res.Division.Surveyed = t.responses, t.interviews, t.communities, t.covered
 	if pl.Level < division.Community {
-		digits := division.PrefixLen[pl.Level+1]
 		kids, err := s.Store.children(ctx, code, lo, hi)
 		if err != nil {
 			return nil, err
 		}
-		sums, err := s.Store.tallies(ctx, rid, lo, hi, digits, r.MinResponses)
+		sums, err := s.Store.tallies(ctx, rid, lo, hi, pl.Level+1)
 		if err != nil {
 			return nil, err
 		}
 		for _, k := range kids {
-			t := sums[k.Code[:digits]]
+			t := sums[k.Code]
 			res.Children = append(res.Children, PlaceResult{Place: k, Responses: t.responses, Interviews: t.interviews,
 				Communities: t.communities, Surveyed: t.covered})
 		}

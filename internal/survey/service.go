@@ -291,7 +291,7 @@ func (s *Service) Answer(ctx context.Context, rid int64, in ResponseInput) error
 				return errs.Conflict("survey.answered_already")
 			}
 		}
-		if err := s.Store.insertResponse(ctx, rid, community, channel, interviewer, s.Today(), as); err != nil {
+		if err := s.Store.insertResponse(ctx, rid, r.MinResponses, community, channel, interviewer, s.Today(), as); err != nil {
 			return err
 		}
 		// The audit names the round and the community, never the answers.
@@ -401,5 +401,44 @@ func (s *Service) Reconcile(ctx context.Context, rebuild bool) error {
 			want[measure.Key(CommunitiesSurveyed, y)] = m
 		}
 		return s.Measures.Reconcile(ctx, want, rebuild)
+	})
+}
+
+// Load adds many responses to a round in one transaction, each checked and
+// stored as Answer stores an interview (channel interview, interviewer
+// "demo"), without marking accounts: the demo and the benchmarks. Only the
+// system may load. Errors: EINVALID (naming the response's position as its
+// row), ENOTFOUND, EFORBIDDEN.
+func (s *Service) Load(ctx context.Context, rid int64, responses []ResponseInput, on string) error {
+	if _, err := auth.Require(ctx); err != nil {
+		return err
+	}
+	return s.DB.WithTx(ctx, func(ctx context.Context) error {
+		r, err := s.Store.round(ctx, rid)
+		if err != nil {
+			return err
+		}
+		qs, err := s.Store.questions(ctx, r.QuestionnaireID)
+		if err != nil {
+			return err
+		}
+		prefix := division.Code(r.DivisionCode).Prefix()
+		for i, in := range responses {
+			as, bad := check(qs, in.Answers)
+			if !strings.HasPrefix(in.Community, prefix) || !division.ValidCode(in.Community) {
+				bad.Add("community", "survey.community_outside", in.Community)
+			}
+			if len(bad) > 0 {
+				for j := range bad {
+					bad[j].Row = i + 1
+				}
+				return bad.Err()
+			}
+			if err := s.Store.insertResponse(ctx, rid, r.MinResponses, in.Community, Interview, "demo", on, as); err != nil {
+				return err
+			}
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "survey.load", ObjectType: "survey_round", ObjectID: id(rid),
+			Detail: map[string]int{"responses": len(responses)}})
 	})
 }

@@ -166,10 +166,21 @@ func (s *Store) insertRound(ctx context.Context, r *Round, actor string, now tim
 	return id, nil
 }
 
-// rcols reads a round with its responses inside [lo, hi] ($1, $2).
+// rcols reads a round with its responses inside [lo, hi] ($1, $2), summed
+// over the tally rows of the caller's level ($3).
 const rcols = `r.id, r.questionnaire_id, q.title, r.division_code, COALESCE(d.name, ''), r.title, r.opens_on, r.closes_on,
 	r.min_responses, r.status, COALESCE(r.closed_on, ''), r.created_by,
-	COALESCE((SELECT sum(t.responses) FROM survey_tally t WHERE t.round_id = r.id AND t.community_code BETWEEN $1 AND $2), 0)`
+	COALESCE((SELECT sum(t.responses) FROM survey_tally t WHERE t.round_id = r.id AND t.level = $3 AND t.division_code BETWEEN $1 AND $2), 0)`
+
+// areaLevel is the tally level of the caller's area: its own, the city's
+// at most (the system and province-level accounts sum the cities).
+func areaLevel(ctx context.Context) int {
+	p := auth.From(ctx)
+	if p == nil || !division.ValidCode(p.Area.Code) {
+		return division.City
+	}
+	return max(division.Code(p.Area.Code).Level(), division.City)
+}
 
 const rfrom = ` FROM survey_rounds r JOIN survey_questionnaires q ON q.id = r.questionnaire_id JOIN divisions d ON d.code = r.division_code`
 
@@ -186,7 +197,7 @@ func (s *Store) round(ctx context.Context, id int64) (*Round, error) {
 	if err != nil {
 		return nil, err
 	}
-	cond, args, err := seen(ctx, "r.division_code", 4)
+	cond, args, err := seen(ctx, "r.division_code", 5)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +205,8 @@ func (s *Store) round(ctx context.Context, id int64) (*Round, error) {
 	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
 		lock = " FOR UPDATE OF r"
 	}
-	r, err := scanRound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+rcols+rfrom+` WHERE r.id = $3 AND `+cond+lock,
-		append([]any{lo, hi, id}, args...)...))
+	r, err := scanRound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+rcols+rfrom+` WHERE r.id = $4 AND `+cond+lock,
+		append([]any{lo, hi, areaLevel(ctx), id}, args...)...))
 	if db.IsNoRows(err) {
 		return nil, errs.NotFound("survey.round_not_found", id)
 	}
@@ -231,11 +242,11 @@ func (s *Store) rounds(ctx context.Context, f RoundFilter) ([]Round, bool, error
 	if err != nil {
 		return nil, false, err
 	}
-	cond, cargs, err := seen(ctx, "r.division_code", 3)
+	cond, cargs, err := seen(ctx, "r.division_code", 4)
 	if err != nil {
 		return nil, false, err
 	}
-	args := append([]any{lo, hi}, cargs...)
+	args := append([]any{lo, hi, areaLevel(ctx)}, cargs...)
 	if f.Q != "" {
 		args = append(args, db.Contains(f.Q))
 		cond += fmt.Sprintf(" AND r.title %s $%d ESCAPE '\\'", s.DB.ILike(), len(args))
@@ -280,8 +291,9 @@ func (s *Store) answered(ctx context.Context, round, user int64) (bool, error) {
 }
 
 // insertResponse stores a response and its answers and adds them to the
-// tally and the summary, in ctx's transaction.
-func (s *Store) insertResponse(ctx context.Context, round int64, community, channel, interviewer, on string, as []answer) error {
+// tally and the summary, in ctx's transaction; min is the round's minimum
+// responses.
+func (s *Store) insertResponse(ctx context.Context, round int64, min int, community, channel, interviewer, on string, as []answer) error {
 	q := s.DB.Q(ctx)
 	var id int64
 	if err := q.QueryRowContext(ctx, `INSERT INTO survey_responses (round_id, community_code, channel, interviewer, answered_on)
@@ -292,10 +304,34 @@ func (s *Store) insertResponse(ctx context.Context, round int64, community, chan
 	if channel == Interview {
 		interviews = 1
 	}
-	if _, err := q.ExecContext(ctx, `INSERT INTO survey_tally (round_id, community_code, responses, interviews) VALUES ($1, $2, 1, $3)
-		ON CONFLICT (round_id, community_code) DO UPDATE SET responses = survey_tally.responses + 1,
-		interviews = survey_tally.interviews + excluded.interviews`, round, community, interviews); err != nil {
+	// The community's row first: whether it now answers for the first
+	// time, or reaches the round's minimum, moves its ancestors' counts.
+	var n int
+	if err := q.QueryRowContext(ctx, `INSERT INTO survey_tally (round_id, division_code, level, responses, interviews) VALUES ($1, $2, $3, 1, $4)
+		ON CONFLICT (round_id, division_code) DO UPDATE SET responses = survey_tally.responses + 1,
+		interviews = survey_tally.interviews + excluded.interviews
+		RETURNING responses`, round, community, division.Community, interviews).Scan(&n); err != nil {
 		return errs.Internal("survey.Store.insertResponse: tally", err)
+	}
+	first, reached := 0, 0
+	if n == 1 {
+		first = 1
+	}
+	if n == min {
+		reached = 1
+	}
+	if _, err := q.ExecContext(ctx, `UPDATE survey_tally SET communities = $1, surveyed = $2 WHERE round_id = $3 AND division_code = $4`,
+		min1(n), boolInt(n >= min), round, community); err != nil {
+		return errs.Internal("survey.Store.insertResponse: tally", err)
+	}
+	c := division.Code(community)
+	for _, l := range []int{division.City, division.County, division.Township} {
+		if _, err := q.ExecContext(ctx, `INSERT INTO survey_tally (round_id, division_code, level, responses, interviews, communities, surveyed)
+			VALUES ($1, $2, $3, 1, $4, $5, $6) ON CONFLICT (round_id, division_code) DO UPDATE SET responses = survey_tally.responses + 1,
+			interviews = survey_tally.interviews + excluded.interviews, communities = survey_tally.communities + excluded.communities,
+			surveyed = survey_tally.surveyed + excluded.surveyed`, round, c.At(l), l, interviews, first, reached); err != nil {
+			return errs.Internal("survey.Store.insertResponse: tally above", err)
+		}
 	}
 	for _, a := range as {
 		// Option 0 counts the responses that answered the question.
@@ -315,14 +351,27 @@ func (s *Store) insertResponse(ctx context.Context, round int64, community, chan
 	return nil
 }
 
-// bump adds one to an option of the summary.
+// bump adds one to an option of the summary at the community and at each
+// division above it.
 func (s *Store) bump(ctx context.Context, round int64, community string, question int64, option int) error {
-	if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO survey_summary (round_id, community_code, question_id, option, count)
-		VALUES ($1, $2, $3, $4, 1) ON CONFLICT (round_id, community_code, question_id, option)
-		DO UPDATE SET count = survey_summary.count + 1`, round, community, question, option); err != nil {
-		return errs.Internal("survey.Store.bump: summary", err)
+	c := division.Code(community)
+	for _, code := range []string{community, c.At(division.Township), c.At(division.County), c.At(division.City)} {
+		if _, err := s.DB.Q(ctx).ExecContext(ctx, `INSERT INTO survey_summary (round_id, division_code, question_id, option, count)
+			VALUES ($1, $2, $3, $4, 1) ON CONFLICT (round_id, division_code, question_id, option)
+			DO UPDATE SET count = survey_summary.count + 1`, round, code, question, option); err != nil {
+			return errs.Internal("survey.Store.bump: summary", err)
+		}
 	}
 	return nil
+}
+
+func min1(n int) int { return min(n, 1) }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // close marks a round closed on a day.
@@ -356,9 +405,9 @@ func (s *Store) due(ctx context.Context, today string) ([]int64, error) {
 // counts as surveyed: at least the round's minimum responses there. With
 // round > 0, only that round's.
 func (s *Store) covered(ctx context.Context, year string, round int64, lo, hi string) ([]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT t.community_code FROM survey_tally t JOIN survey_rounds r ON r.id = t.round_id
-		WHERE r.status = $1 AND r.closed_on BETWEEN $2 AND $3 AND t.responses >= r.min_responses AND t.community_code BETWEEN $4 AND $5
-		AND ($6 = 0 OR r.id = $6) ORDER BY t.community_code`, Closed, year+"-01-01", year+"-12-31", lo, hi, round)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT t.division_code FROM survey_tally t JOIN survey_rounds r ON r.id = t.round_id
+		WHERE r.status = $1 AND r.closed_on BETWEEN $2 AND $3 AND t.level = $7 AND t.responses >= r.min_responses AND t.division_code BETWEEN $4 AND $5
+		AND ($6 = 0 OR r.id = $6) ORDER BY t.division_code`, Closed, year+"-01-01", year+"-12-31", lo, hi, round, division.Community)
 	if err != nil {
 		return nil, errs.Internal("survey.Store.covered: select", err)
 	}

@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"fmt"
 
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
@@ -14,11 +13,11 @@ type optionKey struct {
 	option   int
 }
 
-// distribution sums the summary of a round over the communities in
-// [lo, hi]: question → option → count.
-func (s *Store) distribution(ctx context.Context, round int64, lo, hi string) (map[optionKey]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT question_id, option, sum(count) FROM survey_summary
-		WHERE round_id = $1 AND community_code BETWEEN $2 AND $3 GROUP BY question_id, option`, round, lo, hi)
+// distribution reads the summary of a round at a division: question →
+// option → count.
+func (s *Store) distribution(ctx context.Context, round int64, code string) (map[optionKey]int64, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT question_id, option, count FROM survey_summary
+		WHERE round_id = $1 AND division_code = $2`, round, code)
 	if err != nil {
 		return nil, errs.Internal("survey.Store.distribution: select", err)
 	}
@@ -35,29 +34,28 @@ func (s *Store) distribution(ctx context.Context, round int64, lo, hi string) (m
 	return out, rows.Err()
 }
 
-// tally is the responses of a round in a part of the tree.
+// tally is the responses of a round in a division.
 type tally struct {
 	responses, interviews, communities, covered int64
 }
 
-// tallies sums a round's responses over [lo, hi], grouped by the first
-// digits digits of the community code (12: per community).
-func (s *Store) tallies(ctx context.Context, round int64, lo, hi string, digits, min int) (map[string]tally, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, fmt.Sprintf(`SELECT substr(community_code, 1, %d), sum(responses), sum(interviews), count(*),
-		sum(CASE WHEN responses >= $4 THEN 1 ELSE 0 END) FROM survey_tally
-		WHERE round_id = $1 AND community_code BETWEEN $2 AND $3 GROUP BY substr(community_code, 1, %d)`, digits, digits), round, lo, hi, min)
+// tallies reads a round's tally rows of one level inside [lo, hi]: code →
+// tally.
+func (s *Store) tallies(ctx context.Context, round int64, lo, hi string, level int) (map[string]tally, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, responses, interviews, communities, surveyed FROM survey_tally
+		WHERE round_id = $1 AND level = $2 AND division_code BETWEEN $3 AND $4`, round, level, lo, hi)
 	if err != nil {
 		return nil, errs.Internal("survey.Store.tallies: select", err)
 	}
 	defer rows.Close()
 	out := map[string]tally{}
 	for rows.Next() {
-		var p string
+		var c string
 		var t tally
-		if err := rows.Scan(&p, &t.responses, &t.interviews, &t.communities, &t.covered); err != nil {
+		if err := rows.Scan(&c, &t.responses, &t.interviews, &t.communities, &t.covered); err != nil {
 			return nil, errs.Internal("survey.Store.tallies: scan", err)
 		}
-		out[p] = t
+		out[c] = t
 	}
 	return out, rows.Err()
 }

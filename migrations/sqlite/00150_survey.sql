@@ -6,9 +6,12 @@
 -- round's minimum responses there. Answers are anonymous: the accounts that
 -- answered a round (survey_respondents) are kept apart from the responses,
 -- which name only their community, their channel and, for an interview,
--- the worker who entered it. survey_summary keeps, in every answer's
--- transaction, the count and sum per round, community, question and option,
--- so that results anywhere are a sum over a few rows.
+-- the worker who entered it. In every answer's transaction survey_summary
+-- counts each option of each question per round at the community and at
+-- each division above it (township, county, city), and survey_tally the
+-- responses, interviews, communities answering and communities at the
+-- round's minimum, so that the results of any division are read from a
+-- few dozen rows.
 CREATE TABLE survey_questionnaires (
     id            INTEGER PRIMARY KEY,
     division_code TEXT NOT NULL REFERENCES divisions(code),
@@ -73,20 +76,24 @@ CREATE INDEX survey_answers_response ON survey_answers(response_id);
 CREATE INDEX survey_answers_question ON survey_answers(question_id);
 
 CREATE TABLE survey_tally (
-    round_id       INTEGER NOT NULL REFERENCES survey_rounds(id),
-    community_code TEXT NOT NULL REFERENCES divisions(code),
-    responses      INTEGER NOT NULL DEFAULT 0,
-    interviews     INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (round_id, community_code)
+    round_id      INTEGER NOT NULL REFERENCES survey_rounds(id),
+    division_code TEXT NOT NULL REFERENCES divisions(code),
+    level         SMALLINT NOT NULL,
+    responses     INTEGER NOT NULL DEFAULT 0,
+    interviews    INTEGER NOT NULL DEFAULT 0,
+    communities   INTEGER NOT NULL DEFAULT 0,
+    surveyed      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (round_id, division_code)
 );
+CREATE INDEX survey_tally_level ON survey_tally(round_id, level, division_code);
 
 CREATE TABLE survey_summary (
-    round_id       INTEGER NOT NULL REFERENCES survey_rounds(id),
-    community_code TEXT NOT NULL REFERENCES divisions(code),
-    question_id    INTEGER NOT NULL REFERENCES survey_questions(id),
-    option         INTEGER NOT NULL,
-    count          INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (round_id, community_code, question_id, option)
+    round_id      INTEGER NOT NULL REFERENCES survey_rounds(id),
+    division_code TEXT NOT NULL REFERENCES divisions(code),
+    question_id   INTEGER NOT NULL REFERENCES survey_questions(id),
+    option        INTEGER NOT NULL,
+    count         INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (round_id, division_code, question_id, option)
 );
 
 -- +goose Down
