@@ -150,6 +150,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			}
 		}
 	}
+	if err := b.surveys(ctx, comms, accs); err != nil {
+		return nil, err
+	}
 	if err := b.visits(ctx); err != nil {
 		return nil, err
 	}
