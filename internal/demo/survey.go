@@ -53,7 +53,7 @@ func (b *Builder) surveys(ctx context.Context, comms []division.Division, accs [
 	}
 	year := time.Now().In(web.Shanghai).Year()
 	spring, err := s.CreateRound(ctx, survey.RoundInput{QuestionnaireID: q.ID, DivisionCode: county, Title: "上半年社区服务满意度测评",
-		OpensOn: time.Date(year, 3, 1, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout),
+		OpensOn:  time.Date(year, 3, 1, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout),
 		ClosesOn: time.Date(year, 6, 30, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout)})
 	if err != nil {
 		return err
