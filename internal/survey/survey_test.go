@@ -129,6 +129,20 @@ func TestRoundAnswersResultsAndCoverage(t *testing.T) {
 	if res := e.API("GET", texts+"?division="+apptest.Community, e.Token(auth.CommunityWorker, apptest.SiblingCommunity), nil); res.StatusCode != http.StatusNotFound {
 		t.Fatalf("texts of another community: %d %s", res.StatusCode, res.Body)
 	}
+	// The pages: the results with the drill-down, the export, the
+	// resident's view of a round already answered.
+	county := e.Session(auth.CountyStaff, apptest.County)
+	if res := county.Get("/surveys/rounds/" + strconv.FormatInt(r.ID, 10) + "/results?division=" + apptest.Township); res.StatusCode != http.StatusOK ||
+		!strings.Contains(res.Body, "游园社区") || !strings.Contains(res.Body, "夜间开放") {
+		t.Fatalf("results page: %d %.500s", res.StatusCode, res.Body)
+	}
+	if x := county.Get("/surveys/rounds/" + strconv.FormatInt(r.ID, 10) + "/results.xlsx"); x.StatusCode != http.StatusOK || !strings.Contains(x.Header.Get("Content-Type"), "spreadsheet") {
+		t.Fatalf("export: %d %s", x.StatusCode, x.Header.Get("Content-Type"))
+	}
+	if res := e.Session(auth.Resident, apptest.Community).Get("/surveys/rounds/" + strconv.FormatInt(r.ID, 10)); res.StatusCode != http.StatusOK ||
+		!strings.Contains(res.Body, `id="answered"`) || strings.Contains(res.Body, "/results") {
+		t.Fatalf("resident's round page: %d %.500s", res.StatusCode, res.Body)
+	}
 	// Workers cannot close; the township can, early.
 	if res := e.API("POST", path(r, "/close"), worker, nil); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("worker close: %d", res.StatusCode)
