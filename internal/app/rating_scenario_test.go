@@ -45,15 +45,6 @@ func TestRatingAPIScenarios(t *testing.T) {
 		for role, area := range home {
 			read := slices.Contains(rating.ReadRoles, role)
 			reply := slices.Contains(rating.ReplyRoles, role)
-			status := func(allowed, inside bool, ok, outside int) int {
-				switch {
-				case !allowed:
-					return http.StatusForbidden
-				case !inside:
-					return outside
-				}
-				return ok
-			}
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {
@@ -64,17 +55,17 @@ func TestRatingAPIScenarios(t *testing.T) {
 				p := "/api/v1/ratings/" + ratings[code]
 				out = append(out,
 					Scenario{Name: "get " + name, Method: "GET", Path: p, Role: role, Area: area,
-						Status: status(read || role == auth.Resident, inside, http.StatusOK, http.StatusNotFound)},
+						Status: expect(read || role == auth.Resident, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "reply " + name, Method: "POST", Path: p + "/reply", Role: role, Area: area, Body: map[string]any{"reply": "已整改"},
-						Status: status(reply, inside, http.StatusOK, http.StatusNotFound)},
+						Status: expect(reply, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "rate " + name, Method: "POST", Path: "/api/v1/ratings", Role: role, Area: area,
 						Body:   map[string]any{"kind": "facility", "id": fresh[code], "level": 5},
-						Status: status(role == auth.Resident, inside, http.StatusCreated, http.StatusNotFound)},
+						Status: expect(role == auth.Resident, inside, http.StatusCreated, http.StatusNotFound)},
 					Scenario{Name: "figures " + name, Method: "GET", Path: "/api/v1/rating-figures?division=" + code, Role: role, Area: area,
-						Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+						Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				)
 			}
-			list := Scenario{Name: "list " + string(role), Method: "GET", Path: "/api/v1/ratings", Role: role, Area: area, Status: status(read, true, http.StatusOK, 0)}
+			list := Scenario{Name: "list " + string(role), Method: "GET", Path: "/api/v1/ratings", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)}
 			if list.Status == http.StatusOK {
 				list.Contains = []string{"差评" + apptest.Community}
 				if area != apptest.City {
@@ -82,7 +73,7 @@ func TestRatingAPIScenarios(t *testing.T) {
 				}
 			}
 			mine := Scenario{Name: "mine " + string(role), Method: "GET", Path: "/api/v1/ratings/mine", Role: role, Area: area,
-				Status: status(role == auth.Resident, true, http.StatusOK, 0)}
+				Status: expect(role == auth.Resident, true, http.StatusOK, 0)}
 			if role == auth.Resident {
 				mine.Contains, mine.NotContains = []string{"差评" + apptest.Community}, []string{"差评" + apptest.SiblingCommunity}
 			}

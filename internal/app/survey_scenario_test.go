@@ -46,15 +46,6 @@ func TestSurveyAPIScenarios(t *testing.T) {
 			read := slices.Contains(survey.ReadRoles, role)
 			answerer := read || role == auth.Resident
 			build := slices.Contains(survey.BuildRoles, role)
-			status := func(allowed, inside bool, ok, outside int) int {
-				switch {
-				case !allowed:
-					return http.StatusForbidden
-				case !inside:
-					return outside
-				}
-				return ok
-			}
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {
@@ -64,33 +55,33 @@ func TestSurveyAPIScenarios(t *testing.T) {
 				name := fmt.Sprintf("%s/%s", role, rel)
 				p := "/api/v1/survey-rounds/" + rounds[code]
 				out = append(out,
-					Scenario{Name: "get round " + name, Method: "GET", Path: p, Role: role, Area: area, Status: status(answerer, inside, http.StatusOK, http.StatusNotFound)},
+					Scenario{Name: "get round " + name, Method: "GET", Path: p, Role: role, Area: area, Status: expect(answerer, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "answer " + name, Method: "POST", Path: p + "/responses", Role: role, Area: area, Body: answer,
-						Status: status(answerer, inside, http.StatusNoContent, http.StatusNotFound)},
-					Scenario{Name: "results " + name, Method: "GET", Path: p + "/results", Role: role, Area: area, Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
-					Scenario{Name: "close " + name, Method: "POST", Path: p + "/close", Role: role, Area: area, Status: status(build, inside, http.StatusOK, http.StatusNotFound)},
+						Status: expect(answerer, inside, http.StatusNoContent, http.StatusNotFound)},
+					Scenario{Name: "results " + name, Method: "GET", Path: p + "/results", Role: role, Area: area, Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+					Scenario{Name: "close " + name, Method: "POST", Path: p + "/close", Role: role, Area: area, Status: expect(build, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "open round " + name, Method: "POST", Path: "/api/v1/survey-rounds", Role: role, Area: area,
 						Body:   map[string]any{"questionnaire_id": q.ID, "division_code": code, "title": "新一轮", "opens_on": today, "closes_on": today},
-						Status: status(build, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+						Status: expect(build, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				)
 			}
 			// The city's questionnaire and a township's round reach the communities below.
 			if area == apptest.Community {
 				p := "/api/v1/survey-rounds/" + rounds[apptest.Township]
 				out = append(out,
-					Scenario{Name: "get parent round " + string(role), Method: "GET", Path: p, Role: role, Area: area, Status: status(answerer, true, http.StatusOK, 0)},
+					Scenario{Name: "get parent round " + string(role), Method: "GET", Path: p, Role: role, Area: area, Status: expect(answerer, true, http.StatusOK, 0)},
 					Scenario{Name: "answer parent round " + string(role), Method: "POST", Path: p + "/responses", Role: role, Area: area, Body: answer,
-						Status: status(answerer, true, http.StatusNoContent, 0)},
-					Scenario{Name: "close parent round " + string(role), Method: "POST", Path: p + "/close", Role: role, Area: area, Status: status(build, false, 0, http.StatusNotFound)},
+						Status: expect(answerer, true, http.StatusNoContent, 0)},
+					Scenario{Name: "close parent round " + string(role), Method: "POST", Path: p + "/close", Role: role, Area: area, Status: expect(build, false, 0, http.StatusNotFound)},
 				)
 			}
 			out = append(out,
 				Scenario{Name: "get questionnaire " + string(role), Method: "GET", Path: "/api/v1/questionnaires/" + qid, Role: role, Area: area,
-					Status: status(read, true, http.StatusOK, 0)},
+					Status: expect(read, true, http.StatusOK, 0)},
 				Scenario{Name: "build " + string(role), Method: "POST", Path: "/api/v1/questionnaires", Role: role, Area: area,
-					Body: map[string]any{"title": "问卷 " + string(role), "questions": []map[string]any{{"kind": "text", "text": "建议"}}}, Status: status(build, true, http.StatusCreated, 0)},
+					Body: map[string]any{"title": "问卷 " + string(role), "questions": []map[string]any{{"kind": "text", "text": "建议"}}}, Status: expect(build, true, http.StatusCreated, 0)},
 				Scenario{Name: "list rounds " + string(role), Method: "GET", Path: "/api/v1/survey-rounds", Role: role, Area: area,
-					Status: status(answerer, true, http.StatusOK, 0)},
+					Status: expect(answerer, true, http.StatusOK, 0)},
 			)
 		}
 		out = append(out,
@@ -103,4 +94,17 @@ func TestSurveyAPIScenarios(t *testing.T) {
 		)
 		return out
 	})
+}
+
+// expect is the status a row of a matrix wants: 403 for a role not
+// allowed, the outside status for a record outside the caller's area, ok
+// otherwise.
+func expect(allowed, inside bool, ok, outside int) int {
+	switch {
+	case !allowed:
+		return http.StatusForbidden
+	case !inside:
+		return outside
+	}
+	return ok
 }
