@@ -1,7 +1,6 @@
 package survey_test
 
 import (
-	"context"
 	"math/rand/v2"
 	"os"
 	"sort"
@@ -9,9 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"shequ/data"
-	"shequ/internal/app"
-	"shequ/internal/platform/db/dbtest"
+	"shequ/internal/app/apptest"
 	"shequ/internal/survey"
 )
 
@@ -29,26 +26,7 @@ func BenchmarkResultsAtScale(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_ANSWERS")); err == nil && v > 0 {
 		target = v
 	}
-	cfg := dbtest.Config(b)
-	ctx := context.Background()
-	a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Close() })
-	sys := app.SystemContext(ctx)
-	f, err := data.FS.Open("divisions/hengshui.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.Divisions.ImportCSV(sys, f, nil); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	comms, err := a.Divisions.Store.Communities(sys)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, sys, comms := apptest.Hengshui(b)
 	const city = "131100000000"
 	qin := survey.QuestionnaireInput{DivisionCode: city, Title: "年度满意度测评"}
 	for i := 0; i < 4; i++ {
