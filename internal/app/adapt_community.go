@@ -30,7 +30,7 @@ func (d communityDirectory) Facilities(ctx context.Context, code string) ([]comm
 	}
 	out := make([]community.PageFacility, 0, len(fs))
 	for _, f := range fs {
-		out = append(out, community.PageFacility{Name: f.Name, Kind: f.Kind, Address: f.Address, Hours: f.Hours})
+		out = append(out, community.PageFacility{ID: f.ID, Name: f.Name, Kind: f.Kind, Address: f.Address, Hours: f.Hours})
 	}
 	// The comprehensive facility is the service hall: first.
 	sort.SliceStable(out, func(i, j int) bool {

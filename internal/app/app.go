@@ -41,10 +41,12 @@ import (
 	"shequ/internal/platform/web"
 	"shequ/internal/project"
 	"shequ/internal/proxy"
+	"shequ/internal/rating"
 	"shequ/internal/request"
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
 	"shequ/internal/resident"
+	"shequ/internal/survey"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
 	webassets "shequ/web"
@@ -160,6 +162,8 @@ type App struct {
 	Projects  *project.Service
 	Mediation *mediation.Service // people's mediation, legal advisers, 法律明白人
 	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
+	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
+	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -287,6 +291,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Care.Requests = CareRequests(a.Requests)
 	a.Care.Notify = inboxNotifier{a.Notify}
 	a.Measures.Register(care.Measures...)
+	a.Surveys = survey.NewService(d, a.Audit)
+	a.Measures.Register(survey.Measures...)
+	a.Ratings = rating.NewService(d, a.Audit)
+	a.Ratings.Notify = inboxNotifier{a.Notify}
+	registerRatingSubjects(a.Ratings, a.Facilities, a.Workers)
 
 	// Emergencies: alerts reach residents and grid workers through the
 	// outbox, the vulnerable people come from the people registry and the
@@ -327,6 +336,9 @@ func (a *App) build(ctx context.Context) error {
 	a.Residents.Prefs = a.Notify
 	a.Signups = residentSignups{a.Residents}
 	a.Proxy.Accounts = proxyAccounts{a.Residents}
+	// 好差评 of a 民生项目 and of a 代办件 (only its own resident sees one).
+	a.Ratings.Register("project", subjectOf(a.Projects.RatingSubject))
+	a.Ratings.Register("proxy_case", subjectOf(a.Proxy.RatingSubject))
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
@@ -409,6 +421,10 @@ func (a *App) routes() {
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)
 	a.Proxy.RegisterAPI(a.API)
+	a.Surveys.RegisterWeb(a.Web)
+	a.Surveys.RegisterAPI(a.API)
+	a.Ratings.RegisterWeb(a.Web)
+	a.Ratings.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
@@ -487,6 +503,12 @@ func (a *App) jobs() {
 	// the new year's values start from its own cases.
 	a.Jobs.Every("proxy.year_boundary", time.Hour, func(ctx context.Context) error {
 		return a.Proxy.Reconcile(SystemContext(ctx), false)
+	})
+	// Rounds past their last day close, and the communities they
+	// surveyed count for satisfaction_survey_coverage.
+	a.Jobs.Every(survey.CloseJob, time.Hour, func(ctx context.Context) error {
+		_, err := a.Surveys.CloseDue(SystemContext(ctx))
+		return err
 	})
 	a.Jobs.Every(care.JobName, time.Hour, func(ctx context.Context) error {
 		_, err := a.Care.RunMonthly(SystemContext(ctx))

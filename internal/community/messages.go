@@ -5,10 +5,11 @@ import "shequ/internal/platform/i18n"
 func init() {
 	i18n.Register(map[string]i18n.Msg{
 		"community.emergency":          {"应急避险", "Emergency readiness"},
-		"community.emergency_plan":     {"应急预案：%s（第 %d 版）", "Emergency plan: %s (version %d)"},
 		"community.emergency_no_plan":  {"尚未登记应急预案。", "No emergency plan yet."},
-		"community.shelter_capacity":   {"可容纳 %d 人", "holds %d people"},
+		"community.emergency_plan":     {"应急预案：%s（第 %d 版）", "Emergency plan: %s (version %d)"},
 		"community.no_shelters":        {"本社区暂无登记的应急避难场所。", "No emergency shelter is registered here."},
+		"community.rate":               {"评价", "Rate"},
+		"community.shelter_capacity":   {"可容纳 %d 人", "holds %d people"},
 		"community.nav":                {"社区公告与服务目录", "Community notices and services"},
 		"community.home.notices":       {"本社区公告", "My community's notices"},
 		"community.page_title":         {"%s", "%s"},

@@ -247,6 +247,7 @@ type ServiceHall struct {
 
 // PageFacility is a facility of the community as the page shows it.
 type PageFacility struct {
+	ID      int64     `json:"id"`
 	Name    string    `json:"name"`
 	Kind    string    `json:"kind"`
 	Address string    `json:"address"`

@@ -166,6 +166,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.proxyCases(ctx, accs); err != nil {
 		return nil, err
 	}
+	if err := b.surveys(ctx, comms, accs); err != nil {
+		return nil, err
+	}
 	if err := b.visits(ctx); err != nil {
 		return nil, err
 	}

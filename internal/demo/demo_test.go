@@ -83,6 +83,16 @@ func TestBuildThenReuse(t *testing.T) {
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM requests WHERE NOT excluded`).Scan(&requests); err != nil {
 		t.Fatal(err)
 	}
+	// The demo's closed survey round counts some communities of its
+	// county as surveyed and not all; the resident's 差评 awaits a reply.
+	var surveyed, communities, open int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT t.surveyed, t.communities FROM survey_tally t JOIN survey_rounds r ON r.id = t.round_id
+		WHERE r.status = 'closed' AND t.level = 3`).Scan(&surveyed, &communities); err != nil || surveyed == 0 || surveyed >= communities {
+		t.Errorf("demo survey: %d of %d communities surveyed (%v)", surveyed, communities, err)
+	}
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM ratings WHERE rectification = 'open'`).Scan(&open); err != nil || open != 1 {
+		t.Errorf("demo ratings: %d open rectifications (%v)", open, err)
+	}
 	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT COALESCE(SUM(total), 0) FROM request_stats`).Scan(&counted); err != nil {
 		t.Fatal(err)
 	}

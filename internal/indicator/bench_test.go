@@ -170,7 +170,7 @@ func synthetic(b *testing.B, a *app.App, comms []division.Division, profiles []d
 		due := int64(r.IntN(20))
 		set("care.elderly_due", c.Code, due)
 		set("care.elderly_visited", c.Code, max(0, due-int64(r.IntN(3))))
-		set("request.communities_surveyed", c.Code, yes(.5))
+		set("survey.communities_surveyed", c.Code, yes(.5))
 		set("proxy.communities_offering", c.Code, yes(.6))
 		// Townships and counties: one value at the division itself.
 		tw := division.ParentOf(c.Code, division.Community)

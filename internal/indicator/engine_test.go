@@ -13,7 +13,7 @@ import (
 	"shequ/internal/indicator"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/measure"
-	"shequ/internal/request/stats"
+	"shequ/internal/survey"
 )
 
 func setup(t *testing.T) (*apptest.Env, *indicator.Service) {
@@ -170,7 +170,7 @@ func TestYearlyOverStanding(t *testing.T) {
 	year := svc.Engine.Period("year")
 	ms := &measure.Store{DB: e.App.DB}
 	if err := e.App.DB.WithTx(e.Ctx, func(ctx context.Context) error {
-		return ms.Set(ctx, measure.Key(stats.MeasureCommunitiesSurveyed, year), apptest.Community, 1)
+		return ms.Set(ctx, measure.Key(survey.CommunitiesSurveyed, year), apptest.Community, 1)
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -61,7 +61,7 @@ var formulas = map[string]Formula{
 	"relocation_facility_coverage":     {Num: []string{"facility.relocation_with_facility"}, Den: []string{"division.relocation_communities"}, Factor: 100},
 	"village_5g_rate":                  {Num: []string{"division.rural_5g"}, Den: []string{"division.rural_communities"}, Factor: 100},
 	"village_broadband_rate":           {Num: []string{"division.rural_broadband"}, Den: []string{"division.rural_communities"}, Factor: 100},
-	"satisfaction_survey_coverage":     {Num: []string{"request.communities_surveyed"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
+	"satisfaction_survey_coverage":     {Num: []string{"survey.communities_surveyed"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
 	"leader_training_rate":             {Num: []string{"worker.leaders_trained"}, Den: []string{"worker.leaders_in_post"}, Factor: 100, Period: "year"},
 	"facility_open_hours":              {Num: []string{"facility.comprehensive_open_8h"}, Den: []string{"facility.comprehensive_in_use"}, Factor: 100},
 	"proxy_service_coverage":           {Num: []string{"proxy.communities_offering"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},

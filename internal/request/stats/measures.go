@@ -34,7 +34,7 @@ func (s *Service) SyncMeasures(ctx context.Context) (changed int, err error) {
 }
 
 // SyncAllMeasures recomputes the measures of every month of the
-// trend (after a bulk load: the demo, an import) and of this year.
+// trend (after a bulk load: the demo, an import).
 func (s *Service) SyncAllMeasures(ctx context.Context) (changed int, err error) {
 	back := make([]int, TrendMonths)
 	for i := range back {
@@ -43,7 +43,9 @@ func (s *Service) SyncAllMeasures(ctx context.Context) (changed int, err error) 
 	return s.syncMonths(ctx, s.now().In(calendar.China), back...)
 }
 
-// syncMonths syncs the months that many months before now, then the year.
+// syncMonths syncs the months that many months before now. (The
+// communities surveyed for satisfaction_survey_coverage were once counted
+// here from callbacks; the survey slice keeps them now, from its rounds.)
 func (s *Service) syncMonths(ctx context.Context, now time.Time, back ...int) (changed int, err error) {
 	first := time.Date(now.Year(), now.Month(), 1, 12, 0, 0, 0, calendar.China)
 	for _, b := range back {
@@ -53,8 +55,7 @@ func (s *Service) syncMonths(ctx context.Context, now time.Time, back ...int) (c
 		}
 		changed += n
 	}
-	n, err := s.syncYear(ctx, now.Format("2006"))
-	return changed + n, err
+	return changed, nil
 }
 
 func (s *Service) syncMonth(ctx context.Context, month string) (int, error) {
@@ -84,23 +85,6 @@ func (s *Service) syncMonth(ctx context.Context, month string) (int, error) {
 				want[measure.Key(name, month)][code] = v
 			}
 		}
-	}
-	return s.writeMeasures(ctx, want)
-}
-
-// syncYear keeps request.communities_surveyed for a year: 1 for each
-// community where at least one resident's satisfaction was collected (a
-// callback that reached the resident, or an online rating) that year.
-// The plan's 群众满意度调查覆盖率 counts these communities.
-func (s *Service) syncYear(ctx context.Context, year string) (int, error) {
-	codes, err := s.Store.surveyed(ctx, year)
-	if err != nil {
-		return 0, err
-	}
-	key := measure.Key(MeasureCommunitiesSurveyed, year)
-	want := map[string]map[string]int64{key: {}}
-	for _, c := range codes {
-		want[key][c] = 1
 	}
 	return s.writeMeasures(ctx, want)
 }

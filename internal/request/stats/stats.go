@@ -54,10 +54,6 @@ const (
 	// MeasureSatisfiedX10 is 10 × satisfied + 9 × basically satisfied, so
 	// that the satisfaction rate is exact in integers: it over 10 × valid.
 	MeasureSatisfiedX10 = "request.satisfied_x10"
-	// MeasureCommunitiesSurveyed (request.communities_surveyed@YYYY) is 1
-	// for a community where a resident's satisfaction was collected in the
-	// year: the numerator of satisfaction_survey_coverage.
-	MeasureCommunitiesSurveyed = "request.communities_surveyed"
 )
 
 // Measures are the measures the stats job keeps.
@@ -69,7 +65,6 @@ var Measures = []measure.Def{
 	{Name: MeasureResolvedOnTime, Owner: "request", Periodic: true},
 	{Name: MeasureValidCallbacks, Owner: "request", Periodic: true},
 	{Name: MeasureSatisfiedX10, Owner: "request", Periodic: true},
-	{Name: MeasureCommunitiesSurveyed, Owner: "request", Periodic: true},
 }
 
 // StatsWeights weigh the three rates in the composite.

@@ -157,29 +157,6 @@ func (s *Store) unitNames(ctx context.Context) (map[int64]string, error) {
 	return out, nil
 }
 
-// surveyed lists the communities where at least one resident's
-// satisfaction was collected in a year (YYYY).
-func (s *Store) surveyed(ctx context.Context, year string) ([]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
-		GROUP BY division_code HAVING SUM(valid_callbacks) > 0`, year+"-01", year+"-12")
-	if err != nil {
-		return nil, errs.Internal("stats.Store.surveyed: select request_stats", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal("stats.Store.surveyed: scan request_stats", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("stats.Store.surveyed: read request_stats", err)
-	}
-	return out, nil
-}
-
 // measureValues reads the stored values of measure keys, key → community
 // → value.
 func (s *Store) measureValues(ctx context.Context, keys []string) (map[string]map[string]int64, error) {
