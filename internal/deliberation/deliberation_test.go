@@ -331,8 +331,17 @@ func TestSecretVoteFromTopicToDecision(t *testing.T) {
 	if o, err = s.Answer(worker, o.ID, "已安排保安巡查"); err != nil || o.Answer == "" {
 		t.Fatalf("answer: %v %+v", err, o)
 	}
+	// The app wires the three lists: the decision starts a proposed 民生项目
+	// that carries it, once.
+	started, err := s.StartProject(worker, x.ID)
+	if err != nil || started.ProjectID == 0 {
+		t.Fatalf("start a project: %v %+v", err, started)
+	}
+	if p, err := e.App.Projects.Project(worker, started.ProjectID); err != nil || p.DecisionID != x.ID || p.Status != "proposed" || p.DivisionCode != x.DivisionCode {
+		t.Fatalf("the project the decision started: %v %+v", err, p)
+	}
 	if _, err := s.StartProject(worker, x.ID); code(err) != errs.ECONFLICT {
-		t.Fatalf("a project without the project slice: %v", err)
+		t.Fatalf("a second project from one decision: %v", err)
 	}
 	roster, err := s.Roster(ctxOf(0, auth.TownshipStaff, apptest.Township, 4), "")
 	if err != nil || len(roster) != 2 || roster[0].Chaired+roster[1].Chaired != 1 || roster[0].Facilitated+roster[1].Facilitated != 1 || roster[0].Last == "" {
