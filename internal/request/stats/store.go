@@ -137,47 +137,14 @@ func (s *Store) divisions(ctx context.Context, code string) (divName, []divName,
 
 // unitNames reads every handling unit's name by id.
 func (s *Store) unitNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM request_units`)
-	if err != nil {
-		return nil, errs.Internal("stats.Store.unitNames: select request_units", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var n string
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Internal("stats.Store.unitNames: scan request_units", err)
-		}
-		out[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("stats.Store.unitNames: read request_units", err)
-	}
-	return out, nil
+	return db.Map[int64, string](ctx, s.DB.Q(ctx), "stats.Store.unitNames: select request_units", `SELECT id, name FROM request_units`)
 }
 
 // surveyed lists the communities where at least one resident's
 // satisfaction was collected in a year (YYYY).
 func (s *Store) surveyed(ctx context.Context, year string) ([]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
+	return db.Column[string](ctx, s.DB.Q(ctx), "stats.Store.surveyed: select request_stats", `SELECT division_code FROM request_stats WHERE month >= $1 AND month <= $2
 		GROUP BY division_code HAVING SUM(valid_callbacks) > 0`, year+"-01", year+"-12")
-	if err != nil {
-		return nil, errs.Internal("stats.Store.surveyed: select request_stats", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal("stats.Store.surveyed: scan request_stats", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("stats.Store.surveyed: read request_stats", err)
-	}
-	return out, nil
 }
 
 // measureValues reads the stored values of measure keys, key → community
