@@ -212,7 +212,5 @@ func (h *Handlers) act(w http.ResponseWriter, r *http.Request) error {
 		h.Srv.Render.Render(w, http.StatusOK, "account/created", h.Srv.NewPage(r, "account.reset_password", &createdData{User: u, Password: pw, Reset: true}))
 		return nil
 	}
-	web.Flash(w, r, actionFlash[action])
-	http.Redirect(w, r, "/accounts/"+url.PathEscape(u.Name), http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, actionFlash[action], "/accounts/"+url.PathEscape(u.Name))
 }

@@ -153,9 +153,7 @@ func (h *Handlers) totpEnrol(w http.ResponseWriter, r *http.Request) error {
 		h.Srv.Render.Render(w, http.StatusUnprocessableEntity, "account/totp", h.Srv.NewPage(r, "account.totp", d))
 		return nil
 	}
-	web.Flash(w, r, "account.totp_enabled")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "account.totp_enabled", "/account")
 }
 
 type loginTOTPData struct {

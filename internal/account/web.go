@@ -225,7 +225,5 @@ func (h *Handlers) changePassword(w http.ResponseWriter, r *http.Request) error 
 	if ses != nil {
 		web.SetSessionCookie(w, r, ses.Token)
 	}
-	web.Flash(w, r, "account.password_changed")
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "account.password_changed", "/")
 }

@@ -43,8 +43,6 @@ type careTaskIDInput struct {
 	ID int64 `path:"id"`
 }
 
-type careTaskOutput struct{ Body *VisitTask }
-
 type careReassignInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
@@ -53,20 +51,10 @@ type careReassignInput struct {
 	}
 }
 
-type careAssigneesOutput struct {
-	Body struct {
-		Items []VisitAssignee `json:"items"`
-	}
-}
-
 type careRateInput struct {
 	Division string `query:"division" doc:"a division code in the caller's area; default the area itself"`
 	Month    string `query:"month" doc:"YYYY-MM; default this month"`
 }
-
-type careRateOutput struct{ Body *VisitRate }
-
-type careSummaryOutput struct{ Body *VisitSummary }
 
 // RegisterAPI adds the visit routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
@@ -111,54 +99,27 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &careVisitOutput{Status: st, Body: r}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "visit-rate", Method: http.MethodGet, Path: "/api/v1/visits/rate",
+	web.RecordOp(api, huma.Operation{OperationID: "visit-rate", Method: http.MethodGet, Path: "/api/v1/visits/rate",
 		Summary: "Monthly visit rate of a division and of each of its children (elderly_monthly_visit_rate)", Tags: tags},
-		func(ctx context.Context, in *careRateInput) (*careRateOutput, error) {
-			r, err := s.Rate(ctx, in.Division, in.Month)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &careRateOutput{Body: r}, nil
+		func(ctx context.Context, in *careRateInput) (*VisitRate, error) {
+			return s.Rate(ctx, in.Division, in.Month)
 		})
-	huma.Register(api, huma.Operation{OperationID: "visit-summary", Method: http.MethodGet, Path: "/api/v1/visits/summary",
+	web.RecordOp(api, huma.Operation{OperationID: "visit-summary", Method: http.MethodGet, Path: "/api/v1/visits/summary",
 		Summary: "A month's tasks counted (done, open, escalated) by child division, or by assignee inside a community", Tags: tags},
-		func(ctx context.Context, in *careRateInput) (*careSummaryOutput, error) {
-			r, err := s.Summary(ctx, in.Division, in.Month)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &careSummaryOutput{Body: r}, nil
+		func(ctx context.Context, in *careRateInput) (*VisitSummary, error) {
+			return s.Summary(ctx, in.Division, in.Month)
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-visit-task", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}",
+	web.RecordOp(api, huma.Operation{OperationID: "get-visit-task", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}",
 		Summary: "One visit task with its visits", Tags: tags},
-		func(ctx context.Context, in *careTaskIDInput) (*careTaskOutput, error) {
-			t, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &careTaskOutput{Body: t}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "visit-task-assignees", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}/assignees",
+		func(ctx context.Context, in *careTaskIDInput) (*VisitTask, error) { return s.Get(ctx, in.ID) })
+	web.ItemsOp(api, huma.Operation{OperationID: "visit-task-assignees", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}/assignees",
 		Summary: "Who a task may be given to: the grid and community workers of its community", Tags: tags},
-		func(ctx context.Context, in *careTaskIDInput) (*careAssigneesOutput, error) {
-			items, err := s.Assignees(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &careAssigneesOutput{}
-			out.Body.Items = items
-			if out.Body.Items == nil {
-				out.Body.Items = []VisitAssignee{}
-			}
-			return out, nil
+		func(ctx context.Context, in *careTaskIDInput) ([]VisitAssignee, error) {
+			return s.Assignees(ctx, in.ID)
 		})
-	huma.Register(api, huma.Operation{OperationID: "reassign-visit-task", Method: http.MethodPut, Path: "/api/v1/visits/tasks/{id}/assignee",
+	web.RecordOp(api, huma.Operation{OperationID: "reassign-visit-task", Method: http.MethodPut, Path: "/api/v1/visits/tasks/{id}/assignee",
 		Summary: "Give a task to another grid or community worker of its community", Tags: tags},
-		func(ctx context.Context, in *careReassignInput) (*careTaskOutput, error) {
-			t, err := s.Reassign(ctx, in.ID, in.Body.AssigneeID, in.Body.Version)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &careTaskOutput{Body: t}, nil
+		func(ctx context.Context, in *careReassignInput) (*VisitTask, error) {
+			return s.Reassign(ctx, in.ID, in.Body.AssigneeID, in.Body.Version)
 		})
 }

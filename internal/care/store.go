@@ -311,22 +311,8 @@ func (s *Store) assignees(ctx context.Context, code string) ([]VisitAssignee, er
 // gridWorkers maps each community to the grid worker its new tasks go to:
 // the longest-serving active grid worker account of the community.
 func (s *Store) gridWorkers(ctx context.Context, lo, hi string) (map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT area_code, MIN(id) FROM users
+	return db.Map[string, int64](ctx, s.DB.Q(ctx), "care.Store.gridWorkers: select users", `SELECT area_code, MIN(id) FROM users
 		WHERE role = 'grid_worker' AND disabled = `+s.DB.Bool(false)+` AND area_code BETWEEN $1 AND $2 GROUP BY area_code`, lo, hi)
-	if err != nil {
-		return nil, errs.Internal("care.Store.gridWorkers: select users", err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var code string
-		var id int64
-		if err := rows.Scan(&code, &id); err != nil {
-			return nil, errs.Internal("care.Store.gridWorkers: select users", err)
-		}
-		out[code] = id
-	}
-	return out, rows.Err()
 }
 
 // child is a division under another, for rates.

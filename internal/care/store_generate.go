@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -18,23 +19,7 @@ func (s *Store) lastMonth(ctx context.Context) (string, error) {
 
 // taskPeople is the people who have a task in month.
 func (s *Store) taskPeople(ctx context.Context, month string) (map[int64]bool, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT person_id FROM care_tasks WHERE month = $1`, month)
-	if err != nil {
-		return nil, errs.Internal("care.Store.taskPeople: select care_tasks", err)
-	}
-	defer rows.Close()
-	have := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal("care.Store.taskPeople: scan care_tasks", err)
-		}
-		have[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("care.Store.taskPeople: select care_tasks", err)
-	}
-	return have, nil
+	return db.Set[int64](ctx, s.DB.Q(ctx), "care.Store.taskPeople: select care_tasks", `SELECT person_id FROM care_tasks WHERE month = $1`, month)
 }
 
 // insertTasks inserts rows of tasks (month, person_id, person_name,
@@ -61,24 +46,7 @@ func (s *Store) addMonth(ctx context.Context, month string, ts time.Time, tasks 
 
 // dueCounts counts the tasks of month per community.
 func (s *Store) dueCounts(ctx context.Context, month string) (map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 GROUP BY division_code`, month)
-	if err != nil {
-		return nil, errs.Internal("care.Store.dueCounts: select care_tasks", err)
-	}
-	defer rows.Close()
-	all := map[string]int64{}
-	for rows.Next() {
-		var code string
-		var n int64
-		if err := rows.Scan(&code, &n); err != nil {
-			return nil, errs.Internal("care.Store.dueCounts: scan care_tasks", err)
-		}
-		all[code] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("care.Store.dueCounts: select care_tasks", err)
-	}
-	return all, nil
+	return db.Map[string, int64](ctx, s.DB.Q(ctx), "care.Store.dueCounts: select care_tasks", `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 GROUP BY division_code`, month)
 }
 
 // escalate flags the unvisited tasks of months up to upto, and marks

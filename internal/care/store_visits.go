@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -36,24 +37,7 @@ func (s *Store) seedVisit(ctx context.Context, v SeedVisit, code string, at time
 
 // visitedCounts counts the visited tasks of month per community.
 func (s *Store) visitedCounts(ctx context.Context, month string) (map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 AND visits > 0 GROUP BY division_code`, month)
-	if err != nil {
-		return nil, errs.Internal("care.Store.visitedCounts: select care_tasks", err)
-	}
-	defer rows.Close()
-	vals := map[string]int64{}
-	for rows.Next() {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, errs.Internal("care.Store.visitedCounts: scan care_tasks", err)
-		}
-		vals[c] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("care.Store.visitedCounts: select care_tasks", err)
-	}
-	return vals, nil
+	return db.Map[string, int64](ctx, s.DB.Q(ctx), "care.Store.visitedCounts: select care_tasks", `SELECT division_code, count(*) FROM care_tasks WHERE month = $1 AND visits > 0 GROUP BY division_code`, month)
 }
 
 // tasksOf lists a month's tasks by community.

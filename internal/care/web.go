@@ -231,9 +231,7 @@ func (h *Web) record(w http.ResponseWriter, r *http.Request) error {
 		return h.recordJSON(w, r, rec, err)
 	}
 	if err == nil {
-		web.Flash(w, r, "care.recorded")
-		http.Redirect(w, r, "/visits/record", http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "care.recorded", "/visits/record")
 	}
 	if errs.Code(err) != errs.EINVALID && errs.Code(err) != errs.ECONFLICT {
 		return err
@@ -313,9 +311,7 @@ func (h *Web) reassign(w http.ResponseWriter, r *http.Request) error {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	_, err = h.S.Reassign(r.Context(), id, to, version)
 	if err == nil {
-		web.Flash(w, r, "care.reassigned")
-		http.Redirect(w, r, "/visits/tasks/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "care.reassigned", "/visits/tasks/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err

@@ -36,8 +36,6 @@ type numberInput struct {
 	Number string `path:"number" maxLength:"40" doc:"certificate number; append .pdf for the PDF"`
 }
 
-type certOutput struct{ Body *Certificate }
-
 type issueInput struct{ Body IssueInput }
 
 type revokeInput struct {
@@ -64,11 +62,7 @@ type orgInput struct {
 	OrgID int64 `path:"org_id"`
 }
 
-type sealOutput struct{ Body *Seal }
-
 type askInput struct{ Body AskInput }
-
-type requestOutput struct{ Body *CertificateRequest }
 
 type requestListInput struct {
 	Status  string `query:"status" enum:"pending,issued,refused," doc:"only requests with this status"`
@@ -107,17 +101,11 @@ func (h *Handlers) baseURL(r *http.Request) string {
 func (h *Handlers) RegisterAPI(api huma.API) {
 	s := h.Svc
 	tags := []string{"certificates"}
-	huma.Register(api, huma.Operation{OperationID: "issue-certificate", Method: http.MethodPost, Path: "/api/v1/certificates",
+	web.RecordOp(api, huma.Operation{OperationID: "issue-certificate", Method: http.MethodPost, Path: "/api/v1/certificates",
 		Summary:       "Issue a volunteer service certificate",
 		Description:   "Certifies, free of charge, the hours the organisation recorded for the volunteer in the period. The organisation must be in the caller's area and have a seal.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *issueInput) (*certOutput, error) {
-			c, err := s.Issue(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &certOutput{Body: c}, nil
-		})
+		func(ctx context.Context, in *issueInput) (*Certificate, error) { return s.Issue(ctx, in.Body) })
 	huma.Register(api, huma.Operation{OperationID: "list-certificates", Method: http.MethodGet, Path: "/api/v1/certificates",
 		Summary: "Certificates issued in the caller's area, newest first within each division", Tags: tags},
 		func(ctx context.Context, in *listInput) (*listOutput, error) {
@@ -168,26 +156,16 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 				_, _ = hctx.BodyWriter().Write(body.Bytes())
 			}}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "revoke-certificate", Method: http.MethodPost, Path: "/api/v1/certificates/{number}/revoke",
+	web.RecordOp(api, huma.Operation{OperationID: "revoke-certificate", Method: http.MethodPost, Path: "/api/v1/certificates/{number}/revoke",
 		Summary: "Revoke a certificate, with a reason (audited)", Tags: tags},
-		func(ctx context.Context, in *revokeInput) (*certOutput, error) {
-			c, err := s.Revoke(ctx, in.Number, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &certOutput{Body: c}, nil
+		func(ctx context.Context, in *revokeInput) (*Certificate, error) {
+			return s.Revoke(ctx, in.Number, in.Body.Reason)
 		})
-	huma.Register(api, huma.Operation{OperationID: "ask-certificate", Method: http.MethodPost, Path: "/api/v1/certificate-requests",
+	web.RecordOp(api, huma.Operation{OperationID: "ask-certificate", Method: http.MethodPost, Path: "/api/v1/certificate-requests",
 		Summary:       "A volunteer asks an organisation that recorded their hours for a certificate",
 		Description:   "Residents only, for their own volunteer registration. The organisation must have recorded hours of theirs in the period; its staff then issue the certificate or refuse with a reason.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *askInput) (*requestOutput, error) {
-			r, err := s.Ask(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &requestOutput{Body: r}, nil
-		})
+		func(ctx context.Context, in *askInput) (*CertificateRequest, error) { return s.Ask(ctx, in.Body) })
 	huma.Register(api, huma.Operation{OperationID: "list-certificate-requests", Method: http.MethodGet, Path: "/api/v1/certificate-requests",
 		Summary: "Certificate requests, newest first: a volunteer's own, or those made to the organisations of the caller's area", Tags: tags},
 		func(ctx context.Context, in *requestListInput) (*requestListOutput, error) {
@@ -200,36 +178,22 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
+	web.RecordOp(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
 		Summary:     "Issue the certificate a request asks for, or refuse it with a reason (audited)",
 		Description: "Staff of the organisation's area. Issuing certifies the organisation's records of the volunteer in the period, as issuing directly does; the request then carries the certificate's number.",
 		Tags:        tags},
-		func(ctx context.Context, in *decideInput) (*requestOutput, error) {
-			r, err := s.Decide(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &requestOutput{Body: r}, nil
+		func(ctx context.Context, in *decideInput) (*CertificateRequest, error) {
+			return s.Decide(ctx, in.ID, in.Body)
 		})
-	huma.Register(api, huma.Operation{OperationID: "set-certificate-seal", Method: http.MethodPut, Path: "/api/v1/certificate-seals/{org_id}",
+	web.RecordOp(api, huma.Operation{OperationID: "set-certificate-seal", Method: http.MethodPut, Path: "/api/v1/certificate-seals/{org_id}",
 		Summary:      "Upload an organisation's seal image (PNG or JPEG; checked by content, redrawn without metadata)",
 		MaxBodyBytes: 4 << 20, Tags: tags},
-		func(ctx context.Context, in *sealInput) (*sealOutput, error) {
-			seal, err := s.SetSeal(ctx, in.OrgID, in.Body.Image)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &sealOutput{Body: seal}, nil
+		func(ctx context.Context, in *sealInput) (*Seal, error) {
+			return s.SetSeal(ctx, in.OrgID, in.Body.Image)
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-certificate-seal", Method: http.MethodGet, Path: "/api/v1/certificate-seals/{org_id}",
+	web.RecordOp(api, huma.Operation{OperationID: "get-certificate-seal", Method: http.MethodGet, Path: "/api/v1/certificate-seals/{org_id}",
 		Summary: "An organisation's current seal (its record, not the image)", Tags: tags},
-		func(ctx context.Context, in *orgInput) (*sealOutput, error) {
-			seal, err := s.CurrentSeal(ctx, in.OrgID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &sealOutput{Body: seal}, nil
-		})
+		func(ctx context.Context, in *orgInput) (*Seal, error) { return s.CurrentSeal(ctx, in.OrgID) })
 	huma.Register(api, huma.Operation{OperationID: "verify-certificate", Method: http.MethodGet, Path: "/api/v1/verify/{number}",
 		Summary:     "Verify a certificate number (public; rate-limited per address)",
 		Description: "Whether the number is genuine, for whom (masked), the hours, period, issuer and dates; revoked certificates say so. No sign-in needed.",

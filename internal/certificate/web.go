@@ -144,9 +144,7 @@ func (h *Handlers) ask(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.Flash(w, r, "certificate.asked")
-	http.Redirect(w, r, "/certificates/mine", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "certificate.asked", "/certificates/mine")
 }
 
 func (h *Handlers) minePDF(w http.ResponseWriter, r *http.Request) error {
@@ -181,9 +179,7 @@ func (h *Handlers) decide(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/certificates/"+url.PathEscape(q.Number), http.StatusSeeOther)
 		return nil
 	}
-	web.Flash(w, r, "certificate.refused_flash")
-	http.Redirect(w, r, "/certificates", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "certificate.refused_flash", "/certificates")
 }
 
 // seal takes an organisation's seal image from a multipart form, checked
@@ -210,9 +206,7 @@ func (h *Handlers) seal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.Flash(w, r, "certificate.seal_saved")
-	http.Redirect(w, r, "/certificates", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "certificate.seal_saved", "/certificates")
 }
 
 type verifyData struct {

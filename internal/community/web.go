@@ -129,9 +129,7 @@ func (h *Web) saveHall(w http.ResponseWriter, r *http.Request) error {
 	v, _ := strconv.Atoi(r.PostFormValue("version"))
 	err := h.S.SaveHallPhone(r.Context(), code, r.PostFormValue("phone"), v)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/communities/"+code, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/communities/"+code)
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -240,9 +238,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 	p, vals := parseNotice(r)
 	n, err := h.S.CreateNotice(r.Context(), p)
 	if err == nil {
-		web.Flash(w, r, "community.published")
-		http.Redirect(w, r, "/communities/"+n.DivisionCode, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "community.published", "/communities/"+n.DivisionCode)
 	}
 	return h.formError(w, r, 0, vals, err)
 }
@@ -256,9 +252,7 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 	p.DivisionCode = nil
 	n, err := h.S.UpdateNotice(r.Context(), id, p)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/notices?division="+n.DivisionCode, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/notices?division="+n.DivisionCode)
 	}
 	return h.formError(w, r, id, vals, err)
 }
@@ -288,9 +282,7 @@ func (h *Web) withdraw(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.Flash(w, r, "community.withdrawn")
-	http.Redirect(w, r, "/notices?division="+n.DivisionCode, http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "community.withdrawn", "/notices?division="+n.DivisionCode)
 }
 
 type catalogueData struct {
@@ -387,9 +379,7 @@ func (h *Web) saveItem(w http.ResponseWriter, r *http.Request) error {
 	p.DivisionCode = nil
 	it, err := h.S.UpdateItem(r.Context(), id, p)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/catalogue?division="+it.DivisionCode, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/catalogue?division="+it.DivisionCode)
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -404,9 +394,7 @@ func (h *Web) createItem(w http.ResponseWriter, r *http.Request) error {
 	p.Version = nil
 	_, err := h.S.CreateItem(r.Context(), p)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/catalogue?division="+vals["division_code"], http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/catalogue?division="+vals["division_code"])
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -424,7 +412,5 @@ func (h *Web) withdrawItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	web.Flash(w, r, "community.withdrawn")
-	http.Redirect(w, r, "/catalogue?division="+it.DivisionCode, http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "community.withdrawn", "/catalogue?division="+it.DivisionCode)
 }

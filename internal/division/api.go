@@ -29,14 +29,6 @@ type searchInput struct {
 	PerPage int    `query:"per_page" doc:"items per page, at most 200" default:"50"`
 }
 
-type searchOutput struct {
-	Body struct {
-		Items []Division `json:"items"`
-		Page  int        `json:"page"`
-		More  bool       `json:"more" doc:"whether another page follows"`
-	}
-}
-
 type patchInput struct {
 	Code string `path:"code" doc:"12-digit code of a village or community"`
 	Body ProfilePatch
@@ -48,14 +40,6 @@ type historyInput struct {
 	Code    string `path:"code"`
 	Page    int    `query:"page" default:"1"`
 	PerPage int    `query:"per_page" default:"50"`
-}
-
-type historyOutput struct {
-	Body struct {
-		Items []Change `json:"items"`
-		Page  int      `json:"page"`
-		More  bool     `json:"more"`
-	}
 }
 
 // RegisterAPI adds the division routes to the JSON API.
@@ -93,20 +77,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "search-divisions", Method: http.MethodGet, Path: "/api/v1/divisions",
+	web.ListOp(api, huma.Operation{OperationID: "search-divisions", Method: http.MethodGet, Path: "/api/v1/divisions",
 		Summary: "Search divisions in the caller's area by name or code prefix", Tags: []string{"divisions"}},
-		func(ctx context.Context, in *searchInput) (*searchOutput, error) {
+		func(in *searchInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *searchInput) ([]Division, bool, error) {
 			page, per := db.Paging(in.Page, in.PerPage)
-			items, more, err := s.Search(ctx, in.Q, page, per)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &searchOutput{}
-			out.Body.Items, out.Body.Page, out.Body.More = items, page, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Division{}
-			}
-			return out, nil
+			return s.Search(ctx, in.Q, page, per)
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-division-profile", Method: http.MethodGet, Path: "/api/v1/divisions/{code}/profile",
 		Summary: "A village's or community's profile", Tags: []string{"divisions"}},
@@ -117,31 +93,19 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &profileOutput{Body: p}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "patch-division-profile", Method: http.MethodPatch, Path: "/api/v1/divisions/{code}/profile",
+	web.RecordOp(api, huma.Operation{OperationID: "patch-division-profile", Method: http.MethodPatch, Path: "/api/v1/divisions/{code}/profile",
 		Summary: "Change a village's or community's profile",
 		Description: "Fields left out stay as they are; `organisations`, when given, replaces the whole structure. " +
 			"Give `version` to refuse the change (409) when someone else changed the profile since you read it.",
 		Tags: []string{"divisions"}},
-		func(ctx context.Context, in *patchInput) (*profileOutput, error) {
-			p, err := s.UpdateProfile(ctx, in.Code, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &profileOutput{Body: p}, nil
+		func(ctx context.Context, in *patchInput) (*Profile, error) {
+			return s.UpdateProfile(ctx, in.Code, in.Body)
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-division-profile-history", Method: http.MethodGet, Path: "/api/v1/divisions/{code}/history",
+	web.ListOp(api, huma.Operation{OperationID: "list-division-profile-history", Method: http.MethodGet, Path: "/api/v1/divisions/{code}/history",
 		Summary: "The change history of a community's profile, newest first", Tags: []string{"divisions"}},
-		func(ctx context.Context, in *historyInput) (*historyOutput, error) {
+		func(in *historyInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *historyInput) ([]Change, bool, error) {
 			page, per := db.Paging(in.Page, in.PerPage)
-			items, more, err := s.History(ctx, in.Code, page, per)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &historyOutput{}
-			out.Body.Items, out.Body.Page, out.Body.More = items, page, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Change{}
-			}
-			return out, nil
+			return s.History(ctx, in.Code, page, per)
 		})
 }

@@ -189,9 +189,7 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.S.UpdateProfile(ctx, code, pt)
 	}
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/divisions/"+code, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/divisions/"+code)
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"shequ/internal/app/apptest"
+	"shequ/internal/platform/auth"
 )
 
 // chromiumPath is Debian's package; CI installs it.
@@ -187,4 +190,14 @@ func (b *Browser) login(name, password string) {
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 	)
 	b.navigate("submit login", chromedp.Click(chromedp.CSS("#login-submit")))
+}
+
+// signedIn opens a browser w×h pixels large on e's app, signed in through
+// the form as a new account of role in area, and gives the account's name.
+func signedIn(t *testing.T, e *apptest.Env, role auth.Role, area string, w, h int64, emulate ...chromedp.EmulateViewportOption) (*Browser, string) {
+	t.Helper()
+	name := e.User(role, area)
+	b := newBrowser(t, e.URL, w, h, emulate...)
+	b.login(name, apptest.Password)
+	return b, name
 }

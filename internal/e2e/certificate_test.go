@@ -21,8 +21,7 @@ func TestCertificateIssuedAndVerified(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	w := certtest.Seed(e)
-	b := newBrowser(t, e.URL, 1280, 900)
-	b.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	b, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 	b.open("/certificates")
 	b.do("fill issue form",
 		chromedp.WaitVisible(chromedp.CSS("#issue-form")),
@@ -99,8 +98,7 @@ func TestCertificateAskedOnAPhone(t *testing.T) {
 		t.Fatalf("after asking: %s", s)
 	}
 
-	desk := newBrowser(t, e.URL, 1280, 900)
-	desk.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	desk, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 	desk.open("/certificates")
 	if s := desk.text("#requests"); !strings.Contains(s, certtest.Name) || !strings.Contains(s, "入学材料") {
 		t.Fatalf("the pending request: %s", s)

@@ -26,8 +26,7 @@ func TestCommunityNoticeOnAPhone(t *testing.T) {
 		t.Fatalf("facility: %d %s", res.StatusCode, res.Body)
 	}
 	page := "/communities/" + apptest.Community
-	b := newBrowser(t, e.URL, 360, 740, chromedp.EmulateMobile)
-	b.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	b, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 360, 740, chromedp.EmulateMobile)
 	b.open(page)
 	b.checkFits("community page, worker")
 	b.navigate("new notice", chromedp.Click(chromedp.CSS("#new-notice")))

@@ -21,12 +21,8 @@ import (
 func TestFacilityJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	name := e.User(auth.CityStaff, apptest.City)
-	b := newBrowser(t, e.URL, 1280, 900)
-	b.login(name, apptest.Password)
-	if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, name); err != nil {
-		t.Fatal(err)
-	}
+	b, name := signedIn(t, e, auth.CityStaff, apptest.City, 1280, 900)
+	passMFA(t, e, name)
 
 	b.open("/indicators/" + apptest.City)
 	b.navigate("rural coverage", chromedp.Click(chromedp.CSS(`#ind-rural_facility_coverage a`)))

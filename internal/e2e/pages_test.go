@@ -17,9 +17,7 @@ import (
 func TestNarrowScreen(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	name := e.User(auth.TownshipStaff, apptest.Township)
-	b := newBrowser(t, e.URL, 360, 740, chromedp.EmulateMobile)
-	b.login(name, apptest.Password)
+	b, _ := signedIn(t, e, auth.TownshipStaff, apptest.Township, 360, 740, chromedp.EmulateMobile)
 	if w := eval[float64](b, `window.innerWidth`); w != 360 {
 		t.Fatalf("viewport is %vpx wide, want 360", w)
 	}
@@ -111,9 +109,7 @@ func (b *Browser) overflow() string {
 func TestInvalidProfile(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	name := e.User(auth.CommunityWorker, apptest.Community)
-	b := newBrowser(t, e.URL, 1280, 900)
-	b.login(name, apptest.Password)
+	b, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 	b.open("/divisions/" + apptest.Community)
 	before := b.text("#pf-population")
 	edit := "/divisions/" + apptest.Community + "/profile/edit"

@@ -18,9 +18,7 @@ import (
 func TestPersonJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	name := e.User(auth.CommunityWorker, apptest.Community)
-	b := newBrowser(t, e.URL, 1280, 900)
-	b.login(name, apptest.Password)
+	b, name := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 	first := "13110219380512031"
 	id := first + string(idcard.CheckChar(first))
 	masked := strings.Repeat("*", 16) + id[16:] // the last 2 only (pii.MaskIDNumber)

@@ -63,8 +63,7 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 	phone.checkFits("own page")
 	phone.screenshot("unverified")
 
-	desk := newBrowser(t, e.URL, 1280, 900)
-	desk.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	desk, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 	if s := desk.text(`#queue-resident\.home\.to_verify`); !strings.Contains(s, "李秀英") {
 		t.Errorf("the worker's home shows the sign-ups to verify as %q", s)
 	}

@@ -24,9 +24,7 @@ func passMFA(t *testing.T, e *apptest.Env, name string) {
 func TestAuditorJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	name := e.User(auth.Auditor, apptest.City)
-	b := newBrowser(t, e.URL, 700, 900)
-	b.login(name, apptest.Password)
+	b, name := signedIn(t, e, auth.Auditor, apptest.City, 700, 900)
 	passMFA(t, e, name)
 	b.open("/audit")
 	actions := eval[[]string](b, `[...document.querySelectorAll("#audit-records tbody tr td:nth-child(6)")].map(td => td.innerText.trim())`)
@@ -64,9 +62,7 @@ func TestEveryNavPage(t *testing.T) {
 		role auth.Role
 		area string
 	}{{auth.CityStaff, apptest.City}, {auth.Admin, apptest.City}, {auth.CommunityWorker, apptest.Community}} {
-		name := e.User(c.role, c.area)
-		b := newBrowser(t, e.URL, 1280, 900)
-		b.login(name, apptest.Password)
+		b, name := signedIn(t, e, c.role, c.area, 1280, 900)
 		passMFA(t, e, name)
 		b.open("/")
 		pages := eval[[]string](b, `[...document.querySelectorAll(".main-nav a")].map(a => a.getAttribute("href"))`)

@@ -27,8 +27,7 @@ func TestVolunteerJourney(t *testing.T) {
 	if _, err := s.CreateOrg(e.Ctx, volunteer.OrgInput{DivisionCode: apptest.Township, Name: "河西街道新时代文明实践站", Kind: "practice_station"}); err != nil {
 		t.Fatal(err)
 	}
-	org := newBrowser(t, e.URL, 1280, 900)
-	org.login(e.User(auth.CommunityWorker, apptest.Community), apptest.Password)
+	org, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 
 	// Publish: started two hours ago, ends in an hour.
 	now := time.Now().In(web.Shanghai)
@@ -53,8 +52,7 @@ func TestVolunteerJourney(t *testing.T) {
 	org.screenshot("published")
 
 	// The volunteer, on a phone.
-	vol := newBrowser(t, e.URL, 390, 844, chromedp.EmulateMobile)
-	vol.login(e.User(auth.Resident, apptest.Community), apptest.Password)
+	vol, _ := signedIn(t, e, auth.Resident, apptest.Community, 390, 844, chromedp.EmulateMobile)
 	vol.open("/volunteer")
 	vol.do("fill registration",
 		chromedp.SendKeys(chromedp.CSS("#f-real_name"), "王秀兰"),

@@ -20,14 +20,6 @@ type facilityListInput struct {
 	PerPage  int    `query:"per_page" doc:"items per page, at most 200" default:"50"`
 }
 
-type facilityListOutput struct {
-	Body struct {
-		Items []Facility `json:"items"`
-		Page  int        `json:"page"`
-		More  bool       `json:"more" doc:"whether another page follows"`
-	}
-}
-
 type facilityIDInput struct {
 	ID int64 `path:"id" doc:"facility id"`
 }
@@ -38,8 +30,6 @@ type facilityPatchInput struct {
 	ID   int64 `path:"id"`
 	Body FacilityInput
 }
-
-type facilityOutput struct{ Body *Facility }
 
 type facilitySavedOutput struct{ Body *SavedFacility }
 
@@ -55,20 +45,12 @@ func translate(ctx context.Context, s *SavedFacility) *SavedFacility {
 // RegisterAPI adds the registry's routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"facilities"}
-	huma.Register(api, huma.Operation{OperationID: "list-facilities", Method: http.MethodGet, Path: "/api/v1/facilities",
+	web.ListOp(api, huma.Operation{OperationID: "list-facilities", Method: http.MethodGet, Path: "/api/v1/facilities",
 		Summary: "Service facilities in the caller's area, newest first, filtered", Tags: tags},
-		func(ctx context.Context, in *facilityListInput) (*facilityListOutput, error) {
+		func(in *facilityListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *facilityListInput) ([]Facility, bool, error) {
 			page, per := db.Paging(in.Page, in.PerPage)
-			items, more, err := s.List(ctx, Filter{Q: in.Q, Kind: in.Kind, Status: in.Status, Division: in.Division}, page, per)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &facilityListOutput{}
-			out.Body.Items, out.Body.Page, out.Body.More = items, page, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Facility{}
-			}
-			return out, nil
+			return s.List(ctx, Filter{Q: in.Q, Kind: in.Kind, Status: in.Status, Division: in.Division}, page, per)
 		})
 	huma.Register(api, huma.Operation{OperationID: "create-facility", Method: http.MethodPost, Path: "/api/v1/facilities",
 		Summary: "Add a facility serving a community or township in the caller's area", DefaultStatus: http.StatusCreated,
@@ -82,15 +64,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &facilitySavedOutput{Body: translate(ctx, sv)}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-facility", Method: http.MethodGet, Path: "/api/v1/facilities/{id}",
+	web.RecordOp(api, huma.Operation{OperationID: "get-facility", Method: http.MethodGet, Path: "/api/v1/facilities/{id}",
 		Summary: "One facility", Tags: tags},
-		func(ctx context.Context, in *facilityIDInput) (*facilityOutput, error) {
-			f, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &facilityOutput{Body: f}, nil
-		})
+		func(ctx context.Context, in *facilityIDInput) (*Facility, error) { return s.Get(ctx, in.ID) })
 	huma.Register(api, huma.Operation{OperationID: "patch-facility", Method: http.MethodPatch, Path: "/api/v1/facilities/{id}",
 		Summary: "Change or close a facility",
 		Description: "Fields left out stay as they are. Close with `status: closed` and a `close_reason` (`closed_on` defaults to today). " +

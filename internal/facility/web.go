@@ -244,9 +244,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 		sv, err = h.S.Create(r.Context(), in)
 	}
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/facilities/"+strconv.FormatInt(sv.Facility.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/facilities/"+strconv.FormatInt(sv.Facility.ID, 10))
 	}
 	if errs.Code(err) != errs.EINVALID {
 		return err
@@ -266,9 +264,7 @@ func (h *Web) update(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.S.Update(r.Context(), id, in)
 	}
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/facilities/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/facilities/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -294,9 +290,7 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 	on, reason := strings.TrimSpace(r.PostFormValue("closed_on")), strings.TrimSpace(r.PostFormValue("close_reason"))
 	_, err = h.S.Close(r.Context(), id, on, reason, version)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/facilities/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/facilities/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err

@@ -12,20 +12,7 @@ import (
 // snapshotCodes lists the divisions snapshots are kept for: every one down
 // to townships.
 func snapshotCodes(ctx context.Context, d *db.DB) ([]string, error) {
-	rows, err := d.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
-	if err != nil {
-		return nil, errs.Internal("indicator.snapshotCodes", err)
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal("indicator.snapshotCodes: scan", err)
-		}
-		codes = append(codes, c)
-	}
-	return codes, rows.Err()
+	return db.Column[string](ctx, d.Q(ctx), "indicator.snapshotCodes", `SELECT code FROM divisions WHERE level <= $1 ORDER BY code`, division.Township)
 }
 
 // saveSnapshot writes (or replaces) one month's figure of an indicator at a

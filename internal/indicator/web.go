@@ -343,9 +343,7 @@ func (h *Web) setTarget(w http.ResponseWriter, r *http.Request) error {
 		err = h.S.SetTarget(ctx, ind, code, year, value)
 	}
 	if err == nil {
-		web.Flash(w, r, "indicator.target_saved")
-		http.Redirect(w, r, "/indicators/"+code+"/"+ind, http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "indicator.target_saved", "/indicators/"+code+"/"+ind)
 	}
 	if errs.Code(err) != errs.EINVALID {
 		return err

@@ -76,24 +76,8 @@ func (s *Store) addToInboxes(ctx context.Context, id int64, users []int64) error
 
 // staff lists the enabled accounts of a role whose area is code.
 func (s *Store) staff(ctx context.Context, code, role string) ([]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id FROM users WHERE area_code = $1 AND role = $2 AND disabled = $3 ORDER BY id LIMIT 1000`,
+	return db.Column[int64](ctx, s.DB.Q(ctx), "notify.Store.staff: select users", `SELECT id FROM users WHERE area_code = $1 AND role = $2 AND disabled = $3 ORDER BY id LIMIT 1000`,
 		code, role, false)
-	if err != nil {
-		return nil, errs.Internal("notify.Store.staff: select users", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal("notify.Store.staff: scan", err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("notify.Store.staff: rows", err)
-	}
-	return out, nil
 }
 
 // Prefs is an account's choice of channels.

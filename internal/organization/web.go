@@ -201,9 +201,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 		o, err = h.S.Create(r.Context(), p)
 	}
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(o.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/organizations/"+strconv.FormatInt(o.ID, 10))
 	}
 	return h.formError(w, r, 0, vals, err)
 }
@@ -219,9 +217,7 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.S.Update(r.Context(), id, p)
 	}
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/organizations/"+strconv.FormatInt(id, 10))
 	}
 	return h.formError(w, r, id, vals, err)
 }
@@ -245,9 +241,7 @@ func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
 		version = &v
 	}
 	if _, err = h.S.Deregister(r.Context(), id, strings.TrimSpace(r.PostFormValue("deregistered_on")), version); err == nil {
-		web.Flash(w, r, "organization.deregistered")
-		http.Redirect(w, r, "/organizations/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "organization.deregistered", "/organizations/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -270,27 +264,10 @@ func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 2*xlsx.DefaultMaxBytes)
-	var n int
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		err = errs.Invalid(errs.Field("upload", "error.required"))
-	} else {
-		defer f.Close()
-		n, err = h.S.Import(ctx, f)
-	}
-	if err == nil {
-		web.Flash(w, r, i18n.T(i18n.From(ctx), "organization.imported", n))
-		http.Redirect(w, r, "/organizations", http.StatusSeeOther)
-		return nil
-	}
-	if errs.Code(err) != errs.EINVALID {
-		return err
-	}
-	sum, _ := web.Explain(i18n.From(ctx), err)
-	return h.renderList(w, r, errs.Status(err), sum)
+	return web.ImportFile(w, r, 2*xlsx.DefaultMaxBytes, "/organizations", h.S.Import,
+		func(lang string, n int) string { return i18n.T(lang, "organization.imported", n) },
+		func(status int, summary []string) error { return h.renderList(w, r, status, summary) })
 }

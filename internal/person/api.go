@@ -6,7 +6,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
@@ -22,19 +21,9 @@ type personListInput struct {
 	PerPage   int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type personListOutput struct {
-	Body struct {
-		Items []Person `json:"items"`
-		Page  int      `json:"page"`
-		More  bool     `json:"more"`
-	}
-}
-
 type personIDInput struct {
 	ID int64 `path:"id"`
 }
-
-type personOutput struct{ Body *Person }
 
 type personCreateInput struct{ Body PersonPatch }
 
@@ -50,83 +39,35 @@ type personRevealInput struct {
 	}
 }
 
-type personRevealOutput struct{ Body *RevealedPerson }
-
-type personHistoryOutput struct {
-	Body struct {
-		Items []PersonChange `json:"items"`
-	}
-}
-
 // RegisterAPI adds the people routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"persons"}
-	huma.Register(api, huma.Operation{OperationID: "list-persons", Method: http.MethodGet, Path: "/api/v1/persons",
+	web.ListOp(api, huma.Operation{OperationID: "list-persons", Method: http.MethodGet, Path: "/api/v1/persons",
 		Summary: "People in the caller's area; ID numbers, phones and addresses masked", Tags: tags},
-		func(ctx context.Context, in *personListInput) (*personListOutput, error) {
-			f := Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage}
-			items, more, err := s.List(ctx, f)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &personListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Person{}
-			}
-			return out, nil
+		func(in *personListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *personListInput) ([]Person, bool, error) {
+			return s.List(ctx, Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-person", Method: http.MethodPost, Path: "/api/v1/persons",
+	web.RecordOp(api, huma.Operation{OperationID: "create-person", Method: http.MethodPost, Path: "/api/v1/persons",
 		Summary: "Add a person", Description: "Birth date and sex are derived from the ID number, which must be valid (GB 11643) and not yet registered.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *personCreateInput) (*personOutput, error) {
-			p, err := s.Create(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &personOutput{Body: p}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "get-person", Method: http.MethodGet, Path: "/api/v1/persons/{id}",
+		func(ctx context.Context, in *personCreateInput) (*Person, error) { return s.Create(ctx, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "get-person", Method: http.MethodGet, Path: "/api/v1/persons/{id}",
 		Summary: "A person with group memberships, masked", Tags: tags},
-		func(ctx context.Context, in *personIDInput) (*personOutput, error) {
-			p, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &personOutput{Body: p}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "patch-person", Method: http.MethodPatch, Path: "/api/v1/persons/{id}",
+		func(ctx context.Context, in *personIDInput) (*Person, error) { return s.Get(ctx, in.ID) })
+	web.RecordOp(api, huma.Operation{OperationID: "patch-person", Method: http.MethodPatch, Path: "/api/v1/persons/{id}",
 		Summary:     "PersonChange a person",
 		Description: "Fields left out stay as they are; `groups`, when given, replaces the memberships (end one by setting its `end`). Give `version` to refuse the change (409) when someone else changed the person since you read it.",
 		Tags:        tags},
-		func(ctx context.Context, in *personPatchInput) (*personOutput, error) {
-			p, err := s.Update(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &personOutput{Body: p}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "reveal-person", Method: http.MethodPost, Path: "/api/v1/persons/{id}/reveal",
+		func(ctx context.Context, in *personPatchInput) (*Person, error) { return s.Update(ctx, in.ID, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "reveal-person", Method: http.MethodPost, Path: "/api/v1/persons/{id}/reveal",
 		Summary:     "A person's ID number, phones and address unmasked",
 		Description: "Needs the reveal permission (community workers, township, county and city staff) and a reason; the view is audited with who asked, about whom and why.",
 		Tags:        tags},
-		func(ctx context.Context, in *personRevealInput) (*personRevealOutput, error) {
-			r, err := s.Reveal(ctx, in.ID, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &personRevealOutput{Body: r}, nil
+		func(ctx context.Context, in *personRevealInput) (*RevealedPerson, error) {
+			return s.Reveal(ctx, in.ID, in.Body.Reason)
 		})
-	huma.Register(api, huma.Operation{OperationID: "person-history", Method: http.MethodGet, Path: "/api/v1/persons/{id}/history",
+	web.ItemsOp(api, huma.Operation{OperationID: "person-history", Method: http.MethodGet, Path: "/api/v1/persons/{id}/history",
 		Summary: "A person's changes, newest first, sealed fields masked", Tags: tags},
-		func(ctx context.Context, in *personIDInput) (*personHistoryOutput, error) {
-			items, err := s.History(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &personHistoryOutput{}
-			out.Body.Items = items
-			return out, nil
-		})
+		func(ctx context.Context, in *personIDInput) ([]PersonChange, error) { return s.History(ctx, in.ID) })
 }

@@ -530,20 +530,7 @@ func (s *Store) communities(ctx context.Context) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT code FROM divisions WHERE level = 5 AND code BETWEEN $1 AND $2`, lo, hi)
-	if err != nil {
-		return nil, errs.Internal("person.Store.communities: select divisions", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, errs.Internal("person.Store.communities: select divisions", err)
-		}
-		out[c] = true
-	}
-	return out, rows.Err()
+	return db.Set[string](ctx, s.DB.Q(ctx), "person.Store.communities: select divisions", `SELECT code FROM divisions WHERE level = 5 AND code BETWEEN $1 AND $2`, lo, hi)
 }
 
 // registered returns which of some ID number indexes are already in the

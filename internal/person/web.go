@@ -302,9 +302,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 	p, vals, rows := parseForm(r)
 	got, err := h.S.Create(r.Context(), p)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/persons/"+strconv.FormatInt(got.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/persons/"+strconv.FormatInt(got.ID, 10))
 	}
 	return h.formError(w, r, 0, vals, rows, err)
 }
@@ -316,9 +314,7 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, vals, rows := parseForm(r)
 	if _, err = h.S.Update(r.Context(), id, p); err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/persons/"+strconv.FormatInt(id, 10))
 	}
 	return h.formError(w, r, id, vals, rows, err)
 }
@@ -365,27 +361,10 @@ func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
+	if _, err := auth.Require(r.Context(), KeepRoles...); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, Sheet.MaxBytes+1<<20)
-	var n int
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		err = errs.Invalid(errs.Field("upload", "error.required"))
-	} else {
-		defer f.Close()
-		n, err = h.S.Import(ctx, f)
-	}
-	if err == nil {
-		web.Flash(w, r, i18n.T(i18n.From(ctx), "person.imported", n))
-		http.Redirect(w, r, "/persons", http.StatusSeeOther)
-		return nil
-	}
-	if errs.Code(err) != errs.EINVALID {
-		return err
-	}
-	sum, _ := web.Explain(i18n.From(ctx), err)
-	return h.renderList(w, r, errs.Status(err), sum)
+	return web.ImportFile(w, r, Sheet.MaxBytes+1<<20, "/persons", h.S.Import,
+		func(lang string, n int) string { return i18n.T(lang, "person.imported", n) },
+		func(status int, summary []string) error { return h.renderList(w, r, status, summary) })
 }

@@ -20,14 +20,6 @@ type reqListInput struct {
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type reqListOutput struct {
-	Body struct {
-		Items []Request `json:"items"`
-		Page  int       `json:"page"`
-		More  bool      `json:"more"`
-	}
-}
-
 type reqCreateInput struct{ Body Intake }
 
 type reqOutput struct{ Body *Request }
@@ -41,35 +33,15 @@ type reqActInput struct {
 	Body Action
 }
 
-type reqCategoriesOutput struct {
-	Body struct {
-		Items []Category `json:"items"`
-	}
-}
-
 type reqUnitsInput struct {
 	Division string `query:"division" doc:"the units serving this division (default the caller's area)"`
-}
-
-type reqUnitsOutput struct {
-	Body struct {
-		Items []Unit `json:"items"`
-	}
 }
 
 type reqPoliciesInput struct {
 	Category string `query:"category" doc:"a category code; empty: all"`
 }
 
-type reqPoliciesOutput struct {
-	Body struct {
-		Items []Policy `json:"items"`
-	}
-}
-
 type reqPolicyInput struct{ Body PolicyInput }
-
-type reqPolicyOutput struct{ Body *Policy }
 
 type reqCategoryInput struct {
 	Code string `path:"code"`
@@ -90,8 +62,6 @@ type reqUnitInput struct {
 		DivisionCode string `json:"division_code"`
 	}
 }
-
-type reqUnitOutput struct{ Body *Unit }
 
 type reqMemberInput struct {
 	ID   int64 `path:"id"`
@@ -123,20 +93,11 @@ type reqSettingInput struct {
 // RegisterAPI adds the request routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"requests"}
-	huma.Register(api, huma.Operation{OperationID: "list-requests", Method: http.MethodGet, Path: "/api/v1/requests",
+	web.ListOp(api, huma.Operation{OperationID: "list-requests", Method: http.MethodGet, Path: "/api/v1/requests",
 		Summary: "Requests the caller may see: a resident their own, a unit those dispatched to it, staff their area", Tags: tags},
-		func(ctx context.Context, in *reqListInput) (*reqListOutput, error) {
-			f := Filter{Division: in.Division, Status: in.Status, Category: in.Category, Overdue: in.Overdue, Q: strings.TrimSpace(in.Q)}
-			items, more, err := s.List(ctx, f, in.Page, in.PerPage)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &reqListOutput{}
-			out.Body.Items, out.Body.More, out.Body.Page = items, more, max(in.Page, 1)
-			if out.Body.Items == nil {
-				out.Body.Items = []Request{}
-			}
-			return out, nil
+		func(in *reqListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *reqListInput) ([]Request, bool, error) {
+			return s.List(ctx, Filter{Division: in.Division, Status: in.Status, Category: in.Category, Overdue: in.Overdue, Q: strings.TrimSpace(in.Q)}, in.Page, in.PerPage)
 		})
 	huma.Register(api, huma.Operation{OperationID: "create-request", Method: http.MethodPost, Path: "/api/v1/requests",
 		Summary: "File a request: a resident for themselves, staff for a resident (phone or walk-in) in their area",
@@ -151,81 +112,30 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &reqOutput{Body: r}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "request-categories", Method: http.MethodGet, Path: "/api/v1/requests/categories",
+	web.ItemsOp(api, huma.Operation{OperationID: "request-categories", Method: http.MethodGet, Path: "/api/v1/requests/categories",
 		Summary: "The category tree of the dispatch catalogue", Tags: tags},
-		func(ctx context.Context, _ *struct{}) (*reqCategoriesOutput, error) {
-			cs, err := s.Categories(ctx)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &reqCategoriesOutput{}
-			out.Body.Items = cs
-			if out.Body.Items == nil {
-				out.Body.Items = []Category{}
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "request-units", Method: http.MethodGet, Path: "/api/v1/requests/units",
+		func(ctx context.Context, _ *struct{}) ([]Category, error) { return s.Categories(ctx) })
+	web.ItemsOp(api, huma.Operation{OperationID: "request-units", Method: http.MethodGet, Path: "/api/v1/requests/units",
 		Summary: "Handling units serving a division (its subtree's units and those of the divisions above it)", Tags: tags},
-		func(ctx context.Context, in *reqUnitsInput) (*reqUnitsOutput, error) {
-			us, err := s.Units(ctx, in.Division)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &reqUnitsOutput{}
-			out.Body.Items = us
-			if out.Body.Items == nil {
-				out.Body.Items = []Unit{}
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "get-request", Method: http.MethodGet, Path: "/api/v1/requests/{id}",
+		func(ctx context.Context, in *reqUnitsInput) ([]Unit, error) { return s.Units(ctx, in.Division) })
+	web.RecordOp(api, huma.Operation{OperationID: "get-request", Method: http.MethodGet, Path: "/api/v1/requests/{id}",
 		Summary: "One request with its timeline, callbacks, extensions and appeals", Tags: tags},
-		func(ctx context.Context, in *reqIDInput) (*reqOutput, error) {
-			r, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &reqOutput{Body: r}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "act-on-request", Method: http.MethodPost, Path: "/api/v1/requests/{id}/actions",
+		func(ctx context.Context, in *reqIDInput) (*Request, error) { return s.Get(ctx, in.ID) })
+	web.RecordOp(api, huma.Operation{OperationID: "act-on-request", Method: http.MethodPost, Path: "/api/v1/requests/{id}/actions",
 		Summary: "Take a step on a request: accept, reply, extend, return, dispatch, supervise, remind, close, callback, rate, appeal",
 		Description: "extend and appeal without `decision` are the unit's ask; with `decision` (approve or refuse) the level above decides. " +
 			"dispatch with `assist` adds an assisting unit. `version`, when given, must match the request's or the answer is 409. " +
 			"A reply to a request whose category has `reply_photo` needs photos, which are sent with the request page's reply form; " +
 			"here it is refused (422, field `photos`).",
 		Tags: tags},
-		func(ctx context.Context, in *reqActInput) (*reqOutput, error) {
-			r, err := s.Act(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &reqOutput{Body: r}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "request-policies", Method: http.MethodGet, Path: "/api/v1/requests/policies",
+		func(ctx context.Context, in *reqActInput) (*Request, error) { return s.Act(ctx, in.ID, in.Body) })
+	web.ItemsOp(api, huma.Operation{OperationID: "request-policies", Method: http.MethodGet, Path: "/api/v1/requests/policies",
 		Summary: "Rules of the dispatch catalogue (staff)", Tags: tags},
-		func(ctx context.Context, in *reqPoliciesInput) (*reqPoliciesOutput, error) {
-			ps, err := s.Policies(ctx, in.Category)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &reqPoliciesOutput{}
-			out.Body.Items = ps
-			if out.Body.Items == nil {
-				out.Body.Items = []Policy{}
-			}
-			return out, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
+		func(ctx context.Context, in *reqPoliciesInput) ([]Policy, error) { return s.Policies(ctx, in.Category) })
+	web.RecordOp(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
 		Summary:       "Add a rule to the dispatch catalogue from a date (city staff); earlier requests keep their rule",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *reqPolicyInput) (*reqPolicyOutput, error) {
-			p, err := s.SetPolicy(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &reqPolicyOutput{Body: p}, nil
-		})
+		func(ctx context.Context, in *reqPolicyInput) (*Policy, error) { return s.SetPolicy(ctx, in.Body) })
 	huma.Register(api, huma.Operation{OperationID: "save-request-category", Method: http.MethodPut, Path: "/api/v1/requests/categories/{code}",
 		Summary: "Add or change a category (city staff)", Tags: tags},
 		func(ctx context.Context, in *reqCategoryInput) (*struct{}, error) {
@@ -236,14 +146,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return nil, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-request-unit", Method: http.MethodPost, Path: "/api/v1/requests/units",
+	web.RecordOp(api, huma.Operation{OperationID: "create-request-unit", Method: http.MethodPost, Path: "/api/v1/requests/units",
 		Summary: "Add a handling unit (city or county staff, in their area)", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *reqUnitInput) (*reqUnitOutput, error) {
-			u, err := s.CreateUnit(ctx, Unit{Name: in.Body.Name, Kind: in.Body.Kind, DivisionCode: in.Body.DivisionCode})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &reqUnitOutput{Body: u}, nil
+		func(ctx context.Context, in *reqUnitInput) (*Unit, error) {
+			return s.CreateUnit(ctx, Unit{Name: in.Body.Name, Kind: in.Body.Kind, DivisionCode: in.Body.DivisionCode})
 		})
 	huma.Register(api, huma.Operation{OperationID: "add-request-unit-member", Method: http.MethodPost, Path: "/api/v1/requests/units/{id}/members",
 		Summary: "Let a handling-unit account act for a unit (city or county staff; unit and account in their area; a member of another unit is a conflict)", Tags: tags},

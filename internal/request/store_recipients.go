@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/errs"
+	"shequ/internal/platform/db"
 )
 
 // UnitAccounts lists the enabled accounts that act for a unit (package
@@ -12,7 +12,7 @@ import (
 // township or community unit the staff of its division who are members of
 // no unit (the accounts unitOfUser gives that unit).
 func (s *Store) UnitAccounts(ctx context.Context, unitID int64) ([]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT m.user_id FROM request_unit_members m JOIN users u ON u.id = m.user_id
+	return db.Column[int64](ctx, s.DB.Q(ctx), "request.Store.UnitAccounts: select request_unit_members", `SELECT m.user_id FROM request_unit_members m JOIN users u ON u.id = m.user_id
 		WHERE m.unit_id = $1 AND u.disabled = $2
 		UNION
 		SELECT u.id FROM request_units ru JOIN users u ON u.area_code = ru.division_code
@@ -21,20 +21,4 @@ func (s *Store) UnitAccounts(ctx context.Context, unitID int64) ([]int64, error)
 		AND ru.id = (SELECT MIN(r2.id) FROM request_units r2 WHERE r2.division_code = ru.division_code
 			AND r2.kind IN ('township', 'community') AND r2.active = $6)
 		LIMIT 1000`, unitID, false, string(auth.TownshipStaff), string(auth.CommunityWorker), string(auth.GridWorker), true)
-	if err != nil {
-		return nil, errs.Internal("request.Store.UnitAccounts: select request_unit_members", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, errs.Internal("request.Store.UnitAccounts: scan", err)
-		}
-		out = append(out, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("request.Store.UnitAccounts: rows", err)
-	}
-	return out, nil
 }

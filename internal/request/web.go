@@ -173,9 +173,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 		req, err = h.S.Create(r.Context(), in)
 	}
 	if err == nil {
-		web.Flash(w, r, "request.created")
-		http.Redirect(w, r, "/requests/"+strconv.FormatInt(req.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "request.created", "/requests/"+strconv.FormatInt(req.ID, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ENOTFOUND {
 		return err
@@ -265,9 +263,7 @@ func (h *Web) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = h.S.Act(r.Context(), id, in)
 	if err == nil {
-		web.Flash(w, r, "request.done")
-		http.Redirect(w, r, "/requests/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "request.done", "/requests/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err

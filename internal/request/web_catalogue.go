@@ -69,9 +69,7 @@ func (h *Web) renderCatalogue(w http.ResponseWriter, r *http.Request, status int
 
 func (h *Web) catalogueResult(w http.ResponseWriter, r *http.Request, err error, vals map[string]string) error {
 	if err == nil {
-		web.Flash(w, r, "request.done")
-		http.Redirect(w, r, "/requests/catalogue", http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "request.done", "/requests/catalogue")
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT && c != errs.ENOTFOUND {
 		return err

@@ -166,15 +166,9 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 			}
 			return &residentOutput{Body: r}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "set-own-resident-sms", Method: http.MethodPut, Path: "/api/v1/residents/me/sms",
+	web.RecordOp(api, huma.Operation{OperationID: "set-own-resident-sms", Method: http.MethodPut, Path: "/api/v1/residents/me/sms",
 		Summary: "Turn SMS copies of the caller's messages on or off (to the number they signed up with)", Tags: tags},
-		func(ctx context.Context, in *smsInput) (*residentOutput, error) {
-			r, err := s.SetSMS(ctx, in.Body.On)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &residentOutput{Body: r}, nil
-		})
+		func(ctx context.Context, in *smsInput) (*Resident, error) { return s.SetSMS(ctx, in.Body.On) })
 	huma.Register(api, huma.Operation{OperationID: "list-residents", Method: http.MethodGet, Path: "/api/v1/residents",
 		Summary: "Self-registered residents of the caller's area, by verification state (the queue)", Tags: tags},
 		func(ctx context.Context, in *queueInput) (*queueOutput, error) {
@@ -187,32 +181,16 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-resident", Method: http.MethodGet, Path: "/api/v1/residents/{id}",
+	web.RecordOp(api, huma.Operation{OperationID: "get-resident", Method: http.MethodGet, Path: "/api/v1/residents/{id}",
 		Summary: "A self-registered resident of the caller's area", Tags: tags},
-		func(ctx context.Context, in *idInput) (*residentOutput, error) {
-			r, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &residentOutput{Body: r}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "verify-resident", Method: http.MethodPost, Path: "/api/v1/residents/{id}/verify",
+		func(ctx context.Context, in *idInput) (*Resident, error) { return s.Get(ctx, in.ID) })
+	web.RecordOp(api, huma.Operation{OperationID: "verify-resident", Method: http.MethodPost, Path: "/api/v1/residents/{id}/verify",
 		Summary: "Confirm that a resident lives in the community (认证居民)", Tags: tags},
-		func(ctx context.Context, in *idInput) (*residentOutput, error) {
-			r, err := s.Decide(ctx, in.ID, true, "")
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &residentOutput{Body: r}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "refuse-resident", Method: http.MethodPost, Path: "/api/v1/residents/{id}/refuse",
+		func(ctx context.Context, in *idInput) (*Resident, error) { return s.Decide(ctx, in.ID, true, "") })
+	web.RecordOp(api, huma.Operation{OperationID: "refuse-resident", Method: http.MethodPost, Path: "/api/v1/residents/{id}/refuse",
 		Summary: "Refuse a resident's residence, with a reason they see", Tags: tags},
-		func(ctx context.Context, in *refuseInput) (*residentOutput, error) {
-			r, err := s.Decide(ctx, in.ID, false, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &residentOutput{Body: r}, nil
+		func(ctx context.Context, in *refuseInput) (*Resident, error) {
+			return s.Decide(ctx, in.ID, false, in.Body.Reason)
 		})
 }
 

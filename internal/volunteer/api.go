@@ -128,8 +128,6 @@ type activityListOutput struct {
 
 type activityInput struct{ Body ActivityInput }
 
-type activityOutput struct{ Body *Activity }
-
 type signupOutput struct {
 	Body struct {
 		Status string `json:"status" doc:"confirmed or waiting"`
@@ -161,8 +159,6 @@ type codeInput struct {
 	ID        int64  `path:"id"`
 	Direction string `query:"direction" default:"in" doc:"in or out"`
 }
-
-type codeOutput struct{ Body *Code }
 
 type attendanceInput struct {
 	ID   int64 `path:"id"`
@@ -362,24 +358,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Items, out.Body.More = items, more
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
+	web.RecordOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
 		Summary: "Publish an activity, as a lead of the organisation or staff of the community"},
-		func(ctx context.Context, in *activityInput) (*activityOutput, error) {
-			a, err := s.Publish(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &activityOutput{Body: a}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
+		func(ctx context.Context, in *activityInput) (*Activity, error) { return s.Publish(ctx, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
 		Summary: "An activity, with the caller's sign-up"},
-		func(ctx context.Context, in *idInput) (*activityOutput, error) {
-			a, err := s.Activity(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &activityOutput{Body: a}, nil
-		})
+		func(ctx context.Context, in *idInput) (*Activity, error) { return s.Activity(ctx, in.ID) })
 	huma.Register(api, huma.Operation{OperationID: "close-activity", Method: http.MethodPost, Path: "/api/v1/activities/{id}/close", Tags: act,
 		Summary: "Close an activity and record the hours served (clipped to its window)"},
 		func(ctx context.Context, in *idInput) (*closeOutput, error) {
@@ -391,17 +375,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Records = n
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-signups", Method: http.MethodGet, Path: "/api/v1/activities/{id}/signups", Tags: act,
+	web.ItemsOp(api, huma.Operation{OperationID: "list-signups", Method: http.MethodGet, Path: "/api/v1/activities/{id}/signups", Tags: act,
 		Summary: "An activity's sign-ups and waiting list, for its organisers"},
-		func(ctx context.Context, in *idInput) (*signupsOutput, error) {
-			items, err := s.Signups(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &signupsOutput{}
-			out.Body.Items = items
-			return out, nil
-		})
+		func(ctx context.Context, in *idInput) ([]Signup, error) { return s.Signups(ctx, in.ID) })
 	huma.Register(api, huma.Operation{OperationID: "sign-up", Method: http.MethodPost, Path: "/api/v1/activities/{id}/signups", Tags: act, DefaultStatus: http.StatusCreated,
 		Summary: "Sign the caller up (confirmed, or on the waiting list when full)"},
 		func(ctx context.Context, in *idInput) (*signupOutput, error) {
@@ -446,14 +422,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Direction, out.Body.At = in.Body.Direction, at
 			return out, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "checkin-code", Method: http.MethodGet, Path: "/api/v1/activities/{id}/code", Tags: act,
+	web.RecordOp(api, huma.Operation{OperationID: "checkin-code", Method: http.MethodGet, Path: "/api/v1/activities/{id}/code", Tags: act,
 		Summary: "The current 30-second check-in (or check-out) code, for the activity's organisers"},
-		func(ctx context.Context, in *codeInput) (*codeOutput, error) {
-			c, err := s.CurrentCode(ctx, in.ID, in.Direction)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &codeOutput{Body: c}, nil
+		func(ctx context.Context, in *codeInput) (*Code, error) {
+			return s.CurrentCode(ctx, in.ID, in.Direction)
 		})
 	huma.Register(api, huma.Operation{OperationID: "confirm-attendance", Method: http.MethodPost, Path: "/api/v1/activities/{id}/attendance", Tags: act, DefaultStatus: http.StatusNoContent,
 		Summary: "Confirm a volunteer's times by hand, with a reason (audited)"},

@@ -3,6 +3,7 @@ package volunteer
 import (
 	"context"
 
+	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 )
 
@@ -49,24 +50,7 @@ func (s *Service) hoursIn(ctx context.Context, code, from, to string) (int64, er
 
 // activeByCommunity counts the active volunteers of every community.
 func (s *Service) activeByCommunity(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT community_code, count(*) FROM volunteers WHERE last_served >= $1 GROUP BY community_code`, s.activeSince())
-	if err != nil {
-		return nil, errs.Internal("volunteer.Service.activeByCommunity: select volunteers", err)
-	}
-	defer rows.Close()
-	vals := map[string]int64{}
-	for rows.Next() {
-		var c string
-		var n int64
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, errs.Internal("volunteer.Service.activeByCommunity: select volunteers", err)
-		}
-		vals[c] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("volunteer.Service.activeByCommunity: select volunteers", err)
-	}
-	return vals, nil
+	return db.Map[string, int64](ctx, s.DB.Q(ctx), "volunteer.Service.activeByCommunity: select volunteers", `SELECT community_code, count(*) FROM volunteers WHERE last_served >= $1 GROUP BY community_code`, s.activeSince())
 }
 
 // registeredByCommunity counts the volunteers of every community, under

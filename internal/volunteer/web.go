@@ -77,12 +77,6 @@ func explain(lang string, err error) ([]string, map[string]string, error) {
 	return sum, by, nil
 }
 
-func redirect(w http.ResponseWriter, r *http.Request, flash, to string) error {
-	web.Flash(w, r, flash)
-	http.Redirect(w, r, to, http.StatusSeeOther)
-	return nil
-}
-
 type meData struct {
 	V       *Volunteer
 	Signups []Activity
@@ -145,7 +139,7 @@ func (h *Web) register(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.renderMe(w, r, http.StatusUnprocessableEntity, vals, err)
 	}
-	return redirect(w, r, "volunteer.registered", "/volunteer")
+	return web.FlashRedirect(w, r, "volunteer.registered", "/volunteer")
 }
 
 func (h *Web) askCorrection(w http.ResponseWriter, r *http.Request) error {
@@ -160,7 +154,7 @@ func (h *Web) askCorrection(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.S.AskCorrection(r.Context(), id, hours, form(r).Get("correction_reason")); err != nil {
 		return h.renderMe(w, r, http.StatusUnprocessableEntity, nil, err)
 	}
-	return redirect(w, r, "volunteer.correction_asked", "/volunteer")
+	return web.FlashRedirect(w, r, "volunteer.correction_asked", "/volunteer")
 }
 
 type correctionsData struct {
@@ -195,7 +189,7 @@ func (h *Web) decide(w http.ResponseWriter, r *http.Request) error {
 	if _, err := h.S.Decide(r.Context(), id, form(r).Get("approve") == "1", form(r).Get("decision_reason")); err != nil {
 		return h.renderCorrections(w, r, http.StatusUnprocessableEntity, err)
 	}
-	return redirect(w, r, "volunteer.decided", "/volunteer/corrections")
+	return web.FlashRedirect(w, r, "volunteer.decided", "/volunteer/corrections")
 }
 
 type listData struct {
@@ -328,7 +322,7 @@ func (h *Web) publish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderPublish(w, r, http.StatusUnprocessableEntity, vals, err)
 	}
-	return redirect(w, r, "volunteer.published", "/activities/"+idStr(a.ID))
+	return web.FlashRedirect(w, r, "volunteer.published", "/activities/"+idStr(a.ID))
 }
 
 type activityData struct {
@@ -395,7 +389,7 @@ func (h *Web) act(w http.ResponseWriter, r *http.Request, flash string, fn func(
 		}
 		return h.renderActivity(w, r, http.StatusUnprocessableEntity, vals, err)
 	}
-	return redirect(w, r, flash, "/activities/"+idStr(id))
+	return web.FlashRedirect(w, r, flash, "/activities/"+idStr(id))
 }
 
 func (h *Web) signup(w http.ResponseWriter, r *http.Request) error {
@@ -552,7 +546,7 @@ func (h *Web) registerFor(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.renderRegisterFor(w, r, http.StatusUnprocessableEntity, vals, err)
 	}
-	return redirect(w, r, "volunteer.registered_for", "/volunteers")
+	return web.FlashRedirect(w, r, "volunteer.registered_for", "/volunteers")
 }
 
 type orgsData struct {
@@ -599,7 +593,7 @@ func (h *Web) createOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.renderOrgs(w, r, http.StatusUnprocessableEntity, map[string]string{"division_code": in.DivisionCode, "name": in.Name, "kind": in.Kind}, err)
 	}
-	return redirect(w, r, "volunteer.org_created", "/volunteer-orgs/"+idStr(o.ID))
+	return web.FlashRedirect(w, r, "volunteer.org_created", "/volunteer-orgs/"+idStr(o.ID))
 }
 
 type orgData struct {
@@ -671,5 +665,5 @@ func (h *Web) addMember(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.SetMember(ctx, id, found[0].ID, lead); err != nil {
 		return err
 	}
-	return redirect(w, r, "volunteer.member_added", "/volunteer-orgs/"+idStr(id))
+	return web.FlashRedirect(w, r, "volunteer.member_added", "/volunteer-orgs/"+idStr(id))
 }

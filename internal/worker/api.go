@@ -6,7 +6,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
@@ -22,19 +21,9 @@ type listInput struct {
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type workerListOutput struct {
-	Body struct {
-		Items []Worker `json:"items"`
-		Page  int      `json:"page"`
-		More  bool     `json:"more"`
-	}
-}
-
 type idInput struct {
 	ID int64 `path:"id"`
 }
-
-type workerOutput struct{ Body *Worker }
 
 type createInput struct{ Body WorkerPatch }
 
@@ -48,8 +37,6 @@ type trainingInput struct {
 	Body TrainingInput
 }
 
-type trainingOutput struct{ Body *Training }
-
 type trainingIDInput struct {
 	ID         int64 `path:"id"`
 	TrainingID int64 `path:"tid"`
@@ -58,59 +45,27 @@ type trainingIDInput struct {
 // RegisterAPI adds the worker routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"workers"}
-	huma.Register(api, huma.Operation{OperationID: "list-workers", Method: http.MethodGet, Path: "/api/v1/workers",
+	web.ListOp(api, huma.Operation{OperationID: "list-workers", Method: http.MethodGet, Path: "/api/v1/workers",
 		Summary: "Community workers in the caller's area; phones and ID numbers masked", Tags: tags},
-		func(ctx context.Context, in *listInput) (*workerListOutput, error) {
-			f := Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage}
-			items, more, err := s.List(ctx, f)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &workerListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Worker{}
-			}
-			return out, nil
+		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *listInput) ([]Worker, bool, error) {
+			return s.List(ctx, Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-worker", Method: http.MethodPost, Path: "/api/v1/workers",
+	web.RecordOp(api, huma.Operation{OperationID: "create-worker", Method: http.MethodPost, Path: "/api/v1/workers",
 		Summary: "Add a community worker", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *createInput) (*workerOutput, error) {
-			w, err := s.Create(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &workerOutput{Body: w}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "get-worker", Method: http.MethodGet, Path: "/api/v1/workers/{id}",
+		func(ctx context.Context, in *createInput) (*Worker, error) { return s.Create(ctx, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "get-worker", Method: http.MethodGet, Path: "/api/v1/workers/{id}",
 		Summary: "A community worker with training records", Tags: tags},
-		func(ctx context.Context, in *idInput) (*workerOutput, error) {
-			w, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &workerOutput{Body: w}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "patch-worker", Method: http.MethodPatch, Path: "/api/v1/workers/{id}",
+		func(ctx context.Context, in *idInput) (*Worker, error) { return s.Get(ctx, in.ID) })
+	web.RecordOp(api, huma.Operation{OperationID: "patch-worker", Method: http.MethodPatch, Path: "/api/v1/workers/{id}",
 		Summary:     "Change a community worker",
 		Description: "Fields left out stay as they are. Setting `in_post_to` closes the worker's time in post. Give `version` to refuse the change (409) when someone else changed the worker since you read it.",
 		Tags:        tags},
-		func(ctx context.Context, in *patchInput) (*workerOutput, error) {
-			w, err := s.Update(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &workerOutput{Body: w}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "add-worker-training", Method: http.MethodPost, Path: "/api/v1/workers/{id}/trainings",
+		func(ctx context.Context, in *patchInput) (*Worker, error) { return s.Update(ctx, in.ID, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "add-worker-training", Method: http.MethodPost, Path: "/api/v1/workers/{id}/trainings",
 		Summary: "Add a training record to a worker", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *trainingInput) (*trainingOutput, error) {
-			t, err := s.AddTraining(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &trainingOutput{Body: t}, nil
+		func(ctx context.Context, in *trainingInput) (*Training, error) {
+			return s.AddTraining(ctx, in.ID, in.Body)
 		})
 	huma.Register(api, huma.Operation{OperationID: "remove-worker-training", Method: http.MethodDelete, Path: "/api/v1/workers/{id}/trainings/{tid}",
 		Summary: "Remove a training record entered by mistake", DefaultStatus: http.StatusNoContent, Tags: tags},

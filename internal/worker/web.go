@@ -223,9 +223,7 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 	p, vals := parseForm(r)
 	wk, err := h.S.Create(r.Context(), p)
 	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/workers/"+strconv.FormatInt(wk.ID, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/workers/"+strconv.FormatInt(wk.ID, 10))
 	}
 	return h.formError(w, r, 0, vals, err)
 }
@@ -237,9 +235,7 @@ func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
 	}
 	p, vals := parseForm(r)
 	if _, err = h.S.Update(r.Context(), id, p); err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "layout.saved", "/workers/"+strconv.FormatInt(id, 10))
 	}
 	return h.formError(w, r, id, vals, err)
 }
@@ -268,9 +264,7 @@ func (h *Web) close(w http.ResponseWriter, r *http.Request) error {
 	}
 	on := r.PostFormValue("in_post_to")
 	if _, err = h.S.Close(r.Context(), id, on, version); err == nil {
-		web.Flash(w, r, "worker.closed")
-		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "worker.closed", "/workers/"+strconv.FormatInt(id, 10))
 	}
 	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
 		return err
@@ -299,9 +293,7 @@ func (h *Web) addTraining(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.S.AddTraining(r.Context(), id, in)
 	}
 	if err == nil {
-		web.Flash(w, r, "worker.training_added")
-		http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10)+"#trainings", http.StatusSeeOther)
-		return nil
+		return web.FlashRedirect(w, r, "worker.training_added", "/workers/"+strconv.FormatInt(id, 10)+"#trainings")
 	}
 	if errs.Code(err) != errs.EINVALID {
 		return err
@@ -321,9 +313,7 @@ func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
 	if err := h.S.RemoveTraining(r.Context(), id, tid); err != nil {
 		return err
 	}
-	web.Flash(w, r, "worker.training_removed")
-	http.Redirect(w, r, "/workers/"+strconv.FormatInt(id, 10)+"#trainings", http.StatusSeeOther)
-	return nil
+	return web.FlashRedirect(w, r, "worker.training_removed", "/workers/"+strconv.FormatInt(id, 10)+"#trainings")
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
@@ -341,27 +331,12 @@ func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) importFile(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	if _, err := auth.Require(ctx, EditRoles...); err != nil {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 2*xlsx.DefaultMaxBytes)
-	var n ImportResult
-	f, _, err := r.FormFile("file")
-	if err != nil {
-		err = errs.Invalid(errs.Field("upload", "error.required"))
-	} else {
-		defer f.Close()
-		n, err = h.S.Import(ctx, f)
-	}
-	if err == nil {
-		web.Flash(w, r, i18n.T(i18n.From(ctx), "worker.imported", n.Created, n.Updated, n.Unchanged))
-		http.Redirect(w, r, "/workers", http.StatusSeeOther)
-		return nil
-	}
-	if errs.Code(err) != errs.EINVALID {
-		return err
-	}
-	sum, _ := web.Explain(i18n.From(ctx), err)
-	return h.renderList(w, r, errs.Status(err), sum)
+	return web.ImportFile(w, r, 2*xlsx.DefaultMaxBytes, "/workers", h.S.Import,
+		func(lang string, n ImportResult) string {
+			return i18n.T(lang, "worker.imported", n.Created, n.Updated, n.Unchanged)
+		},
+		func(status int, summary []string) error { return h.renderList(w, r, status, summary) })
 }

@@ -132,24 +132,8 @@ func (u *Users) clearSignInFailures(ctx context.Context, name string, now time.T
 // throttled, by name, for the administrators' pages.
 func (u *Users) LockedNames(ctx context.Context) (map[string]bool, error) {
 	now := u.now()
-	rows, err := u.DB.Q(ctx).QueryContext(ctx, `SELECT DISTINCT name FROM signin_failures
+	return db.Set[string](ctx, u.DB.Q(ctx), "signin.lockedNames", `SELECT DISTINCT name FROM signin_failures
 		WHERE locked_until > $1 OR (client = $2 AND failures >= $3 AND window_start > $4)`, now, allClients, ThrottleAfter, now.Add(-FailureWindow))
-	if err != nil {
-		return nil, errs.Internal("signin.lockedNames", err)
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, errs.Internal("signin.lockedNames", err)
-		}
-		out[n] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("signin.lockedNames", err)
-	}
-	return out, nil
 }
 
 // PurgeSignInFailures forgets the rows that hold neither a failure nor a

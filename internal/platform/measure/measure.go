@@ -351,20 +351,6 @@ func (s *Store) existing(ctx context.Context, m map[string]int64) ([]string, err
 // Values reads the stored values of a key under a code range, for the
 // lists behind a number (which communities count, which do not).
 func (s *Store) Values(ctx context.Context, key, lo, hi string) (map[string]int64, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, value FROM measure_values
+	return db.Map[string, int64](ctx, s.DB.Q(ctx), "measure.Store.Values: select measure_values", `SELECT division_code, value FROM measure_values
 		WHERE measure = $1 AND division_code BETWEEN $2 AND $3`, key, lo, hi)
-	if err != nil {
-		return nil, errs.Internal("measure.Store.Values: select measure_values", err)
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var c string
-		var v int64
-		if err := rows.Scan(&c, &v); err != nil {
-			return nil, errs.Internal("measure.Store.Values: select measure_values", err)
-		}
-		out[c] = v
-	}
-	return out, rows.Err()
 }

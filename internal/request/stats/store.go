@@ -137,24 +137,7 @@ func (s *Store) divisions(ctx context.Context, code string) (divName, []divName,
 
 // unitNames reads every handling unit's name by id.
 func (s *Store) unitNames(ctx context.Context) (map[int64]string, error) {
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, name FROM request_units`)
-	if err != nil {
-		return nil, errs.Internal("stats.Store.unitNames: select request_units", err)
-	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var n string
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, errs.Internal("stats.Store.unitNames: scan request_units", err)
-		}
-		out[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, errs.Internal("stats.Store.unitNames: read request_units", err)
-	}
-	return out, nil
+	return db.Map[int64, string](ctx, s.DB.Q(ctx), "stats.Store.unitNames: select request_units", `SELECT id, name FROM request_units`)
 }
 
 // measureValues reads the stored values of measure keys, key → community

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/http"
+
+	"shequ/internal/platform/errs"
+	"shequ/internal/platform/i18n"
+)
+
+// FlashRedirect ends a form that changed something: msg (a message key, or
+// a translated text) shows on the next page and the browser is sent to to
+// with 303 See Other. It returns nil, so that a handler can end with it.
+func FlashRedirect(w http.ResponseWriter, r *http.Request, msg, to string) error {
+	Flash(w, r, msg)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// ImportFile is the handler of a registry's Excel import form: the body is
+// capped at maxBytes, the workbook in the form's "file" field goes to read
+// (a form without one is the field error "upload": error.required). A
+// workbook read whole ends with done(result) flashed and a redirect to
+// back; one refused as invalid shows the page again through failed, with
+// the error's status and its summary in the user's language; any other
+// error is returned. The caller checks the roles first.
+func ImportFile[T any](w http.ResponseWriter, r *http.Request, maxBytes int64, back string,
+	read func(ctx context.Context, f io.Reader) (T, error), done func(lang string, result T) string,
+	failed func(status int, summary []string) error) error {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	var res T
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		err = errs.Invalid(errs.Field("upload", "error.required"))
+	} else {
+		defer f.Close()
+		res, err = read(ctx, f)
+	}
+	if err == nil {
+		return FlashRedirect(w, r, done(i18n.From(ctx), res), back)
+	}
+	if errs.Code(err) != errs.EINVALID {
+		return err
+	}
+	sum, _ := Explain(i18n.From(ctx), err)
+	return failed(errs.Status(err), sum)
+}
