@@ -483,8 +483,13 @@ func (h *Web) project(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = h.S.StartProject(r.Context(), id)
-	return h.done(w, r, err, "/decisions/"+id64(id), h.again(h.decisionPage, w, r))
+	x, err := h.S.StartProject(r.Context(), id)
+	to := "/decisions/" + id64(id)
+	if err == nil {
+		// On to the new project, where it is started with its owner and budget.
+		to = "/projects/" + id64(x.ProjectID)
+	}
+	return h.done(w, r, err, to, h.again(h.decisionPage, w, r))
 }
 
 func (h *Web) answer(w http.ResponseWriter, r *http.Request) error {

@@ -17,8 +17,10 @@ import (
 // the resident signs in with the meeting's rotating code (another online,
 // an elderly neighbour recorded by the worker), so the meeting reaches its
 // quorum; a secret vote passes with votes online and a paper tally the
-// worker enters with a witness; the decision is published (公示) and a
-// visitor reads it. axe finds nothing on any page reached.
+// worker enters with a witness; the decision is published (公示), becomes a
+// 民生项目 that the worker starts and the township accepts, a visitor reads
+// the decision and the resident rates the project. axe finds nothing on any
+// page reached.
 func TestDeliberationJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -131,6 +133,23 @@ func TestDeliberationJourney(t *testing.T) {
 	if got := b.text("#decisions"); !strings.Contains(got, "同意夜间开放学校操场停车") {
 		t.Fatalf("the meeting's decisions: %q", got)
 	}
+	// The decision becomes a 民生项目, which the worker starts with its owner and budget.
+	b.navigate("open the decision", chromedp.Click(chromedp.CSS("#decisions a")))
+	decisionPath := b.path()
+	b.navigate("start a project", chromedp.Click(chromedp.CSS("#start-project")))
+	projectPath := b.path()
+	if !strings.HasPrefix(projectPath, "/projects/") || b.text("#project-status") != "已提议" {
+		t.Fatalf("after starting a project: at %s, %q", projectPath, b.text("#project-status"))
+	}
+	b.navigate("start it",
+		chromedp.SendKeys(chromedp.CSS("#s-owner"), "衡水市某物业服务有限公司"),
+		chromedp.SetValue(chromedp.CSS("#s-funding"), "collective"),
+		chromedp.SendKeys(chromedp.CSS("#s-budget"), "3000"),
+		chromedp.Click(chromedp.CSS("#start-form button")),
+	)
+	if got := b.text("#project-status"); got != "实施中" {
+		t.Fatalf("the started project: %q", got)
+	}
 	b.signOut()
 
 	// A visitor reads the published decision.
@@ -139,6 +158,27 @@ func TestDeliberationJourney(t *testing.T) {
 	b.navigate("open the decision", chromedp.Click(chromedp.CSS("#decision-list a")))
 	if got := b.text("#decision-body"); !strings.Contains(got, "学校操场") {
 		t.Fatalf("the decision's text: %q", got)
+	}
+	// The township accepts the finished project (not whoever ran it) and
+	// the resident who raised the topic rates it from the decision's page.
+	b.login(e.User(auth.TownshipStaff, apptest.Township), apptest.Password)
+	b.open(projectPath)
+	b.do("acceptance note", chromedp.SendKeys(chromedp.CSS("#a-note"), "操场夜间停车已开放，验收合格"))
+	b.navigate("accept", chromedp.Click(chromedp.CSS("#accept-project")))
+	if got := b.text("#project-status"); got != "已验收" {
+		t.Fatalf("after acceptance: %q", got)
+	}
+	b.signOut()
+	b.login("res-jia", apptest.Password)
+	b.open(decisionPath)
+	b.navigate("rate the project", chromedp.Click(chromedp.CSS("#rate-project")))
+	b.checkFits("rate the project")
+	b.navigate("give 非常满意",
+		chromedp.Click(chromedp.CSS("#level-5")),
+		chromedp.Click(chromedp.CSS("#submit-rating")),
+	)
+	if got := b.text("#rating-level"); got != "非常满意" {
+		t.Fatalf("the rating: %q", got)
 	}
 	res, err := s.Result(staff, r.Vote.ID)
 	if err != nil || res.Yes != 2 || res.No != 1 || res.Present != 3 || !res.Passed || len(res.Tallies) != 1 || res.Tallies[0].Witness != "钱监票" {

@@ -148,6 +148,7 @@ func init() {
 		"field.affected":                    {"涉及人数", "people affected"},
 		"field.unit":                        {"提供单位", "offered by"},
 		"field.contact":                     {"联系方式", "contact"},
+		"project.rate_after_acceptance":     {"项目验收后才能评价。", "A project can be rated once it has been accepted."},
 		"project.capacity_hint":             {"容量或金额（资金以分计）", "capacity or amount (funds in fen)"},
 		"field.serves":                      {"适用需求", "suits"},
 		"field.owner":                       {"实施单位", "carried out by"},

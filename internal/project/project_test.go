@@ -257,6 +257,8 @@ func TestStartProjectFromDecision(t *testing.T) {
 	}
 	_, err = s.Start(worker, id, "物业公司", "collective", 500000)
 	wantCode(t, "start twice", err, errs.ECONFLICT)
+	_, _, err = s.RatingSubject(worker, id)
+	wantCode(t, "rate a project still running", err, errs.ECONFLICT)
 	_, err = s.StartProject(as(2, auth.CommunityWorker, apptest.Community, 5), apptest.FarCommunity, "x", "", 1)
 	wantCode(t, "propose outside the area", err, errs.EINVALID)
 }

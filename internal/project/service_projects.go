@@ -409,6 +409,10 @@ func (s *Service) RatingSubject(ctx context.Context, id int64) (name, divisionCo
 	if err != nil {
 		return "", "", err
 	}
+	if p.Status != Accepted {
+		// Residents rate what was delivered: a project once accepted.
+		return "", "", errs.Conflict("project.rate_after_acceptance")
+	}
 	return p.Title, p.DivisionCode, nil
 }
 
