@@ -163,16 +163,29 @@ func (s *Service) CreateCommittee(ctx context.Context, in CommitteeInput) (*Comm
 
 // Committee returns a committee with its mediators. Errors: ENOTFOUND, EFORBIDDEN.
 func (s *Service) Committee(ctx context.Context, id int64) (*Committee, error) {
-	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
-		return nil, err
-	}
-	c, err := s.Store.committee(ctx, id)
-	s.refused(ctx, err, "mediation.committee.read", "committee", id)
-	return c, err
+	return readOne(s, ctx, id, "committee", s.Store.committee)
 }
 
 // Committees lists the committees in the caller's area (under code when given).
 func (s *Service) Committees(ctx context.Context, code, q string, page, perPage int) ([]Committee, bool, error) {
+	return listIn(s, ctx, code, q, page, perPage, s.Store.committees)
+}
+
+// readOne reads one record of a kind for the area staff who may read it; a
+// record outside the caller's area is ENOTFOUND, and the refusal is audited.
+func readOne[T any](s *Service, ctx context.Context, id int64, kind string, get func(context.Context, int64) (*T, error)) (*T, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	v, err := get(ctx, id)
+	s.refused(ctx, err, "mediation."+kind+".read", kind, id)
+	return v, err
+}
+
+// listIn lists a kind's records in the caller's area, under code when given,
+// whose name contains q, a page at a time.
+func listIn[T any](s *Service, ctx context.Context, code, q string, page, perPage int,
+	list func(ctx context.Context, code, q string, page, perPage int) ([]T, bool, error)) ([]T, bool, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, false, err
 	}
@@ -184,7 +197,7 @@ func (s *Service) Committees(ctx context.Context, code, q string, page, perPage 
 	if err != nil {
 		return nil, false, err
 	}
-	return s.Store.committees(ctx, code, q, page, perPage)
+	return list(ctx, code, q, page, perPage)
 }
 
 // checkArea checks a division filter: empty, or a division in the caller's area.

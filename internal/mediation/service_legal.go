@@ -54,28 +54,12 @@ func (s *Service) CreateAdviser(ctx context.Context, in AdviserInput) (*Adviser,
 
 // Adviser returns an adviser. Errors: ENOTFOUND (audited outside the area), EFORBIDDEN.
 func (s *Service) Adviser(ctx context.Context, id int64) (*Adviser, error) {
-	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
-		return nil, err
-	}
-	a, err := s.Store.adviser(ctx, id)
-	s.refused(ctx, err, "mediation.adviser.read", "adviser", id)
-	return a, err
+	return readOne(s, ctx, id, "adviser", s.Store.adviser)
 }
 
 // Advisers lists the advisers in the caller's area (under code when given).
 func (s *Service) Advisers(ctx context.Context, code, q string, page, perPage int) ([]Adviser, bool, error) {
-	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
-		return nil, false, err
-	}
-	if err := s.checkArea(ctx, code); err != nil {
-		return nil, false, err
-	}
-	page, perPage = db.Paging(page, perPage)
-	q, err := query(q)
-	if err != nil {
-		return nil, false, err
-	}
-	return s.Store.advisers(ctx, code, q, page, perPage)
+	return listIn(s, ctx, code, q, page, perPage, s.Store.advisers)
 }
 
 // LogService logs a service of an adviser. Errors: EINVALID, ENOTFOUND, EFORBIDDEN.
@@ -166,28 +150,12 @@ func (s *Service) CreateLiterate(ctx context.Context, in LiterateInput) (*Litera
 
 // Literate returns a legal-literate villager with the training records.
 func (s *Service) Literate(ctx context.Context, id int64) (*Literate, error) {
-	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
-		return nil, err
-	}
-	l, err := s.Store.literate(ctx, id)
-	s.refused(ctx, err, "mediation.literate.read", "literate", id)
-	return l, err
+	return readOne(s, ctx, id, "literate", s.Store.literate)
 }
 
 // Literates lists the legal-literate villagers in the caller's area.
 func (s *Service) Literates(ctx context.Context, code, q string, page, perPage int) ([]Literate, bool, error) {
-	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
-		return nil, false, err
-	}
-	if err := s.checkArea(ctx, code); err != nil {
-		return nil, false, err
-	}
-	page, perPage = db.Paging(page, perPage)
-	q, err := query(q)
-	if err != nil {
-		return nil, false, err
-	}
-	return s.Store.literates(ctx, code, q, page, perPage)
+	return listIn(s, ctx, code, q, page, perPage, s.Store.literates)
 }
 
 // AddTraining records a training of a legal-literate villager.
