@@ -185,3 +185,77 @@ func wrap(pdf *fpdf.Fpdf, text string, width float64) []string {
 	}
 	return lines
 }
+
+// Document is a certificate of another kind that shares the numbering,
+// the font stack, the QR code and the verification page (a community's
+// 证明, package burden): a title, paragraphs of body text, the basis it is
+// issued on, the issuer and the date.
+type Document struct {
+	Title      string
+	Number     string
+	Paragraphs []string
+	Basis      string
+	Issuer     string
+	IssuedAt   time.Time
+	RevokedAt  *time.Time
+}
+
+// DocumentPDF writes d as an A4 PDF in Chinese with a QR code of verifyURL.
+func DocumentPDF(w io.Writer, d *Document, verifyURL string) error {
+	qr, err := QRCode(verifyURL)
+	if err != nil {
+		return err
+	}
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(d.Title+" "+d.Number, true)
+	pdf.SetSubject(d.Title, true)
+	pdf.SetKeywords(d.Number, false)
+	pdf.SetCreator("shequ", true)
+	pdf.SetCreationDate(d.IssuedAt)
+	pdf.SetModificationDate(d.IssuedAt)
+	pdf.AddUTF8FontFromBytes(fontName, "", fontTTF)
+	pdf.SetMargins(22, 20, 22)
+	pdf.SetAutoPageBreak(true, 22)
+	pdf.AddPage()
+	pageW, pageH := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	width := pageW - left - right
+	pdf.SetFont(fontName, "", 10)
+	pdf.CellFormat(0, 6, "证明编号："+d.Number, "", 1, "R", false, 0, "")
+	pdf.Ln(6)
+	pdf.SetFont(fontName, "", 24)
+	pdf.CellFormat(0, 14, d.Title, "", 1, "C", false, 0, "")
+	if d.RevokedAt != nil {
+		pdf.SetFont(fontName, "", 14)
+		pdf.SetTextColor(200, 0, 0)
+		pdf.CellFormat(0, 10, "本证明已于 "+chineseDate(shanghai(*d.RevokedAt).Format(DateLayout))+" 撤销，不再有效", "", 1, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	}
+	pdf.Ln(8)
+	pdf.SetFont(fontName, "", 12)
+	for _, p := range d.Paragraphs {
+		paragraph(pdf, "　　"+p, width, 8)
+		pdf.Ln(2)
+	}
+	pdf.Ln(4)
+	pdf.SetFont(fontName, "", 10)
+	paragraph(pdf, "出具依据："+d.Basis+"。证明真伪可扫描左下二维码或访问 "+verifyURL+" 核验。", width, 6)
+	if pdf.GetY()+50 > pageH-22 {
+		pdf.AddPage()
+	}
+	y := pdf.GetY() + 8
+	pdf.SetFont(fontName, "", 12)
+	pdf.SetXY(left, y+14)
+	pdf.CellFormat(width, 8, d.Issuer, "", 2, "R", false, 0, "")
+	pdf.CellFormat(width, 8, chineseDate(shanghai(d.IssuedAt).Format(DateLayout)), "", 2, "R", false, 0, "")
+	opt := fpdf.ImageOptions{ImageType: "PNG"}
+	pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qr))
+	pdf.ImageOptions("qr", left, y, 32, 32, false, opt, 0, "")
+	pdf.SetFont(fontName, "", 8)
+	pdf.SetXY(left, y+33)
+	pdf.CellFormat(40, 4, "扫码核验", "", 0, "L", false, 0, "")
+	if err := pdf.Error(); err != nil {
+		return fmt.Errorf("certificate document pdf: %w", err)
+	}
+	return pdf.Output(w)
+}
