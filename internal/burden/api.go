@@ -20,8 +20,36 @@ type burdenItemsInput struct {
 	burdenPage
 }
 
+type burdenAdmissionsInput struct {
+	Status string `query:"status" enum:"pending,admitted,refused,"`
+	burdenPage
+}
+
 type burdenID struct {
 	ID int64 `path:"id"`
+}
+
+// BurdenItemInput puts an item on a list.
+type BurdenItemInput struct {
+	List         string `json:"list" enum:"work,proof,seal"`
+	DivisionCode string `json:"division_code" doc:"the county whose list it joins, or the city for the city-wide base list"`
+	Name         string `json:"name" maxLength:"100"`
+	Basis        string `json:"basis" maxLength:"500" doc:"the legal basis"`
+	UnitID       int64  `json:"unit_id,omitempty" doc:"work items: the department (a handling unit)"`
+	Kind         string `json:"kind,omitempty" enum:"duty,assist,autonomy," doc:"work items: 依法履行 duty, 依法协助 assist, 自治 autonomy"`
+	Funding      string `json:"funding,omitempty" maxLength:"500" doc:"assist items: the funding it brings"`
+	Conditions   string `json:"conditions,omitempty" maxLength:"500" doc:"assist items: the working conditions it brings"`
+}
+
+// BurdenAdmissionInput is a department's admission request.
+type BurdenAdmissionInput struct {
+	DivisionCode string `json:"division_code" doc:"the county whose list the item would join"`
+	Name         string `json:"name" maxLength:"100"`
+	Basis        string `json:"basis" maxLength:"500"`
+	Kind         string `json:"kind" enum:"duty,assist,autonomy"`
+	Funding      string `json:"funding,omitempty" maxLength:"500" doc:"required for assist items"`
+	Conditions   string `json:"conditions,omitempty" maxLength:"500" doc:"required for assist items"`
+	Grounds      string `json:"grounds,omitempty" maxLength:"500" doc:"why communities should do it"`
 }
 
 // BurdenTaskDone answers a community's marking of its share done.
@@ -42,28 +70,24 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return s.Items(ctx, ItemFilter{List: in.List, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, op("burden-add-item", http.MethodPost, "/items", "Put an item on a county's (or the city's) list", http.StatusCreated),
-		func(ctx context.Context, in *struct{ Body BurdenItem }) (*BurdenItem, error) {
-			return s.AddItem(ctx, in.Body)
+		func(ctx context.Context, in *struct{ Body BurdenItemInput }) (*BurdenItem, error) {
+			b := in.Body
+			return s.AddItem(ctx, BurdenItem{List: b.List, DivisionCode: b.DivisionCode, Name: b.Name, Basis: b.Basis, UnitID: b.UnitID,
+				Kind: b.Kind, Funding: b.Funding, Conditions: b.Conditions})
 		})
 	web.RecordOp(api, op("burden-retire-item", http.MethodPost, "/items/{id}/retire", "Take an item off its list", 0),
 		func(ctx context.Context, in *burdenID) (*BurdenItem, error) { return s.RetireItem(ctx, in.ID) })
 
 	web.ListOp(api, op("burden-admissions", http.MethodGet, "/admissions", "Admission requests (准入申请): a department's own, or those to the counties of the caller's area", 0),
-		func(in *struct {
-			Status string `query:"status" enum:"pending,admitted,refused,"`
-			burdenPage
-		}) (int, int) {
-			return in.Page, in.PerPage
-		},
-		func(ctx context.Context, in *struct {
-			Status string `query:"status" enum:"pending,admitted,refused,"`
-			burdenPage
-		}) ([]BurdenAdmission, bool, error) {
+		func(in *burdenAdmissionsInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *burdenAdmissionsInput) ([]BurdenAdmission, bool, error) {
 			return s.Admissions(ctx, AdmissionFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, op("burden-file-admission", http.MethodPost, "/admissions", "A department files an admission request for a work item", http.StatusCreated),
-		func(ctx context.Context, in *struct{ Body BurdenAdmission }) (*BurdenAdmission, error) {
-			return s.File(ctx, in.Body)
+		func(ctx context.Context, in *struct{ Body BurdenAdmissionInput }) (*BurdenAdmission, error) {
+			b := in.Body
+			return s.File(ctx, BurdenAdmission{DivisionCode: b.DivisionCode, Name: b.Name, Basis: b.Basis, Kind: b.Kind, Funding: b.Funding,
+				Conditions: b.Conditions, Reason: b.Grounds})
 		})
 	web.RecordOp(api, op("burden-admission", http.MethodGet, "/admissions/{id}", "An admission request", 0),
 		func(ctx context.Context, in *burdenID) (*BurdenAdmission, error) { return s.Admission(ctx, in.ID) })
