@@ -181,12 +181,13 @@ func num(s string) int64 {
 	return n
 }
 
-// done ends a form: a mistake the user can mend shows page again with
+// finish ends a form: a mistake the user can mend shows page again with
 // its errors on form; success flashes msg and goes back to to.
 func (h *Web) finish(w http.ResponseWriter, r *http.Request, err error, page, formName string, vals map[string]string, msg, to string) error {
-	switch errs.Code(err) {
-	case "":
+	if err == nil {
 		return web.FlashRedirect(w, r, msg, to)
+	}
+	switch errs.Code(err) {
 	case errs.EINVALID, errs.ECONFLICT:
 		return h.render(w, r, page, errs.Status(err), formName, vals, err)
 	case errs.EFORBIDDEN:
@@ -201,7 +202,7 @@ func (h *Web) addItem(w http.ResponseWriter, r *http.Request) error {
 	v := form(r, "list", "division_code", "name", "basis", "unit_id", "kind", "funding", "conditions")
 	_, err := h.S.AddItem(r.Context(), BurdenItem{List: v["list"], DivisionCode: v["division_code"], Name: v["name"], Basis: v["basis"],
 		UnitID: num(v["unit_id"]), Kind: v["kind"], Funding: v["funding"], Conditions: v["conditions"]})
-	if errs.Code(err) != "" {
+	if err != nil {
 		r.URL.RawQuery = "list=" + v["list"]
 	}
 	return h.finish(w, r, err, "lists", "item", v, "burden.item_added", "/burden?list="+v["list"])
