@@ -83,7 +83,10 @@ func TestBurdenJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-area"), apptest.Township),
 		chromedp.SetValue(chromedp.CSS("#f-deadline"), "2099-01-31"),
 	)
-	b.navigate("assign", chromedp.Click(chromedp.CSS("#assign")))
+	res, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS("#assign")))
+	if err != nil || res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("the blocked assignment answers %v %v, want 422", res, err)
+	}
 	if got := b.text("#item-error"); !strings.Contains(got, work) || !strings.Contains(got, "不在") {
 		t.Fatalf("the blocked assignment reads %q", got)
 	}
