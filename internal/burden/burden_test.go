@@ -12,6 +12,7 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/burden"
 	"shequ/internal/platform/auth"
+	"shequ/internal/request"
 )
 
 func post(t *testing.T, e *apptest.Env, path, token string, body any, want int) *apptest.Response {
@@ -224,5 +225,33 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	if n, err := e.App.Burden.Import(ctx, book([][]string{good})); err != nil || n != 1 {
 		t.Fatalf("good import: %d %v", n, err)
+	}
+}
+
+// The demo's seed list names its work items' departments among the
+// county's units and puts the proofs and seal uses on their lists.
+func TestSeed(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Department(apptest.County, "桃城区住房和城乡建设局")
+	if _, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "桃城区城市管理局", Kind: request.UnitDepartment, DivisionCode: apptest.County, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.App.Burden.Seed(e.Ctx, apptest.County)
+	if err != nil || n != 9 {
+		t.Fatalf("seeded %d: %v", n, err)
+	}
+	work, _, err := e.App.Burden.Items(e.Ctx, burden.ItemFilter{List: burden.ListWork})
+	if err != nil || len(work) != 5 {
+		t.Fatalf("work items %d: %v", len(work), err)
+	}
+	for _, it := range work {
+		if it.Kind != burden.KindAutonomy && !strings.HasPrefix(it.UnitName, "桃城区") {
+			t.Errorf("%s has department %q", it.Name, it.UnitName)
+		}
+	}
+	// Only the system seeds.
+	if _, err := e.App.Burden.Seed(auth.With(e.Ctx, &auth.Principal{UserID: 1, Name: "c", Role: auth.CountyStaff, Area: auth.AreaOf(apptest.County, 3)}), apptest.County); err == nil {
+		t.Error("county staff seeded the demo list")
 	}
 }

@@ -78,7 +78,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 					it.UnitID, it.UnitName = u.ID, u.Name
 				}
 			}
-			if it.UnitID == 0 {
+			if it.UnitID == 0 && (dept != "" || it.Kind != KindAutonomy) {
 				bad = append(bad, xlsx.RowError(row.Line, "department", "burden.department_unknown", dept))
 			}
 		}

@@ -159,7 +159,7 @@ func (it *BurdenItem) validate() errs.Fields {
 		if !contains(Kinds, it.Kind) {
 			bad.Add("kind", "burden.kind_unknown")
 		}
-		if it.UnitID <= 0 {
+		if it.UnitID <= 0 && it.Kind != KindAutonomy {
 			bad.Add("unit_id", "burden.unit_required")
 		}
 		if it.Kind == KindAssist && it.Funding == "" {

@@ -123,7 +123,7 @@ func (s *Service) AddItem(ctx context.Context, it BurdenItem) (*BurdenItem, erro
 // unitName names a work item's department, which must be a unit of the
 // list's area or above it. Errors: EINVALID.
 func (s *Service) unitName(ctx context.Context, it *BurdenItem) error {
-	if it.List != ListWork {
+	if it.List != ListWork || (it.UnitID == 0 && it.Kind == KindAutonomy) {
 		return nil
 	}
 	units, err := s.Units.Units(ctx, it.DivisionCode)
