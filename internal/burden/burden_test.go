@@ -3,6 +3,7 @@ package burden_test
 import (
 	"bytes"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -253,5 +254,50 @@ func TestSeed(t *testing.T) {
 	// Only the system seeds.
 	if _, err := e.App.Burden.Seed(auth.With(e.Ctx, &auth.Principal{UserID: 1, Name: "c", Role: auth.CountyStaff, Area: auth.AreaOf(apptest.County, 3)}), apptest.County); err == nil {
 		t.Error("county staff seeded the demo list")
+	}
+}
+
+// Every page answers every role: 200 where the role reads it (with its
+// forms), 403 elsewhere; a form's mistake shows the page again with the
+// field named.
+func TestPagesByRole(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	e.Department(apptest.County, "区卫健局")
+	e.VerifiedResident(apptest.Name(auth.Resident, apptest.Community), "王小明", apptest.Community, true)
+	county := e.Token(auth.CountyStaff, apptest.County)
+	post(t, e, "/api/v1/burden/items", county, map[string]any{"list": "proof", "division_code": apptest.County, "name": "居住证明", "basis": "条例"}, http.StatusCreated)
+	post(t, e, "/api/v1/burden/admissions", e.Token(auth.HandlingUnit, apptest.County), map[string]any{"division_code": apptest.County,
+		"name": "入户核查", "basis": "规范", "kind": "duty"}, http.StatusCreated)
+	post(t, e, "/api/v1/burden/proofs", e.Token(auth.Resident, apptest.Community), map[string]any{"item_name": "居住证明", "purpose": "入学"}, http.StatusCreated)
+	pages := []string{"/burden", "/burden?list=proof", "/burden?list=seal", "/burden/admissions", "/burden/tasks", "/burden/figures", "/burden/proofs", "/burden/seal"}
+	for _, c := range []struct {
+		role auth.Role
+		area string
+	}{{auth.CityStaff, apptest.City}, {auth.CountyStaff, apptest.County}, {auth.HandlingUnit, apptest.County}, {auth.TownshipStaff, apptest.Township},
+		{auth.CommunityWorker, apptest.Community}, {auth.GridWorker, apptest.Community}, {auth.Resident, apptest.Community}, {auth.Auditor, apptest.City}} {
+		s := e.Session(c.role, c.area)
+		if c.role.NeedsTOTP() {
+			if _, err := e.App.DB.Writer().Exec(`UPDATE sessions SET mfa_ok = $1 WHERE user_id = (SELECT id FROM users WHERE name = $2)`, true, apptest.Name(c.role, c.area)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range pages {
+			res := s.Get(p)
+			want := http.StatusOK
+			switch {
+			case c.role == auth.Resident && p != "/burden/proofs", c.role == auth.Auditor,
+				c.role == auth.HandlingUnit && (p == "/burden/proofs" || p == "/burden/seal"):
+				want = http.StatusForbidden
+			}
+			if res.StatusCode != want {
+				t.Errorf("%s %s: %d, want %d", c.role, p, res.StatusCode, want)
+			}
+		}
+	}
+	res := e.Session(auth.HandlingUnit, apptest.County).PostForm("/burden/tasks", url.Values{"item_name": {"不在清单的事"}, "title": {"x"},
+		"target_area": {apptest.Township}, "deadline": {"2099-01-01"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "不在清单的事") || !strings.Contains(res.Body, `id="item-error"`) {
+		t.Errorf("blocked assignment page: %d", res.StatusCode)
 	}
 }
