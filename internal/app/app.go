@@ -17,6 +17,7 @@ import (
 
 	"shequ/internal/account"
 	"shequ/internal/auditlog"
+	"shequ/internal/burden"
 	"shequ/internal/care"
 	"shequ/internal/certificate"
 	"shequ/internal/community"
@@ -164,6 +165,7 @@ type App struct {
 	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
 	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
 	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
+	Burden    *burden.Service    // 社区减负: work-item list and admissions, assigned work, proofs, seal uses
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -354,6 +356,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
 	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
 	a.Requests.Cases = requestCases{a.Mediation}
+	// 社区减负: departments are the request catalogue's units; proofs take
+	// the certificates' numbering, PDF and public verification page.
+	a.Burden = burden.NewService(d, a.Audit)
+	a.Burden.Units, a.Burden.Residents, a.Burden.Printer = burdenUnits{a.Requests}, deliberationRegistry{a.Divisions, a.Residents, a.Users}, certificatePrinter{}
+	a.Certificates.Others = append(a.Certificates.Others, proofVerifier{a.Burden})
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -425,6 +432,8 @@ func (a *App) routes() {
 	a.Surveys.RegisterAPI(a.API)
 	a.Ratings.RegisterWeb(a.Web)
 	a.Ratings.RegisterAPI(a.API)
+	a.Burden.RegisterWeb(a.Web, a.Cfg.PublicURL)
+	a.Burden.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

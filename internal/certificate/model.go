@@ -112,6 +112,19 @@ type Verification struct {
 	OrganizationName string  `json:"organization_name"`
 	IssuedOn         string  `json:"issued_on"`
 	RevokedOn        string  `json:"revoked_on,omitempty"`
+	// Title is set for a certificate of another kind that shares the
+	// numbering and this page (a community's 证明, package burden): its
+	// name; the holder is then in VolunteerName and the issuer in
+	// OrganizationName, and there are no hours.
+	Title   string `json:"title,omitempty" doc:"another kind of certificate: its name (the hours and period are then empty)"`
+	Purpose string `json:"purpose,omitempty" doc:"another kind of certificate: what it was issued for"`
+}
+
+// Verifier checks the numbers of another kind of certificate that shares
+// this slice's numbering and public verification page; it answers
+// ENOTFOUND for a number it does not know.
+type Verifier interface {
+	VerifyNumber(ctx context.Context, number string) (*Verification, error)
 }
 
 // Statuses of a verification.

@@ -27,16 +27,7 @@ func PDF(w io.Writer, c *Certificate, seal []byte, verifyURL string) error {
 	if err != nil {
 		return err
 	}
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetTitle("志愿服务证明 "+c.Number, true)
-	pdf.SetSubject("志愿服务证明", true)
-	pdf.SetKeywords(c.Number, false) // plain ASCII, so that the number is findable in the file
-	pdf.SetCreator("shequ", true)
-	pdf.SetCreationDate(c.IssuedAt)
-	pdf.SetModificationDate(c.IssuedAt)
-	pdf.AddUTF8FontFromBytes(fontName, "", fontTTF)
-	pdf.SetMargins(22, 20, 22)
-	pdf.SetAutoPageBreak(true, 22)
+	pdf := newPDF("志愿服务证明", c.Number, c.IssuedAt)
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-15)
 		pdf.SetFont(fontName, "", 8)
@@ -49,18 +40,7 @@ func PDF(w io.Writer, c *Certificate, seal []byte, verifyURL string) error {
 	left, _, right, _ := pdf.GetMargins()
 	width := pageW - left - right
 
-	pdf.SetFont(fontName, "", 10)
-	pdf.CellFormat(0, 6, "证明编号："+c.Number, "", 1, "R", false, 0, "")
-	pdf.Ln(6)
-	pdf.SetFont(fontName, "", 24)
-	pdf.CellFormat(0, 14, "志愿服务证明", "", 1, "C", false, 0, "")
-	if c.Revoked() {
-		pdf.SetFont(fontName, "", 14)
-		pdf.SetTextColor(200, 0, 0)
-		pdf.CellFormat(0, 10, "本证明已于 "+chineseDate(shanghai(*c.RevokedAt).Format(DateLayout))+" 撤销，不再有效", "", 1, "C", false, 0, "")
-		pdf.SetTextColor(0, 0, 0)
-	}
-	pdf.Ln(8)
+	heading(pdf, "志愿服务证明", c.Number, c.RevokedAt)
 
 	pdf.SetFont(fontName, "", 12)
 	body := fmt.Sprintf("兹证明 %s（身份证号：%s）于 %s 至 %s 期间在%s参加志愿服务，经本组织记录，累计服务时长 %s 小时。服务记录如下：",
@@ -112,16 +92,56 @@ func PDF(w io.Writer, c *Certificate, seal []byte, verifyURL string) error {
 	pdf.SetFont(fontName, "", 10)
 	paragraph(pdf, "本证明依据《志愿服务记录与证明出具办法（试行）》出具，不收取任何费用。证明真伪可扫描左下二维码或访问 "+verifyURL+" 核验。", width, 6)
 
-	// Signature block: organisation and date on the right with the seal
-	// over them, the QR code on the left; kept together on one page.
+	return finish(w, pdf, qr, seal, c.OrganizationName, c.IssuedOn())
+}
+
+// newPDF starts an A4 certificate in the font stack, titled and dated; its
+// number is a keyword (plain ASCII, so that it is findable in the file).
+func newPDF(title, number string, at time.Time) *fpdf.Fpdf {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetTitle(title+" "+number, true)
+	pdf.SetSubject(title, true)
+	pdf.SetKeywords(number, false)
+	pdf.SetCreator("shequ", true)
+	pdf.SetCreationDate(at)
+	pdf.SetModificationDate(at)
+	pdf.AddUTF8FontFromBytes(fontName, "", fontTTF)
+	pdf.SetMargins(22, 20, 22)
+	pdf.SetAutoPageBreak(true, 22)
+	return pdf
+}
+
+// heading writes the number, the title and, when revoked, the notice.
+func heading(pdf *fpdf.Fpdf, title, number string, revokedAt *time.Time) {
+	pdf.SetFont(fontName, "", 10)
+	pdf.CellFormat(0, 6, "证明编号："+number, "", 1, "R", false, 0, "")
+	pdf.Ln(6)
+	pdf.SetFont(fontName, "", 24)
+	pdf.CellFormat(0, 14, title, "", 1, "C", false, 0, "")
+	if revokedAt != nil {
+		pdf.SetFont(fontName, "", 14)
+		pdf.SetTextColor(200, 0, 0)
+		pdf.CellFormat(0, 10, "本证明已于 "+chineseDate(shanghai(*revokedAt).Format(DateLayout))+" 撤销，不再有效", "", 1, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	}
+	pdf.Ln(8)
+}
+
+// finish writes the signature block (issuer and date on the right with the
+// seal over them, the QR code on the left; kept together on one page) and
+// the document to w.
+func finish(w io.Writer, pdf *fpdf.Fpdf, qr, seal []byte, issuer, issuedOn string) error {
+	pageW, pageH := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	width := pageW - left - right
 	if pdf.GetY()+50 > pageH-22 {
 		pdf.AddPage()
 	}
 	y := pdf.GetY() + 8
 	pdf.SetFont(fontName, "", 12)
 	pdf.SetXY(left, y+14)
-	pdf.CellFormat(width, 8, c.OrganizationName, "", 2, "R", false, 0, "")
-	pdf.CellFormat(width, 8, chineseDate(c.IssuedOn()), "", 2, "R", false, 0, "")
+	pdf.CellFormat(width, 8, issuer, "", 2, "R", false, 0, "")
+	pdf.CellFormat(width, 8, chineseDate(issuedOn), "", 2, "R", false, 0, "")
 	opt := fpdf.ImageOptions{ImageType: "PNG"}
 	pdf.RegisterImageOptionsReader("qr", opt, bytes.NewReader(qr))
 	pdf.ImageOptions("qr", left, y, 32, 32, false, opt, 0, "")
@@ -184,4 +204,41 @@ func wrap(pdf *fpdf.Fpdf, text string, width float64) []string {
 		lines = append(lines, string(r[start:]))
 	}
 	return lines
+}
+
+// Document is a certificate of another kind that shares the numbering,
+// the font stack, the QR code and the verification page (a community's
+// 证明, package burden): a title, paragraphs of body text, the basis it is
+// issued on, the issuer and the date.
+type Document struct {
+	Title      string
+	Number     string
+	Paragraphs []string
+	Basis      string
+	Issuer     string
+	IssuedAt   time.Time
+	RevokedAt  *time.Time
+}
+
+// DocumentPDF writes d as an A4 PDF in Chinese with a QR code of verifyURL.
+func DocumentPDF(w io.Writer, d *Document, verifyURL string) error {
+	qr, err := QRCode(verifyURL)
+	if err != nil {
+		return err
+	}
+	pdf := newPDF(d.Title, d.Number, d.IssuedAt)
+	pdf.AddPage()
+	pageW, _ := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	width := pageW - left - right
+	heading(pdf, d.Title, d.Number, d.RevokedAt)
+	pdf.SetFont(fontName, "", 12)
+	for _, p := range d.Paragraphs {
+		paragraph(pdf, "　　"+p, width, 8)
+		pdf.Ln(2)
+	}
+	pdf.Ln(4)
+	pdf.SetFont(fontName, "", 10)
+	paragraph(pdf, "出具依据："+d.Basis+"。证明真伪可扫描左下二维码或访问 "+verifyURL+" 核验。", width, 6)
+	return finish(w, pdf, qr, nil, d.Issuer, shanghai(d.IssuedAt).Format(DateLayout))
 }

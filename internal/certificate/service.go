@@ -40,6 +40,9 @@ type Service struct {
 	// Notify tells a volunteer with an account of the decision on their
 	// request (nil: nobody is told).
 	Notify Notifier
+	// Others verify the numbers of other kinds of certificate on the same
+	// public page (the numbers are drawn from one space: NewNumber).
+	Others []Verifier
 	Now    func() time.Time
 }
 
@@ -361,6 +364,13 @@ func (s *Service) Verify(ctx context.Context, number string) (*Verification, err
 	}
 	c, err := s.Store.byNumber(ctx, n)
 	if errs.Code(err) == errs.ENOTFOUND {
+		for _, o := range s.Others {
+			v, err := o.VerifyNumber(ctx, n)
+			if errs.Code(err) == errs.ENOTFOUND {
+				continue
+			}
+			return v, err
+		}
 		return nil, errs.NotFound("certificate.unknown")
 	}
 	if err != nil {

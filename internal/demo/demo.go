@@ -178,6 +178,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 	if err := b.projects(ctx, comms); err != nil {
 		return nil, err
 	}
+	if err := b.burdenLists(ctx, accs); err != nil {
+		return nil, err
+	}
 	if err := b.indicatorHistory(ctx); err != nil {
 		return nil, err
 	}
