@@ -25,6 +25,7 @@ import (
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/ledger"
 	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
@@ -177,6 +178,8 @@ type App struct {
 	Residents   *resident.Service
 	// Deliberation is 协商议事: topics, meetings, votes, decisions.
 	Deliberation *deliberation.Service
+	// Ledger is the plan's task ledger (任务分解, 年度任务清单).
+	Ledger *ledger.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -354,6 +357,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
 	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
 	a.Requests.Cases = requestCases{a.Mediation}
+	// The plan's task ledger: units are the request catalogue's handling
+	// units; a unit's work items to report on are on its home page.
+	a.Ledger = ledger.NewService(d, a.Audit, upload.NewStore(d))
+	a.Ledger.Units, a.Ledger.Periods = ledgerUnits{a.Requests}, ledgerPeriods{}
+	a.homeSources = append(a.homeSources, a.Ledger)
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -425,6 +433,8 @@ func (a *App) routes() {
 	a.Surveys.RegisterAPI(a.API)
 	a.Ratings.RegisterWeb(a.Web)
 	a.Ratings.RegisterAPI(a.API)
+	a.Ledger.RegisterWeb(a.Web)
+	a.Ledger.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
