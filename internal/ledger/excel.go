@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -116,6 +117,12 @@ func (s *Service) importRows(ctx context.Context, rows []xlsx.Row) (LedgerImport
 					}
 				}
 				if len(bad) > before {
+					// The row's own fields too, but those named already.
+					for _, fe := range in.check() {
+						if !slices.ContainsFunc(bad[before:], func(b errs.FieldError) bool { return b.Field == fe.Field }) && fe.Field != "lead_unit" {
+							bad = append(bad, xlsx.RowError(row.Line, fe.Field, fe.Key, fe.Args...))
+						}
+					}
 					continue
 				}
 				if old, err := s.Store.taskIDByCode(ctx, in.Period, in.Code); err != nil {
