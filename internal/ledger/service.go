@@ -447,44 +447,44 @@ func (s *Service) Photo(ctx context.Context, tid, photo int64) (*upload.Blob, er
 	return s.Blobs.Get(ctx, PhotoOwner, photo)
 }
 
-// rateArea checks the division of a figure (the caller's own by default)
-// and returns its code range.
-func (s *Service) rateArea(ctx context.Context, p *auth.Principal, code string) (string, string, string, error) {
+// rateScope checks the caller's role, the period and the division of a
+// figure (the caller's own by default) and returns its code range.
+func (s *Service) rateScope(ctx context.Context, period, code string) (string, string, error) {
+	p, err := auth.Require(ctx, RateRoles...)
+	if err != nil {
+		return "", "", err
+	}
+	if ok, ps, err := s.checkPeriod(ctx, period); err != nil {
+		return "", "", err
+	} else if !ok {
+		return "", "", errs.Invalid(errs.Field("period", "error.one_of", strings.Join(ps, ", ")))
+	}
 	if code = strings.TrimSpace(code); code == "" {
 		code = p.Area.Code
 		if p.Role == auth.System {
 			c, err := s.Store.city(ctx)
 			if err != nil {
-				return "", "", "", err
+				return "", "", err
 			}
 			code = c
 		}
 	}
 	ok, err := s.Store.divisionExists(ctx, code)
 	if err != nil {
-		return "", "", "", err
+		return "", "", err
 	}
 	if !ok || (p.Role != auth.System && !p.Area.Contains(code)) {
-		return "", "", "", errs.NotFound("ledger.division_not_found", code)
+		return "", "", errs.NotFound("ledger.division_not_found", code)
 	}
 	lo, hi := codeRange(code)
-	return code, lo, hi, nil
+	return lo, hi, nil
 }
 
 // LedgerRates is a period's completion rates of the items concerning a division
 // inside the caller's area (their own by default): in all, by unit and by
 // county. Errors: EINVALID (period), ENOTFOUND (division), EFORBIDDEN.
 func (s *Service) Rates(ctx context.Context, period, code string) (*LedgerRates, error) {
-	p, err := auth.Require(ctx, RateRoles...)
-	if err != nil {
-		return nil, err
-	}
-	if ok, ps, err := s.checkPeriod(ctx, period); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, errs.Invalid(errs.Field("period", "error.one_of", strings.Join(ps, ", ")))
-	}
-	_, lo, hi, err := s.rateArea(ctx, p, code)
+	lo, hi, err := s.rateScope(ctx, period, code)
 	if err != nil {
 		return nil, err
 	}
@@ -510,16 +510,7 @@ func (s *Service) Rates(ctx context.Context, period, code string) (*LedgerRates,
 // done, overdue, and whether all are done. Errors: EINVALID (period),
 // ENOTFOUND (division), EFORBIDDEN.
 func (s *Service) Completion(ctx context.Context, period, divisionCode string) ([]LedgerLine, error) {
-	p, err := auth.Require(ctx, RateRoles...)
-	if err != nil {
-		return nil, err
-	}
-	if ok, ps, err := s.checkPeriod(ctx, period); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, errs.Invalid(errs.Field("period", "error.one_of", strings.Join(ps, ", ")))
-	}
-	_, lo, hi, err := s.rateArea(ctx, p, divisionCode)
+	lo, hi, err := s.rateScope(ctx, period, divisionCode)
 	if err != nil {
 		return nil, err
 	}

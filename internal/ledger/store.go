@@ -356,42 +356,37 @@ func (s *Store) photoOf(ctx context.Context, task, photo int64) (bool, error) {
 	return n > 0, nil
 }
 
-// unitItems counts a unit's items still to report on (open or returned)
-// and lists the first of them, the soonest due first.
-func (s *Store) unitItems(ctx context.Context, unit int64, first int) (int, []WorkItem, error) {
+// queue counts the rows of a home queue (count, with args) and lists
+// the first of its items (list, with args and the limit last).
+func (s *Store) queue(ctx context.Context, op, count, list string, first int, args ...any) (int, []WorkItem, error) {
 	var n int
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ledger_items WHERE unit_id = $1 AND status IN ('open', 'returned')`,
-		unit).Scan(&n); err != nil {
-		return 0, nil, errs.Internal("ledger.Store.unitItems: count", err)
+	if err := s.DB.Q(ctx).QueryRowContext(ctx, count, args...).Scan(&n); err != nil {
+		return 0, nil, errs.Internal("ledger.Store."+op+": count", err)
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+itemCols+` FROM ledger_items i JOIN ledger_tasks t ON t.id = i.task_id
-		WHERE i.unit_id = $1 AND i.status IN ('open', 'returned') ORDER BY i.due_on, i.id LIMIT $2`, unit, first)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, list, append(args, first)...)
 	if err != nil {
-		return 0, nil, errs.Internal("ledger.Store.unitItems: select", err)
+		return 0, nil, errs.Internal("ledger.Store."+op+": select", err)
 	}
 	out, _, err := db.Page(rows, allRows, scanItem)
 	if err != nil {
-		return 0, nil, errs.Internal("ledger.Store.unitItems: scan", err)
+		return 0, nil, errs.Internal("ledger.Store."+op+": scan", err)
 	}
 	return n, out, nil
 }
 
+// unitItems counts a unit's items still to report on (open or returned)
+// and lists the first of them, the soonest due first.
+func (s *Store) unitItems(ctx context.Context, unit int64, first int) (int, []WorkItem, error) {
+	return s.queue(ctx, "unitItems", `SELECT count(*) FROM ledger_items WHERE unit_id = $1 AND status IN ('open', 'returned')`,
+		`SELECT `+itemCols+` FROM ledger_items i JOIN ledger_tasks t ON t.id = i.task_id
+		WHERE i.unit_id = $1 AND i.status IN ('open', 'returned') ORDER BY i.due_on, i.id LIMIT $2`, first, unit)
+}
+
 // pending counts the reports waiting for review and lists the first.
 func (s *Store) pending(ctx context.Context, first int) (int, []WorkItem, error) {
-	var n int
-	if err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ledger_reports WHERE decision = ''`).Scan(&n); err != nil {
-		return 0, nil, errs.Internal("ledger.Store.pending: count", err)
-	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+itemCols+` FROM ledger_reports r JOIN ledger_items i ON i.id = r.item_id
+	return s.queue(ctx, "pending", `SELECT count(*) FROM ledger_reports WHERE decision = ''`,
+		`SELECT `+itemCols+` FROM ledger_reports r JOIN ledger_items i ON i.id = r.item_id
 		JOIN ledger_tasks t ON t.id = i.task_id WHERE r.decision = '' ORDER BY r.id LIMIT $1`, first)
-	if err != nil {
-		return 0, nil, errs.Internal("ledger.Store.pending: select", err)
-	}
-	out, _, err := db.Page(rows, allRows, scanItem)
-	if err != nil {
-		return 0, nil, errs.Internal("ledger.Store.pending: scan", err)
-	}
-	return n, out, nil
 }
 
 // rates counts a period's items concerning [lo, hi] by unit and by the

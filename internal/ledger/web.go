@@ -315,17 +315,11 @@ func (h *Web) report(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	note := r.PostFormValue("note")
+	// The photo is optional: a form without one reports the note alone.
 	var photo *upload.File
-	if r.MultipartForm != nil {
-		if hs := r.MultipartForm.File["photo"]; len(hs) > 0 && (hs[0].Size > 0 || hs[0].Filename != "") {
-			f, ferr := hs[0].Open()
-			if ferr != nil {
-				return h.failed(w, r, it.TaskID, iid, map[string]string{"note": note}, errs.Invalid(errs.Field("photo", "upload.unreadable")))
-			}
-			defer f.Close()
-			if photo, err = h.S.Photos.Header(hs[0], f, "photo"); err != nil {
-				return h.failed(w, r, it.TaskID, iid, map[string]string{"note": note}, err)
-			}
+	if _, _, ferr := r.FormFile("photo"); !errors.Is(ferr, http.ErrMissingFile) {
+		if photo, err = h.S.Photos.FormFile(r, "photo"); err != nil {
+			return h.failed(w, r, it.TaskID, iid, map[string]string{"note": note}, err)
 		}
 	}
 	if _, err := h.S.Report(r.Context(), iid, note, photo); err != nil {
