@@ -50,13 +50,17 @@ func row(code, kind, lead, co, deadline, item, unit, due string) []string {
 	return []string{app.Plan20212025, kind, code, "任务" + code, "四(二)", lead, co, "", deadline, "2025", item, unit, "", due}
 }
 
+func requestUnit(name string) request.Unit {
+	return request.Unit{Name: name, Kind: request.UnitDepartment, DivisionCode: apptest.City}
+}
+
 func units(t *testing.T, e *apptest.Env) (lead, co *request.Unit) {
 	t.Helper()
 	var err error
-	if lead, err = e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "衡水市民政局", Kind: request.UnitDepartment, DivisionCode: apptest.City}); err != nil {
+	if lead, err = e.App.Requests.CreateUnit(e.Ctx, requestUnit("衡水市民政局")); err != nil {
 		t.Fatal(err)
 	}
-	if co, err = e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "衡水市教育局", Kind: request.UnitDepartment, DivisionCode: apptest.City}); err != nil {
+	if co, err = e.App.Requests.CreateUnit(e.Ctx, requestUnit("衡水市教育局")); err != nil {
 		t.Fatal(err)
 	}
 	return lead, co
@@ -138,7 +142,7 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range names {
-		if _, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: n, Kind: request.UnitDepartment, DivisionCode: apptest.City}); err != nil {
+		if _, err := e.App.Requests.CreateUnit(e.Ctx, requestUnit(n)); err != nil {
 			t.Fatal(err)
 		}
 	}
