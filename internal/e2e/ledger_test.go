@@ -40,7 +40,12 @@ func TestLedgerJourney(t *testing.T) {
 	today := e.App.Ledger.Today()
 	year := today[:4]
 
-	b, _ := signedIn(t, e, auth.CityStaff, apptest.City, 1280, 900)
+	b, cityName := signedIn(t, e, auth.CityStaff, apptest.City, 1280, 900)
+	passMFA(t, e, cityName)
+	cityLogin := func() {
+		b.login(cityName, apptest.Password)
+		passMFA(t, e, cityName)
+	}
 	b.open("/ledger")
 	b.navigate("new task", chromedp.Click(chromedp.CSS("#new-task")))
 	b.navigate("save the task",
@@ -111,7 +116,7 @@ func TestLedgerJourney(t *testing.T) {
 		}
 		b.navigate(decision, chromedp.Click(chromedp.CSS(".review-form ."+decision+"-report")))
 	}
-	b.login(e.User(auth.CityStaff, apptest.City), apptest.Password)
+	cityLogin()
 	review("return", "请补充竣工照片")
 	if got := b.text("#item-" + strconv.FormatInt(work.ID, 10)); !strings.Contains(got, "已退回") || !strings.Contains(got, "请补充竣工照片") {
 		t.Errorf("after returning: %q", got)
@@ -122,7 +127,7 @@ func TestLedgerJourney(t *testing.T) {
 	report("儿童之家已建成开放，附竣工照片")
 	b.signOut()
 
-	b.login(e.User(auth.CityStaff, apptest.City), apptest.Password)
+	cityLogin()
 	review("accept", "")
 	if got := b.text("#item-" + strconv.FormatInt(work.ID, 10) + " .status"); got != "已完成" {
 		t.Errorf("after accepting: %q", got)
