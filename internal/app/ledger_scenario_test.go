@@ -126,7 +126,19 @@ func TestLedgerAPIScenarios(t *testing.T) {
 					list.NotContains = []string{"专项行动" + apptest.FarCommunity}
 				}
 			}
-			out = append(out, list)
+			out = append(out, list,
+				Scenario{Name: "list page " + name, Method: "GET", Path: "/ledger", Role: role, Area: area, Status: list.Status, Contains: list.Contains,
+					NotContains: list.NotContains},
+				Scenario{Name: "task page " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d", f.own.ID), Role: role, Area: area,
+					Status: expect(read, true, http.StatusOK, 0)},
+				Scenario{Name: "far task page " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d", f.far.ID), Role: role, Area: area,
+					Status: expect(read, farInside, http.StatusOK, http.StatusNotFound)},
+				Scenario{Name: "export " + name, Method: "GET", Path: "/ledger/export.xlsx", Role: role, Area: area, Status: list.Status},
+				Scenario{Name: "new page " + name, Method: "GET", Path: "/ledger/new", Role: role, Area: area, Status: expect(manage, true, http.StatusOK, 0)},
+				Scenario{Name: "template " + name, Method: "GET", Path: "/ledger/template.xlsx", Role: role, Area: area, Status: expect(manage, true, http.StatusOK, 0)},
+				Scenario{Name: "rates page " + name, Method: "GET", Path: "/ledger/rates", Role: role, Area: area, Status: expect(rates, true, http.StatusOK, 0)},
+				Scenario{Name: "rates export " + name, Method: "GET", Path: "/ledger/rates.xlsx", Role: role, Area: area, Status: expect(rates, true, http.StatusOK, 0)},
+			)
 		}
 		city, cityArea := auth.CityStaff, apptest.City
 		out = append(out,
