@@ -87,8 +87,11 @@ func TestLedgerJourney(t *testing.T) {
 	}
 	b.signOut()
 
-	// The unit's home page: both items to report, the late one flagged.
+	// The unit's home page, on a phone: both items to report, the late
+	// one flagged.
+	b.do("phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	b.login(unitName, apptest.Password)
+	b.checkFits("the unit's home")
 	queue := b.text(`[id="queue-ledger.home.items"]`)
 	if !strings.Contains(queue, "建设社区儿童之家") || !strings.Contains(queue, "已逾期") {
 		t.Fatalf("the unit's home queue: %q", queue)
@@ -104,10 +107,15 @@ func TestLedgerJourney(t *testing.T) {
 		}
 	}
 	report("儿童之家已完成选址，正在装修")
+	b.checkFits("the task, reported")
+	b.open("/ledger")
+	b.checkFits("the unit's tasks")
+	b.open(taskPath)
 	if w := eval[int](b, `document.querySelector("img.report-photo").naturalWidth`); w != 64 {
 		t.Errorf("the evidence photo does not load: width %d", w)
 	}
 	b.signOut()
+	b.do("desktop", chromedp.EmulateViewport(1280, 900))
 
 	review := func(decision, reason string) {
 		b.open(taskPath)
@@ -123,9 +131,11 @@ func TestLedgerJourney(t *testing.T) {
 	}
 	b.signOut()
 
+	b.do("phone again", chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	b.login(unitName, apptest.Password)
 	report("儿童之家已建成开放，附竣工照片")
 	b.signOut()
+	b.do("desktop", chromedp.EmulateViewport(1280, 900))
 
 	cityLogin()
 	review("accept", "")
