@@ -64,8 +64,10 @@ func (s *Service) scope(ctx context.Context, p *auth.Principal) (scope, error) {
 		if err != nil {
 			return scope{}, err
 		}
-		// A unit account that acts for no unit reads nothing.
-		return scope{unit: max(u, -1), lo: "x", hi: "x"}, nil
+		if u == 0 {
+			u = -1 // a unit account that acts for no unit reads nothing
+		}
+		return scope{unit: u}, nil
 	}
 	lo, hi := p.Area.Range()
 	return scope{lo: lo, hi: hi}, nil
