@@ -26,6 +26,7 @@ import (
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
 	"shequ/internal/indicator"
+	"shequ/internal/ledger"
 	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
@@ -179,6 +180,8 @@ type App struct {
 	Residents   *resident.Service
 	// Deliberation is 协商议事: topics, meetings, votes, decisions.
 	Deliberation *deliberation.Service
+	// Ledger is the plan's task ledger (任务分解, 年度任务清单).
+	Ledger *ledger.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -361,6 +364,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Burden = burden.NewService(d, a.Audit)
 	a.Burden.Units, a.Burden.Residents, a.Burden.Printer = burdenUnits{a.Requests}, deliberationRegistry{a.Divisions, a.Residents, a.Users}, certificatePrinter{}
 	a.Certificates.Others = append(a.Certificates.Others, proofVerifier{a.Burden})
+	// The plan's task ledger: units are the request catalogue's handling
+	// units; a unit's work items to report on are on its home page.
+	a.Ledger = ledger.NewService(d, a.Audit, upload.NewStore(d))
+	a.Ledger.Units, a.Ledger.Periods = ledgerUnits{a.Requests}, ledgerPeriods{}
+	a.homeSources = append(a.homeSources, a.Ledger)
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -434,6 +442,8 @@ func (a *App) routes() {
 	a.Ratings.RegisterAPI(a.API)
 	a.Burden.RegisterWeb(a.Web, a.Cfg.PublicURL)
 	a.Burden.RegisterAPI(a.API)
+	a.Ledger.RegisterWeb(a.Web)
+	a.Ledger.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

@@ -20,6 +20,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/emergency"
 	"shequ/internal/indicator"
+	"shequ/internal/ledger"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
@@ -51,8 +52,11 @@ type Builder struct {
 	// Emergencies, when set (the app's, wired to the outbox and the people
 	// registry), gets the demo community's plans, drills and an alert.
 	Emergencies *emergency.Service
-	DataDir     string
-	Out         io.Writer // progress
+	// Ledger, when set (the app's, reading the request catalogue's
+	// units), gets the 2021–2025 plan's special actions and projects.
+	Ledger  *ledger.Service
+	DataDir string
+	Out     io.Writer // progress
 	// Progress redraws a counter in place; for terminals only.
 	Progress bool
 }
@@ -179,6 +183,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 		return nil, err
 	}
 	if err := b.burdenLists(ctx, accs); err != nil {
+		return nil, err
+	}
+	if err := b.ledger(ctx); err != nil {
 		return nil, err
 	}
 	if err := b.indicatorHistory(ctx); err != nil {

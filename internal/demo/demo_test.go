@@ -60,7 +60,7 @@ func TestBuildThenReuse(t *testing.T) {
 	e := apptest.New(t)
 	dir := t.TempDir()
 	b := &demo.Builder{DB: e.App.DB, Divisions: e.App.Divisions, Users: e.App.Users, Audit: e.App.Audit, Indicators: e.App.Indicators,
-		Emergencies: e.App.Emergencies, DataDir: dir}
+		Emergencies: e.App.Emergencies, Ledger: e.App.Ledger, DataDir: dir}
 	accs, built, err := b.Ensure(e.Ctx)
 	if err != nil || !built || len(accs) != 9 {
 		t.Fatalf("first build: %d accounts, built=%v, %v", len(accs), built, err)
@@ -69,6 +69,14 @@ func TestBuildThenReuse(t *testing.T) {
 		if _, err := e.App.Users.Authenticate(e.Ctx, a.Name, a.Password); err != nil {
 			t.Fatalf("%s cannot sign in with its printed password: %v", a.Name, err)
 		}
+	}
+	// The task ledger: the plan's 14 special actions and 3 projects, each
+	// with its lead unit from the catalogue and its 2025 work item.
+	var actions, projects, items int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT (SELECT COUNT(*) FROM ledger_tasks WHERE kind = 'special_action'),
+		(SELECT COUNT(*) FROM ledger_tasks WHERE kind = 'project'), (SELECT COUNT(*) FROM ledger_items)`).Scan(&actions, &projects, &items); err != nil ||
+		actions != 14 || projects != 3 || items != 17 {
+		t.Errorf("task ledger: %d special actions, %d projects, %d items (%v)", actions, projects, items, err)
 	}
 	// The three lists: needs in the demo community and its neighbours, one served by an
 	// accepted project.

@@ -182,3 +182,20 @@ func (b *Builder) updateRequest(ctx context.Context, id int64, set map[string]an
 	_, err := b.DB.W(ctx).ExecContext(ctx, `UPDATE requests SET `+strings.Join(cols, ", ")+fmt.Sprintf(` WHERE id = $%d`, len(args)), args...)
 	return err
 }
+
+// cityCode is the code of the tree's city ("" when none).
+func (b *Builder) cityCode(ctx context.Context) (string, error) {
+	var code string
+	err := b.DB.Q(ctx).QueryRowContext(ctx, `SELECT code FROM divisions WHERE level = $1 ORDER BY code LIMIT 1`, division.City).Scan(&code)
+	if db.IsNoRows(err) {
+		return "", nil
+	}
+	return code, err
+}
+
+// unitNamed says whether a handling unit of that name exists.
+func (b *Builder) unitNamed(ctx context.Context, name string) (bool, error) {
+	var n int
+	err := b.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM request_units WHERE name = $1`, name).Scan(&n)
+	return n > 0, err
+}
