@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/account"
+	"shequ/internal/assessment"
 	"shequ/internal/auditlog"
 	"shequ/internal/care"
 	"shequ/internal/certificate"
@@ -177,6 +178,8 @@ type App struct {
 	Residents   *resident.Service
 	// Deliberation is 协商议事: topics, meetings, votes, decisions.
 	Deliberation *deliberation.Service
+	// Assessments is the one yearly assessment of communities (综合考核评比).
+	Assessments *assessment.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -360,6 +363,8 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
+	// The assessment of communities reads the indicators and the 三率.
+	a.Assessments = assessment.NewService(d, a.Audit, upload.NewStore(d), assessmentSource{eng, a.RequestStats})
 	return nil
 }
 
@@ -425,6 +430,8 @@ func (a *App) routes() {
 	a.Surveys.RegisterAPI(a.API)
 	a.Ratings.RegisterWeb(a.Web)
 	a.Ratings.RegisterAPI(a.API)
+	a.Assessments.RegisterWeb(a.Web)
+	a.Assessments.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
