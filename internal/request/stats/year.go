@@ -34,4 +34,3 @@ func (s *Service) YearRates(ctx context.Context, code string, year int) (StatsRo
 	row.compute(s.Weights(ctx))
 	return row, nil
 }
-
