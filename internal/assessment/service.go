@@ -290,8 +290,8 @@ func (s *Service) moveScheme(ctx context.Context, sid int64, from, to, column, a
 }
 
 // AssessmentRanking ranks the approved assessments of a scheme's communities under a
-// division (a township or a county; by default the caller's township, or
-// the caller's area): to township, county and city staff at any time, to
+// division (a township or a county; by default the caller's township, the
+// caller's area, or the scheme's division when the area holds it): to township, county and city staff at any time, to
 // community workers once the results are published. Errors: EINVALID,
 // ENOTFOUND, EFORBIDDEN.
 func (s *Service) Ranking(ctx context.Context, sid int64, code string) (*AssessmentRanking, error) {
@@ -305,7 +305,10 @@ func (s *Service) Ranking(ctx context.Context, sid int64, code string) (*Assessm
 	}
 	if code = strings.TrimSpace(code); code == "" {
 		code = p.Area.Code
-		if division.Code(code).Level() == division.Community {
+		switch {
+		case p.Area.Contains(sc.DivisionCode): // the city's staff, a county's scheme
+			code = sc.DivisionCode
+		case division.Code(code).Level() == division.Community:
 			code = division.Code(code).Township()
 		}
 	}
