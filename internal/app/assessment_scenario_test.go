@@ -164,6 +164,10 @@ func TestAssessmentAPIScenarios(t *testing.T) {
 				{Name: "start " + string(role), Method: "POST", Path: "/api/v1/assessments", Role: role, Area: area, Body: map[string]any{"year": f.year},
 					Status: expect(role == auth.CommunityWorker, true, http.StatusConflict, 0)},
 				{Name: "list " + string(role), Method: "GET", Path: "/api/v1/assessments", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
+				{Name: "schemes page " + string(role), Method: "GET", Path: "/assessment/schemes", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0),
+					Contains: containsIf(read, "方案")},
+				{Name: "ranking page " + string(role), Method: "GET", Path: "/assessment/schemes/" + f.open + "/ranking", Role: role, Area: area,
+					Status: expect(read, role != auth.CommunityWorker, http.StatusOK, http.StatusNotFound)},
 				{Name: "list page " + string(role), Method: "GET", Path: "/assessments", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
 				{Name: "schemes " + string(role), Method: "GET", Path: "/api/v1/assessment-schemes", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
 				{Name: "metrics " + string(role), Method: "GET", Path: "/api/v1/assessment-metrics", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
@@ -227,4 +231,12 @@ func schemeStatus(role auth.Role, define, own bool) int {
 		return http.StatusNotFound
 	}
 	return http.StatusForbidden
+}
+
+// containsIf is want when a row answers 200.
+func containsIf(ok bool, want ...string) []string {
+	if ok {
+		return want
+	}
+	return nil
 }
