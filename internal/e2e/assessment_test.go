@@ -52,7 +52,8 @@ func TestAssessmentJourney(t *testing.T) {
 	year := strconv.Itoa(e.App.Assessments.Year())
 
 	// The county defines the scheme.
-	b, _ := signedIn(t, e, auth.CountyStaff, apptest.County, 1280, 900)
+	b, county := signedIn(t, e, auth.CountyStaff, apptest.County, 1280, 900)
+	passMFA(t, e, county)
 	b.open("/assessment/schemes")
 	b.navigate("create the scheme",
 		chromedp.SendKeys(chromedp.CSS("#f-name"), "桃城区"+year+"年度社区综合考核"),
@@ -144,7 +145,8 @@ func TestAssessmentJourney(t *testing.T) {
 	b.signOut()
 
 	// The county approves and publishes the results.
-	b.login(e.User(auth.CountyStaff, apptest.County), apptest.Password)
+	b.login(county, apptest.Password)
+	passMFA(t, e, county)
 	b.open(assessmentPath)
 	b.navigate("approve", chromedp.Click(chromedp.CSS("#approve-assessment")))
 	if got := b.text("#assessment-state"); got != "已审定" {
