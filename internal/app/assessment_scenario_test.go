@@ -18,9 +18,9 @@ import (
 // and every fixture community's self-assessment submitted.
 type assessmentFixture struct {
 	open, draft, siblingDraft, city string
-	hand, draftItem, siblingItem  string
-	ids                           map[string]string // by community
-	year                          int
+	hand, draftItem, siblingItem    string
+	ids                             map[string]string // by community
+	year                            int
 }
 
 func seedAssessment(t *testing.T, e *apptest.Env) *assessmentFixture {
