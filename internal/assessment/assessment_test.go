@@ -66,7 +66,7 @@ type env struct {
 	src *fakeSource
 }
 
-func (e env) call(t *testing.T, method, path, tok string, body any, want int) *apptest.Response {
+func (e env) call(t testing.TB, method, path, tok string, body any, want int) *apptest.Response {
 	t.Helper()
 	res := e.API(method, path, tok, body)
 	if res.StatusCode != want {
@@ -75,7 +75,7 @@ func (e env) call(t *testing.T, method, path, tok string, body any, want int) *a
 	return res
 }
 
-func scheme(t *testing.T, e env, year int) *assessment.AssessmentScheme {
+func scheme(t testing.TB, e env, year int) *assessment.AssessmentScheme {
 	t.Helper()
 	county := e.Token(auth.CountyStaff, apptest.County)
 	res := e.call(t, "POST", "/api/v1/assessment-schemes", county, map[string]any{"year": year, "name": "桃城区社区综合考核", "items": []map[string]any{
