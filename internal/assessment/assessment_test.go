@@ -102,6 +102,7 @@ func TestSchemeRefusesVeto(t *testing.T) {
 	}{
 		"veto":      {[]map[string]any{hand(50), {"name": "安全生产", "weight": 50, "scoring": "computed", "metric": "indicator:elderly_monthly_visit_rate", "rule": "veto"}}, "一票否决"},
 		"over":      {[]map[string]any{hand(120)}, "不能超过总分"},
+		"named":     {[]map[string]any{hand(50), {"name": "安全稳定一票否决", "weight": 50, "scoring": "hand"}}, "一票否决"},
 		"negative":  {[]map[string]any{hand(110), hand(-10)}, "不得为负"},
 		"steps":     {[]map[string]any{hand(50), {"name": "扣分", "weight": 50, "scoring": "computed", "metric": "indicator:elderly_monthly_visit_rate", "rule": "steps", "steps": "60:-50"}}, "0 到 100"},
 		"sum":       {[]map[string]any{hand(50), hand(40)}, "权重合计为 90"},

@@ -183,9 +183,14 @@ func (in *AssessmentItemInput) check(metrics func(string) bool) errs.Fields {
 	case in.Weight <= 0:
 		f.Add("weight", "assessment.weight_positive")
 	}
+	// A veto is refused however it is put: as the rule, as the scoring, or
+	// announced in the item's name or guidance.
 	if isVeto(in.Rule) || isVeto(in.Method) {
 		f.Add("rule", "assessment.no_veto")
 		return f
+	}
+	if strings.Contains(in.Name+in.Guidance, "否决") {
+		f.Add("name", "assessment.no_veto")
 	}
 	if len([]rune(in.Guidance)) > 500 {
 		f.Add("guidance", "error.too_long", 500)
