@@ -155,6 +155,17 @@ func TestAssessmentJourney(t *testing.T) {
 	b.open(schemePath)
 	b.navigate("publish", chromedp.Click(chromedp.CSS("#publish-results")))
 	b.open(schemePath + "/ranking")
+	// The same pages in English.
+	b.navigate("English", chromedp.Click(chromedp.CSS("#lang-switch")))
+	b.checkEnglish("the ranking in English")
+	if got := b.text("main"); !strings.Contains(got, "Ranking in") || !strings.Contains(got, "90.00") {
+		t.Errorf("the English ranking: %q", got)
+	}
+	b.open(assessmentPath)
+	b.checkEnglish("the assessment in English")
+	if got := b.text("#assessment-state"); got != "Approved" {
+		t.Errorf("the English state: %q", got)
+	}
 	b.open("/assessments")
 	b.screenshot("assessments")
 
