@@ -16,6 +16,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/account"
+	"shequ/internal/assessment"
 	"shequ/internal/auditlog"
 	"shequ/internal/burden"
 	"shequ/internal/care"
@@ -182,6 +183,8 @@ type App struct {
 	Deliberation *deliberation.Service
 	// Ledger is the plan's task ledger (任务分解, 年度任务清单).
 	Ledger *ledger.Service
+	// Assessments is the one yearly assessment of communities (综合考核评比).
+	Assessments *assessment.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -375,6 +378,8 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
+	// The assessment of communities reads the indicators and the 三率.
+	a.Assessments = assessment.NewService(d, a.Audit, upload.NewStore(d), assessmentSource{eng, a.RequestStats})
 	return nil
 }
 
@@ -444,6 +449,8 @@ func (a *App) routes() {
 	a.Burden.RegisterAPI(a.API)
 	a.Ledger.RegisterWeb(a.Web)
 	a.Ledger.RegisterAPI(a.API)
+	a.Assessments.RegisterWeb(a.Web)
+	a.Assessments.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
