@@ -24,6 +24,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
+	"shequ/internal/grid"
 	"shequ/internal/indicator"
 	"shequ/internal/mediation"
 	"shequ/internal/notify"
@@ -164,6 +165,7 @@ type App struct {
 	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
 	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
 	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
+	Grids     *grid.Service      // grids (网格), grid workers, buildings' heads, patrols (巡查)
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -354,6 +356,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
 	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
 	a.Requests.Cases = requestCases{a.Mediation}
+	// Grids and patrols: events found are filed as requests (channel
+	// patrol), and the request's page links back to the patrol.
+	a.Grids = grid.NewService(d, a.Audit, a.Keys)
+	a.Grids.Requests = gridRequests{a.Requests}
+	a.Requests.Onward = append(a.Requests.Onward, gridOnward(a.Grids))
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -425,6 +432,8 @@ func (a *App) routes() {
 	a.Surveys.RegisterAPI(a.API)
 	a.Ratings.RegisterWeb(a.Web)
 	a.Ratings.RegisterAPI(a.API)
+	a.Grids.RegisterWeb(a.Web)
+	a.Grids.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).
