@@ -51,7 +51,7 @@ type gridNoteInput struct {
 
 type gridEventInput struct {
 	ID   int64 `path:"id"`
-	Body EventInput
+	Body GridEventInput
 }
 
 type gridFiguresInput struct {
@@ -82,18 +82,20 @@ func (s *Service) RegisterAPI(api huma.API) {
 	web.ListOp(api, huma.Operation{OperationID: "list-grid-patrols", Method: http.MethodGet, Path: "/api/v1/grid-patrols",
 		Summary: "Patrols in the caller's area, newest first (a grid worker's own)", Tags: tags},
 		func(in *gridPatrolListInput) (int, int) { return in.Page, in.PerPage },
-		func(ctx context.Context, in *gridPatrolListInput) ([]Patrol, bool, error) {
+		func(ctx context.Context, in *gridPatrolListInput) ([]GridPatrol, bool, error) {
 			return s.Patrols(ctx, PatrolFilter{Division: in.Division, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "start-grid-patrol", Method: http.MethodPost, Path: "/api/v1/grid-patrols",
 		Summary: "Start a patrol of a grid you are assigned to", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *gridStartInput) (*Patrol, error) { return s.Start(ctx, in.Body.GridID) })
+		func(ctx context.Context, in *gridStartInput) (*GridPatrol, error) {
+			return s.Start(ctx, in.Body.GridID)
+		})
 	web.RecordOp(api, huma.Operation{OperationID: "get-grid-patrol", Method: http.MethodGet, Path: "/api/v1/grid-patrols/{id}",
 		Summary: "A patrol with its notes and events", Tags: tags},
-		func(ctx context.Context, in *gridIDInput) (*Patrol, error) { return s.Patrol(ctx, in.ID) })
+		func(ctx context.Context, in *gridIDInput) (*GridPatrol, error) { return s.Patrol(ctx, in.ID) })
 	web.RecordOp(api, huma.Operation{OperationID: "note-grid-patrol", Method: http.MethodPost, Path: "/api/v1/grid-patrols/{id}/notes",
 		Summary: "Add a note to your patrol under way", Tags: tags},
-		func(ctx context.Context, in *gridNoteInput) (*Patrol, error) {
+		func(ctx context.Context, in *gridNoteInput) (*GridPatrol, error) {
 			if err := s.AddNote(ctx, in.ID, in.Body.Note, nil); err != nil {
 				return nil, err
 			}
@@ -103,12 +105,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Summary:       "Record an event found on your patrol under way",
 		Description:   "`outcome: reported` files it as a request (channel patrol) and answers with the request's number; `outcome: resolved` keeps the `resolution`.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *gridEventInput) (*PatrolEvent, error) {
+		func(ctx context.Context, in *gridEventInput) (*GridEvent, error) {
 			return s.AddEvent(ctx, in.ID, in.Body, nil)
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "end-grid-patrol", Method: http.MethodPost, Path: "/api/v1/grid-patrols/{id}/end",
 		Summary: "End your patrol under way", Tags: tags},
-		func(ctx context.Context, in *gridIDInput) (*Patrol, error) {
+		func(ctx context.Context, in *gridIDInput) (*GridPatrol, error) {
 			if err := s.End(ctx, in.ID); err != nil {
 				return nil, err
 			}

@@ -56,13 +56,13 @@ func (s *Service) Figures(ctx context.Context, code, mon string) (*GridFigures, 
 	if err != nil {
 		return nil, err
 	}
-	out := &GridFigures{Month: mon, Total: Figures{Code: code, Name: name}, Rows: make([]Figures, 0, len(parts))}
+	out := &GridFigures{Month: mon, Total: GridFigureRow{Code: code, Name: name}, Rows: make([]GridFigureRow, 0, len(parts))}
 	for _, pt := range parts {
 		key := pt[0]
 		if digits > 0 {
 			key = key[:digits]
 		}
-		row := Figures{Code: pt[0], Name: pt[1], DrillDown: level+1 <= division.Community && digits > 0}
+		row := GridFigureRow{Code: pt[0], Name: pt[1], DrillDown: level+1 <= division.Community && digits > 0}
 		if c := counts[key]; c != nil {
 			row.Patrols, row.Events, row.Reported, row.Resolved = c.Patrols, c.Events, c.Reported, c.Resolved
 		}
@@ -101,7 +101,7 @@ func (s *Service) ExportFigures(ctx context.Context, code, mon string, w io.Writ
 		return err
 	}
 	defer ex.Close()
-	for _, r := range append([]Figures{f.Total}, f.Rows...) {
+	for _, r := range append([]GridFigureRow{f.Total}, f.Rows...) {
 		if err := ex.Write(r.Code, r.Name, f.Month, r.Patrols, r.Events, r.Reported, r.Resolved); err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ type GridUnit struct {
 
 // GridInput is a new grid or the whole of a changed one.
 type GridInput struct {
-	CommunityCode string     `json:"community_code"`
+	CommunityCode string     `json:"community_code,omitempty" doc:"required when adding; a change keeps the community"`
 	Number        int        `json:"grid_number" doc:"1 to 99; unique in the community"`
 	Name          string     `json:"name"`
 	Workers       []string   `json:"workers,omitempty" doc:"logins of grid-worker accounts of the community"`
@@ -151,25 +151,25 @@ func (f *GridFilter) check() error {
 }
 
 // Patrol is a grid worker's patrol of a grid.
-type Patrol struct {
-	ID            int64         `json:"id"`
-	GridID        int64         `json:"grid_id"`
-	GridCode      string        `json:"grid_code"`
-	GridName      string        `json:"grid_name"`
-	CommunityCode string        `json:"community_code"`
-	WorkerID      int64         `json:"worker_id"`
-	WorkerName    string        `json:"worker_name"`
-	StartedAt     time.Time     `json:"started_at"`
-	EndedAt       *time.Time    `json:"ended_at,omitempty"`
-	Notes         []PatrolNote  `json:"notes"`
-	Events        []PatrolEvent `json:"events"`
+type GridPatrol struct {
+	ID            int64            `json:"id"`
+	GridID        int64            `json:"grid_id"`
+	GridCode      string           `json:"grid_code"`
+	GridName      string           `json:"grid_name"`
+	CommunityCode string           `json:"community_code"`
+	WorkerID      int64            `json:"worker_id"`
+	WorkerName    string           `json:"worker_name"`
+	StartedAt     time.Time        `json:"started_at"`
+	EndedAt       *time.Time       `json:"ended_at,omitempty"`
+	Notes         []GridPatrolNote `json:"notes"`
+	Events        []GridEvent      `json:"events"`
 }
 
 // Open reports whether the patrol has not ended.
-func (p *Patrol) Open() bool { return p.EndedAt == nil }
+func (p *GridPatrol) Open() bool { return p.EndedAt == nil }
 
 // PatrolNote is a note or a photo taken on a patrol.
-type PatrolNote struct {
+type GridPatrolNote struct {
 	ID        int64     `json:"id"`
 	Note      string    `json:"note,omitempty"`
 	PhotoID   int64     `json:"photo_id,omitempty"`
@@ -177,7 +177,7 @@ type PatrolNote struct {
 }
 
 // PatrolEvent is an event found on a patrol.
-type PatrolEvent struct {
+type GridEvent struct {
 	ID            int64     `json:"id"`
 	PatrolID      int64     `json:"patrol_id"`
 	CommunityCode string    `json:"community_code"`
@@ -193,14 +193,14 @@ type PatrolEvent struct {
 }
 
 // EventInput is an event found on a patrol and what was done with it.
-type EventInput struct {
+type GridEventInput struct {
 	Kind        string `json:"kind" doc:"hazard, dispute or need"`
 	Description string `json:"description" doc:"5 to 1000 characters"`
 	Outcome     string `json:"outcome" doc:"reported: filed as a request; resolved: resolved on the spot"`
 	Resolution  string `json:"resolution,omitempty" doc:"required when resolved: what was done"`
 }
 
-func (in *EventInput) check() errs.Fields {
+func (in *GridEventInput) check() errs.Fields {
 	var f errs.Fields
 	in.Description, in.Resolution = strings.TrimSpace(in.Description), strings.TrimSpace(in.Resolution)
 	if !slices.Contains(EventKinds, in.Kind) {
@@ -240,7 +240,7 @@ type Requests interface {
 }
 
 // Figures are the patrol figures of a division (or a grid) for a month.
-type Figures struct {
+type GridFigureRow struct {
 	Code      string `json:"code"`
 	Name      string `json:"name"`
 	DrillDown bool   `json:"drill_down"`
@@ -252,9 +252,9 @@ type Figures struct {
 
 // GridFigures is the figures page's content: the division and its parts.
 type GridFigures struct {
-	Month string    `json:"month" doc:"YYYY-MM"`
-	Total Figures   `json:"total"`
-	Rows  []Figures `json:"rows"`
+	Month string          `json:"month" doc:"YYYY-MM"`
+	Total GridFigureRow   `json:"total"`
+	Rows  []GridFigureRow `json:"rows"`
 }
 
 // has reports whether f names field.

@@ -196,7 +196,7 @@ func (s *Service) Update(ctx context.Context, id int64, in GridInput) (*Grid, er
 			return errs.Conflict("error.conflict")
 		}
 		in.CommunityCode = before.CommunityCode
-		stored, err := s.Store.units(ctx, id)
+		stored, err := s.Store.Units(ctx, id)
 		if err != nil {
 			return err
 		}

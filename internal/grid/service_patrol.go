@@ -30,7 +30,7 @@ func (s *Service) MyGrids(ctx context.Context) ([]Grid, int64, error) {
 // Start starts a patrol of a grid the calling grid worker is assigned to.
 // A worker has one patrol under way at a time. Errors: ENOTFOUND (not
 // assigned), ECONFLICT (a patrol under way), EFORBIDDEN.
-func (s *Service) Start(ctx context.Context, gridID int64) (*Patrol, error) {
+func (s *Service) Start(ctx context.Context, gridID int64) (*GridPatrol, error) {
 	p, err := auth.Require(ctx, PatrolRoles...)
 	if err != nil {
 		return nil, err
@@ -70,14 +70,14 @@ func (s *Service) Start(ctx context.Context, gridID int64) (*Patrol, error) {
 
 // Patrol returns a patrol with its notes and events. Errors: ENOTFOUND,
 // EFORBIDDEN.
-func (s *Service) Patrol(ctx context.Context, id int64) (*Patrol, error) {
+func (s *Service) Patrol(ctx context.Context, id int64) (*GridPatrol, error) {
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, err
 	}
 	return s.patrol(ctx, id, "grid.patrol_read")
 }
 
-func (s *Service) patrol(ctx context.Context, id int64, action string) (*Patrol, error) {
+func (s *Service) patrol(ctx context.Context, id int64, action string) (*GridPatrol, error) {
 	pt, err := s.Store.patrol(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, "grid_patrols", id) {
 		s.Audit.Refused(ctx, action, "grid_patrol", id, audit.OutsideArea)
@@ -87,7 +87,7 @@ func (s *Service) patrol(ctx context.Context, id int64, action string) (*Patrol,
 
 // own reads a patrol under way of the calling grid worker for a change
 // in ctx's transaction. Errors: ENOTFOUND (another's), ECONFLICT (ended).
-func (s *Service) own(ctx context.Context, id int64, action string) (*Patrol, error) {
+func (s *Service) own(ctx context.Context, id int64, action string) (*GridPatrol, error) {
 	p, err := auth.Require(ctx, PatrolRoles...)
 	if err != nil {
 		return nil, err
@@ -153,21 +153,21 @@ func (s *Service) End(ctx context.Context, id int64) error {
 // transaction and keeps the request's number; resolved, it keeps the
 // note of what was done and the optional photo. Errors: EINVALID,
 // ENOTFOUND, ECONFLICT (patrol ended, or no request pipeline), EFORBIDDEN.
-func (s *Service) AddEvent(ctx context.Context, id int64, in EventInput, photo *upload.File) (*PatrolEvent, error) {
+func (s *Service) AddEvent(ctx context.Context, id int64, in GridEventInput, photo *upload.File) (*GridEvent, error) {
 	if bad := in.check(); len(bad) > 0 {
 		return nil, bad.Err()
 	}
 	if in.Outcome == Reported && s.Requests == nil {
 		return nil, errs.Conflict("grid.no_requests")
 	}
-	var ev PatrolEvent
+	var ev GridEvent
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		pt, err := s.own(ctx, id, "grid.event")
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		ev = PatrolEvent{PatrolID: id, CommunityCode: pt.CommunityCode, Kind: in.Kind, Description: in.Description, Outcome: in.Outcome,
+		ev = GridEvent{PatrolID: id, CommunityCode: pt.CommunityCode, Kind: in.Kind, Description: in.Description, Outcome: in.Outcome,
 			Resolution: in.Resolution, CreatedAt: now, CreatedBy: auth.From(ctx).Name}
 		if photo != nil {
 			if ev.PhotoID, err = s.Blobs.Put(ctx, PhotoOwner, pt.CommunityCode, photo); err != nil {
@@ -199,7 +199,7 @@ func (s *Service) AddEvent(ctx context.Context, id int64, in EventInput, photo *
 
 // Patrols returns one page of patrols in the caller's area, newest first;
 // a grid worker sees its own. Errors: EFORBIDDEN.
-func (s *Service) Patrols(ctx context.Context, f PatrolFilter) ([]Patrol, bool, error) {
+func (s *Service) Patrols(ctx context.Context, f PatrolFilter) ([]GridPatrol, bool, error) {
 	p, err := auth.Require(ctx, ReadRoles...)
 	if err != nil {
 		return nil, false, err

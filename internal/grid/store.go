@@ -245,9 +245,9 @@ func (s *Store) replace(ctx context.Context, id int64, workers []int64, units []
 	return nil
 }
 
-// units returns a grid's units with the heads unsealed, for a change that
+// Units returns a grid's units with the heads unsealed, for a change that
 // keeps the heads a form did not show.
-func (s *Store) units(ctx context.Context, id int64) ([]GridUnit, error) {
+func (s *Store) Units(ctx context.Context, id int64) ([]GridUnit, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT kind, name, head_name_sealed, head_phone_sealed FROM grid_units WHERE grid_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return nil, errs.Internal("grid.Store.units: select", err)

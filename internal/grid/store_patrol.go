@@ -76,21 +76,21 @@ const patrolCols = `p.id, p.grid_id, g.code, g.name, p.community_code, p.worker_
 
 const patrolFrom = ` FROM grid_patrols p JOIN grids g ON g.id = p.grid_id`
 
-func scanPatrol(sc interface{ Scan(...any) error }) (*Patrol, error) {
-	var p Patrol
+func scanPatrol(sc interface{ Scan(...any) error }) (*GridPatrol, error) {
+	var p GridPatrol
 	err := sc.Scan(&p.ID, &p.GridID, &p.GridCode, &p.GridName, &p.CommunityCode, &p.WorkerID, &p.WorkerName, &p.StartedAt, &p.EndedAt)
 	p.StartedAt = p.StartedAt.UTC()
 	if p.EndedAt != nil {
 		t := p.EndedAt.UTC()
 		p.EndedAt = &t
 	}
-	p.Notes, p.Events = []PatrolNote{}, []PatrolEvent{}
+	p.Notes, p.Events = []GridPatrolNote{}, []GridEvent{}
 	return &p, err
 }
 
 // patrol reads a patrol inside the caller's area with its notes and
 // events; ENOTFOUND otherwise.
-func (s *Store) patrol(ctx context.Context, id int64) (*Patrol, error) {
+func (s *Store) patrol(ctx context.Context, id int64) (*GridPatrol, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return nil, err
@@ -108,7 +108,7 @@ func (s *Store) patrol(ctx context.Context, id int64) (*Patrol, error) {
 		return nil, errs.Internal("grid.Store.patrol: select notes", err)
 	}
 	for rows.Next() {
-		var n PatrolNote
+		var n GridPatrolNote
 		if err := rows.Scan(&n.ID, &n.Note, &n.PhotoID, &n.CreatedAt); err != nil {
 			rows.Close()
 			return nil, errs.Internal("grid.Store.patrol: scan notes", err)
@@ -128,15 +128,15 @@ func (s *Store) patrol(ctx context.Context, id int64) (*Patrol, error) {
 const eventCols = `e.id, e.patrol_id, e.community_code, e.kind, e.description, e.outcome, COALESCE(e.request_id, 0), e.request_number,
 	e.resolution, COALESCE(e.photo_id, 0), e.created_at, e.created_by`
 
-func (s *Store) events(ctx context.Context, where string, args ...any) ([]PatrolEvent, error) {
+func (s *Store) events(ctx context.Context, where string, args ...any) ([]GridEvent, error) {
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+eventCols+` FROM grid_events e `+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return nil, errs.Internal("grid.Store.events: select", err)
 	}
 	defer rows.Close()
-	out := []PatrolEvent{}
+	out := []GridEvent{}
 	for rows.Next() {
-		var e PatrolEvent
+		var e GridEvent
 		if err := rows.Scan(&e.ID, &e.PatrolID, &e.CommunityCode, &e.Kind, &e.Description, &e.Outcome, &e.RequestID, &e.RequestNumber,
 			&e.Resolution, &e.PhotoID, &e.CreatedAt, &e.CreatedBy); err != nil {
 			return nil, errs.Internal("grid.Store.events: scan", err)
@@ -173,7 +173,7 @@ func (s *Store) insertNote(ctx context.Context, patrolID int64, note string, pho
 	return nil
 }
 
-func (s *Store) insertEvent(ctx context.Context, p *Patrol, month string, e *PatrolEvent) (int64, error) {
+func (s *Store) insertEvent(ctx context.Context, p *GridPatrol, month string, e *GridEvent) (int64, error) {
 	var id int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO grid_events (patrol_id, grid_id, community_code, month, kind, description, outcome,
 		request_id, request_number, resolution, photo_id, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) RETURNING id`,
@@ -193,7 +193,7 @@ type PatrolFilter struct {
 	PerPage  int
 }
 
-func (s *Store) patrols(ctx context.Context, f PatrolFilter) ([]Patrol, bool, error) {
+func (s *Store) patrols(ctx context.Context, f PatrolFilter) ([]GridPatrol, bool, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return nil, false, err
@@ -228,8 +228,8 @@ const figureEvents = `SELECT CASE WHEN $1 = 0 THEN g.code ELSE substr(e.communit
 // figures adds up a month's patrols and events in [lo, hi] by key: the
 // first digits digits of the community code, or the grid code when
 // digits is 0.
-func (s *Store) figures(ctx context.Context, digits int, lo, hi, month string) (map[string]*Figures, error) {
-	out := map[string]*Figures{}
+func (s *Store) figures(ctx context.Context, digits int, lo, hi, month string) (map[string]*GridFigureRow, error) {
+	out := map[string]*GridFigureRow{}
 	for _, q := range []string{figurePatrols, figureEvents} {
 		rows, err := s.DB.Q(ctx).QueryContext(ctx, q, digits, lo, hi, month)
 		if err != nil {
@@ -244,7 +244,7 @@ func (s *Store) figures(ctx context.Context, digits int, lo, hi, month string) (
 			}
 			f := out[key]
 			if f == nil {
-				f = &Figures{}
+				f = &GridFigureRow{}
 				out[key] = f
 			}
 			f.Patrols, f.Events, f.Reported, f.Resolved = f.Patrols+p, f.Events+e, f.Reported+r, f.Resolved+c

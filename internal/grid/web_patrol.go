@@ -30,7 +30,7 @@ func (s *Service) registerPatrolWeb(srv *web.Server, h *Web) {
 type patrolsData struct {
 	Mine    []Grid
 	Open    int64
-	Items   []Patrol
+	Items   []GridPatrol
 	Page    int
 	More    bool
 	Worker  bool
@@ -69,7 +69,7 @@ func (h *Web) start(w http.ResponseWriter, r *http.Request) error {
 }
 
 type patrolData struct {
-	P       *Patrol
+	P       *GridPatrol
 	Own     bool
 	Kinds   []string
 	Values  map[string]string
@@ -139,7 +139,7 @@ func (h *Web) note(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) event(w http.ResponseWriter, r *http.Request) error {
-	in := EventInput{Kind: r.FormValue("kind"), Description: r.FormValue("description"), Outcome: r.FormValue("outcome"), Resolution: r.FormValue("resolution")}
+	in := GridEventInput{Kind: r.FormValue("kind"), Description: r.FormValue("description"), Outcome: r.FormValue("outcome"), Resolution: r.FormValue("resolution")}
 	vals := map[string]string{"kind": in.Kind, "description": in.Description, "resolution": in.Resolution}
 	flash := "grid.reported"
 	if in.Outcome == Resolved {
