@@ -130,7 +130,9 @@ func TestGridPatrol(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM audit_log WHERE action IN ('grid.patrol_start','grid.patrol_note','grid.event_report','grid.event_resolve','grid.patrol_end')`); n != 5 {
 		t.Errorf("patrol audited %d times", n)
 	}
-	e.CheckSealed(nil, []string{headPhone}, "第一网格")
+	if e.App.DB.Path != "" { // a file: SQLite
+		e.CheckSealed(nil, []string{headPhone}, "第一网格")
+	}
 }
 
 func workbook(t *testing.T, rows [][]string) *bytes.Buffer {

@@ -108,6 +108,9 @@ func (s *Service) own(ctx context.Context, id int64, action string) (*GridPatrol
 // AddNote adds a note, a photo or both to the caller's patrol under way.
 // Errors: EINVALID, ENOTFOUND, ECONFLICT, EFORBIDDEN.
 func (s *Service) AddNote(ctx context.Context, id int64, note string, photo *upload.File) error {
+	if _, err := auth.Require(ctx, PatrolRoles...); err != nil {
+		return err
+	}
 	note = strings.TrimSpace(note)
 	switch {
 	case note == "" && photo == nil:
@@ -154,6 +157,9 @@ func (s *Service) End(ctx context.Context, id int64) error {
 // note of what was done and the optional photo. Errors: EINVALID,
 // ENOTFOUND, ECONFLICT (patrol ended, or no request pipeline), EFORBIDDEN.
 func (s *Service) AddEvent(ctx context.Context, id int64, in GridEventInput, photo *upload.File) (*GridEvent, error) {
+	if _, err := auth.Require(ctx, PatrolRoles...); err != nil {
+		return nil, err
+	}
 	if bad := in.check(); len(bad) > 0 {
 		return nil, bad.Err()
 	}

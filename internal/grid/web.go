@@ -171,6 +171,9 @@ func parseForm(r *http.Request) (GridInput, errs.Fields) {
 }
 
 func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
+		return err
+	}
 	in, bad := parseForm(r)
 	err := bad.Err()
 	var g *Grid
@@ -184,6 +187,9 @@ func (h *Web) create(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) save(w http.ResponseWriter, r *http.Request) error {
+	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
+		return err
+	}
 	id, err := web.PathID(r, "id", "grid.not_found")
 	if err != nil {
 		return err

@@ -57,10 +57,8 @@ func (h *Web) patrols(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) start(w http.ResponseWriter, r *http.Request) error {
-	id, err := strconv.ParseInt(r.PostFormValue("grid_id"), 10, 64)
-	if err != nil {
-		return errs.NotFound("grid.not_found", 0)
-	}
+	// A missing or bad id is a grid that is not found, after the role check.
+	id, _ := strconv.ParseInt(r.PostFormValue("grid_id"), 10, 64)
 	pt, err := h.S.Start(r.Context(), id)
 	if err != nil {
 		return err
