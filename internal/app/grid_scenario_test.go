@@ -148,7 +148,7 @@ func gridScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			Body: map[string]any{"community_code": apptest.Township, "grid_number": 3, "name": "x"}, Status: http.StatusUnprocessableEntity,
 			Contains: []string{`"location":"community_code"`}},
 		Scenario{Name: "worker of another community", Method: "POST", Path: "/api/v1/grids", Role: auth.TownshipStaff, Area: apptest.Township,
-			Body: map[string]any{"community_code": apptest.Community, "grid_number": 3, "name": "x", "workers": []string{apptest.Name(auth.GridWorker, apptest.SiblingCommunity)}},
+			Body:   map[string]any{"community_code": apptest.Community, "grid_number": 3, "name": "x", "workers": []string{apptest.Name(auth.GridWorker, apptest.SiblingCommunity)}},
 			Status: http.StatusUnprocessableEntity, Contains: []string{`"location":"workers"`}},
 		Scenario{Name: "bad month", Method: "GET", Path: "/api/v1/grid-figures?month=2026-13", Role: auth.CountyStaff, Area: apptest.County,
 			Status: http.StatusUnprocessableEntity, Contains: []string{`"location":"month"`}},
