@@ -135,23 +135,6 @@ func TestGridPatrol(t *testing.T) {
 	}
 }
 
-func workbook(t *testing.T, rows [][]string) *bytes.Buffer {
-	t.Helper()
-	x := excelize.NewFile()
-	defer x.Close()
-	for i, r := range rows {
-		for j, v := range r {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			_ = x.SetCellStr("Sheet1", cell, v)
-		}
-	}
-	var b bytes.Buffer
-	if err := x.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return &b
-}
-
 func as(e *apptest.Env, role auth.Role, area string, level int) context.Context {
 	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "@" + area, Role: role, Area: auth.AreaOf(area, level)})
 }
@@ -163,7 +146,7 @@ func TestGridImportExport(t *testing.T) {
 	s := e.App.Grids
 	ctx := as(e, auth.TownshipStaff, apptest.Township, 4)
 	header := []string{"Community code", "Grid number", "Grid name", "Grid worker accounts", "Building or group", "Building or group name", "Head's name", "Head's phone"}
-	_, err := s.Import(ctx, workbook(t, [][]string{header,
+	_, err := s.Import(ctx, apptest.Workbook(t, [][]string{header,
 		{apptest.Community, "1", "第一网格", login, "楼栋", "1号楼", "王秀兰", headPhone},
 		{apptest.Community, "1", "", "", "楼栋", "2号楼", "李四", "12345"},
 		{apptest.FarCommunity, "2", "远方网格", "", "", "", "", ""},
@@ -185,7 +168,7 @@ func TestGridImportExport(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM grids`); n != 0 {
 		t.Fatalf("bad file imported %d", n)
 	}
-	n, err := s.Import(ctx, workbook(t, [][]string{header,
+	n, err := s.Import(ctx, apptest.Workbook(t, [][]string{header,
 		{apptest.Community, "1", "第一网格", login, "楼栋", "1号楼", "王秀兰", headPhone},
 		{apptest.Community, "1", "", "", "building", "2号楼", "", ""},
 		{apptest.SiblingCommunity, "2", "第二网格", "", "村民小组", "一组", "赵六", ""},
