@@ -78,7 +78,13 @@ func (s *Service) Patrol(ctx context.Context, id int64) (*GridPatrol, error) {
 }
 
 func (s *Service) patrol(ctx context.Context, id int64, action string) (*GridPatrol, error) {
-	pt, err := s.Store.patrol(ctx, id)
+	return s.read(ctx, id, action, s.Store.patrol)
+}
+
+// read reads a patrol with read (whole or its head only), auditing a
+// refusal outside the caller's area.
+func (s *Service) read(ctx context.Context, id int64, action string, read func(context.Context, int64) (*GridPatrol, error)) (*GridPatrol, error) {
+	pt, err := read(ctx, id)
 	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, "grid_patrols", id) {
 		s.Audit.Refused(ctx, action, "grid_patrol", id, audit.OutsideArea)
 	}
@@ -92,7 +98,7 @@ func (s *Service) own(ctx context.Context, id int64, action string) (*GridPatrol
 	if err != nil {
 		return nil, err
 	}
-	pt, err := s.patrol(ctx, id, action)
+	pt, err := s.read(ctx, id, action, s.Store.patrolHead)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +242,7 @@ func (s *Service) PatrolOfRequest(ctx context.Context, requestID int64) (string,
 	if err != nil || id == 0 {
 		return "", err
 	}
-	if _, err := s.Store.patrol(ctx, id); err != nil {
+	if _, err := s.Store.patrolHead(ctx, id); err != nil {
 		return "", nil
 	}
 	return "/grid/patrols/" + strconv.FormatInt(id, 10), nil

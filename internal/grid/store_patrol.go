@@ -88,9 +88,9 @@ func scanPatrol(sc interface{ Scan(...any) error }) (*GridPatrol, error) {
 	return &p, err
 }
 
-// patrol reads a patrol inside the caller's area with its notes and
-// events; ENOTFOUND otherwise.
-func (s *Store) patrol(ctx context.Context, id int64) (*GridPatrol, error) {
+// patrolHead reads a patrol inside the caller's area without its notes
+// and events; ENOTFOUND otherwise.
+func (s *Store) patrolHead(ctx context.Context, id int64) (*GridPatrol, error) {
 	lo, hi, err := auth.Scope(ctx)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,17 @@ func (s *Store) patrol(ctx context.Context, id int64) (*GridPatrol, error) {
 		return nil, errs.NotFound("grid.patrol_not_found", id)
 	}
 	if err != nil {
-		return nil, errs.Internal("grid.Store.patrol: select", err)
+		return nil, errs.Internal("grid.Store.patrolHead: select", err)
+	}
+	return p, nil
+}
+
+// patrol reads a patrol inside the caller's area with its notes and
+// events; ENOTFOUND otherwise.
+func (s *Store) patrol(ctx context.Context, id int64) (*GridPatrol, error) {
+	p, err := s.patrolHead(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, note, COALESCE(photo_id, 0), created_at FROM grid_patrol_notes WHERE patrol_id = $1 ORDER BY id`, id)
 	if err != nil {
