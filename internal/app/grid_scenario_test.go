@@ -75,6 +75,10 @@ func gridScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			out = append(out,
 				Scenario{Name: "get grid " + name, Method: "GET", Path: "/api/v1/grids/" + id["grid"], Role: role, Area: area, Status: get, Contains: has,
 					NotContains: []string{"13912345678", "王秀兰"}},
+				Scenario{Name: "reveal heads " + name, Method: "POST", Path: "/api/v1/grids/" + id["grid"] + "/reveal", Role: role, Area: area,
+					Body: map[string]any{"reason": "联系楼门长核实情况"}, Status: get, Contains: okIf(get == http.StatusOK, "13912345678", "王秀兰")},
+				Scenario{Name: "reveal page " + name, Method: "POST", Path: "/grids/" + id["grid"] + "/reveal", Role: role, Area: area,
+					Body: map[string]any{}, Status: status(read, inside, http.StatusUnprocessableEntity, http.StatusNotFound)},
 				Scenario{Name: "grid page " + name, Method: "GET", Path: "/grids/" + id["grid"], Role: role, Area: area, Status: get, Contains: has},
 				Scenario{Name: "edit grid page " + name, Method: "GET", Path: "/grids/" + id["grid"] + "/edit", Role: role, Area: area,
 					Status: status(edit, inside, http.StatusOK, http.StatusNotFound)},
@@ -174,4 +178,12 @@ func endedCheck(mine bool, patrol string) func(testing.TB, *apptest.Env, *apptes
 			t.Errorf("patrol %s has not ended", patrol)
 		}
 	}
+}
+
+// okIf is want when cond holds (what an answer that succeeded shows).
+func okIf(cond bool, want ...string) []string {
+	if cond {
+		return want
+	}
+	return nil
 }

@@ -150,6 +150,7 @@ func init() {
 		"auditlog.act.indicator.target.set":            {"设定指标年度目标", "Set an indicator's target"},
 		"auditlog.act.grid.create":                     {"新增网格", "Add a grid"},
 		"auditlog.act.grid.update":                     {"修改网格", "Change a grid"},
+		"auditlog.act.grid.reveal":                     {"查看网格楼门长完整联系方式", "See a grid's heads in full"},
 		"auditlog.act.grid.read":                       {"查看网格", "Read a grid"},
 		"auditlog.act.grid.import":                     {"导入网格", "Import grids"},
 		"auditlog.act.grid.export":                     {"导出网格", "Export grids"},

@@ -54,6 +54,16 @@ type gridEventInput struct {
 	Body GridEventInput
 }
 
+// GridRevealBody is the reason to see a grid's heads in full.
+type GridRevealBody struct {
+	Reason string `json:"reason" doc:"why the heads are needed in full; audited"`
+}
+
+type gridRevealInput struct {
+	ID   int64 `path:"id"`
+	Body GridRevealBody
+}
+
 type gridFiguresInput struct {
 	Division string `query:"division" doc:"12-digit code in your area; empty: your area"`
 	Month    string `query:"month" doc:"YYYY-MM; empty: this month"`
@@ -79,6 +89,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Description: "The community stays. A unit's head sent back as read (masked) keeps the stored head. Give `version` to refuse the change (409) when someone else changed it since you read it.",
 		Tags:        tags},
 		func(ctx context.Context, in *gridPutInput) (*Grid, error) { return s.Update(ctx, in.ID, in.Body) })
+	web.ItemsOp(api, huma.Operation{OperationID: "reveal-grid-heads", Method: http.MethodPost, Path: "/api/v1/grids/{id}/reveal",
+		Summary: "A grid's units with their heads' names and phones in full (audited with the reason)", Tags: tags},
+		func(ctx context.Context, in *gridRevealInput) ([]GridUnit, error) { return s.RevealHeads(ctx, in.ID, in.Body.Reason) })
 	web.ListOp(api, huma.Operation{OperationID: "list-grid-patrols", Method: http.MethodGet, Path: "/api/v1/grid-patrols",
 		Summary: "Patrols in the caller's area, newest first (a grid worker's own)", Tags: tags},
 		func(in *gridPatrolListInput) (int, int) { return in.Page, in.PerPage },

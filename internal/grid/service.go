@@ -230,3 +230,36 @@ func (s *Service) Update(ctx context.Context, id int64, in GridInput) (*Grid, er
 	}
 	return s.Get(ctx, id)
 }
+
+// RevealHeads returns a grid's units with their heads' names and phones
+// in full, for staff of the grid's area who give a reason (a grid worker
+// calling a building head); each reveal is audited with the reason.
+// Errors: EINVALID (reason), ENOTFOUND, EFORBIDDEN.
+func (s *Service) RevealHeads(ctx context.Context, id int64, reason string) ([]GridUnit, error) {
+	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch n := len([]rune(reason)); {
+	case n < 2:
+		return nil, errs.Invalid(errs.Field("reason", "grid.reason_required"))
+	case n > 200:
+		return nil, errs.Invalid(errs.Field("reason", "error.too_long", 200))
+	}
+	var out []GridUnit
+	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
+		if _, err := s.get(ctx, id, "grid.reveal"); err != nil {
+			return err
+		}
+		var err error
+		if out, err = s.Store.Units(ctx, id); err != nil {
+			return err
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: "grid.reveal", ObjectType: "grid", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"reason": reason, "units": len(out)}})
+	})
+	if out == nil {
+		out = []GridUnit{}
+	}
+	return out, err
+}

@@ -42,6 +42,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /grids/{id}", h.view)
 	srv.Page("GET /grids/{id}/edit", h.editForm)
 	srv.Page("POST /grids/{id}", h.save)
+	srv.Page("POST /grids/{id}/reveal", h.reveal)
 	s.registerPatrolWeb(srv, h)
 }
 
@@ -81,6 +82,12 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 }
 
 func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
+	return h.renderView(w, r, http.StatusOK, nil, nil)
+}
+
+// renderView shows a grid; revealed, when given, replaces its masked
+// units; a refused reveal shows its error.
+func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, revealed []GridUnit, rerr error) error {
 	id, err := web.PathID(r, "id", "grid.not_found")
 	if err != nil {
 		return err
@@ -89,8 +96,30 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.Srv.Render.Render(w, http.StatusOK, "grid/view", h.Srv.NewPage(r, g.Name, map[string]any{"G": g, "CanEdit": canEdit(r)}))
+	d := map[string]any{"G": g, "CanEdit": canEdit(r), "Revealed": revealed != nil}
+	if revealed != nil {
+		g.Units = revealed
+	}
+	if rerr != nil {
+		d["Summary"], d["Errors"] = web.Explain(i18n.From(r.Context()), rerr)
+	}
+	h.Srv.Render.Render(w, status, "grid/view", h.Srv.NewPage(r, g.Name, d))
 	return nil
+}
+
+func (h *Web) reveal(w http.ResponseWriter, r *http.Request) error {
+	id, err := web.PathID(r, "id", "grid.not_found")
+	if err != nil {
+		return err
+	}
+	us, err := h.S.RevealHeads(r.Context(), id, r.PostFormValue("reason"))
+	if errs.Code(err) == errs.EINVALID {
+		return h.renderView(w, r, errs.Status(err), nil, err)
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderView(w, r, http.StatusOK, us, nil)
 }
 
 type gridFormData struct {
