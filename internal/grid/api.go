@@ -91,7 +91,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *gridPutInput) (*Grid, error) { return s.Update(ctx, in.ID, in.Body) })
 	web.ItemsOp(api, huma.Operation{OperationID: "reveal-grid-heads", Method: http.MethodPost, Path: "/api/v1/grids/{id}/reveal",
 		Summary: "A grid's units with their heads' names and phones in full (audited with the reason)", Tags: tags},
-		func(ctx context.Context, in *gridRevealInput) ([]GridUnit, error) { return s.RevealHeads(ctx, in.ID, in.Body.Reason) })
+		func(ctx context.Context, in *gridRevealInput) ([]GridUnit, error) {
+			return s.RevealHeads(ctx, in.ID, in.Body.Reason)
+		})
 	web.ListOp(api, huma.Operation{OperationID: "list-grid-patrols", Method: http.MethodGet, Path: "/api/v1/grid-patrols",
 		Summary: "Patrols in the caller's area, newest first (a grid worker's own)", Tags: tags},
 		func(in *gridPatrolListInput) (int, int) { return in.Page, in.PerPage },
