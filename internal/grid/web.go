@@ -24,14 +24,14 @@ type Web struct {
 	Srv *web.Server
 }
 
-// RegisterWeb adds the pages and the navigation entries.
+// RegisterWeb adds the pages and the navigation entries (the figures are
+// a tab of the grids' and the patrols' pages).
 func (s *Service) RegisterWeb(srv *web.Server) {
 	h := &Web{S: s, Srv: srv}
 	srv.Render.AddPages("grid", templates, "templates/*.html")
 	srv.AddNav(
 		web.NavItem{Key: "grid.nav_patrol", Path: "/grid/patrols", Roles: ReadRoles, Order: 26, Group: web.NavCare},
 		web.NavItem{Key: "grid.nav", Path: "/grids", Roles: ReadRoles, Order: 32, Group: web.NavRegistries},
-		web.NavItem{Key: "grid.figures", Path: "/grid/figures", Roles: ReadRoles, Order: 27, Group: web.NavCare},
 	)
 	srv.Page("GET /grids", h.list)
 	srv.Page("GET /grids/export.xlsx", h.export)
