@@ -26,6 +26,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/emergency"
 	"shequ/internal/facility"
+	"shequ/internal/grid"
 	"shequ/internal/indicator"
 	"shequ/internal/ledger"
 	"shequ/internal/mediation"
@@ -168,6 +169,7 @@ type App struct {
 	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
 	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
 	Burden    *burden.Service    // 社区减负: work-item list and admissions, assigned work, proofs, seal uses
+	Grids     *grid.Service      // grids (网格), grid workers, buildings' heads, patrols (巡查)
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -372,6 +374,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Ledger = ledger.NewService(d, a.Audit, upload.NewStore(d))
 	a.Ledger.Units, a.Ledger.Periods = ledgerUnits{a.Requests}, ledgerPeriods{}
 	a.homeSources = append(a.homeSources, a.Ledger)
+	// Grids and patrols: events found are filed as requests (channel
+	// patrol), and the request's page links back to the patrol.
+	a.Grids = grid.NewService(d, a.Audit, a.Keys)
+	a.Grids.Requests = gridRequests{a.Requests}
+	a.Requests.Onward = append(a.Requests.Onward, gridOnward(a.Grids))
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -451,6 +458,8 @@ func (a *App) routes() {
 	a.Ledger.RegisterAPI(a.API)
 	a.Assessments.RegisterWeb(a.Web)
 	a.Assessments.RegisterAPI(a.API)
+	a.Grids.RegisterWeb(a.Web)
+	a.Grids.RegisterAPI(a.API)
 }
 
 // jobs registers the background jobs (leased, so one node runs each).

@@ -162,6 +162,9 @@ func (b *Builder) build(ctx context.Context) ([]Account, error) {
 			if err := b.mediation(ctx, a.Area); err != nil {
 				return nil, err
 			}
+			if err := b.grids(ctx, a.Area); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := b.emergencies(ctx, accs); err != nil {

@@ -28,7 +28,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 		"en":    {apptest.Community, "乙协会", "FILED", "备-2", "disabled PERSONS' association", "1", "No"},
 		"codes": {apptest.Community, "丙协会", "filed", "备-3", "disabled_persons_association", "1", "false"},
 	} {
-		if n, err := s.Import(ctx, workbook(t, [][]string{header, row})); err != nil || n != 1 {
+		if n, err := s.Import(ctx, apptest.Workbook(t, [][]string{header, row})); err != nil || n != 1 {
 			t.Fatalf("%s: %d %v", name, n, err)
 		}
 	}
@@ -41,7 +41,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 			t.Errorf("%+v", o)
 		}
 	}
-	_, err = s.Import(ctx, workbook(t, [][]string{header, {apptest.Community, "丁协会", "注册", "备-4", "俱乐部", "1", "否"}}))
+	_, err = s.Import(ctx, apptest.Workbook(t, [][]string{header, {apptest.Community, "丁协会", "注册", "备-4", "俱乐部", "1", "否"}}))
 	fs := errs.As(err).Fields
 	if len(fs) != 2 || fs[0].Field != "registration" || fs[1].Field != "type" {
 		t.Fatalf("bad values: %v", err)

@@ -266,30 +266,13 @@ func independent(t *testing.T, e *apptest.Env) *counts {
 	return c
 }
 
-func workbook(t *testing.T, rows [][]string) *bytes.Buffer {
-	t.Helper()
-	x := excelize.NewFile()
-	defer x.Close()
-	for i, r := range rows {
-		for j, v := range r {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			_ = x.SetCellStr("Sheet1", cell, v)
-		}
-	}
-	var b bytes.Buffer
-	if err := x.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return &b
-}
-
 func TestImportExport(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
 	ctx := as(e, auth.CountyStaff, apptest.County)
 	header := []string{"Division code", "Name", "Registration or filing", "Registration or filing number", "Type", "Full-time staff", "Incubation base"}
-	_, err := s.Import(ctx, workbook(t, [][]string{header,
+	_, err := s.Import(ctx, apptest.Workbook(t, [][]string{header,
 		{apptest.County, "桃城区社会组织孵化基地", "登记", "52131102MJ0000001X", "其他", "6", "是"},
 		{apptest.FarCommunity, "", "licensed", "", "club", "2.5", "maybe"},
 	}))
@@ -310,7 +293,7 @@ func TestImportExport(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("bad file imported %d", n)
 	}
-	n, err = s.Import(ctx, workbook(t, [][]string{header,
+	n, err = s.Import(ctx, apptest.Workbook(t, [][]string{header,
 		{apptest.County, "桃城区社会组织孵化基地", "登记", "52131102MJ0000001X", "其他", "6", "是"},
 		{apptest.RuralCommunity, "集贤街村残疾人协会", "filed", "备2024-3", "Disabled persons' association", "0", ""},
 	}))

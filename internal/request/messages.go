@@ -105,6 +105,7 @@ func init() {
 		"request.channel.api":             {"接口", "API"},
 		"request.channel.open311":         {"Open311", "Open311"},
 		"request.channel.visit":           {"探访发现", "found on a visit"},
+		"request.channel.patrol":          {"网格巡查发现", "found on a grid patrol"},
 		"request.kind.township":           {"乡镇(街道)", "township"},
 		"request.kind.community":          {"村(社区)", "community"},
 		"request.kind.department":         {"职能部门", "department"},

@@ -57,10 +57,12 @@ const (
 	ChannelAPI     = "api"
 	ChannelOpen311 = "open311"
 	ChannelVisit   = "visit"
+	// ChannelPatrol is an event a grid worker found on patrol (巡查).
+	ChannelPatrol = "patrol"
 )
 
 // Channels lists the channels.
-var Channels = []string{ChannelWeb, ChannelPhone, ChannelWalkIn, ChannelAPI, ChannelOpen311, ChannelVisit}
+var Channels = []string{ChannelWeb, ChannelPhone, ChannelWalkIn, ChannelAPI, ChannelOpen311, ChannelVisit, ChannelPatrol}
 
 // Unit kinds.
 const (

@@ -350,7 +350,7 @@ func (s *Service) checkIntake(ctx context.Context, a actor, in *Intake) (*Catego
 	case !oneOf(in.Channel, Channels):
 		f.Add("channel", "error.one_of", strings.Join(Channels, ", "))
 	}
-	if a.Role != auth.Resident && in.Phone == "" && in.ResidentID == 0 && in.Channel != ChannelVisit {
+	if a.Role != auth.Resident && in.Phone == "" && in.ResidentID == 0 && in.Channel != ChannelVisit && in.Channel != ChannelPatrol {
 		f.Add("phone", "request.phone_needed")
 	}
 	var cat *Category
