@@ -46,6 +46,7 @@ import (
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
 	"shequ/internal/resident"
+	"shequ/internal/residentunit"
 	"shequ/internal/survey"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
@@ -159,11 +160,14 @@ type App struct {
 	Communities   *community.Service
 	Emergencies   *emergency.Service
 	// Projects is the three lists (三项清单): needs, resources, projects.
-	Projects  *project.Service
-	Mediation *mediation.Service // people's mediation, legal advisers, 法律明白人
-	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
-	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
-	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
+	Projects *project.Service
+	// ResidentUnits is the 驻区单位 registry; the three lists read its
+	// resources through Projects.Registries.
+	ResidentUnits *residentunit.Service
+	Mediation     *mediation.Service // people's mediation, legal advisers, 法律明白人
+	Proxy         *proxy.Service     // 政务代办: catalogue, offerings, cases
+	Surveys       *survey.Service    // satisfaction surveys (满意度测评)
+	Ratings       *rating.Service    // service ratings (好差评) of every registered subject kind
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -307,9 +311,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Communities.Emergencies = communityEmergencies{a.Emergencies}
 	// The three lists read counts of the people registry, the registries'
 	// resources and the recurring request categories.
+	a.ResidentUnits = residentunit.NewService(d, a.Audit, a.Keys)
+	a.ResidentUnits.Serves, a.ResidentUnits.ServesLabel = project.NeedKinds, "project.kind."
 	a.Projects = project.NewService(d, a.Audit, a.Keys)
 	a.Projects.People = projectPeople{a.Persons}
-	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers}
+	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers, a.ResidentUnits}
 	a.Projects.Requests = projectRequests{a.Requests}
 	// 政务代办: deadlines on the requests' calendar (the same pointer, so
 	// the reload job and a day added on the catalogue page reach it).
@@ -417,6 +423,8 @@ func (a *App) routes() {
 	a.Deliberation.RegisterAPI(a.API)
 	a.Projects.RegisterWeb(a.Web)
 	a.Projects.RegisterAPI(a.API)
+	a.ResidentUnits.RegisterWeb(a.Web)
+	a.ResidentUnits.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)

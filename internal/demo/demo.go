@@ -24,6 +24,8 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
+	"shequ/internal/project"
+	"shequ/internal/residentunit"
 )
 
 // CensusPopulation is 衡水市's resident population in the 2020 census; the
@@ -51,8 +53,14 @@ type Builder struct {
 	// Emergencies, when set (the app's, wired to the outbox and the people
 	// registry), gets the demo community's plans, drills and an alert.
 	Emergencies *emergency.Service
-	DataDir     string
-	Out         io.Writer // progress
+	// Projects and ResidentUnits, when set (the app's, the three lists
+	// reading the units' resources through their Registries), get the
+	// three lists and the resident units; otherwise both are built here
+	// and the lists' matches see no registry.
+	Projects      *project.Service
+	ResidentUnits *residentunit.Service
+	DataDir       string
+	Out           io.Writer // progress
 	// Progress redraws a counter in place; for terminals only.
 	Progress bool
 }
