@@ -28,6 +28,7 @@ import (
 	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
+	"shequ/internal/partymember"
 	"shequ/internal/person"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -164,10 +165,12 @@ type App struct {
 	// ResidentUnits is the 驻区单位 registry; the three lists read its
 	// resources through Projects.Registries.
 	ResidentUnits *residentunit.Service
-	Mediation     *mediation.Service // people's mediation, legal advisers, 法律明白人
-	Proxy         *proxy.Service     // 政务代办: catalogue, offerings, cases
-	Surveys       *survey.Service    // satisfaction surveys (满意度测评)
-	Ratings       *rating.Service    // service ratings (好差评) of every registered subject kind
+	// PartyMembers is 在职党员到社区报到: registrations, posts, coverage.
+	PartyMembers *partymember.Service
+	Mediation    *mediation.Service // people's mediation, legal advisers, 法律明白人
+	Proxy        *proxy.Service     // 政务代办: catalogue, offerings, cases
+	Surveys      *survey.Service    // satisfaction surveys (满意度测评)
+	Ratings      *rating.Service    // service ratings (好差评) of every registered subject kind
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -348,6 +351,10 @@ func (a *App) build(ctx context.Context) error {
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
+	// 在职党员报到: reads resident accounts as deliberation does, the
+	// volunteers' hours and the resident units' names.
+	a.PartyMembers = partymember.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
+	a.PartyMembers.Hours, a.PartyMembers.Units = a.Volunteers, partyUnits{a.ResidentUnits}
 	// 协商议事: reads the registries (profiles, verified residents, staff
 	// accounts) and tells proposers in their inbox.
 	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
@@ -425,6 +432,8 @@ func (a *App) routes() {
 	a.Projects.RegisterAPI(a.API)
 	a.ResidentUnits.RegisterWeb(a.Web)
 	a.ResidentUnits.RegisterAPI(a.API)
+	a.PartyMembers.RegisterWeb(a.Web)
+	a.PartyMembers.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)
