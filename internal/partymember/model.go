@@ -147,8 +147,8 @@ func (f *Filter) check() error {
 	return bad.Err()
 }
 
-// Coverage is one row of the figures: a community or a work unit.
-type Coverage struct {
+// PartyCoverage is one row of the figures: a community or a work unit.
+type PartyCoverage struct {
 	Key      string  `json:"key" doc:"the community's code, or the work unit's name"`
 	Name     string  `json:"name"`
 	Members  int     `json:"members" doc:"confirmed registrations"`
@@ -160,11 +160,11 @@ type Coverage struct {
 
 // PartyFigures is the coverage of an area: by community and by work unit.
 type PartyFigures struct {
-	Year        int        `json:"year"`
-	Total       Coverage   `json:"total"`
-	Communities []Coverage `json:"communities"`
-	Units       []Coverage `json:"units"`
+	Year        int             `json:"year"`
+	Total       PartyCoverage   `json:"total"`
+	Communities []PartyCoverage `json:"communities"`
+	Units       []PartyCoverage `json:"units"`
 }
 
 // Percent is the share in per cent, for the pages.
-func (c Coverage) Percent() float64 { return c.Share * 100 }
+func (c PartyCoverage) Percent() float64 { return c.Share * 100 }

@@ -416,9 +416,9 @@ func (s *Service) Figures(ctx context.Context, division string) (*PartyFigures, 
 	if err := s.withHours(ctx, ms); err != nil {
 		return nil, err
 	}
-	out := &PartyFigures{Year: s.Year(), Total: Coverage{Key: "total"}, Communities: []Coverage{}, Units: []Coverage{}}
-	comms, units := map[string]*Coverage{}, map[string]*Coverage{}
-	add := func(c *Coverage, m *PartyMember) {
+	out := &PartyFigures{Year: s.Year(), Total: PartyCoverage{Key: "total"}, Communities: []PartyCoverage{}, Units: []PartyCoverage{}}
+	comms, units := map[string]*PartyCoverage{}, map[string]*PartyCoverage{}
+	add := func(c *PartyCoverage, m *PartyMember) {
 		c.Members++
 		c.Hours += m.Hours
 		if m.Hours > 0 {
@@ -427,16 +427,16 @@ func (s *Service) Figures(ctx context.Context, division string) (*PartyFigures, 
 	}
 	for _, m := range ms {
 		if comms[m.DivisionCode] == nil {
-			comms[m.DivisionCode] = &Coverage{Key: m.DivisionCode, Name: m.DivisionName, Division: m.DivisionCode}
+			comms[m.DivisionCode] = &PartyCoverage{Key: m.DivisionCode, Name: m.DivisionName, Division: m.DivisionCode}
 		}
 		if units[m.Unit] == nil {
-			units[m.Unit] = &Coverage{Key: m.Unit, Name: m.Unit}
+			units[m.Unit] = &PartyCoverage{Key: m.Unit, Name: m.Unit}
 		}
 		add(comms[m.DivisionCode], m)
 		add(units[m.Unit], m)
 		add(&out.Total, m)
 	}
-	share := func(c *Coverage) {
+	share := func(c *PartyCoverage) {
 		if c.Members > 0 {
 			c.Share = float64(c.Serving) / float64(c.Members)
 		}
