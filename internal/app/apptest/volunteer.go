@@ -33,7 +33,9 @@ func (e *Env) VolunteerService(userID int64, login, township, community string, 
 	s := e.App.Volunteers
 	old := s.Now
 	defer func() { s.Now = old }()
-	at := func(h int) time.Time { return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, day.Location()) }
+	at := func(h int) time.Time {
+		return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, day.Location())
+	}
 	s.Now = func() time.Time { return at(8) }
 	member := auth.With(context.Background(), &auth.Principal{UserID: userID, Name: login, Role: auth.Resident, Area: auth.AreaOf(community, 5)})
 	v, err := s.Me(member)
