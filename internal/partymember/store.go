@@ -3,7 +3,6 @@ package partymember
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -216,28 +215,17 @@ func (s *Store) decide(ctx context.Context, id int64, status, reason string, by 
 }
 
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
-	lo, hi, err := auth.Scope(ctx)
+	w, err := division.Scoped(ctx, "m.division_code")
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"m.division_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Division != "" {
-		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "m.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
-	}
-	if f.Status != "" {
-		conds = append(conds, "m.status = "+arg(f.Status))
-	}
+	w.Under("m.division_code", f.Division)
+	w.Equal("m.status", f.Status)
 	if f.Q != "" {
-		like := arg(db.Contains(f.Q))
-		conds = append(conds, "(m.name "+s.DB.ILike()+" "+like+` ESCAPE '\' OR m.unit_name `+s.DB.ILike()+" "+like+` ESCAPE '\')`)
+		like := w.Arg(db.Contains(f.Q))
+		w.Add("(m.name " + s.DB.ILike() + " " + like + ` ESCAPE '\' OR m.unit_name ` + s.DB.ILike() + " " + like + ` ESCAPE '\')`)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 // members reads the registrations the filter selects: one page when

@@ -3,7 +3,6 @@ package residentunit
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -104,27 +103,16 @@ func (s *Store) unit(ctx context.Context, id int64) (*ResidentUnit, string, erro
 }
 
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
-	lo, hi, err := auth.Scope(ctx)
+	w, err := division.Scoped(ctx, "u.division_code")
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"u.division_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	if f.Division != "" {
-		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "u.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
-	}
-	if f.Kind != "" {
-		conds = append(conds, "u.kind = "+arg(f.Kind))
-	}
+	w.Under("u.division_code", f.Division)
+	w.Equal("u.kind", f.Kind)
 	if f.Q != "" {
-		conds = append(conds, "u.name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
+		w.Add("u.name " + s.DB.ILike() + " " + w.Arg(db.Contains(f.Q)) + ` ESCAPE '\'`)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 // list reads one page of units with their sealed contacts.
