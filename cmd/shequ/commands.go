@@ -137,7 +137,8 @@ func cmdServe(ctx context.Context, args []string, stdout io.Writer, isDemo bool)
 	}
 	var accounts []demo.Account
 	if isDemo {
-		b := &demo.Builder{DB: a.DB, Divisions: a.Divisions, Users: a.Users, Audit: a.Audit, Indicators: a.Indicators, Emergencies: a.Emergencies, Ledger: a.Ledger, DataDir: c.data, Out: stdout, Progress: isTerminal(stdout)}
+		b := &demo.Builder{DB: a.DB, Divisions: a.Divisions, Users: a.Users, Audit: a.Audit, Indicators: a.Indicators, Emergencies: a.Emergencies, Ledger: a.Ledger,
+			Projects: a.Projects, ResidentUnits: a.ResidentUnits, DataDir: c.data, Out: stdout, Progress: isTerminal(stdout)}
 		accounts, _, err = b.Ensure(ctx)
 		if err != nil {
 			return err

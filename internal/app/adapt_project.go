@@ -10,6 +10,7 @@ import (
 	"shequ/internal/person"
 	"shequ/internal/project"
 	"shequ/internal/request"
+	"shequ/internal/residentunit"
 	"shequ/internal/volunteer"
 )
 
@@ -41,11 +42,13 @@ func (p projectPeople) CountGroup(ctx context.Context, code, group string) (int,
 // projectRegistries reads the resources the registries hold for the
 // merged resource list, as the caller (each registry applies its own area
 // rule): facilities in use with their hours, active social organisations,
-// volunteer organisations and teams.
+// volunteer organisations and teams, and the resources resident units open
+// (the residentunit registry; their keys "unit:<id>" are its resource ids).
 type projectRegistries struct {
 	facilities    *facility.Service
 	organizations *organization.Service
 	volunteers    *volunteer.Service
+	units         *residentunit.Service
 }
 
 // projectRegistryMax bounds what one registry adds to the list (a city
@@ -91,6 +94,18 @@ func (r projectRegistries) Resources(ctx context.Context, code string) ([]projec
 				DivisionCode: o.DivisionCode, DivisionName: o.DivisionName, Name: o.Name, Kind: "services", Serves: organizationServes[o.Type],
 				Capacity: o.FullTimeStaff})
 		}
+	}
+	us, err := r.units.Open(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range us {
+		if i == projectRegistryMax {
+			break
+		}
+		out = append(out, project.Resource{Key: project.FromUnit + ":" + strconv.FormatInt(u.ID, 10), Source: project.FromUnit,
+			DivisionCode: u.DivisionCode, DivisionName: u.DivisionName, Name: u.Name, Kind: u.Kind, Serves: u.Serves, Unit: u.Unit,
+			Contact: u.Contact, Hours: u.Hours, Capacity: u.Capacity, Details: u.Details})
 	}
 	vs, err := r.volunteers.Orgs(ctx, code)
 	if err != nil {

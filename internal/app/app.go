@@ -32,6 +32,7 @@ import (
 	"shequ/internal/mediation"
 	"shequ/internal/notify"
 	"shequ/internal/organization"
+	"shequ/internal/partymember"
 	"shequ/internal/person"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -50,6 +51,7 @@ import (
 	"shequ/internal/request/open311"
 	"shequ/internal/request/stats"
 	"shequ/internal/resident"
+	"shequ/internal/residentunit"
 	"shequ/internal/survey"
 	"shequ/internal/volunteer"
 	"shequ/internal/worker"
@@ -163,13 +165,18 @@ type App struct {
 	Communities   *community.Service
 	Emergencies   *emergency.Service
 	// Projects is the three lists (三项清单): needs, resources, projects.
-	Projects  *project.Service
-	Mediation *mediation.Service // people's mediation, legal advisers, 法律明白人
-	Proxy     *proxy.Service     // 政务代办: catalogue, offerings, cases
-	Surveys   *survey.Service    // satisfaction surveys (满意度测评)
-	Ratings   *rating.Service    // service ratings (好差评) of every registered subject kind
-	Burden    *burden.Service    // 社区减负: work-item list and admissions, assigned work, proofs, seal uses
-	Grids     *grid.Service      // grids (网格), grid workers, buildings' heads, patrols (巡查)
+	Projects *project.Service
+	// ResidentUnits is the 驻区单位 registry; the three lists read its
+	// resources through Projects.Registries.
+	ResidentUnits *residentunit.Service
+	// PartyMembers is 在职党员到社区报到: registrations, posts, coverage.
+	PartyMembers *partymember.Service
+	Mediation    *mediation.Service // people's mediation, legal advisers, 法律明白人
+	Proxy        *proxy.Service     // 政务代办: catalogue, offerings, cases
+	Surveys      *survey.Service    // satisfaction surveys (满意度测评)
+	Ratings      *rating.Service    // service ratings (好差评) of every registered subject kind
+	Burden       *burden.Service    // 社区减负: work-item list and admissions, assigned work, proofs, seal uses
+	Grids        *grid.Service      // grids (网格), grid workers, buildings' heads, patrols (巡查)
 	// Notify is the one outbox every slice announces through, and every
 	// account's inbox; its SMS go out through SMS.
 	Notify *notify.Outbox
@@ -317,9 +324,11 @@ func (a *App) build(ctx context.Context) error {
 	a.Communities.Emergencies = communityEmergencies{a.Emergencies}
 	// The three lists read counts of the people registry, the registries'
 	// resources and the recurring request categories.
+	a.ResidentUnits = residentunit.NewService(d, a.Audit, a.Keys)
+	a.ResidentUnits.Serves, a.ResidentUnits.ServesLabel = project.NeedKinds, "project.kind."
 	a.Projects = project.NewService(d, a.Audit, a.Keys)
 	a.Projects.People = projectPeople{a.Persons}
-	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers}
+	a.Projects.Registries = projectRegistries{a.Facilities, a.Organizations, a.Volunteers, a.ResidentUnits}
 	a.Projects.Requests = projectRequests{a.Requests}
 	// 政务代办: deadlines on the requests' calendar (the same pointer, so
 	// the reload job and a day added on the catalogue page reach it).
@@ -352,6 +361,10 @@ func (a *App) build(ctx context.Context) error {
 	// The request form chooses its community with the division picker and
 	// pre-fills a resident's own details.
 	a.Requests.Places, a.Requests.Contacts = a.Divisions, residentContacts{a.Residents}
+	// 在职党员报到: reads resident accounts as deliberation does, the
+	// volunteers' hours and the resident units' names.
+	a.PartyMembers = partymember.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
+	a.PartyMembers.Hours, a.PartyMembers.Units = a.Volunteers, partyUnits{a.ResidentUnits}
 	// 协商议事: reads the registries (profiles, verified residents, staff
 	// accounts) and tells proposers in their inbox.
 	a.Deliberation = deliberation.NewService(d, a.Audit, a.Keys, deliberationRegistry{a.Divisions, a.Residents, a.Users})
@@ -444,6 +457,10 @@ func (a *App) routes() {
 	a.Deliberation.RegisterAPI(a.API)
 	a.Projects.RegisterWeb(a.Web)
 	a.Projects.RegisterAPI(a.API)
+	a.ResidentUnits.RegisterWeb(a.Web)
+	a.ResidentUnits.RegisterAPI(a.API)
+	a.PartyMembers.RegisterWeb(a.Web)
+	a.PartyMembers.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)

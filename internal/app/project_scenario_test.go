@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"shequ/internal/app/apptest"
@@ -19,7 +18,7 @@ func TestProjectAPIScenarios(t *testing.T) {
 	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		city := e.Token(auth.CityStaff, apptest.City)
-		needs, projects, resources := map[string]string{}, map[string]string{}, map[string]string{}
+		needs, projects := map[string]string{}, map[string]string{}
 		for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
 			res := e.API("POST", "/api/v1/needs", city, map[string]any{"division_code": c, "title": "需求" + c, "kind": "elderly_care"})
 			if res.StatusCode != http.StatusCreated {
@@ -28,13 +27,7 @@ func TestProjectAPIScenarios(t *testing.T) {
 			var n project.Need
 			res.JSON(t, &n)
 			needs[c] = strconv.FormatInt(n.ID, 10)
-			res = e.API("POST", "/api/v1/resources", city, map[string]any{"division_code": c, "name": "资源" + c, "unit": "单位", "kind": "venue"})
-			if res.StatusCode != http.StatusCreated {
-				t.Fatalf("resource at %s: %d %s", c, res.StatusCode, res.Body)
-			}
-			var r project.Resource
-			res.JSON(t, &r)
-			resources[c] = strings.TrimPrefix(r.Key, project.FromUnit+":")
+			unitWithResource(t, e, city, c, "单位", "资源"+c)
 			res = e.API("POST", "/api/v1/projects", city, map[string]any{"division_code": c, "title": "项目" + c, "owner": "社工站",
 				"funding": "purchase", "budget": 100000, "needs": []int64{n.ID}})
 			if res.StatusCode != http.StatusCreated {
@@ -95,8 +88,6 @@ func TestProjectAPIScenarios(t *testing.T) {
 						Body: map[string]any{"note": "已开工"}, Status: status(http.StatusCreated, inside, edit)},
 					Scenario{Name: "accept " + name, Method: "POST", Path: proj + "/acceptance", Role: role, Area: area,
 						Body: map[string]any{"note": "合格"}, Status: accept},
-					Scenario{Name: "withdraw resource " + name, Method: "POST", Path: "/api/v1/resources/" + resources[code] + "/withdraw", Role: role, Area: area,
-						Body: map[string]any{"reason": "单位搬迁"}, Status: status(http.StatusNoContent, inside, edit)},
 					Scenario{Name: "figures " + name, Method: "GET", Path: "/api/v1/project-figures?division=" + code, Role: role, Area: area,
 						Status: status(http.StatusOK, inside, read)},
 				)

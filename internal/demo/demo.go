@@ -25,6 +25,8 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
+	"shequ/internal/project"
+	"shequ/internal/residentunit"
 )
 
 // CensusPopulation is 衡水市's resident population in the 2020 census; the
@@ -54,9 +56,15 @@ type Builder struct {
 	Emergencies *emergency.Service
 	// Ledger, when set (the app's, reading the request catalogue's
 	// units), gets the 2021–2025 plan's special actions and projects.
-	Ledger  *ledger.Service
-	DataDir string
-	Out     io.Writer // progress
+	Ledger *ledger.Service
+	// Projects and ResidentUnits, when set (the app's, the three lists
+	// reading the units' resources through their Registries), get the
+	// three lists and the resident units; otherwise both are built here
+	// and the lists' matches see no registry.
+	Projects      *project.Service
+	ResidentUnits *residentunit.Service
+	DataDir       string
+	Out           io.Writer // progress
 	// Progress redraws a counter in place; for terminals only.
 	Progress bool
 }

@@ -10,6 +10,7 @@ import (
 	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/pii"
 	"shequ/internal/project"
+	"shequ/internal/residentunit"
 )
 
 // projects fills the three lists of the demo community and two of its
@@ -31,12 +32,20 @@ func (b *Builder) projects(ctx context.Context, comms []division.Division) error
 			return err
 		}
 	}
-	s := project.NewService(b.DB, b.Audit, keys)
+	s, units := b.Projects, b.ResidentUnits
+	if s == nil {
+		s = project.NewService(b.DB, b.Audit, keys)
+	}
+	if units == nil {
+		units = residentunit.NewService(b.DB, b.Audit, keys)
+	}
 	township := division.Code(home).Township()
 	worker := auth.With(ctx, &auth.Principal{UserID: workerID, Name: "demo-community-worker", Role: auth.CommunityWorker,
 		Area: auth.AreaOf(home, division.Community)})
 	staff := auth.With(ctx, &auth.Principal{UserID: townshipID, Name: "demo-township-staff", Role: auth.TownshipStaff,
 		Area: auth.AreaOf(township, division.Township)})
+	today := time.Now().In(calendar.China)
+	day := func(d int) string { return today.AddDate(0, 0, d).Format(project.DateLayout) }
 	codes := []string{home}
 	for _, c := range comms {
 		if len(codes) < 3 && c.Code != home && strings.HasPrefix(c.Code, division.Code(township).Prefix()) {
@@ -44,14 +53,26 @@ func (b *Builder) projects(ctx context.Context, comms []division.Division) error
 		}
 	}
 	for i, code := range codes {
-		for _, r := range []project.ResourceInput{
-			{Name: "单位食堂午间助餐", Unit: "衡水市供电公司营销服务中心", Contact: "0318-2150" + string(rune('1'+i)) + "21", Kind: "services",
-				Serves: "elderly_care", Hours: "工作日 11:30-12:30", Capacity: 30},
-			{Name: "周末开放篮球场", Unit: "衡水市第二中学", Kind: "venue", Serves: "culture_sport", Hours: "周六、周日 08:00-18:00", Capacity: 60},
-			{Name: "夜间共享车位", Unit: "河北衡水农村商业银行", Kind: "parking", Hours: "每天 19:00-次日 07:30", Capacity: 25},
+		for _, u := range []struct {
+			unit, kind string
+			r          residentunit.UnitResourceInput
+		}{
+			{"衡水市供电公司营销服务中心", "enterprise", residentunit.UnitResourceInput{Name: "单位食堂午间助餐", Contact: "0318-2150" + string(rune('1'+i)) + "21",
+				Kind: "services", Serves: "elderly_care", Hours: "工作日 11:30-12:30", Capacity: 30}},
+			{"衡水市第二中学", "school", residentunit.UnitResourceInput{Name: "周末开放篮球场", Kind: "venue", Serves: "culture_sport",
+				Hours: "周六、周日 08:00-18:00", Capacity: 60}},
+			{"河北衡水农村商业银行", "enterprise", residentunit.UnitResourceInput{Name: "夜间共享车位", Kind: "parking", Hours: "每天 19:00-次日 07:30",
+				Capacity: 25}},
 		} {
-			r.DivisionCode = code
-			if _, err := s.AddResource(staff, r); err != nil {
+			d, err := units.Create(staff, residentunit.ResidentUnitInput{DivisionCode: code, Name: u.unit, Kind: u.kind})
+			if err != nil {
+				return err
+			}
+			if _, err := units.AddAgreement(staff, d.ID, residentunit.UnitAgreementInput{Title: "社区共驻共建协议", Content: "开放场地和服务，参与社区治理。",
+				SignedOn: day(-200), StartsOn: day(-200), EndsOn: day(530)}, nil); err != nil {
+				return err
+			}
+			if _, err := units.AddResource(staff, d.ID, u.r); err != nil {
 				return err
 			}
 		}
@@ -88,8 +109,6 @@ func (b *Builder) projects(ctx context.Context, comms []division.Division) error
 			}
 		}
 	}
-	today := time.Now().In(calendar.China)
-	day := func(d int) string { return today.AddDate(0, 0, d).Format(project.DateLayout) }
 	meals, err := s.CreateProject(worker, project.ProjectInput{DivisionCode: home, Title: "长者助餐点建设（政府购买服务）",
 		Description: "委托社工机构运营社区助餐点，为独居和高龄老人提供午餐。", Owner: "衡水市幸福里社会工作服务中心", Funding: "purchase",
 		Budget: 18_600_000, Needs: []int64{byTitle["独居老人午餐无人照料"]}})

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -26,8 +27,14 @@ func TestThreeListsJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	township := e.Token(auth.TownshipStaff, apptest.Township)
-	if res := e.API("POST", "/api/v1/resources", township, map[string]any{"division_code": apptest.Community, "name": "职工食堂午餐",
-		"unit": "衡水市供电公司", "kind": "services", "serves": "elderly_care", "hours": "周一至周五 11:30-13:00", "capacity": 40}); res.StatusCode != http.StatusCreated {
+	res := e.API("POST", "/api/v1/resident-units", township, map[string]any{"division_code": apptest.Community, "name": "衡水市供电公司",
+		"kind": "enterprise"})
+	var unit struct{ ID int64 }
+	if res.JSON(t, &unit); res.StatusCode != http.StatusCreated {
+		t.Fatalf("unit: %d %s", res.StatusCode, res.Body)
+	}
+	if res := e.API("POST", fmt.Sprintf("/api/v1/resident-units/%d/resources", unit.ID), township, map[string]any{"name": "职工食堂午餐",
+		"kind": "services", "serves": "elderly_care", "hours": "周一至周五 11:30-13:00", "capacity": 40}); res.StatusCode != http.StatusCreated {
 		t.Fatalf("resource: %d %s", res.StatusCode, res.Body)
 	}
 	img := image.NewRGBA(image.Rect(0, 0, 64, 48))

@@ -175,28 +175,6 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return listOf(items, more, in.Page, in.PerPage), nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "add-resource", Method: http.MethodPost, Path: "/api/v1/resources",
-		Summary: "Record a resource a resident unit (驻区单位) offers", DefaultStatus: http.StatusCreated}),
-		func(ctx context.Context, in *struct{ Body ResourceInput }) (*struct{ Body *Resource }, error) {
-			r, err := s.AddResource(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &struct{ Body *Resource }{Body: r}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "withdraw-resource", Method: http.MethodPost, Path: "/api/v1/resources/{id}/withdraw",
-		Summary: "Take a resident unit's resource (unit:<id>) off the list", DefaultStatus: http.StatusNoContent}),
-		func(ctx context.Context, in *struct {
-			ID   int64 `path:"id"`
-			Body struct {
-				Reason string `json:"reason,omitempty"`
-			}
-		}) (*struct{}, error) {
-			if err := s.WithdrawResource(ctx, in.ID, in.Body.Reason); err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &struct{}{}, nil
-		})
 	huma.Register(api, reg(huma.Operation{OperationID: "list-projects", Method: http.MethodGet, Path: "/api/v1/projects",
 		Summary: "Livelihood projects (民生项目清单) in the caller's area"}),
 		func(ctx context.Context, in *projectsInput) (*listBody[Project], error) {

@@ -11,6 +11,7 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
 	"shequ/internal/project"
+	"shequ/internal/residentunit"
 )
 
 // fillCounty records needs (SHEQU_BENCH_NEEDS, default 4,000) across four
@@ -23,8 +24,12 @@ func fillCounty(b *testing.B, e *apptest.Env, needs int) context.Context {
 	comms := []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.RuralCommunity}
 	err := e.App.DB.WithTx(county, func(ctx context.Context) error {
 		for i, c := range comms {
+			u, err := e.App.ResidentUnits.Create(ctx, residentunit.ResidentUnitInput{DivisionCode: c, Name: "驻区单位", Kind: "enterprise"})
+			if err != nil {
+				return err
+			}
 			for _, k := range project.NeedKinds {
-				if _, err := s.AddResource(ctx, project.ResourceInput{DivisionCode: c, Name: fmt.Sprintf("资源%d-%s", i, k), Unit: "驻区单位",
+				if _, err := e.App.ResidentUnits.AddResource(ctx, u.ID, residentunit.UnitResourceInput{Name: fmt.Sprintf("资源%d-%s", i, k),
 					Kind: "services", Serves: k}); err != nil {
 					return err
 				}

@@ -38,12 +38,13 @@ var Sources = []string{"worker", "topic", "survey", "request_category", "visit"}
 // Groups of the people registry a need may concern (” none named).
 var Groups = []string{"elderly_special", "left_behind_child", "child_in_difficulty", "disability", "priority_employment"}
 
-// Resource kinds offered by resident units.
+// Resource kinds (the resident units' offers keep theirs in the
+// residentunit registry; the registries' map to these).
 var ResourceKinds = []string{"venue", "parking", "funds", "services", "other"}
 
 // Where a resource comes from.
 const (
-	FromUnit         = "unit"         // entered here: a resident unit's offer
+	FromUnit         = "unit"         // a resident unit's offer (the residentunit registry)
 	FromFacility     = "facility"     // the facilities registry
 	FromOrganization = "organization" // social organisations
 	FromTeam         = "team"         // volunteer organisations and teams
@@ -164,40 +165,6 @@ type Resource struct {
 	Hours        string `json:"hours,omitempty"`
 	Capacity     int64  `json:"capacity" doc:"people or places; fen for funds"`
 	Details      string `json:"details,omitempty"`
-}
-
-// ResourceInput is a resource offered by a resident unit (驻区单位).
-type ResourceInput struct {
-	DivisionCode string `json:"division_code"`
-	Name         string `json:"name"`
-	Unit         string `json:"unit"`
-	Contact      string `json:"contact,omitempty"`
-	Kind         string `json:"kind" doc:"venue, parking, funds, services or other"`
-	Serves       string `json:"serves,omitempty" doc:"a kind of need; empty: any"`
-	Hours        string `json:"hours,omitempty"`
-	Capacity     int64  `json:"capacity,omitempty" doc:"people or places; fen for funds"`
-	Details      string `json:"details,omitempty"`
-}
-
-func (in *ResourceInput) validate() errs.Fields {
-	for _, p := range []*string{&in.DivisionCode, &in.Name, &in.Unit, &in.Contact, &in.Kind, &in.Serves, &in.Hours, &in.Details} {
-		*p = strings.TrimSpace(*p)
-	}
-	var f errs.Fields
-	if !division.ValidCode(in.DivisionCode) {
-		f.Add("division_code", "project.code_format")
-	}
-	text(&f, "name", in.Name, maxTitle, true)
-	text(&f, "unit", in.Unit, maxTitle, true)
-	text(&f, "contact", in.Contact, 50, false)
-	oneOf(&f, "kind", in.Kind, ResourceKinds, true)
-	oneOf(&f, "serves", in.Serves, NeedKinds, false)
-	text(&f, "hours", in.Hours, 100, false)
-	text(&f, "details", in.Details, maxText, false)
-	if in.Capacity < 0 {
-		f.Add("capacity", "error.negative")
-	}
-	return f
 }
 
 // Project is one livelihood project.

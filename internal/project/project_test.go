@@ -18,6 +18,7 @@ import (
 	"shequ/internal/platform/upload"
 	"shequ/internal/project"
 	"shequ/internal/request"
+	"shequ/internal/residentunit"
 )
 
 func as(id int64, role auth.Role, area string, level int) context.Context {
@@ -90,22 +91,15 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 		t.Fatalf("%d needs after a refused one", c)
 	}
 
-	near, err := s.AddResource(worker, project.ResourceInput{DivisionCode: apptest.Community, Name: "职工食堂", Unit: "市供电公司",
+	// Resident units' resources come from their registry.
+	near := unitResource(t, e, worker, apptest.Community, "市供电公司", residentunit.UnitResourceInput{Name: "职工食堂",
 		Contact: "13800138000", Kind: "services", Serves: "elderly_care", Capacity: 40})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if near.Contact != "13800138000" || count(t, e, `SELECT count(*) FROM project_resources WHERE contact_sealed LIKE '%13800138000%'`) != 0 {
+	if near.Contact != "13800138000" || count(t, e, `SELECT count(*) FROM resident_unit_resources WHERE contact_sealed LIKE '%13800138000%'`) != 0 {
 		t.Fatalf("contact not sealed, or not opened: %+v", near)
 	}
-	if _, err := s.AddResource(township, project.ResourceInput{DivisionCode: apptest.SiblingCommunity, Name: "活动室", Unit: "第三中学",
-		Kind: "venue"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AddResource(township, project.ResourceInput{DivisionCode: apptest.SiblingCommunity, Name: "篮球场", Unit: "第三中学",
-		Kind: "venue", Serves: "culture_sport"}); err != nil {
-		t.Fatal(err)
-	}
+	unitResource(t, e, township, apptest.SiblingCommunity, "第三中学", residentunit.UnitResourceInput{Name: "活动室", Kind: "venue"})
+	unitResource(t, e, township, apptest.SiblingCommunity, "第三中学", residentunit.UnitResourceInput{Name: "篮球场", Kind: "venue",
+		Serves: "culture_sport"})
 	ms, err := s.Matches(township, n.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -131,9 +125,9 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 	}
 
 	// A unit that stops offering a resource: off the list, the match kept.
-	err = s.WithdrawResource(sibling, mustID(t, near.Key), "")
+	err = e.App.ResidentUnits.WithdrawResource(sibling, near.UnitID, near.ID, "")
 	wantCode(t, "sibling withdraws", err, errs.ENOTFOUND)
-	if err := s.WithdrawResource(worker, mustID(t, near.Key), "食堂改造停供"); err != nil {
+	if err := e.App.ResidentUnits.WithdrawResource(worker, near.UnitID, near.ID, "食堂改造停供"); err != nil {
 		t.Fatal(err)
 	}
 	if ms, _ := s.Matches(township, n.ID); len(ms) != 0 {
@@ -145,7 +139,7 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 			}
 		}
 	}
-	if c := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'project.resource.withdraw'`); c != 2 {
+	if c := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'residentunit.resource.withdraw'`); c != 2 {
 		t.Fatalf("%d withdrawals audited (one refusal, one withdrawal)", c)
 	}
 	// Outside the area: not found, and the refusal audited.
@@ -155,10 +149,7 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 		t.Fatalf("%d audited refusals", c)
 	}
 
-	hall, err := s.AddResource(worker, project.ResourceInput{DivisionCode: apptest.Community, Name: "会议室", Unit: "区税务局", Kind: "venue"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hall := unitResource(t, e, worker, apptest.Community, "区税务局", residentunit.UnitResourceInput{Name: "会议室", Kind: "venue"})
 	_, err = s.CreateProject(worker, project.ProjectInput{DivisionCode: apptest.Community, Title: "x", Owner: "y", Funding: "social",
 		Resources: []string{near.Key}})
 	wantCode(t, "a withdrawn resource linked", err, errs.EINVALID)
@@ -322,13 +313,36 @@ func TestRecurringRequestsRaiseANeed(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func mustID(t *testing.T, key string) int64 {
+// unitRes is a resident unit's resource with its key in the three lists.
+type unitRes struct {
+	*residentunit.UnitResource
+	Key string
+}
+
+// unitResource records a resource of a resident unit (the unit recorded
+// first when the registry has none of that name in the division) through
+// the residentunit registry the three lists read.
+func unitResource(t *testing.T, e *apptest.Env, ctx context.Context, code, unit string, in residentunit.UnitResourceInput) unitRes {
 	t.Helper()
-	id, err := strconv.ParseInt(strings.TrimPrefix(key, project.FromUnit+":"), 10, 64)
+	us, _, err := e.App.ResidentUnits.List(ctx, residentunit.Filter{Q: unit, Division: code})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return id
+	var id int64
+	if len(us) > 0 {
+		id = us[0].ID
+	} else {
+		d, err := e.App.ResidentUnits.Create(ctx, residentunit.ResidentUnitInput{DivisionCode: code, Name: unit, Kind: "enterprise"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id = d.ID
+	}
+	r, err := e.App.ResidentUnits.AddResource(ctx, id, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return unitRes{r, project.FromUnit + ":" + strconv.FormatInt(r.ID, 10)}
 }
 
 // The resource list reads the registries as the caller: facilities in

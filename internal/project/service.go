@@ -80,7 +80,7 @@ type Service struct {
 	Photos upload.Config
 	Now    func() time.Time
 	// Set in internal/app; each may be nil (then no counts are read, the
-	// list holds only the units' resources, no category recurs).
+	// resource list is empty, no category recurs).
 	People     People
 	Registries Registries
 	Requests   Requests
@@ -237,102 +237,14 @@ func (s *Service) CloseNeed(ctx context.Context, id int64, reason string) (*Need
 
 // ---- resources
 
-// AddResource records a resource a resident unit offers. Errors:
-// EINVALID, EFORBIDDEN.
-func (s *Service) AddResource(ctx context.Context, in ResourceInput) (*Resource, error) {
-	if _, err := auth.Require(ctx, EditRoles...); err != nil {
-		return nil, err
-	}
-	var id int64
-	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
-		bad := in.validate()
-		if err := s.checkDivision(ctx, in.DivisionCode, &bad); err != nil {
-			return err
-		}
-		if err := bad.Err(); err != nil {
-			return err
-		}
-		sealed := ""
-		if in.Contact != "" {
-			var err error
-			if sealed, err = s.Keys.Seal(in.Contact); err != nil {
-				return errs.Internal("project.Service.AddResource: seal", err)
-			}
-		}
-		var err error
-		if id, err = s.Store.insertResource(ctx, &in, sealed, auth.From(ctx).Name, s.now()); err != nil {
-			return err
-		}
-		// The contact is not written to the audit log: it may be a
-		// person's phone.
-		return s.Audit.Write(ctx, audit.Entry{Action: "project.resource.add", ObjectType: "resource", ObjectID: idString(id),
-			Detail: map[string]any{"division_code": in.DivisionCode, "name": in.Name, "unit": in.Unit, "kind": in.Kind,
-				"serves": in.Serves, "capacity": in.Capacity}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	rs, err := s.resources(ctx, in.DivisionCode)
-	if err != nil {
-		return nil, err
-	}
-	key := FromUnit + ":" + idString(id)
-	for i := range rs {
-		if rs[i].Key == key {
-			return &rs[i], nil
-		}
-	}
-	return nil, errs.NotFound("project.resource_not_found", key)
-}
-
-// WithdrawResource takes a resident unit's resource off the list (the
-// unit no longer offers it); needs matched to it keep their record.
-// Errors: ENOTFOUND, EFORBIDDEN.
-func (s *Service) WithdrawResource(ctx context.Context, id int64, reason string) error {
-	if _, err := auth.Require(ctx, EditRoles...); err != nil {
-		return err
-	}
-	reason = strings.TrimSpace(reason)
-	var bad errs.Fields
-	text(&bad, "reason", reason, 500, false)
-	if err := bad.Err(); err != nil {
-		return err
-	}
-	return s.DB.WithTx(ctx, func(ctx context.Context) error {
-		r, err := s.Store.unitResource(ctx, id)
-		s.refused(ctx, err, "resource", "project.resource.withdraw", id)
-		if err != nil {
-			return err
-		}
-		if err := s.Store.withdrawResource(ctx, id); err != nil {
-			return err
-		}
-		return s.Audit.Write(ctx, audit.Entry{Action: "project.resource.withdraw", ObjectType: "resource", ObjectID: idString(id),
-			Detail: map[string]any{"name": r.Name, "unit": r.Unit, "reason": reason}})
-	})
-}
-
-// resources merges the units' resources and the registries' at or under
-// code (the caller's area when empty), inside the caller's area.
+// resources reads the registries' resources (facilities, organisations,
+// teams, resident units' offers) at or under code (the caller's area when
+// empty), inside the caller's area.
 func (s *Service) resources(ctx context.Context, code string) ([]Resource, error) {
 	if code == "" {
 		code = auth.From(ctx).Area.Code
 	}
 	var out []Resource
-	err := s.Store.unitResources(ctx, code, func(r *Resource, sealed string) error {
-		if sealed != "" {
-			c, err := s.Keys.Open(sealed)
-			if err != nil {
-				return errs.Internal("project.Service.resources: open contact", err)
-			}
-			r.Contact = c
-		}
-		out = append(out, *r)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	if s.Registries != nil && code != "" {
 		if division.ValidCode(code) {
 			rs, err := s.Registries.Resources(ctx, code)

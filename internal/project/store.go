@@ -102,9 +102,8 @@ func (s *Store) children(ctx context.Context, code string) ([][2]string, error) 
 func (s *Store) exists(ctx context.Context, table string, id int64) bool {
 	var n int
 	q := map[string]string{
-		"need":     `SELECT count(*) FROM project_needs WHERE id = $1`,
-		"project":  `SELECT count(*) FROM projects WHERE id = $1`,
-		"resource": `SELECT count(*) FROM project_resources WHERE id = $1`,
+		"need":    `SELECT count(*) FROM project_needs WHERE id = $1`,
+		"project": `SELECT count(*) FROM projects WHERE id = $1`,
 	}[table]
 	_ = s.DB.Q(ctx).QueryRowContext(ctx, q, id).Scan(&n)
 	return n > 0
@@ -241,75 +240,6 @@ func (s *Store) each(ctx context.Context, q string, args []any, fn func(scanner)
 		return errs.Internal("project.Store.each: rows", err)
 	}
 	return nil
-}
-
-// ---- resources offered by resident units
-
-const resourceCols = `r.id, r.division_code, COALESCE(d.name, ''), r.name, r.unit_name, r.contact_sealed, r.kind, r.serves, r.hours,
-	r.capacity, r.details`
-
-func scanResource(r scanner) (*Resource, string, error) {
-	var x Resource
-	var id int64
-	var sealed string
-	err := r.Scan(&id, &x.DivisionCode, &x.DivisionName, &x.Name, &x.Unit, &sealed, &x.Kind, &x.Serves, &x.Hours, &x.Capacity, &x.Details)
-	x.Key, x.Source = fmt.Sprintf("%s:%d", FromUnit, id), FromUnit
-	return &x, sealed, err
-}
-
-func (s *Store) insertResource(ctx context.Context, in *ResourceInput, sealed, actor string, now time.Time) (int64, error) {
-	var id int64
-	err := s.DB.Q(ctx).QueryRowContext(ctx, `INSERT INTO project_resources (division_code, name, unit_name, contact_sealed, kind, serves,
-		hours, capacity, details, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id`,
-		in.DivisionCode, in.Name, in.Unit, sealed, in.Kind, in.Serves, in.Hours, in.Capacity, in.Details, now, actor).Scan(&id)
-	if err != nil {
-		return 0, errs.Internal("project.Store.insertResource: insert project_resources", err)
-	}
-	return id, nil
-}
-
-// unitResource reads a resident unit's active resource inside the caller's
-// area (locked inside a transaction); ENOTFOUND otherwise.
-func (s *Store) unitResource(ctx context.Context, id int64) (*Resource, error) {
-	c, err := scoped(ctx, "r.division_code", id)
-	if err != nil {
-		return nil, err
-	}
-	x, _, err := scanResource(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+resourceCols+` FROM project_resources r JOIN divisions d ON d.code = r.division_code`+
-		c.sql()+` AND r.id = $1 AND r.active`+s.lock(ctx, "r"), c.args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("project.resource_not_found", fmt.Sprintf("%s:%d", FromUnit, id))
-	}
-	if err != nil {
-		return nil, errs.Internal("project.Store.unitResource: select", err)
-	}
-	return x, nil
-}
-
-func (s *Store) withdrawResource(ctx context.Context, id int64) error {
-	if _, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE project_resources SET active = $1 WHERE id = $2`, false, id); err != nil {
-		return errs.Internal("project.Store.withdrawResource: update project_resources", err)
-	}
-	return nil
-}
-
-// unitResources lists the active resources of resident units at or under
-// code inside the caller's area, with their sealed contacts.
-func (s *Store) unitResources(ctx context.Context, code string, fn func(*Resource, string) error) error {
-	c, err := scoped(ctx, "r.division_code")
-	if err != nil {
-		return err
-	}
-	c.under("r.division_code", code)
-	q := `SELECT ` + resourceCols + ` FROM project_resources r JOIN divisions d ON d.code = r.division_code` + c.sql() +
-		` AND r.active ORDER BY r.division_code, r.name, r.id`
-	return s.each(ctx, q, c.args, func(r scanner) error {
-		x, sealed, err := scanResource(r)
-		if err != nil {
-			return errs.Internal("project.Store.unitResources: scan", err)
-		}
-		return fn(x, sealed)
-	})
 }
 
 // ---- projects

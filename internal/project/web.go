@@ -42,9 +42,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /needs/{id}/close", h.closeNeed)
 	srv.Page("GET /resources", h.resources)
 	srv.Page("GET /resources/export.xlsx", h.exportResources)
-	srv.Page("GET /resources/new", h.resourceForm)
-	srv.Page("POST /resources", h.createResource)
-	srv.Page("POST /resources/{id}/withdraw", h.withdrawResource)
 	srv.Page("GET /projects", h.projects)
 	srv.Page("GET /projects/export.xlsx", h.exportProjects)
 	srv.Page("GET /projects/new", h.projectForm)
@@ -307,57 +304,6 @@ func (h *Web) exportResources(w http.ResponseWriter, r *http.Request) error {
 	return h.download(w, r, "resources", func(out io.Writer) error {
 		return h.S.ExportResources(r.Context(), resourceFilterOf(r.URL.Query()), out)
 	})
-}
-
-type resourceFormData struct {
-	page
-	Kinds, NeedKinds []string
-}
-
-func (h *Web) resourceForm(w http.ResponseWriter, r *http.Request) error {
-	if _, err := auth.Require(r.Context(), EditRoles...); err != nil {
-		return err
-	}
-	d := &resourceFormData{page: h.base(r, nil), Kinds: ResourceKinds, NeedKinds: NeedKinds}
-	d.Values["division_code"] = auth.From(r.Context()).Area.Code
-	h.Srv.Render.Render(w, http.StatusOK, "project/resource_form", h.Srv.NewPage(r, "project.resource_new", d))
-	return nil
-}
-
-func (h *Web) createResource(w http.ResponseWriter, r *http.Request) error {
-	v := values(r, "division_code", "name", "unit", "contact", "kind", "serves", "hours", "capacity")
-	in := ResourceInput{DivisionCode: v["division_code"], Name: v["name"], Unit: v["unit"], Contact: v["contact"], Kind: v["kind"],
-		Serves: v["serves"], Hours: v["hours"]}
-	var err error
-	if n, ok := atoi(v["capacity"]); !ok {
-		err = errs.Invalid(errs.Field("capacity", "error.not_integer"))
-	} else {
-		in.Capacity = n
-	}
-	if err == nil {
-		_, err = h.S.AddResource(r.Context(), in)
-	}
-	if err == nil {
-		return h.redirect(w, r, "layout.saved", "/resources")
-	}
-	if !shown(err) {
-		return err
-	}
-	d := &resourceFormData{page: h.base(r, err), Kinds: ResourceKinds, NeedKinds: NeedKinds}
-	d.Values = v
-	h.Srv.Render.Render(w, errs.Status(err), "project/resource_form", h.Srv.NewPage(r, "project.resource_new", d))
-	return nil
-}
-
-func (h *Web) withdrawResource(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	if err := h.S.WithdrawResource(r.Context(), id, r.PostFormValue("reason")); err != nil {
-		return err
-	}
-	return h.redirect(w, r, "project.withdrawn", "/resources")
 }
 
 // ---- projects

@@ -39,10 +39,20 @@ func TestPagesFormsAndExports(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "楼道灯坏了没人修") || !strings.Contains(res.Body, "待对接") {
 		t.Fatalf("need page after saving: %d", res.StatusCode)
 	}
-	res = follow(c.PostForm("/resources", url.Values{"division_code": {apptest.Community}, "name": {"夜间共享车位"}, "unit": {"农商银行"},
-		"kind": {"parking"}, "capacity": {"25"}}))
+	// A resident unit's resource is recorded in its registry and shows in
+	// the resource list.
+	res = follow(c.PostForm("/resident-units", url.Values{"division_code": {apptest.Community}, "name": {"农商银行"}, "kind": {"enterprise"}}))
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "农商银行") {
+		t.Fatalf("unit page after saving: %d", res.StatusCode)
+	}
+	unit := strconv.Itoa(count(t, e, `SELECT id FROM resident_units`))
+	res = follow(c.PostForm("/resident-units/"+unit+"/resources", url.Values{"name": {"夜间共享车位"}, "kind": {"parking"}, "capacity": {"25"},
+		"hours": {"每天 19:00-次日 07:30"}}))
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "夜间共享车位") {
-		t.Fatalf("resource list after saving: %d", res.StatusCode)
+		t.Fatalf("unit page after a resource: %d", res.StatusCode)
+	}
+	if res = c.Get("/resources"); !strings.Contains(res.Body, "夜间共享车位") {
+		t.Fatalf("resource list: %d", res.StatusCode)
 	}
 	res = c.PostForm("/projects", url.Values{"division_code": {apptest.Community}, "title": {"楼道照明改造"}, "owner": {"物业"},
 		"funding": {"social"}, "budget": {"12.345"}})
@@ -79,7 +89,7 @@ func TestPagesFormsAndExports(t *testing.T) {
 	}
 	for _, lang := range []string{"zh-CN", "en"} {
 		c.Lang = lang
-		for _, p := range []string{"/needs", "/resources", "/projects", "/projects/figures", "/needs/new", "/resources/new", "/projects/new"} {
+		for _, p := range []string{"/needs", "/resources", "/projects", "/projects/figures", "/needs/new", "/projects/new"} {
 			res := c.Get(p)
 			if res.StatusCode != http.StatusOK || strings.Contains(res.Body, "project.") {
 				t.Errorf("%s %s: %d (an untranslated key?)", lang, p, res.StatusCode)

@@ -206,3 +206,41 @@ func (s *Service) applyCorrection(ctx context.Context, correctionID, recordID in
 	}
 	return nil
 }
+
+// HoursOfAccounts sums the service recorded from lo to hi (YYYY-MM-DD,
+// China dates) by the volunteers linked to the accounts given, in
+// hundredths of an hour, keyed by account; accounts without a volunteer
+// or without service are absent. It reads counts only, no names: the
+// caller (another slice, through internal/app) has already chosen the
+// accounts it may count.
+func (s *Service) HoursOfAccounts(ctx context.Context, userIDs []int64, lo, hi string) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	for len(userIDs) > 0 {
+		part := userIDs[:min(len(userIDs), 500)]
+		userIDs = userIDs[len(part):]
+		args := []any{lo, hi}
+		for _, id := range part {
+			args = append(args, id)
+		}
+		rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT v.user_id, SUM(r.hours_centi) FROM volunteer_records r
+			JOIN volunteers v ON v.id = r.volunteer_id WHERE r.date BETWEEN $1 AND $2 AND v.user_id IN (`+db.Placeholders(len(part), 3)+`)
+			GROUP BY v.user_id`, args...)
+		if err != nil {
+			return nil, errs.Internal("volunteer.Service.HoursOfAccounts: select", err)
+		}
+		for rows.Next() {
+			var id, centi int64
+			if err := rows.Scan(&id, &centi); err != nil {
+				rows.Close()
+				return nil, errs.Internal("volunteer.Service.HoursOfAccounts: scan", err)
+			}
+			out[id] = centi
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, errs.Internal("volunteer.Service.HoursOfAccounts: rows", err)
+		}
+	}
+	return out, nil
+}
