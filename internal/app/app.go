@@ -40,6 +40,7 @@ import (
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/project"
+	"shequ/internal/property"
 	"shequ/internal/proxy"
 	"shequ/internal/rating"
 	"shequ/internal/request"
@@ -177,6 +178,8 @@ type App struct {
 	Residents   *resident.Service
 	// Deliberation is 协商议事: topics, meetings, votes, decisions.
 	Deliberation *deliberation.Service
+	// Property is 物业: companies, compounds, committees, yearly scores.
+	Property *property.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -354,6 +357,10 @@ func (a *App) build(ctx context.Context) error {
 	a.Mediation = mediation.NewService(d, a.Audit, a.Keys)
 	a.Mediation.Workers, a.Mediation.Requests = mediationWorkers{a.Workers}, mediationRequests{a.Requests}
 	a.Requests.Cases = requestCases{a.Mediation}
+	// 物业: property requests routed to the compound's company, ratings of
+	// a compound's property service, the companies' yearly scores.
+	a.Property = property.NewService(d, a.Audit, a.Keys)
+	wireProperty(a.Property, a.Requests, a.RequestStats, a.Ratings, a.Residents)
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -418,6 +425,8 @@ func (a *App) routes() {
 	a.Projects.RegisterWeb(a.Web)
 	a.Projects.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
+	a.Property.RegisterWeb(a.Web, propertyUnitChoices(a.Requests))
+	a.Property.RegisterAPI(a.API)
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)
 	a.Proxy.RegisterAPI(a.API)
