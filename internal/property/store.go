@@ -120,10 +120,11 @@ func scanCompany(sc scanner) (*sealedCompany, error) {
 // when edit, which also requires it inside the caller's area).
 func (s *Store) company(ctx context.Context, id int64, edit bool) (*sealedCompany, error) {
 	var a args
-	cond, err := visible(ctx, &a, "c.division_code")
+	where := visible
 	if edit {
-		cond, err = inArea(ctx, &a, "c.division_code")
+		where = inArea
 	}
+	cond, err := where(ctx, &a, "c.division_code")
 	if err != nil {
 		return nil, err
 	}
