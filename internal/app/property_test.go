@@ -1,14 +1,11 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/division"
@@ -17,23 +14,6 @@ import (
 	"shequ/internal/platform/errs"
 	"shequ/internal/property"
 )
-
-func sheet(t *testing.T, rows [][]string) *bytes.Buffer {
-	t.Helper()
-	x := excelize.NewFile()
-	defer x.Close()
-	for i, r := range rows {
-		for j, v := range r {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			_ = x.SetCellStr("Sheet1", cell, v)
-		}
-	}
-	var b bytes.Buffer
-	if err := x.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return &b
-}
 
 // Imports are all-or-nothing with every problem named by row; a company
 // is named by its credit code in the compounds' sheet; an unverified
@@ -49,7 +29,7 @@ func TestPropertyImportAndRating(t *testing.T) {
 	p := e.App.Property
 	good, bad := creditCode(t, "91131102MA0000011"), creditCode(t, "91131102MA0000012")
 	head := []string{"登记区划代码", "企业名称", "统一社会信用代码", "联系人", "联系电话"}
-	_, err = p.ImportCompanies(ctx, sheet(t, [][]string{head,
+	_, err = p.ImportCompanies(ctx, apptest.Workbook(t, [][]string{head,
 		{apptest.County, "甲物业", good, "甲经理测试", "13800000011"},
 		{apptest.FarCommunity, "乙物业", bad, "乙", "13800000012"},
 		{apptest.County, "丙物业", bad[:17] + "0", "丙", "abc"},
@@ -67,11 +47,11 @@ func TestPropertyImportAndRating(t *testing.T) {
 	if items, _, _ := p.ListCompanies(ctx, property.Filter{}); len(items) != 0 {
 		t.Fatalf("a refused import kept %d companies", len(items))
 	}
-	n, err := p.ImportCompanies(ctx, sheet(t, [][]string{head, {apptest.County, "甲物业", good, "甲经理测试", "13800000011"}}))
+	n, err := p.ImportCompanies(ctx, apptest.Workbook(t, [][]string{head, {apptest.County, "甲物业", good, "甲经理测试", "13800000011"}}))
 	if err != nil || n != 1 {
 		t.Fatalf("import: %d %v", n, err)
 	}
-	n, err = p.ImportCompounds(ctx, sheet(t, [][]string{
+	n, err = p.ImportCompounds(ctx, apptest.Workbook(t, [][]string{
 		{"所在社区代码", "所在社区", "小区名称", "地址", "户数", "楼栋数", "管理方式", "物业企业统一社会信用代码", "合同开始日期", "合同结束日期"},
 		{apptest.Community, "", "锦绣花园", "人民路 1 号", "600", "10", "物业服务企业管理", good, "2024-01-01", "2099-12-31"},
 		{apptest.SiblingCommunity, "", "翠苑", "", "80", "2", "业主自治管理", "", "", ""},

@@ -266,22 +266,7 @@ func independent(t *testing.T, e *apptest.Env) *counts {
 	return c
 }
 
-func workbook(t *testing.T, rows [][]string) *bytes.Buffer {
-	t.Helper()
-	x := excelize.NewFile()
-	defer x.Close()
-	for i, r := range rows {
-		for j, v := range r {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
-			_ = x.SetCellStr("Sheet1", cell, v)
-		}
-	}
-	var b bytes.Buffer
-	if err := x.Write(&b); err != nil {
-		t.Fatal(err)
-	}
-	return &b
-}
+func workbook(t *testing.T, rows [][]string) *bytes.Buffer { return apptest.Workbook(t, rows) }
 
 func TestImportExport(t *testing.T) {
 	t.Parallel()

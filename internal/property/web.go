@@ -123,23 +123,12 @@ func (s *Service) RegisterWeb(srv *web.Server, units UnitChoices) {
 }
 
 // problem is what a page shows of a refused form.
-type problem struct {
-	Summary []string
-	Errors  map[string]string
-	Values  url.Values
-}
+type problem = web.Refused
 
 // after ends a form: a flash and a redirect, or, on an error the user can
 // correct, the page again with it.
 func after(w http.ResponseWriter, r *http.Request, err error, msg, to string, again func(int, *problem) error) error {
-	if err == nil {
-		return web.FlashRedirect(w, r, msg, to)
-	}
-	if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT {
-		return err
-	}
-	sum, by := web.Explain(i18n.From(r.Context()), err)
-	return again(errs.Status(err), &problem{Summary: sum, Errors: by, Values: r.PostForm})
+	return web.FormDone(w, r, err, msg, to, again)
 }
 
 func canEdit(r *http.Request) bool {
