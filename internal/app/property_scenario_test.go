@@ -99,15 +99,7 @@ func propertyScenarios(t *testing.T, e *apptest.Env) []Scenario {
 	for role, area := range home {
 		read, edit := slices.Contains(property.ReadRoles, role), slices.Contains(property.EditRoles, role)
 		score := slices.Contains(property.ScoreRoles, role)
-		status := func(allowed, inside bool, ok, outside int) int {
-			switch {
-			case !allowed:
-				return http.StatusForbidden
-			case !inside:
-				return outside
-			}
-			return ok
-		}
+		status := expectStatus
 		for _, rel := range []string{"own", "sibling"} {
 			code := communityIn(area, rel)
 			if code == "" {
