@@ -45,6 +45,7 @@ import (
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/project"
+	"shequ/internal/property"
 	"shequ/internal/proxy"
 	"shequ/internal/rating"
 	"shequ/internal/request"
@@ -194,6 +195,8 @@ type App struct {
 	Ledger *ledger.Service
 	// Assessments is the one yearly assessment of communities (综合考核评比).
 	Assessments *assessment.Service
+	// Property is 物业: companies, compounds, committees, yearly scores.
+	Property *property.Service
 }
 
 // Open opens and migrates the database and builds the services and routes.
@@ -392,6 +395,10 @@ func (a *App) build(ctx context.Context) error {
 	a.Grids = grid.NewService(d, a.Audit, a.Keys)
 	a.Grids.Requests = gridRequests{a.Requests}
 	a.Requests.Onward = append(a.Requests.Onward, gridOnward(a.Grids))
+	// 物业: property requests routed to the compound's company, ratings of
+	// a compound's property service, the companies' yearly scores.
+	a.Property = property.NewService(d, a.Audit, a.Keys)
+	wireProperty(a.Property, a.Requests, a.RequestStats, a.Ratings, a.Residents)
 
 	eng, err := indicator.NewEngine(d, a.Measures)
 	if err != nil {
@@ -462,6 +469,8 @@ func (a *App) routes() {
 	a.PartyMembers.RegisterWeb(a.Web)
 	a.PartyMembers.RegisterAPI(a.API)
 	a.Mediation.RegisterWeb(a.Web)
+	a.Property.RegisterWeb(a.Web, propertyUnitChoices(a.Requests))
+	a.Property.RegisterAPI(a.API)
 	a.Mediation.RegisterAPI(a.API)
 	a.Proxy.RegisterWeb(a.Web)
 	a.Proxy.RegisterAPI(a.API)

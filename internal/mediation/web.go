@@ -63,29 +63,15 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /mediation/literates/{id}/trainings", h.addTraining)
 }
 
-// problem is what a page shows of a refused form: the summary and the
-// message beside each field.
-type problem struct {
-	Summary []string
-	Errors  map[string]string
-	Values  url.Values
-}
+// problem is what a page shows of a refused form.
+type problem = web.Refused
 
 // after ends a form: on success a flash and a redirect; on an error the
 // user can correct (invalid, conflict, four eyes) the page again with it.
 func (h *Web) after(w http.ResponseWriter, r *http.Request, err error, to string, again func(int, *problem) error) error {
-	if err == nil {
-		web.Flash(w, r, "layout.saved")
-		http.Redirect(w, r, to, http.StatusSeeOther)
-		return nil
-	}
-	switch c := errs.Code(err); {
-	case c == errs.EINVALID, c == errs.ECONFLICT, c == errs.EFORBIDDEN && errs.As(err).Key == "mediation.four_eyes":
-	default:
-		return err
-	}
-	sum, by := web.Explain(i18n.From(r.Context()), err)
-	return again(errs.Status(err), &problem{Summary: sum, Errors: by, Values: r.PostForm})
+	return web.FormDone(w, r, err, "layout.saved", to, again, func(err error) bool {
+		return errs.Code(err) == errs.EFORBIDDEN && errs.As(err).Key == "mediation.four_eyes"
+	})
 }
 
 func canEdit(r *http.Request) bool {

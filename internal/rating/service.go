@@ -287,3 +287,23 @@ func (s *Service) Figures(ctx context.Context, code string) (*RatingFigures, err
 	}
 	return f, nil
 }
+
+// Levels counts the ratings of one kind given in a year (China time) to
+// subjects of a division inside the caller's area, per subject and level
+// (index 1 to 5): the property slice's yearly company scores. Errors:
+// EINVALID, ENOTFOUND, EFORBIDDEN.
+func (s *Service) Levels(ctx context.Context, kind, code string, year int) (map[int64][6]int64, error) {
+	p, err := auth.Require(ctx, ReadRoles...)
+	if err != nil {
+		return nil, err
+	}
+	if !division.ValidCode(code) {
+		return nil, errs.Invalid(errs.Field("division", "rating.code_format"))
+	}
+	if p.Role != auth.System && !p.Area.Contains(code) {
+		return nil, errs.NotFound("rating.division_not_found", code)
+	}
+	lo, hi := division.Code(code).Range()
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, calendar.China).UTC()
+	return s.Store.levels(ctx, kind, lo, hi, from, from.AddDate(1, 0, 0))
+}

@@ -219,3 +219,31 @@ func (s *Store) figures(ctx context.Context, lo, hi, today string) (*RatingFigur
 	}
 	return f, rows.Err()
 }
+
+// levels counts the ratings of a kind under [lo, hi] created in [from,
+// to) by subject and level.
+func (s *Store) levels(ctx context.Context, kind, lo, hi string, from, to time.Time) (map[int64][6]int64, error) {
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT subject_id, level, count(*) FROM ratings WHERE subject_kind = $1
+		AND division_code BETWEEN $2 AND $3 AND created_at >= $4 AND created_at < $5 GROUP BY subject_id, level`, kind, lo, hi, from, to)
+	if err != nil {
+		return nil, errs.Internal("rating.Store.levels: select", err)
+	}
+	defer rows.Close()
+	out := map[int64][6]int64{}
+	for rows.Next() {
+		var id, n int64
+		var level int
+		if err := rows.Scan(&id, &level, &n); err != nil {
+			return nil, errs.Internal("rating.Store.levels: scan", err)
+		}
+		if level >= 1 && level <= 5 {
+			v := out[id]
+			v[level] = n
+			out[id] = v
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, errs.Internal("rating.Store.levels: select", err)
+	}
+	return out, nil
+}

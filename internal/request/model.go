@@ -425,6 +425,9 @@ type Intake struct {
 	// ResidentID is the account of the resident (set from the principal
 	// for residents; staff recording for an account may name it).
 	ResidentID int64 `json:"resident_id,omitempty"`
+	// CompoundID is the residential compound (小区) a property request is
+	// about; the Router sends it to the compound's property company.
+	CompoundID int64 `json:"compound_id,omitempty" doc:"property categories: the residential compound (小区) of the community it is about; the request goes to the compound's property company when it has a handling unit"`
 }
 
 // Action is a step taken on a request.

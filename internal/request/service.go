@@ -52,6 +52,9 @@ type Service struct {
 	// Onward are other slices' next steps from a request's page (政务代办:
 	// turn it into a proxy case), set in internal/app.
 	Onward []Onward
+	// Router may send a new request to a unit before the category's
+	// rule (router.go); set in internal/app, may be nil.
+	Router Router
 }
 
 // Onward is another slice's next step from a request's page: a link and
@@ -259,6 +262,21 @@ func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 		responseDue: s.due(now, lim.Response), resolutionDue: s.due(now, lim.Resolution), sealed: sealed, index: index, at: now, by: a.Name}
 	if pol != nil && pol.UnitID != nil {
 		// The rule's default unit receives it at once.
+		created.unit, created.unitName = *pol.UnitID, pol.UnitName
+	}
+	dispatchData := map[string]any{}
+	if pol != nil {
+		dispatchData["policy"] = pol.ID
+	}
+	if u, err := s.route(ctx, &in, cat); err != nil {
+		return nil, err
+	} else if u != nil {
+		// A router's unit comes before the rule's (物业: the compound's company).
+		created.unit, created.unitName = u.ID, u.Name
+		dispatchData["routed"] = "compound"
+		dispatchData["compound_id"] = in.CompoundID
+	}
+	if created.unit != 0 {
 		t := now
 		created.status, created.dispatchedAt = StatusDispatched, &t
 	}
@@ -268,10 +286,7 @@ func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 			return err
 		}
 		created.id = id
-		var unit int64
-		if pol != nil && pol.UnitID != nil {
-			unit = *pol.UnitID
-		}
+		unit := created.unit
 		if err := s.Store.addStats(ctx, map[statKey]statVec{{month: now.In(china).Format("2006-01"), division: in.DivisionCode, unit: unit}: {0: 1}}); err != nil {
 			return err
 		}
@@ -292,11 +307,11 @@ func (s *Service) Create(ctx context.Context, in Intake) (*Request, error) {
 			if err := s.Store.assign(ctx, id, unit, "lead", now); err != nil {
 				return err
 			}
-			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), pol.UnitID, "",
-				map[string]any{"policy": pol.ID}, now); err != nil {
+			if err := s.Store.event(ctx, id, ActDispatch, nil, "system", string(auth.System), &unit, "",
+				dispatchData, now); err != nil {
 				return errs.Internal("request.Service.Create: event", err)
 			}
-			if err := s.Outbox.ToUnit(ctx, *pol.UnitID, note(id, "request.note.dispatched", Number(id, now), in.Title)); err != nil {
+			if err := s.Outbox.ToUnit(ctx, unit, note(id, "request.note.dispatched", Number(id, now), in.Title)); err != nil {
 				return err
 			}
 		}
@@ -393,6 +408,8 @@ type intakeRecord struct {
 	responseDue   time.Time
 	resolutionDue time.Time
 	dispatchedAt  *time.Time
+	unit          int64 // the unit that receives it at once (0: none)
+	unitName      string
 	sealed, index string // the phone, sealed, and its blind index
 	at            time.Time
 	by            string
@@ -415,10 +432,10 @@ func (n *intakeRecord) request(lang string) *Request {
 	if n.pol != nil {
 		id := n.pol.ID
 		r.PolicyID = &id
-		if n.pol.UnitID != nil {
-			unit := *n.pol.UnitID
-			r.UnitID, r.UnitName = &unit, n.pol.UnitName
-		}
+	}
+	if n.unit != 0 {
+		unit := n.unit
+		r.UnitID, r.UnitName = &unit, n.unitName
 	}
 	return r
 }

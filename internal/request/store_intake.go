@@ -18,9 +18,9 @@ func (s *Store) insert(ctx context.Context, n *intakeRecord) (int64, error) {
 	var polID, unitID, dispatchedAt, resident any
 	if n.pol != nil {
 		polID = n.pol.ID
-		if n.pol.UnitID != nil {
-			unitID = *n.pol.UnitID
-		}
+	}
+	if n.unit != 0 {
+		unitID = n.unit
 	}
 	if n.dispatchedAt != nil {
 		dispatchedAt = *n.dispatchedAt

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -46,4 +47,33 @@ func ImportFile[T any](w http.ResponseWriter, r *http.Request, maxBytes int64, b
 	}
 	sum, _ := Explain(i18n.From(ctx), err)
 	return failed(errs.Status(err), sum)
+}
+
+// Refused is what a page shows again of a refused form: the summary, the
+// message beside each field and the values the user sent.
+type Refused struct {
+	Summary []string
+	Errors  map[string]string
+	Values  url.Values
+}
+
+// FormDone ends a form: without an error, msg flashed and a 303 to to; on
+// an error the user can correct (EINVALID, ECONFLICT, or one that one of
+// correctable accepts) the page again through again, with the error's
+// status and its Refused in the user's language; any other error is
+// returned.
+func FormDone(w http.ResponseWriter, r *http.Request, err error, msg, to string, again func(status int, p *Refused) error,
+	correctable ...func(error) bool) error {
+	if err == nil {
+		return FlashRedirect(w, r, msg, to)
+	}
+	ok := errs.Code(err) == errs.EINVALID || errs.Code(err) == errs.ECONFLICT
+	for _, c := range correctable {
+		ok = ok || c(err)
+	}
+	if !ok {
+		return err
+	}
+	sum, by := Explain(i18n.From(r.Context()), err)
+	return again(errs.Status(err), &Refused{Summary: sum, Errors: by, Values: r.PostForm})
 }
