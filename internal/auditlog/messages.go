@@ -148,6 +148,8 @@ func init() {
 		"auditlog.act.facility.read":                   {"查看设施", "Read a facility"},
 		"auditlog.act.facility.update":                 {"修改设施", "Update a facility"},
 		"auditlog.act.indicator.target.set":            {"设定指标年度目标", "Set an indicator's target"},
+		"auditlog.act.indicator.period.load":           {"导入规划期", "loaded a plan period"},
+		"auditlog.act.indicator.freeze":                {"冻结年末指标值", "froze year-end indicator values"},
 		"auditlog.act.mediation.adviser.create":        {"新增法律顾问", "Add a legal adviser"},
 		"auditlog.act.mediation.adviser.export":        {"导出法律顾问服务记录", "Export legal advisers' services"},
 		"auditlog.act.mediation.adviser.read":          {"查看法律顾问", "Read a legal adviser"},
