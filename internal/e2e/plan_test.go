@@ -109,7 +109,7 @@ func TestPlanJourney(t *testing.T) {
 	}
 	pick := func(period string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector("#period-pick"); s.value = "` + period + `"; s.dispatchEvent(new Event("change")); return true; })()`)(ctx, tg)
+			_, err := chromedp.Evaluate[bool](`(() => { const s = document.querySelector("#period-pick"); s.value = "`+period+`"; s.dispatchEvent(new Event("change")); return true; })()`)(ctx, tg)
 			return err
 		})
 	}
