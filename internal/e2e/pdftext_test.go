@@ -140,12 +140,12 @@ func TestPDFTextReadsFpdf(t *testing.T) {
 	cjkfont.Add(pdf)
 	pdf.AddPage()
 	pdf.SetFont(cjkfont.Name, "", 12)
-	pdf.CellFormat(0, 8, "农村社区综合服务设施覆盖率 (80.5%)", "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 8, "农村社区综合服务设施覆盖率 (80.5%) 终期评估", "", 1, "L", false, 0, "")
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if got := pdfText(buf.Bytes()); !strings.Contains(got, "农村社区综合服务设施覆盖率 (80.5%)") {
+	if got := pdfText(buf.Bytes()); !strings.Contains(got, "农村社区综合服务设施覆盖率 (80.5%) 终期评估") {
 		t.Fatalf("read back %q", got)
 	}
 }

@@ -73,12 +73,12 @@ func WritePDF(w io.Writer, ev *Evaluation, at time.Time) error {
 	pdf.AliasNbPages("{nb}")
 	pdf.AddPage()
 	pdf.SetFont(cjkfont.Name, "", 16)
-	pdf.MultiCell(0, 8, title, "", "C", false)
+	lines(pdf, 8, title, "C")
 	pdf.SetFont(cjkfont.Name, "", 9)
 	pdf.CellFormat(0, 6, i18n.T(lang, "indicator.eval.generated", at.In(Shanghai).Format("2006-01-02 15:04"), ev.Year), "", 1, "C", false, 0, "")
 	if !ev.Frozen {
 		pdf.SetTextColor(200, 0, 0)
-		pdf.MultiCell(0, 6, i18n.T(lang, "indicator.eval.none_frozen", ev.Year), "", "L", false)
+		lines(pdf, 6, i18n.T(lang, "indicator.eval.none_frozen", ev.Year), "L")
 		pdf.SetTextColor(0, 0, 0)
 	}
 	pdf.Ln(2)
@@ -140,9 +140,9 @@ func WritePDF(w io.Writer, ev *Evaluation, at time.Time) error {
 	pdf.SetFont(cjkfont.Name, "", 9)
 	switch {
 	case !ev.Connected:
-		pdf.MultiCell(0, 6, i18n.T(lang, "indicator.eval.tasks_not_connected"), "", "L", false)
+		lines(pdf, 6, i18n.T(lang, "indicator.eval.tasks_not_connected"), "L")
 	case len(ev.Tasks) == 0:
-		pdf.MultiCell(0, 6, i18n.T(lang, "indicator.eval.tasks_none"), "", "L", false)
+		lines(pdf, 6, i18n.T(lang, "indicator.eval.tasks_none"), "L")
 	default:
 		for _, t := range ev.Tasks {
 			pdf.CellFormat(0, 6, i18n.T(lang, "indicator.eval.task_line", t.Name, t.Done, t.Total), "", 1, "L", false, 0, "")
@@ -152,6 +152,23 @@ func WritePDF(w io.Writer, ev *Evaluation, at time.Time) error {
 		return errs.Internal("indicator.WritePDF: Output", err)
 	}
 	return nil
+}
+
+// lines writes s across the page's width, wrapped by character (fpdf's
+// MultiCell drops the character at a break in CJK text).
+func lines(pdf *fpdf.Fpdf, h float64, s, align string) {
+	pageW, _ := pdf.GetPageSize()
+	left, _, right, _ := pdf.GetMargins()
+	width := pageW - left - right - 2
+	var line []rune
+	for _, r := range s {
+		if len(line) > 0 && pdf.GetStringWidth(string(append(line, r))) > width {
+			pdf.CellFormat(0, h, string(line), "", 1, align, false, 0, "")
+			line = line[:0]
+		}
+		line = append(line, r)
+	}
+	pdf.CellFormat(0, h, string(line), "", 1, align, false, 0, "")
 }
 
 func heading(pdf *fpdf.Fpdf, s string) {
