@@ -139,7 +139,9 @@ func TestPlanJourney(t *testing.T) {
 			t.Fatalf("%s PDF: %d", who, r.StatusCode)
 		}
 		savePDF(t, "TestPlanJourney-evaluation-"+who+".pdf", []byte(r.Body))
+		// The text with the title's wrapped lines joined.
 		text := pdfText([]byte(r.Body))
+		text += "\n" + strings.ReplaceAll(text, "\n", "")
 		for _, want := range []string{name, "终期评估", "农村社区综合服务设施覆盖率", "行政村通宽带比例", value, "任务台账尚未接入"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s PDF lacks %q: %.600s", who, want, text)
