@@ -106,6 +106,7 @@ func TestPlanWebScenarios(t *testing.T) {
 		{"city pdf", city, "/plan-periods/2021-2025/evaluation.pdf?division=" + apptest.City, http.StatusOK, "%PDF"},
 		{"city xlsx", city, "/plan-periods/2021-2025/evaluation.xlsx?division=" + apptest.City, http.StatusOK, ""},
 		{"city dashboard of 2021-2025", city, "/indicators/" + apptest.City + "?period=2021-2025", http.StatusOK, "rural_facility_coverage"},
+		{"city drill-down of 2021-2025", city, "/indicators/" + apptest.City + "/rural_facility_coverage?period=2021-2025", http.StatusOK, "fig-gap"},
 		{"city dashboard unknown period", city, "/indicators/" + apptest.City + "?period=1990-1995", http.StatusNotFound, ""},
 		{"county periods", county, "/plan-periods", http.StatusOK, `id="plan-periods"`},
 		{"county template", county, "/plan-periods/template.xlsx", http.StatusForbidden, ""},

@@ -117,6 +117,12 @@ func TestPlanJourney(t *testing.T) {
 	if !has("ind-rural_facility_coverage") || has("ind-elderly_visits") {
 		t.Error("the dashboard did not switch to 2021-2025")
 	}
+	// A drill-down keeps the period (its indicator is not in 2026–2030).
+	b.navigate("drill into 2021-2025", chromedp.Click(chromedp.CSS("#ind-rural_facility_coverage a")))
+	if got := b.text("h1"); !strings.Contains(got, "农村社区综合服务设施覆盖率") {
+		t.Errorf("the 2021-2025 drill-down: %q", got)
+	}
+	b.open("/indicators/" + apptest.City + "?period=2021-2025")
 	b.navigate("back to 2026-2030", pick("2026-2030"))
 	if !has("ind-village_5g_rate") || has("ind-rural_facility_coverage") {
 		t.Error("the dashboard did not switch back to 2026-2030")

@@ -77,6 +77,7 @@ type drillInput struct {
 	Division  string `query:"division" required:"true" doc:"12-digit division code"`
 	Children  bool   `query:"children" doc:"also the indicator at each child division"`
 	Sort      string `query:"sort" enum:"gap,name,value,code" default:"gap" doc:"order of the children"`
+	Period    string `query:"period" doc:"plan period code; empty: the current period"`
 }
 
 // IndicatorChildFigure is one child's figure in a drill-down.
@@ -118,6 +119,7 @@ type targetInput struct {
 type trendInput struct {
 	Indicator string `path:"indicator"`
 	Division  string `query:"division" required:"true"`
+	Period    string `query:"period" doc:"plan period code; empty: the current period"`
 }
 
 // IndicatorTrend is the monthly snapshots of an indicator at a division.
@@ -155,7 +157,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "get-indicator", Method: http.MethodGet, Path: "/api/v1/indicators/{indicator}",
 		Summary: "One indicator at a division and, with children=true, at each child", Tags: tags},
 		func(ctx context.Context, in *drillInput) (*drillOutput, error) {
-			d, err := s.Drilldown(ctx, in.Indicator, in.Division, in.Children)
+			d, err := s.Drilldown(WithPeriod(ctx, in.Period), in.Indicator, in.Division, in.Children)
 			if err == nil {
 				err = SortRows(d.Children, in.Sort)
 			}
@@ -186,7 +188,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "get-indicator-trend", Method: http.MethodGet, Path: "/api/v1/indicators/{indicator}/trend",
 		Summary: "The monthly snapshots of an indicator at a division, oldest first", Tags: tags},
 		func(ctx context.Context, in *trendInput) (*trendOutput, error) {
-			pts, err := s.Trend(ctx, in.Indicator, in.Division)
+			pts, err := s.Trend(WithPeriod(ctx, in.Period), in.Indicator, in.Division)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}

@@ -55,11 +55,16 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Render.AddPages("indicator", templates, "templates/*.html")
 	srv.AddNav(web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20, Group: web.NavOverview})
 	srv.Page("GET /indicators", h.root)
-	srv.Page("GET /indicators/{code}", func(w http.ResponseWriter, r *http.Request) error { return h.dashboard(w, periodFromQuery(r)) })
-	srv.Page("GET /indicators/{code}/export.xlsx", func(w http.ResponseWriter, r *http.Request) error { return h.exportTable(w, periodFromQuery(r)) })
-	srv.Page("GET /indicators/{code}/{indicator}", h.drill)
-	srv.Page("GET /indicators/{code}/{indicator}/export.xlsx", h.exportDrill)
-	srv.Page("GET /indicators/{code}/{indicator}/missing", h.missing)
+	// Every dashboard page reads the plan period of its ?period= (default
+	// the current one).
+	p := func(f func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+		return func(w http.ResponseWriter, r *http.Request) error { return f(w, periodFromQuery(r)) }
+	}
+	srv.Page("GET /indicators/{code}", p(h.dashboard))
+	srv.Page("GET /indicators/{code}/export.xlsx", p(h.exportTable))
+	srv.Page("GET /indicators/{code}/{indicator}", p(h.drill))
+	srv.Page("GET /indicators/{code}/{indicator}/export.xlsx", p(h.exportDrill))
+	srv.Page("GET /indicators/{code}/{indicator}/missing", p(h.missing))
 	srv.Page("POST /indicators/{code}/{indicator}/target", h.setTarget)
 	h.registerPlanWeb(srv)
 }
@@ -183,6 +188,9 @@ type dashData struct {
 	Statuses  []string
 	Summary   *summary
 	Plans     []*Plan
+	// PeriodQuery keeps a period other than the current one on the links
+	// to the drill-downs.
+	PeriodQuery string
 }
 
 func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -223,6 +231,9 @@ func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
 	d.Summary = h.summary(r, lang, t)
 	if d.Plans, err = h.S.Plans(ctx); err != nil {
 		return err
+	}
+	if t.Period != current(d.Plans, h.S.Engine.Year()).Code {
+		d.PeriodQuery = "?period=" + t.Period
 	}
 	h.Srv.Render.Render(w, http.StatusOK, "indicator/dashboard", h.Srv.NewPage(r, t.Division.Name, d))
 	return nil
