@@ -404,10 +404,13 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// Tasks (the task ledger's completion for the final evaluation) stays
+	// nil until the ledger is wired: the report then says so.
 	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
 	// The assessment of communities reads the indicators and the 三率.
 	a.Assessments = assessment.NewService(d, a.Audit, upload.NewStore(d), assessmentSource{eng, a.RequestStats})
-	return nil
+	// The 2021–2025 plan period, from the shipped plan file, once.
+	return a.Indicators.SeedPlans(ctx)
 }
 
 // routes registers every slice's pages and API.
@@ -515,6 +518,11 @@ func (a *App) jobs() {
 	a.Jobs.Every("indicator.snapshot", 6*time.Hour, func(ctx context.Context) error {
 		_, err := a.Indicators.Snapshot(ctx)
 		return err
+	})
+	// Last year's values of its plan period, frozen once (from December's
+	// snapshots) and never recomputed.
+	a.Jobs.Every("indicator.freeze", 6*time.Hour, func(ctx context.Context) error {
+		return a.Indicators.FreezeLastYear(SystemContext(ctx))
 	})
 	// Measures across the date boundary: a membership or a time in post
 	// that begins or ends today, a volunteer's 12 months of activity.

@@ -231,10 +231,3 @@ func schemeStatus(role auth.Role, define, own bool) int {
 	return http.StatusForbidden
 }
 
-// containsIf is want when a row answers 200.
-func containsIf(ok bool, want ...string) []string {
-	if ok {
-		return want
-	}
-	return nil
-}

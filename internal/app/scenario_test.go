@@ -148,3 +148,11 @@ func divisionFixedScenarios() []Scenario {
 	}
 	return fixed
 }
+
+// containsIf is want when a row answers 200 (ok), else nothing.
+func containsIf(ok bool, want ...string) []string {
+	if ok {
+		return want
+	}
+	return nil
+}

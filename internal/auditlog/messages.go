@@ -162,6 +162,8 @@ func init() {
 		"auditlog.act.grid.event":                      {"登记巡查事件", "Record a patrol event"},
 		"auditlog.act.grid.event_report":               {"巡查事件上报为诉求", "Report a patrol event as a request"},
 		"auditlog.act.grid.event_resolve":              {"巡查事件就地解决", "Resolve a patrol event on the spot"},
+		"auditlog.act.indicator.period.load":           {"导入规划期", "loaded a plan period"},
+		"auditlog.act.indicator.freeze":                {"冻结年末指标值", "froze year-end indicator values"},
 		"auditlog.act.mediation.adviser.create":        {"新增法律顾问", "Add a legal adviser"},
 		"auditlog.act.mediation.adviser.export":        {"导出法律顾问服务记录", "Export legal advisers' services"},
 		"auditlog.act.mediation.adviser.read":          {"查看法律顾问", "Read a legal adviser"},

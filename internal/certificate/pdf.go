@@ -2,21 +2,20 @@ package certificate
 
 import (
 	"bytes"
-	_ "embed"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/skip2/go-qrcode"
+
+	"shequ/internal/platform/cjkfont"
 )
 
-// The font is Noto Sans SC subset to GB2312; see fonts/README.md.
-//
-//go:embed fonts/NotoSansSC-Regular-GB2312.ttf
-var fontTTF []byte
+// The font is Noto Sans SC subset to GB2312 (platform/cjkfont).
+var fontTTF = cjkfont.TTF
 
-const fontName = "notosanssc"
+const fontName = cjkfont.Name
 
 // PDF writes the certificate as a PDF in Chinese: number, volunteer (name,
 // masked ID number), the records of the period with their hours, the

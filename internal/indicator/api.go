@@ -34,7 +34,7 @@ type APIFigure struct {
 }
 
 func (s *Service) apiFigure(f Figure) APIFigure {
-	d, _ := s.Engine.Def(f.Indicator)
+	d := s.defOf(f)
 	return APIFigure{Indicator: f.Indicator, NameZh: d.NameZh, NameEn: d.NameEn, Source: d.Source, Unit: d.Unit, Direction: d.Direction,
 		Division: f.Division, Value: f.Value, Numerator: f.Numerator, Denominator: f.Denominator, Baseline: f.Baseline,
 		YearTarget: f.YearTarget, Target: f.Target, Gap: f.Gap, Status: f.Status, Awaiting: f.Awaiting, Period: f.Period,
@@ -52,6 +52,7 @@ func (s *Service) apiFigures(fs []Figure) []APIFigure {
 type listInput struct {
 	Division string `query:"division" required:"true" doc:"12-digit division code" example:"131100000000"`
 	Children bool   `query:"children" doc:"also every indicator at each child division"`
+	Period   string `query:"period" doc:"plan period code, e.g. 2021-2025; empty: the current period" example:"2021-2025"`
 }
 
 // IndicatorChild is every indicator at one child division.
@@ -63,6 +64,7 @@ type IndicatorChild struct {
 // IndicatorList is every indicator at a division.
 type IndicatorList struct {
 	Division division.Division `json:"division"`
+	Period   string            `json:"period" doc:"the plan period the figures are of"`
 	Year     int               `json:"year"`
 	Figures  []APIFigure       `json:"figures"`
 	Children []IndicatorChild  `json:"children,omitempty"`
@@ -75,6 +77,7 @@ type drillInput struct {
 	Division  string `query:"division" required:"true" doc:"12-digit division code"`
 	Children  bool   `query:"children" doc:"also the indicator at each child division"`
 	Sort      string `query:"sort" enum:"gap,name,value,code" default:"gap" doc:"order of the children"`
+	Period    string `query:"period" doc:"plan period code; empty: the current period"`
 }
 
 // IndicatorChildFigure is one child's figure in a drill-down.
@@ -116,6 +119,7 @@ type targetInput struct {
 type trendInput struct {
 	Indicator string `path:"indicator"`
 	Division  string `query:"division" required:"true"`
+	Period    string `query:"period" doc:"plan period code; empty: the current period"`
 }
 
 // IndicatorTrend is the monthly snapshots of an indicator at a division.
@@ -129,18 +133,19 @@ type trendOutput struct{ Body IndicatorTrend }
 
 // RegisterAPI adds the indicator routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
+	s.registerPlanAPI(api)
 	tags := []string{"indicators"}
 	huma.Register(api, huma.Operation{OperationID: "list-indicators", Method: http.MethodGet, Path: "/api/v1/indicators",
 		Summary:     "Every indicator of the plan at a division (and, with children=true, at each child)",
 		Description: "Value, numerator, denominator, 2020 baseline, this year's target, 2025 target, gap and status. A division outside the caller's area answers 404.",
 		Tags:        tags},
 		func(ctx context.Context, in *listInput) (*listOutput, error) {
-			t, err := s.Table(ctx, in.Division, in.Children)
+			t, err := s.Table(WithPeriod(ctx, in.Period), in.Division, in.Children)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}
 			out := &listOutput{}
-			out.Body = IndicatorList{Division: t.Division, Year: s.Engine.Year(), Figures: s.apiFigures(t.Figures)}
+			out.Body = IndicatorList{Division: t.Division, Period: t.Period, Year: s.Engine.Year(), Figures: s.apiFigures(t.Figures)}
 			for _, c := range t.Children {
 				out.Body.Children = append(out.Body.Children, IndicatorChild{Division: c.Division, Figures: s.apiFigures(c.Figures)})
 			}
@@ -152,7 +157,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "get-indicator", Method: http.MethodGet, Path: "/api/v1/indicators/{indicator}",
 		Summary: "One indicator at a division and, with children=true, at each child", Tags: tags},
 		func(ctx context.Context, in *drillInput) (*drillOutput, error) {
-			d, err := s.Drilldown(ctx, in.Indicator, in.Division, in.Children)
+			d, err := s.Drilldown(WithPeriod(ctx, in.Period), in.Indicator, in.Division, in.Children)
 			if err == nil {
 				err = SortRows(d.Children, in.Sort)
 			}
@@ -183,7 +188,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	huma.Register(api, huma.Operation{OperationID: "get-indicator-trend", Method: http.MethodGet, Path: "/api/v1/indicators/{indicator}/trend",
 		Summary: "The monthly snapshots of an indicator at a division, oldest first", Tags: tags},
 		func(ctx context.Context, in *trendInput) (*trendOutput, error) {
-			pts, err := s.Trend(ctx, in.Indicator, in.Division)
+			pts, err := s.Trend(WithPeriod(ctx, in.Period), in.Indicator, in.Division)
 			if err != nil {
 				return nil, web.APIErr(ctx, err)
 			}

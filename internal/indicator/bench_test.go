@@ -403,3 +403,34 @@ func BenchmarkProvince(b *testing.B) {
 		b.Logf("raw aggregation / rollups at the province: %.1f×", ns["raw/province+cities"]/ns["rollup/province+cities"])
 	}
 }
+
+// BenchmarkEvaluation: the 2021–2025 final evaluation of 衡水 with its
+// counties (2025 frozen first, down to townships): the evaluation, its PDF
+// report with charts and its workbook, each under 3 s.
+func BenchmarkEvaluation(b *testing.B) {
+	skipUnlessAsked(b)
+	f, err := data.FS.Open("divisions/hengshui.csv")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := loadWorld(b, f, "131100000000", division.City, 4_200_000)
+	t := time.Now()
+	res, err := w.Svc.Freeze(w.Ctx, indicator.ShippedCode, 2025)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%s: freeze 2025: %d computed, %d from snapshots in %v", w.App.DB.Dialect, res.Computed, res.FromSnapshot, time.Since(t))
+	run := func(name string, f func() error) { b.Run(name, func(b *testing.B) { timed(b, f) }) }
+	run("evaluate/city+counties", func() error { _, err := w.Svc.Evaluate(w.Ctx, indicator.ShippedCode, 0, w.Root); return err })
+	run("report/city+counties", func() error {
+		ev, err := w.Svc.Evaluate(w.Ctx, indicator.ShippedCode, 0, w.Root)
+		if err != nil {
+			return err
+		}
+		if err := indicator.WritePDF(io.Discard, ev, time.Now()); err != nil {
+			return err
+		}
+		return indicator.WriteXLSX(io.Discard, "zh-CN", ev)
+	})
+}

@@ -14,6 +14,7 @@ import (
 // Table is every indicator at a division and, when asked, at each of its
 // children: the dashboard page and its export.
 type Table struct {
+	Period    string              `json:"period" doc:"the plan period the figures are of"`
 	Division  division.Division   `json:"division"`
 	Ancestors []division.Division `json:"ancestors"`
 	Figures   []Figure            `json:"figures"`
@@ -52,11 +53,15 @@ func (s *Service) Table(ctx context.Context, code string, children bool) (*Table
 			codes = append(codes, k.Code)
 		}
 	}
-	figs, err := s.Engine.Compute(ctx, codes, nil)
+	plan, err := s.plan(ctx)
 	if err != nil {
 		return nil, err
 	}
-	t := &Table{Division: *d, Ancestors: anc, Figures: figs[code]}
+	figs, err := s.Engine.Compute(ctx, codes, plan.All())
+	if err != nil {
+		return nil, err
+	}
+	t := &Table{Period: plan.Code, Division: *d, Ancestors: anc, Figures: figs[code]}
 	if t.Ancestors == nil {
 		t.Ancestors = []division.Division{}
 	}
@@ -180,7 +185,7 @@ func (s *Service) Missing(ctx context.Context, indicator, code string, page, per
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, err
 	}
-	def, err := s.Engine.Def(indicator)
+	def, err := s.def(ctx, indicator)
 	if err != nil {
 		return nil, err
 	}

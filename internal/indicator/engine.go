@@ -144,7 +144,7 @@ func (e *Engine) sum(names []string, period string, t map[string]int64) float64 
 }
 
 func (e *Engine) figure(d *Def, code string, t map[string]int64, target *float64, year int) Figure {
-	f := Figure{Indicator: d.Code, Division: code, Baseline: d.Baseline, Target: d.Target, YearTarget: d.LineTarget(year),
+	f := Figure{Indicator: d.Code, Division: code, Baseline: d.Baseline, Target: d.Target, YearTarget: d.LineTarget(year), Def: d,
 		Period: e.Period(d.Formula.Period)}
 	if target != nil {
 		f.YearTarget = *target

@@ -149,7 +149,7 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 	}
 	var rows [][]any
 	for _, f := range t.Figures {
-		d, _ := s.Engine.Def(f.Indicator)
+		d := s.defOf(f)
 		rows = append(rows, append([]any{d.Code, s.defName(lang, d), sourceLabel(lang, d.Source)}, figureCells(lang, nf, d, f)...))
 	}
 	if err := sheet(x, i18n.T(lang, "indicator.sheet_figures"), true, head, widths, rows); err != nil {
@@ -160,7 +160,7 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 		chead := []any{i18n.T(lang, "indicator.division_code"), i18n.T(lang, "indicator.division_name")}
 		cw := []float64{14, 24}
 		for _, f := range t.Figures {
-			d, _ := s.Engine.Def(f.Indicator)
+			d := s.defOf(f)
 			chead = append(chead, s.defName(lang, d))
 			cw = append(cw, 16)
 		}
@@ -168,7 +168,7 @@ func (s *Service) ExportTable(ctx context.Context, code string) (*excelize.File,
 		for _, c := range t.Children {
 			r := []any{c.Division.Code, c.Division.Name}
 			for _, f := range c.Figures {
-				d, _ := s.Engine.Def(f.Indicator)
+				d := s.defOf(f)
 				r = append(r, nf.figure(d, f.Value))
 			}
 			crows = append(crows, r)

@@ -26,6 +26,10 @@ type Def struct {
 	Scope     string   `json:"scope"`
 	How       string   `json:"how_computed"`
 	Formula   Formula  `json:"-"`
+	// BaseYear is the plan's baseline year (2020) and EndYear its final
+	// year (2025): the straight line of yearly targets runs between them.
+	BaseYear int `json:"base_year"`
+	EndYear  int `json:"end_year"`
 }
 
 // Formula is numerator / denominator × factor, each side a sum of measures.
@@ -38,50 +42,26 @@ type Formula struct {
 	Period string
 }
 
-// formulas says how each indicator of the plan is computed from measures.
-// A measure is named owner.what; the owner is the slice that keeps it, so an
-// indicator whose owner is not wired in yet says what it awaits.
-var formulas = map[string]Formula{
-	"rural_facility_coverage":          {Num: []string{"facility.rural_with_comprehensive"}, Den: []string{"division.rural_communities"}, Factor: 100},
-	"urban_facility_coverage":          {Num: []string{"facility.urban_with_comprehensive"}, Den: []string{"division.urban_communities"}, Factor: 100},
-	"commercial_service_area_ratio":    {Num: []string{"division.commercial_area_urban", "facility.floor_area_urban"}, Den: []string{"division.building_area_urban"}, Factor: 100},
-	"facility_area_per_100_households": {Num: []string{"facility.comprehensive_floor_area"}, Den: []string{"division.households"}, Factor: 100},
-	"activity_area_ratio":              {Num: []string{"facility.comprehensive_activity_area"}, Den: []string{"facility.comprehensive_floor_area"}, Factor: 100},
-	"self_service_coverage":            {Num: []string{"facility.urban_with_terminal"}, Den: []string{"division.urban_communities"}, Factor: 100},
-	"workers_per_10k_urban":            {Num: []string{"worker.in_post_urban"}, Den: []string{"division.urban_population_urban"}, Factor: 10000},
-	"incubation_base_coverage":         {Num: []string{"organization.counties_with_incubation_base"}, Den: []string{"division.counties"}, Factor: 100},
-	"social_org_staff_per_10k":         {Num: []string{"organization.full_time_staff"}, Den: []string{"division.population"}, Factor: 10000},
-	"social_work_station_coverage":     {Num: []string{"facility.townships_with_social_work_station"}, Den: []string{"division.townships"}, Factor: 100},
-	"civilization_station_coverage":    {Num: []string{"facility.with_practice_station_and_volunteer_point"}, Den: []string{"division.communities"}, Factor: 100},
-	"home_care_facility_coverage":      {Num: []string{"facility.with_home_care"}, Den: []string{"division.communities"}, Factor: 100},
-	"elderly_monthly_visit_rate":       {Num: []string{"care.elderly_visited"}, Den: []string{"care.elderly_due"}, Factor: 100, Period: "month"},
-	"disabled_association_coverage":    {Num: []string{"organization.with_disabled_association"}, Den: []string{"division.communities"}, Factor: 100},
-	"fitness_circle_coverage":          {Num: []string{"facility.with_fitness_circle"}, Den: []string{"division.communities"}, Factor: 100},
-	"disaster_officer_coverage":        {Num: []string{"worker.with_disaster_officer"}, Den: []string{"division.communities"}, Factor: 100},
-	"relocation_facility_coverage":     {Num: []string{"facility.relocation_with_facility"}, Den: []string{"division.relocation_communities"}, Factor: 100},
-	"village_5g_rate":                  {Num: []string{"division.rural_5g"}, Den: []string{"division.rural_communities"}, Factor: 100},
-	"village_broadband_rate":           {Num: []string{"division.rural_broadband"}, Den: []string{"division.rural_communities"}, Factor: 100},
-	"satisfaction_survey_coverage":     {Num: []string{"survey.communities_surveyed"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
-	"leader_training_rate":             {Num: []string{"worker.leaders_trained"}, Den: []string{"worker.leaders_in_post"}, Factor: 100, Period: "year"},
-	"facility_open_hours":              {Num: []string{"facility.comprehensive_open_8h"}, Den: []string{"facility.comprehensive_in_use"}, Factor: 100},
-	"proxy_service_coverage":           {Num: []string{"proxy.communities_offering"}, Den: []string{"division.communities"}, Factor: 100, Period: "year"},
-}
+// Header is the shipped plan file's header: the indicator, then its
+// formula over measures (numerator and denominator are measure names joined
+// by "+"; period_kind is "", "month" or "year").
+const Header = "code,name_zh,name_en,source,baseline_2020,target_2025,attribute,direction,unit,scope,how_computed,numerator,denominator,factor,period_kind"
 
-// ParseDefs reads the plan's indicator file (code,name_zh,name_en,source,
-// baseline_2020,target_2025,attribute,direction,unit,scope,how_computed) and
-// joins each indicator to its formula.
+// ParseDefs reads the shipped plan file (see Header): the 2021–2025 plan,
+// its formulas included.
 func ParseDefs(r io.Reader) ([]Def, error) {
 	cr := csv.NewReader(r)
 	rows, err := cr.ReadAll()
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) < 2 || strings.Join(rows[0], ",") != "code,name_zh,name_en,source,baseline_2020,target_2025,attribute,direction,unit,scope,how_computed" {
+	if len(rows) < 2 || strings.Join(rows[0], ",") != Header {
 		return nil, fmt.Errorf("indicators file: unexpected header")
 	}
 	var out []Def
 	for i, r := range rows[1:] {
-		d := Def{Code: r[0], NameZh: r[1], NameEn: r[2], Source: r[3], Attribute: r[6], Direction: r[7], Unit: r[8], Scope: r[9], How: r[10]}
+		d := Def{Code: r[0], NameZh: r[1], NameEn: r[2], Source: r[3], Attribute: r[6], Direction: r[7], Unit: r[8], Scope: r[9], How: r[10],
+			BaseYear: PlanStart, EndYear: PlanEnd}
 		if r[4] != "" {
 			b, err := strconv.ParseFloat(r[4], 64)
 			if err != nil {
@@ -94,14 +74,39 @@ func ParseDefs(r io.Reader) ([]Def, error) {
 			return nil, fmt.Errorf("indicators file line %d: target %q: %w", i+2, r[5], err)
 		}
 		d.Target = t
-		f, ok := formulas[d.Code]
-		if !ok {
+		factor, err := strconv.ParseFloat(r[13], 64)
+		if err != nil {
+			return nil, fmt.Errorf("indicators file line %d: factor %q: %w", i+2, r[13], err)
+		}
+		d.Formula = Formula{Num: SplitMeasures(r[11]), Den: SplitMeasures(r[12]), Factor: factor, Period: r[14]}
+		if len(d.Formula.Num) == 0 || len(d.Formula.Den) == 0 {
 			return nil, fmt.Errorf("indicators file line %d: no formula for %s", i+2, d.Code)
 		}
-		d.Formula = f
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// SplitMeasures reads a side of a formula: measure names joined by "+".
+func SplitMeasures(s string) []string {
+	var out []string
+	for _, m := range strings.Split(s, "+") {
+		if m = strings.TrimSpace(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Unknown returns the measures of f that reg does not know, in order.
+func (f Formula) Unknown(known func(string) bool) []string {
+	var out []string
+	for _, m := range append(append([]string{}, f.Num...), f.Den...) {
+		if !known(m) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // PlanStart and PlanEnd bound the plan: the baseline year and the target year.
@@ -111,17 +116,21 @@ const (
 )
 
 // LineTarget is the default target of a year: the straight line from the
-// 2020 baseline to the 2025 target (the 2025 target after 2025, and before
-// 2020 the baseline). Without a baseline the line is flat at the target.
+// baseline year to the final year (the final target after it, and before
+// the baseline year the baseline). Without a baseline the line is flat at the target.
 func (d *Def) LineTarget(year int) float64 {
-	if d.Baseline == nil || year >= PlanEnd {
+	start, end := d.BaseYear, d.EndYear
+	if end == 0 {
+		start, end = PlanStart, PlanEnd
+	}
+	if d.Baseline == nil || year >= end {
 		return d.Target
 	}
-	if year <= PlanStart {
+	if year <= start {
 		return *d.Baseline
 	}
 	b := *d.Baseline
-	return b + (d.Target-b)*float64(year-PlanStart)/float64(PlanEnd-PlanStart)
+	return b + (d.Target-b)*float64(year-start)/float64(end-start)
 }
 
 // Statuses of a figure.
@@ -149,6 +158,8 @@ type Figure struct {
 	Status   string   `json:"status"`
 	Awaiting string   `json:"awaiting,omitempty"` // the owner whose records are awaited
 	Period   string   `json:"period,omitempty"`
+	// Def is the indicator the figure is of (its plan period's definition).
+	Def *Def `json:"-"`
 }
 
 // status decides met / on track / at risk.

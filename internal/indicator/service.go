@@ -29,6 +29,9 @@ type Service struct {
 	Engine    *Engine
 	Divisions *division.Service
 	Audit     *audit.Log
+	// Tasks is the task ledger's completion for the evaluation; nil until
+	// the ledger is connected (the report then says so).
+	Tasks TaskCompletion
 }
 
 // Report is every indicator at one division.
@@ -47,7 +50,11 @@ func (s *Service) ForDivision(ctx context.Context, code string) (*Report, error)
 	if err != nil {
 		return nil, err
 	}
-	figs, err := s.Engine.Compute(ctx, []string{code}, nil)
+	plan, err := s.plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	figs, err := s.Engine.Compute(ctx, []string{code}, plan.All())
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +82,7 @@ func (s *Service) Drilldown(ctx context.Context, indicator, code string, childre
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, err
 	}
-	def, err := s.Engine.Def(indicator)
+	def, err := s.def(ctx, indicator)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +121,7 @@ func (s *Service) SetTarget(ctx context.Context, indicator, code string, year in
 	if err != nil {
 		return err
 	}
-	def, err := s.Engine.Def(indicator)
+	def, err := s.def(ctx, indicator)
 	if err != nil {
 		return err
 	}
@@ -168,7 +175,11 @@ func (s *Service) SnapshotFigures(ctx context.Context) (map[string][]Figure, err
 	if err != nil {
 		return nil, err
 	}
-	return s.Engine.Compute(ctx, codes, nil)
+	plan, err := s.plan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Engine.Compute(ctx, codes, plan.All())
 }
 
 // SaveSnapshots writes figures (by division code) as the snapshots of
@@ -205,7 +216,7 @@ func (s *Service) Trend(ctx context.Context, indicator, code string) ([]Point, e
 	if _, err := auth.Require(ctx, ReadRoles...); err != nil {
 		return nil, err
 	}
-	def, err := s.Engine.Def(indicator)
+	def, err := s.def(ctx, indicator)
 	if err != nil {
 		return nil, err
 	}

@@ -162,8 +162,10 @@ func (h *Web) mapView(r *http.Request, lang string, t *Table, sorted []Figure) *
 	}
 	chosen := ""
 	if q := r.URL.Query().Get("map"); q != "" {
-		if _, err := h.S.Engine.Def(q); err == nil {
-			chosen = q
+		for _, f := range t.Figures {
+			if f.Indicator == q {
+				chosen = q
+			}
 		}
 	}
 	for _, f := range sorted {
@@ -182,7 +184,12 @@ func (h *Web) mapView(r *http.Request, lang string, t *Table, sorted []Figure) *
 			m.Indicator = v
 		}
 	}
-	def, _ := h.S.Engine.Def(chosen)
+	var def *Def
+	for _, f := range t.Figures {
+		if f.Indicator == chosen {
+			def = h.S.defOf(f)
+		}
+	}
 	m.Direction, m.Target = def.Direction, plain(def.Target)
 	points := []mapPoint{}
 	for _, c := range t.Children {

@@ -55,12 +55,18 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Render.AddPages("indicator", templates, "templates/*.html")
 	srv.AddNav(web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20, Group: web.NavOverview})
 	srv.Page("GET /indicators", h.root)
-	srv.Page("GET /indicators/{code}", h.dashboard)
-	srv.Page("GET /indicators/{code}/export.xlsx", h.exportTable)
-	srv.Page("GET /indicators/{code}/{indicator}", h.drill)
-	srv.Page("GET /indicators/{code}/{indicator}/export.xlsx", h.exportDrill)
-	srv.Page("GET /indicators/{code}/{indicator}/missing", h.missing)
+	// Every dashboard page reads the plan period of its ?period= (default
+	// the current one).
+	p := func(f func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+		return func(w http.ResponseWriter, r *http.Request) error { return f(w, periodFromQuery(r)) }
+	}
+	srv.Page("GET /indicators/{code}", p(h.dashboard))
+	srv.Page("GET /indicators/{code}/export.xlsx", p(h.exportTable))
+	srv.Page("GET /indicators/{code}/{indicator}", p(h.drill))
+	srv.Page("GET /indicators/{code}/{indicator}/export.xlsx", p(h.exportDrill))
+	srv.Page("GET /indicators/{code}/{indicator}/missing", p(h.missing))
 	srv.Page("POST /indicators/{code}/{indicator}/target", h.setTarget)
+	h.registerPlanWeb(srv)
 }
 
 // root opens the dashboard at the top of the caller's area.
@@ -123,7 +129,7 @@ type FigView struct {
 }
 
 func (h *Web) figView(lang string, f Figure) FigView {
-	d, _ := h.S.Engine.Def(f.Indicator)
+	d := h.S.defOf(f)
 	v := FigView{Code: d.Code, Name: d.NameZh, Unit: unitLabel(lang, d.Unit), Value: optNum(f.Value), Num: num(f.Numerator), Den: num(f.Denominator),
 		Baseline: optNum(f.Baseline), YearTarget: num(f.YearTarget), Target: num(f.Target), Gap: optNum(shownGap(f.Gap)), Status: f.Status,
 		StatusText: i18n.T(lang, "indicator.status."+f.Status), Period: f.Period, HasList: d.ListLevel() > 0, Raw: f}
@@ -181,6 +187,10 @@ type dashData struct {
 	Children  []childSummary
 	Statuses  []string
 	Summary   *summary
+	Plans     []*Plan
+	// PeriodQuery keeps a period other than the current one on the links
+	// to the drill-downs.
+	PeriodQuery string
 }
 
 func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -194,7 +204,7 @@ func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
 		Statuses: []string{Met, OnTrack, AtRisk, NoData, Awaiting}}
 	idx := map[string]int{}
 	for _, f := range t.Figures {
-		def, _ := h.S.Engine.Def(f.Indicator)
+		def := h.S.defOf(f)
 		key := def.Source
 		if d.PlanOrder {
 			key = ""
@@ -219,6 +229,12 @@ func (h *Web) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Children = append(d.Children, cs)
 	}
 	d.Summary = h.summary(r, lang, t)
+	if d.Plans, err = h.S.Plans(ctx); err != nil {
+		return err
+	}
+	if t.Period != current(d.Plans, h.S.Engine.Year()).Code {
+		d.PeriodQuery = "?period=" + t.Period
+	}
 	h.Srv.Render.Render(w, http.StatusOK, "indicator/dashboard", h.Srv.NewPage(r, t.Division.Name, d))
 	return nil
 }
