@@ -230,4 +230,3 @@ func schemeStatus(role auth.Role, define, own bool) int {
 	}
 	return http.StatusForbidden
 }
-
