@@ -47,15 +47,6 @@ func TestCommunityAPIScenarios(t *testing.T) {
 	var out []Scenario
 	for role, area := range home {
 		read, edit := slices.Contains(community.ReadRoles, role), slices.Contains(community.EditRoles, role)
-		status := func(allowed, inside bool, ok, outside int) int {
-			switch {
-			case !allowed:
-				return http.StatusForbidden
-			case !inside:
-				return outside
-			}
-			return ok
-		}
 		for _, rel := range []string{"own", "sibling"} {
 			code := communityIn(area, rel)
 			if code == "" {
@@ -63,19 +54,19 @@ func TestCommunityAPIScenarios(t *testing.T) {
 			}
 			inside := rel == "own"
 			name := fmt.Sprintf("%s/%s", role, rel)
-			get := status(read, inside, http.StatusOK, http.StatusNotFound)
+			get := expect(read, inside, http.StatusOK, http.StatusNotFound)
 			var has []string
 			if get == http.StatusOK {
 				has = []string{"公告" + code}
 			}
-			hall := status(edit, inside, http.StatusOK, http.StatusNotFound)
+			hall := expect(edit, inside, http.StatusOK, http.StatusNotFound)
 			out = append(out,
 				Scenario{Name: "get notice " + name, Method: "GET", Path: "/api/v1/notices/" + notices[code], Role: role, Area: area, Status: get, Contains: has},
 				Scenario{Name: "patch notice " + name, Method: "PATCH", Path: "/api/v1/notices/" + notices[code], Role: role, Area: area,
-					Body: map[string]any{"body": "正文 " + name}, Status: status(edit, inside, http.StatusOK, http.StatusNotFound)},
+					Body: map[string]any{"body": "正文 " + name}, Status: expect(edit, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "create notice " + name, Method: "POST", Path: "/api/v1/notices", Role: role, Area: area,
 					Body:   map[string]any{"division_code": code, "kind": "public_notice", "title": "公示 " + name, "body": "内容", "ends_on": today},
-					Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+					Status: expect(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "hall phone " + name, Method: "PUT", Path: "/api/v1/communities/" + code + "/hall", Role: role, Area: area,
 					Body: map[string]any{"phone": fmt.Sprintf("0318-21%05d", len(out)), "version": hallVersion[code]}, Status: hall},
 				// The page is public: every role reads every community's.
@@ -92,7 +83,7 @@ func TestCommunityAPIScenarios(t *testing.T) {
 			}
 			inside := rel == "own" || rel == "child"
 			name := fmt.Sprintf("%s/%s", role, rel)
-			list := status(read, inside, http.StatusOK, http.StatusNotFound)
+			list := expect(read, inside, http.StatusOK, http.StatusNotFound)
 			var has []string
 			if list == http.StatusOK {
 				has = []string{"事项" + code}
@@ -100,13 +91,13 @@ func TestCommunityAPIScenarios(t *testing.T) {
 			out = append(out,
 				Scenario{Name: "list items " + name, Method: "GET", Path: "/api/v1/catalogue-items?division=" + code, Role: role, Area: area, Status: list, Contains: has},
 				Scenario{Name: "patch item " + name, Method: "PATCH", Path: "/api/v1/catalogue-items/" + items[code], Role: role, Area: area,
-					Body: map[string]any{"times": "工作日 " + name}, Status: status(edit, inside, http.StatusOK, http.StatusNotFound)},
+					Body: map[string]any{"times": "工作日 " + name}, Status: expect(edit, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "create item " + name, Method: "POST", Path: "/api/v1/catalogue-items", Role: role, Area: area,
-					Body: map[string]any{"division_code": code, "name": "新事项 " + name}, Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+					Body: map[string]any{"division_code": code, "name": "新事项 " + name}, Status: expect(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 			)
 		}
 		s := Scenario{Name: "list notices " + string(role), Method: "GET", Path: "/api/v1/notices?per_page=200", Role: role, Area: area,
-			Status: status(read, true, http.StatusOK, 0)}
+			Status: expect(read, true, http.StatusOK, 0)}
 		if s.Status == http.StatusOK {
 			s.Contains = []string{"公告" + apptest.Community}
 			if area != apptest.City {

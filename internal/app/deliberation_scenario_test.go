@@ -54,15 +54,6 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 		x.proposed, x.admitted, x.meeting, x.decision = p.ID, a.ID, m.ID, d.ID
 		at[c] = x
 	}
-	status := func(allowed, inside bool, ok, outside int) int {
-		switch {
-		case !allowed:
-			return http.StatusForbidden
-		case !inside:
-			return outside
-		}
-		return ok
-	}
 	var out []Scenario
 	for role, area := range home {
 		read := slices.Contains(deliberation.RaiseRoles, role)
@@ -75,7 +66,7 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 			}
 			x, inside := at[code], rel == "own"
 			name := fmt.Sprintf("%s/%s", role, rel)
-			get := status(read, inside, http.StatusOK, http.StatusNotFound)
+			get := expect(read, inside, http.StatusOK, http.StatusNotFound)
 			var has []string
 			if get == http.StatusOK {
 				has = []string{"议题" + code}
@@ -83,29 +74,29 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 			out = append(out,
 				Scenario{Name: "get topic " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/topics/%d", x.admitted), Role: role, Area: area, Status: get, Contains: has},
 				Scenario{Name: "review without a plan " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/topics/%d/review", x.proposed), Role: role, Area: area,
-					Body: map[string]any{"decision": "admit"}, Status: status(staff, inside, http.StatusUnprocessableEntity, http.StatusNotFound)},
+					Body: map[string]any{"decision": "admit"}, Status: expect(staff, inside, http.StatusUnprocessableEntity, http.StatusNotFound)},
 				Scenario{Name: "get meeting " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/meetings/%d", x.meeting), Role: role, Area: area,
-					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "sign-in code " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/meetings/%d/code", x.meeting), Role: role, Area: area,
-					Status: status(staff, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(staff, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "record attendance " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/meetings/%d/attendance", x.meeting), Role: role, Area: area,
-					Body: map[string]any{"name": "到会 " + name}, Status: status(record, inside, http.StatusCreated, http.StatusNotFound)},
+					Body: map[string]any{"name": "到会 " + name}, Status: expect(record, inside, http.StatusCreated, http.StatusNotFound)},
 				Scenario{Name: "open vote " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/meetings/%d/votes", x.meeting), Role: role, Area: area,
-					Body: map[string]any{"motion": "表决 " + name, "secret": true}, Status: status(staff, inside, http.StatusCreated, http.StatusNotFound)},
+					Body: map[string]any{"motion": "表决 " + name, "secret": true}, Status: expect(staff, inside, http.StatusCreated, http.StatusNotFound)},
 				Scenario{Name: "plan meeting " + name, Method: "POST", Path: "/api/v1/meetings", Role: role, Area: area,
 					Body:   map[string]any{"topic_id": x.admitted, "kind": "consultation", "mode": "online", "title": "协商会 " + name, "starts_at": "2026-12-06T01:00:00Z"},
-					Status: status(staff, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+					Status: expect(staff, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get decision " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/decisions/%d", x.decision), Role: role, Area: area,
-					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "topic page " + name, Method: "GET", Path: fmt.Sprintf("/topics/%d", x.admitted), Role: role, Area: area, Status: get, Contains: has},
 				Scenario{Name: "meeting page " + name, Method: "GET", Path: fmt.Sprintf("/meetings/%d", x.meeting), Role: role, Area: area,
-					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "published decisions " + name, Method: "GET", Path: "/api/v1/communities/" + code + "/decisions", Role: role, Area: area,
 					Status: http.StatusOK, Contains: []string{"决定" + code}},
 			)
 		}
 		list := Scenario{Name: "list topics " + string(role), Method: "GET", Path: "/api/v1/topics?per_page=200", Role: role, Area: area,
-			Status: status(read, true, http.StatusOK, 0)}
+			Status: expect(read, true, http.StatusOK, 0)}
 		if list.Status == http.StatusOK {
 			list.Contains = []string{"议题" + apptest.Community}
 			if area != apptest.City {
@@ -117,17 +108,17 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 			Scenario{Name: "new topic page " + string(role), Method: "GET", Path: "/topics/new?source=need&ref=12", Role: role, Area: area, Status: list.Status},
 			Scenario{Name: "decisions page " + string(role), Method: "GET", Path: "/decisions", Role: role, Area: area, Status: list.Status},
 			Scenario{Name: "roster page " + string(role), Method: "GET", Path: "/deliberation/roster", Role: role, Area: area,
-				Status: status(record, true, http.StatusOK, 0)},
+				Status: expect(record, true, http.StatusOK, 0)},
 			Scenario{Name: "topics export " + string(role), Method: "GET", Path: "/topics.xlsx", Role: role, Area: area,
-				Status: status(record, true, http.StatusOK, 0)},
+				Status: expect(record, true, http.StatusOK, 0)},
 			Scenario{Name: "decisions export " + string(role), Method: "GET", Path: "/decisions.xlsx", Role: role, Area: area,
-				Status: status(record, true, http.StatusOK, 0)},
+				Status: expect(record, true, http.StatusOK, 0)},
 			Scenario{Name: "roster " + string(role), Method: "GET", Path: "/api/v1/deliberation-roster", Role: role, Area: area,
-				Status: status(record, true, http.StatusOK, 0)},
+				Status: expect(record, true, http.StatusOK, 0)},
 			Scenario{Name: "rules " + string(role), Method: "GET", Path: "/api/v1/deliberation-rules", Role: role, Area: area,
-				Status: status(record, true, http.StatusOK, 0)},
+				Status: expect(record, true, http.StatusOK, 0)},
 			Scenario{Name: "change a rule " + string(role), Method: "PATCH", Path: "/api/v1/deliberation-rules/hearing/rural/invited", Role: role, Area: area,
-				Body: map[string]any{"source": "听证规则 " + string(role), "reason": "修订"}, Status: status(role == auth.CityStaff, true, http.StatusOK, 0)},
+				Body: map[string]any{"source": "听证规则 " + string(role), "reason": "修订"}, Status: expect(role == auth.CityStaff, true, http.StatusOK, 0)},
 		)
 	}
 	out = append(out,

@@ -45,15 +45,6 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 	var out []Scenario
 	for role, area := range home {
 		read, edit := slices.Contains(mediation.ReadRoles, role), slices.Contains(mediation.EditRoles, role)
-		status := func(allowed, inside bool, ok, outside int) int {
-			switch {
-			case !allowed:
-				return http.StatusForbidden
-			case !inside:
-				return outside
-			}
-			return ok
-		}
 		for _, rel := range []string{"own", "sibling"} {
 			code := communityIn(area, rel)
 			if code == "" {
@@ -62,9 +53,9 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			inside := rel == "own"
 			name := fmt.Sprintf("%s/%s", role, rel)
 			id := ids[code]
-			get := status(read, inside, http.StatusOK, http.StatusNotFound)
-			change := status(edit, inside, http.StatusOK, http.StatusNotFound)
-			added := status(edit, inside, http.StatusCreated, http.StatusNotFound)
+			get := expect(read, inside, http.StatusOK, http.StatusNotFound)
+			change := expect(edit, inside, http.StatusOK, http.StatusNotFound)
+			added := expect(edit, inside, http.StatusCreated, http.StatusNotFound)
 			var has []string
 			if get == http.StatusOK {
 				has = []string{"案件" + code}
@@ -78,10 +69,10 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 				Scenario{Name: "failure " + name, Method: "POST", Path: "/api/v1/mediation/cases/" + id["case"] + "/failure", Role: role, Area: area,
 					Body: map[string]any{"referral": "court", "note": "引导诉讼"}, Status: change},
 				Scenario{Name: "reveal " + name, Method: "POST", Path: "/api/v1/mediation/cases/" + id["case"] + "/reveal", Role: role, Area: area,
-					Body: map[string]any{"reason": "核实身份"}, Status: status(slices.Contains(mediation.RevealRoles, role), inside, http.StatusOK, http.StatusNotFound)},
+					Body: map[string]any{"reason": "核实身份"}, Status: expect(slices.Contains(mediation.RevealRoles, role), inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "open case " + name, Method: "POST", Path: "/api/v1/mediation/cases", Role: role, Area: area,
 					Body:   map[string]any{"community_code": code, "kind": "land", "summary": "新案件", "parties": []map[string]any{{"name": "甲"}}},
-					Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+					Status: expect(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get committee " + name, Method: "GET", Path: "/api/v1/mediation/committees/" + id["committee"], Role: role, Area: area, Status: get},
 				Scenario{Name: "add mediator " + name, Method: "POST", Path: "/api/v1/mediation/committees/" + id["committee"] + "/mediators", Role: role, Area: area,
 					Body: map[string]any{"name": "志愿者", "term_from": "2025-01-01", "term_to": "2099-12-31"}, Status: added},
@@ -93,7 +84,7 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 					Body: map[string]any{"on": today, "course": "普法", "hours": 2}, Status: added},
 				Scenario{Name: "create adviser " + name, Method: "POST", Path: "/api/v1/legal-advisers", Role: role, Area: area,
 					Body:   map[string]any{"community_code": code, "name": "新顾问", "firm": "所", "phone": "13700000001", "term_from": "2025-01-01", "term_to": "2099-12-31"},
-					Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+					Status: expect(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 			)
 		}
 		for rel, code := range relatives(area) {
@@ -101,13 +92,13 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			name := fmt.Sprintf("%s/%s", role, rel)
 			out = append(out,
 				Scenario{Name: "figures " + name, Method: "GET", Path: "/api/v1/mediation/figures?division=" + code, Role: role, Area: area,
-					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "list cases " + name, Method: "GET", Path: "/api/v1/mediation/cases?division=" + code, Role: role, Area: area,
-					Status: status(read, inside, http.StatusOK, http.StatusNotFound)},
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 			)
 		}
 		list := Scenario{Name: "list all " + string(role), Method: "GET", Path: "/api/v1/mediation/cases?per_page=200", Role: role, Area: area,
-			Status: status(read, true, http.StatusOK, 0)}
+			Status: expect(read, true, http.StatusOK, 0)}
 		if list.Status == http.StatusOK {
 			list.Contains = []string{"案件" + apptest.Community}
 			if area != apptest.City {
@@ -115,10 +106,10 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			}
 		}
 		out = append(out, list,
-			Scenario{Name: "list advisers " + string(role), Method: "GET", Path: "/api/v1/legal-advisers", Role: role, Area: area, Status: status(read, true, http.StatusOK, 0)},
-			Scenario{Name: "list literates " + string(role), Method: "GET", Path: "/api/v1/legal-literates", Role: role, Area: area, Status: status(read, true, http.StatusOK, 0)},
-			Scenario{Name: "list committees " + string(role), Method: "GET", Path: "/api/v1/mediation/committees", Role: role, Area: area, Status: status(read, true, http.StatusOK, 0)},
-			Scenario{Name: "list services " + string(role), Method: "GET", Path: "/api/v1/legal-adviser-services", Role: role, Area: area, Status: status(read, true, http.StatusOK, 0)},
+			Scenario{Name: "list advisers " + string(role), Method: "GET", Path: "/api/v1/legal-advisers", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
+			Scenario{Name: "list literates " + string(role), Method: "GET", Path: "/api/v1/legal-literates", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
+			Scenario{Name: "list committees " + string(role), Method: "GET", Path: "/api/v1/mediation/committees", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
+			Scenario{Name: "list services " + string(role), Method: "GET", Path: "/api/v1/legal-adviser-services", Role: role, Area: area, Status: expect(read, true, http.StatusOK, 0)},
 		)
 	}
 	out = append(out,

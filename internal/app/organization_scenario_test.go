@@ -33,19 +33,8 @@ func TestOrganizationAPIScenarios(t *testing.T) {
 			read, edit := slices.Contains(organization.ReadRoles, role), slices.Contains(organization.EditRoles, role)
 			for rel, code := range relatives(area) {
 				inside := rel == "own" || rel == "child"
-				get, patch := http.StatusOK, http.StatusOK
-				switch {
-				case !read:
-					get = http.StatusForbidden
-				case !inside:
-					get = http.StatusNotFound
-				}
-				switch {
-				case !edit:
-					patch = http.StatusForbidden
-				case !inside:
-					patch = http.StatusNotFound
-				}
+				get := expect(read, inside, http.StatusOK, http.StatusNotFound)
+				patch := expect(edit, inside, http.StatusOK, http.StatusNotFound)
 				name := fmt.Sprintf("%s/%s", role, rel)
 				path := "/api/v1/organizations/" + ids[code]
 				var has []string

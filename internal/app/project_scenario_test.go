@@ -40,15 +40,6 @@ func TestProjectAPIScenarios(t *testing.T) {
 		var out []Scenario
 		for role, area := range home {
 			read, edit := slices.Contains(project.ReadRoles, role), slices.Contains(project.EditRoles, role)
-			status := func(ok int, inside, may bool) int {
-				switch {
-				case !may:
-					return http.StatusForbidden
-				case !inside:
-					return http.StatusNotFound
-				}
-				return ok
-			}
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {
@@ -57,7 +48,7 @@ func TestProjectAPIScenarios(t *testing.T) {
 				inside := rel == "own"
 				name := fmt.Sprintf("%s/%s", role, rel)
 				need, proj := "/api/v1/needs/"+needs[code], "/api/v1/projects/"+projects[code]
-				get := Scenario{Name: "get need " + name, Method: "GET", Path: need, Role: role, Area: area, Status: status(http.StatusOK, inside, read)}
+				get := Scenario{Name: "get need " + name, Method: "GET", Path: need, Role: role, Area: area, Status: expect(read, inside, http.StatusOK, http.StatusNotFound)}
 				if get.Status == http.StatusOK {
 					get.Contains = []string{`"division_code":"` + code + `"`}
 				}
@@ -69,32 +60,32 @@ func TestProjectAPIScenarios(t *testing.T) {
 					create = http.StatusUnprocessableEntity
 				}
 				// The city's staff recorded every project, so may not accept one.
-				accept := status(http.StatusOK, inside, edit)
+				accept := expect(edit, inside, http.StatusOK, http.StatusNotFound)
 				if role == auth.CityStaff && accept == http.StatusOK {
 					accept = http.StatusForbidden
 				}
 				out = append(out, get,
-					Scenario{Name: "matches " + name, Method: "GET", Path: need + "/matches", Role: role, Area: area, Status: status(http.StatusOK, inside, read)},
+					Scenario{Name: "matches " + name, Method: "GET", Path: need + "/matches", Role: role, Area: area, Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "close need " + name, Method: "POST", Path: need + "/close", Role: role, Area: area, Body: map[string]any{"reason": "已由街道统筹"},
-						Status: status(http.StatusOK, inside, edit)},
+						Status: expect(edit, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "match need " + name, Method: "POST", Path: need + "/match", Role: role, Area: area, Body: map[string]any{"resource": "unit:999999"},
-						Status: status(http.StatusUnprocessableEntity, inside, edit)},
+						Status: expect(edit, inside, http.StatusUnprocessableEntity, http.StatusNotFound)},
 					Scenario{Name: "raise need " + name, Method: "POST", Path: "/api/v1/needs", Role: role, Area: area,
 						Body: map[string]any{"division_code": code, "title": "新需求", "kind": "childcare"}, Status: create},
-					Scenario{Name: "get project " + name, Method: "GET", Path: proj, Role: role, Area: area, Status: status(http.StatusOK, inside, read)},
+					Scenario{Name: "get project " + name, Method: "GET", Path: proj, Role: role, Area: area, Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "milestone " + name, Method: "POST", Path: proj + "/milestones", Role: role, Area: area,
-						Body: map[string]any{"title": "开工", "due_on": "2026-12-31"}, Status: status(http.StatusCreated, inside, edit)},
+						Body: map[string]any{"title": "开工", "due_on": "2026-12-31"}, Status: expect(edit, inside, http.StatusCreated, http.StatusNotFound)},
 					Scenario{Name: "progress " + name, Method: "POST", Path: proj + "/progress", Role: role, Area: area,
-						Body: map[string]any{"note": "已开工"}, Status: status(http.StatusCreated, inside, edit)},
+						Body: map[string]any{"note": "已开工"}, Status: expect(edit, inside, http.StatusCreated, http.StatusNotFound)},
 					Scenario{Name: "accept " + name, Method: "POST", Path: proj + "/acceptance", Role: role, Area: area,
 						Body: map[string]any{"note": "合格"}, Status: accept},
 					Scenario{Name: "figures " + name, Method: "GET", Path: "/api/v1/project-figures?division=" + code, Role: role, Area: area,
-						Status: status(http.StatusOK, inside, read)},
+						Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
 				)
 			}
 			for path, mark := range map[string]string{"/api/v1/needs?per_page=200": "需求", "/api/v1/resources?per_page=200": "资源",
 				"/api/v1/projects?per_page=200": "项目"} {
-				s := Scenario{Name: "list " + path + " " + string(role), Method: "GET", Path: path, Role: role, Area: area, Status: status(http.StatusOK, true, read)}
+				s := Scenario{Name: "list " + path + " " + string(role), Method: "GET", Path: path, Role: role, Area: area, Status: expect(read, true, http.StatusOK, http.StatusNotFound)}
 				if s.Status == http.StatusOK {
 					s.Contains = []string{mark + apptest.Community}
 					if area != apptest.City {
@@ -107,7 +98,7 @@ func TestProjectAPIScenarios(t *testing.T) {
 				out = append(out, s)
 			}
 			out = append(out, Scenario{Name: "figures " + string(role), Method: "GET", Path: "/api/v1/project-figures", Role: role, Area: area,
-				Status: status(http.StatusOK, true, read)})
+				Status: expect(read, true, http.StatusOK, http.StatusNotFound)})
 		}
 		fixed := []Scenario{
 			{Name: "anonymous needs", Method: "GET", Path: "/api/v1/needs", Status: http.StatusUnauthorized},

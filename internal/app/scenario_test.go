@@ -22,6 +22,19 @@ var home = map[auth.Role]string{
 	auth.CommunityWorker: apptest.Community, auth.GridWorker: apptest.Community, auth.Resident: apptest.Community,
 }
 
+// expect is the status a row of a matrix wants: 403 for a role not
+// allowed, the outside status for a record outside the caller's area, ok
+// otherwise.
+func expect(allowed, inside bool, ok, outside int) int {
+	switch {
+	case !allowed:
+		return http.StatusForbidden
+	case !inside:
+		return outside
+	}
+	return ok
+}
+
 // relatives of an area in the fixture: own, child, sibling, parent ("" when none).
 func relatives(area string) map[string]string {
 	switch area {

@@ -95,16 +95,3 @@ func TestSurveyAPIScenarios(t *testing.T) {
 		return out
 	})
 }
-
-// expect is the status a row of a matrix wants: 403 for a role not
-// allowed, the outside status for a record outside the caller's area, ok
-// otherwise.
-func expect(allowed, inside bool, ok, outside int) int {
-	switch {
-	case !allowed:
-		return http.StatusForbidden
-	case !inside:
-		return outside
-	}
-	return ok
-}

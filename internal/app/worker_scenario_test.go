@@ -58,19 +58,8 @@ func TestWorkerAPIScenarios(t *testing.T) {
 					continue
 				}
 				inside := rel == "own" || rel == "child"
-				get, patch := http.StatusOK, http.StatusOK
-				switch {
-				case !read:
-					get = http.StatusForbidden
-				case !inside:
-					get = http.StatusNotFound
-				}
-				switch {
-				case !edit:
-					patch = http.StatusForbidden
-				case !inside:
-					patch = http.StatusNotFound
-				}
+				get := expect(read, inside, http.StatusOK, http.StatusNotFound)
+				patch := expect(edit, inside, http.StatusOK, http.StatusNotFound)
 				training := patch
 				if patch == http.StatusOK {
 					training = http.StatusCreated

@@ -17,16 +17,11 @@ import (
 var templates embed.FS
 
 // Web holds the auditor's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the auditor's navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("auditlog", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "auditlog.nav", Path: "/audit", Roles: Roles, Order: 90, Group: web.NavAdmin})
+	h := &Web{web.NewPages(srv, s, "auditlog", templates, web.NavItem{Key: "auditlog.nav", Path: "/audit", Roles: Roles, Order: 90, Group: web.NavAdmin})}
 	srv.Page("GET /audit", h.list)
 	srv.Page("GET /audit/export.xlsx", h.export)
 	srv.Page("POST /audit/verify", h.verify)

@@ -24,10 +24,7 @@ import (
 var templates embed.FS
 
 // Web holds the visit pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // The service worker is served from /visits/ so that its scope covers
 // the visit pages; its source is web/static/js/visit-sw.js.
@@ -35,8 +32,7 @@ const swPath = "js/visit-sw.js"
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("care", templates, "templates/*.html")
+	h := &Web{web.NewPages(srv, s, "care", templates)}
 	srv.AddNav(web.NavItem{Key: "care.nav", Path: "/visits", Roles: ListRoles, Order: 35, Group: web.NavCare},
 		web.NavItem{Key: "care.nav_rate", Path: "/visits/rate", Roles: []auth.Role{auth.CountyStaff, auth.CityStaff}, Order: 35, Group: web.NavCare})
 	srv.Page("GET /visits", h.list)

@@ -12,7 +12,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -22,14 +21,6 @@ type listInput struct {
 	OrgID       int64 `query:"org_id" doc:"only this organisation's certificates"`
 	Page        int   `query:"page" default:"1"`
 	PerPage     int   `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type listOutput struct {
-	Body struct {
-		Items []Certificate `json:"items"`
-		Page  int           `json:"page"`
-		More  bool          `json:"more"`
-	}
 }
 
 type numberInput struct {
@@ -70,14 +61,6 @@ type requestListInput struct {
 	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type requestListOutput struct {
-	Body struct {
-		Items []CertificateRequest `json:"items"`
-		Page  int                  `json:"page"`
-		More  bool                 `json:"more"`
-	}
-}
-
 type decideInput struct {
 	ID   int64 `path:"id"`
 	Body Decision
@@ -106,17 +89,11 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 		Description:   "Certifies, free of charge, the hours the organisation recorded for the volunteer in the period. The organisation must be in the caller's area and have a seal.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
 		func(ctx context.Context, in *issueInput) (*Certificate, error) { return s.Issue(ctx, in.Body) })
-	huma.Register(api, huma.Operation{OperationID: "list-certificates", Method: http.MethodGet, Path: "/api/v1/certificates",
+	web.ListOp(api, huma.Operation{OperationID: "list-certificates", Method: http.MethodGet, Path: "/api/v1/certificates",
 		Summary: "Certificates issued in the caller's area, newest first within each division", Tags: tags},
-		func(ctx context.Context, in *listInput) (*listOutput, error) {
-			items, more, err := s.List(ctx, Filter{VolunteerID: in.VolunteerID, OrgID: in.OrgID, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &listOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *listInput) ([]Certificate, bool, error) {
+			return s.List(ctx, Filter{VolunteerID: in.VolunteerID, OrgID: in.OrgID, Page: in.Page, PerPage: in.PerPage})
 		})
 	// One route serves both the JSON and, for a number ending in .pdf,
 	// the PDF: the mux takes a wildcard only as a whole path segment.
@@ -166,17 +143,11 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 		Description:   "Residents only, for their own volunteer registration. The organisation must have recorded hours of theirs in the period; its staff then issue the certificate or refuse with a reason.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
 		func(ctx context.Context, in *askInput) (*CertificateRequest, error) { return s.Ask(ctx, in.Body) })
-	huma.Register(api, huma.Operation{OperationID: "list-certificate-requests", Method: http.MethodGet, Path: "/api/v1/certificate-requests",
+	web.ListOp(api, huma.Operation{OperationID: "list-certificate-requests", Method: http.MethodGet, Path: "/api/v1/certificate-requests",
 		Summary: "Certificate requests, newest first: a volunteer's own, or those made to the organisations of the caller's area", Tags: tags},
-		func(ctx context.Context, in *requestListInput) (*requestListOutput, error) {
-			items, more, err := s.Requests(ctx, RequestFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &requestListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *requestListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *requestListInput) ([]CertificateRequest, bool, error) {
+			return s.Requests(ctx, RequestFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
 		Summary:     "Issue the certificate a request asks for, or refuse it with a reason (audited)",

@@ -2,8 +2,6 @@ package community
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -168,25 +166,21 @@ func (s *Store) listNotices(ctx context.Context, f NoticeFilter, today string) (
 	if err != nil {
 		return nil, false, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"n.division_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("n.division_code", lo, hi)
+	arg := w.Arg
 	if f.Division != "" {
 		dlo, dhi := division.RangeOf(f.Division)
-		conds = append(conds, "n.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Add("n.division_code BETWEEN " + arg(dlo) + " AND " + arg(dhi))
 	}
 	if f.Kind != "" {
-		conds = append(conds, "n.kind = "+arg(f.Kind))
+		w.Add("n.kind = " + arg(f.Kind))
 	}
 	if f.Status != "" {
-		conds = append(conds, "n.status = "+arg(f.Status))
+		w.Add("n.status = " + arg(f.Status))
 	}
-	q := `SELECT ` + noticeCols + noticeFrom + ` WHERE ` + strings.Join(conds, " AND ") +
+	q := `SELECT ` + noticeCols + noticeFrom + w.SQL() +
 		` ORDER BY n.starts_on DESC, n.id DESC LIMIT ` + arg(f.PerPage+1) + ` OFFSET ` + arg((f.Page-1)*f.PerPage)
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, args...)
+	rows, err := s.DB.Q(ctx).QueryContext(ctx, q, w.Args...)
 	if err != nil {
 		return nil, false, errs.Internal("community.Store.listNotices: select", err)
 	}

@@ -20,16 +20,12 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry. The community page
 // and its catalogue export are public; the rest is the workers'.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("community", templates, "templates/*.html")
+	h := &Web{web.NewPages(srv, s, "community", templates)}
 	srv.AddNav(web.NavItem{Key: "community.nav", Path: "/notices", Roles: ReadRoles, Order: 5, Group: web.NavOverview},
 		web.NavItem{Key: "community.mine", Path: "/community", Roles: MineRoles, Order: 4, Group: web.NavOverview})
 	srv.Page("GET /community", h.mine)

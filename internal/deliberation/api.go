@@ -6,25 +6,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
 type body[T any] struct{ Body T }
-
-type list[T any] struct {
-	Items []T  `json:"items"`
-	Page  int  `json:"page"`
-	More  bool `json:"more"`
-}
-
-func listOf[T any](items []T, page, perPage int, more bool) *body[list[T]] {
-	if items == nil {
-		items = []T{}
-	}
-	page, _ = db.Paging(page, perPage)
-	return &body[list[T]]{Body: list[T]{Items: items, Page: page, More: more}}
-}
 
 type idIn struct {
 	ID int64 `path:"id"`
@@ -79,29 +64,16 @@ type signinIn struct {
 	Code string `json:"code" maxLength:"20" doc:"the code on the meeting's screen"`
 }
 
-// register adds one operation whose errors go through web.APIErr.
+// register adds one operation (web.RecordOp) under the slice's tag.
 func register[I, O any](api huma.API, op huma.Operation, f func(context.Context, *I) (O, error)) {
 	op.Tags = []string{"deliberation"}
-	huma.Register(api, op, func(ctx context.Context, in *I) (*body[O], error) {
-		out, err := f(ctx, in)
-		if err != nil {
-			return nil, web.APIErr(ctx, err)
-		}
-		return &body[O]{Body: out}, nil
-	})
+	web.RecordOp(api, op, f)
 }
 
-// registerList adds one list operation.
+// registerList adds one paged list operation (web.ListOp) under the slice's tag.
 func registerList[I, T any](api huma.API, op huma.Operation, page func(*I) (int, int), f func(context.Context, *I) ([]T, bool, error)) {
 	op.Tags = []string{"deliberation"}
-	huma.Register(api, op, func(ctx context.Context, in *I) (*body[list[T]], error) {
-		items, more, err := f(ctx, in)
-		if err != nil {
-			return nil, web.APIErr(ctx, err)
-		}
-		p, pp := page(in)
-		return listOf(items, p, pp, more), nil
-	})
+	web.ListOp(api, op, page, f)
 }
 
 func all[T any](items []T, err error) ([]T, bool, error) { return items, false, err }

@@ -20,17 +20,12 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries. A community's
 // published decisions are public; the rest needs an account.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("deliberation", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "deliberation.nav", Path: "/topics", Roles: RaiseRoles, Order: 6, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "deliberation", templates, web.NavItem{Key: "deliberation.nav", Path: "/topics", Roles: RaiseRoles, Order: 6, Group: web.NavOverview})}
 	srv.Page("GET /topics", h.topics)
 	srv.Page("GET /topics.xlsx", h.exportTopics)
 	srv.Page("GET /topics/new", h.newTopic)

@@ -88,7 +88,7 @@ type pickOutput struct {
 // RegisterPicker adds the picker's public routes: its htmx fragment and
 // its JSON search (both open to anyone, for the sign-up page).
 func (s *Service) RegisterPicker(srv *web.Server, api huma.API) {
-	h := &Web{S: s, Srv: srv}
+	h := &Web{&web.Pages[Service]{S: s, Srv: srv}}
 	srv.Public("GET /divisions/pick", h.pick)
 	huma.Register(api, huma.Operation{OperationID: "pick-division", Method: http.MethodGet, Path: "/api/v1/divisions/search",
 		Summary:     "Find a community by name, or walk the tree (public)",

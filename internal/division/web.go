@@ -17,16 +17,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("division", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "division.nav", Path: "/divisions", Roles: TreeRoles, Order: 10, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "division", templates, web.NavItem{Key: "division.nav", Path: "/divisions", Roles: TreeRoles, Order: 10, Group: web.NavOverview})}
 	srv.Page("GET /divisions", h.roots)
 	srv.Page("GET /divisions/search", h.search)
 	srv.Page("GET /divisions/{code}", h.view)

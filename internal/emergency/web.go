@@ -20,18 +20,14 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // uploadBody caps a form that carries a scan or a photo.
 const uploadBody = upload.DefaultMaxBytes + 1<<20
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("emergency", templates, "templates/*.html")
+	h := &Web{web.NewPages(srv, s, "emergency", templates)}
 	srv.AddNav(web.NavItem{Key: "emergency.alerts_nav", Path: "/emergency/alerts", Roles: ReadRoles, Order: 45, Group: web.NavCare},
 		web.NavItem{Key: "emergency.nav", Path: "/emergency", Roles: ReadRoles, Order: 46, Group: web.NavCare})
 	srv.Page("GET /emergency", h.overview)

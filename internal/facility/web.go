@@ -20,26 +20,14 @@ import (
 var templates embed.FS
 
 // Web holds the registry's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("facility", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "facility.nav", Path: "/facilities", Roles: ReadRoles, Order: 20, Group: web.NavRegistries})
-	srv.Page("GET /facilities", h.list)
-	srv.Page("GET /facilities/new", h.newForm)
-	srv.Page("POST /facilities", h.create)
-	srv.Page("GET /facilities/template.xlsx", h.template)
-	srv.Page("GET /facilities/export.xlsx", h.export)
+	h := &Web{web.NewPages(srv, s, "facility", templates, web.NavItem{Key: "facility.nav", Path: "/facilities", Roles: ReadRoles, Order: 20, Group: web.NavRegistries})}
+	srv.RegistryPages("/facilities", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: Sheet.MaxBytes + 1<<20,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.update})
 	srv.Page("GET /facilities/import", h.importForm)
-	srv.Page("POST /facilities/import", h.importFile, web.MaxBody(Sheet.MaxBytes+1<<20))
-	srv.Page("GET /facilities/{id}", h.view)
-	srv.Page("GET /facilities/{id}/edit", h.editForm)
-	srv.Page("POST /facilities/{id}", h.update)
 	srv.Page("POST /facilities/{id}/close", h.close)
 }
 

@@ -44,16 +44,11 @@ var templates = func() fs.FS {
 }()
 
 // Web holds the dashboard's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the dashboard pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("indicator", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "indicator", templates, web.NavItem{Key: "indicator.nav", Path: "/indicators", Roles: ReadRoles, Order: 20, Group: web.NavOverview})}
 	srv.Page("GET /indicators", h.root)
 	// Every dashboard page reads the plan period of its ?period= (default
 	// the current one).

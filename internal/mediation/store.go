@@ -3,7 +3,6 @@ package mediation
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -389,29 +388,25 @@ func (s *Store) caseWhere(ctx context.Context, f CaseFilter) (string, []any, err
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"c.community_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("c.community_code", lo, hi)
+	arg := w.Arg
 	if f.Division != "" {
 		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "c.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Between("c.community_code", dlo, dhi)
 	}
 	if f.Status != "" {
-		conds = append(conds, "c.status = "+arg(f.Status))
+		w.Add("c.status = " + arg(f.Status))
 	}
 	if f.Kind != "" {
-		conds = append(conds, "c.kind = "+arg(f.Kind))
+		w.Add("c.kind = " + arg(f.Kind))
 	}
 	if f.IDNumber != "" {
-		conds = append(conds, "c.id IN (SELECT case_id FROM mediation_parties WHERE id_number_index = "+arg(s.Keys.Index(f.IDNumber))+")")
+		w.Add("c.id IN (SELECT case_id FROM mediation_parties WHERE id_number_index = " + arg(s.Keys.Index(f.IDNumber)) + ")")
 	}
 	if f.Q != "" {
-		conds = append(conds, "(c.summary "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\' OR c.request_number = `+arg(f.Q)+")")
+		w.Add("(c.summary " + s.DB.ILike() + " " + arg(db.Contains(f.Q)) + ` ESCAPE '\' OR c.request_number = ` + arg(f.Q) + ")")
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 func (s *Store) cases(ctx context.Context, f CaseFilter) ([]MediationCase, bool, error) {

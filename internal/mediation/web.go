@@ -21,17 +21,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("mediation", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "mediation.nav", Path: "/mediation/cases", Roles: ReadRoles, Order: 45, Group: web.NavRequests})
-	srv.AddNav(web.NavItem{Key: "mediation.figures", Path: "/mediation/figures", Roles: ReadRoles, Order: 46, Group: web.NavRequests})
+	h := &Web{web.NewPages(srv, s, "mediation", templates, web.NavItem{Key: "mediation.nav", Path: "/mediation/cases", Roles: ReadRoles, Order: 45, Group: web.NavRequests}, web.NavItem{Key: "mediation.figures", Path: "/mediation/figures", Roles: ReadRoles, Order: 46, Group: web.NavRequests})}
 	srv.Page("GET /mediation/figures", h.figures)
 	srv.Page("GET /mediation/cases", h.cases)
 	srv.Page("GET /mediation/cases/export.xlsx", h.exportCases)

@@ -3,7 +3,6 @@ package organization
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -116,27 +115,23 @@ func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"o.division_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("o.division_code", lo, hi)
+	arg := w.Arg
 	if f.Division != "" {
 		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "o.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Between("o.division_code", dlo, dhi)
 	}
 	if f.Q != "" {
 		like := arg(db.Contains(f.Q))
-		conds = append(conds, "(o.name "+s.DB.ILike()+" "+like+` ESCAPE '\' OR o.registration_number = `+arg(f.Q)+")")
+		w.Add("(o.name " + s.DB.ILike() + " " + like + ` ESCAPE '\' OR o.registration_number = ` + arg(f.Q) + ")")
 	}
 	if f.Type != "" {
-		conds = append(conds, "o.type = "+arg(f.Type))
+		w.Add("o.type = " + arg(f.Type))
 	}
 	if f.Status != "" {
-		conds = append(conds, "o.status = "+arg(f.Status))
+		w.Add("o.status = " + arg(f.Status))
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 func (s *Store) list(ctx context.Context, f Filter) ([]Organization, bool, error) {

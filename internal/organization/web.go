@@ -20,25 +20,13 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("organization", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "organization.nav", Path: "/organizations", Roles: ReadRoles, Order: 31, Group: web.NavRegistries})
-	srv.Page("GET /organizations", h.list)
-	srv.Page("GET /organizations/export.xlsx", h.export)
-	srv.Page("GET /organizations/template.xlsx", h.template)
-	srv.Page("POST /organizations/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
-	srv.Page("GET /organizations/new", h.newForm)
-	srv.Page("POST /organizations", h.create)
-	srv.Page("GET /organizations/{id}", h.view)
-	srv.Page("GET /organizations/{id}/edit", h.editForm)
-	srv.Page("POST /organizations/{id}", h.save)
+	h := &Web{web.NewPages(srv, s, "organization", templates, web.NavItem{Key: "organization.nav", Path: "/organizations", Roles: ReadRoles, Order: 31, Group: web.NavRegistries})}
+	srv.RegistryPages("/organizations", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: 2 * xlsx.DefaultMaxBytes,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.save})
 	srv.Page("POST /organizations/{id}/deregister", h.deregister)
 }
 

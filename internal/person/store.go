@@ -349,34 +349,30 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"p.community_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("p.community_code", lo, hi)
+	arg := w.Arg
 	if f.Community != "" {
 		dlo, dhi := codeRange(f.Community)
-		conds = append(conds, "p.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Add("p.community_code BETWEEN " + arg(dlo) + " AND " + arg(dhi))
 	}
 	if f.Q != "" {
-		conds = append(conds, "p.name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
+		w.Add("p.name " + s.DB.ILike() + " " + arg(db.Contains(f.Q)) + ` ESCAPE '\'`)
 	}
 	if f.IDNumber != "" {
-		conds = append(conds, "p.id_number_index = "+arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
+		w.Add("p.id_number_index = " + arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
 	}
 	if f.Phone != "" {
-		conds = append(conds, "p.phone_index = "+arg(s.Keys.Index(NormalizePhone(f.Phone))))
+		w.Add("p.phone_index = " + arg(s.Keys.Index(NormalizePhone(f.Phone))))
 	}
 	if a := strings.TrimSpace(f.Address); a != "" {
-		conds = append(conds, "p.address_index = "+arg(s.Keys.Index(a)))
+		w.Add("p.address_index = " + arg(s.Keys.Index(a)))
 	}
 	if f.Group != "" {
 		t := arg(today)
-		conds = append(conds, "EXISTS (SELECT 1 FROM person_groups g WHERE g.person_id = p.id AND g.grp = "+arg(f.Group)+
-			" AND g.start_date <= "+t+" AND (g.end_date IS NULL OR g.end_date >= "+t+"))")
+		w.Add("EXISTS (SELECT 1 FROM person_groups g WHERE g.person_id = p.id AND g.grp = " + arg(f.Group) +
+			" AND g.start_date <= " + t + " AND (g.end_date IS NULL OR g.end_date >= " + t + "))")
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 // codeRange is the range of codes at or under a division code, its level

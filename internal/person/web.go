@@ -21,26 +21,14 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("person", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "person.nav", Path: "/persons", Roles: KeepRoles, Order: 25, Group: web.NavRegistries})
-	srv.Page("GET /persons", h.list)
-	srv.Page("GET /persons/export.xlsx", h.export)
+	h := &Web{web.NewPages(srv, s, "person", templates, web.NavItem{Key: "person.nav", Path: "/persons", Roles: KeepRoles, Order: 25, Group: web.NavRegistries})}
+	srv.RegistryPages("/persons", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: Sheet.MaxBytes + 1<<20,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.save})
 	srv.Page("POST /persons/export.xlsx", h.exportUnmasked)
-	srv.Page("GET /persons/template.xlsx", h.template)
-	srv.Page("POST /persons/import", h.importFile, web.MaxBody(Sheet.MaxBytes+1<<20))
-	srv.Page("GET /persons/new", h.newForm)
-	srv.Page("POST /persons", h.create)
-	srv.Page("GET /persons/{id}", h.view)
-	srv.Page("GET /persons/{id}/edit", h.editForm)
-	srv.Page("POST /persons/{id}", h.save)
 	srv.Page("POST /persons/{id}/reveal", h.reveal)
 }
 

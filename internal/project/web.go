@@ -22,16 +22,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("project", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "project.nav", Path: "/needs", Roles: ReadRoles, Order: 36, Group: web.NavRegistries})
+	h := &Web{web.NewPages(srv, s, "project", templates, web.NavItem{Key: "project.nav", Path: "/needs", Roles: ReadRoles, Order: 36, Group: web.NavRegistries})}
 	srv.Page("GET /needs", h.needs)
 	srv.Page("GET /needs/export.xlsx", h.exportNeeds)
 	srv.Page("GET /needs/new", h.needForm)

@@ -6,26 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
-
-type proxyItemsOutput struct {
-	Body struct {
-		Items []ServiceEntry `json:"items"`
-	}
-}
-
-func itemsOf(items []ServiceEntry) *proxyItemsOutput {
-	out := &proxyItemsOutput{}
-	out.Body.Items = items
-	if out.Body.Items == nil {
-		out.Body.Items = []ServiceEntry{}
-	}
-	return out
-}
-
-type proxyItemOutput struct{ Body *ServiceEntry }
 
 type offeringsInput struct {
 	Community string `path:"community" doc:"12-digit community code"`
@@ -44,10 +26,9 @@ type offerAllInput struct {
 	}
 }
 
-type proxyOfferAllOutput struct {
-	Body struct {
-		Added int `json:"added"`
-	}
+// ProxyOfferAllResult is how many offerings offer-all added.
+type ProxyOfferAllResult struct {
+	Added int `json:"added"`
 }
 
 type listInput struct {
@@ -59,19 +40,9 @@ type listInput struct {
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type proxyCaseListOutput struct {
-	Body struct {
-		Items []Case `json:"items"`
-		Page  int    `json:"page"`
-		More  bool   `json:"more"`
-	}
-}
-
 type idInput struct {
 	ID int64 `path:"id"`
 }
-
-type proxyCaseOutput struct{ Body *Case }
 
 type actInput struct {
 	ID   int64 `path:"id"`
@@ -92,138 +63,68 @@ type revealInput struct {
 	}
 }
 
-type proxyRevealOutput struct{ Body *Revealed }
-
 type figuresInput struct {
 	Division string `query:"division" doc:"12-digit code; the caller's area when empty"`
 }
 
-type proxyFiguresOutput struct{ Body *CaseFigures }
-
 // RegisterAPI adds the proxy routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"proxy"}
-	huma.Register(api, huma.Operation{OperationID: "list-proxy-services", Method: http.MethodGet, Path: "/api/v1/proxy/services",
+	web.ItemsOp(api, huma.Operation{OperationID: "list-proxy-services", Method: http.MethodGet, Path: "/api/v1/proxy/services",
 		Summary: "The proxy service catalogue as it applies in the caller's area", Tags: tags},
-		func(ctx context.Context, _ *struct{}) (*proxyItemsOutput, error) {
-			items, err := s.Services(ctx)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return itemsOf(items), nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "create-proxy-service", Method: http.MethodPost, Path: "/api/v1/proxy/services",
+		func(ctx context.Context, _ *struct{}) ([]ServiceEntry, error) { return s.Services(ctx) })
+	web.RecordOp(api, huma.Operation{OperationID: "create-proxy-service", Method: http.MethodPost, Path: "/api/v1/proxy/services",
 		Summary: "Add a service to the catalogue at the city or a county", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *struct{ Body ServiceEntryInput }) (*proxyItemOutput, error) {
-			v, err := s.AddService(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyItemOutput{Body: v}, nil
+		func(ctx context.Context, in *struct{ Body ServiceEntryInput }) (*ServiceEntry, error) {
+			return s.AddService(ctx, in.Body)
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-proxy-offerings", Method: http.MethodGet, Path: "/api/v1/proxy/offerings/{community}",
+	web.ItemsOp(api, huma.Operation{OperationID: "get-proxy-offerings", Method: http.MethodGet, Path: "/api/v1/proxy/offerings/{community}",
 		Summary: "The services that apply at a community, each marked whether it offers it", Tags: tags},
-		func(ctx context.Context, in *offeringsInput) (*proxyItemsOutput, error) {
-			items, err := s.Offerings(ctx, in.Community)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return itemsOf(items), nil
+		func(ctx context.Context, in *offeringsInput) ([]ServiceEntry, error) {
+			return s.Offerings(ctx, in.Community)
 		})
-	huma.Register(api, huma.Operation{OperationID: "set-proxy-offerings", Method: http.MethodPut, Path: "/api/v1/proxy/offerings/{community}",
+	web.ItemsOp(api, huma.Operation{OperationID: "set-proxy-offerings", Method: http.MethodPut, Path: "/api/v1/proxy/offerings/{community}",
 		Summary: "Set the services a community offers", Tags: tags},
-		func(ctx context.Context, in *setOfferingsInput) (*proxyItemsOutput, error) {
+		func(ctx context.Context, in *setOfferingsInput) ([]ServiceEntry, error) {
 			if err := s.SetOfferings(ctx, in.Community, in.Body.ServiceIDs); err != nil {
-				return nil, web.APIErr(ctx, err)
+				return nil, err
 			}
-			items, err := s.Offerings(ctx, in.Community)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return itemsOf(items), nil
+			return s.Offerings(ctx, in.Community)
 		})
-	huma.Register(api, huma.Operation{OperationID: "offer-all-proxy-services", Method: http.MethodPost, Path: "/api/v1/proxy/offerings/offer-all",
+	web.RecordOp(api, huma.Operation{OperationID: "offer-all-proxy-services", Method: http.MethodPost, Path: "/api/v1/proxy/offerings/offer-all",
 		Summary: "Make every community of a township offer every service that applies", Tags: tags},
-		func(ctx context.Context, in *offerAllInput) (*proxyOfferAllOutput, error) {
+		func(ctx context.Context, in *offerAllInput) (ProxyOfferAllResult, error) {
 			n, err := s.OfferAll(ctx, in.Body.DivisionCode)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &proxyOfferAllOutput{}
-			out.Body.Added = n
-			return out, nil
+			return ProxyOfferAllResult{Added: n}, err
 		})
-	huma.Register(api, huma.Operation{OperationID: "list-proxy-cases", Method: http.MethodGet, Path: "/api/v1/proxy/cases",
+	web.ListOp(api, huma.Operation{OperationID: "list-proxy-cases", Method: http.MethodGet, Path: "/api/v1/proxy/cases",
 		Summary: "Proxy cases in the caller's area (a resident: their own)", Tags: tags},
-		func(ctx context.Context, in *listInput) (*proxyCaseListOutput, error) {
-			items, more, err := s.List(ctx, Filter{Division: in.Division, Status: in.Status, Overdue: in.Overdue, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &proxyCaseListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Case{}
-			}
-			return out, nil
+		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *listInput) ([]Case, bool, error) {
+			return s.List(ctx, Filter{Division: in.Division, Status: in.Status, Overdue: in.Overdue, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases",
+	web.RecordOp(api, huma.Operation{OperationID: "create-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases",
 		Summary:       "Take a proxy case",
 		Description:   "A worker at the hall (community_code), or from a request (request_number: its community and the resident's account come from it); a resident for themselves at their community. The community must offer the service.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *struct{ Body CaseIntake }) (*proxyCaseOutput, error) {
-			c, err := s.Create(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyCaseOutput{Body: c}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "get-proxy-case", Method: http.MethodGet, Path: "/api/v1/proxy/cases/{id}",
+		func(ctx context.Context, in *struct{ Body CaseIntake }) (*Case, error) { return s.Create(ctx, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "get-proxy-case", Method: http.MethodGet, Path: "/api/v1/proxy/cases/{id}",
 		Summary: "A proxy case (personal data masked)", Tags: tags},
-		func(ctx context.Context, in *idInput) (*proxyCaseOutput, error) {
-			c, err := s.Get(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyCaseOutput{Body: c}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "act-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/transitions",
+		func(ctx context.Context, in *idInput) (*Case, error) { return s.Get(ctx, in.ID) })
+	web.RecordOp(api, huma.Operation{OperationID: "act-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/transitions",
 		Summary:     "Move a proxy case",
 		Description: "check (the materials present), submit (every material checked), done or refuse (with a reason; the resident is told), close.",
 		Tags:        tags},
-		func(ctx context.Context, in *actInput) (*proxyCaseOutput, error) {
-			c, err := s.Act(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyCaseOutput{Body: c}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "rate-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/rating",
+		func(ctx context.Context, in *actInput) (*Case, error) { return s.Act(ctx, in.ID, in.Body) })
+	web.RecordOp(api, huma.Operation{OperationID: "rate-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/rating",
 		Summary: "The resident rates their finished case, once", Tags: tags},
-		func(ctx context.Context, in *rateInput) (*proxyCaseOutput, error) {
-			c, err := s.Rate(ctx, in.ID, in.Body.Rating)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyCaseOutput{Body: c}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "reveal-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/reveal",
+		func(ctx context.Context, in *rateInput) (*Case, error) { return s.Rate(ctx, in.ID, in.Body.Rating) })
+	web.RecordOp(api, huma.Operation{OperationID: "reveal-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/reveal",
 		Summary: "A case's personal data unmasked, with a reason (audited)", Tags: tags},
-		func(ctx context.Context, in *revealInput) (*proxyRevealOutput, error) {
-			r, err := s.Reveal(ctx, in.ID, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyRevealOutput{Body: r}, nil
+		func(ctx context.Context, in *revealInput) (*Revealed, error) {
+			return s.Reveal(ctx, in.ID, in.Body.Reason)
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-proxy-figures", Method: http.MethodGet, Path: "/api/v1/proxy/figures",
+	web.RecordOp(api, huma.Operation{OperationID: "get-proxy-figures", Method: http.MethodGet, Path: "/api/v1/proxy/figures",
 		Summary: "This year's cases at or under a division: by status, overdue, on time, average rating, communities covered", Tags: tags},
-		func(ctx context.Context, in *figuresInput) (*proxyFiguresOutput, error) {
-			f, err := s.Figures(ctx, in.Division)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &proxyFiguresOutput{Body: f}, nil
-		})
+		func(ctx context.Context, in *figuresInput) (*CaseFigures, error) { return s.Figures(ctx, in.Division) })
 }

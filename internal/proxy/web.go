@@ -21,16 +21,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("proxy", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "proxy.nav", Path: "/proxy", Roles: ReadRoles, Order: 33, Group: web.NavRequests})
+	h := &Web{web.NewPages(srv, s, "proxy", templates, web.NavItem{Key: "proxy.nav", Path: "/proxy", Roles: ReadRoles, Order: 33, Group: web.NavRequests})}
 	srv.Page("GET /proxy", h.list)
 	srv.Page("GET /proxy/export.xlsx", h.export)
 	srv.Page("GET /proxy/figures", h.figures)

@@ -3,7 +3,6 @@ package rating
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -108,32 +107,28 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"r.division_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("r.division_code", lo, hi)
+	arg := w.Arg
 	if f.Division != "" {
 		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "r.division_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Between("r.division_code", dlo, dhi)
 	}
 	if f.Kind != "" {
-		conds = append(conds, "r.subject_kind = "+arg(f.Kind))
+		w.Add("r.subject_kind = " + arg(f.Kind))
 	}
 	if f.Level != 0 {
-		conds = append(conds, "r.level = "+arg(f.Level))
+		w.Add("r.level = " + arg(f.Level))
 	}
 	switch f.Rectification {
 	case Open, Done:
-		conds = append(conds, "r.rectification = "+arg(f.Rectification))
+		w.Add("r.rectification = " + arg(f.Rectification))
 	case Overdue:
-		conds = append(conds, "r.rectification = "+arg(Open)+" AND r.due_on < "+arg(today))
+		w.Add("r.rectification = " + arg(Open) + " AND r.due_on < " + arg(today))
 	}
 	if f.Q != "" {
-		conds = append(conds, "r.subject_name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
+		w.Add("r.subject_name " + s.DB.ILike() + " " + arg(db.Contains(f.Q)) + ` ESCAPE '\'`)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 func (s *Store) list(ctx context.Context, f Filter, today string) ([]Rating, bool, error) {

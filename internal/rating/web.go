@@ -19,20 +19,14 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // Levels lists the five levels, best first, for forms.
 var Levels = []int{VerySatisfied, Satisfied, Basically, Dissatisfied, VeryDissatisfied}
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("rating", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "rating.nav", Path: "/ratings", Roles: ReadRoles, Order: 48, Group: web.NavRequests})
-	srv.AddNav(web.NavItem{Key: "rating.mine", Path: "/ratings/mine", Roles: RateRoles, Order: 48, Group: web.NavRequests})
+	h := &Web{web.NewPages(srv, s, "rating", templates, web.NavItem{Key: "rating.nav", Path: "/ratings", Roles: ReadRoles, Order: 48, Group: web.NavRequests}, web.NavItem{Key: "rating.mine", Path: "/ratings/mine", Roles: RateRoles, Order: 48, Group: web.NavRequests})}
 	srv.Page("GET /ratings", h.list)
 	srv.Page("GET /ratings/export.xlsx", h.export)
 	srv.Page("GET /ratings/mine", h.mine)

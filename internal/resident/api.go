@@ -9,7 +9,6 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 )
@@ -58,20 +57,10 @@ type recoverInput struct {
 	}
 }
 
-type residentOutput struct{ Body *Resident }
-
 type queueInput struct {
 	Status  string `query:"status" enum:"unverified,verified,refused," doc:"default unverified"`
 	Page    int    `query:"page" default:"1"`
 	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type queueOutput struct {
-	Body struct {
-		Items []Resident `json:"items"`
-		Page  int        `json:"page"`
-		More  bool       `json:"more"`
-	}
 }
 
 type idInput struct {
@@ -157,29 +146,17 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 			}
 			return token(ctx, acc, "")
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-own-resident", Method: http.MethodGet, Path: "/api/v1/residents/me",
+	web.RecordOp(api, huma.Operation{OperationID: "get-own-resident", Method: http.MethodGet, Path: "/api/v1/residents/me",
 		Summary: "The caller's own sign-up and its verification", Tags: tags},
-		func(ctx context.Context, _ *struct{}) (*residentOutput, error) {
-			r, err := s.Me(ctx)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &residentOutput{Body: r}, nil
-		})
+		func(ctx context.Context, _ *struct{}) (*Resident, error) { return s.Me(ctx) })
 	web.RecordOp(api, huma.Operation{OperationID: "set-own-resident-sms", Method: http.MethodPut, Path: "/api/v1/residents/me/sms",
 		Summary: "Turn SMS copies of the caller's messages on or off (to the number they signed up with)", Tags: tags},
 		func(ctx context.Context, in *smsInput) (*Resident, error) { return s.SetSMS(ctx, in.Body.On) })
-	huma.Register(api, huma.Operation{OperationID: "list-residents", Method: http.MethodGet, Path: "/api/v1/residents",
+	web.ListOp(api, huma.Operation{OperationID: "list-residents", Method: http.MethodGet, Path: "/api/v1/residents",
 		Summary: "Self-registered residents of the caller's area, by verification state (the queue)", Tags: tags},
-		func(ctx context.Context, in *queueInput) (*queueOutput, error) {
-			items, more, err := s.Queue(ctx, in.Status, in.Page, in.PerPage)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &queueOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *queueInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *queueInput) ([]Resident, bool, error) {
+			return s.Queue(ctx, in.Status, in.Page, in.PerPage)
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "get-resident", Method: http.MethodGet, Path: "/api/v1/residents/{id}",
 		Summary: "A self-registered resident of the caller's area", Tags: tags},

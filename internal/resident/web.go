@@ -19,16 +19,12 @@ import (
 var templates embed.FS
 
 // Web holds the pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages: sign-up, code sign-in and recovery (public),
 // the resident's own state, and the workers' queue.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("resident", templates, "templates/*.html")
+	h := &Web{web.NewPages(srv, s, "resident", templates)}
 	srv.AddNav(web.NavItem{Key: "resident.nav_queue", Path: "/residents", Roles: VerifyRoles, Order: 40, Group: web.NavRegistries},
 		web.NavItem{Key: "resident.nav_me", Path: "/residents/me", Roles: []auth.Role{auth.Resident}, Order: 98, Group: web.NavAdmin})
 	for _, m := range modes {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/web"
 )
 
@@ -20,30 +19,10 @@ type pageInput struct {
 	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type questionnaireList struct {
-	Body struct {
-		Items []Questionnaire `json:"items"`
-		Page  int             `json:"page"`
-		More  bool            `json:"more"`
-	}
-}
-
-type questionnaireOutput struct{ Body *Questionnaire }
-
 type roundListInput struct {
 	pageInput
 	Status string `query:"status" doc:"open or closed; empty for all"`
 }
-
-type roundList struct {
-	Body struct {
-		Items []Round `json:"items"`
-		Page  int     `json:"page"`
-		More  bool    `json:"more"`
-	}
-}
-
-type roundOutput struct{ Body *Round }
 
 type answerInput struct {
 	ID   int64 `path:"id"`
@@ -63,67 +42,33 @@ type textsInput struct {
 	PerPage  int    `query:"per_page" default:"50"`
 }
 
-type textsOutput struct {
-	Body struct {
-		Items []TextAnswer `json:"items"`
-		Page  int          `json:"page"`
-		More  bool         `json:"more"`
-	}
-}
-
 // RegisterAPI adds the survey routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"surveys"}
-	huma.Register(api, huma.Operation{OperationID: "list-questionnaires", Method: http.MethodGet, Path: "/api/v1/questionnaires",
+	web.ListOp(api, huma.Operation{OperationID: "list-questionnaires", Method: http.MethodGet, Path: "/api/v1/questionnaires",
 		Summary: "Questionnaires the caller may use (kept in their area or above it)", Tags: tags},
-		func(ctx context.Context, in *pageInput) (*questionnaireList, error) {
-			items, more, err := s.Questionnaires(ctx, in.Q, in.Page, in.PerPage)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &questionnaireList{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *pageInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *pageInput) ([]Questionnaire, bool, error) {
+			return s.Questionnaires(ctx, in.Q, in.Page, in.PerPage)
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-questionnaire", Method: http.MethodPost, Path: "/api/v1/questionnaires",
+	web.RecordOp(api, huma.Operation{OperationID: "create-questionnaire", Method: http.MethodPost, Path: "/api/v1/questionnaires",
 		Summary: "Build a questionnaire", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *struct{ Body QuestionnaireInput }) (*questionnaireOutput, error) {
-			q, err := s.CreateQuestionnaire(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &questionnaireOutput{Body: q}, nil
+		func(ctx context.Context, in *struct{ Body QuestionnaireInput }) (*Questionnaire, error) {
+			return s.CreateQuestionnaire(ctx, in.Body)
 		})
-	huma.Register(api, huma.Operation{OperationID: "get-questionnaire", Method: http.MethodGet, Path: "/api/v1/questionnaires/{id}",
+	web.RecordOp(api, huma.Operation{OperationID: "get-questionnaire", Method: http.MethodGet, Path: "/api/v1/questionnaires/{id}",
 		Summary: "A questionnaire with its questions", Tags: tags},
-		func(ctx context.Context, in *idInput) (*questionnaireOutput, error) {
-			q, err := s.Questionnaire(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &questionnaireOutput{Body: q}, nil
-		})
-	huma.Register(api, huma.Operation{OperationID: "list-survey-rounds", Method: http.MethodGet, Path: "/api/v1/survey-rounds",
+		func(ctx context.Context, in *idInput) (*Questionnaire, error) { return s.Questionnaire(ctx, in.ID) })
+	web.ListOp(api, huma.Operation{OperationID: "list-survey-rounds", Method: http.MethodGet, Path: "/api/v1/survey-rounds",
 		Summary: "Survey rounds that ask in the caller's area", Tags: tags},
-		func(ctx context.Context, in *roundListInput) (*roundList, error) {
-			items, more, err := s.Rounds(ctx, RoundFilter{Q: in.Q, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &roundList{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *roundListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *roundListInput) ([]Round, bool, error) {
+			return s.Rounds(ctx, RoundFilter{Q: in.Q, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds",
+	web.RecordOp(api, huma.Operation{OperationID: "create-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds",
 		Summary: "Open a survey round in a community or in every community under an area", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *struct{ Body RoundInput }) (*roundOutput, error) {
-			r, err := s.CreateRound(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &roundOutput{Body: r}, nil
+		func(ctx context.Context, in *struct{ Body RoundInput }) (*Round, error) {
+			return s.CreateRound(ctx, in.Body)
 		})
 	huma.Register(api, huma.Operation{OperationID: "get-survey-round", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}",
 		Summary: "A survey round, its questions, and whether the caller answered it", Tags: tags},
@@ -144,15 +89,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &struct{}{}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "close-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds/{id}/close",
+	web.RecordOp(api, huma.Operation{OperationID: "close-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds/{id}/close",
 		Summary: "Close a survey round early; its surveyed communities count for this year", Tags: tags},
-		func(ctx context.Context, in *idInput) (*roundOutput, error) {
-			r, err := s.Close(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &roundOutput{Body: r}, nil
-		})
+		func(ctx context.Context, in *idInput) (*Round, error) { return s.Close(ctx, in.ID) })
 	huma.Register(api, huma.Operation{OperationID: "survey-round-results", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}/results",
 		Summary: "A round's results in a division: counts, distributions, averages and the children for the drill-down", Tags: tags},
 		func(ctx context.Context, in *resultsInput) (*struct{ Body *Results }, error) {
@@ -162,16 +101,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &struct{ Body *Results }{Body: r}, nil
 		})
-	huma.Register(api, huma.Operation{OperationID: "survey-round-texts", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}/questions/{question}/texts",
+	web.ListOp(api, huma.Operation{OperationID: "survey-round-texts", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}/questions/{question}/texts",
 		Summary: "Free-text answers to a question, from the communities of a division in the caller's area", Tags: tags},
-		func(ctx context.Context, in *textsInput) (*textsOutput, error) {
-			items, more, err := s.Texts(ctx, in.ID, in.Question, in.Division, in.Page, in.PerPage)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &textsOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *textsInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *textsInput) ([]TextAnswer, bool, error) {
+			return s.Texts(ctx, in.ID, in.Question, in.Division, in.Page, in.PerPage)
 		})
 }

@@ -24,16 +24,11 @@ var templates embed.FS
 const builderSlots = 8
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("survey", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "survey.nav", Path: "/surveys", Roles: append(slices.Clone(ReadRoles), AnswerRoles...), Order: 47, Group: web.NavRequests})
+	h := &Web{web.NewPages(srv, s, "survey", templates, web.NavItem{Key: "survey.nav", Path: "/surveys", Roles: append(slices.Clone(ReadRoles), AnswerRoles...), Order: 47, Group: web.NavRequests})}
 	srv.Page("GET /surveys", h.list)
 	srv.Page("GET /surveys/questionnaires/new", h.newQuestionnaire)
 	srv.Page("POST /surveys/questionnaires", h.createQuestionnaire)

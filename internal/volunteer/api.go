@@ -118,14 +118,6 @@ type activityListInput struct {
 	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
 }
 
-type activityListOutput struct {
-	Body struct {
-		Items []Activity `json:"items"`
-		Page  int        `json:"page"`
-		More  bool       `json:"more"`
-	}
-}
-
 type activityInput struct{ Body ActivityInput }
 
 type signupOutput struct {
@@ -346,17 +338,11 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return nil, web.APIErr(ctx, s.SetMember(ctx, in.ID, in.VolunteerID, in.Body.Lead))
 		})
 	act := []string{"activities"}
-	huma.Register(api, huma.Operation{OperationID: "list-activities", Method: http.MethodGet, Path: "/api/v1/activities", Tags: act,
+	web.ListOp(api, huma.Operation{OperationID: "list-activities", Method: http.MethodGet, Path: "/api/v1/activities", Tags: act,
 		Summary: "Volunteer activities; residents find nearby ones by community and date"},
-		func(ctx context.Context, in *activityListInput) (*activityListOutput, error) {
-			items, more, err := s.Activities(ctx, ActivityFilter{Division: in.Division, Date: in.Date, OrgID: in.OrgID, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &activityListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			return out, nil
+		func(in *activityListInput) (int, int) { return in.Page, in.PerPage },
+		func(ctx context.Context, in *activityListInput) ([]Activity, bool, error) {
+			return s.Activities(ctx, ActivityFilter{Division: in.Division, Date: in.Date, OrgID: in.OrgID, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
 		Summary: "Publish an activity, as a lead of the organisation or staff of the community"},

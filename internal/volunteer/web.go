@@ -29,18 +29,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("volunteer", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_me", Path: "/volunteer", Roles: []auth.Role{auth.Resident}, Order: 40, Group: web.NavVolunteers})
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_activities", Path: "/activities", Roles: append([]auth.Role{auth.Resident}, StaffRoles...), Order: 41, Group: web.NavVolunteers})
-	srv.AddNav(web.NavItem{Key: "volunteer.nav_list", Path: "/volunteers", Roles: StaffRoles, Order: 42, Group: web.NavVolunteers})
+	h := &Web{web.NewPages(srv, s, "volunteer", templates, web.NavItem{Key: "volunteer.nav_me", Path: "/volunteer", Roles: []auth.Role{auth.Resident}, Order: 40, Group: web.NavVolunteers}, web.NavItem{Key: "volunteer.nav_activities", Path: "/activities", Roles: append([]auth.Role{auth.Resident}, StaffRoles...), Order: 41, Group: web.NavVolunteers}, web.NavItem{Key: "volunteer.nav_list", Path: "/volunteers", Roles: StaffRoles, Order: 42, Group: web.NavVolunteers})}
 	srv.Page("GET /volunteer", h.me)
 	srv.Page("POST /volunteer", h.register)
 	srv.Page("POST /volunteer/records/{id}/correction", h.askCorrection)

@@ -200,38 +200,34 @@ func (s *Store) where(ctx context.Context, f Filter, today string) (string, []an
 	if err != nil {
 		return "", nil, err
 	}
-	args := []any{lo, hi}
-	conds := []string{"w.community_code BETWEEN $1 AND $2"}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	w := db.Within("w.community_code", lo, hi)
+	arg := w.Arg
 	if f.Division != "" {
 		dlo, dhi := division.Code(f.Division).Range()
-		conds = append(conds, "w.community_code BETWEEN "+arg(dlo)+" AND "+arg(dhi))
+		w.Between("w.community_code", dlo, dhi)
 	}
 	if f.Q != "" {
-		conds = append(conds, "w.name "+s.DB.ILike()+" "+arg(db.Contains(f.Q))+` ESCAPE '\'`)
+		w.Add("w.name " + s.DB.ILike() + " " + arg(db.Contains(f.Q)) + ` ESCAPE '\'`)
 	}
 	if f.Post != "" {
-		conds = append(conds, "w.post = "+arg(f.Post))
+		w.Add("w.post = " + arg(f.Post))
 	}
 	if f.Phone != "" {
-		conds = append(conds, "w.phone_index = "+arg(s.Keys.Index(NormalizePhone(f.Phone))))
+		w.Add("w.phone_index = " + arg(s.Keys.Index(NormalizePhone(f.Phone))))
 	}
 	if f.IDNumber != "" {
-		conds = append(conds, "w.id_number_index = "+arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
+		w.Add("w.id_number_index = " + arg(s.Keys.Index(strings.ToUpper(strings.TrimSpace(f.IDNumber)))))
 	}
 	switch f.Status {
 	case "in_post":
 		t := arg(today)
-		conds = append(conds, "w.in_post_from <= "+t+" AND (w.in_post_to IS NULL OR w.in_post_to >= "+t+")")
+		w.Add("w.in_post_from <= " + t + " AND (w.in_post_to IS NULL OR w.in_post_to >= " + t + ")")
 	case "left":
-		conds = append(conds, "w.in_post_to < "+arg(today))
+		w.Add("w.in_post_to < " + arg(today))
 	case "future":
-		conds = append(conds, "w.in_post_from > "+arg(today))
+		w.Add("w.in_post_from > " + arg(today))
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args, nil
+	return w.SQL(), w.Args, nil
 }
 
 // list returns one page of workers (page ≥ 1) and whether more follow.

@@ -21,25 +21,13 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("worker", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "worker.nav", Path: "/workers", Roles: ReadRoles, Order: 30, Group: web.NavRegistries})
-	srv.Page("GET /workers", h.list)
-	srv.Page("GET /workers/export.xlsx", h.export)
-	srv.Page("GET /workers/template.xlsx", h.template)
-	srv.Page("POST /workers/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
-	srv.Page("GET /workers/new", h.newForm)
-	srv.Page("POST /workers", h.create)
-	srv.Page("GET /workers/{id}", h.view)
-	srv.Page("GET /workers/{id}/edit", h.editForm)
-	srv.Page("POST /workers/{id}", h.save)
+	h := &Web{web.NewPages(srv, s, "worker", templates, web.NavItem{Key: "worker.nav", Path: "/workers", Roles: ReadRoles, Order: 30, Group: web.NavRegistries})}
+	srv.RegistryPages("/workers", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: 2 * xlsx.DefaultMaxBytes,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.save})
 	srv.Page("POST /workers/{id}/close", h.close)
 	srv.Page("POST /workers/{id}/trainings", h.addTraining)
 	srv.Page("POST /workers/{id}/trainings/{tid}/delete", h.removeTraining)

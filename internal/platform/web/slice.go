@@ -1,0 +1,50 @@
+package web
+
+import "io/fs"
+
+// Pages is what a slice's page handlers hold: the slice's service and the
+// server that routes and renders. A slice embeds it in its Web type.
+type Pages[S any] struct {
+	S   *S
+	Srv *Server
+}
+
+// NewPages adds a slice's page templates (templates/*.html of fsys, under
+// namespace: "namespace/list" names templates/list.html) and its
+// navigation entries, and returns the handlers' Pages.
+func NewPages[S any](srv *Server, s *S, namespace string, fsys fs.FS, nav ...NavItem) *Pages[S] {
+	srv.Render.AddPages(namespace, fsys, "templates/*.html")
+	if len(nav) > 0 {
+		srv.AddNav(nav...)
+	}
+	return &Pages[S]{S: s, Srv: srv}
+}
+
+// RegistryRoutes is the pages of a registry kept in a workbook, on the URL scheme
+// every registry shares under its base (base "/workers"):
+//
+//	GET  base                list       GET  base/new        new form
+//	GET  base/export.xlsx    export     POST base            create
+//	GET  base/template.xlsx  template   GET  base/{id}       view
+//	POST base/import         import     GET  base/{id}/edit  edit form
+//	                                    POST base/{id}       save
+//
+// ImportMax caps the import's request body (MaxBody).
+type RegistryRoutes struct {
+	List, Export, Template, Import HandlerFunc
+	New, Create, View, Edit, Save  HandlerFunc
+	ImportMax                      int64
+}
+
+// RegistryPages registers r's pages under base.
+func (s *Server) RegistryPages(base string, r RegistryRoutes) {
+	s.Page("GET "+base, r.List)
+	s.Page("GET "+base+"/export.xlsx", r.Export)
+	s.Page("GET "+base+"/template.xlsx", r.Template)
+	s.Page("POST "+base+"/import", r.Import, MaxBody(r.ImportMax))
+	s.Page("GET "+base+"/new", r.New)
+	s.Page("POST "+base, r.Create)
+	s.Page("GET "+base+"/{id}", r.View)
+	s.Page("GET "+base+"/{id}/edit", r.Edit)
+	s.Page("POST "+base+"/{id}", r.Save)
+}
