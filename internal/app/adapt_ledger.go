@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 
+	"shequ/internal/indicator"
 	"shequ/internal/ledger"
 	"shequ/internal/request"
 )
@@ -34,14 +35,39 @@ func (u ledgerUnits) Mine(ctx context.Context) (int64, error) {
 	return x.ID, nil
 }
 
-// ledgerPeriods is the plan periods the ledger's tasks belong to. The
-// indicator slice holds one plan today: the 2021–2025 plan, whose 23
-// indicators it computes against their 2025 targets. When it keeps plan
-// periods as data (issue #15, "Plan periods as data"), this adapter reads
-// them from it instead.
-type ledgerPeriods struct{}
+// ledgerPeriods is the plan periods the ledger's tasks belong to: the
+// indicator slice's plan periods (the shipped 2021–2025 plan and those city
+// staff load), read as the system, since a department reads no dashboard.
+type ledgerPeriods struct{ indicators *indicator.Service }
 
 // Plan20212025 is the code of the 2021–2025 plan period.
-const Plan20212025 = "2021-2025"
+const Plan20212025 = indicator.ShippedCode
 
-func (ledgerPeriods) Periods(context.Context) ([]string, error) { return []string{Plan20212025}, nil }
+func (l ledgerPeriods) Periods(ctx context.Context) ([]string, error) {
+	ps, err := l.indicators.Plans(SystemContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]string, len(ps))
+	for i, p := range ps {
+		codes[i] = p.Code
+	}
+	return codes, nil
+}
+
+// ledgerCompletion gives the final evaluation (indicator) the completion
+// of the period's special actions and projects inside a division. The
+// caller's own area bounds it: the ledger refuses a division outside it.
+type ledgerCompletion struct{ ledger *ledger.Service }
+
+func (l ledgerCompletion) TaskCompletion(ctx context.Context, period, division string) ([]indicator.TaskLine, error) {
+	lines, err := l.ledger.Completion(ctx, period, division)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]indicator.TaskLine, 0, len(lines))
+	for _, x := range lines {
+		out = append(out, indicator.TaskLine{Kind: x.Kind, Name: x.Code + " " + x.Title, Total: x.Items, Done: x.Done})
+	}
+	return out, nil
+}

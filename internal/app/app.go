@@ -388,7 +388,7 @@ func (a *App) build(ctx context.Context) error {
 	// The plan's task ledger: units are the request catalogue's handling
 	// units; a unit's work items to report on are on its home page.
 	a.Ledger = ledger.NewService(d, a.Audit, upload.NewStore(d))
-	a.Ledger.Units, a.Ledger.Periods = ledgerUnits{a.Requests}, ledgerPeriods{}
+	a.Ledger.Units = ledgerUnits{a.Requests}
 	a.homeSources = append(a.homeSources, a.Ledger)
 	// Grids and patrols: events found are filed as requests (channel
 	// patrol), and the request's page links back to the patrol.
@@ -404,9 +404,10 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Tasks (the task ledger's completion for the final evaluation) stays
-	// nil until the ledger is wired: the report then says so.
-	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit}
+	// The final evaluation reports the task ledger's special actions and
+	// projects; the ledger's tasks belong to the indicator slice's periods.
+	a.Indicators = &indicator.Service{DB: d, Engine: eng, Divisions: a.Divisions, Audit: a.Audit, Tasks: ledgerCompletion{a.Ledger}}
+	a.Ledger.Periods = ledgerPeriods{a.Indicators}
 	// The assessment of communities reads the indicators and the 三率.
 	a.Assessments = assessment.NewService(d, a.Audit, upload.NewStore(d), assessmentSource{eng, a.RequestStats})
 	// The 2021–2025 plan period, from the shipped plan file, once.

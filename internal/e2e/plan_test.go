@@ -12,7 +12,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/ledger"
 	"shequ/internal/platform/auth"
+	"shequ/internal/request"
 )
 
 // planWorkbook fills the downloaded template with a 2026–2030 plan; bad
@@ -67,6 +69,21 @@ func savePDF(t *testing.T, name string, b []byte) {
 func TestPlanJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
+	// The task ledger holds one special action of the period with a work
+	// item in the county, done: the evaluation's section on the special
+	// actions and projects reads it.
+	unit, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "衡水市民政局", Kind: request.UnitDepartment, DivisionCode: apptest.City})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := e.App.Ledger.CreateTask(e.Ctx, ledger.LedgerTaskInput{Period: "2021-2025", Kind: ledger.SpecialAction, Code: "SA-01",
+		Title: "社区服务能力提升行动", LeadUnit: unit.ID, Divisions: []string{apptest.County}, Deadline: "2025-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Ledger.AddItem(e.Ctx, task.ID, ledger.WorkItemInput{Year: 2025, Title: "建成社区综合服务设施", DueOn: "2025-12-31"}); err != nil {
+		t.Fatal(err)
+	}
 	b, _ := signedIn(t, e, auth.CityStaff, apptest.City, 1280, 900)
 	web := e.Session(auth.CityStaff, apptest.City)
 
@@ -148,7 +165,7 @@ func TestPlanJourney(t *testing.T) {
 		// The text with the title's wrapped lines joined.
 		text := pdfText([]byte(r.Body))
 		text += "\n" + strings.ReplaceAll(text, "\n", "")
-		for _, want := range []string{name, "终期评估", "农村社区综合服务设施覆盖率", "行政村通宽带比例", value, "任务台账尚未接入"} {
+		for _, want := range []string{name, "终期评估", "农村社区综合服务设施覆盖率", "行政村通宽带比例", value, "SA-01 社区服务能力提升行动：完成 0 项，共 1 项"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("%s PDF lacks %q: %.600s", who, want, text)
 			}

@@ -148,7 +148,7 @@ func TestFreezeAndEvaluate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !ev.Final || ev.Year != 2025 || !ev.Frozen || len(ev.Counties) == 0 || ev.Connected {
+	if !ev.Final || ev.Year != 2025 || !ev.Frozen || len(ev.Counties) == 0 || !ev.Connected || len(ev.Tasks) != 0 {
 		t.Fatalf("evaluation: final %v year %d frozen %v counties %d connected %v", ev.Final, ev.Year, ev.Frozen, len(ev.Counties), ev.Connected)
 	}
 	lines := map[string]indicator.EvalLine{}

@@ -113,6 +113,6 @@ func init() {
 		"field.item_due":             {"事项完成时限", "item due"},
 		"field.task_code":            {"任务编号", "task number"},
 		"field.section":              {"规划条目", "plan section"},
-		"field.return_reason":        {"退回原因", "reason for returning"},
+		"field.return_reason":        {"退回理由", "reason for returning"},
 	})
 }
