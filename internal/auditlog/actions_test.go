@@ -24,6 +24,8 @@ var concatActions = map[string][]string{
 	// account/service.go and cmd/shequ: "user." + account.Act* or the
 	// CLI's subcommand, "-" made "_".
 	"user.": {"unlock", "reset_totp", "reset_password", "disable", "enable"},
+	// burden/admission.go: "burden.admission." + the decision's status.
+	"burden.admission.": {"admitted", "refused"},
 }
 
 // writtenActions reads the program's source (internal/ and cmd/, tests

@@ -172,7 +172,11 @@ func (s *Service) DecideProof(ctx context.Context, id int64, d BurdenProofDecisi
 				return errs.Internal("burden.Service.DecideProof: update burden_proofs", err)
 			}
 		}
-		return s.Audit.Write(ctx, audit.Entry{Action: "burden.proof." + map[bool]string{true: "issue", false: "refuse"}[d.Issue],
+		action := "burden.proof.refuse"
+		if d.Issue {
+			action = "burden.proof.issue"
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: action,
 			ObjectType: "burden_proof", ObjectID: itoa(pr.ID), Result: audit.OK, Detail: map[string]string{"number": pr.Number, "reason": pr.RefuseReason}})
 	})
 	if err != nil {

@@ -386,7 +386,11 @@ func (s *Service) Decide(ctx context.Context, id int64, confirm bool, reason str
 		if err := s.Store.decide(ctx, id, status, reason, p.UserID, p.Name, s.now()); err != nil {
 			return err
 		}
-		return s.Audit.Write(ctx, audit.Entry{Action: "partymember." + map[bool]string{true: "confirm", false: "refuse"}[confirm],
+		action := "partymember.refuse"
+		if confirm {
+			action = "partymember.confirm"
+		}
+		return s.Audit.Write(ctx, audit.Entry{Action: action,
 			ObjectType: "party_member", ObjectID: idString(id), Detail: map[string]any{"reason": reason}})
 	})
 	if err != nil {
