@@ -41,8 +41,9 @@ func newBrowser(t *testing.T, base string, w, h int64, emulate ...chromedp.Emula
 		t.Skipf("%s not installed", chromiumPath)
 	}
 	// The deadline bounds the whole test, browser included, so a hung
-	// page fails the test instead of the package's 10-minute timeout.
-	parent, stop := context.WithTimeout(context.Background(), 3*time.Minute)
+	// page fails the test instead of the package's timeout. Six minutes: a
+	// long journey shares two cores with another one and the other packages.
+	parent, stop := context.WithTimeout(context.Background(), 6*time.Minute)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
 		chromedp.UserDataDir(t.TempDir()),
