@@ -259,6 +259,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) build(ctx context.Context) error {
 	d := a.DB
 	a.Divisions = division.NewService(d, a.Audit)
+	a.Divisions.Store.Keys = a.Keys
 	places, err := division.NewPlaces(a.Divisions.Store, webassets.Static, "vendor/echarts-china-cities")
 	if err != nil {
 		return err
@@ -423,6 +424,7 @@ func (a *App) routes() {
 	account.Register(a.Web, a.Users, a.Sessions, a.Audit)
 	a.Divisions.RegisterWeb(a.Web)
 	a.Divisions.RegisterAPI(a.API)
+	a.Divisions.RegisterRosterAPI(a.API)
 	// The division picker (public: the sign-up page uses it).
 	a.Divisions.RegisterPicker(a.Web, a.API)
 	// Residents: sign-up, code sign-in, recovery, verification.

@@ -127,3 +127,45 @@ func init() {
 		"division.place.ambiguous":   {"“%s”可指多个社区（%s）；请加上县、乡镇名称，或发送 address_id", "%q names several communities (%s); add the county's and township's names, or send address_id"},
 	})
 }
+
+// The organisations' rosters.
+func init() {
+	i18n.Register(map[string]i18n.Msg{
+		"division.date_invalid":     {"日期格式应为 YYYY-MM-DD", "must be a date written YYYY-MM-DD"},
+		"division.bad_phone":        {"应为 11 位手机号码", "must be an 11-digit mobile number"},
+		"division.end_before_start": {"任期结束不能早于任期开始", "must not be before the term's start"},
+		"field.part":                {"组织", "organisation"},
+		"field.position":            {"职务", "position"},
+		"roster.title":              {"组织成员名册", "Organisation rosters"},
+		"roster.members":            {"成员", "Members"},
+		"roster.no_members":         {"尚未登记成员。", "No members recorded yet."},
+		"roster.none":               {"没有符合条件的成员。", "No member matches."},
+		"roster.name":               {"姓名", "Name"},
+		"roster.position":           {"职务", "Position"},
+		"roster.phone":              {"联系电话", "Phone"},
+		"roster.term":               {"任期", "Term"},
+		"roster.term_start":         {"任期开始", "Term start"},
+		"roster.term_end":           {"任期结束", "Term end"},
+		"roster.term_end_help":      {"任期未定可不填", "leave empty while the term is open"},
+		"roster.note":               {"备注", "Note"},
+		"roster.part":               {"组织", "Organisation"},
+		"roster.all_parts":          {"全部组织", "All organisations"},
+		"roster.ended":              {"任期已满", "Term ended"},
+		"roster.show_ended":         {"只看任期已满的成员", "Show ended terms only"},
+		"roster.search_label":       {"按姓名或职务查找", "Search by name or position"},
+		"roster.filter":             {"筛选", "Filter"},
+		"roster.export":             {"导出 Excel", "Export to Excel"},
+		"roster.export_name":        {"组织成员名册", "organisation-rosters"},
+		"roster.add":                {"添加成员", "Add a member"},
+		"roster.edit_link":          {"修改", "Edit"},
+		"roster.edit":               {"修改成员", "Edit the member"},
+		"roster.end":                {"结束任期", "End the term"},
+		"roster.end_date":           {"任期结束日期", "End of the term"},
+		"roster.end_help":           {"不填则为今天", "today when empty"},
+		"roster.ended_done":         {"已结束该成员的任期。", "The member's term is ended."},
+		"roster.open":               {"至今", "open"},
+		"roster.all":                {"查看全部名册", "All rosters"},
+		"roster.community":          {"村(社区)", "Community"},
+		"roster.position_hint":      {"如 书记、主任、委员、楼门长", "e.g. 书记, 主任, 委员, 楼门长"},
+	})
+}

@@ -52,7 +52,12 @@ type View struct {
 	Ancestors []Division `json:"ancestors"`
 	Children  []Node     `json:"children"`
 	Profile   *Profile   `json:"profile,omitempty"`
-	CanEdit   bool       `json:"-"`
+	// Parts: the community's organisation parts with their current
+	// members, for the profile page. Rosters: the caller may read the
+	// organisations' rosters.
+	Parts   []PartRoster `json:"-"`
+	Rosters bool         `json:"-"`
+	CanEdit bool         `json:"-"`
 }
 
 // get reads a division the caller may see. A code outside the caller's area
@@ -111,9 +116,14 @@ func (s *Service) View(ctx context.Context, code string) (*View, error) {
 	} else if v.Totals, err = s.Store.Totals(ctx, d); err != nil {
 		return nil, err
 	}
+	_, rerr := auth.Require(ctx, ProfileReadRoles...)
+	v.Rosters = rerr == nil
 	if d.Level == Community {
-		if _, err := auth.Require(ctx, ProfileReadRoles...); err == nil {
+		if v.Rosters {
 			if v.Profile, err = s.Store.Profile(ctx, code); err != nil {
+				return nil, err
+			}
+			if v.Parts, err = s.partRosters(ctx, d, v.Profile); err != nil {
 				return nil, err
 			}
 			_, perr := auth.Require(ctx, ProfileEditRoles...)

@@ -13,11 +13,16 @@ import (
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
+	"shequ/internal/platform/pii"
 )
 
 // Store is the SQL of the division slice. Every read is bounded by the
 // caller's area, taken from the principal in ctx.
-type Store struct{ DB *db.DB }
+type Store struct {
+	DB *db.DB
+	// Keys seals the phones of the organisations' members (set at wiring).
+	Keys *pii.Ring
+}
 
 const divCols = `code, name, level, kind, COALESCE(parent_code, '')`
 

@@ -28,6 +28,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /divisions/{code}/profile/edit", h.editForm)
 	srv.Page("POST /divisions/{code}/profile", h.save)
 	srv.Page("GET /divisions/{code}/history", h.history)
+	h.registerRosterWeb(srv)
 }
 
 func (h *Web) roots(w http.ResponseWriter, r *http.Request) error {
