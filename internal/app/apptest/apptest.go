@@ -138,7 +138,7 @@ func (e *Env) User(role auth.Role, area string) string {
 	if _, err := e.App.Users.ByName(e.Ctx, name); err == nil {
 		return name
 	}
-	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: role, AreaCode: area, Password: Password})
+	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: role, AreaCode: area, PasswordHash: PasswordHash()})
 	if err != nil {
 		e.T.Fatalf("create %s: %v", name, err)
 	}
@@ -233,7 +233,7 @@ func (e *Env) PendingSession(role auth.Role, area, step string) *Client {
 	// On a copy of a database where it was made (RunIsolated), the account
 	// is there, its step still to take: sign in again.
 	if _, err := e.App.Users.ByName(e.Ctx, name); err != nil {
-		id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: role, AreaCode: area, Password: Password,
+		id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: name, DisplayName: name, Role: role, AreaCode: area, PasswordHash: PasswordHash(),
 			MustChangePassword: step == PendingPassword})
 		if err != nil {
 			e.T.Fatalf("create %s: %v", name, err)

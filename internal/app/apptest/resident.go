@@ -13,7 +13,7 @@ import (
 // (认证居民) when verified is true, and returns its id.
 func (e *Env) VerifiedResident(login, display, community string, verified bool) int64 {
 	e.T.Helper()
-	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: login, DisplayName: display, Role: auth.Resident, AreaCode: community, Password: Password})
+	id, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: login, DisplayName: display, Role: auth.Resident, AreaCode: community, PasswordHash: PasswordHash()})
 	if err != nil {
 		e.T.Fatalf("create %s: %v", login, err)
 	}

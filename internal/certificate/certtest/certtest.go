@@ -104,7 +104,7 @@ func Seed(e *apptest.Env) *World {
 	}
 	// The volunteer registers themself with a resident account, as they
 	// must to sign up for activities.
-	uid, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: "volunteer-cert", DisplayName: Name, Role: auth.Resident, AreaCode: apptest.Community, Password: apptest.Password})
+	uid, err := e.App.Users.Create(e.Ctx, auth.UserInput{Name: "volunteer-cert", DisplayName: Name, Role: auth.Resident, AreaCode: apptest.Community, PasswordHash: apptest.PasswordHash()})
 	if err != nil {
 		t.Fatal(err)
 	}
