@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,30 +35,110 @@ type axeViolation struct {
 // checkA11y runs axe-core on the page as it stands and fails the test on
 // any violation, naming the rule, its impact and the offending nodes.
 // Every navigation runs it, so every page a journey visits is checked.
-// A page seen before in the same state (the sign-in page at each change of
-// user) is not checked again. (Runtime.evaluate is not subject to the
-// page's CSP.)
+// (Runtime.evaluate is not subject to the page's CSP.)
 func (b *Browser) checkA11y(what string) {
 	b.t.Helper()
-	seen := eval[string](b, `[location.pathname, document.documentElement.lang, document.body.className,
-		document.getElementsByTagName("*").length, document.body.innerText].join("\n")`)
-	if b.a11y[seen] {
-		return
-	}
-	if b.a11y == nil {
-		b.a11y = map[string]bool{}
-	}
-	b.a11y[seen] = true
-	if msg := axeReport(b.axe()); msg != "" {
+	if msg := b.a11yReport(); msg != "" {
 		b.screenshot("a11y")
 		loc := eval[string](b, `location.pathname + location.search`)
 		b.t.Errorf("%s: accessibility violations at %s:\n%s", what, loc, msg)
 	}
 }
 
+// a11yReport checks the page in two parts, each only when no page of the
+// same shape was checked before by any test of the package: the frame (the
+// document without its <main>: header, navigation, footer, and the rules
+// about the page as a whole) and the <main> element. Each role's frame is
+// the same on most of its pages, and many journeys pass the same pages,
+// so most navigations check one part or none. axe-core's rules read the
+// elements, their attributes and styles, not the words of the text: two
+// renderings of a template that differ only in their data give the same
+// answer. A part's shape (pageShapes) is its element tree with the
+// attributes, numbers in them written 0 (but ids and the attributes that
+// name ids, so that no duplicate id hides), which elements hold text of
+// their own, and a run of identical siblings (the rows of a list) once.
+// The frame's shape also says what of <main> the page-wide rules read
+// (whether it has a first-level heading, any heading, a <main> inside), and
+// leaves out which navigation link is the current page; no shape holds the
+// values of hidden inputs (a form token, the page to come back to).
+func (b *Browser) a11yReport() string {
+	b.t.Helper()
+	parts := eval[[]string](b, pageShapes)
+	var msg strings.Builder
+	if shapes.first("frame\n" + parts[0]) {
+		msg.WriteString(axeReport(b.axe(`{exclude: [["main"]]}`)))
+	}
+	if parts[1] != "" && shapes.first("main\n"+parts[1]) {
+		msg.WriteString(axeReport(b.axe(`{include: [["main"]]}`)))
+	}
+	return msg.String()
+}
+
+// shapes holds the shapes of the page parts checked so far by the tests
+// of this binary.
+var shapes shapeSet
+
+type shapeSet struct {
+	mu   sync.Mutex
+	seen map[[sha256.Size]byte]bool
+}
+
+// first tells whether shape is new, and records it.
+func (s *shapeSet) first(shape string) bool {
+	k := sha256.Sum256([]byte(shape))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.seen[k] {
+		return false
+	}
+	if s.seen == nil {
+		s.seen = map[[sha256.Size]byte]bool{}
+	}
+	s.seen[k] = true
+	return true
+}
+
+// pageShapes is a JavaScript expression whose value is the shapes of the
+// page's frame and of its <main> ("" when it has none); see a11yReport.
+const pageShapes = `(() => {
+	const idrefs = new Set(["id", "for", "headers", "list", "form", "aria-labelledby", "aria-describedby", "aria-controls",
+		"aria-owns", "aria-activedescendant", "aria-details", "aria-errormessage", "aria-flowto"]);
+	const main = document.querySelector("main");
+	const current = new Set();
+	const shape = (el, frame) => {
+		if (frame && el === main) {
+			const h1 = !!main.querySelector("h1, [role=heading][aria-level='1']");
+			const heading = !!main.querySelector("h1, h2, h3, h4, h5, h6, [role=heading]");
+			return "MAIN " + h1 + " " + heading + " " + main.querySelectorAll("main, [role=main]").length;
+		}
+		let s = el.tagName;
+		for (const a of [...el.attributes].sort((x, y) => x.name < y.name ? -1 : 1)) {
+			if (a.name === "value" && el.type === "hidden") continue; // a token, the page to come back to
+			if (frame && a.name === "aria-current") {
+				current.add(el.tagName + " " + a.value);
+				continue;
+			}
+			s += " " + a.name + "=" + (idrefs.has(a.name) ? a.value : a.value.replace(/[0-9]+/g, "0"));
+		}
+		if ([...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim() !== "")) s += " T";
+		if (typeof el.value === "string" && el.value !== "") s += " V";
+		if (el.checked) s += " C";
+		let kids = "", prev = null;
+		for (const c of el.children) {
+			const k = shape(c, frame);
+			if (k !== prev) kids += k + ",";
+			prev = k;
+		}
+		return s + "(" + kids + ")";
+	};
+	const frame = shape(document.documentElement, true) + "\n" + [...current].sort().join(",");
+	return [frame, main ? shape(main, false) : ""];
+})()`
+
 // axe injects axe-core once per page and runs all its rules but the
-// experimental ones (WCAG 2.x A and AA, and best practices).
-func (b *Browser) axe() []axeViolation {
+// experimental ones (WCAG 2.x A and AA, and best practices) on the part
+// of the document context names (axe-core's context object).
+func (b *Browser) axe(context string) []axeViolation {
 	b.t.Helper()
 	src, err := axeSource()
 	if err != nil {
@@ -69,7 +150,7 @@ func (b *Browser) axe() []axeViolation {
 		}
 	}
 	vs, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]axeViolation](
-		`axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
+		`axe.run(`+context+`, {resultTypes: ["violations"]}).then(r => r.violations)`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.fail("run axe-core", err)
 	}
@@ -91,9 +172,13 @@ func axeReport(vs []axeViolation) string {
 	return sb.String()
 }
 
-// TestAxeSeesViolations: the check is not blind. The sign-in page passes;
-// a file input without a label and an image without alternative text
-// added to it are reported with their rule, impact and selector.
+// TestAxeSeesViolations: the check is not blind, and its memory of the
+// shapes it checked hides nothing new. The sign-in page passes; a file
+// input without a label and an image without alternative text added to
+// its <main> are reported with their rule, impact and selector; the same
+// page again is not checked again; an image without alternative text
+// added to the frame (outside <main>) is reported, the <main> seen before
+// is not.
 func TestAxeSeesViolations(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -102,10 +187,19 @@ func TestAxeSeesViolations(t *testing.T) {
 	eval[bool](b, `(() => { const f = document.createElement("input"); f.type = "file"; f.id = "bad-file";
 		const i = document.createElement("img"); i.id = "bad-img"; i.src = "/favicon.svg";
 		document.querySelector("main").append(f, i); return true })()`)
-	msg := axeReport(b.axe())
+	msg := b.a11yReport()
 	for _, want := range []string{"label (critical)", "#bad-file", "image-alt (critical)", "#bad-img"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the report lacks %q:\n%s", want, msg)
 		}
+	}
+	if again := b.a11yReport(); again != "" {
+		t.Errorf("a page of a shape checked before was checked again:\n%s", again)
+	}
+	eval[bool](b, `(() => { const i = document.createElement("img"); i.id = "bad-frame-img"; i.src = "/favicon.svg";
+		document.querySelector("main").before(i); return true })()`)
+	msg = b.a11yReport()
+	if !strings.Contains(msg, "#bad-frame-img") || strings.Contains(msg, "#bad-file") {
+		t.Errorf("want the frame's image and not the main's file input reported:\n%s", msg)
 	}
 }

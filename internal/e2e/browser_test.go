@@ -26,7 +26,6 @@ type Browser struct {
 	ctx  context.Context
 	base string // the app's URL
 	shot int
-	a11y map[string]bool // pages checked by checkA11y
 }
 
 // newBrowser starts Chromium with a viewport of w×h CSS pixels (emulate
