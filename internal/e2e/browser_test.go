@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ import (
 // chromiumPath is Debian's package; CI installs it.
 const chromiumPath = "/usr/bin/chromium"
 
-// Browser is one headless Chromium with a fresh profile, for one test.
+// Browser is a tab of its own in a browser context of its own (a fresh
+// profile: no cookies, cache or service workers of another test's), for
+// one test.
 type Browser struct {
 	t    *testing.T
 	ctx  context.Context
@@ -28,9 +31,68 @@ type Browser struct {
 	shot int
 }
 
-// newBrowser starts Chromium with a viewport of w×h CSS pixels (emulate
-// adds, for example, a phone's meta-viewport handling). Without
-// Chromium the test skips, but under CI a missing browser is a failure.
+// chromium is the one headless Chromium the tests of this binary share,
+// each in a browser context of its own: starting a browser per test cost
+// a second or two of CPU each, and the tests run on two cores.
+var chromium struct {
+	once   sync.Once
+	ctx    context.Context // the browser's chromedp context
+	cancel func()
+	dir    string // its user data folder
+	err    error
+}
+
+// sharedChromium starts the shared browser the first time it is asked for.
+func sharedChromium() (context.Context, error) {
+	chromium.once.Do(func() {
+		dir, err := os.MkdirTemp("", "shequ-e2e-chromium-")
+		if err != nil {
+			chromium.err = err
+			return
+		}
+		chromium.dir = dir
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(chromiumPath),
+			chromedp.UserDataDir(dir),
+			chromedp.Flag("no-sandbox", true), // CI runs as root
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			// A browser in Hengshui asks for Chinese; the switch then goes to English.
+			chromedp.Flag("lang", "zh-CN"),
+			chromedp.Flag("accept-lang", "zh-CN,zh"),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		chromium.ctx = ctx
+		chromium.cancel = func() {
+			cancelCtx()
+			cancelAlloc()
+		}
+		chromium.err = chromedp.Do(ctx) // starts it
+	})
+	return chromium.ctx, chromium.err
+}
+
+// TestMain closes the shared browser, if one started, after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if chromium.cancel != nil {
+		chromium.cancel()
+	}
+	if chromium.dir != "" {
+		os.RemoveAll(chromium.dir)
+	}
+	os.Exit(code)
+}
+
+// newBrowser opens a tab in a new browser context of the shared Chromium,
+// with a viewport of w×h CSS pixels (emulate adds, for example, a phone's
+// meta-viewport handling). Without Chromium the test skips, but under CI
+// a missing browser is a failure.
 func newBrowser(t *testing.T, base string, w, h int64, emulate ...chromedp.EmulateViewportOption) *Browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
@@ -39,36 +101,23 @@ func newBrowser(t *testing.T, base string, w, h int64, emulate ...chromedp.Emula
 		}
 		t.Skipf("%s not installed", chromiumPath)
 	}
-	// The deadline bounds the whole test, browser included, so a hung
+	browser, err := sharedChromium()
+	if err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	// The deadline bounds the whole test's use of the browser, so a hung
 	// page fails the test instead of the package's timeout. Six minutes: a
 	// long journey shares two cores with another one and the other packages.
-	parent, stop := context.WithTimeout(context.Background(), 6*time.Minute)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("no-sandbox", true), // CI runs as root
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		// A browser in Hengshui asks for Chinese; the switch then goes to English.
-		chromedp.Flag("lang", "zh-CN"),
-		chromedp.Flag("accept-lang", "zh-CN,zh"),
-		chromedp.WindowSize(int(w), int(h)),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	// Runs before t.TempDir's removal (cleanups run last first), so the
-	// profile folder is no longer in use when it is deleted.
+	parent, stop := context.WithTimeout(browser, 6*time.Minute)
+	ctx, cancelCtx := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
+	// Closing the context closes the tab and disposes of its browser
+	// context (cookies, storage, service workers).
 	t.Cleanup(func() {
 		cancelCtx()
-		cancelAlloc()
 		stop()
 	})
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h, emulate...)); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
+		t.Fatalf("open a tab in %s: %v", chromiumPath, err)
 	}
 	return &Browser{t: t, ctx: ctx, base: base}
 }
