@@ -2,10 +2,12 @@ package division
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"shequ/internal/platform/errs"
@@ -43,13 +45,31 @@ func NewPlaces(st *Store, maps fs.FS, dir string) (*Places, error) {
 		if err != nil {
 			return nil, err
 		}
-		cs, err := parseCounties(b)
+		cs, err := countiesOf(b)
 		if err != nil {
 			return nil, errs.Internal("division.NewPlaces: "+f, err)
 		}
 		p.counties = append(p.counties, cs...)
 	}
 	return p, nil
+}
+
+// parsed keeps the counties read from each file content (by its SHA-256),
+// so that a process that opens the application many times (a test binary)
+// reads each boundary file once. Counties are never changed after parsing.
+var parsed sync.Map
+
+func countiesOf(b []byte) ([]county, error) {
+	k := sha256.Sum256(b)
+	if cs, ok := parsed.Load(k); ok {
+		return cs.([]county), nil
+	}
+	cs, err := parseCounties(b)
+	if err != nil {
+		return nil, err
+	}
+	parsed.Store(k, cs)
+	return cs, nil
 }
 
 type geoJSON struct {
