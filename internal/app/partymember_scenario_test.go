@@ -38,15 +38,6 @@ func TestPartyMemberAPIScenarios(t *testing.T) {
 		var out []Scenario
 		for role, area := range home {
 			read, edit := slices.Contains(partymember.ReadRoles, role), slices.Contains(partymember.EditRoles, role)
-			status := func(ok int, inside, may bool) int {
-				switch {
-				case !may:
-					return http.StatusForbidden
-				case !inside:
-					return http.StatusNotFound
-				}
-				return ok
-			}
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {
@@ -67,12 +58,12 @@ func TestPartyMemberAPIScenarios(t *testing.T) {
 					create = http.StatusUnprocessableEntity
 				}
 				// The city's staff entered every member, so may not confirm one.
-				decide := status(http.StatusOK, inside, edit)
+				decide := areaStatus(http.StatusOK, inside, edit)
 				if role == auth.CityStaff && decide == http.StatusOK {
 					decide = http.StatusForbidden
 				}
 				out = append(out,
-					Scenario{Name: "get member " + name, Method: "GET", Path: member, Role: role, Area: area, Status: status(http.StatusOK, inside, read)},
+					Scenario{Name: "get member " + name, Method: "GET", Path: member, Role: role, Area: area, Status: areaStatus(http.StatusOK, inside, read)},
 					Scenario{Name: "decide " + name, Method: "POST", Path: member + "/decision", Role: role, Area: area,
 						Body: map[string]any{"confirm": true}, Status: decide},
 					Scenario{Name: "register " + name, Method: "POST", Path: "/api/v1/party-members", Role: role, Area: area,
@@ -80,7 +71,7 @@ func TestPartyMemberAPIScenarios(t *testing.T) {
 					Scenario{Name: "add post " + name, Method: "POST", Path: "/api/v1/party-posts", Role: role, Area: area,
 						Body: map[string]any{"division_code": code, "name": "新岗位"}, Status: create},
 					Scenario{Name: "figures " + name, Method: "GET", Path: "/api/v1/party-figures?division=" + code, Role: role, Area: area,
-						Status: status(http.StatusOK, true, read)},
+						Status: areaStatus(http.StatusOK, true, read)},
 				)
 			}
 			list := Scenario{Name: "list " + string(role), Method: "GET", Path: "/api/v1/party-members?per_page=200", Role: role, Area: area,

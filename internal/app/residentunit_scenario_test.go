@@ -45,15 +45,6 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 		var out []Scenario
 		for role, area := range home {
 			read, edit := slices.Contains(residentunit.ReadRoles, role), slices.Contains(residentunit.EditRoles, role)
-			status := func(ok int, inside, may bool) int {
-				switch {
-				case !may:
-					return http.StatusForbidden
-				case !inside:
-					return http.StatusNotFound
-				}
-				return ok
-			}
 			for _, rel := range []string{"own", "sibling"} {
 				code := communityIn(area, rel)
 				if code == "" {
@@ -62,7 +53,7 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 				inside := rel == "own"
 				name := fmt.Sprintf("%s/%s", role, rel)
 				unit := fmt.Sprintf("/api/v1/resident-units/%d", units[code])
-				get := Scenario{Name: "get unit " + name, Method: "GET", Path: unit, Role: role, Area: area, Status: status(http.StatusOK, inside, read)}
+				get := Scenario{Name: "get unit " + name, Method: "GET", Path: unit, Role: role, Area: area, Status: areaStatus(http.StatusOK, inside, read)}
 				if get.Status == http.StatusOK {
 					get.Contains = []string{`"division_code":"` + code + `"`, `"contact":"13800138000"`}
 				}
@@ -78,11 +69,11 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 						Body: map[string]any{"division_code": code, "name": "新单位", "kind": "school"}, Status: create},
 					Scenario{Name: "agreement " + name, Method: "POST", Path: unit + "/agreements", Role: role, Area: area,
 						Body:   map[string]any{"title": "共建协议", "signed_on": "2026-01-05", "starts_on": "2026-01-05", "ends_on": "2027-01-04"},
-						Status: status(http.StatusCreated, inside, edit)},
+						Status: areaStatus(http.StatusCreated, inside, edit)},
 					Scenario{Name: "resource " + name, Method: "POST", Path: unit + "/resources", Role: role, Area: area,
-						Body: map[string]any{"name": "夜间车位", "kind": "parking", "capacity": 20}, Status: status(http.StatusCreated, inside, edit)},
+						Body: map[string]any{"name": "夜间车位", "kind": "parking", "capacity": 20}, Status: areaStatus(http.StatusCreated, inside, edit)},
 					Scenario{Name: "withdraw " + name, Method: "POST", Path: fmt.Sprintf("%s/resources/%d/withdraw", unit, resources[code]), Role: role,
-						Area: area, Body: map[string]any{"reason": "单位搬迁"}, Status: status(http.StatusNoContent, inside, edit)},
+						Area: area, Body: map[string]any{"reason": "单位搬迁"}, Status: areaStatus(http.StatusNoContent, inside, edit)},
 				)
 			}
 			s := Scenario{Name: "list " + string(role), Method: "GET", Path: "/api/v1/resident-units?per_page=200", Role: role, Area: area,

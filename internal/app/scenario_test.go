@@ -49,6 +49,19 @@ func relatives(area string) map[string]string {
 }
 
 // communityIn returns a community at the given relation, for profile routes.
+// areaStatus is the status a call answers with: ok when the role may make
+// it and the record is inside the caller's area, 403 when the role may not,
+// 404 when the record is outside.
+func areaStatus(ok int, inside, may bool) int {
+	switch {
+	case !may:
+		return http.StatusForbidden
+	case !inside:
+		return http.StatusNotFound
+	}
+	return ok
+}
+
 func communityIn(area, rel string) string {
 	switch rel {
 	case "own", "child":
