@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -156,9 +155,4 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// ExportName is the file name of an export.
-func ExportName(lang, key string, now time.Time) string {
-	return i18n.T(lang, key) + "-" + now.Format("20060102") + ".xlsx"
 }

@@ -162,8 +162,3 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 	}
 	return n, nil
 }
-
-// ExportName is the file name of an export.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "organization.export_file") + "-" + now.Format("20060102") + ".xlsx"
-}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"strings"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -56,9 +55,4 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return s.Audit.Write(ctx, audit.Entry{Action: "partymember.export", ObjectType: "party_member", ObjectID: "*",
 			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "status": f.Status}}})
 	})
-}
-
-// ExportName is the export's file name.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "partymember.export_file") + "-" + now.Format("20060102") + ".xlsx"
 }

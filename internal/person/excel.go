@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -526,9 +525,4 @@ var exportSheet = &xlsx.Spec{
 		{Key: "contact_phone", Zh: "联系人电话", En: "Contact's phone", Width: 16},
 		{Key: "groups", Zh: "当前人群类别", En: "Current groups", Width: 36},
 	},
-}
-
-// exportName is the download's file name.
-func exportName(lang string) string {
-	return fmt.Sprintf("%s-%s.xlsx", i18n.T(lang, "person.export_file"), time.Now().Format("20060102"))
 }

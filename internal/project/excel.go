@@ -3,7 +3,6 @@ package project
 import (
 	"context"
 	"io"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -130,9 +129,4 @@ func (s *Service) ExportFigures(ctx context.Context, code string, w io.Writer) e
 			}
 			return nil
 		})
-}
-
-// ExportName is the file name of an export of a list.
-func ExportName(lang, list string, now time.Time) string {
-	return i18n.T(lang, "project.file."+list) + "-" + now.Format("20060102") + ".xlsx"
 }

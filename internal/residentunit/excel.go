@@ -3,7 +3,6 @@ package residentunit
 import (
 	"context"
 	"io"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -45,9 +44,4 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return s.Audit.Write(ctx, audit.Entry{Action: "residentunit.export", ObjectType: "resident_unit", ObjectID: "*",
 			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "kind": f.Kind}}})
 	})
-}
-
-// ExportName is the export's file name.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "residentunit.export_file") + "-" + now.Format("20060102") + ".xlsx"
 }

@@ -266,8 +266,3 @@ func hasField(f errs.Fields, name string) bool {
 	}
 	return false
 }
-
-// ExportName is the file name of an export.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "worker.export_file") + "-" + now.Format("20060102") + ".xlsx"
-}
