@@ -36,76 +36,71 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	ranks := map[string]map[int64]int{}
-	rankIn := func(a *Assessment, code string) (string, error) {
-		key := strconv.FormatInt(a.SchemeID, 10) + ":" + code
-		m, ok := ranks[key]
-		if !ok {
-			m = map[int64]int{}
-			rk, err := s.Ranking(ctx, a.SchemeID, code)
-			if err != nil && errs.Code(err) != errs.ENOTFOUND {
-				return "", err
-			}
-			if rk != nil {
-				for _, r := range rk.Rows {
-					m[r.AssessmentID] = r.Rank
+	return sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		ranks := map[string]map[int64]int{}
+		rankIn := func(a *Assessment, code string) (string, error) {
+			key := strconv.FormatInt(a.SchemeID, 10) + ":" + code
+			m, ok := ranks[key]
+			if !ok {
+				m = map[int64]int{}
+				rk, err := s.Ranking(ctx, a.SchemeID, code)
+				if err != nil && errs.Code(err) != errs.ENOTFOUND {
+					return "", err
 				}
-			}
-			ranks[key] = m
-		}
-		if n := m[a.ID]; n > 0 {
-			return strconv.Itoa(n), nil
-		}
-		return "", nil
-	}
-	f.PerPage = 200
-	for f.Page = 1; ; f.Page++ {
-		items, more, err := s.List(ctx, f)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			a := &items[i]
-			if err := s.fill(ctx, a, false); err != nil {
-				return err
-			}
-			parts := make([]string, 0, len(a.Scores))
-			for _, c := range a.Scores {
-				pts := "—"
-				if c.Points != nil {
-					pts = strconv.FormatFloat(*c.Points, 'f', -1, 64)
+				if rk != nil {
+					for _, r := range rk.Rows {
+						m[r.AssessmentID] = r.Rank
+					}
 				}
-				parts = append(parts, c.Item.Name+": "+pts)
+				ranks[key] = m
 			}
-			var total any = ""
-			if a.Total != nil {
-				total = *a.Total
+			if n := m[a.ID]; n > 0 {
+				return strconv.Itoa(n), nil
 			}
-			town, err := rankIn(a, division.Code(a.CommunityCode).Township())
+			return "", nil
+		}
+		f.PerPage = 200
+		for f.Page = 1; ; f.Page++ {
+			items, more, err := s.List(ctx, f)
 			if err != nil {
 				return err
 			}
-			county, err := rankIn(a, division.Code(a.CommunityCode).County())
-			if err != nil {
-				return err
+			for i := range items {
+				a := &items[i]
+				if err := s.fill(ctx, a, false); err != nil {
+					return err
+				}
+				parts := make([]string, 0, len(a.Scores))
+				for _, c := range a.Scores {
+					pts := "—"
+					if c.Points != nil {
+						pts = strconv.FormatFloat(*c.Points, 'f', -1, 64)
+					}
+					parts = append(parts, c.Item.Name+": "+pts)
+				}
+				var total any = ""
+				if a.Total != nil {
+					total = *a.Total
+				}
+				town, err := rankIn(a, division.Code(a.CommunityCode).Township())
+				if err != nil {
+					return err
+				}
+				county, err := rankIn(a, division.Code(a.CommunityCode).County())
+				if err != nil {
+					return err
+				}
+				if err := ex.Write(a.Year, a.SchemeName, a.CommunityCode, a.CommunityName, i18n.T(lang, "assessment.state."+a.State), total,
+					town, county, strings.Join(parts, "; "), a.Reviewer, a.Approver); err != nil {
+					return err
+				}
 			}
-			if err := ex.Write(a.Year, a.SchemeName, a.CommunityCode, a.CommunityName, i18n.T(lang, "assessment.state."+a.State), total,
-				town, county, strings.Join(parts, "; "), a.Reviewer, a.Approver); err != nil {
-				return err
+			if !more {
+				return nil
 			}
 		}
-		if !more {
-			break
-		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "assessment.export", ObjectType: "assessment", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "year": f.Year, "scheme_id": f.SchemeID, "state": f.State}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "assessment.export", ObjectType: "assessment", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "year": f.Year, "scheme_id": f.SchemeID, "state": f.State}})
+	})
 }

@@ -123,35 +123,30 @@ func (s *Service) Export(ctx context.Context, list, q string, w io.Writer) error
 		list = ListWork
 	}
 	lang := i18n.From(ctx)
-	ex, err := ItemSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for page := 1; ; page++ {
-		items, more, err := s.Items(ctx, ItemFilter{List: list, Q: q, Page: page, PerPage: 200})
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			kind := ""
-			if it.Kind != "" {
-				kind = ItemSheet.Col("kind").Label(lang, it.Kind)
-			}
-			if err := ex.Write(ItemSheet.Col("list").Label(lang, it.List), it.DivisionCode, it.Name, it.Basis, it.UnitName, kind,
-				it.Funding, it.Conditions); err != nil {
+	return ItemSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		for page := 1; ; page++ {
+			items, more, err := s.Items(ctx, ItemFilter{List: list, Q: q, Page: page, PerPage: 200})
+			if err != nil {
 				return err
 			}
+			for _, it := range items {
+				kind := ""
+				if it.Kind != "" {
+					kind = ItemSheet.Col("kind").Label(lang, it.Kind)
+				}
+				if err := ex.Write(ItemSheet.Col("list").Label(lang, it.List), it.DivisionCode, it.Name, it.Basis, it.UnitName, kind,
+					it.Funding, it.Conditions); err != nil {
+					return err
+				}
+			}
+			if !more {
+				return nil
+			}
 		}
-		if !more {
-			break
-		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "burden.item.export", ObjectType: "burden_item", ObjectID: "*",
-		Detail: map[string]any{"list": list, "rows": ex.Rows()}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "burden.item.export", ObjectType: "burden_item", ObjectID: "*",
+			Detail: map[string]any{"list": list, "rows": rows}})
+	})
 }
 
 // FiguresSheet is the layout of the burden-by-department export.
@@ -172,17 +167,14 @@ func (s *Service) ExportFigures(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ex, err := FiguresSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, u := range f.Units {
-		if err := ex.Write(u.UnitName, u.Tasks, u.Shares, u.Done, u.Refused); err != nil {
-			return err
+	return FiguresSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		for _, u := range f.Units {
+			if err := ex.Write(u.UnitName, u.Tasks, u.Shares, u.Done, u.Refused); err != nil {
+				return err
+			}
 		}
-	}
-	return ex.Finish(w)
+		return nil
+	}, nil)
 }
 
 // ProofItems is the proof list that holds for the calling resident's

@@ -30,15 +30,12 @@ func (s *Service) ExportCatalogue(ctx context.Context, code string, w io.Writer)
 	if err != nil {
 		return err
 	}
-	ex, err := CatalogueSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, it := range items {
-		if err := ex.Write(it.Name, it.Description, it.Materials, it.ServiceHours, it.Place, it.DivisionName); err != nil {
-			return err
+	return CatalogueSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		for _, it := range items {
+			if err := ex.Write(it.Name, it.Description, it.Materials, it.ServiceHours, it.Place, it.DivisionName); err != nil {
+				return err
+			}
 		}
-	}
-	return ex.Finish(w)
+		return nil
+	}, nil)
 }

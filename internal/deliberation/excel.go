@@ -70,42 +70,28 @@ func pages[T any](read func(page int) ([]T, bool, error), write func(T) error) e
 // ExportTopics writes the topics of the caller's area that match f.
 func (s *Service) ExportTopics(ctx context.Context, f TopicFilter, w io.Writer) error {
 	lang := i18n.From(ctx)
-	ex, err := TopicSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = pages(func(page int) ([]Topic, bool, error) {
-		f.Page, f.PerPage = page, 200
-		return s.Topics(ctx, f)
-	}, func(t Topic) error {
-		note := t.Plan
-		if t.Status != Admitted {
-			note = t.Reason
-		}
-		return ex.Write(strconv.FormatInt(t.ID, 10), t.DivisionName, t.Title, i18n.T(lang, "deliberation.source."+t.SourceKind), t.SourceRef,
-			t.ProposerName, i18n.T(lang, "deliberation.status."+t.Status), note, t.CreatedAt.In(china).Format(DateLayout))
-	})
-	if err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return TopicSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return pages(func(page int) ([]Topic, bool, error) {
+			f.Page, f.PerPage = page, 200
+			return s.Topics(ctx, f)
+		}, func(t Topic) error {
+			note := t.Plan
+			if t.Status != Admitted {
+				note = t.Reason
+			}
+			return ex.Write(strconv.FormatInt(t.ID, 10), t.DivisionName, t.Title, i18n.T(lang, "deliberation.source."+t.SourceKind), t.SourceRef,
+				t.ProposerName, i18n.T(lang, "deliberation.status."+t.Status), note, t.CreatedAt.In(china).Format(DateLayout))
+		})
+	}, nil)
 }
 
 // ExportDecisions writes the decisions of the caller's area.
 func (s *Service) ExportDecisions(ctx context.Context, division string, w io.Writer) error {
-	ex, err := DecisionSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = pages(func(page int) ([]Resolution, bool, error) { return s.Decisions(ctx, division, page, 200) }, func(x Resolution) error {
-		return ex.Write(strconv.FormatInt(x.ID, 10), x.DivisionName, x.Title, x.Body, x.ShownFrom, x.ShownUntil, strconv.FormatInt(x.Objections, 10))
-	})
-	if err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return DecisionSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		return pages(func(page int) ([]Resolution, bool, error) { return s.Decisions(ctx, division, page, 200) }, func(x Resolution) error {
+			return ex.Write(strconv.FormatInt(x.ID, 10), x.DivisionName, x.Title, x.Body, x.ShownFrom, x.ShownUntil, strconv.FormatInt(x.Objections, 10))
+		})
+	}, nil)
 }
 
 // ExportRoster writes the 协商能人 roster of the caller's area.
@@ -114,15 +100,12 @@ func (s *Service) ExportRoster(ctx context.Context, division string, w io.Writer
 	if err != nil {
 		return err
 	}
-	ex, err := RosterSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, e := range items {
-		if err := ex.Write(e.Name, e.DivisionName, strconv.FormatInt(e.Chaired, 10), strconv.FormatInt(e.Facilitated, 10), e.Last); err != nil {
-			return err
+	return RosterSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		for _, e := range items {
+			if err := ex.Write(e.Name, e.DivisionName, strconv.FormatInt(e.Chaired, 10), strconv.FormatInt(e.Facilitated, 10), e.Last); err != nil {
+				return err
+			}
 		}
-	}
-	return ex.Finish(w)
+		return nil
+	}, nil)
 }

@@ -344,36 +344,31 @@ var RosterSheet = &xlsx.Spec{SheetZh: "组织成员", SheetEn: "Rosters", Column
 // masked, and audits it. Errors as Roster.
 func (s *Service) ExportRoster(ctx context.Context, f RosterFilter, w io.Writer) error {
 	lang := i18n.From(ctx)
-	ex, err := RosterSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
 	f.PerPage = db.MaxPerPage
-	for f.Page = 1; ; f.Page++ {
-		items, more, err := s.Roster(ctx, f)
-		if err != nil {
-			return err
-		}
-		for _, m := range items {
-			ended := i18n.T(lang, "layout.no")
-			if m.Ended {
-				ended = i18n.T(lang, "layout.yes")
-			}
-			if err := ex.Write(m.DivisionCode, m.CommunityName, i18n.T(lang, "part."+m.Part), pii.MaskName(m.Name), m.Position, m.Phone,
-				m.TermStart, m.TermEnd, ended, m.Note); err != nil {
+	return RosterSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		for f.Page = 1; ; f.Page++ {
+			items, more, err := s.Roster(ctx, f)
+			if err != nil {
 				return err
 			}
+			for _, m := range items {
+				ended := i18n.T(lang, "layout.no")
+				if m.Ended {
+					ended = i18n.T(lang, "layout.yes")
+				}
+				if err := ex.Write(m.DivisionCode, m.CommunityName, i18n.T(lang, "part."+m.Part), pii.MaskName(m.Name), m.Position, m.Phone,
+					m.TermStart, m.TermEnd, ended, m.Note); err != nil {
+					return err
+				}
+			}
+			if !more {
+				return nil
+			}
 		}
-		if !more {
-			break
-		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "division.roster.export", ObjectType: "roster_member", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "division": f.Division, "part": f.Part, "q": f.Q, "ended": f.Ended}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "division.roster.export", ObjectType: "roster_member", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "division": f.Division, "part": f.Part, "q": f.Q, "ended": f.Ended}})
+	})
 }
 
 func (s *Service) seal(v string) (string, error) {

@@ -51,23 +51,21 @@ func (s *Service) ExportDrills(ctx context.Context, code string, year int, w io.
 		year = s.Year()
 	}
 	lang := i18n.From(ctx)
-	ex, err := DrillSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for page, more := 1, true; more && ex.Rows() < maxExport; page++ {
-		var ds []DrillRecord
-		if ds, more, err = s.Store.drills(ctx, lo, hi, year, page, 500); err != nil {
-			return err
-		}
-		for _, d := range ds {
-			if err := ex.Write(d.CommunityCode, d.CommunityName, d.HeldOn, i18n.T(lang, "emergency.kind."+d.Kind), d.Participants, d.Note); err != nil {
+	return DrillSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		var err error
+		for page, more := 1, true; more && ex.Rows() < maxExport; page++ {
+			var ds []DrillRecord
+			if ds, more, err = s.Store.drills(ctx, lo, hi, year, page, 500); err != nil {
 				return err
 			}
+			for _, d := range ds {
+				if err := ex.Write(d.CommunityCode, d.CommunityName, d.HeldOn, i18n.T(lang, "emergency.kind."+d.Kind), d.Participants, d.Note); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	return ex.Finish(w)
+		return nil
+	}, nil)
 }
 
 // ExportTasks writes the outcome of an alert's task list inside the
@@ -77,21 +75,14 @@ func (s *Service) ExportTasks(ctx context.Context, id int64, w io.Writer) error 
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := TaskSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.eachTask(ctx, id, func(t *Task) error {
-		at := ""
-		if t.MarkedAt != nil {
-			at = t.MarkedAt.In(chinaZone).Format("2006-01-02 15:04")
-		}
-		return ex.Write(t.CommunityCode, t.PersonID, t.NameMasked, i18n.T(lang, "emergency.reason."+t.Reason),
-			i18n.T(lang, "emergency.status."+t.Status), t.Note, t.MarkedBy, at)
-	})
-	if err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return TaskSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.eachTask(ctx, id, func(t *Task) error {
+			at := ""
+			if t.MarkedAt != nil {
+				at = t.MarkedAt.In(chinaZone).Format("2006-01-02 15:04")
+			}
+			return ex.Write(t.CommunityCode, t.PersonID, t.NameMasked, i18n.T(lang, "emergency.reason."+t.Reason),
+				i18n.T(lang, "emergency.status."+t.Status), t.Note, t.MarkedBy, at)
+		})
+	}, nil)
 }

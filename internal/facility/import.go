@@ -322,37 +322,33 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) (*ExportInf
 		return nil, err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return nil, err
-	}
-	defer ex.Close()
 	max := s.ExportMax
 	if max <= 0 {
 		max = DefaultExportMax
 	}
-	n, cut, err := s.Store.Each(ctx, f, lo, hi, max, func(x *Facility) error {
-		vals := []any{x.ID, x.DivisionCode, x.DivisionName, Sheet.Col("kind").Label(lang, x.Kind), x.Name, x.Address,
-			x.FloorArea, x.ActivityArea, x.CommercialArea, Sheet.Col("status").Label(lang, x.Status), yearCell(x.YearOpened),
-			xlsx.BoolText(x.NewlyBuilt, lang)}
-		for _, d := range x.Hours {
-			vals = append(vals, d)
-		}
-		vals = append(vals, xlsx.BoolText(x.Online24h, lang), xlsx.BoolText(x.BarrierFree, lang), xlsx.BoolText(x.AgeFriendly, lang),
-			xlsx.BoolText(x.FitnessCircle, lang), x.Terminals, x.ClosedOn, x.CloseReason)
-		return ex.Write(vals...)
+	var info ExportInfo
+	err = Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		var err error
+		info.Rows, info.Cut, err = s.Store.Each(ctx, f, lo, hi, max, func(x *Facility) error {
+			vals := []any{x.ID, x.DivisionCode, x.DivisionName, Sheet.Col("kind").Label(lang, x.Kind), x.Name, x.Address,
+				x.FloorArea, x.ActivityArea, x.CommercialArea, Sheet.Col("status").Label(lang, x.Status), yearCell(x.YearOpened),
+				xlsx.BoolText(x.NewlyBuilt, lang)}
+			for _, d := range x.Hours {
+				vals = append(vals, d)
+			}
+			vals = append(vals, xlsx.BoolText(x.Online24h, lang), xlsx.BoolText(x.BarrierFree, lang), xlsx.BoolText(x.AgeFriendly, lang),
+				xlsx.BoolText(x.FitnessCircle, lang), x.Terminals, x.ClosedOn, x.CloseReason)
+			return ex.Write(vals...)
+		})
+		return err
+	}, func(int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "facility.export", ObjectType: "facility", ObjectID: "*",
+			Detail: map[string]any{"filter": f, "rows": info.Rows, "cut": info.Cut}})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "facility.export", ObjectType: "facility", ObjectID: "*",
-		Detail: map[string]any{"filter": f, "rows": n, "cut": cut}}); err != nil {
-		return nil, err
-	}
-	if err := ex.Finish(w); err != nil {
-		return nil, err
-	}
-	return &ExportInfo{Rows: n, Cut: cut}, nil
+	return &info, nil
 }
 
 func yearCell(y int) any {

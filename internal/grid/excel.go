@@ -5,7 +5,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -53,36 +52,28 @@ func (s *Service) Export(ctx context.Context, f GridFilter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.each(ctx, f, func(g *Grid) error {
-		logins := make([]string, len(g.Workers))
-		for i, wk := range g.Workers {
-			logins[i] = wk.Login
-		}
-		units := g.Units
-		if len(units) == 0 {
-			return ex.Write(g.CommunityCode, g.Number, g.Name, strings.Join(logins, ","), "", "", "", "")
-		}
-		for _, u := range units {
-			if err := ex.Write(g.CommunityCode, g.Number, g.Name, strings.Join(logins, ","), Sheet.Col("unit_kind").Label(lang, u.Kind),
-				u.Name, u.HeadName, u.HeadPhone); err != nil {
-				return err
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, f, func(g *Grid) error {
+			logins := make([]string, len(g.Workers))
+			for i, wk := range g.Workers {
+				logins[i] = wk.Login
 			}
-		}
-		return nil
+			units := g.Units
+			if len(units) == 0 {
+				return ex.Write(g.CommunityCode, g.Number, g.Name, strings.Join(logins, ","), "", "", "", "")
+			}
+			for _, u := range units {
+				if err := ex.Write(g.CommunityCode, g.Number, g.Name, strings.Join(logins, ","), Sheet.Col("unit_kind").Label(lang, u.Kind),
+					u.Name, u.HeadName, u.HeadPhone); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "grid.export", ObjectType: "grid", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division}}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "grid.export", ObjectType: "grid", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }
 
 // importGrid is a grid as the sheet gives it, with the lines of its rows.
@@ -164,9 +155,4 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// ExportName is the file name of an export.
-func ExportName(lang, key string, now time.Time) string {
-	return i18n.T(lang, key) + "-" + now.Format("20060102") + ".xlsx"
 }

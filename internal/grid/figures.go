@@ -96,19 +96,15 @@ func (s *Service) ExportFigures(ctx context.Context, code, mon string, w io.Writ
 	if err != nil {
 		return err
 	}
-	ex, err := FigureSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, r := range append([]GridFigureRow{f.Total}, f.Rows...) {
-		if err := ex.Write(r.Code, r.Name, f.Month, r.Patrols, r.Events, r.Reported, r.Resolved); err != nil {
-			return err
+	return FigureSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		for _, r := range append([]GridFigureRow{f.Total}, f.Rows...) {
+			if err := ex.Write(r.Code, r.Name, f.Month, r.Patrols, r.Events, r.Reported, r.Resolved); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "grid.figures_export", ObjectType: "grid", ObjectID: f.Total.Code,
-		Detail: map[string]string{"month": f.Month}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+		return nil
+	}, func(int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "grid.figures_export", ObjectType: "grid", ObjectID: f.Total.Code,
+			Detail: map[string]string{"month": f.Month}})
+	})
 }

@@ -245,7 +245,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, in Gri
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return xlsx.Download(w, ExportName(i18n.From(ctx), "grid.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "grid.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
 		return h.S.Export(ctx, gridFilterOf(r), out)
 	})
 }

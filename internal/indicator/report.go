@@ -239,30 +239,27 @@ var evalSpec = &xlsx.Spec{SheetZh: "评估", SheetEn: "Evaluation", Columns: []x
 // WriteXLSX writes the evaluation as a workbook: one row per indicator at
 // the division, then at each county.
 func WriteXLSX(w io.Writer, lang string, ev *Evaluation) error {
-	x, err := evalSpec.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer x.Close()
-	for _, dv := range append([]EvalDivision{ev.Main}, ev.Counties...) {
-		for _, l := range dv.Lines {
-			var base, val any
-			if l.Baseline != nil {
-				base = *l.Baseline
-			}
-			if l.Value != nil {
-				val = round(*l.Value)
-			}
-			how := ""
-			if l.Obtained != "" {
-				how = i18n.T(lang, "indicator.eval.obtained."+l.Obtained)
-			}
-			if err := x.Write(dv.Division.Name, l.Code, defName(lang, l.Def), unitLabel(lang, l.Def.Unit), base, l.Target, val, metText(lang, l), how); err != nil {
-				return err
+	return evalSpec.Export(w, lang, func(x *xlsx.Exporter) error {
+		for _, dv := range append([]EvalDivision{ev.Main}, ev.Counties...) {
+			for _, l := range dv.Lines {
+				var base, val any
+				if l.Baseline != nil {
+					base = *l.Baseline
+				}
+				if l.Value != nil {
+					val = round(*l.Value)
+				}
+				how := ""
+				if l.Obtained != "" {
+					how = i18n.T(lang, "indicator.eval.obtained."+l.Obtained)
+				}
+				if err := x.Write(dv.Division.Name, l.Code, defName(lang, l.Def), unitLabel(lang, l.Def.Unit), base, l.Target, val, metText(lang, l), how); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	return x.Finish(w)
+		return nil
+	}, nil)
 }
 
 func round(v float64) float64 { return math.Round(v*100) / 100 }

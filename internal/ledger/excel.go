@@ -311,28 +311,20 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := TaskSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.each(ctx, sc, f, s.Today(), func(t *LedgerTask) error {
-		s.markTask(t)
-		co := make([]string, len(t.CoUnits))
-		for i, u := range t.CoUnits {
-			co[i] = u.Name
-		}
-		return ex.Write(t.Period, i18n.T(lang, "ledger.kind."+t.Kind), t.Code, t.Title, t.Section, t.LeadUnit.Name, strings.Join(co, "、"),
-			strings.Join(t.Divisions, " "), t.Deadline, t.Items, t.Done, t.Overdue, xlsx.BoolText(t.Late, lang))
+	return TaskSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, sc, f, s.Today(), func(t *LedgerTask) error {
+			s.markTask(t)
+			co := make([]string, len(t.CoUnits))
+			for i, u := range t.CoUnits {
+				co[i] = u.Name
+			}
+			return ex.Write(t.Period, i18n.T(lang, "ledger.kind."+t.Kind), t.Code, t.Title, t.Section, t.LeadUnit.Name, strings.Join(co, "、"),
+				strings.Join(t.Divisions, " "), t.Deadline, t.Items, t.Done, t.Overdue, xlsx.BoolText(t.Late, lang))
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "ledger.export", ObjectType: "ledger_task", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "period": f.Period, "kind": f.Kind, "q": f.Q, "overdue": f.Overdue}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "ledger.export", ObjectType: "ledger_task", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "period": f.Period, "kind": f.Kind, "q": f.Q, "overdue": f.Overdue}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }
 
 // ExportRates writes a period's completion rates, and audits it. Errors
@@ -343,33 +335,26 @@ func (s *Service) ExportRates(ctx context.Context, period, code string, w io.Wri
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := RateSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	write := func(by string, rs []LedgerRate) error {
-		for _, x := range rs {
-			if err := ex.Write(i18n.T(lang, "ledger.by_"+by), x.Key, x.Name, x.Items, x.Done, x.Overdue, strconv.FormatFloat(x.Percent, 'f', 1, 64)); err != nil {
-				return err
+	return RateSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		write := func(by string, rs []LedgerRate) error {
+			for _, x := range rs {
+				if err := ex.Write(i18n.T(lang, "ledger.by_"+by), x.Key, x.Name, x.Items, x.Done, x.Overdue, strconv.FormatFloat(x.Percent, 'f', 1, 64)); err != nil {
+					return err
+				}
 			}
+			return nil
 		}
-		return nil
-	}
-	total := r.Total
-	total.Name = i18n.T(lang, "ledger.total")
-	if err := write("total", []LedgerRate{total}); err != nil {
-		return err
-	}
-	if err := write("unit", r.ByUnit); err != nil {
-		return err
-	}
-	if err := write("county", r.ByCounty); err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "ledger.rates.export", ObjectType: "ledger_task", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "period": period, "division": code}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+		total := r.Total
+		total.Name = i18n.T(lang, "ledger.total")
+		if err := write("total", []LedgerRate{total}); err != nil {
+			return err
+		}
+		if err := write("unit", r.ByUnit); err != nil {
+			return err
+		}
+		return write("county", r.ByCounty)
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "ledger.rates.export", ObjectType: "ledger_task", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "period": period, "division": code}})
+	})
 }

@@ -65,21 +65,17 @@ func (s *Service) ExportLiterates(ctx context.Context, code string, w io.Writer)
 	if err != nil {
 		return err
 	}
-	ex, err := LiterateSheet.NewExporter(i18n.From(ctx))
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, l := range items {
-		if err := ex.Write(l.CommunityName, l.Name, l.Hours); err != nil {
-			return err
+	return LiterateSheet.Export(w, i18n.From(ctx), func(ex *xlsx.Exporter) error {
+		for _, l := range items {
+			if err := ex.Write(l.CommunityName, l.Name, l.Hours); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "mediation.literate.export", ObjectType: "mediation.literate", ObjectID: "*",
-		Detail: map[string]any{"division": code, "rows": len(items)}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+		return nil
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "mediation.literate.export", ObjectType: "mediation.literate", ObjectID: "*",
+			Detail: map[string]any{"division": code, "rows": rows}})
+	})
 }
 
 // ExportCases writes the cases the filter selects (parties masked) in
@@ -95,37 +91,29 @@ func (s *Service) ExportCases(ctx context.Context, f CaseFilter, w io.Writer) er
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := CaseSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.eachCase(ctx, f, func(c *MediationCase) error {
-		var parties, mediators []string
-		for _, p := range c.Parties {
-			parties = append(parties, p.Name)
-		}
-		for _, m := range c.Mediators {
-			mediators = append(mediators, m.Name)
-		}
-		referral, follow := "", ""
-		if c.Referral != "" {
-			referral = i18n.T(lang, "mediation.referral."+c.Referral)
-		}
-		if c.CallbackOn != "" {
-			follow = c.CallbackOn + " " + i18n.T(lang, "mediation.kept."+c.CallbackKept)
-		}
-		return ex.Write(c.ID, c.CommunityName, i18n.T(lang, "mediation.kind."+c.Kind), c.RequestNumber, strings.Join(parties, "、"),
-			strings.Join(mediators, "、"), i18n.T(lang, "mediation.status."+c.Status), c.AgreementSignedOn, referral, follow, c.ClosedOn)
+	return CaseSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.eachCase(ctx, f, func(c *MediationCase) error {
+			var parties, mediators []string
+			for _, p := range c.Parties {
+				parties = append(parties, p.Name)
+			}
+			for _, m := range c.Mediators {
+				mediators = append(mediators, m.Name)
+			}
+			referral, follow := "", ""
+			if c.Referral != "" {
+				referral = i18n.T(lang, "mediation.referral."+c.Referral)
+			}
+			if c.CallbackOn != "" {
+				follow = c.CallbackOn + " " + i18n.T(lang, "mediation.kept."+c.CallbackKept)
+			}
+			return ex.Write(c.ID, c.CommunityName, i18n.T(lang, "mediation.kind."+c.Kind), c.RequestNumber, strings.Join(parties, "、"),
+				strings.Join(mediators, "、"), i18n.T(lang, "mediation.status."+c.Status), c.AgreementSignedOn, referral, follow, c.ClosedOn)
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "mediation.case.export", ObjectType: "mediation.case", ObjectID: "*",
+			Detail: map[string]any{"division": f.Division, "status": f.Status, "kind": f.Kind, "rows": rows}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "mediation.case.export", ObjectType: "mediation.case", ObjectID: "*",
-		Detail: map[string]any{"division": f.Division, "status": f.Status, "kind": f.Kind, "rows": ex.Rows()}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }
 
 // ExportServices writes the advisers' services in the caller's area
@@ -142,19 +130,15 @@ func (s *Service) ExportServices(ctx context.Context, code string, w io.Writer) 
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := ServiceSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, v := range items {
-		if err := ex.Write(v.On, v.CommunityName, v.AdviserName, i18n.T(lang, "mediation.service."+v.Kind), v.People, v.Note); err != nil {
-			return err
+	return ServiceSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		for _, v := range items {
+			if err := ex.Write(v.On, v.CommunityName, v.AdviserName, i18n.T(lang, "mediation.service."+v.Kind), v.People, v.Note); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "mediation.adviser.export", ObjectType: "mediation.adviser", ObjectID: "*",
-		Detail: map[string]any{"division": code, "rows": len(items)}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+		return nil
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "mediation.adviser.export", ObjectType: "mediation.adviser", ObjectID: "*",
+			Detail: map[string]any{"division": code, "rows": rows}})
+	})
 }

@@ -51,23 +51,15 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.each(ctx, f, func(o Organization) error {
-		return ex.Write(o.DivisionCode, o.DivisionName, o.Name, Sheet.Col("registration").Label(lang, o.Registration),
-			o.RegistrationNumber, Sheet.Col("type").Label(lang, o.Type), o.FullTimeStaff, xlsx.BoolText(o.IncubationBase, lang))
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, f, func(o Organization) error {
+			return ex.Write(o.DivisionCode, o.DivisionName, o.Name, Sheet.Col("registration").Label(lang, o.Registration),
+				o.RegistrationNumber, Sheet.Col("type").Label(lang, o.Type), o.FullTimeStaff, xlsx.BoolText(o.IncubationBase, lang))
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "organization.export", ObjectType: "organization", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "type": f.Type, "status": f.Status}}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "organization.export", ObjectType: "organization", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "type": f.Type, "status": f.Status}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }
 
 // Import adds every organisation of an uploaded workbook, active, or none:
@@ -169,9 +161,4 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (int, error) {
 		return 0, err
 	}
 	return n, nil
-}
-
-// ExportName is the file name of an export.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "organization.export_file") + "-" + now.Format("20060102") + ".xlsx"
 }

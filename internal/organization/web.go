@@ -239,7 +239,7 @@ func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "organization.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
 		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
 	})
 }

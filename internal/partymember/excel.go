@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"strings"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -44,25 +43,16 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	for _, m := range ms {
-		if err := ex.Write(m.DivisionCode, m.DivisionName, m.Name, m.Unit, strings.Join(m.Posts, "、"), Sheet.Col("status").Label(lang, m.Status),
-			m.Hours); err != nil {
-			return err
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		for _, m := range ms {
+			if err := ex.Write(m.DivisionCode, m.DivisionName, m.Name, m.Unit, strings.Join(m.Posts, "、"), Sheet.Col("status").Label(lang, m.Status),
+				m.Hours); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "partymember.export", ObjectType: "party_member", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "status": f.Status}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
-}
-
-// ExportName is the export's file name.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "partymember.export_file") + "-" + now.Format("20060102") + ".xlsx"
+		return nil
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "partymember.export", ObjectType: "party_member", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "status": f.Status}}})
+	})
 }

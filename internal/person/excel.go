@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
@@ -466,39 +465,31 @@ func (s *Service) Export(ctx context.Context, f Filter, reveal bool, reason stri
 		}
 	}
 	lang := i18n.From(ctx)
-	ex, err := exportSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
 	today := s.today()
-	err = s.Store.each(ctx, f, today, func(pp Person, plain *record) error {
-		// A masked export has no birth date: with the community and the
-		// masked number it would give the number back (the age stays).
-		id, birth, phone, addr, cphone := pp.IDNumber, "", pp.Phone, pp.Address, pp.ContactPhone
-		if plain != nil {
-			id, birth, phone, addr, cphone = plain.IDNumber, plain.BirthDate, plain.Phone, plain.Address, plain.ContactPhone
-		}
-		var gs []string
-		for _, g := range pp.Groups {
-			if g.Current {
-				gs = append(gs, groupLabel(lang, &g))
+	return exportSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, f, today, func(pp Person, plain *record) error {
+			// A masked export has no birth date: with the community and the
+			// masked number it would give the number back (the age stays).
+			id, birth, phone, addr, cphone := pp.IDNumber, "", pp.Phone, pp.Address, pp.ContactPhone
+			if plain != nil {
+				id, birth, phone, addr, cphone = plain.IDNumber, plain.BirthDate, plain.Phone, plain.Address, plain.ContactPhone
 			}
+			var gs []string
+			for _, g := range pp.Groups {
+				if g.Current {
+					gs = append(gs, groupLabel(lang, &g))
+				}
+			}
+			return ex.Write(pp.CommunityCode, pp.CommunityName, pp.Name, id, i18n.T(lang, "person.sex."+pp.Sex), birth, pp.Age,
+				phone, addr, pp.Household, pp.ContactName, cphone, strings.Join(gs, "；"))
+		}, reveal)
+	}, func(rows int) error {
+		detail := map[string]any{"rows": rows, "filter": f, "unmasked": reveal}
+		if reveal {
+			detail["reason"] = reason
 		}
-		return ex.Write(pp.CommunityCode, pp.CommunityName, pp.Name, id, i18n.T(lang, "person.sex."+pp.Sex), birth, pp.Age,
-			phone, addr, pp.Household, pp.ContactName, cphone, strings.Join(gs, "；"))
-	}, reveal)
-	if err != nil {
-		return err
-	}
-	detail := map[string]any{"rows": ex.Rows(), "filter": f, "unmasked": reveal}
-	if reveal {
-		detail["reason"] = reason
-	}
-	if err := s.Audit.WriteAlone(ctx, audit.Entry{Action: "person.export", ObjectType: "person", Detail: detail}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+		return s.Audit.WriteAlone(ctx, audit.Entry{Action: "person.export", ObjectType: "person", Detail: detail})
+	})
 }
 
 // groupLabel renders a membership in the user's language.
@@ -534,9 +525,4 @@ var exportSheet = &xlsx.Spec{
 		{Key: "contact_phone", Zh: "联系人电话", En: "Contact's phone", Width: 16},
 		{Key: "groups", Zh: "当前人群类别", En: "Current groups", Width: 36},
 	},
-}
-
-// exportName is the download's file name.
-func exportName(lang string) string {
-	return fmt.Sprintf("%s-%s.xlsx", i18n.T(lang, "person.export_file"), time.Now().Format("20060102"))
 }

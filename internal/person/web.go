@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
@@ -318,7 +319,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	return xlsx.Download(w, exportName(i18n.From(ctx)), func(out io.Writer) error {
+	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "person.export_file", time.Now()), func(out io.Writer) error {
 		return h.S.Export(ctx, filterOf(r.URL.Query()), false, "", out)
 	})
 }
@@ -337,7 +338,7 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	xlsx.Send(w, exportName(i18n.From(ctx)), buf.Bytes())
+	xlsx.Send(w, xlsx.ExportName(i18n.From(ctx), "person.export_file", time.Now()), buf.Bytes())
 	return nil
 }
 

@@ -3,7 +3,6 @@ package project
 import (
 	"context"
 	"io"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -50,19 +49,10 @@ func (s *Service) export(ctx context.Context, spec *xlsx.Spec, action string, fi
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := spec.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	if err := fill(lang, ex); err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: action, ObjectType: "project", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": filter}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return spec.Export(w, lang, func(ex *xlsx.Exporter) error { return fill(lang, ex) }, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: action, ObjectType: "project", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": filter}})
+	})
 }
 
 func label(lang, prefix, code string) string {
@@ -139,9 +129,4 @@ func (s *Service) ExportFigures(ctx context.Context, code string, w io.Writer) e
 			}
 			return nil
 		})
-}
-
-// ExportName is the file name of an export of a list.
-func ExportName(lang, list string, now time.Time) string {
-	return i18n.T(lang, "project.file."+list) + "-" + now.Format("20060102") + ".xlsx"
 }

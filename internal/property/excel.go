@@ -78,19 +78,10 @@ func (s *Service) WriteTemplate(ctx context.Context, sheet *xlsx.Spec, w io.Writ
 func (s *Service) export(ctx context.Context, sheet *xlsx.Spec, action string, detail map[string]any, w io.Writer,
 	each func(ex *xlsx.Exporter, lang string) error) error {
 	lang := i18n.From(ctx)
-	ex, err := sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	if err := each(ex, lang); err != nil {
-		return err
-	}
-	detail["rows"] = ex.Rows()
-	if err := s.Audit.Write(ctx, audit.Entry{Action: action, ObjectType: "property", ObjectID: "*", Detail: detail}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return sheet.Export(w, lang, func(ex *xlsx.Exporter) error { return each(ex, lang) }, func(rows int) error {
+		detail["rows"] = rows
+		return s.Audit.Write(ctx, audit.Entry{Action: action, ObjectType: "property", ObjectID: "*", Detail: detail})
+	})
 }
 
 // ExportCompanies writes the companies the filter selects, contacts

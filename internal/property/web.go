@@ -15,6 +15,7 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -498,7 +499,7 @@ func (h *Web) importCompanies(w http.ResponseWriter, r *http.Request) error {
 }
 
 func exportName(ctx context.Context, key string, s *Service) string {
-	return i18n.T(i18n.From(ctx), key) + "-" + strings.ReplaceAll(s.Today(), "-", "") + ".xlsx"
+	return xlsx.ExportName(i18n.From(ctx), key, s.Now().In(calendar.China))
 }
 
 // values are a form's values: base, overlaid with what the user sent when

@@ -43,31 +43,23 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
 	at := func(t interface{ Format(string) string }) string { return t.Format("2006-01-02 15:04") }
-	err = s.Store.eachCase(ctx, f, s.Keys.Index(f.Q), s.now(), func(c *Case) error {
-		s.mask(c)
-		result, rating := "", ""
-		if c.ResultAt != nil {
-			result = at(c.ResultAt.In(calendar.China))
-		}
-		if c.Rating > 0 {
-			rating = i18n.T(lang, "proxy.rating."+strconv.Itoa(c.Rating))
-		}
-		return ex.Write(c.ID, c.CommunityName, c.ServiceName, c.Department, Sheet.Col("status").Label(lang, c.Status),
-			Sheet.Col("channel").Label(lang, c.Channel), c.RequestNumber, c.Name, c.Phone, at(c.CreatedAt.In(calendar.China)),
-			at(c.DueAt.In(calendar.China)), xlsx.BoolText(c.late(s.Now()), lang), result, rating)
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.eachCase(ctx, f, s.Keys.Index(f.Q), s.now(), func(c *Case) error {
+			s.mask(c)
+			result, rating := "", ""
+			if c.ResultAt != nil {
+				result = at(c.ResultAt.In(calendar.China))
+			}
+			if c.Rating > 0 {
+				rating = i18n.T(lang, "proxy.rating."+strconv.Itoa(c.Rating))
+			}
+			return ex.Write(c.ID, c.CommunityName, c.ServiceName, c.Department, Sheet.Col("status").Label(lang, c.Status),
+				Sheet.Col("channel").Label(lang, c.Channel), c.RequestNumber, c.Name, c.Phone, at(c.CreatedAt.In(calendar.China)),
+				at(c.DueAt.In(calendar.China)), xlsx.BoolText(c.late(s.Now()), lang), result, rating)
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "proxy.case.export", ObjectType: "proxy_case", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]any{"division": f.Division, "status": f.Status, "overdue": f.Overdue}}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "proxy.case.export", ObjectType: "proxy_case", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]any{"division": f.Division, "status": f.Status, "overdue": f.Overdue}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }

@@ -85,7 +85,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	name := i18n.T(i18n.From(ctx), "proxy.export_file") + "-" + h.S.Now().Format("20060102") + ".xlsx"
+	name := xlsx.ExportName(i18n.From(ctx), "proxy.export_file", h.S.Now())
 	return xlsx.Download(w, name, func(out io.Writer) error { return h.S.Export(ctx, filterOf(r.URL.Query()), out) })
 }
 

@@ -35,30 +35,22 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
 	today := s.Today()
-	err = s.Store.each(ctx, f, today, func(r *Rating) error {
-		state := ""
-		if r.Rectification != None {
-			st := r.Rectification
-			if st == Open && r.DueOn < today {
-				st = Overdue
+	return sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, f, today, func(r *Rating) error {
+			state := ""
+			if r.Rectification != None {
+				st := r.Rectification
+				if st == Open && r.DueOn < today {
+					st = Overdue
+				}
+				state = i18n.T(lang, "rating.rect."+st)
 			}
-			state = i18n.T(lang, "rating.rect."+st)
-		}
-		return ex.Write(r.ID, r.CreatedAt.In(calendar.China).Format("2006-01-02 15:04"), r.DivisionCode, r.DivisionName,
-			i18n.T(lang, "rating.kind."+r.SubjectKind), r.SubjectName, i18n.T(lang, levelKey(r.Level)), r.Comment, state, r.DueOn, r.Reply)
+			return ex.Write(r.ID, r.CreatedAt.In(calendar.China).Format("2006-01-02 15:04"), r.DivisionCode, r.DivisionName,
+				i18n.T(lang, "rating.kind."+r.SubjectKind), r.SubjectName, i18n.T(lang, levelKey(r.Level)), r.Comment, state, r.DueOn, r.Reply)
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "rating.export", ObjectType: "rating", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "division": f.Division, "kind": f.Kind, "level": f.Level, "rectification": f.Rectification}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "rating.export", ObjectType: "rating", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "division": f.Division, "kind": f.Kind, "level": f.Level, "rectification": f.Rectification}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }

@@ -3,7 +3,6 @@ package residentunit
 import (
 	"context"
 	"io"
-	"time"
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
@@ -35,26 +34,14 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
 	f.Page = 0
-	_, err = s.Store.list(ctx, f, func(u *ResidentUnit, _ string) error {
-		return ex.Write(u.DivisionCode, u.DivisionName, u.Name, Sheet.Col("kind").Label(lang, u.Kind), u.Address, u.Resources, u.Agreements)
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		_, err := s.Store.list(ctx, f, func(u *ResidentUnit, _ string) error {
+			return ex.Write(u.DivisionCode, u.DivisionName, u.Name, Sheet.Col("kind").Label(lang, u.Kind), u.Address, u.Resources, u.Agreements)
+		})
+		return err
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "residentunit.export", ObjectType: "resident_unit", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "kind": f.Kind}}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "residentunit.export", ObjectType: "resident_unit", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "kind": f.Kind}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
-}
-
-// ExportName is the export's file name.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "residentunit.export_file") + "-" + now.Format("20060102") + ".xlsx"
 }

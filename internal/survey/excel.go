@@ -29,11 +29,17 @@ func (s *Service) Export(ctx context.Context, rid int64, code string, w io.Write
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := resultSheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
+	return resultSheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.writeResults(ctx, ex, lang, rid, res)
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "survey.export", ObjectType: "survey_round", ObjectID: id(rid),
+			Detail: map[string]any{"division": res.Division.Code, "rows": rows}})
+	})
+}
+
+// writeResults writes the rows of a round's results in a division, then
+// those of each of its children.
+func (s *Service) writeResults(ctx context.Context, ex *xlsx.Exporter, lang string, rid int64, res *Results) error {
 	write := func(r *Results) error {
 		d := r.Division
 		if err := ex.Write(d.Code, d.Name, i18n.T(lang, "survey.responses"), i18n.T(lang, "survey.interviews"), d.Responses,
@@ -68,9 +74,5 @@ func (s *Service) Export(ctx context.Context, rid int64, code string, w io.Write
 			return err
 		}
 	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "survey.export", ObjectType: "survey_round", ObjectID: id(rid),
-		Detail: map[string]any{"division": res.Division.Code, "rows": ex.Rows()}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
+	return nil
 }

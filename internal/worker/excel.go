@@ -61,23 +61,15 @@ func (s *Service) Export(ctx context.Context, f Filter, w io.Writer) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	ex, err := Sheet.NewExporter(lang)
-	if err != nil {
-		return err
-	}
-	defer ex.Close()
-	err = s.Store.each(ctx, f, s.today(), func(wk Worker) error {
-		return ex.Write(wk.CommunityCode, wk.CommunityName, pii.MaskName(wk.Name), wk.Phone, wk.IDNumber, Sheet.Col("post").Label(lang, wk.Post),
-			wk.InPostFrom, wk.InPostTo, xlsx.BoolText(wk.CertifiedSocialWorker, lang), xlsx.BoolText(wk.DisasterOfficer, lang))
+	return Sheet.Export(w, lang, func(ex *xlsx.Exporter) error {
+		return s.Store.each(ctx, f, s.today(), func(wk Worker) error {
+			return ex.Write(wk.CommunityCode, wk.CommunityName, pii.MaskName(wk.Name), wk.Phone, wk.IDNumber, Sheet.Col("post").Label(lang, wk.Post),
+				wk.InPostFrom, wk.InPostTo, xlsx.BoolText(wk.CertifiedSocialWorker, lang), xlsx.BoolText(wk.DisasterOfficer, lang))
+		})
+	}, func(rows int) error {
+		return s.Audit.Write(ctx, audit.Entry{Action: "worker.export", ObjectType: "worker", ObjectID: "*",
+			Detail: map[string]any{"rows": rows, "filter": map[string]string{"q": f.Q, "division": f.Division, "post": f.Post, "status": f.Status}}})
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Audit.Write(ctx, audit.Entry{Action: "worker.export", ObjectType: "worker", ObjectID: "*",
-		Detail: map[string]any{"rows": ex.Rows(), "filter": map[string]string{"q": f.Q, "division": f.Division, "post": f.Post, "status": f.Status}}}); err != nil {
-		return err
-	}
-	return ex.Finish(w)
 }
 
 // ImportResult counts what an import did.
@@ -273,9 +265,4 @@ func hasField(f errs.Fields, name string) bool {
 		}
 	}
 	return false
-}
-
-// ExportName is the file name of an export.
-func ExportName(lang string, now time.Time) string {
-	return i18n.T(lang, "worker.export_file") + "-" + now.Format("20060102") + ".xlsx"
 }

@@ -6,6 +6,9 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
+
+	"shequ/internal/platform/i18n"
 )
 
 // Send answers with a finished workbook as a download named name (any
@@ -27,4 +30,10 @@ func Download(w http.ResponseWriter, name string, write func(io.Writer) error) e
 	}
 	Send(w, name, buf.Bytes())
 	return nil
+}
+
+// ExportName is the file name of an export made at now: the name the
+// message key gives in lang, a hyphen, now's date as 20060102 and ".xlsx".
+func ExportName(lang, key string, now time.Time) string {
+	return i18n.T(lang, key) + "-" + now.Format("20060102") + ".xlsx"
 }

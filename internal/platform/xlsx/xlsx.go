@@ -544,6 +544,27 @@ func (e *Exporter) Finish(w io.Writer) error {
 // Close discards an unfinished export.
 func (e *Exporter) Close() error { return e.x.Close() }
 
+// Export writes a workbook of the spec in lang: fill writes its data rows
+// through ex; then done, when not nil, is told how many rows were written
+// (a registry audits its export there) before the workbook goes to w. An
+// error of fill or done is returned and nothing is written to w.
+func (s *Spec) Export(w io.Writer, lang string, fill func(ex *Exporter) error, done func(rows int) error) error {
+	ex, err := s.NewExporter(lang)
+	if err != nil {
+		return err
+	}
+	defer ex.Close()
+	if err := fill(ex); err != nil {
+		return err
+	}
+	if done != nil {
+		if err := done(ex.Rows()); err != nil {
+			return err
+		}
+	}
+	return ex.Finish(w)
+}
+
 // ContentType is the media type of a workbook.
 const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -252,6 +253,63 @@ func TestExportReadsBack(t *testing.T) {
 	}
 	if len(rows) != 3000 || rows[2999].Get("name") != "n2999" || rows[2999].Get("area") != "749.75" || rows[5].Get("code") != "131102001005" {
 		t.Fatalf("%d rows, last %+v", len(rows), rows[len(rows)-1])
+	}
+}
+
+// Spec.Export writes the rows fill writes, tells done how many, and
+// writes nothing when either fails.
+func TestSpecExport(t *testing.T) {
+	var b bytes.Buffer
+	seen := -1
+	err := spec.Export(&b, i18n.ZH, func(ex *Exporter) error {
+		for i := range 3 {
+			if err := ex.Write(fmt.Sprintf("13110200100%d", i), fmt.Sprintf("n%d", i), i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(rows int) error { seen = rows; return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != 3 {
+		t.Errorf("done told %d rows", seen)
+	}
+	rows, err := spec.Read(context.Background(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[2].Get("name") != "n2" || rows[2].Get("area") != "2" {
+		t.Fatalf("rows %+v", rows)
+	}
+	// Without done, the same workbook.
+	var b2 bytes.Buffer
+	if err := spec.Export(&b2, i18n.EN, func(ex *Exporter) error { return ex.Write("c", "n", 1) }, nil); err != nil || b2.Len() == 0 {
+		t.Fatalf("error %v, %d bytes", err, b2.Len())
+	}
+	boom := errs.Forbidden()
+	for name, run := range map[string]func(w io.Writer) error{
+		"fill": func(w io.Writer) error {
+			return spec.Export(w, i18n.ZH, func(*Exporter) error { return boom }, func(int) error { t.Error("done after a failed fill"); return nil })
+		},
+		"done": func(w io.Writer) error {
+			return spec.Export(w, i18n.ZH, func(ex *Exporter) error { return ex.Write("c", "n", 1) }, func(int) error { return boom })
+		},
+	} {
+		var out bytes.Buffer
+		if err := run(&out); err != boom || out.Len() != 0 {
+			t.Errorf("%s: error %v, %d bytes written", name, err, out.Len())
+		}
+	}
+}
+
+func TestExportName(t *testing.T) {
+	now := time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC)
+	if got := ExportName(i18n.ZH, "xlsx.lists", now); got != "选项-20260304.xlsx" {
+		t.Errorf("zh %q", got)
+	}
+	if got := ExportName(i18n.EN, "xlsx.lists", now); got != "Lists-20260304.xlsx" {
+		t.Errorf("en %q", got)
 	}
 }
 

@@ -145,40 +145,39 @@ func (s *Service) Export(ctx context.Context, code, month string, buf *bytes.Buf
 		return nil, err
 	}
 	lang := i18n.From(ctx)
-	e, err := statsSpec.NewExporter(lang)
+	err = statsSpec.Export(buf, lang, func(e *xlsx.Exporter) error {
+		write := func(scope string, r StatsRow) error {
+			code := r.Code
+			if r.UnitID != 0 {
+				code = strconv.FormatInt(r.UnitID, 10)
+			}
+			var rk any = ""
+			if r.Rank > 0 {
+				rk = r.Rank
+			}
+			return e.Write(i18n.T(lang, "request.stats.scope_"+scope), code, r.Name, rk, r.Total, r.DueResponse, r.RespondedOnTime,
+				cell(r.ResponseRate), r.DueResolution, r.ResolvedOnTime, cell(r.ResolutionRate), r.ValidCallbacks, r.Satisfied,
+				r.Basically, cell(r.SatisfactionRate), cell(r.Composite))
+		}
+		if err := write("total", st.Division); err != nil {
+			return err
+		}
+		for _, c := range st.Children {
+			if err := write("division", c); err != nil {
+				return err
+			}
+		}
+		for _, u := range st.Units {
+			if err := write("unit", u); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
-	write := func(scope string, r StatsRow) error {
-		code := r.Code
-		if r.UnitID != 0 {
-			code = strconv.FormatInt(r.UnitID, 10)
-		}
-		var rk any = ""
-		if r.Rank > 0 {
-			rk = r.Rank
-		}
-		return e.Write(i18n.T(lang, "request.stats.scope_"+scope), code, r.Name, rk, r.Total, r.DueResponse, r.RespondedOnTime,
-			cell(r.ResponseRate), r.DueResolution, r.ResolvedOnTime, cell(r.ResolutionRate), r.ValidCallbacks, r.Satisfied,
-			r.Basically, cell(r.SatisfactionRate), cell(r.Composite))
-	}
-	if err := write("total", st.Division); err != nil {
-		e.Close()
-		return nil, err
-	}
-	for _, c := range st.Children {
-		if err := write("division", c); err != nil {
-			e.Close()
-			return nil, err
-		}
-	}
-	for _, u := range st.Units {
-		if err := write("unit", u); err != nil {
-			e.Close()
-			return nil, err
-		}
-	}
-	return st, e.Finish(buf)
+	return st, nil
 }
 
 func (h *statsWeb) export(w http.ResponseWriter, r *http.Request) error {
