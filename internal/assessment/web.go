@@ -23,16 +23,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("assessment", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "assessment.nav", Path: "/assessments", Roles: ReadRoles, Order: 15, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "assessment", templates, web.NavItem{Key: "assessment.nav", Path: "/assessments", Roles: ReadRoles, Order: 15, Group: web.NavOverview})}
 	srv.Page("GET /assessment/schemes", h.schemes)
 	srv.Page("POST /assessment/schemes", h.createScheme)
 	srv.Page("GET /assessment/schemes/{id}", h.scheme)

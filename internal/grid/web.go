@@ -19,20 +19,15 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries (the figures are
 // a tab of the grids' and the patrols' pages).
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("grid", templates, "templates/*.html")
-	srv.AddNav(
+	h := &Web{web.NewPages(srv, s, "grid", templates,
 		web.NavItem{Key: "grid.nav_patrol", Path: "/grid/patrols", Roles: ReadRoles, Order: 26, Group: web.NavCare},
 		web.NavItem{Key: "grid.nav", Path: "/grids", Roles: ReadRoles, Order: 32, Group: web.NavRegistries},
-	)
+	)}
 	srv.Page("GET /grids", h.list)
 	srv.Page("GET /grids/export.xlsx", h.export)
 	srv.Page("GET /grids/template.xlsx", h.template)

@@ -23,16 +23,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("ledger", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "ledger.nav", Path: "/ledger", Roles: ReadRoles, Order: 22, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "ledger", templates, web.NavItem{Key: "ledger.nav", Path: "/ledger", Roles: ReadRoles, Order: 22, Group: web.NavOverview})}
 	srv.Page("GET /ledger", h.list)
 	srv.Page("GET /ledger/export.xlsx", h.export)
 	srv.Page("GET /ledger/template.xlsx", h.template)

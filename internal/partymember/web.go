@@ -20,17 +20,12 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("partymember", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "partymember.nav", Path: "/party/members", Roles: ReadRoles, Order: 43, Group: web.NavVolunteers},
-		web.NavItem{Key: "partymember.nav_me", Path: "/party/me", Roles: []auth.Role{auth.Resident}, Order: 43, Group: web.NavVolunteers})
+	h := &Web{web.NewPages(srv, s, "partymember", templates, web.NavItem{Key: "partymember.nav", Path: "/party/members", Roles: ReadRoles, Order: 43, Group: web.NavVolunteers},
+		web.NavItem{Key: "partymember.nav_me", Path: "/party/me", Roles: []auth.Role{auth.Resident}, Order: 43, Group: web.NavVolunteers})}
 	srv.Page("GET /party/me", h.me)
 	srv.Page("POST /party/me", h.registerSelf)
 	srv.Page("GET /party/members", h.list)

@@ -84,18 +84,17 @@ type UnitChoices func(ctx context.Context) ([]UnitChoice, error)
 
 // Web holds the slice's pages.
 type Web struct {
-	S     *Service
-	Srv   *web.Server
+	*web.Pages[Service]
 	Units UnitChoices
 }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server, units UnitChoices) {
-	h := &Web{S: s, Srv: srv, Units: units}
-	srv.Render.AddPages("property", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "property.nav", Path: "/property/compounds", Roles: ReadRoles, Order: 33, Group: web.NavRegistries})
-	srv.AddNav(web.NavItem{Key: "property.scores", Path: "/property/scores", Roles: ScoreRoles, Order: 49, Group: web.NavRequests})
-	srv.AddNav(web.NavItem{Key: "property.mine", Path: "/property/mine", Roles: ResidentRoles, Order: 49, Group: web.NavRequests})
+	h := &Web{Pages: web.NewPages(srv, s, "property", templates,
+		web.NavItem{Key: "property.nav", Path: "/property/compounds", Roles: ReadRoles, Order: 33, Group: web.NavRegistries},
+		web.NavItem{Key: "property.scores", Path: "/property/scores", Roles: ScoreRoles, Order: 49, Group: web.NavRequests},
+		web.NavItem{Key: "property.mine", Path: "/property/mine", Roles: ResidentRoles, Order: 49, Group: web.NavRequests},
+	), Units: units}
 	srv.Page("GET /property/compounds", h.compounds)
 	srv.Page("GET /property/compounds/export.xlsx", h.exportCompounds)
 	srv.Page("GET /property/compounds/template.xlsx", h.compoundTemplate)

@@ -21,16 +21,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("residentunit", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "residentunit.nav", Path: "/resident-units", Roles: ReadRoles, Order: 32, Group: web.NavRegistries})
+	h := &Web{web.NewPages(srv, s, "residentunit", templates, web.NavItem{Key: "residentunit.nav", Path: "/resident-units", Roles: ReadRoles, Order: 32, Group: web.NavRegistries})}
 	srv.Page("GET /resident-units", h.list)
 	srv.Page("GET /resident-units/export.xlsx", h.export)
 	srv.Page("GET /resident-units/new", h.newForm)
