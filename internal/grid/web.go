@@ -4,11 +4,11 @@ import (
 	"embed"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -41,16 +41,12 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	s.registerPatrolWeb(srv, h)
 }
 
-func gridFilterOf(r *http.Request) GridFilter {
-	q := r.URL.Query()
+func gridFilterOf(q url.Values) GridFilter {
 	return GridFilter{Q: q.Get("q"), Division: q.Get("division"), Page: web.PageParam(q), PerPage: 50}
 }
 
 type gridListData struct {
-	F       GridFilter
-	Items   []Grid
-	Page    int
-	More    bool
+	web.Listing[GridFilter, Grid]
 	CanEdit bool
 	Summary []string
 }
@@ -65,13 +61,11 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
-	f := gridFilterOf(r)
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, gridFilterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &gridListData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Summary: summary}
+	d := &gridListData{Listing: l, CanEdit: canEdit(r), Summary: summary}
 	h.Srv.Render.Render(w, status, "grid/list", h.Srv.NewPage(r, "grid.title", d))
 	return nil
 }
@@ -239,10 +233,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, in Gri
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, ExportName(i18n.From(ctx), "grid.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, gridFilterOf(r), out)
-	})
+	return web.ExportList(w, r, ExportName(i18n.From(r.Context()), "grid.export_file", h.S.Now().In(web.Shanghai)), gridFilterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

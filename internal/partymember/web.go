@@ -2,18 +2,15 @@ package partymember
 
 import (
 	"embed"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
-	"shequ/internal/platform/xlsx"
 )
 
 //go:embed templates/*.html
@@ -148,31 +145,23 @@ func canEdit(r *http.Request) bool {
 }
 
 type listData struct {
-	F        Filter
-	Items    []PartyMember
-	Page     int
-	More     bool
+	web.Listing[Filter, PartyMember]
 	CanEdit  bool
 	Statuses []string
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Statuses: Statuses}
+	d := &listData{Listing: l, CanEdit: canEdit(r), Statuses: Statuses}
 	h.Srv.Render.Render(w, http.StatusOK, "partymember/list", h.Srv.NewPage(r, "partymember.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, ExportName(i18n.From(r.Context()), h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {

@@ -15,7 +15,6 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -178,10 +177,7 @@ func areaCode(ctx context.Context) string {
 // --- compounds ---
 
 type compoundsData struct {
-	F           Filter
-	Items       []PropertyCompound
-	Page        int
-	More        bool
+	web.Listing[Filter, PropertyCompound]
 	CanEdit     bool
 	Companies   []PropertyCompany
 	Managements []string
@@ -202,13 +198,13 @@ func (h *Web) compounds(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCompounds(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.ListCompounds(ctx, f, 0)
+	l, err := web.ListOf(r, filterOf, func(ctx context.Context, f Filter) ([]PropertyCompound, bool, error) {
+		return h.S.ListCompounds(ctx, f, 0)
+	})
 	if err != nil {
 		return err
 	}
-	d := &compoundsData{F: f, Items: items, More: more, CanEdit: canEdit(r), Managements: Managements, Today: h.S.Today(), P: p}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &compoundsData{Listing: l, CanEdit: canEdit(r), Managements: Managements, Today: h.S.Today(), P: p}
 	base := map[string]string{"management": ByCompany}
 	if code := areaCode(ctx); division.ValidCode(code) && division.LevelFromCode(code) == division.Community {
 		base["community_code"] = code
@@ -305,10 +301,7 @@ func (h *Web) saveCompound(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) exportCompounds(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, exportName(ctx, "property.compounds_file", h.S), func(out io.Writer) error {
-		return h.S.ExportCompounds(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, exportName(r.Context(), "property.compounds_file", h.S), filterOf, h.S.ExportCompounds)
 }
 
 func (h *Web) compoundTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -332,10 +325,7 @@ func (h *Web) importCompounds(w http.ResponseWriter, r *http.Request) error {
 // --- companies ---
 
 type companiesData struct {
-	F       Filter
-	Items   []PropertyCompany
-	Page    int
-	More    bool
+	web.Listing[Filter, PropertyCompany]
 	CanEdit bool
 	Units   []UnitChoice
 	V       map[string]string
@@ -355,13 +345,11 @@ func (h *Web) companies(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCompanies(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.ListCompanies(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.ListCompanies)
 	if err != nil {
 		return err
 	}
-	d := &companiesData{F: f, Items: items, More: more, CanEdit: canEdit(r), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &companiesData{Listing: l, CanEdit: canEdit(r), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
 	if d.CanEdit {
 		if d.Units, err = h.unitChoices(ctx); err != nil {
 			return err
@@ -472,10 +460,7 @@ func (h *Web) contact(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) exportCompanies(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, exportName(ctx, "property.companies_file", h.S), func(out io.Writer) error {
-		return h.S.ExportCompanies(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, exportName(r.Context(), "property.companies_file", h.S), filterOf, h.S.ExportCompanies)
 }
 
 func (h *Web) companyTemplate(w http.ResponseWriter, r *http.Request) error {

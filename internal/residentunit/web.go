@@ -2,19 +2,16 @@ package residentunit
 
 import (
 	"embed"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
-	"shequ/internal/platform/xlsx"
 )
 
 //go:embed templates/*.html
@@ -47,31 +44,23 @@ func canEdit(r *http.Request) bool {
 }
 
 type listData struct {
-	F       Filter
-	Items   []ResidentUnit
-	Page    int
-	More    bool
+	web.Listing[Filter, ResidentUnit]
 	CanEdit bool
 	Kinds   []string
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Kinds: Kinds}
+	d := &listData{Listing: l, CanEdit: canEdit(r), Kinds: Kinds}
 	h.Srv.Render.Render(w, http.StatusOK, "residentunit/list", h.Srv.NewPage(r, "residentunit.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, ExportName(i18n.From(ctx), h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, ExportName(i18n.From(r.Context()), h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 type formData struct {
