@@ -28,15 +28,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 		web.NavItem{Key: "grid.nav_patrol", Path: "/grid/patrols", Roles: ReadRoles, Order: 26, Group: web.NavCare},
 		web.NavItem{Key: "grid.nav", Path: "/grids", Roles: ReadRoles, Order: 32, Group: web.NavRegistries},
 	)}
-	srv.Page("GET /grids", h.list)
-	srv.Page("GET /grids/export.xlsx", h.export)
-	srv.Page("GET /grids/template.xlsx", h.template)
-	srv.Page("POST /grids/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
-	srv.Page("GET /grids/new", h.newForm)
-	srv.Page("POST /grids", h.create)
-	srv.Page("GET /grids/{id}", h.view)
-	srv.Page("GET /grids/{id}/edit", h.editForm)
-	srv.Page("POST /grids/{id}", h.save)
+	srv.RegistryPages("/grids", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: 2 * xlsx.DefaultMaxBytes,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.save})
 	srv.Page("POST /grids/{id}/reveal", h.reveal)
 	s.registerPatrolWeb(srv, h)
 }
