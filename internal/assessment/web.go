@@ -3,7 +3,6 @@ package assessment
 import (
 	"context"
 	"embed"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,28 +10,21 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
-	"shequ/internal/platform/xlsx"
 )
 
 //go:embed templates/*.html
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("assessment", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "assessment.nav", Path: "/assessments", Roles: ReadRoles, Order: 15, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "assessment", templates, web.NavItem{Key: "assessment.nav", Path: "/assessments", Roles: ReadRoles, Order: 15, Group: web.NavOverview})}
 	srv.Page("GET /assessment/schemes", h.schemes)
 	srv.Page("POST /assessment/schemes", h.createScheme)
 	srv.Page("GET /assessment/schemes/{id}", h.scheme)
@@ -259,10 +251,7 @@ func filterOf(q url.Values) Filter {
 
 type listData struct {
 	form
-	F        Filter
-	Items    []Assessment
-	Page     int
-	More     bool
+	web.Listing[Filter, Assessment]
 	States   []string
 	CanStart bool
 	Year     int
@@ -273,23 +262,18 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, err error) error {
-	f := filterOf(r.URL.Query())
-	items, more, lerr := h.S.List(r.Context(), f)
+	l, lerr := web.ListOf(r, filterOf, h.S.List)
 	if lerr != nil {
 		return lerr
 	}
-	d := &listData{F: f, Items: items, More: more, States: states, CanStart: can(r, SelfRoles), Year: h.S.Year()}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &listData{Listing: l, States: states, CanStart: can(r, SelfRoles), Year: h.S.Year()}
 	d.explain(r, err)
 	h.Srv.Render.Render(w, status, "assessment/list", h.Srv.NewPage(r, "assessment.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, i18n.T(i18n.From(ctx), "assessment.export_file")+".xlsx", func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, i18n.T(i18n.From(r.Context()), "assessment.export_file")+".xlsx", filterOf, h.S.Export)
 }
 
 func (h *Web) start(w http.ResponseWriter, r *http.Request) error {

@@ -19,22 +19,19 @@ var templates embed.FS
 
 // Web holds the slice's pages.
 type Web struct {
-	S   *Service
-	Srv *web.Server
+	*web.Pages[Service]
 	// PublicURL, when set, is where the verification page lives for QR codes.
 	PublicURL string
 }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server, publicURL string) {
-	h := &Web{S: s, Srv: srv, PublicURL: publicURL}
-	srv.Render.AddPages("burden", templates, "templates/*.html")
-	srv.AddNav(
+	h := &Web{Pages: web.NewPages(srv, s, "burden", templates,
 		web.NavItem{Key: "burden.nav", Path: "/burden", Roles: ReadRoles, Order: 70, Group: web.NavOverview},
 		web.NavItem{Key: "burden.nav_tasks", Path: "/burden/tasks", Roles: ReadRoles, Order: 71, Group: web.NavOverview},
 		web.NavItem{Key: "burden.nav_proofs", Path: "/burden/proofs", Roles: append(StaffRoles, auth.Resident), Order: 72, Group: web.NavRequests},
 		web.NavItem{Key: "burden.nav_seal", Path: "/burden/seal", Roles: StaffRoles, Order: 73, Group: web.NavOverview},
-	)
+	), PublicURL: publicURL}
 	srv.Page("GET /burden", h.get("lists"))
 	srv.Page("POST /burden/items", h.addItem)
 	srv.Page("POST /burden/items/{id}/retire", h.retire)

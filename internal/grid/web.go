@@ -4,11 +4,11 @@ import (
 	"embed"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -19,43 +19,27 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries (the figures are
 // a tab of the grids' and the patrols' pages).
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("grid", templates, "templates/*.html")
-	srv.AddNav(
+	h := &Web{web.NewPages(srv, s, "grid", templates,
 		web.NavItem{Key: "grid.nav_patrol", Path: "/grid/patrols", Roles: ReadRoles, Order: 26, Group: web.NavCare},
 		web.NavItem{Key: "grid.nav", Path: "/grids", Roles: ReadRoles, Order: 32, Group: web.NavRegistries},
-	)
-	srv.Page("GET /grids", h.list)
-	srv.Page("GET /grids/export.xlsx", h.export)
-	srv.Page("GET /grids/template.xlsx", h.template)
-	srv.Page("POST /grids/import", h.importFile, web.MaxBody(2*xlsx.DefaultMaxBytes))
-	srv.Page("GET /grids/new", h.newForm)
-	srv.Page("POST /grids", h.create)
-	srv.Page("GET /grids/{id}", h.view)
-	srv.Page("GET /grids/{id}/edit", h.editForm)
-	srv.Page("POST /grids/{id}", h.save)
+	)}
+	srv.RegistryPages("/grids", web.RegistryRoutes{List: h.list, Export: h.export, Template: h.template, Import: h.importFile, ImportMax: 2 * xlsx.DefaultMaxBytes,
+		New: h.newForm, Create: h.create, View: h.view, Edit: h.editForm, Save: h.save})
 	srv.Page("POST /grids/{id}/reveal", h.reveal)
 	s.registerPatrolWeb(srv, h)
 }
 
-func gridFilterOf(r *http.Request) GridFilter {
-	q := r.URL.Query()
+func gridFilterOf(q url.Values) GridFilter {
 	return GridFilter{Q: q.Get("q"), Division: q.Get("division"), Page: web.PageParam(q), PerPage: 50}
 }
 
 type gridListData struct {
-	F       GridFilter
-	Items   []Grid
-	Page    int
-	More    bool
+	web.Listing[GridFilter, Grid]
 	CanEdit bool
 	Summary []string
 }
@@ -70,13 +54,11 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
-	f := gridFilterOf(r)
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, gridFilterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &gridListData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Summary: summary}
+	d := &gridListData{Listing: l, CanEdit: canEdit(r), Summary: summary}
 	h.Srv.Render.Render(w, status, "grid/list", h.Srv.NewPage(r, "grid.title", d))
 	return nil
 }
@@ -244,10 +226,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, in Gri
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "grid.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, gridFilterOf(r), out)
-	})
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "grid.export_file", h.S.Now().In(web.Shanghai)), gridFilterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -23,16 +22,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("ledger", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "ledger.nav", Path: "/ledger", Roles: ReadRoles, Order: 22, Group: web.NavOverview})
+	h := &Web{web.NewPages(srv, s, "ledger", templates, web.NavItem{Key: "ledger.nav", Path: "/ledger", Roles: ReadRoles, Order: 22, Group: web.NavOverview})}
 	srv.Page("GET /ledger", h.list)
 	srv.Page("GET /ledger/export.xlsx", h.export)
 	srv.Page("GET /ledger/template.xlsx", h.template)
@@ -66,10 +60,7 @@ func can(ctx context.Context, roles []auth.Role) bool {
 }
 
 type listData struct {
-	F         Filter
-	Items     []LedgerTask
-	Page      int
-	More      bool
+	web.Listing[Filter, LedgerTask]
 	Kinds     []string
 	Periods   []string
 	CanManage bool
@@ -83,8 +74,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
@@ -92,17 +82,13 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	if err != nil {
 		return err
 	}
-	d := &listData{F: f, Items: items, More: more, Kinds: Kinds, Periods: ps, CanManage: can(ctx, ManageRoles), CanRate: can(ctx, RateRoles), Summary: summary}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &listData{Listing: l, Kinds: Kinds, Periods: ps, CanManage: can(ctx, ManageRoles), CanRate: can(ctx, RateRoles), Summary: summary}
 	h.Srv.Render.Render(w, status, "ledger/list", h.Srv.NewPage(r, "ledger.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, i18n.T(i18n.From(ctx), "ledger.export_file")+"-"+h.S.Today()+".xlsx", func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, i18n.T(i18n.From(r.Context()), "ledger.export_file")+"-"+h.S.Today()+".xlsx", filterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

@@ -111,10 +111,7 @@ func caseFilter(q url.Values) CaseFilter {
 }
 
 type casesData struct {
-	F        CaseFilter
-	Items    []MediationCase
-	Page     int
-	More     bool
+	web.Listing[CaseFilter, MediationCase]
 	CanEdit  bool
 	Kinds    []string
 	Statuses []string
@@ -127,21 +124,18 @@ func (h *Web) cases(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderCases(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
-	f := caseFilter(r.URL.Query())
-	items, more, err := h.S.Cases(r.Context(), f)
+	l, err := web.ListOf(r, caseFilter, h.S.Cases)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &casesData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Kinds: Kinds, Statuses: Statuses, Area: areaOf(r), P: p}
+	d := &casesData{Listing: l, CanEdit: canEdit(r), Kinds: Kinds, Statuses: Statuses, Area: areaOf(r), P: p}
 	h.Srv.Render.Render(w, status, "mediation/cases", h.Srv.NewPage(r, "mediation.cases", d))
 	return nil
 }
 
 func (h *Web) exportCases(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	name := i18n.T(i18n.From(ctx), "mediation.cases_file") + "-" + h.S.Today() + ".xlsx"
-	return xlsx.Download(w, name, func(out io.Writer) error { return h.S.ExportCases(ctx, caseFilter(r.URL.Query()), out) })
+	name := i18n.T(i18n.From(r.Context()), "mediation.cases_file") + "-" + h.S.Today() + ".xlsx"
+	return web.ExportList(w, r, name, caseFilter, h.S.ExportCases)
 }
 
 func (h *Web) openCase(w http.ResponseWriter, r *http.Request) error {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -36,10 +35,7 @@ func filterOf(q url.Values) Filter {
 }
 
 type listData struct {
-	F       Filter
-	Items   []Organization
-	Page    int
-	More    bool
+	web.Listing[Filter, Organization]
 	CanEdit bool
 	Types   []string
 	States  []string
@@ -52,14 +48,12 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
 	_, perr := auth.Require(ctx, EditRoles...)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Types: Types, States: Statuses, Summary: summary}
+	d := &listData{Listing: l, CanEdit: perr == nil, Types: Types, States: Statuses, Summary: summary}
 	h.Srv.Render.Render(w, status, "organization/list", h.Srv.NewPage(r, "organization.title", d))
 	return nil
 }
@@ -238,10 +232,7 @@ func (h *Web) deregister(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "organization.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "organization.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

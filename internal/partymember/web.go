@@ -2,14 +2,12 @@ package partymember
 
 import (
 	"embed"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -20,17 +18,12 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("partymember", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "partymember.nav", Path: "/party/members", Roles: ReadRoles, Order: 43, Group: web.NavVolunteers},
-		web.NavItem{Key: "partymember.nav_me", Path: "/party/me", Roles: []auth.Role{auth.Resident}, Order: 43, Group: web.NavVolunteers})
+	h := &Web{web.NewPages(srv, s, "partymember", templates, web.NavItem{Key: "partymember.nav", Path: "/party/members", Roles: ReadRoles, Order: 43, Group: web.NavVolunteers},
+		web.NavItem{Key: "partymember.nav_me", Path: "/party/me", Roles: []auth.Role{auth.Resident}, Order: 43, Group: web.NavVolunteers})}
 	srv.Page("GET /party/me", h.me)
 	srv.Page("POST /party/me", h.registerSelf)
 	srv.Page("GET /party/members", h.list)
@@ -153,31 +146,23 @@ func canEdit(r *http.Request) bool {
 }
 
 type listData struct {
-	F        Filter
-	Items    []PartyMember
-	Page     int
-	More     bool
+	web.Listing[Filter, PartyMember]
 	CanEdit  bool
 	Statuses []string
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Statuses: Statuses}
+	d := &listData{Listing: l, CanEdit: canEdit(r), Statuses: Statuses}
 	h.Srv.Render.Render(w, http.StatusOK, "partymember/list", h.Srv.NewPage(r, "partymember.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "partymember.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "partymember.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 func (h *Web) newForm(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package person
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"io"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -41,10 +41,7 @@ func filterOf(q url.Values) Filter {
 }
 
 type listData struct {
-	F         Filter
-	Items     []Person
-	Page      int
-	More      bool
+	web.Listing[Filter, Person]
 	Groups    []string
 	CanReveal bool
 	Summary   []string // problems of a failed import or export
@@ -57,8 +54,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if errs.Code(err) == errs.EINVALID {
 		// A bad search shows the form again with the reasons.
 		s, _ := web.Explain(i18n.From(ctx), err)
@@ -66,8 +62,7 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	} else if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}
+	d := &listData{Listing: l, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}
 	h.Srv.Render.Render(w, status, "person/list", h.Srv.NewPage(r, "person.title", d))
 	return nil
 }
@@ -318,9 +313,8 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "person.export_file", time.Now()), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), false, "", out)
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "person.export_file", time.Now()), filterOf, func(ctx context.Context, f Filter, out io.Writer) error {
+		return h.S.Export(ctx, f, false, "", out)
 	})
 }
 

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -127,22 +127,18 @@ func (h *Web) download(w http.ResponseWriter, r *http.Request, list string, writ
 // codes of its closed filter fields.
 type listData[F, T any] struct {
 	page
-	F       F
-	Items   []T
-	Page    int
-	More    bool
+	web.Listing[F, T]
 	Choices map[string][]string
 }
 
 // renderList renders one page of a list.
-func renderList[F, T any](h *Web, w http.ResponseWriter, r *http.Request, status int, err error, name string, f F, page, perPage int,
-	list func(F) ([]T, bool, error), choices map[string][]string) error {
-	items, more, lerr := list(f)
+func renderList[F, T any](h *Web, w http.ResponseWriter, r *http.Request, status int, err error, name string,
+	filter func(url.Values) F, list func(context.Context, F) ([]T, bool, error), choices map[string][]string) error {
+	l, lerr := web.ListOf(r, filter, list)
 	if lerr != nil {
 		return lerr
 	}
-	pg, _ := db.Paging(page, perPage)
-	d := &listData[F, T]{page: h.base(r, err), F: f, Items: items, Page: pg, More: more, Choices: choices}
+	d := &listData[F, T]{page: h.base(r, err), Listing: l, Choices: choices}
 	h.Srv.Render.Render(w, status, "project/"+name, h.Srv.NewPage(r, "project."+name, d))
 	return nil
 }
@@ -159,9 +155,7 @@ func (h *Web) needs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderNeeds(w http.ResponseWriter, r *http.Request, status int, err error) error {
-	f := needFilterOf(r.URL.Query())
-	return renderList(h, w, r, status, err, "needs", f, f.Page, f.PerPage, func(f NeedFilter) ([]Need, bool, error) { return h.S.Needs(r.Context(), f) },
-		map[string][]string{"kind": NeedKinds, "status": NeedStatuses})
+	return renderList(h, w, r, status, err, "needs", needFilterOf, h.S.Needs, map[string][]string{"kind": NeedKinds, "status": NeedStatuses})
 }
 
 func (h *Web) exportNeeds(w http.ResponseWriter, r *http.Request) error {
@@ -289,10 +283,7 @@ func resourceFilterOf(q url.Values) ResourceFilter {
 }
 
 func (h *Web) resources(w http.ResponseWriter, r *http.Request) error {
-	f := resourceFilterOf(r.URL.Query())
-	return renderList(h, w, r, http.StatusOK, nil, "resources", f, f.Page, f.PerPage,
-		func(f ResourceFilter) ([]Resource, bool, error) { return h.S.Resources(r.Context(), f) },
-		map[string][]string{"kind": ResourceKinds, "source": ResourceSources})
+	return renderList(h, w, r, http.StatusOK, nil, "resources", resourceFilterOf, h.S.Resources, map[string][]string{"kind": ResourceKinds, "source": ResourceSources})
 }
 
 func (h *Web) exportResources(w http.ResponseWriter, r *http.Request) error {
@@ -309,10 +300,7 @@ func projectFilterOf(q url.Values) ProjectFilter {
 }
 
 func (h *Web) projects(w http.ResponseWriter, r *http.Request) error {
-	f := projectFilterOf(r.URL.Query())
-	return renderList(h, w, r, http.StatusOK, nil, "projects", f, f.Page, f.PerPage,
-		func(f ProjectFilter) ([]Project, bool, error) { return h.S.Projects(r.Context(), f) },
-		map[string][]string{"funding": Fundings, "status": ProjectStatuses})
+	return renderList(h, w, r, http.StatusOK, nil, "projects", projectFilterOf, h.S.Projects, map[string][]string{"funding": Fundings, "status": ProjectStatuses})
 }
 
 func (h *Web) exportProjects(w http.ResponseWriter, r *http.Request) error {

@@ -16,7 +16,6 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -85,18 +84,17 @@ type UnitChoices func(ctx context.Context) ([]UnitChoice, error)
 
 // Web holds the slice's pages.
 type Web struct {
-	S     *Service
-	Srv   *web.Server
+	*web.Pages[Service]
 	Units UnitChoices
 }
 
 // RegisterWeb adds the pages and the navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server, units UnitChoices) {
-	h := &Web{S: s, Srv: srv, Units: units}
-	srv.Render.AddPages("property", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "property.nav", Path: "/property/compounds", Roles: ReadRoles, Order: 33, Group: web.NavRegistries})
-	srv.AddNav(web.NavItem{Key: "property.scores", Path: "/property/scores", Roles: ScoreRoles, Order: 49, Group: web.NavRequests})
-	srv.AddNav(web.NavItem{Key: "property.mine", Path: "/property/mine", Roles: ResidentRoles, Order: 49, Group: web.NavRequests})
+	h := &Web{Pages: web.NewPages(srv, s, "property", templates,
+		web.NavItem{Key: "property.nav", Path: "/property/compounds", Roles: ReadRoles, Order: 33, Group: web.NavRegistries},
+		web.NavItem{Key: "property.scores", Path: "/property/scores", Roles: ScoreRoles, Order: 49, Group: web.NavRequests},
+		web.NavItem{Key: "property.mine", Path: "/property/mine", Roles: ResidentRoles, Order: 49, Group: web.NavRequests},
+	), Units: units}
 	srv.Page("GET /property/compounds", h.compounds)
 	srv.Page("GET /property/compounds/export.xlsx", h.exportCompounds)
 	srv.Page("GET /property/compounds/template.xlsx", h.compoundTemplate)
@@ -180,10 +178,7 @@ func areaCode(ctx context.Context) string {
 // --- compounds ---
 
 type compoundsData struct {
-	F           Filter
-	Items       []PropertyCompound
-	Page        int
-	More        bool
+	web.Listing[Filter, PropertyCompound]
 	CanEdit     bool
 	Companies   []PropertyCompany
 	Managements []string
@@ -204,13 +199,13 @@ func (h *Web) compounds(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCompounds(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.ListCompounds(ctx, f, 0)
+	l, err := web.ListOf(r, filterOf, func(ctx context.Context, f Filter) ([]PropertyCompound, bool, error) {
+		return h.S.ListCompounds(ctx, f, 0)
+	})
 	if err != nil {
 		return err
 	}
-	d := &compoundsData{F: f, Items: items, More: more, CanEdit: canEdit(r), Managements: Managements, Today: h.S.Today(), P: p}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &compoundsData{Listing: l, CanEdit: canEdit(r), Managements: Managements, Today: h.S.Today(), P: p}
 	base := map[string]string{"management": ByCompany}
 	if code := areaCode(ctx); division.ValidCode(code) && division.LevelFromCode(code) == division.Community {
 		base["community_code"] = code
@@ -307,10 +302,7 @@ func (h *Web) saveCompound(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) exportCompounds(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, exportName(ctx, "property.compounds_file", h.S), func(out io.Writer) error {
-		return h.S.ExportCompounds(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, exportName(r.Context(), "property.compounds_file", h.S), filterOf, h.S.ExportCompounds)
 }
 
 func (h *Web) compoundTemplate(w http.ResponseWriter, r *http.Request) error {
@@ -334,10 +326,7 @@ func (h *Web) importCompounds(w http.ResponseWriter, r *http.Request) error {
 // --- companies ---
 
 type companiesData struct {
-	F       Filter
-	Items   []PropertyCompany
-	Page    int
-	More    bool
+	web.Listing[Filter, PropertyCompany]
 	CanEdit bool
 	Units   []UnitChoice
 	V       map[string]string
@@ -357,13 +346,11 @@ func (h *Web) companies(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCompanies(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.ListCompanies(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.ListCompanies)
 	if err != nil {
 		return err
 	}
-	d := &companiesData{F: f, Items: items, More: more, CanEdit: canEdit(r), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &companiesData{Listing: l, CanEdit: canEdit(r), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
 	if d.CanEdit {
 		if d.Units, err = h.unitChoices(ctx); err != nil {
 			return err
@@ -474,10 +461,7 @@ func (h *Web) contact(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) exportCompanies(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, exportName(ctx, "property.companies_file", h.S), func(out io.Writer) error {
-		return h.S.ExportCompanies(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, exportName(r.Context(), "property.companies_file", h.S), filterOf, h.S.ExportCompanies)
 }
 
 func (h *Web) companyTemplate(w http.ResponseWriter, r *http.Request) error {

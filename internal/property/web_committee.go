@@ -1,11 +1,11 @@
 package property
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -15,11 +15,8 @@ import (
 // --- committees ---
 
 type committeesData struct {
-	F         Filter
+	web.Listing[Filter, PropertyCommittee]
 	Ended     bool
-	Items     []PropertyCommittee
-	Page      int
-	More      bool
 	CanEdit   bool
 	Kinds     []string
 	Compounds []PropertyCompound
@@ -33,14 +30,14 @@ func (h *Web) committees(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCommittees(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
 	ended := r.URL.Query().Get("ended") == "1"
-	items, more, err := h.S.ListCommittees(ctx, f, ended)
+	l, err := web.ListOf(r, filterOf, func(ctx context.Context, f Filter) ([]PropertyCommittee, bool, error) {
+		return h.S.ListCommittees(ctx, f, ended)
+	})
 	if err != nil {
 		return err
 	}
-	d := &committeesData{F: f, Ended: ended, Items: items, More: more, CanEdit: canEdit(r), Kinds: Kinds, Area: areaCode(ctx), P: p}
-	d.Page, _ = db.Paging(f.Page, f.PerPage)
+	d := &committeesData{Listing: l, Ended: ended, CanEdit: canEdit(r), Kinds: Kinds, Area: areaCode(ctx), P: p}
 	if d.CanEdit {
 		if d.Compounds, _, err = h.S.ListCompounds(ctx, Filter{PerPage: 200}, 0); err != nil {
 			return err

@@ -22,17 +22,12 @@ import (
 var pageTemplates embed.FS
 
 // Web holds the request pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the request pages and their navigation entries.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("request", pageTemplates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "request.nav", Path: "/requests", Roles: ReadRoles, Order: 30, Group: web.NavRequests},
-		web.NavItem{Key: "request.nav_new", Path: "/requests/new", Roles: CreateRoles, Order: 30, Group: web.NavRequests})
+	h := &Web{web.NewPages(srv, s, "request", pageTemplates, web.NavItem{Key: "request.nav", Path: "/requests", Roles: ReadRoles, Order: 30, Group: web.NavRequests},
+		web.NavItem{Key: "request.nav_new", Path: "/requests/new", Roles: CreateRoles, Order: 30, Group: web.NavRequests})}
 	srv.Page("GET /requests", h.list)
 	srv.Page("GET /requests/new", h.newForm)
 	srv.Page("POST /requests/new", h.create, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))

@@ -2,14 +2,12 @@ package residentunit
 
 import (
 	"embed"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -21,16 +19,11 @@ import (
 var templates embed.FS
 
 // Web holds the slice's pages.
-type Web struct {
-	S   *Service
-	Srv *web.Server
-}
+type Web struct{ *web.Pages[Service] }
 
 // RegisterWeb adds the pages and the navigation entry.
 func (s *Service) RegisterWeb(srv *web.Server) {
-	h := &Web{S: s, Srv: srv}
-	srv.Render.AddPages("residentunit", templates, "templates/*.html")
-	srv.AddNav(web.NavItem{Key: "residentunit.nav", Path: "/resident-units", Roles: ReadRoles, Order: 32, Group: web.NavRegistries})
+	h := &Web{web.NewPages(srv, s, "residentunit", templates, web.NavItem{Key: "residentunit.nav", Path: "/resident-units", Roles: ReadRoles, Order: 32, Group: web.NavRegistries})}
 	srv.Page("GET /resident-units", h.list)
 	srv.Page("GET /resident-units/export.xlsx", h.export)
 	srv.Page("GET /resident-units/new", h.newForm)
@@ -52,31 +45,23 @@ func canEdit(r *http.Request) bool {
 }
 
 type listData struct {
-	F       Filter
-	Items   []ResidentUnit
-	Page    int
-	More    bool
+	web.Listing[Filter, ResidentUnit]
 	CanEdit bool
 	Kinds   []string
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(r.Context(), f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: canEdit(r), Kinds: Kinds}
+	d := &listData{Listing: l, CanEdit: canEdit(r), Kinds: Kinds}
 	h.Srv.Render.Render(w, http.StatusOK, "residentunit/list", h.Srv.NewPage(r, "residentunit.title", d))
 	return nil
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "residentunit.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "residentunit.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 type formData struct {

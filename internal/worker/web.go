@@ -10,7 +10,6 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -41,10 +40,7 @@ func filterOf(q url.Values) Filter {
 }
 
 type listData struct {
-	F       Filter
-	Items   []Worker
-	Page    int
-	More    bool
+	web.Listing[Filter, Worker]
 	CanEdit bool
 	Posts   []string
 	States  []string
@@ -57,8 +53,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
-	f := filterOf(r.URL.Query())
-	items, more, err := h.S.List(ctx, f)
+	l, err := web.ListOf(r, filterOf, h.S.List)
 	if errs.Code(err) == errs.EINVALID {
 		// A bad search shows the form again with the reasons.
 		s, _ := web.Explain(i18n.From(ctx), err)
@@ -66,9 +61,8 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	} else if err != nil {
 		return err
 	}
-	page, _ := db.Paging(f.Page, f.PerPage)
 	_, perr := auth.Require(ctx, EditRoles...)
-	d := &listData{F: f, Items: items, Page: page, More: more, CanEdit: perr == nil, Posts: Posts, States: Statuses, Summary: summary}
+	d := &listData{Listing: l, CanEdit: perr == nil, Posts: Posts, States: Statuses, Summary: summary}
 	h.Srv.Render.Render(w, status, "worker/list", h.Srv.NewPage(r, "worker.title", d))
 	return nil
 }
@@ -305,10 +299,7 @@ func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "worker.export_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
-		return h.S.Export(ctx, filterOf(r.URL.Query()), out)
-	})
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "worker.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {
