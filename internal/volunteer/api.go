@@ -26,8 +26,7 @@ type volunteerListInput struct {
 	Phone    string `query:"phone" doc:"exact, whole 11-digit mobile number (found by blind index)"`
 	Reason   string `query:"reason" doc:"why you search by ID number or phone (required with them; kept in the audit log). Such searches are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
 	Active   bool   `query:"active" doc:"only those who served in the last 12 months"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type volunteerListOutput struct {
@@ -114,11 +113,8 @@ type activityListInput struct {
 	Date     string `query:"date" doc:"YYYY-MM-DD: activities on that day (China time)"`
 	OrgID    int64  `query:"org_id"`
 	Status   string `query:"status" doc:"open, closed or cancelled"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
-
-type activityInput struct{ Body ActivityInput }
 
 type signupOutput struct {
 	Body struct {
@@ -340,16 +336,16 @@ func (s *Service) RegisterAPI(api huma.API) {
 	act := []string{"activities"}
 	web.ListOp(api, huma.Operation{OperationID: "list-activities", Method: http.MethodGet, Path: "/api/v1/activities", Tags: act,
 		Summary: "Volunteer activities; residents find nearby ones by community and date"},
-		func(in *activityListInput) (int, int) { return in.Page, in.PerPage },
+		(*activityListInput).Paging,
 		func(ctx context.Context, in *activityListInput) ([]Activity, bool, error) {
 			return s.Activities(ctx, ActivityFilter{Division: in.Division, Date: in.Date, OrgID: in.OrgID, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
+	web.BodyOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
 		Summary: "Publish an activity, as a lead of the organisation or staff of the community"},
-		func(ctx context.Context, in *activityInput) (*Activity, error) { return s.Publish(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
+		s.Publish)
+	web.IDOp(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
 		Summary: "An activity, with the caller's sign-up"},
-		func(ctx context.Context, in *idInput) (*Activity, error) { return s.Activity(ctx, in.ID) })
+		s.Activity)
 	huma.Register(api, huma.Operation{OperationID: "close-activity", Method: http.MethodPost, Path: "/api/v1/activities/{id}/close", Tags: act,
 		Summary: "Close an activity and record the hours served (clipped to its window)"},
 		func(ctx context.Context, in *idInput) (*closeOutput, error) {
