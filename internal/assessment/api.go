@@ -24,8 +24,7 @@ type assessmentListInput struct {
 	SchemeID int64  `query:"scheme_id"`
 	State    string `query:"state" doc:"draft, submitted, reviewed, approved or returned"`
 	Q        string `query:"q" maxLength:"50" doc:"part of the community's name"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 // MetricList lists what a computed item may read. Errors: EFORBIDDEN.
@@ -96,7 +95,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		return s.Start(ctx, in.Body.Year)
 	})
 	web.ListOp(api, op("list-assessments", http.MethodGet, "/api/v1/assessments", "Assessments of the caller's area's communities"),
-		func(in *assessmentListInput) (int, int) { return in.Page, in.PerPage },
+		(*assessmentListInput).Paging,
 		func(ctx context.Context, in *assessmentListInput) ([]Assessment, bool, error) {
 			return s.List(ctx, Filter{Year: in.Year, SchemeID: in.SchemeID, State: in.State, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})

@@ -10,8 +10,7 @@ import (
 )
 
 type burdenPage struct {
-	Page    int `query:"page" default:"1"`
-	PerPage int `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type burdenItemsInput struct {
@@ -65,7 +64,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		return huma.Operation{OperationID: id, Method: method, Path: "/api/v1/burden" + path, Summary: summary, Tags: tags, DefaultStatus: status}
 	}
 	web.ListOp(api, op("burden-items", http.MethodGet, "/items", "A list (work items, proofs, seal uses) as it holds in the caller's area", 0),
-		func(in *burdenItemsInput) (int, int) { return in.Page, in.PerPage },
+		(*burdenItemsInput).Paging,
 		func(ctx context.Context, in *burdenItemsInput) ([]BurdenItem, bool, error) {
 			return s.Items(ctx, ItemFilter{List: in.List, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -79,7 +78,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *burdenID) (*BurdenItem, error) { return s.RetireItem(ctx, in.ID) })
 
 	web.ListOp(api, op("burden-admissions", http.MethodGet, "/admissions", "Admission requests (准入申请): a department's own, or those to the counties of the caller's area", 0),
-		func(in *burdenAdmissionsInput) (int, int) { return in.Page, in.PerPage },
+		(*burdenAdmissionsInput).Paging,
 		func(ctx context.Context, in *burdenAdmissionsInput) ([]BurdenAdmission, bool, error) {
 			return s.Admissions(ctx, AdmissionFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -100,7 +99,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 
 	web.ListOp(api, op("burden-tasks", http.MethodGet, "/tasks", "Work assigned to communities: a department's own, or that of the communities of the caller's area", 0),
-		func(in *burdenPage) (int, int) { return in.Page, in.PerPage },
+		(*burdenPage).Paging,
 		func(ctx context.Context, in *burdenPage) ([]BurdenTask, bool, error) {
 			return s.Tasks(ctx, TaskFilter{Page: in.Page, PerPage: in.PerPage})
 		})
@@ -119,7 +118,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, _ *struct{}) (*BurdenFigures, error) { return s.Figures(ctx) })
 
 	web.ListOp(api, op("burden-proofs", http.MethodGet, "/proofs", "Proofs (证明): a resident's own, or those of the communities of the caller's area", 0),
-		func(in *burdenPage) (int, int) { return in.Page, in.PerPage },
+		(*burdenPage).Paging,
 		func(ctx context.Context, in *burdenPage) ([]BurdenProof, bool, error) {
 			return s.Proofs(ctx, ProofFilter{Page: in.Page, PerPage: in.PerPage})
 		})
@@ -147,7 +146,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 
 	web.ListOp(api, op("burden-seal-uses", http.MethodGet, "/seal-uses", "Uses of the community seals of the caller's area", 0),
-		func(in *burdenPage) (int, int) { return in.Page, in.PerPage },
+		(*burdenPage).Paging,
 		func(ctx context.Context, in *burdenPage) ([]BurdenSealUse, bool, error) {
 			return s.SealUses(ctx, in.Page, in.PerPage)
 		})

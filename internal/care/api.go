@@ -16,8 +16,7 @@ type careTaskListInput struct {
 	Division string `query:"division" doc:"a division code: tasks in its subtree"`
 	Status   string `query:"status" doc:"due, done, overdue, escalated, or unvisited (not visited yet, whatever the month)"`
 	Q        string `query:"q" doc:"part of the person's name" maxLength:"50"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type careTaskListOutput struct {
@@ -109,9 +108,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *careRateInput) (*VisitSummary, error) {
 			return s.Summary(ctx, in.Division, in.Month)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-visit-task", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-visit-task", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}",
 		Summary: "One visit task with its visits", Tags: tags},
-		func(ctx context.Context, in *careTaskIDInput) (*VisitTask, error) { return s.Get(ctx, in.ID) })
+		s.Get)
 	web.ItemsOp(api, huma.Operation{OperationID: "visit-task-assignees", Method: http.MethodGet, Path: "/api/v1/visits/tasks/{id}/assignees",
 		Summary: "Who a task may be given to: the grid and community workers of its community", Tags: tags},
 		func(ctx context.Context, in *careTaskIDInput) ([]VisitAssignee, error) {

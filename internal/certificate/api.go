@@ -19,15 +19,12 @@ import (
 type listInput struct {
 	VolunteerID int64 `query:"volunteer_id" doc:"only this volunteer's certificates"`
 	OrgID       int64 `query:"org_id" doc:"only this organisation's certificates"`
-	Page        int   `query:"page" default:"1"`
-	PerPage     int   `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type numberInput struct {
 	Number string `path:"number" maxLength:"40" doc:"certificate number; append .pdf for the PDF"`
 }
-
-type issueInput struct{ Body IssueInput }
 
 type revokeInput struct {
 	Number string `path:"number" maxLength:"40"`
@@ -53,17 +50,9 @@ type orgInput struct {
 	OrgID int64 `path:"org_id"`
 }
 
-type askInput struct{ Body AskInput }
-
 type requestListInput struct {
-	Status  string `query:"status" enum:"pending,issued,refused," doc:"only requests with this status"`
-	Page    int    `query:"page" default:"1"`
-	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type decideInput struct {
-	ID   int64 `path:"id"`
-	Body Decision
+	Status string `query:"status" enum:"pending,issued,refused," doc:"only requests with this status"`
+	web.PageQuery
 }
 
 type baseKey struct{}
@@ -84,14 +73,14 @@ func (h *Handlers) baseURL(r *http.Request) string {
 func (h *Handlers) RegisterAPI(api huma.API) {
 	s := h.Svc
 	tags := []string{"certificates"}
-	web.RecordOp(api, huma.Operation{OperationID: "issue-certificate", Method: http.MethodPost, Path: "/api/v1/certificates",
+	web.BodyOp(api, huma.Operation{OperationID: "issue-certificate", Method: http.MethodPost, Path: "/api/v1/certificates",
 		Summary:       "Issue a volunteer service certificate",
 		Description:   "Certifies, free of charge, the hours the organisation recorded for the volunteer in the period. The organisation must be in the caller's area and have a seal.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *issueInput) (*Certificate, error) { return s.Issue(ctx, in.Body) })
+		s.Issue)
 	web.ListOp(api, huma.Operation{OperationID: "list-certificates", Method: http.MethodGet, Path: "/api/v1/certificates",
 		Summary: "Certificates issued in the caller's area, newest first within each division", Tags: tags},
-		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		(*listInput).Paging,
 		func(ctx context.Context, in *listInput) ([]Certificate, bool, error) {
 			return s.List(ctx, Filter{VolunteerID: in.VolunteerID, OrgID: in.OrgID, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -138,24 +127,22 @@ func (h *Handlers) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *revokeInput) (*Certificate, error) {
 			return s.Revoke(ctx, in.Number, in.Body.Reason)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "ask-certificate", Method: http.MethodPost, Path: "/api/v1/certificate-requests",
+	web.BodyOp(api, huma.Operation{OperationID: "ask-certificate", Method: http.MethodPost, Path: "/api/v1/certificate-requests",
 		Summary:       "A volunteer asks an organisation that recorded their hours for a certificate",
 		Description:   "Residents only, for their own volunteer registration. The organisation must have recorded hours of theirs in the period; its staff then issue the certificate or refuse with a reason.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *askInput) (*CertificateRequest, error) { return s.Ask(ctx, in.Body) })
+		s.Ask)
 	web.ListOp(api, huma.Operation{OperationID: "list-certificate-requests", Method: http.MethodGet, Path: "/api/v1/certificate-requests",
 		Summary: "Certificate requests, newest first: a volunteer's own, or those made to the organisations of the caller's area", Tags: tags},
-		func(in *requestListInput) (int, int) { return in.Page, in.PerPage },
+		(*requestListInput).Paging,
 		func(ctx context.Context, in *requestListInput) ([]CertificateRequest, bool, error) {
 			return s.Requests(ctx, RequestFilter{Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
+	web.IDBodyOp(api, huma.Operation{OperationID: "decide-certificate-request", Method: http.MethodPost, Path: "/api/v1/certificate-requests/{id}/decision",
 		Summary:     "Issue the certificate a request asks for, or refuse it with a reason (audited)",
 		Description: "Staff of the organisation's area. Issuing certifies the organisation's records of the volunteer in the period, as issuing directly does; the request then carries the certificate's number.",
 		Tags:        tags},
-		func(ctx context.Context, in *decideInput) (*CertificateRequest, error) {
-			return s.Decide(ctx, in.ID, in.Body)
-		})
+		s.Decide)
 	web.RecordOp(api, huma.Operation{OperationID: "set-certificate-seal", Method: http.MethodPut, Path: "/api/v1/certificate-seals/{org_id}",
 		Summary:      "Upload an organisation's seal image (PNG or JPEG; checked by content, redrawn without metadata)",
 		MaxBodyBytes: 4 << 20, Tags: tags},

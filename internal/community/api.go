@@ -29,26 +29,8 @@ type listInput struct {
 	PerPage  int    `query:"per_page" default:"20" doc:"at most 200"`
 }
 
-type idInput struct {
-	ID int64 `path:"id"`
-}
-
-type createNoticeInput struct{ Body NoticePatch }
-
-type patchNoticeInput struct {
-	ID   int64 `path:"id"`
-	Body NoticePatch
-}
-
 type itemsInput struct {
 	Division string `query:"division" required:"true" doc:"12-digit code: the items kept at exactly this division"`
-}
-
-type createItemInput struct{ Body ItemPatch }
-
-type patchItemInput struct {
-	ID   int64 `path:"id"`
-	Body ItemPatch
 }
 
 type hallInput struct {
@@ -95,29 +77,23 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *listInput) ([]Notice, bool, error) {
 			return s.ListNotices(ctx, NoticeFilter{Division: in.Division, Kind: in.Kind, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-notice", Method: http.MethodPost, Path: "/api/v1/notices",
+	web.BodyOp(api, huma.Operation{OperationID: "create-notice", Method: http.MethodPost, Path: "/api/v1/notices",
 		Summary: "Publish a notice or public notice of a community", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *createNoticeInput) (*Notice, error) { return s.CreateNotice(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-notice", Method: http.MethodGet, Path: "/api/v1/notices/{id}",
+		s.CreateNotice)
+	web.IDOp(api, huma.Operation{OperationID: "get-notice", Method: http.MethodGet, Path: "/api/v1/notices/{id}",
 		Summary: "A notice in the caller's area", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Notice, error) { return s.GetNotice(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "patch-notice", Method: http.MethodPatch, Path: "/api/v1/notices/{id}",
+		s.GetNotice)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-notice", Method: http.MethodPatch, Path: "/api/v1/notices/{id}",
 		Summary: "Change or withdraw a notice", Description: "Fields left out stay as they are; `status: withdrawn` takes it down. Give `version` to refuse the change (409) when someone else changed it since you read it.",
 		Tags: tags},
-		func(ctx context.Context, in *patchNoticeInput) (*Notice, error) {
-			return s.UpdateNotice(ctx, in.ID, in.Body)
-		})
+		s.UpdateNotice)
 	web.ItemsOp(api, huma.Operation{OperationID: "list-catalogue-items", Method: http.MethodGet, Path: "/api/v1/catalogue-items",
 		Summary: "The catalogue items kept at one division in the caller's area, withdrawn ones too", Tags: tags},
 		func(ctx context.Context, in *itemsInput) ([]CatalogueItem, error) { return s.Items(ctx, in.Division) })
-	web.RecordOp(api, huma.Operation{OperationID: "create-catalogue-item", Method: http.MethodPost, Path: "/api/v1/catalogue-items",
+	web.BodyOp(api, huma.Operation{OperationID: "create-catalogue-item", Method: http.MethodPost, Path: "/api/v1/catalogue-items",
 		Summary: "Add a service to a community's catalogue, or to a township's or county's for all its communities", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *createItemInput) (*CatalogueItem, error) {
-			return s.CreateItem(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "patch-catalogue-item", Method: http.MethodPatch, Path: "/api/v1/catalogue-items/{id}",
+		s.CreateItem)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-catalogue-item", Method: http.MethodPatch, Path: "/api/v1/catalogue-items/{id}",
 		Summary: "Change or withdraw a catalogue item", Tags: tags},
-		func(ctx context.Context, in *patchItemInput) (*CatalogueItem, error) {
-			return s.UpdateItem(ctx, in.ID, in.Body)
-		})
+		s.UpdateItem)
 }

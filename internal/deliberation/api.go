@@ -17,8 +17,7 @@ type idIn struct {
 
 type pageIn struct {
 	Division string `query:"division" doc:"12-digit code: records at or under it"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type topicsIn struct {
@@ -83,7 +82,7 @@ var public = []map[string][]string{}
 // RegisterAPI adds the slice's routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	get, post := http.MethodGet, http.MethodPost
-	pg := func(in *pageIn) (int, int) { return in.Page, in.PerPage }
+	pg := (*pageIn).Paging
 	registerList(api, huma.Operation{OperationID: "list-topics", Method: get, Path: "/api/v1/topics", Summary: "Topics (议题) of the caller's area"},
 		func(in *topicsIn) (int, int) { return pg(&in.pageIn) },
 		func(ctx context.Context, in *topicsIn) ([]Topic, bool, error) {

@@ -14,24 +14,7 @@ type rosterListInput struct {
 	Part     string `query:"part" doc:"an organisation part, e.g. party_branch; empty for all"`
 	Q        string `query:"q" doc:"part of a name or position" maxLength:"50"`
 	Ended    bool   `query:"ended" doc:"list ended terms instead of current ones"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type rosterIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type rosterAddInput struct{ Body RosterInput }
-
-type rosterUpdateInput struct {
-	ID   int64 `path:"id"`
-	Body RosterInput
-}
-
-type rosterEndInput struct {
-	ID   int64 `path:"id"`
-	Body RosterEnd
+	web.PageQuery
 }
 
 // RegisterRosterAPI adds the routes of the organisations' rosters.
@@ -39,28 +22,22 @@ func (s *Service) RegisterRosterAPI(api huma.API) {
 	tags := []string{"divisions"}
 	web.ListOp(api, huma.Operation{OperationID: "list-roster-members", Method: http.MethodGet, Path: "/api/v1/roster-members",
 		Summary: "Members of the communities' six-part / five-part organisations in the caller's area", Tags: tags},
-		func(in *rosterListInput) (int, int) { return in.Page, in.PerPage },
+		(*rosterListInput).Paging,
 		func(ctx context.Context, in *rosterListInput) ([]RosterMember, bool, error) {
 			return s.Roster(ctx, RosterFilter{Division: in.Division, Part: in.Part, Q: in.Q, Ended: in.Ended, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "add-roster-member", Method: http.MethodPost, Path: "/api/v1/roster-members",
+	web.BodyOp(api, huma.Operation{OperationID: "add-roster-member", Method: http.MethodPost, Path: "/api/v1/roster-members",
 		Summary: "Add a member to an organisation of a community", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *rosterAddInput) (*RosterMember, error) {
-			return s.AddRosterMember(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-roster-member", Method: http.MethodGet, Path: "/api/v1/roster-members/{id}",
+		s.AddRosterMember)
+	web.IDOp(api, huma.Operation{OperationID: "get-roster-member", Method: http.MethodGet, Path: "/api/v1/roster-members/{id}",
 		Summary: "A member of a community's organisation", Tags: tags},
-		func(ctx context.Context, in *rosterIDInput) (*RosterMember, error) { return s.RosterMember(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "update-roster-member", Method: http.MethodPut, Path: "/api/v1/roster-members/{id}",
+		s.RosterMember)
+	web.IDBodyOp(api, huma.Operation{OperationID: "update-roster-member", Method: http.MethodPut, Path: "/api/v1/roster-members/{id}",
 		Summary:     "Change a member of a community's organisation",
 		Description: "Give the `version` read: a member changed since answers 409. A phone equal to the masked one keeps the stored phone.",
 		Tags:        tags},
-		func(ctx context.Context, in *rosterUpdateInput) (*RosterMember, error) {
-			return s.UpdateRosterMember(ctx, in.ID, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "end-roster-member", Method: http.MethodPost, Path: "/api/v1/roster-members/{id}/end",
+		s.UpdateRosterMember)
+	web.IDBodyOp(api, huma.Operation{OperationID: "end-roster-member", Method: http.MethodPost, Path: "/api/v1/roster-members/{id}/end",
 		Summary: "End a member's term (today unless a date is given)", Tags: tags},
-		func(ctx context.Context, in *rosterEndInput) (*RosterMember, error) {
-			return s.EndRosterMember(ctx, in.ID, in.Body)
-		})
+		s.EndRosterMember)
 }

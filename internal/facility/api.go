@@ -20,26 +20,16 @@ type facilityListInput struct {
 	PerPage  int    `query:"per_page" doc:"items per page, at most 200" default:"50"`
 }
 
-type facilityIDInput struct {
-	ID int64 `path:"id" doc:"facility id"`
-}
-
-type facilityCreateInput struct{ Body FacilityInput }
-
-type facilityPatchInput struct {
-	ID   int64 `path:"id"`
-	Body FacilityInput
-}
-
-type facilitySavedOutput struct{ Body *SavedFacility }
-
-// translate fills a write's warnings in the caller's language.
-func translate(ctx context.Context, s *SavedFacility) *SavedFacility {
+// translated fills a write's warnings in the caller's language.
+func translated(ctx context.Context, s *SavedFacility, err error) (*SavedFacility, error) {
+	if err != nil {
+		return nil, err
+	}
 	s.Warnings = []string{}
 	for _, k := range s.warnKeys {
 		s.Warnings = append(s.Warnings, i18n.T(i18n.From(ctx), k))
 	}
-	return s
+	return s, nil
 }
 
 // RegisterAPI adds the registry's routes to the JSON API.
@@ -52,31 +42,25 @@ func (s *Service) RegisterAPI(api huma.API) {
 			page, per := db.Paging(in.Page, in.PerPage)
 			return s.List(ctx, Filter{Q: in.Q, Kind: in.Kind, Status: in.Status, Division: in.Division}, page, per)
 		})
-	huma.Register(api, huma.Operation{OperationID: "create-facility", Method: http.MethodPost, Path: "/api/v1/facilities",
+	web.BodyOp(api, huma.Operation{OperationID: "create-facility", Method: http.MethodPost, Path: "/api/v1/facilities",
 		Summary: "Add a facility serving a community or township in the caller's area", DefaultStatus: http.StatusCreated,
 		Description: "`division_code`, `kind` and `name` are required; `status` defaults to in_use. " +
 			"`warnings` lists advice that did not block the write (a newly built urban comprehensive facility under 600 m²).",
 		Tags: tags},
-		func(ctx context.Context, in *facilityCreateInput) (*facilitySavedOutput, error) {
-			sv, err := s.Create(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &facilitySavedOutput{Body: translate(ctx, sv)}, nil
+		func(ctx context.Context, in FacilityInput) (*SavedFacility, error) {
+			sv, err := s.Create(ctx, in)
+			return translated(ctx, sv, err)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-facility", Method: http.MethodGet, Path: "/api/v1/facilities/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-facility", Method: http.MethodGet, Path: "/api/v1/facilities/{id}",
 		Summary: "One facility", Tags: tags},
-		func(ctx context.Context, in *facilityIDInput) (*Facility, error) { return s.Get(ctx, in.ID) })
-	huma.Register(api, huma.Operation{OperationID: "patch-facility", Method: http.MethodPatch, Path: "/api/v1/facilities/{id}",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-facility", Method: http.MethodPatch, Path: "/api/v1/facilities/{id}",
 		Summary: "Change or close a facility",
 		Description: "Fields left out stay as they are. Close with `status: closed` and a `close_reason` (`closed_on` defaults to today). " +
 			"Give `version` to refuse the change (409) when someone else changed the facility since you read it.",
 		Tags: tags},
-		func(ctx context.Context, in *facilityPatchInput) (*facilitySavedOutput, error) {
-			sv, err := s.Update(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &facilitySavedOutput{Body: translate(ctx, sv)}, nil
+		func(ctx context.Context, id int64, in FacilityInput) (*SavedFacility, error) {
+			sv, err := s.Update(ctx, id, in)
+			return translated(ctx, sv, err)
 		})
 }

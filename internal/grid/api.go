@@ -12,25 +12,12 @@ import (
 type gridListInput struct {
 	Q        string `query:"q" doc:"part of a name, or an exact grid code" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: grids at or under it"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type gridIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type gridCreateInput struct{ Body GridInput }
-
-type gridPutInput struct {
-	ID   int64 `path:"id"`
-	Body GridInput
+	web.PageQuery
 }
 
 type gridPatrolListInput struct {
 	Division string `query:"division" doc:"12-digit code: patrols at or under it"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type gridStartInput struct {
@@ -74,21 +61,21 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"grids"}
 	web.ListOp(api, huma.Operation{OperationID: "list-grids", Method: http.MethodGet, Path: "/api/v1/grids",
 		Summary: "Grids in the caller's area", Tags: tags},
-		func(in *gridListInput) (int, int) { return in.Page, in.PerPage },
+		(*gridListInput).Paging,
 		func(ctx context.Context, in *gridListInput) ([]Grid, bool, error) {
 			return s.List(ctx, GridFilter{Q: in.Q, Division: in.Division, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-grid", Method: http.MethodPost, Path: "/api/v1/grids",
+	web.BodyOp(api, huma.Operation{OperationID: "create-grid", Method: http.MethodPost, Path: "/api/v1/grids",
 		Summary: "Add a grid to a community", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *gridCreateInput) (*Grid, error) { return s.Create(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-grid", Method: http.MethodGet, Path: "/api/v1/grids/{id}",
+		s.Create)
+	web.IDOp(api, huma.Operation{OperationID: "get-grid", Method: http.MethodGet, Path: "/api/v1/grids/{id}",
 		Summary: "A grid with its workers and units (heads masked)", Tags: tags},
-		func(ctx context.Context, in *gridIDInput) (*Grid, error) { return s.Get(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "put-grid", Method: http.MethodPut, Path: "/api/v1/grids/{id}",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "put-grid", Method: http.MethodPut, Path: "/api/v1/grids/{id}",
 		Summary:     "Replace a grid's number, name, workers and units",
 		Description: "The community stays. A unit's head sent back as read (masked) keeps the stored head. Give `version` to refuse the change (409) when someone else changed it since you read it.",
 		Tags:        tags},
-		func(ctx context.Context, in *gridPutInput) (*Grid, error) { return s.Update(ctx, in.ID, in.Body) })
+		s.Update)
 	web.ItemsOp(api, huma.Operation{OperationID: "reveal-grid-heads", Method: http.MethodPost, Path: "/api/v1/grids/{id}/reveal",
 		Summary: "A grid's units with their heads' names and phones in full (audited with the reason)", Tags: tags},
 		func(ctx context.Context, in *gridRevealInput) ([]GridUnit, error) {
@@ -96,7 +83,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	web.ListOp(api, huma.Operation{OperationID: "list-grid-patrols", Method: http.MethodGet, Path: "/api/v1/grid-patrols",
 		Summary: "Patrols in the caller's area, newest first (a grid worker's own)", Tags: tags},
-		func(in *gridPatrolListInput) (int, int) { return in.Page, in.PerPage },
+		(*gridPatrolListInput).Paging,
 		func(ctx context.Context, in *gridPatrolListInput) ([]GridPatrol, bool, error) {
 			return s.Patrols(ctx, PatrolFilter{Division: in.Division, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -105,9 +92,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *gridStartInput) (*GridPatrol, error) {
 			return s.Start(ctx, in.Body.GridID)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-grid-patrol", Method: http.MethodGet, Path: "/api/v1/grid-patrols/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-grid-patrol", Method: http.MethodGet, Path: "/api/v1/grid-patrols/{id}",
 		Summary: "A patrol with its notes and events", Tags: tags},
-		func(ctx context.Context, in *gridIDInput) (*GridPatrol, error) { return s.Patrol(ctx, in.ID) })
+		s.Patrol)
 	web.RecordOp(api, huma.Operation{OperationID: "note-grid-patrol", Method: http.MethodPost, Path: "/api/v1/grid-patrols/{id}/notes",
 		Summary: "Add a note to your patrol under way", Tags: tags},
 		func(ctx context.Context, in *gridNoteInput) (*GridPatrol, error) {
@@ -125,7 +112,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "end-grid-patrol", Method: http.MethodPost, Path: "/api/v1/grid-patrols/{id}/end",
 		Summary: "End your patrol under way", Tags: tags},
-		func(ctx context.Context, in *gridIDInput) (*GridPatrol, error) {
+		func(ctx context.Context, in *web.IDInput) (*GridPatrol, error) {
 			if err := s.End(ctx, in.ID); err != nil {
 				return nil, err
 			}

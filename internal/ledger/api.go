@@ -14,8 +14,7 @@ type ledgerListInput struct {
 	Kind    string `query:"kind" enum:"key_task,special_action,project," doc:"key_task, special_action or project"`
 	Q       string `query:"q" maxLength:"50" doc:"part of the title or number"`
 	Overdue bool   `query:"overdue" doc:"only tasks past their deadline or with an overdue item"`
-	Page    int    `query:"page" default:"1"`
-	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type ledgerIDInput struct {
@@ -53,7 +52,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"ledger"}
 	web.ListOp(api, huma.Operation{OperationID: "list-ledger-tasks", Method: http.MethodGet, Path: "/api/v1/ledger/tasks",
 		Summary: "The plan's tasks the caller reads, with their items done and overdue", Tags: tags},
-		func(in *ledgerListInput) (int, int) { return in.Page, in.PerPage },
+		(*ledgerListInput).Paging,
 		func(ctx context.Context, in *ledgerListInput) ([]LedgerTask, bool, error) {
 			return s.List(ctx, Filter{Period: in.Period, Kind: in.Kind, Q: in.Q, Overdue: in.Overdue, Page: in.Page, PerPage: in.PerPage})
 		})

@@ -13,15 +13,8 @@ type partyListInput struct {
 	Q        string `query:"q" doc:"part of a name or a work unit" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: registrations at or under it"`
 	Status   string `query:"status" doc:"pending, confirmed or refused; empty for all"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
-
-type partyIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type partyRegisterInput struct{ Body PartyMemberInput }
 
 type partyDecideInput struct {
 	ID   int64 `path:"id"`
@@ -35,8 +28,6 @@ type partyPostsInput struct {
 	Division string `query:"division" doc:"12-digit code; empty: the caller's area (a resident: their community)"`
 }
 
-type partyPostInput struct{ Body PartyPostInput }
-
 type partyFiguresInput struct {
 	Division string `query:"division" doc:"12-digit code inside the caller's area; empty: all of it"`
 }
@@ -46,23 +37,21 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"party members"}
 	web.ListOp(api, huma.Operation{OperationID: "list-party-members", Method: http.MethodGet, Path: "/api/v1/party-members",
 		Summary: "Party members registered with the communities of the caller's area, with this year's service hours", Tags: tags},
-		func(in *partyListInput) (int, int) { return in.Page, in.PerPage },
+		(*partyListInput).Paging,
 		func(ctx context.Context, in *partyListInput) ([]PartyMember, bool, error) {
 			return s.List(ctx, Filter{Q: in.Q, Division: in.Division, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "register-party-member", Method: http.MethodPost, Path: "/api/v1/party-members",
+	web.BodyOp(api, huma.Operation{OperationID: "register-party-member", Method: http.MethodPost, Path: "/api/v1/party-members",
 		Summary:       "Register a Party member with a community",
 		Description:   "A verified resident registers themselves (division_code and user_id are their own); staff enter one for a community of their area. It waits for the community to confirm it.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *partyRegisterInput) (*PartyMember, error) {
-			return s.Register(ctx, in.Body)
-		})
+		s.Register)
 	web.RecordOp(api, huma.Operation{OperationID: "my-party-registration", Method: http.MethodGet, Path: "/api/v1/party-members/mine",
 		Summary: "The signed-in resident's own registration with this year's service hours", Tags: tags},
 		func(ctx context.Context, _ *struct{}) (*PartyMember, error) { return s.Mine(ctx) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-party-member", Method: http.MethodGet, Path: "/api/v1/party-members/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-party-member", Method: http.MethodGet, Path: "/api/v1/party-members/{id}",
 		Summary: "A registration (the read is audited)", Tags: tags},
-		func(ctx context.Context, in *partyIDInput) (*PartyMember, error) { return s.Member(ctx, in.ID) })
+		s.Member)
 	web.RecordOp(api, huma.Operation{OperationID: "decide-party-member", Method: http.MethodPost, Path: "/api/v1/party-members/{id}/decision",
 		Summary: "Confirm or refuse a pending registration; not by whoever entered it", Tags: tags},
 		func(ctx context.Context, in *partyDecideInput) (*PartyMember, error) {
@@ -71,9 +60,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 	web.ItemsOp(api, huma.Operation{OperationID: "list-party-posts", Method: http.MethodGet, Path: "/api/v1/party-posts",
 		Summary: "Communities' service posts for Party members", Tags: tags},
 		func(ctx context.Context, in *partyPostsInput) ([]PartyPost, error) { return s.Posts(ctx, in.Division) })
-	web.RecordOp(api, huma.Operation{OperationID: "add-party-post", Method: http.MethodPost, Path: "/api/v1/party-posts",
+	web.BodyOp(api, huma.Operation{OperationID: "add-party-post", Method: http.MethodPost, Path: "/api/v1/party-posts",
 		Summary: "Add a service post to a community", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *partyPostInput) (*PartyPost, error) { return s.AddPost(ctx, in.Body) })
+		s.AddPost)
 	web.RecordOp(api, huma.Operation{OperationID: "party-figures", Method: http.MethodGet, Path: "/api/v1/party-figures",
 		Summary: "PartyCoverage by community and by work unit: registered members and the share with service hours this year", Tags: tags},
 		func(ctx context.Context, in *partyFiguresInput) (*PartyFigures, error) {

@@ -17,19 +17,7 @@ type personListInput struct {
 	Phone     string `query:"phone" doc:"exact, whole phone number (an 11-digit mobile or a landline with its area code)"`
 	Address   string `query:"address" doc:"exact address, as registered" maxLength:"200"`
 	Reason    string `query:"reason" doc:"why you search by ID number, phone or address (required with them; kept in the audit log). Such searches take whole values only and are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
-	Page      int    `query:"page" default:"1"`
-	PerPage   int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type personIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type personCreateInput struct{ Body PersonPatch }
-
-type personPatchInput struct {
-	ID   int64 `path:"id"`
-	Body PersonPatch
+	web.PageQuery
 }
 
 type personRevealInput struct {
@@ -44,22 +32,22 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"persons"}
 	web.ListOp(api, huma.Operation{OperationID: "list-persons", Method: http.MethodGet, Path: "/api/v1/persons",
 		Summary: "People in the caller's area; ID numbers, phones and addresses masked", Tags: tags},
-		func(in *personListInput) (int, int) { return in.Page, in.PerPage },
+		(*personListInput).Paging,
 		func(ctx context.Context, in *personListInput) ([]Person, bool, error) {
 			return s.List(ctx, Filter{Q: in.Q, Community: in.Community, Group: in.Group, IDNumber: in.IDNumber, Phone: in.Phone, Address: in.Address, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-person", Method: http.MethodPost, Path: "/api/v1/persons",
+	web.BodyOp(api, huma.Operation{OperationID: "create-person", Method: http.MethodPost, Path: "/api/v1/persons",
 		Summary: "Add a person", Description: "Birth date and sex are derived from the ID number, which must be valid (GB 11643) and not yet registered.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *personCreateInput) (*Person, error) { return s.Create(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-person", Method: http.MethodGet, Path: "/api/v1/persons/{id}",
+		s.Create)
+	web.IDOp(api, huma.Operation{OperationID: "get-person", Method: http.MethodGet, Path: "/api/v1/persons/{id}",
 		Summary: "A person with group memberships, masked", Tags: tags},
-		func(ctx context.Context, in *personIDInput) (*Person, error) { return s.Get(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "patch-person", Method: http.MethodPatch, Path: "/api/v1/persons/{id}",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-person", Method: http.MethodPatch, Path: "/api/v1/persons/{id}",
 		Summary:     "PersonChange a person",
 		Description: "Fields left out stay as they are; `groups`, when given, replaces the memberships (end one by setting its `end`). Give `version` to refuse the change (409) when someone else changed the person since you read it.",
 		Tags:        tags},
-		func(ctx context.Context, in *personPatchInput) (*Person, error) { return s.Update(ctx, in.ID, in.Body) })
+		s.Update)
 	web.RecordOp(api, huma.Operation{OperationID: "reveal-person", Method: http.MethodPost, Path: "/api/v1/persons/{id}/reveal",
 		Summary:     "A person's ID number, phones and address unmasked",
 		Description: "Needs the reveal permission (community workers, township, county and city staff) and a reason; the view is audited with who asked, about whom and why.",
@@ -69,5 +57,5 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	web.ItemsOp(api, huma.Operation{OperationID: "person-history", Method: http.MethodGet, Path: "/api/v1/persons/{id}/history",
 		Summary: "A person's changes, newest first, sealed fields masked", Tags: tags},
-		func(ctx context.Context, in *personIDInput) ([]PersonChange, error) { return s.History(ctx, in.ID) })
+		func(ctx context.Context, in *web.IDInput) ([]PersonChange, error) { return s.History(ctx, in.ID) })
 }

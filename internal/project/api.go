@@ -7,52 +7,20 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 )
-
-type idInput struct {
-	ID int64 `path:"id"`
-}
 
 type pageFields struct {
 	Q        string `query:"q" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: at or under it"`
 	Status   string `query:"status"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type listBody[T any] struct {
-	Body struct {
-		Items []T  `json:"items"`
-		Page  int  `json:"page"`
-		More  bool `json:"more"`
-	}
-}
-
-func listOf[T any](items []T, more bool, page, perPage int) *listBody[T] {
-	out := &listBody[T]{}
-	out.Body.Page, _ = db.Paging(page, perPage)
-	out.Body.Items, out.Body.More = items, more
-	if out.Body.Items == nil {
-		out.Body.Items = []T{}
-	}
-	return out
+	web.PageQuery
 }
 
 type needsInput struct {
 	pageFields
 	Kind string `query:"kind"`
-}
-
-type needOutput struct{ Body *Need }
-
-type matchesOutput struct {
-	Body struct {
-		Items []Match `json:"items"`
-	}
 }
 
 type resourcesInput struct {
@@ -66,8 +34,6 @@ type projectsInput struct {
 	Funding string `query:"funding"`
 }
 
-type projectOutput struct{ Body *ProjectDetail }
-
 type listFiguresOutput struct {
 	Body struct {
 		Total *ListFigures  `json:"total"`
@@ -79,25 +45,15 @@ type listFiguresOutput struct {
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"three lists"}
 	reg := func(op huma.Operation) huma.Operation { op.Tags = tags; return op }
-	huma.Register(api, reg(huma.Operation{OperationID: "list-needs", Method: http.MethodGet, Path: "/api/v1/needs",
+	web.ListOp(api, reg(huma.Operation{OperationID: "list-needs", Method: http.MethodGet, Path: "/api/v1/needs",
 		Summary: "Residents' needs (居民需求清单) in the caller's area"}),
-		func(ctx context.Context, in *needsInput) (*listBody[Need], error) {
-			items, more, err := s.Needs(ctx, NeedFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return listOf(items, more, in.Page, in.PerPage), nil
+		(*needsInput).Paging, func(ctx context.Context, in *needsInput) ([]Need, bool, error) {
+			return s.Needs(ctx, NeedFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "raise-need", Method: http.MethodPost, Path: "/api/v1/needs",
+	web.BodyOp(api, reg(huma.Operation{OperationID: "raise-need", Method: http.MethodPost, Path: "/api/v1/needs",
 		Summary:     "Record a need",
 		Description: "With a `group` and no `affected`, the count is read from the people registry (counts only).", DefaultStatus: http.StatusCreated}),
-		func(ctx context.Context, in *struct{ Body NeedInput }) (*needOutput, error) {
-			n, err := s.RaiseNeed(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &needOutput{Body: &n}, nil
-		})
+		s.RaiseNeed)
 	huma.Register(api, reg(huma.Operation{OperationID: "raise-recurring-needs", Method: http.MethodPost, Path: "/api/v1/needs/recurring",
 		Summary: "Raise a need for every request category with at least 5 requests in a community in 90 days"}),
 		func(ctx context.Context, in *struct {
@@ -119,90 +75,46 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Raised = append([]int64{}, ids...)
 			return out, nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "get-need", Method: http.MethodGet, Path: "/api/v1/needs/{id}", Summary: "A need"}),
-		func(ctx context.Context, in *idInput) (*needOutput, error) {
-			n, err := s.Need(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &needOutput{Body: n}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "need-matches", Method: http.MethodGet, Path: "/api/v1/needs/{id}/matches",
+	web.IDOp(api, reg(huma.Operation{OperationID: "get-need", Method: http.MethodGet, Path: "/api/v1/needs/{id}", Summary: "A need"}), s.Need)
+	web.ItemsOp(api, reg(huma.Operation{OperationID: "need-matches", Method: http.MethodGet, Path: "/api/v1/needs/{id}/matches",
 		Summary: "Resources suggested for a need: same community first, then township, county"}),
-		func(ctx context.Context, in *idInput) (*matchesOutput, error) {
-			ms, err := s.Matches(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &matchesOutput{}
-			out.Body.Items = append([]Match{}, ms...)
-			return out, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "confirm-need-match", Method: http.MethodPost, Path: "/api/v1/needs/{id}/match",
+		func(ctx context.Context, in *web.IDInput) ([]Match, error) { return s.Matches(ctx, in.ID) })
+	web.RecordOp(api, reg(huma.Operation{OperationID: "confirm-need-match", Method: http.MethodPost, Path: "/api/v1/needs/{id}/match",
 		Summary: "Confirm one of a need's suggested resources: the need is matched"}),
 		func(ctx context.Context, in *struct {
 			ID   int64 `path:"id"`
 			Body struct {
 				Resource string `json:"resource" doc:"the key of a suggested resource"`
 			}
-		}) (*needOutput, error) {
-			n, err := s.ConfirmMatch(ctx, in.ID, in.Body.Resource)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &needOutput{Body: n}, nil
+		}) (*Need, error) {
+			return s.ConfirmMatch(ctx, in.ID, in.Body.Resource)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "close-need", Method: http.MethodPost, Path: "/api/v1/needs/{id}/close",
+	web.RecordOp(api, reg(huma.Operation{OperationID: "close-need", Method: http.MethodPost, Path: "/api/v1/needs/{id}/close",
 		Summary: "Close an open or matched need with a reason"}),
 		func(ctx context.Context, in *struct {
 			ID   int64 `path:"id"`
 			Body struct {
 				Reason string `json:"reason"`
 			}
-		}) (*needOutput, error) {
-			n, err := s.CloseNeed(ctx, in.ID, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &needOutput{Body: n}, nil
+		}) (*Need, error) {
+			return s.CloseNeed(ctx, in.ID, in.Body.Reason)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "list-resources", Method: http.MethodGet, Path: "/api/v1/resources",
+	web.ListOp(api, reg(huma.Operation{OperationID: "list-resources", Method: http.MethodGet, Path: "/api/v1/resources",
 		Summary: "Service resources (服务资源清单): the registries' facilities, organisations and teams, and resident units' offers"}),
-		func(ctx context.Context, in *resourcesInput) (*listBody[Resource], error) {
-			items, more, err := s.Resources(ctx, ResourceFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Source: in.Source, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return listOf(items, more, in.Page, in.PerPage), nil
+		(*resourcesInput).Paging, func(ctx context.Context, in *resourcesInput) ([]Resource, bool, error) {
+			return s.Resources(ctx, ResourceFilter{Q: in.Q, Division: in.Division, Kind: in.Kind, Source: in.Source, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "list-projects", Method: http.MethodGet, Path: "/api/v1/projects",
+	web.ListOp(api, reg(huma.Operation{OperationID: "list-projects", Method: http.MethodGet, Path: "/api/v1/projects",
 		Summary: "Livelihood projects (民生项目清单) in the caller's area"}),
-		func(ctx context.Context, in *projectsInput) (*listBody[Project], error) {
-			items, more, err := s.Projects(ctx, ProjectFilter{Q: in.Q, Division: in.Division, Funding: in.Funding, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return listOf(items, more, in.Page, in.PerPage), nil
+		(*projectsInput).Paging, func(ctx context.Context, in *projectsInput) ([]Project, bool, error) {
+			return s.Projects(ctx, ProjectFilter{Q: in.Q, Division: in.Division, Funding: in.Funding, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "create-project", Method: http.MethodPost, Path: "/api/v1/projects",
+	web.BodyOp(api, reg(huma.Operation{OperationID: "create-project", Method: http.MethodPost, Path: "/api/v1/projects",
 		Summary: "Start a project run by the caller, serving needs and using resources", DefaultStatus: http.StatusCreated}),
-		func(ctx context.Context, in *struct{ Body ProjectInput }) (*projectOutput, error) {
-			p, err := s.CreateProject(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &projectOutput{Body: p}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "get-project", Method: http.MethodGet, Path: "/api/v1/projects/{id}",
-		Summary: "A project with its milestones, progress, needs and resources"}),
-		func(ctx context.Context, in *idInput) (*projectOutput, error) {
-			p, err := s.Project(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &projectOutput{Body: p}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "start-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/start",
+		s.CreateProject)
+	web.IDOp(api, reg(huma.Operation{OperationID: "get-project", Method: http.MethodGet, Path: "/api/v1/projects/{id}",
+		Summary: "A project with its milestones, progress, needs and resources"}), s.Project)
+	web.RecordOp(api, reg(huma.Operation{OperationID: "start-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/start",
 		Summary: "Set a proposed project running, run by the caller"}),
 		func(ctx context.Context, in *struct {
 			ID   int64 `path:"id"`
@@ -211,25 +123,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 				Funding string `json:"funding"`
 				Budget  int64  `json:"budget" doc:"fen"`
 			}
-		}) (*projectOutput, error) {
-			p, err := s.Start(ctx, in.ID, in.Body.Owner, in.Body.Funding, in.Body.Budget)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &projectOutput{Body: p}, nil
+		}) (*ProjectDetail, error) {
+			return s.Start(ctx, in.ID, in.Body.Owner, in.Body.Funding, in.Body.Budget)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "add-milestone", Method: http.MethodPost, Path: "/api/v1/projects/{id}/milestones",
+	web.IDBodyOp(api, reg(huma.Operation{OperationID: "add-milestone", Method: http.MethodPost, Path: "/api/v1/projects/{id}/milestones",
 		Summary: "Add a milestone to a running project", DefaultStatus: http.StatusCreated}),
-		func(ctx context.Context, in *struct {
-			ID   int64 `path:"id"`
-			Body MilestoneInput
-		}) (*struct{ Body *Milestone }, error) {
-			m, err := s.AddMilestone(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &struct{ Body *Milestone }{Body: m}, nil
-		})
+		s.AddMilestone)
 	huma.Register(api, reg(huma.Operation{OperationID: "milestone-done", Method: http.MethodPost, Path: "/api/v1/projects/{id}/milestones/{mid}/done",
 		Summary: "Mark a milestone met (today when done_on is empty)", DefaultStatus: http.StatusNoContent}),
 		func(ctx context.Context, in *struct {
@@ -244,7 +143,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &struct{}{}, nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "report-progress", Method: http.MethodPost, Path: "/api/v1/projects/{id}/progress",
+	web.RecordOp(api, reg(huma.Operation{OperationID: "report-progress", Method: http.MethodPost, Path: "/api/v1/projects/{id}/progress",
 		Summary:       "Report a running project's progress, with a photo",
 		Description:   "`photo` is a JPEG or PNG, base64 in JSON (the body is capped at 1 MiB; larger photos go through the page's form). It is re-encoded without metadata.",
 		DefaultStatus: http.StatusCreated}),
@@ -254,21 +153,17 @@ func (s *Service) RegisterAPI(api huma.API) {
 				Note  string `json:"note"`
 				Photo []byte `json:"photo,omitempty"`
 			}
-		}) (*struct{ Body *Progress }, error) {
+		}) (*Progress, error) {
 			var photo *upload.File
 			if len(in.Body.Photo) > 0 {
 				var err error
 				if photo, err = s.Photos.Check(bytes.NewReader(in.Body.Photo), "photo"); err != nil {
-					return nil, web.APIErr(ctx, err)
+					return nil, err
 				}
 			}
-			p, err := s.Report(ctx, in.ID, in.Body.Note, photo)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &struct{ Body *Progress }{Body: p}, nil
+			return s.Report(ctx, in.ID, in.Body.Note, photo)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "accept-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/acceptance",
+	web.RecordOp(api, reg(huma.Operation{OperationID: "accept-project", Method: http.MethodPost, Path: "/api/v1/projects/{id}/acceptance",
 		Summary:     "Accept (验收) a running project",
 		Description: "By staff who neither ran it, recorded it nor reported its progress (403 otherwise). The needs it serves become served."}),
 		func(ctx context.Context, in *struct {
@@ -276,12 +171,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 			Body struct {
 				Note string `json:"note"`
 			}
-		}) (*projectOutput, error) {
-			p, err := s.Accept(ctx, in.ID, in.Body.Note)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &projectOutput{Body: p}, nil
+		}) (*ProjectDetail, error) {
+			return s.Accept(ctx, in.ID, in.Body.Note)
 		})
 	huma.Register(api, reg(huma.Operation{OperationID: "project-figures", Method: http.MethodGet, Path: "/api/v1/project-figures",
 		Summary: "The three lists' figures at a division (the caller's area by default) and at each division under it"}),

@@ -12,8 +12,7 @@ import (
 type listInput struct {
 	Q        string `query:"q" doc:"part of a name (companies: or an exact credit code or phone)" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: records at or under it"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type compoundListInput struct {
@@ -27,40 +26,9 @@ type committeeListInput struct {
 	Ended bool   `query:"ended" doc:"only committees whose term is over (a new election is due)"`
 }
 
-type idInput struct {
-	ID int64 `path:"id"`
-}
-
-type companyInput struct{ Body PropertyCompanyPatch }
-
-type companyPatchInput struct {
-	ID   int64 `path:"id"`
-	Body PropertyCompanyPatch
-}
-
-type compoundInput struct{ Body PropertyCompoundPatch }
-
-type compoundPatchInput struct {
-	ID   int64 `path:"id"`
-	Body PropertyCompoundPatch
-}
-
-type committeeInput struct{ Body PropertyCommitteeInput }
-
-type memberInput struct {
-	ID   int64 `path:"id"`
-	Body PropertyMemberInput
-}
-
-type meetingInput struct {
-	ID   int64 `path:"id"`
-	Body PropertyMeetingInput
-}
-
 type meetingListInput struct {
-	ID      int64 `path:"id"`
-	Page    int   `query:"page" default:"1"`
-	PerPage int   `query:"per_page" default:"50" doc:"at most 200"`
+	ID int64 `path:"id"`
+	web.PageQuery
 }
 
 type scoresInput struct {
@@ -92,48 +60,40 @@ func (in *listInput) filter() Filter {
 // RegisterAPI adds the property routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"property"}
-	pages := func(in *listInput) (int, int) { return in.Page, in.PerPage }
+	pages := (*listInput).Paging
 	web.ListOp(api, huma.Operation{OperationID: "list-property-companies", Method: http.MethodGet, Path: "/api/v1/property/companies",
 		Summary: "Property companies registered in the caller's area or above it (contacts masked)", Tags: tags}, pages,
 		func(ctx context.Context, in *listInput) ([]PropertyCompany, bool, error) {
 			return s.ListCompanies(ctx, in.filter())
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-property-company", Method: http.MethodPost, Path: "/api/v1/property/companies",
+	web.BodyOp(api, huma.Operation{OperationID: "create-property-company", Method: http.MethodPost, Path: "/api/v1/property/companies",
 		Summary: "Register a property company", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *companyInput) (*PropertyCompany, error) {
-			return s.CreateCompany(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-property-company", Method: http.MethodGet, Path: "/api/v1/property/companies/{id}",
+		s.CreateCompany)
+	web.IDOp(api, huma.Operation{OperationID: "get-property-company", Method: http.MethodGet, Path: "/api/v1/property/companies/{id}",
 		Summary: "A property company (contact masked)", Tags: tags},
-		func(ctx context.Context, in *idInput) (*PropertyCompany, error) { return s.GetCompany(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "reveal-property-company-contact", Method: http.MethodPost,
+		s.GetCompany)
+	web.IDOp(api, huma.Operation{OperationID: "reveal-property-company-contact", Method: http.MethodPost,
 		Path: "/api/v1/property/companies/{id}/contact", Summary: "A property company with its contact whole (audited)", Tags: tags},
-		func(ctx context.Context, in *idInput) (*PropertyCompany, error) { return s.CompanyContact(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "patch-property-company", Method: http.MethodPatch, Path: "/api/v1/property/companies/{id}",
+		s.CompanyContact)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-property-company", Method: http.MethodPatch, Path: "/api/v1/property/companies/{id}",
 		Summary: "Change a property company", Description: "Fields left out stay as they are; `unit_id: 0` unlinks its handling unit.", Tags: tags},
-		func(ctx context.Context, in *companyPatchInput) (*PropertyCompany, error) {
-			return s.UpdateCompany(ctx, in.ID, in.Body)
-		})
+		s.UpdateCompany)
 
 	web.ListOp(api, huma.Operation{OperationID: "list-property-compounds", Method: http.MethodGet, Path: "/api/v1/property/compounds",
 		Summary: "Residential compounds in the caller's area", Tags: tags},
-		func(in *compoundListInput) (int, int) { return in.Page, in.PerPage },
+		(*compoundListInput).Paging,
 		func(ctx context.Context, in *compoundListInput) ([]PropertyCompound, bool, error) {
 			return s.ListCompounds(ctx, in.filter(), in.Company)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-property-compound", Method: http.MethodPost, Path: "/api/v1/property/compounds",
+	web.BodyOp(api, huma.Operation{OperationID: "create-property-compound", Method: http.MethodPost, Path: "/api/v1/property/compounds",
 		Summary: "Register a residential compound", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *compoundInput) (*PropertyCompound, error) {
-			return s.CreateCompound(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-property-compound", Method: http.MethodGet, Path: "/api/v1/property/compounds/{id}",
+		s.CreateCompound)
+	web.IDOp(api, huma.Operation{OperationID: "get-property-compound", Method: http.MethodGet, Path: "/api/v1/property/compounds/{id}",
 		Summary: "A residential compound", Tags: tags},
-		func(ctx context.Context, in *idInput) (*PropertyCompound, error) { return s.GetCompound(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "patch-property-compound", Method: http.MethodPatch, Path: "/api/v1/property/compounds/{id}",
+		s.GetCompound)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-property-compound", Method: http.MethodPatch, Path: "/api/v1/property/compounds/{id}",
 		Summary: "Change a residential compound", Description: "`management: self` clears the company and its contract dates.", Tags: tags},
-		func(ctx context.Context, in *compoundPatchInput) (*PropertyCompound, error) {
-			return s.UpdateCompound(ctx, in.ID, in.Body)
-		})
+		s.UpdateCompound)
 	web.RecordOp(api, huma.Operation{OperationID: "file-property-request", Method: http.MethodPost, Path: "/api/v1/property/compounds/{id}/requests",
 		Summary: "File a property request about a compound of the resident's community", DefaultStatus: http.StatusCreated, Tags: tags,
 		Description: "The request goes to the compound's property company when it has a handling unit."},
@@ -150,39 +110,33 @@ func (s *Service) RegisterAPI(api huma.API) {
 
 	web.ListOp(api, huma.Operation{OperationID: "list-property-committees", Method: http.MethodGet, Path: "/api/v1/property/committees",
 		Summary: "Owners' committees and property management committees in the caller's area", Tags: tags},
-		func(in *committeeListInput) (int, int) { return in.Page, in.PerPage },
+		(*committeeListInput).Paging,
 		func(ctx context.Context, in *committeeListInput) ([]PropertyCommittee, bool, error) {
 			f := in.filter()
 			f.Kind = in.Kind
 			return s.ListCommittees(ctx, f, in.Ended)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-property-committee", Method: http.MethodPost, Path: "/api/v1/property/committees",
+	web.BodyOp(api, huma.Operation{OperationID: "create-property-committee", Method: http.MethodPost, Path: "/api/v1/property/committees",
 		Summary: "Record an owners' committee or a property management committee", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *committeeInput) (*PropertyCommittee, error) {
-			return s.CreateCommittee(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-property-committee", Method: http.MethodGet, Path: "/api/v1/property/committees/{id}",
+		s.CreateCommittee)
+	web.IDOp(api, huma.Operation{OperationID: "get-property-committee", Method: http.MethodGet, Path: "/api/v1/property/committees/{id}",
 		Summary: "A committee with its members", Tags: tags},
-		func(ctx context.Context, in *idInput) (*PropertyCommittee, error) { return s.GetCommittee(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "add-property-committee-member", Method: http.MethodPost,
+		s.GetCommittee)
+	web.IDBodyOp(api, huma.Operation{OperationID: "add-property-committee-member", Method: http.MethodPost,
 		Path: "/api/v1/property/committees/{id}/members", Summary: "Add a committee member", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *memberInput) (*PropertyCommittee, error) {
-			return s.AddMember(ctx, in.ID, in.Body)
-		})
+		s.AddMember)
 	web.ListOp(api, huma.Operation{OperationID: "list-property-meetings", Method: http.MethodGet, Path: "/api/v1/property/committees/{id}/meetings",
 		Summary: "A management committee's joint meetings", Tags: tags},
-		func(in *meetingListInput) (int, int) { return in.Page, in.PerPage },
+		(*meetingListInput).Paging,
 		func(ctx context.Context, in *meetingListInput) ([]PropertyMeeting, bool, error) {
 			if _, err := s.GetCommittee(ctx, in.ID); err != nil {
 				return nil, false, err
 			}
 			return s.ListMeetings(ctx, in.ID, in.Page, in.PerPage)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "record-property-meeting", Method: http.MethodPost,
+	web.IDBodyOp(api, huma.Operation{OperationID: "record-property-meeting", Method: http.MethodPost,
 		Path: "/api/v1/property/committees/{id}/meetings", Summary: "Record a joint meeting and its resolutions", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *meetingInput) (*PropertyMeeting, error) {
-			return s.RecordMeeting(ctx, in.ID, in.Body)
-		})
+		s.RecordMeeting)
 
 	web.RecordOp(api, huma.Operation{OperationID: "property-company-scores", Method: http.MethodGet, Path: "/api/v1/property/scores",
 		Summary: "The yearly scores of the property companies serving an area, ranked", Tags: tags,

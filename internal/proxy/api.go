@@ -36,17 +36,7 @@ type listInput struct {
 	Status   string `query:"status"`
 	Overdue  bool   `query:"overdue" doc:"open cases past their deadline only"`
 	Q        string `query:"q" doc:"an exact phone number, ID number or request number" maxLength:"30"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type idInput struct {
-	ID int64 `path:"id"`
-}
-
-type actInput struct {
-	ID   int64 `path:"id"`
-	Body Transition
+	web.PageQuery
 }
 
 type rateInput struct {
@@ -99,23 +89,23 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	web.ListOp(api, huma.Operation{OperationID: "list-proxy-cases", Method: http.MethodGet, Path: "/api/v1/proxy/cases",
 		Summary: "Proxy cases in the caller's area (a resident: their own)", Tags: tags},
-		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		(*listInput).Paging,
 		func(ctx context.Context, in *listInput) ([]Case, bool, error) {
 			return s.List(ctx, Filter{Division: in.Division, Status: in.Status, Overdue: in.Overdue, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases",
+	web.BodyOp(api, huma.Operation{OperationID: "create-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases",
 		Summary:       "Take a proxy case",
 		Description:   "A worker at the hall (community_code), or from a request (request_number: its community and the resident's account come from it); a resident for themselves at their community. The community must offer the service.",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *struct{ Body CaseIntake }) (*Case, error) { return s.Create(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-proxy-case", Method: http.MethodGet, Path: "/api/v1/proxy/cases/{id}",
+		s.Create)
+	web.IDOp(api, huma.Operation{OperationID: "get-proxy-case", Method: http.MethodGet, Path: "/api/v1/proxy/cases/{id}",
 		Summary: "A proxy case (personal data masked)", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Case, error) { return s.Get(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "act-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/transitions",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "act-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/transitions",
 		Summary:     "Move a proxy case",
 		Description: "check (the materials present), submit (every material checked), done or refuse (with a reason; the resident is told), close.",
 		Tags:        tags},
-		func(ctx context.Context, in *actInput) (*Case, error) { return s.Act(ctx, in.ID, in.Body) })
+		s.Act)
 	web.RecordOp(api, huma.Operation{OperationID: "rate-proxy-case", Method: http.MethodPost, Path: "/api/v1/proxy/cases/{id}/rating",
 		Summary: "The resident rates their finished case, once", Tags: tags},
 		func(ctx context.Context, in *rateInput) (*Case, error) { return s.Rate(ctx, in.ID, in.Body.Rating) })

@@ -15,12 +15,7 @@ type listInput struct {
 	Level         int    `query:"level" doc:"1 to 5; 0 for all"`
 	Rectification string `query:"rectification" doc:"open, overdue or done"`
 	Q             string `query:"q" maxLength:"50" doc:"part of the subject's name"`
-	Page          int    `query:"page" default:"1"`
-	PerPage       int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type idInput struct {
-	ID int64 `path:"id"`
+	web.PageQuery
 }
 
 type replyInput struct {
@@ -28,11 +23,6 @@ type replyInput struct {
 	Body struct {
 		Reply string `json:"reply" maxLength:"1000"`
 	}
-}
-
-type pageInput struct {
-	Page    int `query:"page" default:"1"`
-	PerPage int `query:"per_page" default:"50"`
 }
 
 // RegisterAPI adds the rating routes to the JSON API.
@@ -45,20 +35,20 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *struct{ Body RateInput }) (*Rating, error) { return s.Rate(ctx, in.Body) })
 	web.ListOp(api, huma.Operation{OperationID: "list-ratings", Method: http.MethodGet, Path: "/api/v1/ratings",
 		Summary: "Ratings of subjects in the caller's area", Tags: tags},
-		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		(*listInput).Paging,
 		func(ctx context.Context, in *listInput) ([]Rating, bool, error) {
 			return s.List(ctx, Filter{Division: in.Division, Kind: in.Kind, Level: in.Level, Rectification: in.Rectification,
 				Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
 	web.ListOp(api, huma.Operation{OperationID: "my-ratings", Method: http.MethodGet, Path: "/api/v1/ratings/mine",
 		Summary: "The caller's own ratings, with their rectifications and replies", Tags: tags},
-		func(in *pageInput) (int, int) { return in.Page, in.PerPage },
-		func(ctx context.Context, in *pageInput) ([]Rating, bool, error) {
+		(*web.PageQuery).Paging,
+		func(ctx context.Context, in *web.PageQuery) ([]Rating, bool, error) {
 			return s.Mine(ctx, in.Page, in.PerPage)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-rating", Method: http.MethodGet, Path: "/api/v1/ratings/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-rating", Method: http.MethodGet, Path: "/api/v1/ratings/{id}",
 		Summary: "A rating: to staff of its area, or to the resident who gave it", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Rating, error) { return s.Get(ctx, in.ID) })
+		s.Get)
 	web.RecordOp(api, huma.Operation{OperationID: "reply-rating", Method: http.MethodPost, Path: "/api/v1/ratings/{id}/reply",
 		Summary: "Reply to a rectification (整改) and close it", Tags: tags},
 		func(ctx context.Context, in *replyInput) (*Rating, error) { return s.Reply(ctx, in.ID, in.Body.Reply) })

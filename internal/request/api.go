@@ -16,22 +16,12 @@ type reqListInput struct {
 	Category string `query:"category" doc:"a category code: it and its children"`
 	Overdue  bool   `query:"overdue" doc:"only open requests past their resolution deadline"`
 	Q        string `query:"q" doc:"a request number" maxLength:"30"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
 
 type reqCreateInput struct{ Body Intake }
 
 type reqOutput struct{ Body *Request }
-
-type reqIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type reqActInput struct {
-	ID   int64 `path:"id"`
-	Body Action
-}
 
 type reqUnitsInput struct {
 	Division string `query:"division" doc:"the units serving this division (default the caller's area)"`
@@ -40,8 +30,6 @@ type reqUnitsInput struct {
 type reqPoliciesInput struct {
 	Category string `query:"category" doc:"a category code; empty: all"`
 }
-
-type reqPolicyInput struct{ Body PolicyInput }
 
 type reqCategoryInput struct {
 	Code string `path:"code"`
@@ -95,7 +83,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"requests"}
 	web.ListOp(api, huma.Operation{OperationID: "list-requests", Method: http.MethodGet, Path: "/api/v1/requests",
 		Summary: "Requests the caller may see: a resident their own, a unit those dispatched to it, staff their area", Tags: tags},
-		func(in *reqListInput) (int, int) { return in.Page, in.PerPage },
+		(*reqListInput).Paging,
 		func(ctx context.Context, in *reqListInput) ([]Request, bool, error) {
 			return s.List(ctx, Filter{Division: in.Division, Status: in.Status, Category: in.Category, Overdue: in.Overdue, Q: strings.TrimSpace(in.Q)}, in.Page, in.PerPage)
 		})
@@ -118,24 +106,24 @@ func (s *Service) RegisterAPI(api huma.API) {
 	web.ItemsOp(api, huma.Operation{OperationID: "request-units", Method: http.MethodGet, Path: "/api/v1/requests/units",
 		Summary: "Handling units serving a division (its subtree's units and those of the divisions above it)", Tags: tags},
 		func(ctx context.Context, in *reqUnitsInput) ([]Unit, error) { return s.Units(ctx, in.Division) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-request", Method: http.MethodGet, Path: "/api/v1/requests/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-request", Method: http.MethodGet, Path: "/api/v1/requests/{id}",
 		Summary: "One request with its timeline, callbacks, extensions and appeals", Tags: tags},
-		func(ctx context.Context, in *reqIDInput) (*Request, error) { return s.Get(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "act-on-request", Method: http.MethodPost, Path: "/api/v1/requests/{id}/actions",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "act-on-request", Method: http.MethodPost, Path: "/api/v1/requests/{id}/actions",
 		Summary: "Take a step on a request: accept, reply, extend, return, dispatch, supervise, remind, close, callback, rate, appeal",
 		Description: "extend and appeal without `decision` are the unit's ask; with `decision` (approve or refuse) the level above decides. " +
 			"dispatch with `assist` adds an assisting unit. `version`, when given, must match the request's or the answer is 409. " +
 			"A reply to a request whose category has `reply_photo` needs photos, which are sent with the request page's reply form; " +
 			"here it is refused (422, field `photos`).",
 		Tags: tags},
-		func(ctx context.Context, in *reqActInput) (*Request, error) { return s.Act(ctx, in.ID, in.Body) })
+		s.Act)
 	web.ItemsOp(api, huma.Operation{OperationID: "request-policies", Method: http.MethodGet, Path: "/api/v1/requests/policies",
 		Summary: "Rules of the dispatch catalogue (staff)", Tags: tags},
 		func(ctx context.Context, in *reqPoliciesInput) ([]Policy, error) { return s.Policies(ctx, in.Category) })
-	web.RecordOp(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
+	web.BodyOp(api, huma.Operation{OperationID: "add-request-policy", Method: http.MethodPost, Path: "/api/v1/requests/policies",
 		Summary:       "Add a rule to the dispatch catalogue from a date (city staff); earlier requests keep their rule",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *reqPolicyInput) (*Policy, error) { return s.SetPolicy(ctx, in.Body) })
+		s.SetPolicy)
 	huma.Register(api, huma.Operation{OperationID: "save-request-category", Method: http.MethodPut, Path: "/api/v1/requests/categories/{code}",
 		Summary: "Add or change a category (city staff)", Tags: tags},
 		func(ctx context.Context, in *reqCategoryInput) (*struct{}, error) {

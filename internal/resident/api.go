@@ -58,9 +58,8 @@ type recoverInput struct {
 }
 
 type queueInput struct {
-	Status  string `query:"status" enum:"unverified,verified,refused," doc:"default unverified"`
-	Page    int    `query:"page" default:"1"`
-	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
+	Status string `query:"status" enum:"unverified,verified,refused," doc:"default unverified"`
+	web.PageQuery
 }
 
 type idInput struct {
@@ -154,13 +153,13 @@ func (s *Service) RegisterAPI(api huma.API, srv *web.Server) {
 		func(ctx context.Context, in *smsInput) (*Resident, error) { return s.SetSMS(ctx, in.Body.On) })
 	web.ListOp(api, huma.Operation{OperationID: "list-residents", Method: http.MethodGet, Path: "/api/v1/residents",
 		Summary: "Self-registered residents of the caller's area, by verification state (the queue)", Tags: tags},
-		func(in *queueInput) (int, int) { return in.Page, in.PerPage },
+		(*queueInput).Paging,
 		func(ctx context.Context, in *queueInput) ([]Resident, bool, error) {
 			return s.Queue(ctx, in.Status, in.Page, in.PerPage)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-resident", Method: http.MethodGet, Path: "/api/v1/residents/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-resident", Method: http.MethodGet, Path: "/api/v1/residents/{id}",
 		Summary: "A self-registered resident of the caller's area", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Resident, error) { return s.Get(ctx, in.ID) })
+		s.Get)
 	web.RecordOp(api, huma.Operation{OperationID: "verify-resident", Method: http.MethodPost, Path: "/api/v1/residents/{id}/verify",
 		Summary: "Confirm that a resident lives in the community (认证居民)", Tags: tags},
 		func(ctx context.Context, in *idInput) (*Resident, error) { return s.Decide(ctx, in.ID, true, "") })

@@ -13,24 +13,12 @@ type residentUnitListInput struct {
 	Q        string `query:"q" doc:"part of a name" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: units at or under it"`
 	Kind     string `query:"kind"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
-
-type residentUnitIDInput struct {
-	ID int64 `path:"id"`
-}
-
-type residentUnitCreateInput struct{ Body ResidentUnitInput }
 
 type residentUnitAgreementInput struct {
 	ID   int64 `path:"id"`
 	Body UnitAgreementInput
-}
-
-type residentUnitResourceInput struct {
-	ID   int64 `path:"id"`
-	Body UnitResourceInput
 }
 
 type residentUnitWithdrawInput struct {
@@ -46,30 +34,26 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"resident units"}
 	web.ListOp(api, huma.Operation{OperationID: "list-resident-units", Method: http.MethodGet, Path: "/api/v1/resident-units",
 		Summary: "Resident units (驻区单位) in the caller's area", Tags: tags},
-		func(in *residentUnitListInput) (int, int) { return in.Page, in.PerPage },
+		(*residentUnitListInput).Paging,
 		func(ctx context.Context, in *residentUnitListInput) ([]ResidentUnit, bool, error) {
 			return s.List(ctx, Filter{Q: in.Q, Division: in.Division, Kind: in.Kind, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-resident-unit", Method: http.MethodPost, Path: "/api/v1/resident-units",
+	web.BodyOp(api, huma.Operation{OperationID: "create-resident-unit", Method: http.MethodPost, Path: "/api/v1/resident-units",
 		Summary: "Record a resident unit", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *residentUnitCreateInput) (*UnitDetail, error) {
-			return s.Create(ctx, in.Body)
-		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-resident-unit", Method: http.MethodGet, Path: "/api/v1/resident-units/{id}",
+		s.Create)
+	web.IDOp(api, huma.Operation{OperationID: "get-resident-unit", Method: http.MethodGet, Path: "/api/v1/resident-units/{id}",
 		Summary: "A resident unit with its agreements (共建协议) and the resources it opens", Tags: tags},
-		func(ctx context.Context, in *residentUnitIDInput) (*UnitDetail, error) { return s.Get(ctx, in.ID) })
+		s.Get)
 	web.RecordOp(api, huma.Operation{OperationID: "add-resident-unit-agreement", Method: http.MethodPost,
 		Path: "/api/v1/resident-units/{id}/agreements", Summary: "Record a joint-building agreement (the scanned copy is uploaded on the unit's page)",
 		DefaultStatus: http.StatusCreated, Tags: tags},
 		func(ctx context.Context, in *residentUnitAgreementInput) (*UnitAgreement, error) {
 			return s.AddAgreement(ctx, in.ID, in.Body, nil)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "add-resident-unit-resource", Method: http.MethodPost,
+	web.IDBodyOp(api, huma.Operation{OperationID: "add-resident-unit-resource", Method: http.MethodPost,
 		Path: "/api/v1/resident-units/{id}/resources", Summary: "Record a resource the unit opens to residents (venue, parking, services) with its hours",
 		DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *residentUnitResourceInput) (*UnitResource, error) {
-			return s.AddResource(ctx, in.ID, in.Body)
-		})
+		s.AddResource)
 	huma.Register(api, huma.Operation{OperationID: "withdraw-resident-unit-resource", Method: http.MethodPost,
 		Path: "/api/v1/resident-units/{id}/resources/{rid}/withdraw", Summary: "Take a resource off: the unit no longer opens it",
 		DefaultStatus: http.StatusNoContent, Tags: tags},

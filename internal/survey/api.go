@@ -14,9 +14,8 @@ type idInput struct {
 }
 
 type pageInput struct {
-	Q       string `query:"q" maxLength:"50" doc:"part of the title"`
-	Page    int    `query:"page" default:"1"`
-	PerPage int    `query:"per_page" default:"50" doc:"at most 200"`
+	Q string `query:"q" maxLength:"50" doc:"part of the title"`
+	web.PageQuery
 }
 
 type roundListInput struct {
@@ -38,8 +37,7 @@ type textsInput struct {
 	ID       int64  `path:"id"`
 	Question int64  `path:"question"`
 	Division string `query:"division"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50"`
+	web.PageQuery
 }
 
 // RegisterAPI adds the survey routes to the JSON API.
@@ -47,7 +45,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"surveys"}
 	web.ListOp(api, huma.Operation{OperationID: "list-questionnaires", Method: http.MethodGet, Path: "/api/v1/questionnaires",
 		Summary: "Questionnaires the caller may use (kept in their area or above it)", Tags: tags},
-		func(in *pageInput) (int, int) { return in.Page, in.PerPage },
+		(*pageInput).Paging,
 		func(ctx context.Context, in *pageInput) ([]Questionnaire, bool, error) {
 			return s.Questionnaires(ctx, in.Q, in.Page, in.PerPage)
 		})
@@ -56,12 +54,12 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *struct{ Body QuestionnaireInput }) (*Questionnaire, error) {
 			return s.CreateQuestionnaire(ctx, in.Body)
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "get-questionnaire", Method: http.MethodGet, Path: "/api/v1/questionnaires/{id}",
+	web.IDOp(api, huma.Operation{OperationID: "get-questionnaire", Method: http.MethodGet, Path: "/api/v1/questionnaires/{id}",
 		Summary: "A questionnaire with its questions", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Questionnaire, error) { return s.Questionnaire(ctx, in.ID) })
+		s.Questionnaire)
 	web.ListOp(api, huma.Operation{OperationID: "list-survey-rounds", Method: http.MethodGet, Path: "/api/v1/survey-rounds",
 		Summary: "Survey rounds that ask in the caller's area", Tags: tags},
-		func(in *roundListInput) (int, int) { return in.Page, in.PerPage },
+		(*roundListInput).Paging,
 		func(ctx context.Context, in *roundListInput) ([]Round, bool, error) {
 			return s.Rounds(ctx, RoundFilter{Q: in.Q, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -89,9 +87,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			}
 			return &struct{}{}, nil
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "close-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds/{id}/close",
+	web.IDOp(api, huma.Operation{OperationID: "close-survey-round", Method: http.MethodPost, Path: "/api/v1/survey-rounds/{id}/close",
 		Summary: "Close a survey round early; its surveyed communities count for this year", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Round, error) { return s.Close(ctx, in.ID) })
+		s.Close)
 	huma.Register(api, huma.Operation{OperationID: "survey-round-results", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}/results",
 		Summary: "A round's results in a division: counts, distributions, averages and the children for the drill-down", Tags: tags},
 		func(ctx context.Context, in *resultsInput) (*struct{ Body *Results }, error) {
@@ -103,7 +101,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	web.ListOp(api, huma.Operation{OperationID: "survey-round-texts", Method: http.MethodGet, Path: "/api/v1/survey-rounds/{id}/questions/{question}/texts",
 		Summary: "Free-text answers to a question, from the communities of a division in the caller's area", Tags: tags},
-		func(in *textsInput) (int, int) { return in.Page, in.PerPage },
+		(*textsInput).Paging,
 		func(ctx context.Context, in *textsInput) ([]TextAnswer, bool, error) {
 			return s.Texts(ctx, in.ID, in.Question, in.Division, in.Page, in.PerPage)
 		})

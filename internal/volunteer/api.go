@@ -8,7 +8,6 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -17,8 +16,6 @@ type idInput struct {
 	ID int64 `path:"id"`
 }
 
-type volunteerOutput struct{ Body *Volunteer }
-
 type volunteerListInput struct {
 	Q        string `query:"q" doc:"part of a name" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: volunteers in communities at or under it"`
@@ -26,23 +23,7 @@ type volunteerListInput struct {
 	Phone    string `query:"phone" doc:"exact, whole 11-digit mobile number (found by blind index)"`
 	Reason   string `query:"reason" doc:"why you search by ID number or phone (required with them; kept in the audit log). Such searches are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
 	Active   bool   `query:"active" doc:"only those who served in the last 12 months"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type volunteerListOutput struct {
-	Body struct {
-		Items []Volunteer `json:"items"`
-		Page  int         `json:"page"`
-		More  bool        `json:"more"`
-	}
-}
-
-type registerInput struct{ Body Registration }
-
-type patchInput struct {
-	ID   int64 `path:"id"`
-	Body Registration
+	web.PageQuery
 }
 
 type recordsInput struct {
@@ -64,8 +45,6 @@ type correctionInput struct {
 		Reason string  `json:"correction_reason,omitempty"`
 	}
 }
-
-type correctionOutput struct{ Body *Correction }
 
 type correctionsOutput struct {
 	Body struct {
@@ -91,10 +70,6 @@ type orgsOutput struct {
 	}
 }
 
-type orgInput struct{ Body OrgInput }
-
-type orgOutput struct{ Body *Org }
-
 type memberInput struct {
 	ID          int64 `path:"id"`
 	VolunteerID int64 `path:"vid"`
@@ -114,11 +89,8 @@ type activityListInput struct {
 	Date     string `query:"date" doc:"YYYY-MM-DD: activities on that day (China time)"`
 	OrgID    int64  `query:"org_id"`
 	Status   string `query:"status" doc:"open, closed or cancelled"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
+	web.PageQuery
 }
-
-type activityInput struct{ Body ActivityInput }
 
 type signupOutput struct {
 	Body struct {
@@ -167,8 +139,6 @@ type figuresInput struct {
 	Division string `query:"division" doc:"12-digit code; the caller's area by default"`
 }
 
-type figuresOutput struct{ Body *Figures }
-
 type starsOutput struct {
 	Body struct {
 		Hours []int `json:"star_hours" doc:"cumulative hours of star levels one to five"`
@@ -206,57 +176,25 @@ func (s *Service) RegisterAPI(api huma.API) {
 		}
 		return op
 	}
-	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteers", Method: http.MethodGet, Path: "/api/v1/volunteers",
+	web.ListOp(api, reg(huma.Operation{OperationID: "list-volunteers", Method: http.MethodGet, Path: "/api/v1/volunteers",
 		Summary: "Volunteers in the caller's area; ID numbers and phones masked"}),
-		func(ctx context.Context, in *volunteerListInput) (*volunteerListOutput, error) {
-			items, more, err := s.List(ctx, Filter{Q: in.Q, Division: in.Division, IDNumber: in.IDNumber, Phone: in.Phone, Reason: in.Reason, Active: in.Active, Page: in.Page, PerPage: in.PerPage})
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &volunteerListOutput{}
-			out.Body.Page, _ = db.Paging(in.Page, in.PerPage)
-			out.Body.Items, out.Body.More = items, more
-			if out.Body.Items == nil {
-				out.Body.Items = []Volunteer{}
-			}
-			return out, nil
+		(*volunteerListInput).Paging, func(ctx context.Context, in *volunteerListInput) ([]Volunteer, bool, error) {
+			return s.List(ctx, Filter{Q: in.Q, Division: in.Division, IDNumber: in.IDNumber, Phone: in.Phone, Reason: in.Reason, Active: in.Active, Page: in.Page, PerPage: in.PerPage})
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "register-volunteer", Method: http.MethodPost, Path: "/api/v1/volunteers", DefaultStatus: http.StatusCreated,
+	web.BodyOp(api, reg(huma.Operation{OperationID: "register-volunteer", Method: http.MethodPost, Path: "/api/v1/volunteers", DefaultStatus: http.StatusCreated,
 		Summary: "Register a volunteer: a resident registers themself, staff a resident of their area"}),
-		func(ctx context.Context, in *registerInput) (*volunteerOutput, error) {
-			v, err := s.Register(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &volunteerOutput{Body: v}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "my-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/me",
+		s.Register)
+	web.RecordOp(api, reg(huma.Operation{OperationID: "my-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/me",
 		Summary: "The caller's own volunteer registration, hours and star"}),
-		func(ctx context.Context, in *struct{}) (*volunteerOutput, error) {
-			v, err := s.Me(ctx)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &volunteerOutput{Body: v}, nil
+		func(ctx context.Context, in *struct{}) (*Volunteer, error) {
+			return s.Me(ctx)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "get-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}",
+	web.IDOp(api, reg(huma.Operation{OperationID: "get-volunteer", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}",
 		Summary: "A volunteer, masked; staff of the area and the volunteer themself"}),
-		func(ctx context.Context, in *idInput) (*volunteerOutput, error) {
-			v, err := s.Volunteer(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &volunteerOutput{Body: v}, nil
-		})
-	huma.Register(api, reg(huma.Operation{OperationID: "patch-volunteer", Method: http.MethodPatch, Path: "/api/v1/volunteers/{id}",
+		s.Volunteer)
+	web.IDBodyOp(api, reg(huma.Operation{OperationID: "patch-volunteer", Method: http.MethodPatch, Path: "/api/v1/volunteers/{id}",
 		Summary: "Change a volunteer's phone, skills, availability, service areas or community (records move with them)"}),
-		func(ctx context.Context, in *patchInput) (*volunteerOutput, error) {
-			v, err := s.Update(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &volunteerOutput{Body: v}, nil
-		})
+		s.Update)
 	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-records", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}/records",
 		Summary: "A volunteer's service records"}),
 		func(ctx context.Context, in *recordsInput) (*recordsOutput, error) {
@@ -272,14 +210,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Items = items
 			return out, nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "ask-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-records/{id}/corrections", DefaultStatus: http.StatusCreated,
+	web.RecordOp(api, reg(huma.Operation{OperationID: "ask-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-records/{id}/corrections", DefaultStatus: http.StatusCreated,
 		Summary: "Ask, as the record's volunteer, for its hours to be corrected"}),
-		func(ctx context.Context, in *correctionInput) (*correctionOutput, error) {
-			c, err := s.AskCorrection(ctx, in.ID, in.Body.Hours, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &correctionOutput{Body: c}, nil
+		func(ctx context.Context, in *correctionInput) (*Correction, error) {
+			return s.AskCorrection(ctx, in.ID, in.Body.Hours, in.Body.Reason)
 		})
 	huma.Register(api, reg(huma.Operation{OperationID: "list-corrections", Method: http.MethodGet, Path: "/api/v1/volunteer-corrections",
 		Summary: "Pending corrections of the records of the organisations the caller organises for"}),
@@ -292,14 +226,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Items = items
 			return out, nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "decide-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-corrections/{id}/decision",
+	web.RecordOp(api, reg(huma.Operation{OperationID: "decide-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-corrections/{id}/decision",
 		Summary: "Approve or refuse (with a reason) a correction, as an organiser of the organisation that recorded the hours"}),
-		func(ctx context.Context, in *decideInput) (*correctionOutput, error) {
-			c, err := s.Decide(ctx, in.ID, in.Body.Approve, in.Body.Reason)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &correctionOutput{Body: c}, nil
+		func(ctx context.Context, in *decideInput) (*Correction, error) {
+			return s.Decide(ctx, in.ID, in.Body.Approve, in.Body.Reason)
 		})
 	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteer-orgs", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs",
 		Summary: "Organisations of volunteer service at or under a division"}),
@@ -312,15 +242,9 @@ func (s *Service) RegisterAPI(api huma.API) {
 			out.Body.Items = items
 			return out, nil
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "create-volunteer-org", Method: http.MethodPost, Path: "/api/v1/volunteer-orgs", DefaultStatus: http.StatusCreated,
+	web.BodyOp(api, reg(huma.Operation{OperationID: "create-volunteer-org", Method: http.MethodPost, Path: "/api/v1/volunteer-orgs", DefaultStatus: http.StatusCreated,
 		Summary: "Create an organisation (practice station, volunteer team, social organisation, community committee)"}),
-		func(ctx context.Context, in *orgInput) (*orgOutput, error) {
-			o, err := s.CreateOrg(ctx, in.Body)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &orgOutput{Body: o}, nil
-		})
+		s.CreateOrg)
 	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-org-members", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs/{id}/members",
 		Summary: "An organisation's members and leads"}),
 		func(ctx context.Context, in *idInput) (*membersOutput, error) {
@@ -340,16 +264,16 @@ func (s *Service) RegisterAPI(api huma.API) {
 	act := []string{"activities"}
 	web.ListOp(api, huma.Operation{OperationID: "list-activities", Method: http.MethodGet, Path: "/api/v1/activities", Tags: act,
 		Summary: "Volunteer activities; residents find nearby ones by community and date"},
-		func(in *activityListInput) (int, int) { return in.Page, in.PerPage },
+		(*activityListInput).Paging,
 		func(ctx context.Context, in *activityListInput) ([]Activity, bool, error) {
 			return s.Activities(ctx, ActivityFilter{Division: in.Division, Date: in.Date, OrgID: in.OrgID, Status: in.Status, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
+	web.BodyOp(api, huma.Operation{OperationID: "publish-activity", Method: http.MethodPost, Path: "/api/v1/activities", Tags: act, DefaultStatus: http.StatusCreated,
 		Summary: "Publish an activity, as a lead of the organisation or staff of the community"},
-		func(ctx context.Context, in *activityInput) (*Activity, error) { return s.Publish(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
+		s.Publish)
+	web.IDOp(api, huma.Operation{OperationID: "get-activity", Method: http.MethodGet, Path: "/api/v1/activities/{id}", Tags: act,
 		Summary: "An activity, with the caller's sign-up"},
-		func(ctx context.Context, in *idInput) (*Activity, error) { return s.Activity(ctx, in.ID) })
+		s.Activity)
 	huma.Register(api, huma.Operation{OperationID: "close-activity", Method: http.MethodPost, Path: "/api/v1/activities/{id}/close", Tags: act,
 		Summary: "Close an activity and record the hours served (clipped to its window)"},
 		func(ctx context.Context, in *idInput) (*closeOutput, error) {
@@ -418,14 +342,10 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, in *attendanceInput) (*struct{}, error) {
 			return nil, web.APIErr(ctx, s.Confirm(ctx, in.ID, in.Body))
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-figures", Method: http.MethodGet, Path: "/api/v1/volunteer-figures",
+	web.RecordOp(api, reg(huma.Operation{OperationID: "volunteer-figures", Method: http.MethodGet, Path: "/api/v1/volunteer-figures",
 		Summary: "Registered and active volunteers per 10,000 residents, and hours by area and month"}),
-		func(ctx context.Context, in *figuresInput) (*figuresOutput, error) {
-			f, err := s.Figures(ctx, in.Division)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			return &figuresOutput{Body: f}, nil
+		func(ctx context.Context, in *figuresInput) (*Figures, error) {
+			return s.Figures(ctx, in.Division)
 		})
 	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-stars", Method: http.MethodGet, Path: "/api/v1/volunteer-stars",
 		Summary: "The cumulative hours of star levels one to five in this deployment"}),

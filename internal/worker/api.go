@@ -17,24 +17,7 @@ type listInput struct {
 	Phone    string `query:"phone" doc:"exact, whole phone number"`
 	IDNumber string `query:"id_number" doc:"exact, whole ID number (18 characters)"`
 	Reason   string `query:"reason" doc:"why you search by phone or ID number (required with them; kept in the audit log). Such searches are limited to 30 per 10 minutes per account (429 beyond)" maxLength:"200"`
-	Page     int    `query:"page" default:"1"`
-	PerPage  int    `query:"per_page" default:"50" doc:"at most 200"`
-}
-
-type idInput struct {
-	ID int64 `path:"id"`
-}
-
-type createInput struct{ Body WorkerPatch }
-
-type patchInput struct {
-	ID   int64 `path:"id"`
-	Body WorkerPatch
-}
-
-type trainingInput struct {
-	ID   int64 `path:"id"`
-	Body TrainingInput
+	web.PageQuery
 }
 
 type trainingIDInput struct {
@@ -47,26 +30,24 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"workers"}
 	web.ListOp(api, huma.Operation{OperationID: "list-workers", Method: http.MethodGet, Path: "/api/v1/workers",
 		Summary: "Community workers in the caller's area; phones and ID numbers masked", Tags: tags},
-		func(in *listInput) (int, int) { return in.Page, in.PerPage },
+		(*listInput).Paging,
 		func(ctx context.Context, in *listInput) ([]Worker, bool, error) {
 			return s.List(ctx, Filter{Q: in.Q, Division: in.Division, Post: in.Post, Status: in.Status, Phone: in.Phone, IDNumber: in.IDNumber, Reason: in.Reason, Page: in.Page, PerPage: in.PerPage})
 		})
-	web.RecordOp(api, huma.Operation{OperationID: "create-worker", Method: http.MethodPost, Path: "/api/v1/workers",
+	web.BodyOp(api, huma.Operation{OperationID: "create-worker", Method: http.MethodPost, Path: "/api/v1/workers",
 		Summary: "Add a community worker", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *createInput) (*Worker, error) { return s.Create(ctx, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "get-worker", Method: http.MethodGet, Path: "/api/v1/workers/{id}",
+		s.Create)
+	web.IDOp(api, huma.Operation{OperationID: "get-worker", Method: http.MethodGet, Path: "/api/v1/workers/{id}",
 		Summary: "A community worker with training records", Tags: tags},
-		func(ctx context.Context, in *idInput) (*Worker, error) { return s.Get(ctx, in.ID) })
-	web.RecordOp(api, huma.Operation{OperationID: "patch-worker", Method: http.MethodPatch, Path: "/api/v1/workers/{id}",
+		s.Get)
+	web.IDBodyOp(api, huma.Operation{OperationID: "patch-worker", Method: http.MethodPatch, Path: "/api/v1/workers/{id}",
 		Summary:     "Change a community worker",
 		Description: "Fields left out stay as they are. Setting `in_post_to` closes the worker's time in post. Give `version` to refuse the change (409) when someone else changed the worker since you read it.",
 		Tags:        tags},
-		func(ctx context.Context, in *patchInput) (*Worker, error) { return s.Update(ctx, in.ID, in.Body) })
-	web.RecordOp(api, huma.Operation{OperationID: "add-worker-training", Method: http.MethodPost, Path: "/api/v1/workers/{id}/trainings",
+		s.Update)
+	web.IDBodyOp(api, huma.Operation{OperationID: "add-worker-training", Method: http.MethodPost, Path: "/api/v1/workers/{id}/trainings",
 		Summary: "Add a training record to a worker", DefaultStatus: http.StatusCreated, Tags: tags},
-		func(ctx context.Context, in *trainingInput) (*Training, error) {
-			return s.AddTraining(ctx, in.ID, in.Body)
-		})
+		s.AddTraining)
 	huma.Register(api, huma.Operation{OperationID: "remove-worker-training", Method: http.MethodDelete, Path: "/api/v1/workers/{id}/trainings/{tid}",
 		Summary: "Remove a training record entered by mistake", DefaultStatus: http.StatusNoContent, Tags: tags},
 		func(ctx context.Context, in *trainingIDInput) (*struct{}, error) {

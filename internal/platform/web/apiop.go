@@ -78,3 +78,50 @@ func ItemsOp[I, T any](api huma.API, op huma.Operation, call func(ctx context.Co
 		return out, nil
 	})
 }
+
+// IDInput is an operation's input of one record's id in the path ({id}).
+type IDInput struct {
+	ID int64 `path:"id"`
+}
+
+// BodyInput is an operation's input of a JSON body. B should be a named
+// type: huma names the body's schema after it.
+type BodyInput[B any] struct{ Body B }
+
+// IDBodyInput is an operation's input of one record's id in the path
+// ({id}) and a JSON body (a named type, as for BodyInput).
+type IDBodyInput[B any] struct {
+	ID   int64 `path:"id"`
+	Body B
+}
+
+// PageQuery is a list input's page (from 1) and page size (50 by default,
+// at most 200: db.Paging clamps them). Embed it in the input itself (huma
+// reads no fields of an embedded struct whose type is unexported); the
+// method expression (*listInput).Paging is what ListOp takes as page.
+type PageQuery struct {
+	Page    int `query:"page" default:"1"`
+	PerPage int `query:"per_page" default:"50" doc:"at most 200"`
+}
+
+// Paging answers the page asked for and its size.
+func (p *PageQuery) Paging() (page, perPage int) { return p.Page, p.PerPage }
+
+// IDOp registers an operation on one record, the {id} of the path (a get):
+// call answers the body, or an error that goes out as the API's problem.
+func IDOp[T any](api huma.API, op huma.Operation, call func(ctx context.Context, id int64) (T, error)) {
+	RecordOp(api, op, func(ctx context.Context, in *IDInput) (T, error) { return call(ctx, in.ID) })
+}
+
+// BodyOp registers an operation that takes a JSON body (a create): call
+// answers the body, or an error that goes out as the API's problem.
+func BodyOp[B, T any](api huma.API, op huma.Operation, call func(ctx context.Context, body B) (T, error)) {
+	RecordOp(api, op, func(ctx context.Context, in *BodyInput[B]) (T, error) { return call(ctx, in.Body) })
+}
+
+// IDBodyOp registers an operation on one record, the {id} of the path,
+// that takes a JSON body (an update, or an action on the record): call
+// answers the body, or an error that goes out as the API's problem.
+func IDBodyOp[B, T any](api huma.API, op huma.Operation, call func(ctx context.Context, id int64, body B) (T, error)) {
+	RecordOp(api, op, func(ctx context.Context, in *IDBodyInput[B]) (T, error) { return call(ctx, in.ID, in.Body) })
+}
