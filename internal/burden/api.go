@@ -9,19 +9,15 @@ import (
 	"shequ/internal/platform/web"
 )
 
-type burdenPage struct {
-	web.PageQuery
-}
-
 type burdenItemsInput struct {
 	List string `query:"list" enum:"work,proof,seal" default:"work"`
 	Q    string `query:"q" maxLength:"50" doc:"part of the item's or the department's name"`
-	burdenPage
+	web.PageQuery
 }
 
 type burdenAdmissionsInput struct {
 	Status string `query:"status" enum:"pending,admitted,refused,"`
-	burdenPage
+	web.PageQuery
 }
 
 type burdenID struct {
@@ -99,8 +95,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 
 	web.ListOp(api, op("burden-tasks", http.MethodGet, "/tasks", "Work assigned to communities: a department's own, or that of the communities of the caller's area", 0),
-		(*burdenPage).Paging,
-		func(ctx context.Context, in *burdenPage) ([]BurdenTask, bool, error) {
+		(*web.PageQuery).Paging,
+		func(ctx context.Context, in *web.PageQuery) ([]BurdenTask, bool, error) {
 			return s.Tasks(ctx, TaskFilter{Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, op("burden-assign", http.MethodPost, "/tasks", "A department assigns work of a listed item to the communities of an area (refused when the item is not on the list)", http.StatusCreated),
@@ -118,8 +114,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 		func(ctx context.Context, _ *struct{}) (*BurdenFigures, error) { return s.Figures(ctx) })
 
 	web.ListOp(api, op("burden-proofs", http.MethodGet, "/proofs", "Proofs (证明): a resident's own, or those of the communities of the caller's area", 0),
-		(*burdenPage).Paging,
-		func(ctx context.Context, in *burdenPage) ([]BurdenProof, bool, error) {
+		(*web.PageQuery).Paging,
+		func(ctx context.Context, in *web.PageQuery) ([]BurdenProof, bool, error) {
 			return s.Proofs(ctx, ProofFilter{Page: in.Page, PerPage: in.PerPage})
 		})
 	web.RecordOp(api, op("burden-ask-proof", http.MethodPost, "/proofs", "A verified resident asks for a proof of the list", http.StatusCreated),
@@ -146,8 +142,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 
 	web.ListOp(api, op("burden-seal-uses", http.MethodGet, "/seal-uses", "Uses of the community seals of the caller's area", 0),
-		(*burdenPage).Paging,
-		func(ctx context.Context, in *burdenPage) ([]BurdenSealUse, bool, error) {
+		(*web.PageQuery).Paging,
+		func(ctx context.Context, in *web.PageQuery) ([]BurdenSealUse, bool, error) {
 			return s.SealUses(ctx, in.Page, in.PerPage)
 		})
 	web.RecordOp(api, op("burden-log-seal", http.MethodPost, "/seal-uses", "Log a use of the community seal on an item of the seal list", http.StatusCreated),

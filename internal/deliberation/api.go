@@ -15,19 +15,21 @@ type idIn struct {
 	ID int64 `path:"id"`
 }
 
-type pageIn struct {
+// AreaPage is the query of the area-wide lists. (Exported: huma reads no
+// fields from an embedded struct of an unexported type.)
+type AreaPage struct {
 	Division string `query:"division" doc:"12-digit code: records at or under it"`
 	web.PageQuery
 }
 
 type topicsIn struct {
-	pageIn
+	AreaPage
 	Status string `query:"status" doc:"proposed, admitted, merged or declined"`
 	Q      string `query:"q" doc:"part of the title or details"`
 }
 
 type meetingsIn struct {
-	pageIn
+	AreaPage
 	Topic int64 `query:"topic" doc:"the meetings on one topic"`
 }
 
@@ -82,9 +84,9 @@ var public = []map[string][]string{}
 // RegisterAPI adds the slice's routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	get, post := http.MethodGet, http.MethodPost
-	pg := (*pageIn).Paging
+	pg := (*AreaPage).Paging
 	registerList(api, huma.Operation{OperationID: "list-topics", Method: get, Path: "/api/v1/topics", Summary: "Topics (议题) of the caller's area"},
-		func(in *topicsIn) (int, int) { return pg(&in.pageIn) },
+		func(in *topicsIn) (int, int) { return pg(&in.AreaPage) },
 		func(ctx context.Context, in *topicsIn) ([]Topic, bool, error) {
 			return s.Topics(ctx, TopicFilter{Division: in.Division, Status: in.Status, Q: in.Q, Page: in.Page, PerPage: in.PerPage})
 		})
@@ -100,7 +102,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 
 	registerList(api, huma.Operation{OperationID: "list-meetings", Method: get, Path: "/api/v1/meetings", Summary: "Meetings of the caller's area"},
-		func(in *meetingsIn) (int, int) { return pg(&in.pageIn) },
+		func(in *meetingsIn) (int, int) { return pg(&in.AreaPage) },
 		func(ctx context.Context, in *meetingsIn) ([]Meeting, bool, error) {
 			return s.Meetings(ctx, in.Division, in.Topic, in.Page, in.PerPage)
 		})
@@ -168,7 +170,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 			return s.Publish(ctx, in.ID, in.Body)
 		})
 	registerList(api, huma.Operation{OperationID: "list-decisions", Method: get, Path: "/api/v1/decisions", Summary: "Decisions of the caller's area"},
-		pg, func(ctx context.Context, in *pageIn) ([]Resolution, bool, error) {
+		pg, func(ctx context.Context, in *AreaPage) ([]Resolution, bool, error) {
 			return s.Decisions(ctx, in.Division, in.Page, in.PerPage)
 		})
 	register(api, huma.Operation{OperationID: "get-decision", Method: get, Path: "/api/v1/decisions/{id}", Summary: "A decision"},
@@ -207,8 +209,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 		})
 	registerList(api, huma.Operation{OperationID: "list-deliberation-roster", Method: get, Path: "/api/v1/deliberation-roster",
 		Summary: "协商能人: who chaired and facilitated meetings, with counts"},
-		func(*pageIn) (int, int) { return 1, 0 },
-		func(ctx context.Context, in *pageIn) ([]RosterEntry, bool, error) {
+		func(*AreaPage) (int, int) { return 1, 0 },
+		func(ctx context.Context, in *AreaPage) ([]RosterEntry, bool, error) {
 			return all(s.Roster(ctx, in.Division))
 		})
 }

@@ -11,7 +11,9 @@ import (
 	"shequ/internal/platform/web"
 )
 
-type pageFields struct {
+// PageFields are the query fields every list of the three lists takes.
+// (Exported: huma reads no fields from an embedded unexported struct.)
+type PageFields struct {
 	Q        string `query:"q" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: at or under it"`
 	Status   string `query:"status"`
@@ -19,18 +21,18 @@ type pageFields struct {
 }
 
 type needsInput struct {
-	pageFields
+	PageFields
 	Kind string `query:"kind"`
 }
 
 type resourcesInput struct {
-	pageFields
+	PageFields
 	Kind   string `query:"kind" doc:"venue, parking, funds, services or other"`
 	Source string `query:"source" doc:"unit, facility, organization or team"`
 }
 
 type projectsInput struct {
-	pageFields
+	PageFields
 	Funding string `query:"funding"`
 }
 

@@ -9,19 +9,21 @@ import (
 	"shequ/internal/platform/web"
 )
 
-type listInput struct {
+// ListInput is the query of the property lists. (Exported: huma reads no
+// fields from an embedded unexported struct.)
+type ListInput struct {
 	Q        string `query:"q" doc:"part of a name (companies: or an exact credit code or phone)" maxLength:"50"`
 	Division string `query:"division" doc:"12-digit code: records at or under it"`
 	web.PageQuery
 }
 
 type compoundListInput struct {
-	listInput
+	ListInput
 	Company int64 `query:"company" doc:"the compounds this company serves"`
 }
 
 type committeeListInput struct {
-	listInput
+	ListInput
 	Kind  string `query:"kind" doc:"owners or management; empty for both"`
 	Ended bool   `query:"ended" doc:"only committees whose term is over (a new election is due)"`
 }
@@ -53,17 +55,17 @@ type fileInput struct {
 
 type noInput struct{}
 
-func (in *listInput) filter() Filter {
+func (in *ListInput) filter() Filter {
 	return Filter{Q: in.Q, Division: in.Division, Page: in.Page, PerPage: in.PerPage}
 }
 
 // RegisterAPI adds the property routes to the JSON API.
 func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"property"}
-	pages := (*listInput).Paging
+	pages := (*ListInput).Paging
 	web.ListOp(api, huma.Operation{OperationID: "list-property-companies", Method: http.MethodGet, Path: "/api/v1/property/companies",
 		Summary: "Property companies registered in the caller's area or above it (contacts masked)", Tags: tags}, pages,
-		func(ctx context.Context, in *listInput) ([]PropertyCompany, bool, error) {
+		func(ctx context.Context, in *ListInput) ([]PropertyCompany, bool, error) {
 			return s.ListCompanies(ctx, in.filter())
 		})
 	web.BodyOp(api, huma.Operation{OperationID: "create-property-company", Method: http.MethodPost, Path: "/api/v1/property/companies",

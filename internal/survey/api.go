@@ -13,13 +13,15 @@ type idInput struct {
 	ID int64 `path:"id"`
 }
 
-type pageInput struct {
+// TitlePage is the query of the survey lists. (Exported: huma reads no
+// fields from an embedded struct of an unexported type.)
+type TitlePage struct {
 	Q string `query:"q" maxLength:"50" doc:"part of the title"`
 	web.PageQuery
 }
 
 type roundListInput struct {
-	pageInput
+	TitlePage
 	Status string `query:"status" doc:"open or closed; empty for all"`
 }
 
@@ -45,8 +47,8 @@ func (s *Service) RegisterAPI(api huma.API) {
 	tags := []string{"surveys"}
 	web.ListOp(api, huma.Operation{OperationID: "list-questionnaires", Method: http.MethodGet, Path: "/api/v1/questionnaires",
 		Summary: "Questionnaires the caller may use (kept in their area or above it)", Tags: tags},
-		(*pageInput).Paging,
-		func(ctx context.Context, in *pageInput) ([]Questionnaire, bool, error) {
+		(*TitlePage).Paging,
+		func(ctx context.Context, in *TitlePage) ([]Questionnaire, bool, error) {
 			return s.Questionnaires(ctx, in.Q, in.Page, in.PerPage)
 		})
 	web.RecordOp(api, huma.Operation{OperationID: "create-questionnaire", Method: http.MethodPost, Path: "/api/v1/questionnaires",
