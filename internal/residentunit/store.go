@@ -41,13 +41,7 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("residentunit.division_not_found", code)
-	}
-	if err != nil {
-		return "", errs.Internal("residentunit.Store.divisionName: select divisions", err)
-	}
-	return name, nil
+	return name, db.RowErr(err, "residentunit.Store.divisionName: select divisions", "residentunit.division_not_found", code)
 }
 
 // exists reports whether a row exists at all; for auditing refusals only.
