@@ -118,10 +118,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Facility, error) {
 
 func (s *Service) get(ctx context.Context, id int64, lock bool) (*Facility, error) {
 	f, err := s.Store.Get(ctx, id, lock)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, id) {
-		s.Audit.Refused(ctx, "facility.read", "facility", id, audit.OutsideArea)
-	}
-	return f, err
+	return f, s.Audit.RefusedOutside(ctx, err, "facility.read", "facility", id, s.Store.Exists)
 }
 
 // placeFor checks that a facility's division is a township or community

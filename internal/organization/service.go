@@ -61,10 +61,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Organization, error) {
 
 func (s *Service) get(ctx context.Context, id int64, action string) (*Organization, error) {
 	o, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		s.Audit.Refused(ctx, action, "organization", id, audit.OutsideArea)
-	}
-	return o, err
+	return o, s.Audit.RefusedOutside(ctx, err, action, "organization", id, s.Store.exists)
 }
 
 // flat renders an organisation for the audit log.

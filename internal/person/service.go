@@ -163,10 +163,7 @@ func (s *Service) History(ctx context.Context, id int64) ([]PersonChange, error)
 // get reads a person in the caller's area, auditing a refusal.
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(db.WithoutTx(ctx), id) {
-		s.Audit.Refused(ctx, action, "person", id, audit.OutsideArea)
-	}
-	return r, err
+	return r, s.Audit.RefusedOutside(ctx, err, action, "person", id, s.Store.exists)
 }
 
 // Reveal returns a person's personal data unmasked. It needs the reveal

@@ -135,10 +135,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Worker, error) {
 // get reads a worker in the caller's area, auditing a refusal.
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		s.Audit.Refused(ctx, action, "worker", id, audit.OutsideArea)
-	}
-	return r, err
+	return r, s.Audit.RefusedOutside(ctx, err, action, "worker", id, s.Store.exists)
 }
 
 // flat renders a worker for the audit log, personal data masked.
