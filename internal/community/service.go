@@ -218,16 +218,6 @@ func flatNotice(n *Notice) map[string]string {
 		"starts_on": n.StartsOn, "ends_on": n.EndsOn, "status": n.Status}
 }
 
-func diff(b, a map[string]string) (map[string]string, map[string]string) {
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
-}
-
 // checkCommunity adds a field error unless code is a community in the
 // caller's area.
 func (s *Service) checkCommunity(ctx context.Context, code string, bad *errs.Fields) error {
@@ -298,7 +288,7 @@ func (s *Service) UpdateNotice(ctx context.Context, id int64, p NoticePatch) (*N
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		b, a := diff(flatNotice(before), flatNotice(&after))
+		b, a := audit.Changes(flatNotice(before), flatNotice(&after))
 		if len(a) == 0 {
 			return nil
 		}
@@ -431,7 +421,7 @@ func (s *Service) UpdateItem(ctx context.Context, id int64, p ItemPatch) (*Catal
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		b, a := diff(flatItem(before), flatItem(&after))
+		b, a := audit.Changes(flatItem(before), flatItem(&after))
 		if len(a) == 0 {
 			return nil
 		}

@@ -232,7 +232,7 @@ func (s *Service) Update(ctx context.Context, id int64, in FacilityInput) (*Save
 		if err != nil {
 			return err
 		}
-		b, a := diff(flat(before), flat(&after))
+		b, a := audit.Changes(flat(before), flat(&after))
 		if len(a) == 0 {
 			out = &SavedFacility{Facility: before, warnKeys: before.Warnings(p.Kind)}
 			return nil
@@ -283,14 +283,4 @@ func flat(f *Facility) map[string]string {
 		m["hours_"+Weekdays[i]] = d
 	}
 	return m
-}
-
-func diff(b, a map[string]string) (map[string]any, map[string]any) {
-	ob, oa := map[string]any{}, map[string]any{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
 }

@@ -80,14 +80,7 @@ func flat(o *Organization) map[string]string {
 }
 
 func diff(before, after *Organization) (map[string]string, map[string]string) {
-	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
+	return audit.Changes(flat(before), flat(after))
 }
 
 // checkDivision returns the level of a division inside the caller's area,

@@ -244,12 +244,7 @@ func groupText(g *Membership) string {
 // alike.
 func diff(before, after *record) (map[string]string, map[string]string) {
 	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
+	ob, oa := audit.Changes(b, a)
 	for k, ch := range map[string]bool{"id_number": before.IDNumber != after.IDNumber, "phone": before.Phone != after.Phone,
 		"address": before.Address != after.Address, "contact_phone": before.ContactPhone != after.ContactPhone} {
 		if ch {

@@ -158,12 +158,7 @@ func flat(r *record) map[string]string {
 // mask alike.
 func diff(before, after *record) (map[string]string, map[string]string) {
 	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
+	ob, oa := audit.Changes(b, a)
 	if before.Phone != after.Phone {
 		ob["phone"], oa["phone"] = b["phone"], a["phone"]
 	}
