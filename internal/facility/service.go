@@ -3,7 +3,6 @@ package facility
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -68,25 +67,10 @@ func (s *Service) scope(ctx context.Context, f *Filter) (string, string, error) 
 // check validates a filter's enumerations.
 func (f *Filter) check() error {
 	var bad errs.Fields
-	if f.Kind != "" && !contains(Kinds, f.Kind) {
-		bad.Add("kind", "error.one_of", strings.Join(Kinds, ", "))
-	}
-	if f.Status != "" && !contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.OneOf("kind", f.Kind, Kinds)
+	bad.OneOf("status", f.Status, Statuses)
+	bad.MaxLen("q", f.Q, 50)
 	return bad.Err()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // List reads a page of the facilities inside the caller's area that the

@@ -116,18 +116,12 @@ func (f *Filter) check(now time.Time) error {
 	if f.Phone = NormalizePhone(f.Phone); f.Phone != "" && !ValidPhone(f.Phone) {
 		bad.Add("phone", "lookup.phone_whole")
 	}
-	if len([]rune(f.Address)) > maxBasis {
-		bad.Add("address", "error.too_long", maxBasis)
-	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("address", f.Address, maxBasis)
+	bad.MaxLen("q", f.Q, 50)
 	if f.Community != "" && !division.ValidCode(f.Community) {
 		bad.Add("community", "person.code_format")
 	}
-	if f.Group != "" && !slices.Contains(Groups, f.Group) {
-		bad.Add("group", "error.one_of", strings.Join(Groups, ", "))
-	}
+	bad.OneOf("group", f.Group, Groups)
 	return bad.Err()
 }
 

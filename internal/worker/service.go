@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,18 +95,12 @@ func (f *Filter) check(now time.Time) error {
 			bad.Add("id_number", "lookup.id_whole")
 		}
 	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("q", f.Q, 50)
 	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "worker.code_format")
 	}
-	if f.Post != "" && !slices.Contains(Posts, f.Post) {
-		bad.Add("post", "error.one_of", strings.Join(Posts, ", "))
-	}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
+	bad.OneOf("post", f.Post, Posts)
+	bad.OneOf("status", f.Status, Statuses)
 	return bad.Err()
 }
 
