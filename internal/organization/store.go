@@ -136,22 +136,6 @@ func (s *Store) each(ctx context.Context, f Filter, fn func(Organization) error)
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args...)
-	if err != nil {
-		return errs.Internal("organization.Store.each: select", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return errs.Internal("organization.Store.each: select", err)
-		}
-		if err := fn(*o); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return errs.Internal("organization.Store.each: select", err)
-	}
-	return nil
+	return db.Each(ctx, s.DB.Q(ctx), "organization.Store.each: select", `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args,
+		scan, func(o *Organization) error { return fn(*o) })
 }

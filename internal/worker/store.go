@@ -243,28 +243,14 @@ func (s *Store) each(ctx context.Context, f Filter, today string, fn func(Worker
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args...)
-	if err != nil {
-		return errs.Internal("worker.Store.each: select", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return errs.Internal("worker.Store.each: select", err)
-		}
-		m, err := s.masked(r, today)
-		if err != nil {
-			return err
-		}
-		if err := fn(m); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return errs.Internal("worker.Store.each: select", err)
-	}
-	return nil
+	return db.Each(ctx, s.DB.Q(ctx), "worker.Store.each: select", `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args,
+		scan, func(r *row) error {
+			m, err := s.masked(r, today)
+			if err != nil {
+				return err
+			}
+			return fn(m)
+		})
 }
 
 // trainings lists a worker's training records, newest first.

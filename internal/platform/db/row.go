@@ -57,3 +57,28 @@ func (d *DB) UpdateOne(ctx context.Context, where, query string, args ...any) er
 	}
 	return nil
 }
+
+// Each runs query on q and calls fn with every row that scan reads, in
+// order: an export's walk over a list. An error of the query, of a scan or
+// of the rows is internal, named by where; an error of fn ends the walk
+// and is returned as it is.
+func Each[T any](ctx context.Context, q Querier, where, query string, args []any, scan func(interface{ Scan(...any) error }) (*T, error), fn func(*T) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return errs.Internal(where, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return errs.Internal(where, err)
+		}
+		if err := fn(v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return errs.Internal(where, err)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"shequ/internal/platform/db"
@@ -66,5 +67,30 @@ func TestExistsUpdateOneLockOf(t *testing.T) {
 	}
 	if errs.Code(d.UpdateOne(ctx, "test: update", `UPDATE no_such_table SET x = 1`)) != errs.EINTERNAL {
 		t.Error("UpdateOne, bad statement: not internal")
+	}
+}
+
+// Each hands fn every row in order; fn's error comes back as it is, a
+// failing query as an internal error named by where.
+func TestEach(t *testing.T) {
+	t.Parallel()
+	d := dbtest.Open(t)
+	ctx := context.Background()
+	const three = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n ORDER BY i`
+	scan := func(s interface{ Scan(...any) error }) (*int64, error) {
+		var v int64
+		return &v, s.Scan(&v)
+	}
+	var got []int64
+	err := db.Each(ctx, d.Q(ctx), "test: each", three, []any{3}, scan, func(v *int64) error { got = append(got, *v); return nil })
+	if err != nil || len(got) != 3 || got[0] != 1 || got[2] != 3 {
+		t.Errorf("Each: %v %v", got, err)
+	}
+	stop := errs.Conflict("x.stop")
+	if err := db.Each(ctx, d.Q(ctx), "test: each", three, []any{3}, scan, func(*int64) error { return stop }); err != stop {
+		t.Errorf("fn's error: %v", err)
+	}
+	if e := errs.As(db.Each(ctx, d.Q(ctx), "test: each", `SELECT nothing FROM nowhere`, nil, scan, func(*int64) error { return nil })); e.Code != errs.EINTERNAL || !strings.HasPrefix(e.Err.Error(), "test: each: ") {
+		t.Errorf("bad query: %+v", e)
 	}
 }
