@@ -90,11 +90,7 @@ func (s *Service) checkDivision(ctx context.Context, code string, bad *errs.Fiel
 		return 0, nil
 	}
 	level, err := s.Store.division(ctx, code)
-	if errs.Code(err) == errs.ENOTFOUND {
-		bad.Add("division_code", "organization.division_not_found", code)
-		return 0, nil
-	}
-	return level, err
+	return level, bad.Missing(err, "division_code", "organization.division_not_found", code)
 }
 
 // Create adds an organisation. Errors: EINVALID, EFORBIDDEN.

@@ -254,12 +254,7 @@ func (s *Service) checkCommunity(ctx context.Context, code string, bad *errs.Fie
 	if code == "" {
 		return nil
 	}
-	err := s.Store.community(ctx, code)
-	if errs.Code(err) == errs.ENOTFOUND {
-		bad.Add("community_code", "person.community_not_found", code)
-		return nil
-	}
-	return err
+	return bad.Missing(s.Store.community(ctx, code), "community_code", "person.community_not_found", code)
 }
 
 // checkDuplicate adds a field error if another person has the ID number.

@@ -168,12 +168,7 @@ func (s *Service) checkCommunity(ctx context.Context, code string, bad *errs.Fie
 		return nil
 	}
 	_, err := s.Store.community(ctx, code)
-	switch errs.Code(err) {
-	case errs.ENOTFOUND:
-		bad.Add("community_code", "worker.community_not_found", code)
-		return nil
-	}
-	return err
+	return bad.Missing(err, "community_code", "worker.community_not_found", code)
 }
 
 // Create adds a worker. Errors: EINVALID, EFORBIDDEN.

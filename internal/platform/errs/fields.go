@@ -44,3 +44,14 @@ func (f *Fields) OneOf(field, v string, choices []string) {
 		f.Add(field, "error.one_of", strings.Join(choices, ", "))
 	}
 }
+
+// Missing turns a lookup's ENOTFOUND into a field error (field, key, args)
+// and answers nil, so that validation goes on and reports every bad field;
+// any other err comes back as it is.
+func (f *Fields) Missing(err error, field, key string, args ...any) error {
+	if Code(err) == ENOTFOUND {
+		f.Add(field, key, args...)
+		return nil
+	}
+	return err
+}

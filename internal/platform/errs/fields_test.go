@@ -25,3 +25,21 @@ func TestFieldChecks(t *testing.T) {
 		t.Errorf("got %v\nwant %v", f, want)
 	}
 }
+
+// Missing keeps a not-found lookup as a field error and passes others on.
+func TestMissing(t *testing.T) {
+	var f Fields
+	if err := f.Missing(NotFound("x.gone"), "code", "x.code_not_found", "1"); err != nil {
+		t.Errorf("not found: %v", err)
+	}
+	other := Internal("x", nil)
+	if err := f.Missing(other, "code", "x.code_not_found"); err != other {
+		t.Errorf("other: %v", err)
+	}
+	if err := f.Missing(nil, "code", "x.code_not_found"); err != nil {
+		t.Errorf("nil: %v", err)
+	}
+	if !reflect.DeepEqual(f, Fields{Field("code", "x.code_not_found", "1")}) {
+		t.Errorf("fields: %v", f)
+	}
+}
