@@ -169,11 +169,11 @@ func TestMeasuresExact(t *testing.T) {
 				var num int64
 				switch f.Indicator {
 				case "incubation_base_coverage":
-					num = want.under(want.bases, code)
+					num = apptest.SumUnder(want.bases, code)
 				case "social_org_staff_per_10k":
-					num = want.under(want.staff, code)
+					num = apptest.SumUnder(want.staff, code)
 				case "disabled_association_coverage":
-					num = want.under(want.assoc, code)
+					num = apptest.SumUnder(want.assoc, code)
 				default:
 					continue
 				}
@@ -199,32 +199,13 @@ func TestMeasuresExact(t *testing.T) {
 	}
 	rep, _ := e.App.Indicators.ForDivision(city, apptest.City)
 	for _, f := range rep.Figures {
-		if f.Indicator == "social_org_staff_per_10k" && int64(f.Numerator) != before.under(before.staff, apptest.City) {
+		if f.Indicator == "social_org_staff_per_10k" && int64(f.Numerator) != apptest.SumUnder(before.staff, apptest.City) {
 			t.Errorf("after rebuild: %v", f.Numerator)
 		}
 	}
 }
 
 type counts struct{ bases, staff, assoc map[string]int64 }
-
-func (c *counts) under(m map[string]int64, code string) int64 {
-	prefix := code
-	switch {
-	case strings.HasSuffix(code, "00000000"):
-		prefix = code[:4]
-	case strings.HasSuffix(code, "000000"):
-		prefix = code[:6]
-	case strings.HasSuffix(code, "000"):
-		prefix = code[:9]
-	}
-	var s int64
-	for k, v := range m {
-		if strings.HasPrefix(k, prefix) {
-			s += v
-		}
-	}
-	return s
-}
 
 func independent(t *testing.T, e *apptest.Env) *counts {
 	t.Helper()

@@ -321,29 +321,10 @@ type counts struct {
 	urban, officer, leaders, trained map[string]int64
 }
 
-func under(m map[string]int64, code string) int64 {
-	prefix := code
-	switch {
-	case strings.HasSuffix(code, "00000000"):
-		prefix = code[:4]
-	case strings.HasSuffix(code, "000000"):
-		prefix = code[:6]
-	case strings.HasSuffix(code, "000"):
-		prefix = code[:9]
-	}
-	var s int64
-	for c, v := range m {
-		if strings.HasPrefix(c, prefix) {
-			s += v
-		}
-	}
-	return s
-}
-
-func (c *counts) inPostUrban(code string) int64 { return under(c.urban, code) }
-func (c *counts) officers(code string) int64    { return under(c.officer, code) }
-func (c *counts) leadersAt(code string) int64   { return under(c.leaders, code) }
-func (c *counts) trainedAt(code string) int64   { return under(c.trained, code) }
+func (c *counts) inPostUrban(code string) int64 { return apptest.SumUnder(c.urban, code) }
+func (c *counts) officers(code string) int64    { return apptest.SumUnder(c.officer, code) }
+func (c *counts) leadersAt(code string) int64   { return apptest.SumUnder(c.leaders, code) }
+func (c *counts) trainedAt(code string) int64   { return apptest.SumUnder(c.trained, code) }
 
 // independent reads every worker and training and counts in Go.
 func independent(t *testing.T, e *apptest.Env, today string) *counts {
