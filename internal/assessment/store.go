@@ -88,9 +88,7 @@ func (s *Store) scheme(ctx context.Context, id int64) (*AssessmentScheme, error)
 }
 
 func (s *Store) schemeExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM assessment_schemes WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "assessment_schemes", id)
 }
 
 // schemes lists the schemes visible to the caller, newest year first.
@@ -237,9 +235,7 @@ func (s *Store) assessment(ctx context.Context, id int64) (*Assessment, error) {
 }
 
 func (s *Store) assessmentExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "assessments", id)
 }
 
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {

@@ -109,9 +109,7 @@ func (s *Store) getNotice(ctx context.Context, id int64, today string) (*Notice,
 
 // noticeExists reports whether a notice exists at all; for auditing refusals only.
 func (s *Store) noticeExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM community_notices WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "community_notices", id)
 }
 
 func (s *Store) insertNotice(ctx context.Context, n *Notice, actor string, now time.Time) (int64, error) {
@@ -252,9 +250,7 @@ func (s *Store) getItem(ctx context.Context, id int64) (*CatalogueItem, error) {
 
 // itemExists reports whether a catalogue item exists at all; for auditing refusals only.
 func (s *Store) itemExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM catalogue_items WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "catalogue_items", id)
 }
 
 func (s *Store) insertItem(ctx context.Context, it *CatalogueItem, actor string, now time.Time) (int64, error) {

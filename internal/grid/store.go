@@ -201,16 +201,9 @@ func (s *Store) insert(ctx context.Context, in *GridInput, actor string, now tim
 }
 
 func (s *Store) update(ctx context.Context, id int64, in *GridInput, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE grids SET number = $1, code = $2, name = $3, version = version + 1,
+	return s.DB.UpdateOne(ctx, "grid.Store.update: update grids", `UPDATE grids SET number = $1, code = $2, name = $3, version = version + 1,
 		updated_at = $4, updated_by = $5 WHERE id = $6 AND version = $7`,
 		in.Number, GridCode(in.CommunityCode, in.Number), in.Name, now, actor, id, oldVersion)
-	if err != nil {
-		return errs.Internal("grid.Store.update: update grids", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // replace sets a grid's workers and units to the given ones, sealing the

@@ -113,9 +113,7 @@ func (s *Store) task(ctx context.Context, sc scope, id int64, today string) (*Le
 
 // taskExists says whether a task exists at all; for auditing refusals.
 func (s *Store) taskExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ledger_tasks WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "ledger_tasks", id)
 }
 
 // details reads a task's co-units and divisions.

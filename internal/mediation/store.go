@@ -363,18 +363,11 @@ func (s *Store) stepAuthors(ctx context.Context, caseID int64) ([]string, error)
 // saveOutcome writes a case's outcome columns (after a state change the
 // service has checked) and bumps its version.
 func (s *Store) saveOutcome(ctx context.Context, c *MediationCase, oldVersion int, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE mediation_cases SET status = $1, agreement_terms = $2, agreement_signed_on = $3,
+	return s.DB.UpdateOne(ctx, "mediation.Store.saveOutcome: update", `UPDATE mediation_cases SET status = $1, agreement_terms = $2, agreement_signed_on = $3,
 		agreement_blob = $4, agreement_by = $5, referral = $6, failure_note = $7, callback_on = $8, callback_kept = $9, callback_note = $10,
 		closed_on = $11, closed_by = $12, version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15`,
 		c.Status, c.AgreementTerms, c.AgreementSignedOn, c.agreementBlob, c.AgreementBy, c.Referral, c.FailureNote, c.CallbackOn,
 		c.CallbackKept, c.CallbackNote, c.ClosedOn, c.ClosedBy, now, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("mediation.Store.saveOutcome: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 func (s *Store) caseWhere(ctx context.Context, f CaseFilter) (string, []any, error) {

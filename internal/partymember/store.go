@@ -169,9 +169,7 @@ func (s *Store) member(ctx context.Context, id int64, own bool) (*PartyMember, s
 }
 
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM party_members WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "party_members", id)
 }
 
 // withPosts fills the members' posts.

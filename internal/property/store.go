@@ -186,17 +186,10 @@ func (s *Store) insertCompany(ctx context.Context, c *PropertyCompany, contact, 
 }
 
 func (s *Store) updateCompany(ctx context.Context, c *PropertyCompany, contact, phone, index string, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE property_companies SET division_code = $1, name = $2, credit_code = $3,
+	return s.DB.UpdateOne(ctx, "property.Store.updateCompany: update", `UPDATE property_companies SET division_code = $1, name = $2, credit_code = $3,
 		contact_sealed = $4, phone_sealed = $5, phone_index = $6, unit_id = $7, version = version + 1, updated_at = $8, updated_by = $9
 		WHERE id = $10 AND version = $11`,
 		c.DivisionCode, c.Name, c.CreditCode, contact, phone, index, nullID(c.UnitID), now, actor, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("property.Store.updateCompany: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // companyWhere selects companies visible to the caller; phoneIndex, when

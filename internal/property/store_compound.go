@@ -57,18 +57,11 @@ func (s *Store) insertCompound(ctx context.Context, c *PropertyCompound, actor s
 }
 
 func (s *Store) updateCompound(ctx context.Context, c *PropertyCompound, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE property_compounds SET community_code = $1, name = $2, address = $3,
+	return s.DB.UpdateOne(ctx, "property.Store.updateCompound: update", `UPDATE property_compounds SET community_code = $1, name = $2, address = $3,
 		households = $4, buildings = $5, management = $6, company_id = $7, contract_start = $8, contract_end = $9,
 		version = version + 1, updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
 		c.CommunityCode, c.Name, c.Address, c.Households, c.Buildings, c.Management, nullID(c.CompanyID), c.ContractStart, c.ContractEnd,
 		now, actor, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("property.Store.updateCompound: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // compoundWhere selects compounds inside the caller's area; company, when

@@ -249,9 +249,7 @@ func (s *Store) getCase(ctx context.Context, id int64) (*Case, error) {
 
 // caseExists reports whether a case exists at all; for auditing refusals.
 func (s *Store) caseExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM proxy_cases WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "proxy_cases", id)
 }
 
 type sealed struct{ name, masked, phone, phoneIndex, id, idIndex string }
@@ -275,17 +273,10 @@ func (s *Store) insertCase(ctx context.Context, c *Case, p sealed, actor string,
 
 // updateCase writes a case's moving parts if its version is unchanged.
 func (s *Store) updateCase(ctx context.Context, c *Case, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE proxy_cases SET status = $1, checked = $2, submitted_at = $3, result_at = $4, closed_at = $5,
+	return s.DB.UpdateOne(ctx, "proxy.Store.updateCase: update", `UPDATE proxy_cases SET status = $1, checked = $2, submitted_at = $3, result_at = $4, closed_at = $5,
 		reason = $6, rating = $7, rated_at = CASE WHEN $7 > 0 AND rating = 0 THEN $8 ELSE rated_at END, version = version + 1, updated_at = $8
 		WHERE id = $9 AND version = $10`,
 		c.Status, strings.Join(c.Checked, "\n"), c.SubmittedAt, c.ResultAt, c.ClosedAt, c.Reason, c.Rating, now, c.ID, c.Version)
-	if err != nil {
-		return errs.Internal("proxy.Store.updateCase: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // where builds the conditions of a list; idx is the blind index of Q.

@@ -85,9 +85,7 @@ func (s *Store) get(ctx context.Context, id int64) (*Rating, error) {
 
 // exists reports whether a rating exists at all; for auditing refusals.
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ratings WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "ratings", id)
 }
 
 func (s *Store) reply(ctx context.Context, id int64, reply, actor string, now time.Time) error {
