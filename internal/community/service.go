@@ -207,10 +207,7 @@ func (s *Service) GetNotice(ctx context.Context, id int64) (*Notice, error) {
 
 func (s *Service) getNotice(ctx context.Context, id int64, action string) (*Notice, error) {
 	n, err := s.Store.getNotice(ctx, id, s.today())
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.noticeExists(ctx, id) {
-		s.Audit.Refused(ctx, action, "community_notice", id, audit.OutsideArea)
-	}
-	return n, err
+	return n, s.Audit.RefusedOutside(ctx, err, action, "community_notice", id, s.Store.noticeExists)
 }
 
 func flatNotice(n *Notice) map[string]string {
@@ -350,10 +347,7 @@ func (s *Service) GetItem(ctx context.Context, id int64) (*CatalogueItem, error)
 
 func (s *Service) getItem(ctx context.Context, id int64, action string) (*CatalogueItem, error) {
 	it, err := s.Store.getItem(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.itemExists(ctx, id) {
-		s.Audit.Refused(ctx, action, "catalogue_item", id, audit.OutsideArea)
-	}
-	return it, err
+	return it, s.Audit.RefusedOutside(ctx, err, action, "catalogue_item", id, s.Store.itemExists)
 }
 
 func flatItem(it *CatalogueItem) map[string]string {
