@@ -39,11 +39,8 @@ func (s *Store) get(ctx context.Context, id int64) (*Grid, error) {
 		return nil, err
 	}
 	g, err := scanGrid(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+gridCols+gridFrom+` WHERE g.id = $1 AND g.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("grid.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("grid.Store.get: select", err)
+		return nil, db.RowErr(err, "grid.Store.get: select", "grid.not_found", id)
 	}
 	if err := s.details(ctx, []*Grid{g}); err != nil {
 		return nil, err
@@ -140,11 +137,8 @@ func (s *Store) community(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("grid.community_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("grid.Store.community: select", err)
+		return "", db.RowErr(err, "grid.Store.community: select", "grid.community_not_found", code)
 	}
 	return name, nil
 }

@@ -97,11 +97,8 @@ func (s *Store) committee(ctx context.Context, id int64) (*Committee, error) {
 		return nil, err
 	}
 	c, err := scanCommittee(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+committeeCols+` WHERE c.id = $1 AND c.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.committee_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.committee: select", err)
+		return nil, db.RowErr(err, "mediation.Store.committee: select", "mediation.committee_not_found", id)
 	}
 	if c.Mediators, err = s.mediators(ctx, "m.committee_id = $1", id); err != nil {
 		return nil, err
@@ -199,11 +196,8 @@ func (s *Store) getCase(ctx context.Context, id int64) (*MediationCase, error) {
 		lock = " FOR UPDATE OF c"
 	}
 	c, err := scanCase(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+caseCols+` WHERE c.id = $1 AND c.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.case_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.getCase: select", err)
+		return nil, db.RowErr(err, "mediation.Store.getCase: select", "mediation.case_not_found", id)
 	}
 	return c, nil
 }

@@ -26,11 +26,8 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("partymember.division_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("partymember.Store.divisionName: select divisions", err)
+		return "", db.RowErr(err, "partymember.Store.divisionName: select divisions", "partymember.division_not_found", code)
 	}
 	return name, nil
 }
@@ -159,11 +156,8 @@ func (s *Store) member(ctx context.Context, id int64, own bool) (*PartyMember, s
 		row, sealed, err = scanMember(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+memberCols+memberFrom+
 			` WHERE m.id = $1 AND m.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
 	}
-	if db.IsNoRows(err) {
-		return nil, "", errs.NotFound("partymember.not_found", id)
-	}
 	if err != nil {
-		return nil, "", errs.Internal("partymember.Store.member: select", err)
+		return nil, "", db.RowErr(err, "partymember.Store.member: select", "partymember.not_found", id)
 	}
 	return row, sealed, s.withPosts(ctx, []*PartyMember{row})
 }

@@ -34,11 +34,8 @@ func (s *Store) compound(ctx context.Context, id int64) (*PropertyCompound, erro
 		return nil, err
 	}
 	c, err := scanCompound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+compoundCols+compoundFrom+` WHERE x.id = `+a.add(id)+` AND `+cond+s.lock(ctx, "x"), a...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.compound_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.compound: select", err)
+		return nil, db.RowErr(err, "property.Store.compound: select", "property.compound_not_found", id)
 	}
 	return c, nil
 }
@@ -180,11 +177,8 @@ func (s *Store) communityCompounds(ctx context.Context, community string) ([]Pro
 // checked by the caller).
 func (s *Store) compoundOf(ctx context.Context, id int64) (*PropertyCompound, error) {
 	c, err := scanCompound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+compoundCols+compoundFrom+` WHERE x.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.compound_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.compoundOf: select", err)
+		return nil, db.RowErr(err, "property.Store.compoundOf: select", "property.compound_not_found", id)
 	}
 	return c, nil
 }

@@ -76,11 +76,8 @@ func (s *Store) serviceAt(ctx context.Context, id int64, community string) (*Ser
 	args := append([]any{id}, owners(community)...)
 	v, err := scanService(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+serviceCols+` FROM proxy_services
 		WHERE id = $1 AND active AND division_code IN ($2, $3, $4)`, args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("proxy.service_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("proxy.Store.serviceAt: select", err)
+		return nil, db.RowErr(err, "proxy.Store.serviceAt: select", "proxy.service_not_found", id)
 	}
 	return v, nil
 }
@@ -238,11 +235,8 @@ func (s *Store) getCase(ctx context.Context, id int64) (*Case, error) {
 		lock = " FOR UPDATE OF c"
 	}
 	c, err := scanCase(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+caseCols+caseFrom+` WHERE `+strings.Join(conds, " AND ")+lock, args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("proxy.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("proxy.Store.getCase: select", err)
+		return nil, db.RowErr(err, "proxy.Store.getCase: select", "proxy.not_found", id)
 	}
 	return c, nil
 }

@@ -289,11 +289,8 @@ func (s *Store) training(ctx context.Context, workerID, id int64) (*Training, er
 	var t Training
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id, worker_id, course, hours, date, level FROM worker_trainings
 		WHERE id = $1 AND worker_id = $2`, id, workerID).Scan(&t.ID, &t.WorkerID, &t.Course, &t.Hours, &t.Date, &t.Level)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("worker.training_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("worker.Store.training: select worker_trainings", err)
+		return nil, db.RowErr(err, "worker.Store.training: select worker_trainings", "worker.training_not_found", id)
 	}
 	return &t, nil
 }
