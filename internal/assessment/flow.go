@@ -68,10 +68,7 @@ func (s *Service) Get(ctx context.Context, aid int64) (*Assessment, error) {
 
 func (s *Service) get(ctx context.Context, aid int64, action string) (*Assessment, error) {
 	a, err := s.Store.assessment(ctx, aid)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.assessmentExists(ctx, aid) {
-		s.Audit.Refused(ctx, action, "assessment", aid, audit.OutsideArea)
-	}
-	return a, err
+	return a, s.Audit.RefusedOutside(ctx, err, action, "assessment", aid, s.Store.assessmentExists)
 }
 
 // frozen is whether the computed items' values are frozen (at review).

@@ -159,10 +159,7 @@ func (s *Service) Scheme(ctx context.Context, sid int64) (*AssessmentScheme, err
 
 func (s *Service) scheme(ctx context.Context, sid int64, action string) (*AssessmentScheme, error) {
 	sc, err := s.Store.scheme(ctx, sid)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.schemeExists(ctx, sid) {
-		s.Audit.Refused(ctx, action, "assessment_scheme", sid, audit.OutsideArea)
-	}
-	return sc, err
+	return sc, s.Audit.RefusedOutside(ctx, err, action, "assessment_scheme", sid, s.Store.schemeExists)
 }
 
 // Schemes lists the schemes that cover or lie in the caller's area.

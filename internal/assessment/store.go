@@ -75,11 +75,8 @@ func (s *Store) scheme(ctx context.Context, id int64) (*AssessmentScheme, error)
 	}
 	sc, err := scanScheme(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+schemeCols+` FROM assessment_schemes s
 		JOIN divisions d ON d.code = s.division_code WHERE s.id = $1 AND `+cond, append([]any{id}, args...)...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("assessment.scheme_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("assessment.Store.scheme: select", err)
+		return nil, db.RowErr(err, "assessment.Store.scheme: select", "assessment.scheme_not_found", id)
 	}
 	if sc.Items, err = s.items(ctx, id); err != nil {
 		return nil, err
@@ -88,9 +85,7 @@ func (s *Store) scheme(ctx context.Context, id int64) (*AssessmentScheme, error)
 }
 
 func (s *Store) schemeExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM assessment_schemes WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "assessment_schemes", id)
 }
 
 // schemes lists the schemes visible to the caller, newest year first.
@@ -121,11 +116,8 @@ func (s *Store) schemeFor(ctx context.Context, county, city string, year int) (i
 	var id int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id FROM assessment_schemes WHERE year = $1 AND division_code IN ($2, $3) AND state <> $4
 		ORDER BY length(rtrim(division_code, '0')) DESC LIMIT 1`, year, county, city, Draft).Scan(&id)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("assessment.no_scheme", year)
-	}
 	if err != nil {
-		return 0, errs.Internal("assessment.Store.schemeFor: select", err)
+		return 0, db.RowErr(err, "assessment.Store.schemeFor: select", "assessment.no_scheme", year)
 	}
 	return id, nil
 }
@@ -227,19 +219,14 @@ func (s *Store) assessment(ctx context.Context, id int64) (*Assessment, error) {
 	}
 	a, err := scanAssessment(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+assessmentCols+assessmentFrom+
 		` WHERE a.id = $1 AND a.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("assessment.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("assessment.Store.assessment: select", err)
+		return nil, db.RowErr(err, "assessment.Store.assessment: select", "assessment.not_found", id)
 	}
 	return a, nil
 }
 
 func (s *Store) assessmentExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM assessments WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "assessments", id)
 }
 
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {

@@ -116,11 +116,8 @@ func (st *Store) insertItem(ctx context.Context, it *BurdenItem) error {
 
 func (st *Store) item(ctx context.Context, id int64) (*BurdenItem, error) {
 	it, err := scanItem(st.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+itemCols+itemFrom+` WHERE i.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("burden.item_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("burden.Store.item: select burden_items", err)
+		return nil, db.RowErr(err, "burden.Store.item: select burden_items", "burden.item_not_found", id)
 	}
 	return it, nil
 }
@@ -137,11 +134,8 @@ func (st *Store) itemNamed(ctx context.Context, list, name string, codes []strin
 		q += arg(&args, c)
 	}
 	it, err := scanItem(st.DB.Q(ctx).QueryRowContext(ctx, q+`) ORDER BY i.id LIMIT 1`, args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("burden.item_not_found", name)
-	}
 	if err != nil {
-		return nil, errs.Internal("burden.Store.itemNamed: select burden_items", err)
+		return nil, db.RowErr(err, "burden.Store.itemNamed: select burden_items", "burden.item_not_found", name)
 	}
 	return it, nil
 }
@@ -241,11 +235,8 @@ func (st *Store) admission(ctx context.Context, id int64, lock bool) (*BurdenAdm
 		}
 	}
 	a, err := scanAdmission(st.DB.Q(ctx).QueryRowContext(ctx, q, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("burden.admission_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("burden.Store.admission: select burden_admissions", err)
+		return nil, db.RowErr(err, "burden.Store.admission: select burden_admissions", "burden.admission_not_found", id)
 	}
 	return a, nil
 }
@@ -472,11 +463,8 @@ func (st *Store) proof(ctx context.Context, id int64, number string, lock bool) 
 		q += st.DB.ForUpdate()
 	}
 	p, err := scanProof(st.DB.Q(ctx).QueryRowContext(ctx, q, key))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("burden.proof_not_found", key)
-	}
 	if err != nil {
-		return nil, errs.Internal("burden.Store.proof: select burden_proofs", err)
+		return nil, db.RowErr(err, "burden.Store.proof: select burden_proofs", "burden.proof_not_found", key)
 	}
 	return p, nil
 }

@@ -55,11 +55,8 @@ func (s *Store) task(ctx context.Context, id int64, lo, hi string, lock bool) (*
 			AND t.division_code BETWEEN $2 AND $3`
 	}
 	t, err := scanTask(s.DB.Q(ctx).QueryRowContext(ctx, q, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("care.task_not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("care.Store.task: scanTask", err)
+		return nil, db.RowErr(err, "care.Store.task: scanTask", "care.task_not_found")
 	}
 	return t, nil
 }
@@ -236,11 +233,8 @@ func (s *Store) photoTask(ctx context.Context, blobID int64) (int64, error) {
 	var id int64
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT v.task_id FROM care_visit_photos p JOIN care_visits v ON v.id = p.visit_id
 		WHERE p.blob_id = $1 ORDER BY v.id LIMIT 1`, blobID).Scan(&id)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("error.not_found")
-	}
 	if err != nil {
-		return 0, errs.Internal("care.Store.photoTask: select care_visit_photos", err)
+		return 0, db.RowErr(err, "care.Store.photoTask: select care_visit_photos", "error.not_found")
 	}
 	return id, nil
 }
@@ -321,11 +315,8 @@ type child struct{ Code, Name string }
 func (s *Store) division(ctx context.Context, code string) (*child, error) {
 	c := &child{Code: code}
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1`, code).Scan(&c.Name)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("care.division_not_found", code)
-	}
 	if err != nil {
-		return nil, errs.Internal("care.Store.division: select divisions", err)
+		return nil, db.RowErr(err, "care.Store.division: select divisions", "care.division_not_found", code)
 	}
 	return c, nil
 }

@@ -44,11 +44,8 @@ func scanCert(sc interface{ Scan(...any) error }) (*Certificate, error) {
 // public verification and for telling a refusal from a miss.
 func (st *Store) byNumber(ctx context.Context, number string) (*Certificate, error) {
 	c, err := scanCert(st.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+certCols+` FROM certificates c WHERE c.number = $1`, number))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("certificate.not_found", number)
-	}
 	if err != nil {
-		return nil, errs.Internal("certificate.Store.byNumber: select", err)
+		return nil, db.RowErr(err, "certificate.Store.byNumber: select", "certificate.not_found", number)
 	}
 	return c, nil
 }
@@ -64,11 +61,8 @@ func (st *Store) inArea(ctx context.Context, number string, lock bool) (*Certifi
 		q += st.DB.ForUpdate()
 	}
 	c, err := scanCert(st.DB.Q(ctx).QueryRowContext(ctx, q, number, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("certificate.not_found", number)
-	}
 	if err != nil {
-		return nil, errs.Internal("certificate.Store.inArea: select", err)
+		return nil, db.RowErr(err, "certificate.Store.inArea: select", "certificate.not_found", number)
 	}
 	return c, nil
 }
@@ -184,11 +178,8 @@ func scanSeal(sc interface{ Scan(...any) error }) (*Seal, error) {
 func (st *Store) currentSeal(ctx context.Context, orgID int64) (*Seal, error) {
 	s, err := scanSeal(st.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+sealCols+` FROM certificate_seals
 		WHERE org_id = $1 ORDER BY id DESC LIMIT 1`, orgID))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("certificate.no_seal")
-	}
 	if err != nil {
-		return nil, errs.Internal("certificate.Store.currentSeal: select", err)
+		return nil, db.RowErr(err, "certificate.Store.currentSeal: select", "certificate.no_seal")
 	}
 	return s, nil
 }

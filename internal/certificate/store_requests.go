@@ -103,11 +103,8 @@ func (st *Store) decideRequest(ctx context.Context, id int64, status, number, re
 // it). ENOTFOUND when there is none.
 func (st *Store) request(ctx context.Context, id int64) (*CertificateRequest, error) {
 	r, err := scanRequest(st.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+reqCols+reqFrom+` WHERE q.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("certificate.request_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("certificate.Store.request: select", err)
+		return nil, db.RowErr(err, "certificate.Store.request: select", "certificate.request_not_found", id)
 	}
 	return r, nil
 }

@@ -207,25 +207,12 @@ func (s *Service) GetNotice(ctx context.Context, id int64) (*Notice, error) {
 
 func (s *Service) getNotice(ctx context.Context, id int64, action string) (*Notice, error) {
 	n, err := s.Store.getNotice(ctx, id, s.today())
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.noticeExists(ctx, id) {
-		s.Audit.Refused(ctx, action, "community_notice", id, audit.OutsideArea)
-	}
-	return n, err
+	return n, s.Audit.RefusedOutside(ctx, err, action, "community_notice", id, s.Store.noticeExists)
 }
 
 func flatNotice(n *Notice) map[string]string {
 	return map[string]string{"division_code": n.DivisionCode, "kind": n.Kind, "title": n.Title, "body": n.Body,
 		"starts_on": n.StartsOn, "ends_on": n.EndsOn, "status": n.Status}
-}
-
-func diff(b, a map[string]string) (map[string]string, map[string]string) {
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
 }
 
 // checkCommunity adds a field error unless code is a community in the
@@ -298,7 +285,7 @@ func (s *Service) UpdateNotice(ctx context.Context, id int64, p NoticePatch) (*N
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		b, a := diff(flatNotice(before), flatNotice(&after))
+		b, a := audit.Changes(flatNotice(before), flatNotice(&after))
 		if len(a) == 0 {
 			return nil
 		}
@@ -360,10 +347,7 @@ func (s *Service) GetItem(ctx context.Context, id int64) (*CatalogueItem, error)
 
 func (s *Service) getItem(ctx context.Context, id int64, action string) (*CatalogueItem, error) {
 	it, err := s.Store.getItem(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.itemExists(ctx, id) {
-		s.Audit.Refused(ctx, action, "catalogue_item", id, audit.OutsideArea)
-	}
-	return it, err
+	return it, s.Audit.RefusedOutside(ctx, err, action, "catalogue_item", id, s.Store.itemExists)
 }
 
 func flatItem(it *CatalogueItem) map[string]string {
@@ -431,7 +415,7 @@ func (s *Service) UpdateItem(ctx context.Context, id int64, p ItemPatch) (*Catal
 		if err := bad.Err(); err != nil {
 			return err
 		}
-		b, a := diff(flatItem(before), flatItem(&after))
+		b, a := audit.Changes(flatItem(before), flatItem(&after))
 		if len(a) == 0 {
 			return nil
 		}

@@ -40,11 +40,8 @@ func (s *Store) division(ctx context.Context, code string) (int, string, error) 
 	var level int
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level, name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level, &name)
-	if db.IsNoRows(err) {
-		return 0, "", errs.NotFound("community.division_not_found", code)
-	}
 	if err != nil {
-		return 0, "", errs.Internal("community.Store.division: select divisions", err)
+		return 0, "", db.RowErr(err, "community.Store.division: select divisions", "community.division_not_found", code)
 	}
 	return level, name, nil
 }
@@ -98,20 +95,15 @@ func (s *Store) getNotice(ctx context.Context, id int64, today string) (*Notice,
 	}
 	n, err := scanNotice(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+noticeCols+noticeFrom+
 		` WHERE n.id = $1 AND n.division_code BETWEEN $2 AND $3`+lock, id, lo, hi), today)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("community.notice_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("community.Store.getNotice: select", err)
+		return nil, db.RowErr(err, "community.Store.getNotice: select", "community.notice_not_found", id)
 	}
 	return n, nil
 }
 
 // noticeExists reports whether a notice exists at all; for auditing refusals only.
 func (s *Store) noticeExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM community_notices WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "community_notices", id)
 }
 
 func (s *Store) insertNotice(ctx context.Context, n *Notice, actor string, now time.Time) (int64, error) {
@@ -241,20 +233,15 @@ func (s *Store) getItem(ctx context.Context, id int64) (*CatalogueItem, error) {
 	}
 	it, err := scanItem(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+itemCols+itemFrom+
 		` WHERE i.id = $1 AND i.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("community.item_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("community.Store.getItem: select", err)
+		return nil, db.RowErr(err, "community.Store.getItem: select", "community.item_not_found", id)
 	}
 	return it, nil
 }
 
 // itemExists reports whether a catalogue item exists at all; for auditing refusals only.
 func (s *Store) itemExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM catalogue_items WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "catalogue_items", id)
 }
 
 func (s *Store) insertItem(ctx context.Context, it *CatalogueItem, actor string, now time.Time) (int64, error) {

@@ -34,11 +34,8 @@ func (s *Store) division(ctx context.Context, code string) (level int, kind, nam
 		return 0, "", "", err
 	}
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level, kind, name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level, &kind, &name)
-	if db.IsNoRows(err) {
-		return 0, "", "", errs.NotFound("deliberation.division_not_found", code)
-	}
 	if err != nil {
-		return 0, "", "", errs.Internal("deliberation.Store.division: select", err)
+		return 0, "", "", db.RowErr(err, "deliberation.Store.division: select", "deliberation.division_not_found", code)
 	}
 	return level, kind, name, nil
 }
@@ -189,11 +186,8 @@ func scanRule(r scanner) (*Rule, error) {
 func (s *Store) rule(ctx context.Context, meetingKind, communityKind, basis string) (*Rule, error) {
 	r, err := scanRule(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+ruleCols+` FROM delib_rules WHERE meeting_kind = $1 AND community_kind = $2 AND basis = $3`,
 		meetingKind, communityKind, basis))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.rule_not_found", meetingKind, communityKind, basis)
-	}
 	if err != nil {
-		return nil, errs.Internal("deliberation.Store.rule: select", err)
+		return nil, db.RowErr(err, "deliberation.Store.rule: select", "deliberation.rule_not_found", meetingKind, communityKind, basis)
 	}
 	return r, nil
 }
@@ -591,11 +585,8 @@ func (s *Store) decisions(ctx context.Context, division, today string, scoped bo
 // shows it only while it is published).
 func (s *Store) publicDecision(ctx context.Context, id int64) (*Resolution, error) {
 	x, err := scanDecision(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+decisionCols+decisionFrom+` WHERE x.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.decision_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("deliberation.Store.publicDecision: select", err)
+		return nil, db.RowErr(err, "deliberation.Store.publicDecision: select", "deliberation.decision_not_found", id)
 	}
 	return x, nil
 }
@@ -651,11 +642,8 @@ func (s *Store) objections(ctx context.Context, decisionID, user int64) ([]Objec
 // its decision's area.
 func (s *Store) objection(ctx context.Context, id int64) (*Objection, error) {
 	o, err := scanObjection(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+objectionCols+` FROM delib_objections WHERE id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("deliberation.objection_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("deliberation.Store.objection: select", err)
+		return nil, db.RowErr(err, "deliberation.Store.objection: select", "deliberation.objection_not_found", id)
 	}
 	return o, nil
 }

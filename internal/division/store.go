@@ -43,11 +43,8 @@ func (s *Store) Get(ctx context.Context, code string) (*Division, error) {
 	}
 	d, err := scanDivision(s.DB.Q(ctx).QueryRowContext(ctx,
 		`SELECT `+divCols+` FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("division.not_found", code)
-	}
 	if err != nil {
-		return nil, errs.Internal("division.Store.Get: select", err)
+		return nil, db.RowErr(err, "division.Store.Get: select", "division.not_found", code)
 	}
 	return d, nil
 }
@@ -65,11 +62,8 @@ func (s *Store) Exists(ctx context.Context, code string) bool {
 func (s *Store) Level(ctx context.Context, code string) (int, error) {
 	var lvl int
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, code).Scan(&lvl)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, errs.NotFound("division.not_found", code)
-	}
 	if err != nil {
-		return 0, errs.Internal("division.Store.Level: select divisions", err)
+		return 0, db.RowErr(err, "division.Store.Level: select divisions", "division.not_found", code)
 	}
 	return lvl, nil
 }

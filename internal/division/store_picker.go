@@ -3,7 +3,6 @@ package division
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,11 +42,8 @@ func (s *Store) PickChildren(ctx context.Context, parent string, limit int) ([]D
 // PickGet reads one division; ENOTFOUND when there is none.
 func (s *Store) PickGet(ctx context.Context, code string) (*Division, error) {
 	d, err := scanDivision(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+divCols+` FROM divisions WHERE code = $1`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("division.not_found", code)
-	}
 	if err != nil {
-		return nil, errs.Internal("division.Store.PickGet: select", err)
+		return nil, db.RowErr(err, "division.Store.PickGet: select", "division.not_found", code)
 	}
 	return d, nil
 }

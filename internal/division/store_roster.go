@@ -3,7 +3,6 @@ package division
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -109,11 +108,8 @@ func (s *Store) RosterMember(ctx context.Context, id int64, today string) (*Rost
 	}
 	m, sealed, err := s.scanRoster(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+rosterCols+` FROM roster_members m
 		JOIN divisions d ON d.code = m.division_code WHERE m.id = $1 AND m.division_code BETWEEN $2 AND $3`, id, lo, hi), today)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", errs.NotFound("error.not_found")
-	}
 	if err != nil {
-		return nil, "", errs.Internal("division.Store.RosterMember: select roster_members", err)
+		return nil, "", db.RowErr(err, "division.Store.RosterMember: select roster_members", "error.not_found")
 	}
 	return m, sealed, nil
 }

@@ -52,11 +52,8 @@ func count(ctx context.Context, q db.Querier, op, query string, args ...any) (in
 func (s *Store) communityName(ctx context.Context, code string) (string, error) {
 	var name string
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND level = $2`, code, division.Community).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("emergency.community_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("emergency.Store.communityName: select divisions", err)
+		return "", db.RowErr(err, "emergency.Store.communityName: select divisions", "emergency.community_not_found", code)
 	}
 	return name, nil
 }
@@ -65,11 +62,8 @@ func (s *Store) communityName(ctx context.Context, code string) (string, error) 
 func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	var name string
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1`, code).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("emergency.community_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("emergency.Store.divisionName: select divisions", err)
+		return "", db.RowErr(err, "emergency.Store.divisionName: select divisions", "emergency.community_not_found", code)
 	}
 	return name, nil
 }
@@ -131,11 +125,8 @@ func (s *Store) plan(ctx context.Context, id int64) (*Plan, error) {
 	}
 	p, err := scanPlan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+planCols+` FROM emergency_plans p JOIN divisions d ON d.code = p.community_code
 		WHERE p.id = $1 AND p.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("emergency.plan_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("emergency.Store.plan: select emergency_plans", err)
+		return nil, db.RowErr(err, "emergency.Store.plan: select emergency_plans", "emergency.plan_not_found", id)
 	}
 	return p, nil
 }

@@ -73,11 +73,8 @@ func (s *Store) alert(ctx context.Context, id int64) (*Alert, error) {
 	}
 	a, err := scanAlert(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+alertCols+` FROM emergency_alerts a JOIN divisions d ON d.code = a.area_code
 		WHERE a.id = $1 AND a.area_lo <= $2 AND a.area_hi >= $3`, id, hi, lo))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("emergency.alert_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("emergency.Store.alert: select emergency_alerts", err)
+		return nil, db.RowErr(err, "emergency.Store.alert: select emergency_alerts", "emergency.alert_not_found", id)
 	}
 	return a, nil
 }
@@ -245,11 +242,8 @@ func (s *Store) task(ctx context.Context, id int64) (*Task, error) {
 	}
 	t, err := scanTask(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+taskCols+` FROM emergency_tasks WHERE id = $1 AND community_code BETWEEN $2 AND $3`,
 		id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("emergency.task_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("emergency.Store.task: select emergency_tasks", err)
+		return nil, db.RowErr(err, "emergency.Store.task: select emergency_tasks", "emergency.task_not_found", id)
 	}
 	return t, nil
 }

@@ -21,11 +21,6 @@ func ptr[T any](v T) *T { return &v }
 
 var fullWeek = facility.Week{"08:30-12:00,13:30-18:00", "08:30-17:30", "08:30-17:30", "08:30-17:30", "08:30-17:30", "09:00-17:00", ""}
 
-func as(e *apptest.Env, role auth.Role, area string) context.Context {
-	lvl, _ := e.App.Divisions.Store.Level(context.Background(), area)
-	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "-t", Role: role, Area: auth.AreaOf(area, lvl)})
-}
-
 func TestRules(t *testing.T) {
 	if facility.Week(fullWeek).Open8h() != true {
 		t.Error("a week of 8.5-9 hour days on six days does not meet the 8-hour rule")
@@ -53,7 +48,7 @@ func TestCreateValidatesAndWarns(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	// Every bad field is named at once.
 	_, err := s.Create(ctx, facility.FacilityInput{DivisionCode: ptr(apptest.SiblingCommunity), Kind: ptr("castle"), Name: ptr(""),
 		FloorArea: ptr(-1.0), ActivityArea: ptr(5.0), Hours: &facility.Week{"9-5"}, Status: ptr("closed")})
@@ -72,7 +67,7 @@ func TestCreateValidatesAndWarns(t *testing.T) {
 		t.Errorf("township above the worker: %v", err)
 	}
 	// A county is not served.
-	if _, err := s.Create(as(e, auth.CityStaff, apptest.City), facility.FacilityInput{DivisionCode: ptr(apptest.County), Kind: ptr("culture"), Name: ptr("x")}); errs.Code(err) != errs.EINVALID {
+	if _, err := s.Create(e.As(auth.CityStaff, apptest.City), facility.FacilityInput{DivisionCode: ptr(apptest.County), Kind: ptr("culture"), Name: ptr("x")}); errs.Code(err) != errs.EINVALID {
 		t.Errorf("county: %v", err)
 	}
 	sv, err := s.Create(ctx, facility.FacilityInput{DivisionCode: ptr(apptest.Community), Kind: ptr("comprehensive"), Name: ptr("游园社区党群服务中心"),
@@ -84,17 +79,17 @@ func TestCreateValidatesAndWarns(t *testing.T) {
 		t.Fatalf("saved %+v warnings %v", sv.Facility, sv.WarningKeys())
 	}
 	// Grid workers read but do not write; residents do neither.
-	if _, err := s.Get(as(e, auth.GridWorker, apptest.Community), sv.Facility.ID); err != nil {
+	if _, err := s.Get(e.As(auth.GridWorker, apptest.Community), sv.Facility.ID); err != nil {
 		t.Error(err)
 	}
-	if _, err := s.Create(as(e, auth.GridWorker, apptest.Community), facility.FacilityInput{}); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Create(e.As(auth.GridWorker, apptest.Community), facility.FacilityInput{}); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("grid worker create: %v", err)
 	}
-	if _, err := s.Get(as(e, auth.Resident, apptest.Community), sv.Facility.ID); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Get(e.As(auth.Resident, apptest.Community), sv.Facility.ID); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("resident get: %v", err)
 	}
 	// Outside the area it does not exist.
-	if _, err := s.Get(as(e, auth.CommunityWorker, apptest.SiblingCommunity), sv.Facility.ID); errs.Code(err) != errs.ENOTFOUND {
+	if _, err := s.Get(e.As(auth.CommunityWorker, apptest.SiblingCommunity), sv.Facility.ID); errs.Code(err) != errs.ENOTFOUND {
 		t.Errorf("sibling get: %v", err)
 	}
 	// Closing needs a reason, keeps the record, defaults the date.

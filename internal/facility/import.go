@@ -248,7 +248,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (*ImportResult, error
 				return err
 			}
 			ir.f.ID = ir.id
-			b, a := diff(flat(before), flat(&ir.f))
+			b, a := audit.Changes(flat(before), flat(&ir.f))
 			if len(a) == 0 {
 				continue
 			}

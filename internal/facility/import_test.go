@@ -64,7 +64,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	h := "08:30-17:30"
 	rows := [][]any{
 		{apptest.Community, "综合服务设施", "游园社区党群服务中心", 650, 400, "在用", h, h, h, h, h, 1, "否"},
@@ -123,7 +123,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatalf("re-import of an unchanged export: %+v %v", res, err)
 	}
 	// A sibling township's worker cannot change them by ID.
-	_, err = s.Import(as(e, auth.TownshipStaff, apptest.SiblingTownship), bytes.NewReader(out.Bytes()))
+	_, err = s.Import(e.As(auth.TownshipStaff, apptest.SiblingTownship), bytes.NewReader(out.Bytes()))
 	if errs.Code(err) != errs.EINVALID {
 		t.Fatalf("sibling import: %v", err)
 	}

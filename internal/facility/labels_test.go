@@ -21,7 +21,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	cols := []string{"division_code", "kind", "name", "status", "newly_built", "barrier_free"}
 	for name, row := range map[string][]any{
 		"zh":    {apptest.Community, "居家养老服务设施", "甲照料中心", "在建", "是", "否"},

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -163,15 +162,8 @@ func (f *Facility) Validate(now time.Time) error {
 	if !slices.Contains(Kinds, f.Kind) {
 		bad.Add("kind", "error.one_of", strings.Join(Kinds, ", "))
 	}
-	switch n := utf8.RuneCountInString(f.Name); {
-	case n == 0:
-		bad.Add("name", "error.required")
-	case n > maxName:
-		bad.Add("name", "error.too_long", maxName)
-	}
-	if utf8.RuneCountInString(f.Address) > maxAddress {
-		bad.Add("address", "error.too_long", maxAddress)
-	}
+	bad.Text("name", f.Name, maxName)
+	bad.MaxLen("address", f.Address, maxAddress)
 	for _, a := range []struct {
 		field string
 		v     float64
@@ -210,11 +202,7 @@ func (f *Facility) Validate(now time.Time) error {
 		}
 	}
 	if f.Status == Closed {
-		if f.CloseReason == "" {
-			bad.Add("close_reason", "error.required")
-		} else if utf8.RuneCountInString(f.CloseReason) > maxReason {
-			bad.Add("close_reason", "error.too_long", maxReason)
-		}
+		bad.Text("close_reason", f.CloseReason, maxReason)
 		if f.ClosedOn != "" {
 			if t, err := time.Parse("2006-01-02", f.ClosedOn); err != nil {
 				bad.Add("closed_on", "facility.date_format")

@@ -3,7 +3,6 @@ package facility
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"shequ/internal/division"
@@ -68,25 +67,10 @@ func (s *Service) scope(ctx context.Context, f *Filter) (string, string, error) 
 // check validates a filter's enumerations.
 func (f *Filter) check() error {
 	var bad errs.Fields
-	if f.Kind != "" && !contains(Kinds, f.Kind) {
-		bad.Add("kind", "error.one_of", strings.Join(Kinds, ", "))
-	}
-	if f.Status != "" && !contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.OneOf("kind", f.Kind, Kinds)
+	bad.OneOf("status", f.Status, Statuses)
+	bad.MaxLen("q", f.Q, 50)
 	return bad.Err()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // List reads a page of the facilities inside the caller's area that the
@@ -118,10 +102,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Facility, error) {
 
 func (s *Service) get(ctx context.Context, id int64, lock bool) (*Facility, error) {
 	f, err := s.Store.Get(ctx, id, lock)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, id) {
-		s.Audit.Refused(ctx, "facility.read", "facility", id, audit.OutsideArea)
-	}
-	return f, err
+	return f, s.Audit.RefusedOutside(ctx, err, "facility.read", "facility", id, s.Store.Exists)
 }
 
 // placeFor checks that a facility's division is a township or community
@@ -235,7 +216,7 @@ func (s *Service) Update(ctx context.Context, id int64, in FacilityInput) (*Save
 		if err != nil {
 			return err
 		}
-		b, a := diff(flat(before), flat(&after))
+		b, a := audit.Changes(flat(before), flat(&after))
 		if len(a) == 0 {
 			out = &SavedFacility{Facility: before, warnKeys: before.Warnings(p.Kind)}
 			return nil
@@ -286,14 +267,4 @@ func flat(f *Facility) map[string]string {
 		m["hours_"+Weekdays[i]] = d
 	}
 	return m
-}
-
-func diff(b, a map[string]string) (map[string]any, map[string]any) {
-	ob, oa := map[string]any{}, map[string]any{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
 }

@@ -2,8 +2,6 @@ package facility
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,20 +47,15 @@ func (s *Store) Get(ctx context.Context, id int64, lock bool) (*Facility, error)
 	}
 	f, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+` FROM facilities f JOIN divisions d ON d.code = f.division_code
 		WHERE f.id = $1 AND f.division_code BETWEEN $2 AND $3`+suffix, id, lo, hi))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("facility.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("facility.Store.Get: select", err)
+		return nil, db.RowErr(err, "facility.Store.Get: select", "facility.not_found", id)
 	}
 	return f, nil
 }
 
 // Exists says whether a facility exists at all, for auditing refusals.
 func (s *Store) Exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM facilities WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "facilities", id)
 }
 
 // Filter selects facilities for a list or an export.
@@ -160,7 +153,7 @@ func (s *Store) Insert(ctx context.Context, f *Facility, now time.Time) error {
 // Update writes a facility whose stored version is oldVersion; ECONFLICT
 // when it moved on.
 func (s *Store) Update(ctx context.Context, f *Facility, oldVersion int, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE facilities SET division_code=$1, kind=$2, name=$3, address=$4, floor_area=$5,
+	err := s.DB.UpdateOne(ctx, "facility.Store.Update: update facilities", `UPDATE facilities SET division_code=$1, kind=$2, name=$3, address=$4, floor_area=$5,
 		activity_area=$6, commercial_area=$7, status=$8, year_opened=$9, newly_built=$10, hours=$11, open_8h=$12, online_24h=$13,
 		barrier_free=$14, age_friendly=$15, fitness_circle=$16, terminals=$17, closed_on=$18, close_reason=$19,
 		version=version+1, updated_at=$20, updated_by=$21, capacity=$24 WHERE id=$22 AND version=$23`,
@@ -168,10 +161,7 @@ func (s *Store) Update(ctx context.Context, f *Facility, oldVersion int, now tim
 		f.Status, f.YearOpened, f.NewlyBuilt, f.Hours.String(), f.Open8h, f.Online24h, f.BarrierFree, f.AgeFriendly,
 		f.FitnessCircle, f.Terminals, f.ClosedOn, f.CloseReason, now, f.UpdatedBy, f.ID, oldVersion, f.Capacity)
 	if err != nil {
-		return errs.Internal("facility.Store.Update: update facilities", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
+		return err
 	}
 	f.Version, f.UpdatedAt = oldVersion+1, now
 	return nil
@@ -247,11 +237,8 @@ func (s *Store) Place(ctx context.Context, code string) (*place, error) {
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT d.code, d.name, d.level, d.kind, COALESCE(p.relocation, $1)
 		FROM divisions d LEFT JOIN community_profiles p ON p.division_code = d.code
 		WHERE d.code = $2 AND d.code BETWEEN $3 AND $4`, false, code, lo, hi).Scan(&p.Code, &p.Name, &p.Level, &p.Kind, &p.Relocation)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("facility.division_not_found", code)
-	}
 	if err != nil {
-		return nil, errs.Internal("facility.Store.Place: select divisions", err)
+		return nil, db.RowErr(err, "facility.Store.Place: select divisions", "facility.division_not_found", code)
 	}
 	return &p, nil
 }

@@ -39,11 +39,8 @@ func (s *Store) get(ctx context.Context, id int64) (*Grid, error) {
 		return nil, err
 	}
 	g, err := scanGrid(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+gridCols+gridFrom+` WHERE g.id = $1 AND g.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("grid.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("grid.Store.get: select", err)
+		return nil, db.RowErr(err, "grid.Store.get: select", "grid.not_found", id)
 	}
 	if err := s.details(ctx, []*Grid{g}); err != nil {
 		return nil, err
@@ -140,11 +137,8 @@ func (s *Store) community(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("grid.community_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("grid.Store.community: select", err)
+		return "", db.RowErr(err, "grid.Store.community: select", "grid.community_not_found", code)
 	}
 	return name, nil
 }
@@ -201,16 +195,9 @@ func (s *Store) insert(ctx context.Context, in *GridInput, actor string, now tim
 }
 
 func (s *Store) update(ctx context.Context, id int64, in *GridInput, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE grids SET number = $1, code = $2, name = $3, version = version + 1,
+	return s.DB.UpdateOne(ctx, "grid.Store.update: update grids", `UPDATE grids SET number = $1, code = $2, name = $3, version = version + 1,
 		updated_at = $4, updated_by = $5 WHERE id = $6 AND version = $7`,
 		in.Number, GridCode(in.CommunityCode, in.Number), in.Name, now, actor, id, oldVersion)
-	if err != nil {
-		return errs.Internal("grid.Store.update: update grids", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // replace sets a grid's workers and units to the given ones, sealing the

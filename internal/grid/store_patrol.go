@@ -97,11 +97,8 @@ func (s *Store) patrolHead(ctx context.Context, id int64) (*GridPatrol, error) {
 	}
 	p, err := scanPatrol(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+patrolCols+patrolFrom+
 		` WHERE p.id = $1 AND p.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("grid.patrol_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("grid.Store.patrolHead: select", err)
+		return nil, db.RowErr(err, "grid.Store.patrolHead: select", "grid.patrol_not_found", id)
 	}
 	return p, nil
 }

@@ -228,9 +228,7 @@ func (s *Service) task(ctx context.Context, tid int64, action string) (*LedgerTa
 		return nil, err
 	}
 	t, err := s.Store.task(ctx, sc, tid, s.Today())
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.taskExists(ctx, tid) {
-		s.Audit.Refused(ctx, action, "ledger_task", tid, audit.OutsideArea)
-	}
+	err = s.Audit.RefusedOutside(ctx, err, action, "ledger_task", tid, s.Store.taskExists)
 	if err != nil {
 		return nil, err
 	}

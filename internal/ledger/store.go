@@ -102,20 +102,15 @@ func (s *Store) divisionExists(ctx context.Context, code string) (bool, error) {
 func (s *Store) task(ctx context.Context, sc scope, id int64, today string) (*LedgerTask, error) {
 	args := []any{today, id}
 	t, err := scanTask(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+taskCols+taskCounts+` FROM ledger_tasks t WHERE t.id = $2 AND `+sc.cond(&args), args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("ledger.task_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("ledger.Store.task: select", err)
+		return nil, db.RowErr(err, "ledger.Store.task: select", "ledger.task_not_found", id)
 	}
 	return t, s.details(ctx, t)
 }
 
 // taskExists says whether a task exists at all; for auditing refusals.
 func (s *Store) taskExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ledger_tasks WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "ledger_tasks", id)
 }
 
 // details reads a task's co-units and divisions.
@@ -260,11 +255,8 @@ func (s *Store) item(ctx context.Context, id int64) (*WorkItem, error) {
 		lock = " FOR UPDATE OF i"
 	}
 	it, err := scanItem(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+itemCols+` FROM ledger_items i JOIN ledger_tasks t ON t.id = i.task_id WHERE i.id = $1`+lock, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("ledger.item_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("ledger.Store.item: select", err)
+		return nil, db.RowErr(err, "ledger.Store.item: select", "ledger.item_not_found", id)
 	}
 	return it, nil
 }
@@ -324,11 +316,8 @@ func (s *Store) report(ctx context.Context, id int64) (*ProgressReport, error) {
 		lock = " FOR UPDATE OF r"
 	}
 	r, err := scanReport(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+reportCols+` FROM ledger_reports r WHERE r.id = $1`+lock, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("ledger.report_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("ledger.Store.report: select", err)
+		return nil, db.RowErr(err, "ledger.Store.report: select", "ledger.report_not_found", id)
 	}
 	return r, nil
 }

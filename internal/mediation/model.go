@@ -305,18 +305,12 @@ type CaseFilter struct {
 func (f *CaseFilter) check() error {
 	var bad errs.Fields
 	f.Q = strings.TrimSpace(f.Q)
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("q", f.Q, 50)
 	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "mediation.code_format")
 	}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
-	if f.Kind != "" && !slices.Contains(Kinds, f.Kind) {
-		bad.Add("kind", "error.one_of", strings.Join(Kinds, ", "))
-	}
+	bad.OneOf("status", f.Status, Statuses)
+	bad.OneOf("kind", f.Kind, Kinds)
 	return bad.Err()
 }
 

@@ -47,13 +47,7 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("mediation.division_not_found", code)
-	}
-	if err != nil {
-		return "", errs.Internal("mediation.Store.divisionName: select divisions", err)
-	}
-	return name, nil
+	return name, db.RowErr(err, "mediation.Store.divisionName: select divisions", "mediation.division_not_found", code)
 }
 
 // exists reports whether a row of table exists at all; for auditing
@@ -103,11 +97,8 @@ func (s *Store) committee(ctx context.Context, id int64) (*Committee, error) {
 		return nil, err
 	}
 	c, err := scanCommittee(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+committeeCols+` WHERE c.id = $1 AND c.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.committee_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.committee: select", err)
+		return nil, db.RowErr(err, "mediation.Store.committee: select", "mediation.committee_not_found", id)
 	}
 	if c.Mediators, err = s.mediators(ctx, "m.committee_id = $1", id); err != nil {
 		return nil, err
@@ -205,11 +196,8 @@ func (s *Store) getCase(ctx context.Context, id int64) (*MediationCase, error) {
 		lock = " FOR UPDATE OF c"
 	}
 	c, err := scanCase(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+caseCols+` WHERE c.id = $1 AND c.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.case_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.getCase: select", err)
+		return nil, db.RowErr(err, "mediation.Store.getCase: select", "mediation.case_not_found", id)
 	}
 	return c, nil
 }
@@ -369,18 +357,11 @@ func (s *Store) stepAuthors(ctx context.Context, caseID int64) ([]string, error)
 // saveOutcome writes a case's outcome columns (after a state change the
 // service has checked) and bumps its version.
 func (s *Store) saveOutcome(ctx context.Context, c *MediationCase, oldVersion int, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE mediation_cases SET status = $1, agreement_terms = $2, agreement_signed_on = $3,
+	return s.DB.UpdateOne(ctx, "mediation.Store.saveOutcome: update", `UPDATE mediation_cases SET status = $1, agreement_terms = $2, agreement_signed_on = $3,
 		agreement_blob = $4, agreement_by = $5, referral = $6, failure_note = $7, callback_on = $8, callback_kept = $9, callback_note = $10,
 		closed_on = $11, closed_by = $12, version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15`,
 		c.Status, c.AgreementTerms, c.AgreementSignedOn, c.agreementBlob, c.AgreementBy, c.Referral, c.FailureNote, c.CallbackOn,
 		c.CallbackKept, c.CallbackNote, c.ClosedOn, c.ClosedBy, now, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("mediation.Store.saveOutcome: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 func (s *Store) caseWhere(ctx context.Context, f CaseFilter) (string, []any, error) {

@@ -51,11 +51,8 @@ func (s *Store) adviser(ctx context.Context, id int64) (*Adviser, error) {
 		return nil, err
 	}
 	a, err := s.scanAdviser(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+adviserCols+` WHERE a.id = $1 AND a.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.adviser_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.adviser: select", err)
+		return nil, db.RowErr(err, "mediation.Store.adviser: select", "mediation.adviser_not_found", id)
 	}
 	return a, nil
 }
@@ -187,11 +184,8 @@ func (s *Store) literate(ctx context.Context, id int64) (*Literate, error) {
 		return nil, err
 	}
 	l, err := scanLiterate(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+literateCols+` WHERE l.id = $1 AND l.community_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("mediation.literate_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("mediation.Store.literate: select", err)
+		return nil, db.RowErr(err, "mediation.Store.literate: select", "mediation.literate_not_found", id)
 	}
 	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT id, on_date, course, hours FROM legal_literate_trainings WHERE literate_id = $1 ORDER BY on_date, id`, id)
 	if err != nil {

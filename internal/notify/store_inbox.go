@@ -61,11 +61,8 @@ func (s *Store) inboxItem(ctx context.Context, userID, id int64) (InboxItem, err
 	it, err := scanItem(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT i.read_at, m.id, m.channel, m.user_id, m.unit_id, m.division_code, m.role,
 		m.phone_sealed, m.msg_key, m.args, m.object_type, m.object_id, m.link, m.body, m.status, m.attempts, m.created_at
 		FROM notify_inbox i JOIN notify_outbox m ON m.id = i.message_id WHERE i.user_id = $1 AND i.message_id = $2`, userID, id))
-	if db.IsNoRows(err) {
-		return it, errs.NotFound("notify.not_found")
-	}
 	if err != nil {
-		return it, errs.Internal("notify.Store.inboxItem: select notify_inbox", err)
+		return it, db.RowErr(err, "notify.Store.inboxItem: select notify_inbox", "notify.not_found")
 	}
 	return it, nil
 }

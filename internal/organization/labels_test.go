@@ -21,7 +21,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
-	ctx := as(e, auth.CountyStaff, apptest.County)
+	ctx := e.As(auth.CountyStaff, apptest.County)
 	header := []string{"所在区划代码", "名称", "登记或备案", "登记证号或备案号", "类型", "专职工作人员数", "孵化基地"}
 	for name, row := range map[string][]string{
 		"zh":    {apptest.Community, "甲协会", "备案", "备-1", "残疾人协会", "1", "否"},
@@ -60,7 +60,7 @@ func TestTemplateDropListsAndExportRoundTrip(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
-	ctx := as(e, auth.CountyStaff, apptest.County)
+	ctx := e.As(auth.CountyStaff, apptest.County)
 	p := valid(apptest.Community)
 	p.Type, p.Registration, p.IncubationBase = ptr("elderly_service"), ptr("filed"), ptr(true)
 	if _, err := s.Create(ctx, p); err != nil {

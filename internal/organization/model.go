@@ -110,30 +110,10 @@ func (o *Organization) validate(today string) errs.Fields {
 	if o.DivisionCode == "" {
 		f.Add("division_code", "error.required")
 	}
-	switch {
-	case o.Name == "":
-		f.Add("name", "error.required")
-	case len([]rune(o.Name)) > maxName:
-		f.Add("name", "error.too_long", maxName)
-	}
-	switch {
-	case o.Registration == "":
-		f.Add("registration", "error.required")
-	case !slices.Contains(Registrations, o.Registration):
-		f.Add("registration", "error.one_of", strings.Join(Registrations, ", "))
-	}
-	switch {
-	case o.RegistrationNumber == "":
-		f.Add("registration_number", "error.required")
-	case len([]rune(o.RegistrationNumber)) > 50:
-		f.Add("registration_number", "error.too_long", 50)
-	}
-	switch {
-	case o.Type == "":
-		f.Add("type", "error.required")
-	case !slices.Contains(Types, o.Type):
-		f.Add("type", "error.one_of", strings.Join(Types, ", "))
-	}
+	f.Text("name", o.Name, maxName)
+	f.Choice("registration", o.Registration, Registrations)
+	f.Text("registration_number", o.RegistrationNumber, 50)
+	f.Choice("type", o.Type, Types)
 	switch {
 	case o.FullTimeStaff < 0:
 		f.Add("full_time_staff", "error.negative")
@@ -166,17 +146,11 @@ type Filter struct {
 func (f *Filter) check() error {
 	var bad errs.Fields
 	f.Q = strings.TrimSpace(f.Q)
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("q", f.Q, 50)
 	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "organization.code_format")
 	}
-	if f.Type != "" && !slices.Contains(Types, f.Type) {
-		bad.Add("type", "error.one_of", strings.Join(Types, ", "))
-	}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
+	bad.OneOf("type", f.Type, Types)
+	bad.OneOf("status", f.Status, Statuses)
 	return bad.Err()
 }

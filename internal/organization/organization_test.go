@@ -2,7 +2,6 @@ package organization_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -21,14 +20,6 @@ import (
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 )
-
-func as(e *apptest.Env, role auth.Role, area string) context.Context {
-	lvl, err := e.App.Divisions.Store.Level(e.Ctx, area)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "@" + area, Role: role, Area: auth.AreaOf(area, lvl)})
-}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -60,7 +51,7 @@ func TestServiceRules(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
-	cw := as(e, auth.CommunityWorker, apptest.Community)
+	cw := e.As(auth.CommunityWorker, apptest.Community)
 	bad := organization.OrganizationPatch{DivisionCode: ptr(apptest.Township), Name: ptr(""), Registration: ptr("licensed"),
 		RegistrationNumber: ptr(""), Type: ptr("club"), FullTimeStaff: ptr(int64(-1))}
 	got := fields(t, func() error { _, err := s.Create(cw, bad); return err }())
@@ -78,20 +69,20 @@ func TestServiceRules(t *testing.T) {
 	if o.Status != organization.Active || o.DivisionName == "" {
 		t.Errorf("created %+v", o)
 	}
-	if _, err := s.Create(as(e, auth.GridWorker, apptest.Community), valid(apptest.Community)); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Create(e.As(auth.GridWorker, apptest.Community), valid(apptest.Community)); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("grid worker create: %v", err)
 	}
 	for _, r := range []auth.Role{auth.Resident, auth.Admin, auth.Auditor, auth.HandlingUnit} {
-		if _, _, err := s.List(as(e, r, apptest.County), organization.Filter{}); errs.Code(err) != errs.EFORBIDDEN {
+		if _, _, err := s.List(e.As(r, apptest.County), organization.Filter{}); errs.Code(err) != errs.EFORBIDDEN {
 			t.Errorf("%s list: %v", r, err)
 		}
 	}
-	sib := as(e, auth.CommunityWorker, apptest.SiblingCommunity)
+	sib := e.As(auth.CommunityWorker, apptest.SiblingCommunity)
 	if _, err := s.Get(sib, o.ID); errs.Code(err) != errs.ENOTFOUND {
 		t.Errorf("sibling get: %v", err)
 	}
 	// A county may place one at the county itself (an incubation base).
-	county := as(e, auth.CountyStaff, apptest.County)
+	county := e.As(auth.CountyStaff, apptest.County)
 	p := valid(apptest.County)
 	p.IncubationBase = ptr(true)
 	p.Type = ptr("other")
@@ -134,7 +125,7 @@ func TestMeasuresExact(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
-	city := as(e, auth.CityStaff, apptest.City)
+	city := e.As(auth.CityStaff, apptest.City)
 	places := []string{apptest.County, apptest.SiblingCounty, apptest.Township, "131103100000", apptest.Community, apptest.SiblingCommunity,
 		apptest.RuralCommunity, apptest.FarCommunity, apptest.City}
 	r := rand.New(rand.NewPCG(3, 5))
@@ -178,11 +169,11 @@ func TestMeasuresExact(t *testing.T) {
 				var num int64
 				switch f.Indicator {
 				case "incubation_base_coverage":
-					num = want.under(want.bases, code)
+					num = apptest.SumUnder(want.bases, code)
 				case "social_org_staff_per_10k":
-					num = want.under(want.staff, code)
+					num = apptest.SumUnder(want.staff, code)
 				case "disabled_association_coverage":
-					num = want.under(want.assoc, code)
+					num = apptest.SumUnder(want.assoc, code)
 				default:
 					continue
 				}
@@ -208,32 +199,13 @@ func TestMeasuresExact(t *testing.T) {
 	}
 	rep, _ := e.App.Indicators.ForDivision(city, apptest.City)
 	for _, f := range rep.Figures {
-		if f.Indicator == "social_org_staff_per_10k" && int64(f.Numerator) != before.under(before.staff, apptest.City) {
+		if f.Indicator == "social_org_staff_per_10k" && int64(f.Numerator) != apptest.SumUnder(before.staff, apptest.City) {
 			t.Errorf("after rebuild: %v", f.Numerator)
 		}
 	}
 }
 
 type counts struct{ bases, staff, assoc map[string]int64 }
-
-func (c *counts) under(m map[string]int64, code string) int64 {
-	prefix := code
-	switch {
-	case strings.HasSuffix(code, "00000000"):
-		prefix = code[:4]
-	case strings.HasSuffix(code, "000000"):
-		prefix = code[:6]
-	case strings.HasSuffix(code, "000"):
-		prefix = code[:9]
-	}
-	var s int64
-	for k, v := range m {
-		if strings.HasPrefix(k, prefix) {
-			s += v
-		}
-	}
-	return s
-}
 
 func independent(t *testing.T, e *apptest.Env) *counts {
 	t.Helper()
@@ -270,7 +242,7 @@ func TestImportExport(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e)
-	ctx := as(e, auth.CountyStaff, apptest.County)
+	ctx := e.As(auth.CountyStaff, apptest.County)
 	header := []string{"Division code", "Name", "Registration or filing", "Registration or filing number", "Type", "Full-time staff", "Incubation base"}
 	_, err := s.Import(ctx, apptest.Workbook(t, [][]string{header,
 		{apptest.County, "桃城区社会组织孵化基地", "登记", "52131102MJ0000001X", "其他", "6", "是"},

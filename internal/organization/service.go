@@ -61,10 +61,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Organization, error) {
 
 func (s *Service) get(ctx context.Context, id int64, action string) (*Organization, error) {
 	o, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		s.Audit.Refused(ctx, action, "organization", id, audit.OutsideArea)
-	}
-	return o, err
+	return o, s.Audit.RefusedOutside(ctx, err, action, "organization", id, s.Store.exists)
 }
 
 // flat renders an organisation for the audit log.
@@ -83,14 +80,7 @@ func flat(o *Organization) map[string]string {
 }
 
 func diff(before, after *Organization) (map[string]string, map[string]string) {
-	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
-	return ob, oa
+	return audit.Changes(flat(before), flat(after))
 }
 
 // checkDivision returns the level of a division inside the caller's area,
@@ -100,11 +90,7 @@ func (s *Service) checkDivision(ctx context.Context, code string, bad *errs.Fiel
 		return 0, nil
 	}
 	level, err := s.Store.division(ctx, code)
-	if errs.Code(err) == errs.ENOTFOUND {
-		bad.Add("division_code", "organization.division_not_found", code)
-		return 0, nil
-	}
-	return level, err
+	return level, bad.Missing(err, "division_code", "organization.division_not_found", code)
 }
 
 // Create adds an organisation. Errors: EINVALID, EFORBIDDEN.

@@ -35,16 +35,9 @@ func (s *Store) get(ctx context.Context, id int64) (*Organization, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF o"
-	}
-	o, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE o.id = $1 AND o.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("organization.not_found", id)
-	}
+	o, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE o.id = $1 AND o.division_code BETWEEN $2 AND $3`+s.DB.LockOf(ctx, "o"), id, lo, hi))
 	if err != nil {
-		return nil, errs.Internal("organization.Store.get: select", err)
+		return nil, db.RowErr(err, "organization.Store.get: select", "organization.not_found", id)
 	}
 	return o, nil
 }
@@ -52,9 +45,7 @@ func (s *Store) get(ctx context.Context, id int64) (*Organization, error) {
 // exists reports whether an organisation exists at all; for auditing
 // refusals only.
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "organizations", id)
 }
 
 // division returns the level of a division inside the caller's area (a
@@ -66,13 +57,7 @@ func (s *Store) division(ctx context.Context, code string) (int, error) {
 	}
 	var level int
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("organization.division_not_found", code)
-	}
-	if err != nil {
-		return 0, errs.Internal("organization.Store.division: select divisions", err)
-	}
-	return level, nil
+	return level, db.RowErr(err, "organization.Store.division: select divisions", "organization.division_not_found", code)
 }
 
 func nullable(s string) any {
@@ -96,18 +81,11 @@ func (s *Store) insert(ctx context.Context, o *Organization, actor string, now t
 }
 
 func (s *Store) update(ctx context.Context, o *Organization, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE organizations SET division_code = $1, name = $2, registration = $3,
+	return s.DB.UpdateOne(ctx, "organization.Store.update: update organizations", `UPDATE organizations SET division_code = $1, name = $2, registration = $3,
 		registration_number = $4, type = $5, full_time_staff = $6, incubation_base = $7, status = $8, deregistered_on = $9,
 		version = version + 1, updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
 		o.DivisionCode, o.Name, o.Registration, o.RegistrationNumber, o.Type, o.FullTimeStaff, o.IncubationBase, o.Status,
 		nullable(o.DeregisteredOn), now, actor, o.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("organization.Store.update: update organizations", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 func (s *Store) where(ctx context.Context, f Filter) (string, []any, error) {
@@ -158,22 +136,6 @@ func (s *Store) each(ctx context.Context, f Filter, fn func(Organization) error)
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args...)
-	if err != nil {
-		return errs.Internal("organization.Store.each: select", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		o, err := scan(rows)
-		if err != nil {
-			return errs.Internal("organization.Store.each: select", err)
-		}
-		if err := fn(*o); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return errs.Internal("organization.Store.each: select", err)
-	}
-	return nil
+	return db.Each(ctx, s.DB.Q(ctx), "organization.Store.each: select", `SELECT `+cols+from+w+` ORDER BY o.division_code, o.name, o.id`, args,
+		scan, func(o *Organization) error { return fn(*o) })
 }

@@ -293,9 +293,7 @@ func (s *Service) Member(ctx context.Context, id int64) (*PartyMember, error) {
 		return nil, err
 	}
 	m, sealed, err := s.Store.member(ctx, id, false)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		s.Audit.Refused(ctx, "partymember.read", "party_member", id, audit.OutsideArea)
-	}
+	err = s.Audit.RefusedOutside(ctx, err, "partymember.read", "party_member", id, s.Store.exists)
 	if err != nil {
 		return nil, err
 	}
@@ -367,9 +365,7 @@ func (s *Service) Decide(ctx context.Context, id int64, confirm bool, reason str
 	}
 	err = s.DB.WithTx(ctx, func(ctx context.Context) error {
 		m, _, err := s.Store.member(ctx, id, false)
-		if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-			s.Audit.Refused(ctx, "partymember.decide", "party_member", id, audit.OutsideArea)
-		}
+		err = s.Audit.RefusedOutside(ctx, err, "partymember.decide", "party_member", id, s.Store.exists)
 		if err != nil {
 			return err
 		}

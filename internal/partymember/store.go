@@ -26,11 +26,8 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("partymember.division_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("partymember.Store.divisionName: select divisions", err)
+		return "", db.RowErr(err, "partymember.Store.divisionName: select divisions", "partymember.division_not_found", code)
 	}
 	return name, nil
 }
@@ -159,19 +156,14 @@ func (s *Store) member(ctx context.Context, id int64, own bool) (*PartyMember, s
 		row, sealed, err = scanMember(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+memberCols+memberFrom+
 			` WHERE m.id = $1 AND m.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
 	}
-	if db.IsNoRows(err) {
-		return nil, "", errs.NotFound("partymember.not_found", id)
-	}
 	if err != nil {
-		return nil, "", errs.Internal("partymember.Store.member: select", err)
+		return nil, "", db.RowErr(err, "partymember.Store.member: select", "partymember.not_found", id)
 	}
 	return row, sealed, s.withPosts(ctx, []*PartyMember{row})
 }
 
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM party_members WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "party_members", id)
 }
 
 // withPosts fills the members' posts.

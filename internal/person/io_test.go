@@ -58,7 +58,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	existing := idNumber("131102", "19450101", 11)
 	if _, err := s.Create(ctx, newPatch(apptest.Community, "已登记", existing)); err != nil {
 		t.Fatal(err)
@@ -139,7 +139,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	if _, err := s.Import(ctx, strings.NewReader("name,id\n")); errs.Code(err) != errs.EINVALID {
 		t.Errorf("csv: %v", err)
 	}
-	if _, err := s.Import(as(e, auth.Admin, apptest.City), bytes.NewReader(sheet(t, rows[0]))); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Import(e.As(auth.Admin, apptest.City), bytes.NewReader(sheet(t, rows[0]))); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("admin import: %v", err)
 	}
 }
@@ -151,7 +151,7 @@ func TestSealedAtRest(t *testing.T) {
 		t.Skip("scans the SQLite file")
 	}
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	var ids, phones []string
 	for i := range 20 {
 		id := idNumber("131102", fmt.Sprintf("19%02d0101", 30+i), 100+i)
@@ -188,7 +188,7 @@ func TestExportMaskedAndAudited(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	id := idNumber("131102", "19400101", 31)
 	if _, err := s.Create(ctx, newPatch(apptest.Community, "导出甲", id, elderly("2024-01-01", "入户核查", "living_alone"))); err != nil {
 		t.Fatal(err)
@@ -216,7 +216,7 @@ func TestExportMaskedAndAudited(t *testing.T) {
 	}
 	// Unmasked: a grid worker may not; a reason is needed; then it is in
 	// the clear and audited with the reason.
-	grid := as(e, auth.GridWorker, apptest.Community)
+	grid := e.As(auth.GridWorker, apptest.Community)
 	if err := s.Export(grid, person.Filter{}, true, "核对", &buf); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("grid worker unmasked export: %v", err)
 	}
@@ -241,7 +241,7 @@ func TestAreaIsolation(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	town := as(e, auth.TownshipStaff, apptest.Township)
+	town := e.As(auth.TownshipStaff, apptest.Township)
 	mine, err := s.Create(town, newPatch(apptest.Community, "本社区", idNumber("131102", "19400101", 41)))
 	if err != nil {
 		t.Fatal(err)
@@ -250,7 +250,7 @@ func TestAreaIsolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grid := as(e, auth.GridWorker, apptest.Community)
+	grid := e.As(auth.GridWorker, apptest.Community)
 	if _, err := s.Get(grid, mine.ID); err != nil {
 		t.Error(err)
 	}
@@ -339,7 +339,7 @@ func TestPages(t *testing.T) {
 		t.Fatalf("save: %d %s", res.StatusCode, res.Body)
 	}
 	s := svc(e)
-	ps, _, _ := s.List(as(e, auth.CommunityWorker, apptest.Community), person.Filter{IDNumber: id, Reason: "核对修改"})
+	ps, _, _ := s.List(e.As(auth.CommunityWorker, apptest.Community), person.Filter{IDNumber: id, Reason: "核对修改"})
 	if len(ps) != 1 || ps[0].Household != "配偶 页面乙" || ps[0].Phone != "139****5678" {
 		t.Errorf("after save %+v", ps)
 	}
@@ -410,7 +410,7 @@ func TestFindByExactAddress(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	for i, addr := range []string{"游园小区 3 号楼 2 单元 101", "游园小区 3 号楼 2 单元 102"} {
 		p := newPatch(apptest.Community, fmt.Sprintf("地址测试%d", i), idNumber("131102", "19500101", 300+i), elderly("2024-01-01", "入户核查", "empty_nest"))
 		p.Address = &addr
@@ -438,7 +438,7 @@ func TestImportRefusesBombs(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	orig := sheet(t)
 	zr, err := zip.NewReader(bytes.NewReader(orig), int64(len(orig)))
 	if err != nil {

@@ -21,7 +21,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	seq := 30
 	row := func(group, kinds, category, grade string) []string {
 		seq++
@@ -69,7 +69,7 @@ func TestImportNamesLabelsOfBadValue(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	rows := [][]string{
 		{apptest.Community, "甲", idNumber("131102", "19800101", 41), "", "", "", "", "", "残疾人", "", "脚", "5", "2024-01-01", "", "残疾人证"},
 		{apptest.Community, "乙", idNumber("131102", "19400101", 43), "", "", "", "", "", "特殊困难老年人", "独居、富裕", "", "", "2024-01-01", "", "核查"},
@@ -116,7 +116,7 @@ func TestTemplateDropLists(t *testing.T) {
 	e := apptest.New(t)
 	s := svc(e)
 	for _, lang := range i18n.Langs {
-		ctx := i18n.With(as(e, auth.TownshipStaff, apptest.Township), lang)
+		ctx := i18n.With(e.As(auth.TownshipStaff, apptest.Township), lang)
 		var b bytes.Buffer
 		if err := s.WriteTemplate(ctx, &b); err != nil {
 			t.Fatal(err)

@@ -242,12 +242,7 @@ func (r *record) validate(now time.Time) errs.Fields {
 	if r.CommunityCode == "" {
 		f.Add("community_code", "error.required")
 	}
-	switch {
-	case r.Name == "":
-		f.Add("name", "error.required")
-	case len([]rune(r.Name)) > maxName:
-		f.Add("name", "error.too_long", maxName)
-	}
+	f.Text("name", r.Name, maxName)
 	if r.IDNumber == "" {
 		f.Add("id_number", "error.required")
 	} else if info, reason := idcard.Parse(r.IDNumber, now); reason != "" {
@@ -266,9 +261,7 @@ func (r *record) validate(now time.Time) errs.Fields {
 	if r.ContactPhone != "" && !ValidPhone(r.ContactPhone) {
 		f.Add("contact_phone", "person.phone_invalid")
 	}
-	if len([]rune(r.Address)) > maxText {
-		f.Add("address", "error.too_long", maxText)
-	}
+	f.MaxLen("address", r.Address, maxText)
 	for _, t := range []struct {
 		field, v string
 		max      int

@@ -18,11 +18,6 @@ func svc(e *apptest.Env) *person.Service { return person.NewService(e.App.DB, e.
 
 func ptr[T any](v T) *T { return &v }
 
-func as(e *apptest.Env, role auth.Role, area string) context.Context {
-	lvl, _ := e.App.Divisions.Store.Level(context.Background(), area)
-	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "-t", Role: role, Area: auth.AreaOf(area, lvl)})
-}
-
 // idNumber makes a valid ID number: region, birth date (YYYYMMDD), a
 // sequence (odd: male).
 func idNumber(region, birth string, seq int) string {
@@ -44,7 +39,7 @@ func TestValidation(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	good := idNumber("131102", "19400101", 123)
 	wrongCheck := good[:17] + string("0123456789X"[(strings.IndexByte("0123456789X", good[17])+1)%11])
 	cases := []struct {
@@ -103,8 +98,8 @@ func TestMembersAndMeasures(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
-	town := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
+	town := e.As(auth.TownshipStaff, apptest.Township)
 	today := s.Today()
 	a, err := s.Create(ctx, newPatch(apptest.Community, "测试甲", idNumber("131102", "19400101", 1), elderly("2020-01-01", "入户核查", "empty_nest")))
 	if err != nil {
@@ -136,7 +131,7 @@ func TestMembersAndMeasures(t *testing.T) {
 	if _, err := s.Members(ctx, "pirates", lo, hi, time.Now()); errs.Code(err) != errs.EINVALID {
 		t.Errorf("bad group: %v", err)
 	}
-	if _, err := s.Members(as(e, auth.Admin, apptest.City), person.GroupElderly, lo, hi, time.Now()); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := s.Members(e.As(auth.Admin, apptest.City), person.GroupElderly, lo, hi, time.Now()); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("admin: %v", err)
 	}
 	check := func(key, code string, want int64) {

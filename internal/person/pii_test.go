@@ -60,7 +60,7 @@ func TestMaskedViewsCannotRebuildTheIDNumber(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	worker := as(e, auth.CommunityWorker, apptest.Community)
+	worker := e.As(auth.CommunityWorker, apptest.Community)
 	id := idNumber("131102", "19470315", 27)
 	p, err := s.Create(worker, newPatch(apptest.Community, "掩码甲", id, elderly("2024-01-01", "入户核查", "living_alone")))
 	if err != nil {
@@ -69,7 +69,7 @@ func TestMaskedViewsCannotRebuildTheIDNumber(t *testing.T) {
 	if p.Age < 78 {
 		t.Errorf("age %d", p.Age)
 	}
-	grid := as(e, auth.GridWorker, apptest.Community)
+	grid := e.As(auth.GridWorker, apptest.Community)
 	gp, err := s.Get(grid, p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +142,7 @@ func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
 	s := svc(e)
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s.Search.Limit.Now = func() time.Time { return at }
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	id := idNumber("131102", "19470315", 29)
 	if _, err := s.Create(ctx, newPatch(apptest.Community, "查找甲", id)); err != nil {
 		t.Fatal(err)
@@ -233,7 +233,7 @@ func TestSealedSearchAPIAndPage(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := svc(e)
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	id := idNumber("131102", "19470315", 31)
 	if _, err := s.Create(ctx, newPatch(apptest.Community, "查找乙", id)); err != nil {
 		t.Fatal(err)

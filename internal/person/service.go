@@ -116,18 +116,12 @@ func (f *Filter) check(now time.Time) error {
 	if f.Phone = NormalizePhone(f.Phone); f.Phone != "" && !ValidPhone(f.Phone) {
 		bad.Add("phone", "lookup.phone_whole")
 	}
-	if len([]rune(f.Address)) > maxBasis {
-		bad.Add("address", "error.too_long", maxBasis)
-	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("address", f.Address, maxBasis)
+	bad.MaxLen("q", f.Q, 50)
 	if f.Community != "" && !division.ValidCode(f.Community) {
 		bad.Add("community", "person.code_format")
 	}
-	if f.Group != "" && !slices.Contains(Groups, f.Group) {
-		bad.Add("group", "error.one_of", strings.Join(Groups, ", "))
-	}
+	bad.OneOf("group", f.Group, Groups)
 	return bad.Err()
 }
 
@@ -163,10 +157,7 @@ func (s *Service) History(ctx context.Context, id int64) ([]PersonChange, error)
 // get reads a person in the caller's area, auditing a refusal.
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(db.WithoutTx(ctx), id) {
-		s.Audit.Refused(ctx, action, "person", id, audit.OutsideArea)
-	}
-	return r, err
+	return r, s.Audit.RefusedOutside(ctx, err, action, "person", id, s.Store.exists)
 }
 
 // Reveal returns a person's personal data unmasked. It needs the reveal
@@ -247,12 +238,7 @@ func groupText(g *Membership) string {
 // alike.
 func diff(before, after *record) (map[string]string, map[string]string) {
 	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
+	ob, oa := audit.Changes(b, a)
 	for k, ch := range map[string]bool{"id_number": before.IDNumber != after.IDNumber, "phone": before.Phone != after.Phone,
 		"address": before.Address != after.Address, "contact_phone": before.ContactPhone != after.ContactPhone} {
 		if ch {
@@ -268,12 +254,7 @@ func (s *Service) checkCommunity(ctx context.Context, code string, bad *errs.Fie
 	if code == "" {
 		return nil
 	}
-	err := s.Store.community(ctx, code)
-	if errs.Code(err) == errs.ENOTFOUND {
-		bad.Add("community_code", "person.community_not_found", code)
-		return nil
-	}
-	return err
+	return bad.Missing(s.Store.community(ctx, code), "community_code", "person.community_not_found", code)
 }
 
 // checkDuplicate adds a field error if another person has the ID number.

@@ -85,16 +85,9 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF p"
-	}
-	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE p.id = $1 AND p.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("person.not_found", id)
-	}
+	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE p.id = $1 AND p.community_code BETWEEN $2 AND $3`+s.DB.LockOf(ctx, "p"), id, lo, hi))
 	if err != nil {
-		return nil, errs.Internal("person.Store.get: select", err)
+		return nil, db.RowErr(err, "person.Store.get: select", "person.not_found", id)
 	}
 	gs, err := s.groups(ctx, []int64{id})
 	if err != nil {
@@ -105,11 +98,9 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 }
 
 // exists reports whether a person exists at all, whatever the area; for
-// auditing refusals only.
+// auditing refusals only. It reads outside ctx's transaction.
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM persons WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(db.WithoutTx(ctx), "persons", id)
 }
 
 // community checks that code is a community inside the caller's area.
@@ -225,7 +216,7 @@ func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor str
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE persons SET community_code = $1, name = $2, id_number_sealed = $3, id_number_index = $4,
+	err = s.DB.UpdateOne(ctx, "person.Store.update: update persons", `UPDATE persons SET community_code = $1, name = $2, id_number_sealed = $3, id_number_index = $4,
 		birth_date = $5, birth_year = $6, sex = $7, phone_sealed = $8, phone_index = $9, address_sealed = $10, address_index = $11,
 		household = $12, contact_name = $13, contact_phone_sealed = $14, version = version + 1, updated_at = $15, updated_by = $16
 		WHERE id = $17 AND version = $18`, append(insertArgs(r, sl, actor, now), r.ID, oldVersion)...)
@@ -233,10 +224,7 @@ func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor str
 		return errs.Invalid(errs.Field("id_number", "person.duplicate"))
 	}
 	if err != nil {
-		return errs.Internal("person.Store.update: update persons", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
+		return err
 	}
 	return s.putGroups(ctx, r)
 }

@@ -112,11 +112,7 @@ func (s *Service) checkDivision(ctx context.Context, code string, bad *errs.Fiel
 		return nil
 	}
 	_, err := s.Store.divisionName(ctx, code)
-	if errs.Code(err) == errs.ENOTFOUND {
-		bad.Add("division_code", "project.division_not_found", code)
-		return nil
-	}
-	return err
+	return bad.Missing(err, "division_code", "project.division_not_found", code)
 }
 
 // ---- needs

@@ -67,11 +67,8 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("project.division_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("project.Store.divisionName: select divisions", err)
+		return "", db.RowErr(err, "project.Store.divisionName: select divisions", "project.division_not_found", code)
 	}
 	return name, nil
 }
@@ -143,11 +140,8 @@ func (s *Store) need(ctx context.Context, id int64) (*Need, error) {
 		return nil, err
 	}
 	n, err := scanNeed(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+needCols+needFrom+c.sql()+` AND n.id = $1`+s.lock(ctx, "n"), c.args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("project.need_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("project.Store.need: select", err)
+		return nil, db.RowErr(err, "project.Store.need: select", "project.need_not_found", id)
 	}
 	return n, nil
 }
@@ -305,11 +299,8 @@ func (s *Store) project(ctx context.Context, id int64, today string) (*Project, 
 		return nil, err
 	}
 	p, err := scanProject(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+projectCols+projectFrom+c.sql()+` AND p.id = $2`+s.lock(ctx, "p"), c.args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("project.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("project.Store.project: select", err)
+		return nil, db.RowErr(err, "project.Store.project: select", "project.not_found", id)
 	}
 	return p, nil
 }

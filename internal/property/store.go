@@ -77,11 +77,8 @@ func (s *Store) divisionLevel(ctx context.Context, code string) (int, error) {
 	}
 	var level int
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = `+a.add(code)+` AND `+cond, a...).Scan(&level)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("property.division_not_found", code)
-	}
 	if err != nil {
-		return 0, errs.Internal("property.Store.divisionLevel: select divisions", err)
+		return 0, db.RowErr(err, "property.Store.divisionLevel: select divisions", "property.division_not_found", code)
 	}
 	return level, nil
 }
@@ -133,11 +130,8 @@ func (s *Store) company(ctx context.Context, id int64, edit bool) (*sealedCompan
 		lock = s.lock(ctx, "c")
 	}
 	c, err := scanCompany(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+companyCols+companyFrom+` WHERE c.id = `+a.add(id)+` AND `+cond+lock, a...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.company_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.company: select", err)
+		return nil, db.RowErr(err, "property.Store.company: select", "property.company_not_found", id)
 	}
 	return c, nil
 }
@@ -149,11 +143,8 @@ func (s *Store) company(ctx context.Context, id int64, edit bool) (*sealedCompan
 func (s *Store) CompanyUnit(ctx context.Context, compoundID int64) (community string, unit int64, err error) {
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT x.community_code, COALESCE(c.unit_id, 0) FROM property_compounds x
 		LEFT JOIN property_companies c ON c.id = x.company_id WHERE x.id = $1`, compoundID).Scan(&community, &unit)
-	if db.IsNoRows(err) {
-		return "", 0, errs.NotFound("property.compound_not_found", compoundID)
-	}
 	if err != nil {
-		return "", 0, errs.Internal("property.Store.CompanyUnit: select", err)
+		return "", 0, db.RowErr(err, "property.Store.CompanyUnit: select", "property.compound_not_found", compoundID)
 	}
 	return community, unit, nil
 }
@@ -186,17 +177,10 @@ func (s *Store) insertCompany(ctx context.Context, c *PropertyCompany, contact, 
 }
 
 func (s *Store) updateCompany(ctx context.Context, c *PropertyCompany, contact, phone, index string, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE property_companies SET division_code = $1, name = $2, credit_code = $3,
+	return s.DB.UpdateOne(ctx, "property.Store.updateCompany: update", `UPDATE property_companies SET division_code = $1, name = $2, credit_code = $3,
 		contact_sealed = $4, phone_sealed = $5, phone_index = $6, unit_id = $7, version = version + 1, updated_at = $8, updated_by = $9
 		WHERE id = $10 AND version = $11`,
 		c.DivisionCode, c.Name, c.CreditCode, contact, phone, index, nullID(c.UnitID), now, actor, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("property.Store.updateCompany: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // companyWhere selects companies visible to the caller; phoneIndex, when
@@ -282,11 +266,8 @@ func (s *Store) companyByCode(ctx context.Context, code string) (int64, error) {
 	}
 	var id int64
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT c.id FROM property_companies c WHERE c.credit_code = `+a.add(strings.ToUpper(strings.TrimSpace(code)))+` AND `+cond, a...).Scan(&id)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("property.company_code_unknown", code)
-	}
 	if err != nil {
-		return 0, errs.Internal("property.Store.companyByCode: select", err)
+		return 0, db.RowErr(err, "property.Store.companyByCode: select", "property.company_code_unknown", code)
 	}
 	return id, nil
 }

@@ -31,11 +31,8 @@ func (s *Store) committee(ctx context.Context, id int64) (*PropertyCommittee, er
 		return nil, err
 	}
 	c, err := scanCommittee(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+committeeCols+committeeFrom+` WHERE m.id = `+a.add(id)+` AND `+cond, a...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.committee_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.committee: select", err)
+		return nil, db.RowErr(err, "property.Store.committee: select", "property.committee_not_found", id)
 	}
 	return c, nil
 }

@@ -34,11 +34,8 @@ func (s *Store) compound(ctx context.Context, id int64) (*PropertyCompound, erro
 		return nil, err
 	}
 	c, err := scanCompound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+compoundCols+compoundFrom+` WHERE x.id = `+a.add(id)+` AND `+cond+s.lock(ctx, "x"), a...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.compound_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.compound: select", err)
+		return nil, db.RowErr(err, "property.Store.compound: select", "property.compound_not_found", id)
 	}
 	return c, nil
 }
@@ -57,18 +54,11 @@ func (s *Store) insertCompound(ctx context.Context, c *PropertyCompound, actor s
 }
 
 func (s *Store) updateCompound(ctx context.Context, c *PropertyCompound, oldVersion int, actor string, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE property_compounds SET community_code = $1, name = $2, address = $3,
+	return s.DB.UpdateOne(ctx, "property.Store.updateCompound: update", `UPDATE property_compounds SET community_code = $1, name = $2, address = $3,
 		households = $4, buildings = $5, management = $6, company_id = $7, contract_start = $8, contract_end = $9,
 		version = version + 1, updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
 		c.CommunityCode, c.Name, c.Address, c.Households, c.Buildings, c.Management, nullID(c.CompanyID), c.ContractStart, c.ContractEnd,
 		now, actor, c.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("property.Store.updateCompound: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // compoundWhere selects compounds inside the caller's area; company, when
@@ -187,11 +177,8 @@ func (s *Store) communityCompounds(ctx context.Context, community string) ([]Pro
 // checked by the caller).
 func (s *Store) compoundOf(ctx context.Context, id int64) (*PropertyCompound, error) {
 	c, err := scanCompound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+compoundCols+compoundFrom+` WHERE x.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("property.compound_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("property.Store.compoundOf: select", err)
+		return nil, db.RowErr(err, "property.Store.compoundOf: select", "property.compound_not_found", id)
 	}
 	return c, nil
 }

@@ -76,11 +76,8 @@ func (s *Store) serviceAt(ctx context.Context, id int64, community string) (*Ser
 	args := append([]any{id}, owners(community)...)
 	v, err := scanService(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+serviceCols+` FROM proxy_services
 		WHERE id = $1 AND active AND division_code IN ($2, $3, $4)`, args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("proxy.service_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("proxy.Store.serviceAt: select", err)
+		return nil, db.RowErr(err, "proxy.Store.serviceAt: select", "proxy.service_not_found", id)
 	}
 	return v, nil
 }
@@ -238,20 +235,15 @@ func (s *Store) getCase(ctx context.Context, id int64) (*Case, error) {
 		lock = " FOR UPDATE OF c"
 	}
 	c, err := scanCase(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+caseCols+caseFrom+` WHERE `+strings.Join(conds, " AND ")+lock, args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("proxy.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("proxy.Store.getCase: select", err)
+		return nil, db.RowErr(err, "proxy.Store.getCase: select", "proxy.not_found", id)
 	}
 	return c, nil
 }
 
 // caseExists reports whether a case exists at all; for auditing refusals.
 func (s *Store) caseExists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM proxy_cases WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "proxy_cases", id)
 }
 
 type sealed struct{ name, masked, phone, phoneIndex, id, idIndex string }
@@ -275,17 +267,10 @@ func (s *Store) insertCase(ctx context.Context, c *Case, p sealed, actor string,
 
 // updateCase writes a case's moving parts if its version is unchanged.
 func (s *Store) updateCase(ctx context.Context, c *Case, now time.Time) error {
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE proxy_cases SET status = $1, checked = $2, submitted_at = $3, result_at = $4, closed_at = $5,
+	return s.DB.UpdateOne(ctx, "proxy.Store.updateCase: update", `UPDATE proxy_cases SET status = $1, checked = $2, submitted_at = $3, result_at = $4, closed_at = $5,
 		reason = $6, rating = $7, rated_at = CASE WHEN $7 > 0 AND rating = 0 THEN $8 ELSE rated_at END, version = version + 1, updated_at = $8
 		WHERE id = $9 AND version = $10`,
 		c.Status, strings.Join(c.Checked, "\n"), c.SubmittedAt, c.ResultAt, c.ClosedAt, c.Reason, c.Rating, now, c.ID, c.Version)
-	if err != nil {
-		return errs.Internal("proxy.Store.updateCase: update", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // where builds the conditions of a list; idx is the blind index of Q.

@@ -145,9 +145,7 @@ func (s *Service) Get(ctx context.Context, rid int64) (*Rating, error) {
 
 func (s *Service) get(ctx context.Context, rid int64, action string) (*Rating, error) {
 	r, err := s.Store.get(ctx, rid)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, rid) {
-		s.Audit.Refused(ctx, action, "rating", rid, audit.OutsideArea)
-	}
+	err = s.Audit.RefusedOutside(ctx, err, action, "rating", rid, s.Store.exists)
 	if err != nil {
 		return nil, err
 	}

@@ -74,20 +74,15 @@ func (s *Store) get(ctx context.Context, id int64) (*Rating, error) {
 		}
 		row, err = scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE r.id = $1 AND r.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
 	}
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("rating.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("rating.Store.get: select", err)
+		return nil, db.RowErr(err, "rating.Store.get: select", "rating.not_found", id)
 	}
 	return row, nil
 }
 
 // exists reports whether a rating exists at all; for auditing refusals.
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM ratings WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "ratings", id)
 }
 
 func (s *Store) reply(ctx context.Context, id int64, reply, actor string, now time.Time) error {

@@ -123,11 +123,8 @@ func (s *Store) get(ctx context.Context, id int64, rc reach, lang string, lock b
 	}
 	q := `SELECT ` + reqCols + reqFrom + ` WHERE ` + idCond + ` AND ` + rc.where(&args)
 	r, err := scanRequest(s.DB.Q(ctx).QueryRowContext(ctx, q, args...), lang)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("request.not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("request.Store.get: select", err)
+		return nil, db.RowErr(err, "request.Store.get: select", "request.not_found")
 	}
 	return r, nil
 }
@@ -406,11 +403,8 @@ func (s *Store) unit(ctx context.Context, id int64) (*Unit, error) {
 	u := &Unit{}
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id, name, kind, division_code, active FROM request_units WHERE id = $1`, id).
 		Scan(&u.ID, &u.Name, &u.Kind, &u.DivisionCode, &u.Active)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("request.unit_not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("request.Store.unit: select request_units", err)
+		return nil, db.RowErr(err, "request.Store.unit: select request_units", "request.unit_not_found")
 	}
 	return u, nil
 }
@@ -457,11 +451,8 @@ func (s *Store) category(ctx context.Context, code string) (*Category, error) {
 	var parent sql.NullString
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT code, parent_code, name_zh, name_en, urgency, sort, reply_photo FROM request_categories WHERE code = $1`, code).
 		Scan(&c.Code, &parent, &c.NameZh, &c.NameEn, &c.Urgency, &c.Sort, &c.ReplyPhoto)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("request.category_not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("request.Store.category: select request_categories", err)
+		return nil, db.RowErr(err, "request.Store.category: select request_categories", "request.category_not_found")
 	}
 	c.ParentCode = parent.String
 	return c, nil
@@ -569,11 +560,8 @@ func itoa(n int) string {
 // a unit; ENOTFOUND when there is no such account.
 func (s *Store) memberAccount(ctx context.Context, userID int64) (role, area string, err error) {
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT role, area_code FROM users WHERE id = $1`, userID).Scan(&role, &area)
-	if db.IsNoRows(err) {
-		return "", "", errs.NotFound("request.member_not_found")
-	}
 	if err != nil {
-		return "", "", errs.Internal("request.memberAccount", err)
+		return "", "", db.RowErr(err, "request.memberAccount", "request.member_not_found")
 	}
 	return role, area, nil
 }

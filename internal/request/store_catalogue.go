@@ -45,11 +45,8 @@ func (s *Store) saveCategory(ctx context.Context, c Category) error {
 func (s *Store) divisionLevel(ctx context.Context, code string) (int, error) {
 	var lvl int
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level FROM divisions WHERE code = $1`, code).Scan(&lvl)
-	if db.IsNoRows(err) {
-		return 0, errs.NotFound("request.division_not_found", code)
-	}
 	if err != nil {
-		return 0, errs.Internal("request.Store.divisionLevel: select divisions", err)
+		return 0, db.RowErr(err, "request.Store.divisionLevel: select divisions", "request.division_not_found", code)
 	}
 	return lvl, nil
 }
@@ -58,11 +55,8 @@ func (s *Store) divisionLevel(ctx context.Context, code string) (int, error) {
 func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	var name string
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1`, code).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("request.division_not_found", code)
-	}
 	if err != nil {
-		return "", errs.Internal("request.Store.divisionName: select divisions", err)
+		return "", db.RowErr(err, "request.Store.divisionName: select divisions", "request.division_not_found", code)
 	}
 	return name, nil
 }

@@ -17,14 +17,6 @@ import (
 
 const client = "192.0.2.10"
 
-func as(e *apptest.Env, role auth.Role, area string) context.Context {
-	lvl, err := e.App.Divisions.Store.Level(e.Ctx, area)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "@" + area, Role: role, Area: auth.AreaOf(area, lvl)})
-}
-
 // code asks for a code for phone and reads it from the app's SMS box.
 func code(t *testing.T, e *apptest.Env, phone, purpose string) string {
 	t.Helper()
@@ -271,11 +263,11 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 	acc := signUp(t, e, "13300000001", "戊", apptest.Community)
 	other := signUp(t, e, "13300000002", "己", apptest.SiblingCommunity)
 	rs := e.App.Residents
-	worker := as(e, auth.CommunityWorker, apptest.Community)
+	worker := e.As(auth.CommunityWorker, apptest.Community)
 	if n, err := rs.Waiting(worker); err != nil || n != 1 {
 		t.Fatalf("waiting in the community: %d %v", n, err)
 	}
-	if n, err := rs.Waiting(as(e, auth.TownshipStaff, apptest.Township)); err != nil || n != 2 {
+	if n, err := rs.Waiting(e.As(auth.TownshipStaff, apptest.Township)); err != nil || n != 2 {
 		t.Fatalf("waiting in the township: %d %v", n, err)
 	}
 	items, _, err := rs.Queue(worker, "", 1, 50)
@@ -283,7 +275,7 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 		t.Fatalf("the community's queue: %v %+v", err, items)
 	}
 	// Another community's worker: not found, and the refusal is audited.
-	sibling := as(e, auth.CommunityWorker, apptest.SiblingCommunity)
+	sibling := e.As(auth.CommunityWorker, apptest.SiblingCommunity)
 	if _, err := rs.Decide(sibling, acc.ID, true, ""); errs.Code(err) != errs.ENOTFOUND {
 		t.Fatalf("a sibling's worker: %v", err)
 	}
@@ -292,10 +284,10 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 		t.Fatalf("audited refusals: %+v", recs)
 	}
 	// A township's staff outside it: not found; a grid worker: forbidden.
-	if _, err := rs.Decide(as(e, auth.TownshipStaff, apptest.SiblingTownship), acc.ID, true, ""); errs.Code(err) != errs.ENOTFOUND {
+	if _, err := rs.Decide(e.As(auth.TownshipStaff, apptest.SiblingTownship), acc.ID, true, ""); errs.Code(err) != errs.ENOTFOUND {
 		t.Fatalf("another township: %v", err)
 	}
-	if _, err := rs.Decide(as(e, auth.GridWorker, apptest.Community), acc.ID, true, ""); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := rs.Decide(e.As(auth.GridWorker, apptest.Community), acc.ID, true, ""); errs.Code(err) != errs.EFORBIDDEN {
 		t.Fatalf("a grid worker: %v", err)
 	}
 	// A refusal needs a reason, which the resident then reads.
@@ -310,7 +302,7 @@ func TestWorkersVerifyTheirOwnArea(t *testing.T) {
 		t.Fatalf("the resident's view: %v %+v", err, me)
 	}
 	// The township's staff may decide inside it.
-	township := as(e, auth.TownshipStaff, apptest.Township)
+	township := e.As(auth.TownshipStaff, apptest.Township)
 	r, err := rs.Decide(township, acc.ID, true, "")
 	if err != nil || r.Status != resident.Verified || r.Reason != "" {
 		t.Fatalf("verify: %v %+v", err, r)
@@ -387,7 +379,7 @@ func TestResidentsChooseSMS(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'resident.sms'`); n != 2 {
 		t.Errorf("%d audit records of the choice, want 2", n)
 	}
-	if _, err := e.App.Residents.SetSMS(as(e, auth.CommunityWorker, apptest.Community), true); errs.Code(err) != errs.EFORBIDDEN {
+	if _, err := e.App.Residents.SetSMS(e.As(auth.CommunityWorker, apptest.Community), true); errs.Code(err) != errs.EFORBIDDEN {
 		t.Errorf("a worker choosing SMS: %v, want EFORBIDDEN", err)
 	}
 	staffMade := auth.With(context.Background(), &auth.Principal{UserID: 999999, Name: "made-by-staff", Role: auth.Resident,

@@ -488,9 +488,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Resident, error) {
 }
 
 func (s *Service) auditOutside(ctx context.Context, err error, id int64, action string) {
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.Exists(ctx, id) {
-		s.Audit.Refused(ctx, action, "resident", id, audit.OutsideArea)
-	}
+	_ = s.Audit.RefusedOutside(ctx, err, action, "resident", id, s.Store.Exists)
 }
 
 // Decide confirms (verify) or refuses a resident's residence; a refusal

@@ -81,11 +81,8 @@ func (s *Store) Get(ctx context.Context, userID int64, forUpdate bool) (*row, er
 	}
 	x, err := scanRow(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+residentCols+` FROM residents r JOIN users u ON u.id = r.user_id
 		WHERE r.user_id = $1 AND r.community_code BETWEEN $2 AND $3`+lock, userID, lo, hi))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("resident.not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("resident.Store.Get: select", err)
+		return nil, db.RowErr(err, "resident.Store.Get: select", "resident.not_found")
 	}
 	return x, nil
 }
@@ -95,11 +92,8 @@ func (s *Store) Get(ctx context.Context, userID int64, forUpdate bool) (*row, er
 func (s *Store) Own(ctx context.Context, userID int64) (*row, error) {
 	x, err := scanRow(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+residentCols+` FROM residents r JOIN users u ON u.id = r.user_id
 		WHERE r.user_id = $1`, userID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("resident.not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("resident.Store.Own: select", err)
+		return nil, db.RowErr(err, "resident.Store.Own: select", "resident.not_found")
 	}
 	return x, nil
 }

@@ -150,9 +150,8 @@ func (s *Service) Create(ctx context.Context, in ResidentUnitInput) (*UnitDetail
 	err := s.DB.WithTx(ctx, func(ctx context.Context) error {
 		bad := in.validate()
 		if len(bad) == 0 {
-			if _, err := s.Store.divisionName(ctx, in.DivisionCode); errs.Code(err) == errs.ENOTFOUND {
-				bad.Add("division_code", "residentunit.division_not_found", in.DivisionCode)
-			} else if err != nil {
+			_, err := s.Store.divisionName(ctx, in.DivisionCode)
+			if err := bad.Missing(err, "division_code", "residentunit.division_not_found", in.DivisionCode); err != nil {
 				return err
 			}
 		}

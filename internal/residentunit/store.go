@@ -41,13 +41,7 @@ func (s *Store) divisionName(ctx context.Context, code string) (string, error) {
 	}
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("residentunit.division_not_found", code)
-	}
-	if err != nil {
-		return "", errs.Internal("residentunit.Store.divisionName: select divisions", err)
-	}
-	return name, nil
+	return name, db.RowErr(err, "residentunit.Store.divisionName: select divisions", "residentunit.division_not_found", code)
 }
 
 // exists reports whether a row exists at all; for auditing refusals only.
@@ -93,11 +87,8 @@ func (s *Store) unit(ctx context.Context, id int64) (*ResidentUnit, string, erro
 	}
 	u, sealed, err := scanUnit(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+unitCols+unitFrom+
 		` WHERE u.id = $1 AND u.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, "", errs.NotFound("residentunit.not_found", id)
-	}
 	if err != nil {
-		return nil, "", errs.Internal("residentunit.Store.unit: select", err)
+		return nil, "", db.RowErr(err, "residentunit.Store.unit: select", "residentunit.not_found", id)
 	}
 	return u, sealed, nil
 }
@@ -227,11 +218,8 @@ func (s *Store) resource(ctx context.Context, unitID, id int64) (*UnitResource, 
 	}
 	x, _, err := scanResource(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+resourceCols+resourceFrom+
 		` WHERE r.id = $1 AND r.unit_id = $2 AND r.active AND r.division_code BETWEEN $3 AND $4`, id, unitID, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("residentunit.resource_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("residentunit.Store.resource: select", err)
+		return nil, db.RowErr(err, "residentunit.Store.resource: select", "residentunit.resource_not_found", id)
 	}
 	return x, nil
 }

@@ -51,11 +51,8 @@ func (s *Store) division(ctx context.Context, code string) (int, string, error) 
 	var level int
 	var name string
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT level, name FROM divisions WHERE code = $1 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&level, &name)
-	if db.IsNoRows(err) {
-		return 0, "", errs.NotFound("survey.division_not_found", code)
-	}
 	if err != nil {
-		return 0, "", errs.Internal("survey.Store.division: select divisions", err)
+		return 0, "", db.RowErr(err, "survey.Store.division: select divisions", "survey.division_not_found", code)
 	}
 	return level, name, nil
 }
@@ -93,11 +90,8 @@ func (s *Store) questionnaire(ctx context.Context, id int64) (*Questionnaire, er
 	}
 	q, err := scanQuestionnaire(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+qcols+` FROM survey_questionnaires q WHERE q.id = $1 AND `+cond,
 		append([]any{id}, args...)...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("survey.questionnaire_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("survey.Store.questionnaire: select", err)
+		return nil, db.RowErr(err, "survey.Store.questionnaire: select", "survey.questionnaire_not_found", id)
 	}
 	if q.Questions, err = s.questions(ctx, id); err != nil {
 		return nil, err
@@ -207,11 +201,8 @@ func (s *Store) round(ctx context.Context, id int64) (*Round, error) {
 	}
 	r, err := scanRound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+rcols+rfrom+` WHERE r.id = $4 AND `+cond+lock,
 		append([]any{lo, hi, areaLevel(ctx), id}, args...)...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("survey.round_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("survey.Store.round: select", err)
+		return nil, db.RowErr(err, "survey.Store.round: select", "survey.round_not_found", id)
 	}
 	return r, nil
 }

@@ -71,11 +71,8 @@ type Place struct {
 func (s *Store) place(ctx context.Context, code string) (Place, error) {
 	p := Place{Code: code}
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT name, level FROM divisions WHERE code = $1`, code).Scan(&p.Name, &p.Level)
-	if db.IsNoRows(err) {
-		return p, errs.NotFound("survey.division_not_found", code)
-	}
 	if err != nil {
-		return p, errs.Internal("survey.Store.place: select", err)
+		return p, db.RowErr(err, "survey.Store.place: select", "survey.division_not_found", code)
 	}
 	return p, nil
 }

@@ -62,11 +62,8 @@ func (rc actReach) cond(args *[]any) string {
 func (s *Service) storeActivity(ctx context.Context, id int64, rc actReach) (*Activity, error) {
 	args := []any{id}
 	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1 AND `+rc.cond(&args), args...))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.activity_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.activity", err)
+		return nil, db.RowErr(err, "volunteer.activity", "volunteer.activity_not_found", id)
 	}
 	return a, nil
 }
@@ -144,11 +141,8 @@ func (s *Service) lockActivity(ctx context.Context, id int64) (*Activity, error)
 		lock = " FOR UPDATE OF a"
 	}
 	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1`+lock, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.activity_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.lockActivity: select", err)
+		return nil, db.RowErr(err, "volunteer.Service.lockActivity: select", "volunteer.activity_not_found", id)
 	}
 	return a, nil
 }

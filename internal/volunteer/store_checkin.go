@@ -18,11 +18,8 @@ func (s *Service) activityTimes(ctx context.Context, id int64) (status string, s
 		share = " FOR SHARE"
 	}
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status, starts_at, ends_at FROM volunteer_activities WHERE id = $1`+share, id).Scan(&status, &starts, &ends)
-	if db.IsNoRows(err) {
-		return "", time.Time{}, time.Time{}, errs.NotFound("volunteer.activity_not_found", id)
-	}
 	if err != nil {
-		return "", time.Time{}, time.Time{}, errs.Internal("volunteer.Service.activityTimes: select volunteer_activities", err)
+		return "", time.Time{}, time.Time{}, db.RowErr(err, "volunteer.Service.activityTimes: select volunteer_activities", "volunteer.activity_not_found", id)
 	}
 	return status, starts, ends, nil
 }
@@ -41,11 +38,8 @@ func (s *Service) lockSignup(ctx context.Context, activityID, volunteerID int64)
 	var st signupTimes
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT status, checkin_at, checkin_window, checkout_at, checkout_window FROM volunteer_signups
 		WHERE activity_id = $1 AND volunteer_id = $2`+s.DB.ForUpdate(), activityID, volunteerID).Scan(&st.status, &st.inAt, &st.inW, &st.outAt, &st.outW)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.signup_not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.lockSignup: select volunteer_signups", err)
+		return nil, db.RowErr(err, "volunteer.Service.lockSignup: select volunteer_signups", "volunteer.signup_not_found")
 	}
 	return &st, nil
 }

@@ -40,11 +40,8 @@ func (s *Service) orgList(ctx context.Context, where string, args ...any) ([]Org
 // org reads an organisation. ENOTFOUND when there is none.
 func (s *Service) org(ctx context.Context, id int64) (*Org, error) {
 	o, err := scanOrg(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+orgCols+orgFrom+` WHERE o.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.org_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.org: select", err)
+		return nil, db.RowErr(err, "volunteer.Service.org: select", "volunteer.org_not_found", id)
 	}
 	return o, nil
 }

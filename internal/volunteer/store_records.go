@@ -38,11 +38,8 @@ func scanCorrection(sc interface{ Scan(...any) error }) (*Correction, error) {
 
 func (s *Service) correction(ctx context.Context, id int64) (*Correction, error) {
 	c, err := scanCorrection(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+corCols+corFrom+` WHERE c.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.correction_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.correction: select", err)
+		return nil, db.RowErr(err, "volunteer.Service.correction: select", "volunteer.correction_not_found", id)
 	}
 	return c, nil
 }
@@ -124,11 +121,8 @@ func (s *Service) closeActivity(ctx context.Context, id int64, at time.Time, by 
 // record reads a record, whoever's it is. ENOTFOUND when there is none.
 func (s *Service) record(ctx context.Context, id int64) (*Record, error) {
 	r, err := scanRecord(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+recCols+recFrom+` WHERE r.id = $1`, id))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.record_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.record: select", err)
+		return nil, db.RowErr(err, "volunteer.Service.record: select", "volunteer.record_not_found", id)
 	}
 	return r, nil
 }

@@ -80,11 +80,8 @@ func (s *Service) volunteerOf(ctx context.Context, userID int64) (int64, error) 
 // ENOTFOUND when there is none.
 func (s *Service) volunteer(ctx context.Context, id int64, stars []int, me int64) (*Volunteer, error) {
 	v, err := s.scanVolunteer(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+volCols+volFrom+` WHERE v.id = $1`, id), stars, s.activeSince(), me)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("volunteer.not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("volunteer.Service.volunteer: select", err)
+		return nil, db.RowErr(err, "volunteer.Service.volunteer: select", "volunteer.not_found", id)
 	}
 	return v, nil
 }

@@ -21,7 +21,7 @@ func TestImportTakesLabelsAndCodes(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	header := []string{"所在村(社区)代码", "姓名", "联系电话", "岗位", "任职开始日期", "持证社工", "灾害信息员"}
 	for name, rows := range map[string][][]string{
 		"zh":    {{apptest.Community, "王甲", "13800000001", "居(村)委会主任", "2022-01-01", "是", "否"}},
@@ -60,7 +60,7 @@ func TestTemplateDropListsAndExportReadsBack(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	p := valid(apptest.Community)
 	p.Post, p.CertifiedSocialWorker = ptr("grid_worker"), ptr(true)
 	if _, err := s.Create(ctx, p); err != nil {

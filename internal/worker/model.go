@@ -166,12 +166,7 @@ func (r *record) validate() errs.Fields {
 	if r.CommunityCode == "" {
 		f.Add("community_code", "error.required")
 	}
-	switch {
-	case r.Name == "":
-		f.Add("name", "error.required")
-	case len([]rune(r.Name)) > maxName:
-		f.Add("name", "error.too_long", maxName)
-	}
+	f.Text("name", r.Name, maxName)
 	switch {
 	case r.Phone == "":
 		f.Add("phone", "error.required")
@@ -181,12 +176,7 @@ func (r *record) validate() errs.Fields {
 	if r.IDNumber != "" && !ValidIDNumber(r.IDNumber) {
 		f.Add("id_number", "worker.id_number_invalid")
 	}
-	switch {
-	case r.Post == "":
-		f.Add("post", "error.required")
-	case !slices.Contains(Posts, r.Post):
-		f.Add("post", "error.one_of", strings.Join(Posts, ", "))
-	}
+	f.Choice("post", r.Post, Posts)
 	switch {
 	case r.InPostFrom == "":
 		f.Add("in_post_from", "error.required")

@@ -22,7 +22,7 @@ func TestSealedSearchWholeReasonedAuditedLimited(t *testing.T) {
 	s := newService(e, "2026-03-01")
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s.Search.Limit.Now = func() time.Time { return at }
-	cw := as(e, auth.CommunityWorker, apptest.Community)
+	cw := e.As(auth.CommunityWorker, apptest.Community)
 	if _, err := s.Create(cw, valid(apptest.Community)); err != nil {
 		t.Fatal(err)
 	}

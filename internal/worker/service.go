@@ -3,7 +3,6 @@ package worker
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,18 +95,12 @@ func (f *Filter) check(now time.Time) error {
 			bad.Add("id_number", "lookup.id_whole")
 		}
 	}
-	if len([]rune(f.Q)) > 50 {
-		bad.Add("q", "error.too_long", 50)
-	}
+	bad.MaxLen("q", f.Q, 50)
 	if f.Division != "" && !division.ValidCode(f.Division) {
 		bad.Add("division", "worker.code_format")
 	}
-	if f.Post != "" && !slices.Contains(Posts, f.Post) {
-		bad.Add("post", "error.one_of", strings.Join(Posts, ", "))
-	}
-	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
-		bad.Add("status", "error.one_of", strings.Join(Statuses, ", "))
-	}
+	bad.OneOf("post", f.Post, Posts)
+	bad.OneOf("status", f.Status, Statuses)
 	return bad.Err()
 }
 
@@ -135,10 +128,7 @@ func (s *Service) Get(ctx context.Context, id int64) (*Worker, error) {
 // get reads a worker in the caller's area, auditing a refusal.
 func (s *Service) get(ctx context.Context, id int64, action string) (*row, error) {
 	r, err := s.Store.get(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, id) {
-		s.Audit.Refused(ctx, action, "worker", id, audit.OutsideArea)
-	}
-	return r, err
+	return r, s.Audit.RefusedOutside(ctx, err, action, "worker", id, s.Store.exists)
 }
 
 // flat renders a worker for the audit log, personal data masked.
@@ -161,12 +151,7 @@ func flat(r *record) map[string]string {
 // mask alike.
 func diff(before, after *record) (map[string]string, map[string]string) {
 	b, a := flat(before), flat(after)
-	ob, oa := map[string]string{}, map[string]string{}
-	for k, v := range a {
-		if b[k] != v {
-			ob[k], oa[k] = b[k], v
-		}
-	}
+	ob, oa := audit.Changes(b, a)
 	if before.Phone != after.Phone {
 		ob["phone"], oa["phone"] = b["phone"], a["phone"]
 	}
@@ -183,12 +168,7 @@ func (s *Service) checkCommunity(ctx context.Context, code string, bad *errs.Fie
 		return nil
 	}
 	_, err := s.Store.community(ctx, code)
-	switch errs.Code(err) {
-	case errs.ENOTFOUND:
-		bad.Add("community_code", "worker.community_not_found", code)
-		return nil
-	}
-	return err
+	return bad.Missing(err, "community_code", "worker.community_not_found", code)
 }
 
 // Create adds a worker. Errors: EINVALID, EFORBIDDEN.

@@ -73,19 +73,9 @@ func (s *Store) get(ctx context.Context, id int64) (*row, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) {
-		lock = s.DB.ForUpdate()
-		if lock != "" {
-			lock = " FOR UPDATE OF w"
-		}
-	}
-	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE w.id = $1 AND w.community_code BETWEEN $2 AND $3`+lock, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("worker.not_found", id)
-	}
+	r, err := scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE w.id = $1 AND w.community_code BETWEEN $2 AND $3`+s.DB.LockOf(ctx, "w"), id, lo, hi))
 	if err != nil {
-		return nil, errs.Internal("worker.Store.get: select", err)
+		return nil, db.RowErr(err, "worker.Store.get: select", "worker.not_found", id)
 	}
 	return r, nil
 }
@@ -111,9 +101,7 @@ func (s *Store) byIDNumber(ctx context.Context, community, idNumber string) (int
 // exists reports whether a worker exists at all, whatever the area; for
 // auditing refusals only.
 func (s *Store) exists(ctx context.Context, id int64) bool {
-	var n int
-	_ = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM workers WHERE id = $1`, id).Scan(&n)
-	return n > 0
+	return s.DB.Exists(ctx, "workers", id)
 }
 
 // community returns the kind of a community inside the caller's area;
@@ -124,13 +112,7 @@ func (s *Store) community(ctx context.Context, code string) (kind string, err er
 		return "", err
 	}
 	err = s.DB.Q(ctx).QueryRowContext(ctx, `SELECT kind FROM divisions WHERE code = $1 AND level = 5 AND code BETWEEN $2 AND $3`, code, lo, hi).Scan(&kind)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("worker.community_not_found", code)
-	}
-	if err != nil {
-		return "", errs.Internal("worker.Store.community: select divisions", err)
-	}
-	return kind, nil
+	return kind, db.RowErr(err, "worker.Store.community: select divisions", "worker.community_not_found", code)
 }
 
 // sealed are the stored forms of a record's personal data.
@@ -180,18 +162,11 @@ func (s *Store) update(ctx context.Context, r *record, oldVersion int, actor str
 	if err != nil {
 		return err
 	}
-	res, err := s.DB.Q(ctx).ExecContext(ctx, `UPDATE workers SET community_code = $1, name = $2, phone_sealed = $3, phone_index = $4,
+	return s.DB.UpdateOne(ctx, "worker.Store.update: update workers", `UPDATE workers SET community_code = $1, name = $2, phone_sealed = $3, phone_index = $4,
 		id_number_sealed = $5, id_number_index = $6, post = $7, in_post_from = $8, in_post_to = $9, certified_social_worker = $10,
 		disaster_officer = $11, version = version + 1, updated_at = $12, updated_by = $13 WHERE id = $14 AND version = $15`,
 		r.CommunityCode, r.Name, sl.phone, sl.phoneIdx, sl.id, sl.idIdx, r.Post, r.InPostFrom, nullable(r.InPostTo),
 		r.CertifiedSocialWorker, r.DisasterOfficer, now, actor, r.ID, oldVersion)
-	if err != nil {
-		return errs.Internal("worker.Store.update: update workers", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return errs.Conflict("error.conflict")
-	}
-	return nil
 }
 
 // where builds the list's conditions: always inside the caller's area.
@@ -268,28 +243,14 @@ func (s *Store) each(ctx context.Context, f Filter, today string, fn func(Worker
 	if err != nil {
 		return err
 	}
-	rows, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args...)
-	if err != nil {
-		return errs.Internal("worker.Store.each: select", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return errs.Internal("worker.Store.each: select", err)
-		}
-		m, err := s.masked(r, today)
-		if err != nil {
-			return err
-		}
-		if err := fn(m); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return errs.Internal("worker.Store.each: select", err)
-	}
-	return nil
+	return db.Each(ctx, s.DB.Q(ctx), "worker.Store.each: select", `SELECT `+cols+from+w+` ORDER BY w.community_code, w.name, w.id`, args,
+		scan, func(r *row) error {
+			m, err := s.masked(r, today)
+			if err != nil {
+				return err
+			}
+			return fn(m)
+		})
 }
 
 // trainings lists a worker's training records, newest first.
@@ -328,11 +289,8 @@ func (s *Store) training(ctx context.Context, workerID, id int64) (*Training, er
 	var t Training
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id, worker_id, course, hours, date, level FROM worker_trainings
 		WHERE id = $1 AND worker_id = $2`, id, workerID).Scan(&t.ID, &t.WorkerID, &t.Course, &t.Hours, &t.Date, &t.Level)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("worker.training_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("worker.Store.training: select worker_trainings", err)
+		return nil, db.RowErr(err, "worker.Store.training: select worker_trainings", "worker.training_not_found", id)
 	}
 	return &t, nil
 }

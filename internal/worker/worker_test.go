@@ -2,7 +2,6 @@ package worker_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -25,15 +24,6 @@ import (
 	"shequ/internal/platform/web"
 	"shequ/internal/worker"
 )
-
-// as acts as role in area.
-func as(e *apptest.Env, role auth.Role, area string) context.Context {
-	lvl, err := e.App.Divisions.Store.Level(e.Ctx, area)
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "@" + area, Role: role, Area: auth.AreaOf(area, lvl)})
-}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -90,7 +80,7 @@ func TestServiceRules(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	cw := as(e, auth.CommunityWorker, apptest.Community)
+	cw := e.As(auth.CommunityWorker, apptest.Community)
 
 	// Every bad field is named at once, and nothing is written.
 	bad := worker.WorkerPatch{CommunityCode: ptr(apptest.SiblingCommunity), Name: ptr(""), Phone: ptr("12345"),
@@ -117,7 +107,7 @@ func TestServiceRules(t *testing.T) {
 	if w.Phone != "138****8000" || w.IDNumber != "****************77" || !w.InPost {
 		t.Errorf("created: %+v", w)
 	}
-	grid := as(e, auth.GridWorker, apptest.Community)
+	grid := e.As(auth.GridWorker, apptest.Community)
 	if _, err := s.Get(grid, w.ID); err != nil {
 		t.Errorf("grid worker read: %v", err)
 	}
@@ -125,12 +115,12 @@ func TestServiceRules(t *testing.T) {
 		t.Errorf("grid worker create: %v", err)
 	}
 	for _, r := range []auth.Role{auth.Resident, auth.Admin, auth.Auditor} {
-		if _, err := s.Get(as(e, r, apptest.City), w.ID); errs.Code(err) != errs.EFORBIDDEN {
+		if _, err := s.Get(e.As(r, apptest.City), w.ID); errs.Code(err) != errs.EFORBIDDEN {
 			t.Errorf("%s read: %v", r, err)
 		}
 	}
 	// Area: the sibling community's worker sees nothing, and the refusal is audited.
-	sib := as(e, auth.CommunityWorker, apptest.SiblingCommunity)
+	sib := e.As(auth.CommunityWorker, apptest.SiblingCommunity)
 	if _, err := s.Get(sib, w.ID); errs.Code(err) != errs.ENOTFOUND {
 		t.Errorf("sibling read: %v", err)
 	}
@@ -143,7 +133,7 @@ func TestServiceRules(t *testing.T) {
 		t.Errorf("denied reads audited: %d", denied)
 	}
 	// The township sees it; moving it to a community outside the area is refused.
-	tw := as(e, auth.TownshipStaff, apptest.Township)
+	tw := e.As(auth.TownshipStaff, apptest.Township)
 	if _, err := s.Update(tw, w.ID, worker.WorkerPatch{CommunityCode: ptr(apptest.CousinCommunity)}); fields(t, err)["community_code"] != "worker.community_not_found" {
 		t.Errorf("move outside: %v", err)
 	}
@@ -217,7 +207,7 @@ func TestMeasuresExact(t *testing.T) {
 	e := apptest.New(t)
 	day := "2026-06-15"
 	s := newService(e, day)
-	city := as(e, auth.CityStaff, apptest.City)
+	city := e.As(auth.CityStaff, apptest.City)
 	comms := []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.RuralCommunity, apptest.FarCommunity, "131103102201"}
 	r := rand.New(rand.NewPCG(7, 11))
 	randDate := func(y0, y1 int) string {
@@ -331,29 +321,10 @@ type counts struct {
 	urban, officer, leaders, trained map[string]int64
 }
 
-func under(m map[string]int64, code string) int64 {
-	prefix := code
-	switch {
-	case strings.HasSuffix(code, "00000000"):
-		prefix = code[:4]
-	case strings.HasSuffix(code, "000000"):
-		prefix = code[:6]
-	case strings.HasSuffix(code, "000"):
-		prefix = code[:9]
-	}
-	var s int64
-	for c, v := range m {
-		if strings.HasPrefix(c, prefix) {
-			s += v
-		}
-	}
-	return s
-}
-
-func (c *counts) inPostUrban(code string) int64 { return under(c.urban, code) }
-func (c *counts) officers(code string) int64    { return under(c.officer, code) }
-func (c *counts) leadersAt(code string) int64   { return under(c.leaders, code) }
-func (c *counts) trainedAt(code string) int64   { return under(c.trained, code) }
+func (c *counts) inPostUrban(code string) int64 { return apptest.SumUnder(c.urban, code) }
+func (c *counts) officers(code string) int64    { return apptest.SumUnder(c.officer, code) }
+func (c *counts) leadersAt(code string) int64   { return apptest.SumUnder(c.leaders, code) }
+func (c *counts) trainedAt(code string) int64   { return apptest.SumUnder(c.trained, code) }
 
 // independent reads every worker and training and counts in Go.
 func independent(t *testing.T, e *apptest.Env, today string) *counts {
@@ -448,7 +419,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	header := []string{"所在村(社区)代码", "姓名", "联系电话", "身份证号码", "岗位", "任职开始日期", "离岗日期", "持证社工", "灾害信息员"}
 	good := [][]string{
 		{apptest.Community, "王芳", "13800000001", "", "党组织书记", "2022-01-01", "", "否", "是"},
@@ -516,7 +487,7 @@ func TestImportAgainUpdates(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	ctx := as(e, auth.TownshipStaff, apptest.Township)
+	ctx := e.As(auth.TownshipStaff, apptest.Township)
 	header := []string{"所在村(社区)代码", "姓名", "联系电话", "身份证号码", "岗位", "任职开始日期", "离岗日期", "持证社工", "灾害信息员"}
 	rows := [][]string{
 		{apptest.Community, "王芳", "13800000001", "110101199003074477", "党组织书记", "2022-01-01", "", "否", "是"},
@@ -566,7 +537,7 @@ func TestExportMaskedAndPIIEncryptedAtRest(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := newService(e, "2026-06-15")
-	ctx := as(e, auth.CommunityWorker, apptest.Community)
+	ctx := e.As(auth.CommunityWorker, apptest.Community)
 	p := valid(apptest.Community)
 	p.Phone = ptr("13912345678")
 	p.IDNumber = ptr("11010519491231002X")
@@ -660,7 +631,7 @@ func TestPages(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save: %d %s", res.StatusCode, res.Body)
 	}
-	items, _, _ := newService(e, time.Now().Format("2006-01-02")).List(as(e, auth.CommunityWorker, apptest.Community), worker.Filter{Phone: "13700001111", Reason: "核对"})
+	items, _, _ := newService(e, time.Now().Format("2006-01-02")).List(e.As(auth.CommunityWorker, apptest.Community), worker.Filter{Phone: "13700001111", Reason: "核对"})
 	if len(items) != 1 || items[0].Name != "孙丽华" {
 		t.Errorf("after save: %+v", items)
 	}

@@ -129,6 +129,17 @@ func (e *Env) SecondNode() *Env {
 // Name is the account name of a role in an area.
 func Name(role auth.Role, area string) string { return string(role) + "-" + area }
 
+// As is a context acting as role in area, for calling a service directly:
+// a principal with no stored account behind it (user 1, named role@area).
+func (e *Env) As(role auth.Role, area string) context.Context {
+	e.T.Helper()
+	lvl, err := e.App.Divisions.Store.Level(e.Ctx, area)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return auth.With(context.Background(), &auth.Principal{UserID: 1, Name: string(role) + "@" + area, Role: role, Area: auth.AreaOf(area, lvl)})
+}
+
 // User makes (once) an account of role in area, ready to use: no forced
 // password change; roles that need TOTP get it enabled with a secret the
 // test can read from TOTPSecret.

@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"fmt"
+
+	"shequ/internal/platform/errs"
 )
 
 // OutsideArea is the reason recorded when a caller asks for a record that
@@ -18,4 +20,18 @@ const OutsideArea = "outside area"
 func (l *Log) Refused(ctx context.Context, action, objectType string, id any, reason string) {
 	_ = l.WriteAlone(ctx, Entry{Action: action, ObjectType: objectType, ObjectID: fmt.Sprint(id),
 		Result: Denied, Detail: map[string]string{"reason": reason}})
+}
+
+// RefusedOutside passes on err, the answer of reading objectType/id inside
+// the caller's area, after recording the refusal of action (Refused, for
+// OutsideArea) when err is ENOTFOUND and exists says the record is there
+// all the same. A service's read goes through it:
+//
+//	r, err := s.Store.get(ctx, id)
+//	return r, s.Audit.RefusedOutside(ctx, err, action, "worker", id, s.Store.exists)
+func (l *Log) RefusedOutside(ctx context.Context, err error, action, objectType string, id int64, exists func(context.Context, int64) bool) error {
+	if errs.Code(err) == errs.ENOTFOUND && exists(ctx, id) {
+		l.Refused(ctx, action, objectType, id, OutsideArea)
+	}
+	return err
 }

@@ -124,11 +124,8 @@ func (s *Sessions) RevokeToken(ctx context.Context, id int64) (*Token, error) {
 	}
 	t, err := scanToken(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+tokenCols+` FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.id = $1 AND u.area_code BETWEEN $2 AND $3`, id, lo, hi))
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("auth.token_not_found", id)
-	}
 	if err != nil {
-		return nil, errs.Internal("tokens.revoke", err)
+		return nil, db.RowErr(err, "tokens.revoke", "auth.token_not_found", id)
 	}
 	if _, err := s.DB.W(ctx).ExecContext(ctx, `UPDATE api_tokens SET revoked = $1 WHERE id = $2`, true, id); err != nil {
 		return nil, errs.Internal("tokens.revoke", err)
@@ -211,11 +208,8 @@ func (s *Sessions) CreateToken(ctx context.Context, userID int64, ttl time.Durat
 func (s *Sessions) LoadAccount(ctx context.Context, id int64) (*Account, error) {
 	row := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+accountCols+` FROM users u JOIN divisions d ON d.code = u.area_code WHERE u.id = $1`, id)
 	acc, err := scanAccount(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("error.not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("auth.Sessions.LoadAccount: select", err)
+		return nil, db.RowErr(err, "auth.Sessions.LoadAccount: select", "error.not_found")
 	}
 	return acc, nil
 }

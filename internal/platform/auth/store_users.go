@@ -41,11 +41,8 @@ func (u *Users) ByName(ctx context.Context, name string) (*User, error) {
 	}
 	x, err := scanUser(u.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+userCols+` FROM users u JOIN divisions d ON d.code = u.area_code
 		WHERE u.name = $1 AND u.area_code BETWEEN $2 AND $3`, name, lo, hi))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errs.NotFound("auth.user_not_found", name)
-	}
 	if err != nil {
-		return nil, errs.Internal("auth.Users.ByName: select", err)
+		return nil, db.RowErr(err, "auth.Users.ByName: select", "auth.user_not_found", name)
 	}
 	return x, nil
 }
@@ -292,11 +289,8 @@ func (u *Users) passwordHash(ctx context.Context, id int64) (string, error) {
 func (u *Users) nameOf(ctx context.Context, id int64) (string, error) {
 	var name string
 	err := u.DB.Q(ctx).QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, id).Scan(&name)
-	if db.IsNoRows(err) {
-		return "", errs.NotFound("error.not_found")
-	}
 	if err != nil {
-		return "", errs.Internal("auth.Users.nameOf: select users", err)
+		return "", db.RowErr(err, "auth.Users.nameOf: select users", "error.not_found")
 	}
 	return name, nil
 }

@@ -94,11 +94,8 @@ func (s *Store) Load(ctx context.Context, owner string, id int64) (*Blob, error)
 	err := s.DB.Q(ctx).QueryRowContext(ctx, `SELECT id, owner, division_code, content_type, width, height, size, sha256, name, created_at, created_by, data
 		FROM upload_blobs WHERE id = $1 AND owner = $2`, id, owner).Scan(&b.ID, &b.Owner, &b.DivisionCode, &b.Type,
 		&b.Width, &b.Height, &b.Size, &b.SHA256, &b.Name, &b.CreatedAt, &b.CreatedBy, &b.Bytes)
-	if db.IsNoRows(err) {
-		return nil, errs.NotFound("error.not_found")
-	}
 	if err != nil {
-		return nil, errs.Internal("upload.Store.Load: select upload_blobs", err)
+		return nil, db.RowErr(err, "upload.Store.Load: select upload_blobs", "error.not_found")
 	}
 	b.CreatedAt = b.CreatedAt.UTC()
 	return b, nil
