@@ -16,6 +16,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/db/dbtest"
 )
 
 // chromiumPath is Debian's package; CI installs it.
@@ -209,7 +210,9 @@ func (b *Browser) screenshot(name string) {
 }
 
 // artifactDir is test-artifacts/e2e under the module root (gitignored),
-// found from the package folder the test runs in.
+// found from the package folder the test runs in; test-artifacts/e2e-postgres
+// on PostgreSQL, so that the two engines' runs, side by side in CI, do not
+// write the same files.
 func artifactDir() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
@@ -226,6 +229,9 @@ func artifactDir() (string, error) {
 		dir = up
 	}
 	out := filepath.Join(dir, "test-artifacts", "e2e")
+	if dbtest.PostgresURL() != "" {
+		out += "-postgres"
+	}
 	return out, os.MkdirAll(out, 0o755)
 }
 
