@@ -45,11 +45,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /assessments/{id}/evidence/{blob}", h.evidence)
 }
 
-func can(r *http.Request, roles []auth.Role) bool {
-	_, err := auth.Require(r.Context(), roles...)
-	return err == nil
-}
-
 // form is what a page with a form shows again after a refusal.
 type form struct {
 	Values  map[string]string
@@ -85,7 +80,7 @@ func (h *Web) renderSchemes(w http.ResponseWriter, r *http.Request, status int, 
 	if lerr != nil {
 		return lerr
 	}
-	d := &schemesData{Items: items, CanDefine: can(r, DefineRoles), Year: h.S.Year()}
+	d := &schemesData{Items: items, CanDefine: auth.Has(r.Context(), DefineRoles...), Year: h.S.Year()}
 	d.Values = values
 	if d.Values == nil {
 		d.Values = map[string]string{"year": strconv.Itoa(d.Year)}
@@ -133,8 +128,8 @@ func (h *Web) renderScheme(w http.ResponseWriter, r *http.Request, status int, v
 	}
 	p := auth.From(ctx)
 	d := &schemeData{S: sc, Metrics: h.S.Metrics(), Sum: sc.WeightSum(),
-		Owner:    can(r, DefineRoles) && p.Area.Code == sc.DivisionCode,
-		CanStart: can(r, SelfRoles) && sc.State == Open}
+		Owner:    auth.Has(r.Context(), DefineRoles...) && p.Area.Code == sc.DivisionCode,
+		CanStart: auth.Has(r.Context(), SelfRoles...) && sc.State == Open}
 	d.Values = values
 	if d.Values == nil {
 		d.Values = map[string]string{"scoring": Hand, "rule": Linear}
@@ -266,7 +261,7 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, err
 	if lerr != nil {
 		return lerr
 	}
-	d := &listData{Listing: l, States: states, CanStart: can(r, SelfRoles), Year: h.S.Year()}
+	d := &listData{Listing: l, States: states, CanStart: auth.Has(r.Context(), SelfRoles...), Year: h.S.Year()}
 	d.explain(r, err)
 	h.Srv.Render.Render(w, status, "assessment/list", h.Srv.NewPage(r, "assessment.title", d))
 	return nil
@@ -313,9 +308,9 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, ite
 		return gerr
 	}
 	d := &viewData{A: a, ItemID: item, MaxBytesMB: Evidence.MaxBytes >> 20,
-		Self:    can(r, SelfRoles) && (a.State == SelfAssessing || a.State == Returned),
-		Review:  can(r, ReviewRoles) && a.State == Submitted,
-		Approve: can(r, ApproveRoles) && a.State == Reviewed}
+		Self:    auth.Has(r.Context(), SelfRoles...) && (a.State == SelfAssessing || a.State == Returned),
+		Review:  auth.Has(r.Context(), ReviewRoles...) && a.State == Submitted,
+		Approve: auth.Has(r.Context(), ApproveRoles...) && a.State == Reviewed}
 	d.Values = values
 	d.explain(r, err)
 	h.Srv.Render.Render(w, status, "assessment/view", h.Srv.NewPage(r, a.CommunityName+" "+strconv.Itoa(a.Year), d))

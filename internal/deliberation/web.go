@@ -56,11 +56,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Public("GET /communities/{code}/decisions", h.published)
 }
 
-func is(r *http.Request, roles ...auth.Role) bool {
-	_, err := auth.Require(r.Context(), roles...)
-	return err == nil
-}
-
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, name, title string, d any) error {
 	h.Srv.Render.Render(w, status, "deliberation/"+name, h.Srv.NewPage(r, title, d))
 	return nil
@@ -112,7 +107,7 @@ func (h *Web) topics(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.Page, _ = pagingOf(f.Page)
-	return h.render(w, r, http.StatusOK, "topics", "deliberation.topics", &topicsData{F: f, Items: items, More: more, IsStaff: is(r, ReadRoles...), Query: q})
+	return h.render(w, r, http.StatusOK, "topics", "deliberation.topics", &topicsData{F: f, Items: items, More: more, IsStaff: auth.Has(r.Context(), ReadRoles...), Query: q})
 }
 
 func pagingOf(page int) (int, int) {
@@ -156,7 +151,7 @@ func (h *Web) raise(w http.ResponseWriter, r *http.Request) error {
 		sum, by := summary(r, failure)
 		vals := map[string]string{"division_code": in.DivisionCode, "title": in.Title, "body": in.Body, "source_kind": in.SourceKind, "source_ref": in.SourceRef}
 		return h.render(w, r, errs.Status(failure), "topic_form", "deliberation.new_topic",
-			&topicForm{Values: vals, Errors: by, Summary: sum, Sources: SourceKinds, IsStaff: !is(r, auth.Resident)})
+			&topicForm{Values: vals, Errors: by, Summary: sum, Sources: SourceKinds, IsStaff: !auth.Has(r.Context(), auth.Resident)})
 	})
 }
 
@@ -187,7 +182,7 @@ func (h *Web) topicPage(w http.ResponseWriter, r *http.Request, status int, fail
 		return err
 	}
 	p := auth.From(ctx)
-	staff := is(r, StaffRoles...)
+	staff := auth.Has(r.Context(), StaffRoles...)
 	d := &topicData{T: t, Meetings: ms, CanReview: staff && t.Status == Proposed && (t.ProposerID == 0 || t.ProposerID != p.UserID), CanPlan: staff && t.Status == Admitted,
 		Kinds: MeetingKinds, Modes: Modes, Bases: Bases, DefaultAt: h.S.Now().In(china).Add(24 * time.Hour).Format("2006-01-02T15:00")}
 	d.Summary, _ = summary(r, failure)
@@ -262,7 +257,7 @@ func (h *Web) meetingPage(w http.ResponseWriter, r *http.Request, status int, fa
 	if err != nil {
 		return err
 	}
-	d := &meetingData{M: m, IsStaff: is(r, StaffRoles...), CanRecord: is(r, ReadRoles...), IsResident: is(r, auth.Resident), Bases: Bases,
+	d := &meetingData{M: m, IsStaff: auth.Has(r.Context(), StaffRoles...), CanRecord: auth.Has(r.Context(), ReadRoles...), IsResident: auth.Has(r.Context(), auth.Resident), Bases: Bases,
 		Choices: []string{Yes, No, Abstain}}
 	if d.T, err = h.S.Topic(ctx, m.TopicID); err != nil {
 		return err
@@ -439,8 +434,8 @@ func (h *Web) decisionPage(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	d := &decisionData{IsStaff: is(r, StaffRoles...), IsResident: is(r, auth.Resident)}
-	if auth.From(ctx) != nil && is(r, RaiseRoles...) {
+	d := &decisionData{IsStaff: auth.Has(r.Context(), StaffRoles...), IsResident: auth.Has(r.Context(), auth.Resident)}
+	if auth.From(ctx) != nil && auth.Has(r.Context(), RaiseRoles...) {
 		d.X, err = h.S.Decision(ctx, id)
 		if err == nil {
 			d.Objections, err = h.S.Objections(ctx, id)

@@ -48,11 +48,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /emergency/tasks/{id}", h.mark)
 }
 
-func can(r *http.Request, roles []auth.Role) bool {
-	_, err := auth.Require(r.Context(), roles...)
-	return err == nil
-}
-
 func year(r *http.Request) int {
 	y, _ := strconv.Atoi(r.URL.Query().Get("year"))
 	if y < 2000 || y > 2100 {
@@ -132,7 +127,7 @@ func (h *Web) renderCommunity(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := &recordsData{Code: code, Name: name, CanEdit: can(r, EditRoles), Kinds: Kinds, Today: h.S.today(), Form: form, Values: vals}
+	d := &recordsData{Code: code, Name: name, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Today: h.S.today(), Form: form, Values: vals}
 	if d.Values == nil {
 		d.Values = map[string]string{}
 	}
@@ -256,7 +251,7 @@ func (h *Web) alerts(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &alertsData{F: f, Kinds: Kinds, Levels: Levels, Items: items, Page: page, More: more, CanSend: can(r, SendRoles)}
+	d := &alertsData{F: f, Kinds: Kinds, Levels: Levels, Items: items, Page: page, More: more, CanSend: auth.Has(r.Context(), SendRoles...)}
 	h.Srv.Render.Render(w, http.StatusOK, "emergency/alerts", h.Srv.NewPage(r, "emergency.alerts", d))
 	return nil
 }
@@ -331,7 +326,7 @@ func (h *Web) renderCoverage(w http.ResponseWriter, r *http.Request, fragment bo
 	if err != nil {
 		return err
 	}
-	d := &coverageData{C: c, CanMark: can(r, MarkRoles), fragment: fragment}
+	d := &coverageData{C: c, CanMark: auth.Has(r.Context(), MarkRoles...), fragment: fragment}
 	h.Srv.Render.Render(w, http.StatusOK, "emergency/alert", h.Srv.NewPage(r, "emergency.alert", d))
 	return nil
 }
@@ -359,7 +354,7 @@ func (h *Web) renderTasks(w http.ResponseWriter, r *http.Request, status int, fa
 		return err
 	}
 	q := r.URL.Query()
-	d := &tasksData{Status: q.Get("status"), Page: max(web.PageParam(q), 1), CanMark: can(r, MarkRoles), Failed: failed, Values: vals}
+	d := &tasksData{Status: q.Get("status"), Page: max(web.PageParam(q), 1), CanMark: auth.Has(r.Context(), MarkRoles...), Failed: failed, Values: vals}
 	if !slices.Contains([]string{"", Pending, Reached, NotReached}, d.Status) {
 		d.Status = ""
 	}

@@ -46,11 +46,6 @@ type listData struct {
 	Export   string // the export link: the list's filter
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	f := filterOf(r.URL.Query())
 	page := web.PageParam(r.URL.Query())
@@ -65,7 +60,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 			q.Set(k, v)
 		}
 	}
-	d := &listData{Filter: f, Items: items, Page: page, More: more, Kinds: Kinds, Statuses: Statuses, CanEdit: canEdit(r),
+	d := &listData{Filter: f, Items: items, Page: page, More: more, Kinds: Kinds, Statuses: Statuses, CanEdit: auth.Has(r.Context(), EditRoles...),
 		Export: "/facilities/export.xlsx?" + q.Encode()}
 	h.Srv.Render.Render(w, http.StatusOK, "facility/list", h.Srv.NewPage(r, "facility.list", d))
 	return nil
@@ -95,7 +90,7 @@ func (h *Web) view(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderView(w http.ResponseWriter, r *http.Request, f *Facility, status int, e error, vals map[string]string) {
-	d := &viewData{F: f, CanEdit: canEdit(r), Weekdays: Weekdays, Errors: map[string]string{}, Values: vals}
+	d := &viewData{F: f, CanEdit: auth.Has(r.Context(), EditRoles...), Weekdays: Weekdays, Errors: map[string]string{}, Values: vals}
 	if p, err := h.S.Store.Place(r.Context(), f.DivisionCode); err == nil {
 		d.Warnings = f.Warnings(p.Kind)
 	}

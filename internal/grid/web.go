@@ -44,11 +44,6 @@ type gridListData struct {
 	Summary []string
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	return h.renderList(w, r, http.StatusOK, nil)
 }
@@ -58,7 +53,7 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	if err != nil {
 		return err
 	}
-	d := &gridListData{Listing: l, CanEdit: canEdit(r), Summary: summary}
+	d := &gridListData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Summary: summary}
 	h.Srv.Render.Render(w, status, "grid/list", h.Srv.NewPage(r, "grid.title", d))
 	return nil
 }
@@ -78,7 +73,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, rev
 	if err != nil {
 		return err
 	}
-	d := map[string]any{"G": g, "CanEdit": canEdit(r), "Revealed": revealed != nil}
+	d := map[string]any{"G": g, "CanEdit": auth.Has(r.Context(), EditRoles...), "Revealed": revealed != nil}
 	if revealed != nil {
 		g.Units = revealed
 	}

@@ -54,11 +54,6 @@ func filterOf(q url.Values) Filter {
 		Page: web.PageParam(q), PerPage: 50}
 }
 
-func can(ctx context.Context, roles []auth.Role) bool {
-	_, err := auth.Require(ctx, roles...)
-	return err == nil
-}
-
 type listData struct {
 	web.Listing[Filter, LedgerTask]
 	Kinds     []string
@@ -82,7 +77,7 @@ func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, sum
 	if err != nil {
 		return err
 	}
-	d := &listData{Listing: l, Kinds: Kinds, Periods: ps, CanManage: can(ctx, ManageRoles), CanRate: can(ctx, RateRoles), Summary: summary}
+	d := &listData{Listing: l, Kinds: Kinds, Periods: ps, CanManage: auth.Has(ctx, ManageRoles...), CanRate: auth.Has(ctx, RateRoles...), Summary: summary}
 	h.Srv.Render.Render(w, status, "ledger/list", h.Srv.NewPage(r, "ledger.title", d))
 	return nil
 }
@@ -243,7 +238,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, tid int64, stat
 	if gerr != nil {
 		return gerr
 	}
-	d := &viewData{T: t, Items: items, CanManage: can(ctx, ManageRoles), Values: v, At: at,
+	d := &viewData{T: t, Items: items, CanManage: auth.Has(ctx, ManageRoles...), Values: v, At: at,
 		Units: append([]LedgerUnitRef{t.LeadUnit}, t.CoUnits...)}
 	if d.Values == nil {
 		d.Values = map[string]string{}

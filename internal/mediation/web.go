@@ -68,11 +68,6 @@ func (h *Web) after(w http.ResponseWriter, r *http.Request, err error, to string
 	})
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 func form(r *http.Request, k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 
 func formInt(r *http.Request, k string) int64 {
@@ -128,7 +123,7 @@ func (h *Web) renderCases(w http.ResponseWriter, r *http.Request, status int, p 
 	if err != nil {
 		return err
 	}
-	d := &casesData{Listing: l, CanEdit: canEdit(r), Kinds: Kinds, Statuses: Statuses, Area: areaOf(r), P: p}
+	d := &casesData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Statuses: Statuses, Area: areaOf(r), P: p}
 	h.Srv.Render.Render(w, status, "mediation/cases", h.Srv.NewPage(r, "mediation.cases", d))
 	return nil
 }
@@ -201,7 +196,7 @@ func (h *Web) renderCase(w http.ResponseWriter, r *http.Request, status int, p *
 	if err != nil {
 		return err
 	}
-	d := &caseData{C: c, CanEdit: canEdit(r), CanReveal: CanRevealParties(auth.From(ctx)), Revealed: revealed, Today: h.S.Today(),
+	d := &caseData{C: c, CanEdit: auth.Has(r.Context(), EditRoles...), CanReveal: CanRevealParties(auth.From(ctx)), Revealed: revealed, Today: h.S.Today(),
 		StepKinds: StepKinds, Referrals: Referrals, P: p, MaxCopyMiB: h.S.Copies.MaxBytes >> 20}
 	if d.CanEdit && c.Status == Open {
 		ms, err := h.S.Store.communityMediators(ctx, c.CommunityCode)
@@ -330,7 +325,7 @@ type listData[T any] struct {
 
 func listOf[T any](r *http.Request, s *Service, items []T, more bool, p *problem) *listData[T] {
 	page, _ := db.Paging(web.PageParam(r.URL.Query()), 50)
-	return &listData[T]{Items: items, Page: page, More: more, CanEdit: canEdit(r), Division: strings.TrimSpace(r.URL.Query().Get("division")),
+	return &listData[T]{Items: items, Page: page, More: more, CanEdit: auth.Has(r.Context(), EditRoles...), Division: strings.TrimSpace(r.URL.Query().Get("division")),
 		Area: areaOf(r), Today: s.Today(), P: p}
 }
 
@@ -380,7 +375,7 @@ func (h *Web) renderCommittee(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := &committeeData{C: c, CanEdit: canEdit(r), Today: h.S.Today(), P: p}
+	d := &committeeData{C: c, CanEdit: auth.Has(r.Context(), EditRoles...), Today: h.S.Today(), P: p}
 	if d.CanEdit {
 		if d.Workers, err = h.S.WorkersIn(ctx, c.CommunityCode); err != nil {
 			return err
@@ -465,7 +460,7 @@ func (h *Web) renderAdviser(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	page, _ = db.Paging(page, 50)
-	d := &adviserData{A: a, Services: items, More: more, Page: page, CanEdit: canEdit(r), Kinds: ServiceKinds, Today: h.S.Today(), P: p}
+	d := &adviserData{A: a, Services: items, More: more, Page: page, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: ServiceKinds, Today: h.S.Today(), P: p}
 	h.Srv.Render.Render(w, status, "mediation/adviser", h.Srv.NewPage(r, a.Name, d))
 	return nil
 }
@@ -532,7 +527,7 @@ func (h *Web) renderLiterate(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := &literateData{L: l, CanEdit: canEdit(r), Today: h.S.Today(), P: p}
+	d := &literateData{L: l, CanEdit: auth.Has(r.Context(), EditRoles...), Today: h.S.Today(), P: p}
 	h.Srv.Render.Render(w, status, "mediation/literate", h.Srv.NewPage(r, l.Name, d))
 	return nil
 }

@@ -140,11 +140,6 @@ func filterOf(q url.Values) Filter {
 	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Status: q.Get("status"), Page: web.PageParam(q), PerPage: 50}
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 type listData struct {
 	web.Listing[Filter, PartyMember]
 	CanEdit  bool
@@ -156,7 +151,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &listData{Listing: l, CanEdit: canEdit(r), Statuses: Statuses}
+	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Statuses: Statuses}
 	h.Srv.Render.Render(w, http.StatusOK, "partymember/list", h.Srv.NewPage(r, "partymember.title", d))
 	return nil
 }
@@ -212,7 +207,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, err
 	if gerr != nil {
 		return gerr
 	}
-	d := &viewData{M: m, CanEdit: canEdit(r), Errors: map[string]string{}}
+	d := &viewData{M: m, CanEdit: auth.Has(r.Context(), EditRoles...), Errors: map[string]string{}}
 	if err != nil {
 		d.Summary, d.Errors = web.Explain(i18n.From(r.Context()), err)
 	}
@@ -233,7 +228,7 @@ func (h *Web) decide(confirm bool) func(http.ResponseWriter, *http.Request) erro
 			}
 			return web.FlashRedirect(w, r, flash, "/party/members/"+strconv.FormatInt(id, 10))
 		}
-		if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT && !(c == errs.EFORBIDDEN && canEdit(r)) {
+		if c := errs.Code(err); c != errs.EINVALID && c != errs.ECONFLICT && !(c == errs.EFORBIDDEN && auth.Has(r.Context(), EditRoles...)) {
 			return err
 		}
 		return h.renderView(w, r, errs.Status(err), err)
@@ -260,7 +255,7 @@ func (h *Web) renderPosts(w http.ResponseWriter, r *http.Request, status int, va
 	if vals == nil {
 		vals = map[string]string{"division_code": auth.From(ctx).Area.Code}
 	}
-	d := &postsData{Posts: posts, CanEdit: canEdit(r), Values: vals, Errors: map[string]string{}}
+	d := &postsData{Posts: posts, CanEdit: auth.Has(r.Context(), EditRoles...), Values: vals, Errors: map[string]string{}}
 	if err != nil {
 		d.Summary, d.Errors = web.Explain(i18n.From(ctx), err)
 	}

@@ -130,11 +130,6 @@ func after(w http.ResponseWriter, r *http.Request, err error, msg, to string, ag
 	return web.FormDone(w, r, err, msg, to, again)
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 func form(r *http.Request, k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 
 // formInt reads a whole number field; a field that is not one is named.
@@ -205,7 +200,7 @@ func (h *Web) renderCompounds(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := &compoundsData{Listing: l, CanEdit: canEdit(r), Managements: Managements, Today: h.S.Today(), P: p}
+	d := &compoundsData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Managements: Managements, Today: h.S.Today(), P: p}
 	base := map[string]string{"management": ByCompany}
 	if code := areaCode(ctx); division.ValidCode(code) && division.LevelFromCode(code) == division.Community {
 		base["community_code"] = code
@@ -268,7 +263,7 @@ func (h *Web) renderCompound(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	d := &compoundData{C: c, CanEdit: canEdit(r), Managements: Managements, Ended: c.ContractEnded(h.S.Today()), P: p}
+	d := &compoundData{C: c, CanEdit: auth.Has(r.Context(), EditRoles...), Managements: Managements, Ended: c.ContractEnded(h.S.Today()), P: p}
 	base := flatCompound(c)
 	base["version"] = strconv.Itoa(c.Version)
 	if c.CompanyID == 0 {
@@ -313,7 +308,7 @@ func (h *Web) compoundTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) importCompounds(w http.ResponseWriter, r *http.Request) error {
-	if !canEdit(r) {
+	if !auth.Has(r.Context(), EditRoles...) {
 		return errs.Forbidden()
 	}
 	return web.ImportFile(w, r, 2*xlsx.DefaultMaxBytes, "/property/compounds", h.S.ImportCompounds,
@@ -350,7 +345,7 @@ func (h *Web) renderCompanies(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := &companiesData{Listing: l, CanEdit: canEdit(r), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
+	d := &companiesData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
 	if d.CanEdit {
 		if d.Units, err = h.unitChoices(ctx); err != nil {
 			return err
@@ -427,7 +422,7 @@ func (h *Web) renderCompany(w http.ResponseWriter, r *http.Request, status int, 
 	d.V = values(base, p)
 	// Editing needs the company inside the caller's area, not above it.
 	lo, hi, _ := auth.Scope(ctx)
-	d.CanEdit = canEdit(r) && c.DivisionCode >= lo && c.DivisionCode <= hi
+	d.CanEdit = auth.Has(r.Context(), EditRoles...) && c.DivisionCode >= lo && c.DivisionCode <= hi
 	if d.CanEdit {
 		if d.Units, err = h.unitChoices(ctx); err != nil {
 			return err
@@ -472,7 +467,7 @@ func (h *Web) companyTemplate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) importCompanies(w http.ResponseWriter, r *http.Request) error {
-	if !canEdit(r) {
+	if !auth.Has(r.Context(), EditRoles...) {
 		return errs.Forbidden()
 	}
 	return web.ImportFile(w, r, 2*xlsx.DefaultMaxBytes, "/property/companies", h.S.ImportCompanies,

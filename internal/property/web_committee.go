@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -37,7 +38,7 @@ func (h *Web) renderCommittees(w http.ResponseWriter, r *http.Request, status in
 	if err != nil {
 		return err
 	}
-	d := &committeesData{Listing: l, Ended: ended, CanEdit: canEdit(r), Kinds: Kinds, Area: areaCode(ctx), P: p}
+	d := &committeesData{Listing: l, Ended: ended, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Area: areaCode(ctx), P: p}
 	if d.CanEdit {
 		if d.Compounds, _, err = h.S.ListCompounds(ctx, Filter{PerPage: 200}, 0); err != nil {
 			return err
@@ -83,7 +84,7 @@ func (h *Web) renderCommittee(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	d := &committeeData{C: c, CanEdit: canEdit(r), Roles: Roles, Today: h.S.Today(), P: p}
+	d := &committeeData{C: c, CanEdit: auth.Has(r.Context(), EditRoles...), Roles: Roles, Today: h.S.Today(), P: p}
 	if c.Kind == Management {
 		if d.Meetings, d.More, err = h.S.ListMeetings(ctx, id, web.PageParam(r.URL.Query()), 20); err != nil {
 			return err

@@ -52,11 +52,6 @@ func isStaff(r *http.Request) bool {
 	return p != nil && p.Role.Staff()
 }
 
-func can(r *http.Request, roles []auth.Role) bool {
-	_, err := auth.Require(r.Context(), roles...)
-	return err == nil
-}
-
 type listData struct {
 	F        Filter
 	Items    []Case
@@ -74,7 +69,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page, _ := db.Paging(f.Page, f.PerPage)
-	d := &listData{F: f, Items: items, Page: page, More: more, Staff: isStaff(r), CanTake: can(r, append(HandleRoles, auth.Resident)), Statuses: Statuses}
+	d := &listData{F: f, Items: items, Page: page, More: more, Staff: isStaff(r), CanTake: auth.Has(r.Context(), append(HandleRoles, auth.Resident)...), Statuses: Statuses}
 	title := "proxy.title"
 	if !d.Staff {
 		title = "proxy.mine"
@@ -125,7 +120,7 @@ func (h *Web) renderServices(w http.ResponseWriter, r *http.Request, status int,
 	if lerr != nil {
 		return lerr
 	}
-	d := &servicesData{Items: items, CanAdd: can(r, CatalogueRoles), Values: vals, Errors: map[string]string{}}
+	d := &servicesData{Items: items, CanAdd: auth.Has(r.Context(), CatalogueRoles...), Values: vals, Errors: map[string]string{}}
 	if err != nil {
 		d.Summary, d.Errors = web.Explain(i18n.From(r.Context()), err)
 	}
@@ -171,7 +166,7 @@ func (h *Web) offerings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) renderOfferings(w http.ResponseWriter, r *http.Request, status int, community string, err error) error {
-	d := &offeringsData{Community: community, CanEdit: can(r, OfferRoles), Min: MinOffered}
+	d := &offeringsData{Community: community, CanEdit: auth.Has(r.Context(), OfferRoles...), Min: MinOffered}
 	if community == "" {
 		if p := auth.From(r.Context()); p != nil && p.Area.Code != "" && division.Code(p.Area.Code).Level() == 5 {
 			d.Community = p.Area.Code
@@ -317,7 +312,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, rev
 		return gerr
 	}
 	p := auth.From(ctx)
-	d := &viewData{C: c, Staff: isStaff(r), CanHandle: can(r, HandleRoles), CanReveal: can(r, RevealRoles), Revealed: rev,
+	d := &viewData{C: c, Staff: isStaff(r), CanHandle: auth.Has(r.Context(), HandleRoles...), CanReveal: auth.Has(r.Context(), RevealRoles...), Revealed: rev,
 		CanRate: p.Role == auth.Resident && c.Finished() && c.Rating == 0, Ratings: []int{5, 4, 3, 2, 1}, Errors: map[string]string{}}
 	if err != nil {
 		d.Summary, d.Errors = web.Explain(i18n.From(ctx), err)

@@ -39,11 +39,6 @@ func filterOf(q url.Values) Filter {
 	return Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), Kind: q.Get("kind"), Page: web.PageParam(q), PerPage: 50}
 }
 
-func canEdit(r *http.Request) bool {
-	_, err := auth.Require(r.Context(), EditRoles...)
-	return err == nil
-}
-
 type listData struct {
 	web.Listing[Filter, ResidentUnit]
 	CanEdit bool
@@ -55,7 +50,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &listData{Listing: l, CanEdit: canEdit(r), Kinds: Kinds}
+	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds}
 	h.Srv.Render.Render(w, http.StatusOK, "residentunit/list", h.Srv.NewPage(r, "residentunit.title", d))
 	return nil
 }
@@ -130,7 +125,7 @@ func (h *Web) renderView(w http.ResponseWriter, r *http.Request, status int, for
 	if gerr != nil {
 		return gerr
 	}
-	d := &viewData{U: u, CanEdit: canEdit(r), Form: form, Values: vals, Errors: map[string]string{}, ResourceKinds: ResourceKinds,
+	d := &viewData{U: u, CanEdit: auth.Has(r.Context(), EditRoles...), Form: form, Values: vals, Errors: map[string]string{}, ResourceKinds: ResourceKinds,
 		Serves: h.S.Serves, ServesLabel: h.S.ServesLabel}
 	if d.Values == nil {
 		d.Values = map[string]string{}

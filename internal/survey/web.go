@@ -42,11 +42,6 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /surveys/rounds/{id}/results.xlsx", h.export)
 }
 
-func can(r *http.Request, roles []auth.Role) bool {
-	_, err := auth.Require(r.Context(), roles...)
-	return err == nil
-}
-
 type listData struct {
 	F              RoundFilter
 	Rounds         []Round
@@ -65,7 +60,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := &listData{F: f, Rounds: rounds, More: more, CanBuild: can(r, BuildRoles), Staff: can(r, ReadRoles)}
+	d := &listData{F: f, Rounds: rounds, More: more, CanBuild: auth.Has(r.Context(), BuildRoles...), Staff: auth.Has(r.Context(), ReadRoles...)}
 	d.Page, _ = db.Paging(f.Page, f.PerPage)
 	if d.Staff {
 		if d.Questionnaires, _, err = h.S.Questionnaires(ctx, "", 1, 20); err != nil {
@@ -138,7 +133,7 @@ func (h *Web) questionnaire(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := map[string]any{"Q": q, "CanBuild": can(r, BuildRoles)}
+	d := map[string]any{"Q": q, "CanBuild": auth.Has(r.Context(), BuildRoles...)}
 	h.Srv.Render.Render(w, http.StatusOK, "survey/questionnaire", h.Srv.NewPage(r, q.Title, d))
 	return nil
 }
@@ -226,7 +221,7 @@ func (h *Web) renderRound(w http.ResponseWriter, r *http.Request, status int, er
 		return gerr
 	}
 	p := auth.From(ctx)
-	d := &roundData{F: f, Resident: p.Role == auth.Resident, CanBuild: can(r, BuildRoles), Community: r.PostFormValue("community")}
+	d := &roundData{F: f, Resident: p.Role == auth.Resident, CanBuild: auth.Has(r.Context(), BuildRoles...), Community: r.PostFormValue("community")}
 	d.CanClose = d.CanBuild && f.Round.Status == Open && p.Area.Contains(f.Round.DivisionCode)
 	if d.Community == "" && p.Role != auth.Resident {
 		d.Community = p.Area.Code

@@ -172,6 +172,13 @@ func Require(ctx context.Context, roles ...Role) (*Principal, error) {
 	return nil, errs.Forbidden()
 }
 
+// Has tells whether ctx's principal has one of roles (Require without the
+// error: for a page that shows an action only to those who may take it).
+func Has(ctx context.Context, roles ...Role) bool {
+	_, err := Require(ctx, roles...)
+	return err == nil
+}
+
 // StaffRoles are the roles that work on registries, lowest level first.
 var StaffRoles = []Role{GridWorker, CommunityWorker, TownshipStaff, CountyStaff, CityStaff}
 
