@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -39,15 +40,12 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 	if !ok || len(m.Params["code"]) != 6 {
 		t.Fatalf("the SMS box holds %+v", m)
 	}
-	community := fmt.Sprintf(`#picker-community-results input[name="community"][value="%s"]`, apptest.Community)
 	phone.do("fill the form",
 		chromedp.SendKeys(chromedp.CSS("#f-code"), m.Params["code"]),
 		chromedp.SendKeys(chromedp.CSS("#f-display_name"), "李秀英"),
-		// htmx fetches the matches as the name is typed.
-		chromedp.SendKeys(chromedp.CSS("#picker-community-q"), "游园"),
-		chromedp.WaitVisible(chromedp.CSS(community)),
-		chromedp.Click(chromedp.CSS(community)),
 	)
+	// htmx fetches the matches as the name is typed.
+	phone.pickPlace("community", "游园", apptest.Community)
 	phone.checkA11y("the picker's results")
 	phone.checkFits("sign-up form")
 	phone.navigate("sign up", chromedp.Click(chromedp.CSS("#signup-submit")))
@@ -90,16 +88,12 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 
 	// The first request: the community is chosen by typing its name.
 	phone.open("/requests/new")
-	chosen := fmt.Sprintf(`#picker-division_code-results input[name="division_code"][value="%s"]`, apptest.Community)
 	phone.do("fill the request form",
 		chromedp.WaitVisible(chromedp.CSS("#request-form")),
 		chromedp.SetValue(chromedp.CSS("#f-category_code"), "utility.water"),
 		chromedp.SendKeys(chromedp.CSS("#f-description"), "楼道水管漏水，地面全是水"),
-		chromedp.SendKeys(chromedp.CSS("#picker-division_code-q"), "游园"),
-		chromedp.WaitVisible(chromedp.CSS("#picker-division_code-results .picker-heading")),
-		chromedp.WaitVisible(chromedp.CSS(chosen)),
-		chromedp.Click(chromedp.CSS(chosen)),
 	)
+	phone.pickPlace("division_code", "游园", apptest.Community)
 	if got := eval[string](phone, `document.querySelector("#f-contact_name").value`); got != "李秀英" {
 		t.Errorf("the form's contact name is %q, want the resident's own", got)
 	}
@@ -152,4 +146,22 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 	phone.checkA11y("inbox")
 	phone.checkFits("inbox")
 	phone.screenshot("signup-inbox")
+}
+
+// pickPlace types q into the division picker of field and chooses code
+// among the matches for the whole of q. Each pause in the typing may
+// fetch matches of its own (a slow machine pauses more), and a click on a
+// row of an earlier answer misses when a later answer replaces it: so it
+// waits for the answer that names q, with no fetch still under way.
+func (b *Browser) pickPlace(field, q, code string) {
+	b.t.Helper()
+	input := "#picker-" + field + "-q"
+	radio := fmt.Sprintf(`#picker-%s-results input[name="%s"][value="%s"]`, field, field, code)
+	b.do("type "+q+" in the picker", chromedp.SendKeys(chromedp.CSS(input), q))
+	b.waitFor("the matches for "+q, fmt.Sprintf(`(() => {
+		const results = document.getElementById(%q);
+		return !document.querySelector(%q).classList.contains("htmx-request") &&
+			results.textContent.includes("“" + %q + "”") && results.querySelector(%q) !== null;
+	})()`, "picker-"+field+"-results", input, q, radio), 30*time.Second)
+	b.do("choose "+code, chromedp.Click(chromedp.CSS(radio)))
 }
