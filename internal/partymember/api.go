@@ -64,7 +64,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Summary: "Add a service post to a community", DefaultStatus: http.StatusCreated, Tags: tags},
 		s.AddPost)
 	web.RecordOp(api, huma.Operation{OperationID: "party-figures", Method: http.MethodGet, Path: "/api/v1/party-figures",
-		Summary: "PartyCoverage by community and by work unit: registered members and the share with service hours this year", Tags: tags},
+		Summary: "Coverage by community and by work unit: registered members and the share with service hours this year", Tags: tags},
 		func(ctx context.Context, in *partyFiguresInput) (*PartyFigures, error) {
 			return s.Figures(ctx, in.Division)
 		})

@@ -64,7 +64,7 @@ func init() {
 		"partymember.post_name":          {"岗位名称", "Post"},
 		"partymember.post_details":       {"岗位说明", "What the post does"},
 		"partymember.post_members":       {"已确认党员", "Confirmed members"},
-		"partymember.figures":            {"报到覆盖", "PartyCoverage"},
+		"partymember.figures":            {"报到覆盖", "Coverage"},
 		"partymember.figures_help":       {"已确认报到的党员，及其中今年有志愿服务时长的比例。", "Confirmed registrations, and the share of them with volunteer service hours this year."},
 		"partymember.by_community":       {"按社区", "By community"},
 		"partymember.by_unit":            {"按工作单位", "By work unit"},

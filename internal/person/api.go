@@ -44,7 +44,7 @@ func (s *Service) RegisterAPI(api huma.API) {
 		Summary: "A person with group memberships, masked", Tags: tags},
 		s.Get)
 	web.IDBodyOp(api, huma.Operation{OperationID: "patch-person", Method: http.MethodPatch, Path: "/api/v1/persons/{id}",
-		Summary:     "PersonChange a person",
+		Summary:     "Change a person",
 		Description: "Fields left out stay as they are; `groups`, when given, replaces the memberships (end one by setting its `end`). Give `version` to refuse the change (409) when someone else changed the person since you read it.",
 		Tags:        tags},
 		s.Update)

@@ -77,7 +77,7 @@ func init() {
 		"person.history":                   {"修改记录", "History"},
 		"person.when":                      {"时间", "When"},
 		"person.who":                       {"操作人", "Who"},
-		"person.change":                    {"内容", "PersonChange"},
+		"person.change":                    {"内容", "Change"},
 		"person.action.create":             {"新增", "Created"},
 		"person.action.update":             {"修改", "Changed"},
 		"person.action.import":             {"Excel 导入", "Imported from Excel"},
