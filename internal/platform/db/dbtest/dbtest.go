@@ -1,13 +1,13 @@
 // Package dbtest gives each test a fresh, migrated database: a SQLite file
 // in the test's temporary folder, or, when SHEQU_TEST_POSTGRES holds a
-// PostgreSQL URL, a new schema there that is dropped after the test.
+// PostgreSQL URL, a schema there that is the test's alone until it ends.
 //
 // Neither is migrated per test. The migrations run once into a template
 // named by a hash of the migration files, kept where every test binary on
 // the machine finds it: a SQLite file in the system's temporary folder, a
 // schema on the PostgreSQL server. Each test then gets a copy: the file
-// copied, or the template's dump (taken once per test binary with
-// pg_dump) replayed into the test's own schema in one round trip. A
+// copied, or a slot (a schema made once from the template's pg_dump and
+// used again by test after test) refilled with the template's rows. A
 // change to any migration changes the hash, so a stale template is never
 // used; two binaries that build the same template at once do not meet
 // (SQLite: each writes its own file and renames it into place; PostgreSQL:
@@ -268,15 +268,17 @@ const templateToken = "shequ_dbtest_template_schema"
 // On PostgreSQL the template is a schema migrated once per migrations
 // hash. A test gets a slot: a schema of the same shape kept on the server
 // and used again, shequ_pool_<hash>_<n>, held by a session advisory lock
-// for the test's life (released when the test ends, or when its binary
-// dies). Taking a slot empties it (DELETE, children first; TRUNCATE for
-// the tables with triggers of their own, since audit_log refuses DELETE:
-// a TRUNCATE of every table makes new files for each and costs several
-// times more) and copies the rows of the source (the template, or the schema Clone copies) into it, parents
-// before the tables that refer to them, in one transaction. A slot is made
-// once, from the template's pg_dump. Copying a few hundred rows costs a
-// fraction of making a hundred tables and their indexes: that DDL is what
-// made a fresh schema per test slow (2 s each on the shared machine).
+// of the binary's admin session for the test's life (released when the
+// test ends, or when its binary dies). Taking a slot empties its tables
+// that have rows (DELETE, children first; TRUNCATE for the tables with
+// triggers of their own, since audit_log refuses DELETE: a TRUNCATE of
+// every table makes new files for each and costs several times more) and
+// copies the rows of the source (the template, or the schema Clone
+// copies) into it, parents before the tables that refer to them, in one
+// transaction. A slot is made once, from the template's pg_dump. Copying
+// a few hundred rows costs a fraction of making a hundred tables and
+// their indexes: that DDL is what made a fresh schema per test slow (2 s
+// each on the shared machine).
 type pgTemplate struct {
 	schema    string // the migrated template
 	hash      string
@@ -284,31 +286,52 @@ type pgTemplate struct {
 	tables    []string // parents before the tables that refer to them
 	guarded   []string // tables with triggers of their own (audit_log refuses DELETE)
 	sequences []string
+	relations []string // every relation's name
+	functions []string
 	shape     string // shapeQuery's answer for it
 }
 
 // shapeQuery sums up a schema's shape: its relations (tables, indexes,
 // sequences, views), their columns (name, type, NOT NULL, whether it has
 // a default), constraints (name, kind, columns, the table referred to),
-// triggers (name, enabled, kind) and functions (name, source). A test may
-// change its slot's shape (the audit tests drop the append-only triggers
-// to tamper with the log): taking a slot whose shape is not the
-// template's makes it again. Every part is a sum of hashes of names and
-// numbers, never of objects' own OIDs, so that a slot and the template
-// compare; deparsing each constraint and default (pg_get_constraintdef)
-// cost half of a claim, and no test changes an expression in place.
-const shapeQuery = `WITH c AS MATERIALIZED (
-	SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1)
+// triggers (name, enabled, kind; the foreign keys' own triggers counted)
+// and indexes, and its functions (name, source). A test may change its
+// slot's shape (the audit tests drop the append-only triggers to tamper
+// with the log): taking a slot whose shape is not the template's makes it
+// again.
+//
+// It is asked at every claim, so it is made cheap. The relations and
+// functions are found by name ($2, $3: the template's), through the
+// catalogs' name indexes: a scan of pg_class for a schema's rows reads
+// every slot's (tens of thousands of rows). What a test adds is counted
+// through the catalogs' indexes too: a table, sequence or function by its
+// dependency on the schema, an index of a template table by pg_index, a
+// foreign key to one by its triggers on the table referred to. Every part is a sum
+// of hashes of names and numbers, never of objects' own OIDs, so that a
+// slot and the template compare; no test changes an expression in place.
+const shapeQuery = `WITH n AS MATERIALIZED (SELECT oid FROM pg_namespace WHERE nspname = $1),
+c AS MATERIALIZED (
+	SELECT c.oid, c.relname FROM unnest($2::text[]) r(name)
+	JOIN pg_class c ON c.relname = r.name AND c.relnamespace = (SELECT oid FROM n))
 SELECT concat_ws(' ',
 	(SELECT count(*) FROM c),
 	(SELECT sum(hashtext(c.relname || '.' || a.attname || ' ' || a.atttypid::text || ' ' || a.atttypmod::text || ' ' || a.attnotnull::text || ' ' || a.atthasdef::text)::bigint)
 	   FROM c CROSS JOIN LATERAL (SELECT * FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) a),
 	(SELECT sum(hashtext(c.relname || '.' || k.conname || ' ' || k.contype::text || ' ' || k.conkey::text || ' ' || COALESCE(k.confkey::text, '') || ' ' || COALESCE(f.relname, ''))::bigint)
 	   FROM c CROSS JOIN LATERAL (SELECT * FROM pg_constraint k WHERE k.conrelid = c.oid) k LEFT JOIN pg_class f ON f.oid = k.confrelid),
-	(SELECT sum(hashtext(c.relname || '.' || t.tgname || ' ' || t.tgenabled::text || ' ' || t.tgtype::text)::bigint)
-	   FROM c CROSS JOIN LATERAL (SELECT * FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal) t),
+	(SELECT sum(hashtext(c.relname || '.' || CASE WHEN t.tgisinternal THEN 'internal' ELSE t.tgname END || ' ' || t.tgenabled::text || ' ' || t.tgtype::text)::bigint)
+	   FROM c CROSS JOIN LATERAL (SELECT * FROM pg_trigger t WHERE t.tgrelid = c.oid) t),
+	(SELECT count(*) FROM c CROSS JOIN LATERAL (SELECT FROM pg_index i WHERE i.indrelid = c.oid) i),
+	(SELECT count(*) FROM pg_depend d WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = (SELECT oid FROM n)),
 	(SELECT sum(hashtext(p.proname || ' ' || md5(p.prosrc))::bigint)
-	   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1))`
+	   FROM pg_proc p WHERE p.proname = ANY ($3::text[]) AND p.pronamespace = (SELECT oid FROM n)))`
+
+// shapeOf answers shapeQuery for schema.
+func (t *pgTemplate) shapeOf(ctx context.Context, conn *sql.Conn, schema string) (string, error) {
+	var shape string
+	err := conn.QueryRowContext(ctx, shapeQuery, schema, t.relations, t.functions).Scan(&shape)
+	return shape, err
+}
 
 var pgTmpl struct {
 	once sync.Once
@@ -410,7 +433,13 @@ func makePostgresTemplate(base string) (*pgTemplate, error) {
 		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND NOT t.tgisinternal ORDER BY 1`, tmpl.schema); err != nil {
 		return nil, err
 	}
-	if err := conn.QueryRowContext(ctx, shapeQuery, tmpl.schema).Scan(&tmpl.shape); err != nil {
+	if tmpl.relations, err = names(ctx, conn, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1`, tmpl.schema); err != nil {
+		return nil, err
+	}
+	if tmpl.functions, err = names(ctx, conn, `SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 ORDER BY 1`, tmpl.schema); err != nil {
+		return nil, err
+	}
+	if tmpl.shape, err = tmpl.shapeOf(ctx, conn, tmpl.schema); err != nil {
 		return nil, err
 	}
 	if tmpl.sequences, err = names(ctx, conn, `SELECT sequencename FROM pg_sequences WHERE schemaname = $1 ORDER BY 1`, tmpl.schema); err != nil {
@@ -479,8 +508,43 @@ func lockKey(hash string) int32 {
 	return int32(binary.BigEndian.Uint32(b))
 }
 
+// admin is the test binary's own session on the server, which takes,
+// fills and gives back every slot its tests use, one at a time. A new
+// session per claim spent most of the claim loading the catalog entries
+// of the slot's tables and indexes (a fill opens several hundred): the
+// same session finds them cached when it fills the same slots again,
+// which is what a binary's tests do.
+var admin struct {
+	mu   sync.Mutex
+	pool *sql.DB
+	conn *sql.Conn
+	held map[int32]bool // the slots whose advisory locks the session holds
+}
+
+// adminConn returns the binary's admin session; admin.mu is held.
+func adminConn(ctx context.Context, base string) (*sql.Conn, error) {
+	if admin.conn != nil {
+		return admin.conn, nil
+	}
+	pool, err := sql.Open("pgx", base)
+	if err != nil {
+		return nil, err
+	}
+	pool.SetMaxOpenConns(1)
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	admin.pool, admin.conn, admin.held = pool, conn, map[int32]bool{}
+	return conn, nil
+}
+
 // claim takes a free slot for the test, fills it with a copy of the rows
-// of schema src, and returns its name.
+// of schema src, and returns its name. The slot is the test's until it
+// ends, held by a session advisory lock of the binary's admin session:
+// another binary cannot take it, and when this one dies, its locks go
+// with its session.
 func claim(t testing.TB, base, src string) string {
 	t.Helper()
 	tmpl, err := postgresTemplate(base)
@@ -488,79 +552,105 @@ func claim(t testing.TB, base, src string) string {
 		t.Fatalf("dbtest: PostgreSQL template: %v", err)
 	}
 	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
+	admin.mu.Lock()
+	defer admin.mu.Unlock()
+	conn, err := adminConn(ctx, base)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("dbtest: connect: %v", err)
 	}
-	admin.SetMaxOpenConns(1)
-	conn, err := admin.Conn(ctx)
-	if err != nil {
-		admin.Close()
-		t.Fatal(err)
-	}
-	// Closing the pool ends the session, which releases the lock; the
-	// slot keeps its rows until the next test takes it.
-	t.Cleanup(func() {
-		conn.Close()
-		admin.Close()
-	})
-	slot := ""
-	for n := 1; n <= 10000 && slot == ""; n++ {
+	var n int32
+	for try := int32(1); try <= 10000 && n == 0; try++ {
+		if admin.held[try] {
+			continue // the session's own: a second lock would succeed
+		}
 		var got bool
-		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, lockKey(tmpl.hash), int32(n)).Scan(&got); err != nil {
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1, $2)`, lockKey(tmpl.hash), try).Scan(&got); err != nil {
 			t.Fatalf("dbtest: take a slot: %v", err)
 		}
 		if got {
-			slot = fmt.Sprintf("shequ_pool_%s_%d", tmpl.hash, n)
+			n = try
 		}
 	}
-	if slot == "" {
+	if n == 0 {
 		t.Fatal("dbtest: no free slot")
 	}
-	var shape string
-	if err := conn.QueryRowContext(ctx, shapeQuery, slot).Scan(&shape); err != nil {
+	admin.held[n] = true
+	// The slot keeps its rows until the next test takes it.
+	t.Cleanup(func() {
+		admin.mu.Lock()
+		defer admin.mu.Unlock()
+		delete(admin.held, n)
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, $2)`, lockKey(tmpl.hash), n); err != nil {
+			t.Errorf("dbtest: give back slot %d: %v", n, err)
+		}
+	})
+	slot := fmt.Sprintf("shequ_pool_%s_%d", tmpl.hash, n)
+	shape, err := tmpl.shapeOf(ctx, conn, slot)
+	if err != nil {
 		t.Fatal(err)
-	}
-	exists := shape == tmpl.shape
-	if !exists {
-		if _, err := conn.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+slot+` CASCADE`); err != nil {
-			t.Fatalf("dbtest: drop slot %s, whose shape changed: %v", slot, err)
-		}
-		// One statement string, sent with the simple protocol (no
-		// arguments): the schema, its tables and rows, in one transaction.
-		if _, err := conn.ExecContext(ctx, "BEGIN;\n"+strings.ReplaceAll(tmpl.ddl, templateToken, slot)+"\nCOMMIT;"); err != nil {
-			t.Fatalf("dbtest: make slot %s: %v", slot, err)
-		}
-		if src == tmpl.schema {
-			return slot
-		}
 	}
 	var b strings.Builder
 	b.WriteString("BEGIN;\n")
-	if len(tmpl.guarded) > 0 {
-		b.WriteString("TRUNCATE ")
-		for i, tb := range tmpl.guarded {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%s.%q", slot, tb)
-		}
-		b.WriteString(" CASCADE;\n")
+	if shape != tmpl.shape {
+		// One statement string, sent with the simple protocol (no
+		// arguments): the schema, its tables and rows, in one transaction.
+		fmt.Fprintf(&b, "DROP SCHEMA IF EXISTS %s CASCADE;\n", slot)
+		b.WriteString(strings.ReplaceAll(tmpl.ddl, templateToken, slot))
+		b.WriteString("\n")
 	}
-	for i := len(tmpl.tables) - 1; i >= 0; i-- {
-		fmt.Fprintf(&b, "DELETE FROM %s.%q;\n", slot, tmpl.tables[i])
-	}
-	for _, tb := range tmpl.tables {
-		fmt.Fprintf(&b, "INSERT INTO %s.%q SELECT * FROM %s.%q;\n", slot, tb, src, tb)
-	}
-	for _, sq := range tmpl.sequences {
-		fmt.Fprintf(&b, "SELECT setval('%s.%q', last_value, is_called) FROM %s.%q;\n", slot, sq, src, sq)
+	if shape == tmpl.shape || src != tmpl.schema {
+		b.WriteString(fillSQL(tmpl, slot, src))
 	}
 	b.WriteString("COMMIT;")
 	if _, err := conn.ExecContext(ctx, b.String()); err != nil {
 		t.Fatalf("dbtest: fill slot %s from %s: %v", slot, src, err)
 	}
 	return slot
+}
+
+// fillSQL empties slot and copies the rows of src into it. Most tables
+// are empty in both, so it looks first: a table is emptied only when it
+// has rows (children first: an empty table refers to nothing), and filled
+// only when src has rows (parents first). The tables with triggers of
+// their own are truncated (audit_log refuses DELETE). Sequences take
+// src's values.
+func fillSQL(tmpl *pgTemplate, slot, src string) string {
+	children := make([]string, len(tmpl.tables))
+	for i, tb := range tmpl.tables {
+		children[len(tmpl.tables)-1-i] = tb
+	}
+	return fmt.Sprintf(`DO $fill$ DECLARE
+	slot text := %s; src text := %s; t text; present boolean;
+BEGIN
+	FOREACH t IN ARRAY %s LOOP
+		EXECUTE format('SELECT EXISTS (SELECT FROM %%I.%%I)', slot, t) INTO present;
+		IF present AND t = ANY (%s) THEN
+			EXECUTE format('TRUNCATE %%I.%%I CASCADE', slot, t);
+		ELSIF present THEN
+			EXECUTE format('DELETE FROM %%I.%%I', slot, t);
+		END IF;
+	END LOOP;
+	FOREACH t IN ARRAY %s LOOP
+		EXECUTE format('SELECT EXISTS (SELECT FROM %%I.%%I)', src, t) INTO present;
+		IF present THEN
+			EXECUTE format('INSERT INTO %%I.%%I SELECT * FROM %%I.%%I', slot, t, src, t);
+		END IF;
+	END LOOP;
+	FOREACH t IN ARRAY %s LOOP
+		EXECUTE format('SELECT setval(%%L, last_value, is_called) FROM %%I.%%I', format('%%I.%%I', slot, t), src, t);
+	END LOOP;
+END $fill$;
+`, quoteLiteral(slot), quoteLiteral(src), textArray(children), textArray(tmpl.guarded), textArray(tmpl.tables), textArray(tmpl.sequences))
+}
+
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func textArray(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteLiteral(n)
+	}
+	return "ARRAY[" + strings.Join(q, ", ") + "]::text[]"
 }
 
 // pgDump returns the SQL that recreates schema and its rows (as INSERTs,
