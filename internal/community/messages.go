@@ -11,6 +11,7 @@ func init() {
 		"community.rate":               {"评价", "Rate"},
 		"community.shelter_capacity":   {"可容纳 %d 人", "holds %d people"},
 		"community.nav":                {"社区公告与服务目录", "Community notices and services"},
+		"community.mine":               {"我的社区", "My community"},
 		"community.home.notices":       {"本社区公告", "My community's notices"},
 		"community.page_title":         {"%s", "%s"},
 		"community.not_found":          {"找不到社区 %s。", "Community %s does not exist."},

@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -131,8 +132,15 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// AddNav adds navigation entries.
+// AddNav adds navigation entries. An entry whose key has no message is a
+// programming error (the menu would show the raw key), so it panics: any
+// test that opens the app finds it.
 func (s *Server) AddNav(items ...NavItem) {
+	for _, it := range items {
+		if _, ok := i18n.Lookup(it.Key); !ok {
+			panic(fmt.Sprintf("web.AddNav: no message for the menu key %q (%s)", it.Key, it.Path))
+		}
+	}
 	s.navMu.Lock()
 	defer s.navMu.Unlock()
 	s.nav = append(s.nav, items...)
