@@ -19,8 +19,18 @@ import (
 	"shequ/internal/platform/db/dbtest"
 )
 
-// chromiumPath is Debian's package; CI installs it.
-const chromiumPath = "/usr/bin/chromium"
+// chromiumPath is the browser the tests drive: Debian's
+// chromium-headless-shell when it is installed (CI installs it), else
+// Debian's chromium. The shell is Chromium's old headless mode, without
+// the browser's windowing layers; the same journeys cost it less CPU.
+var chromiumPath = func() string {
+	for _, p := range []string{"/usr/bin/chromium-headless-shell", "/usr/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "/usr/bin/chromium-headless-shell"
+}()
 
 // Browser is a tab of its own in a browser context of its own (a fresh
 // profile: no cookies, cache or service workers of another test's), for
@@ -98,7 +108,7 @@ func newBrowser(t *testing.T, base string, w, h int64, emulate ...chromedp.Emula
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but %s is missing: install the chromium package", chromiumPath)
+			t.Fatalf("CI is set but %s is missing: install the chromium-headless-shell package", chromiumPath)
 		}
 		t.Skipf("%s not installed", chromiumPath)
 	}
