@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -110,9 +111,7 @@ func TestLedgerJourney(t *testing.T) {
 	}
 	report("儿童之家已完成选址，正在装修")
 	b.checkFits("the task, reported")
-	if w := eval[int](b, `document.querySelector("img.report-photo").naturalWidth`); w != 64 {
-		t.Errorf("the evidence photo does not load: width %d", w)
-	}
+	b.waitFor("the evidence photo loads", `(() => { const i = document.querySelector("img.report-photo"); return i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
 	b.signOut()
 	b.do("desktop", chromedp.EmulateViewport(1280, 900))
 
