@@ -14,7 +14,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +47,17 @@ const (
 	RuralCommunity   = "131102002201" // 集贤街村 (rural)
 	FarCommunity     = "131103100201" // 胡家庄村 (other county)
 )
+
+// A test binary that uses apptest starts the whole application hundreds
+// of times, each building its routes, API schemas and templates: garbage
+// at a high rate over a small live heap. It collects at five times the
+// live heap instead of twice (GOGC=400): internal/app's tests on SQLite
+// take about a fifth less CPU. A GOGC set in the environment wins.
+func init() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+}
 
 // Password is every test account's password.
 const Password = "Test-Passw0rd-1"
