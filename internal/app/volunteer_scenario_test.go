@@ -221,7 +221,7 @@ func volunteerScenarios(f volunteerFixture) []Scenario {
 		Scenario{Name: "ask correction", Method: "POST", Path: ask, Role: auth.Resident, Area: apptest.Community, Body: map[string]any{"service_hours": 2.5, "correction_reason": "多记了半小时"}, Status: 201, Contains: []string{`"status":"pending"`}},
 		Scenario{Name: "ask again", Method: "POST", Path: ask, Role: auth.Resident, Area: apptest.Community, Body: map[string]any{"service_hours": 2.5, "correction_reason": "again"}, Status: 409},
 		Scenario{Name: "pending for the organiser", Method: "GET", Path: "/api/v1/volunteer-corrections", Role: auth.CommunityWorker, Area: apptest.Community, Status: 200, Contains: []string{"多记了半小时"}},
-		Scenario{Name: "not for a sibling", Method: "GET", Path: "/api/v1/volunteer-corrections", Role: auth.CommunityWorker, Area: apptest.SiblingCommunity, Status: 200, NotContains: []string{"多记了半小时"}},
+		Scenario{Name: "not for a sibling", Method: "GET", Path: "/api/v1/volunteer-corrections", Role: auth.CommunityWorker, Area: apptest.SiblingCommunity, Status: 200, Contains: []string{`"items":[]`}},
 		Scenario{Name: "decide by a sibling", Method: "POST", Path: "/api/v1/volunteer-corrections/1/decision", Role: auth.TownshipStaff, Area: apptest.SiblingTownship, Body: map[string]any{"approve": true}, Status: 404},
 		Scenario{Name: "decide", Method: "POST", Path: "/api/v1/volunteer-corrections/1/decision", Role: auth.TownshipStaff, Area: apptest.Township, Body: map[string]any{"approve": true}, Status: 200, Contains: []string{`"status":"approved"`}},
 		Scenario{Name: "hours after", Method: "GET", Path: vol, Role: auth.Resident, Area: apptest.Community, Status: 200, Contains: []string{`"hours_centi":250`}},

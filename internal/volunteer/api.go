@@ -32,23 +32,11 @@ type recordsInput struct {
 	To   string `query:"to" doc:"YYYY-MM-DD"`
 }
 
-type recordsOutput struct {
-	Body struct {
-		Items []Record `json:"items"`
-	}
-}
-
 type correctionInput struct {
 	ID   int64 `path:"id"`
 	Body struct {
 		Hours  float64 `json:"service_hours,omitempty" doc:"the hours the record should show"`
 		Reason string  `json:"correction_reason,omitempty"`
-	}
-}
-
-type correctionsOutput struct {
-	Body struct {
-		Items []Correction `json:"items"`
 	}
 }
 
@@ -64,23 +52,11 @@ type orgsInput struct {
 	Division string `query:"division" doc:"12-digit code; the caller's area by default"`
 }
 
-type orgsOutput struct {
-	Body struct {
-		Items []Org `json:"items"`
-	}
-}
-
 type memberInput struct {
 	ID          int64 `path:"id"`
 	VolunteerID int64 `path:"vid"`
 	Body        struct {
 		Lead bool `json:"lead,omitempty"`
-	}
-}
-
-type membersOutput struct {
-	Body struct {
-		Items []Member `json:"items"`
 	}
 }
 
@@ -195,67 +171,37 @@ func (s *Service) RegisterAPI(api huma.API) {
 	web.IDBodyOp(api, reg(huma.Operation{OperationID: "patch-volunteer", Method: http.MethodPatch, Path: "/api/v1/volunteers/{id}",
 		Summary: "Change a volunteer's phone, skills, availability, service areas or community (records move with them)"}),
 		s.Update)
-	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-records", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}/records",
+	web.ItemsOp(api, reg(huma.Operation{OperationID: "volunteer-records", Method: http.MethodGet, Path: "/api/v1/volunteers/{id}/records",
 		Summary: "A volunteer's service records"}),
-		func(ctx context.Context, in *recordsInput) (*recordsOutput, error) {
+		func(ctx context.Context, in *recordsInput) ([]Record, error) {
 			from, to, err := dates(in.From, in.To)
 			if err != nil {
-				return nil, web.APIErr(ctx, err)
+				return nil, err
 			}
-			items, err := s.Records(ctx, in.ID, from, to)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &recordsOutput{}
-			out.Body.Items = items
-			return out, nil
+			return s.Records(ctx, in.ID, from, to)
 		})
 	web.RecordOp(api, reg(huma.Operation{OperationID: "ask-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-records/{id}/corrections", DefaultStatus: http.StatusCreated,
 		Summary: "Ask, as the record's volunteer, for its hours to be corrected"}),
 		func(ctx context.Context, in *correctionInput) (*Correction, error) {
 			return s.AskCorrection(ctx, in.ID, in.Body.Hours, in.Body.Reason)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "list-corrections", Method: http.MethodGet, Path: "/api/v1/volunteer-corrections",
+	web.ItemsOp(api, reg(huma.Operation{OperationID: "list-corrections", Method: http.MethodGet, Path: "/api/v1/volunteer-corrections",
 		Summary: "Pending corrections of the records of the organisations the caller organises for"}),
-		func(ctx context.Context, in *struct{}) (*correctionsOutput, error) {
-			items, err := s.Corrections(ctx)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &correctionsOutput{}
-			out.Body.Items = items
-			return out, nil
-		})
+		func(ctx context.Context, _ *struct{}) ([]Correction, error) { return s.Corrections(ctx) })
 	web.RecordOp(api, reg(huma.Operation{OperationID: "decide-correction", Method: http.MethodPost, Path: "/api/v1/volunteer-corrections/{id}/decision",
 		Summary: "Approve or refuse (with a reason) a correction, as an organiser of the organisation that recorded the hours"}),
 		func(ctx context.Context, in *decideInput) (*Correction, error) {
 			return s.Decide(ctx, in.ID, in.Body.Approve, in.Body.Reason)
 		})
-	huma.Register(api, reg(huma.Operation{OperationID: "list-volunteer-orgs", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs",
+	web.ItemsOp(api, reg(huma.Operation{OperationID: "list-volunteer-orgs", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs",
 		Summary: "Organisations of volunteer service at or under a division"}),
-		func(ctx context.Context, in *orgsInput) (*orgsOutput, error) {
-			items, err := s.Orgs(ctx, in.Division)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &orgsOutput{}
-			out.Body.Items = items
-			return out, nil
-		})
+		func(ctx context.Context, in *orgsInput) ([]Org, error) { return s.Orgs(ctx, in.Division) })
 	web.BodyOp(api, reg(huma.Operation{OperationID: "create-volunteer-org", Method: http.MethodPost, Path: "/api/v1/volunteer-orgs", DefaultStatus: http.StatusCreated,
 		Summary: "Create an organisation (practice station, volunteer team, social organisation, community committee)"}),
 		s.CreateOrg)
-	huma.Register(api, reg(huma.Operation{OperationID: "volunteer-org-members", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs/{id}/members",
+	web.ItemsOp(api, reg(huma.Operation{OperationID: "volunteer-org-members", Method: http.MethodGet, Path: "/api/v1/volunteer-orgs/{id}/members",
 		Summary: "An organisation's members and leads"}),
-		func(ctx context.Context, in *idInput) (*membersOutput, error) {
-			items, err := s.Members(ctx, in.ID)
-			if err != nil {
-				return nil, web.APIErr(ctx, err)
-			}
-			out := &membersOutput{}
-			out.Body.Items = items
-			return out, nil
-		})
+		func(ctx context.Context, in *idInput) ([]Member, error) { return s.Members(ctx, in.ID) })
 	huma.Register(api, reg(huma.Operation{OperationID: "set-volunteer-org-member", Method: http.MethodPut, Path: "/api/v1/volunteer-orgs/{id}/members/{vid}",
 		Summary: "Add a volunteer to an organisation, or make them a lead", DefaultStatus: http.StatusNoContent}),
 		func(ctx context.Context, in *memberInput) (*struct{}, error) {
