@@ -12,14 +12,7 @@ import (
 // template's shape back. Each change below is made alone, each to a slot
 // of the template's shape, and each must be seen.
 func TestChangedSlotIsMadeAgain(t *testing.T) {
-	if PostgresURL() == "" {
-		t.Skip("SHEQU_TEST_POSTGRES not set: slots are PostgreSQL's")
-	}
-	base := noSyncCommit(PostgresURL())
-	tmpl, err := postgresTemplate(base)
-	if err != nil {
-		t.Fatal(err)
-	}
+	base, tmpl := pgTemplateFor(t)
 	other, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatal(err)
