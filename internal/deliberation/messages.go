@@ -164,3 +164,26 @@ func init() {
 		"deliberation.name":              {"姓名", "Name"},
 	})
 }
+
+// The fields' names in an error ("表决方式：应为 …"): the API's and the
+// forms' field names.
+func init() {
+	i18n.Register(map[string]i18n.Msg{
+		"field.answer":          {"答复", "answer"},
+		"field.choice":          {"表决意见", "choice"},
+		"field.electorate":      {"应到人数", "electorate"},
+		"field.majority_num":    {"通过比例", "majority"},
+		"field.merge_into":      {"并入议题", "topic to merge into"},
+		"field.minutes":         {"会议纪要", "minutes"},
+		"field.mode":            {"形式", "mode"},
+		"field.motion":          {"表决事项", "motion"},
+		"field.plan":            {"议事安排或理由", "plan or reason"},
+		"field.quorum_num":      {"法定人数比例", "quorum"},
+		"field.source_kind":     {"议题来源", "source of the topic"},
+		"field.topic_id":        {"议题", "topic"},
+		"field.vote_id":         {"表决", "vote"},
+		"field.witness":         {"监票人姓名", "witness's name"},
+		"field.witness_account": {"监票工作人员账号", "witnessing staff account"},
+		"field.yes":             {"同意票数", "votes for"},
+	})
+}

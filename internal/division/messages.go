@@ -67,6 +67,8 @@ func init() {
 		"kind.other":                       {"其他", "Other"},
 		"field.code":                       {"区划代码", "division code"},
 		"field.q":                          {"查询词", "search text"},
+		"field.parent":                     {"上级区划", "parent division"},
+		"field.lat":                        {"纬度", "latitude"},
 		"field.population":                 {"常住人口", "resident population"},
 		"field.urban_population":           {"城镇常住人口", "urban resident population"},
 		"field.households":                 {"户数", "households"},

@@ -103,6 +103,7 @@ func init() {
 		"ledger.own_report":          {"不能审核自己报送的进展。", "You cannot review your own report."},
 		"ledger.reason_required":     {"退回时请写明原因", "say why it is returned"},
 		"field.period":               {"规划期", "plan period"},
+		"field.form":                 {"表单", "form"},
 		"field.lead_unit":            {"牵头单位", "lead unit"},
 		"field.co_units":             {"配合单位", "co-operating units"},
 		"field.deadline":             {"完成时限", "deadline"},

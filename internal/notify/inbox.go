@@ -23,6 +23,15 @@ type InboxItem struct {
 	m Message
 }
 
+// OpenKey is the message key of the link to the item's object: "查看诉求"
+// for a request, the plain "查看" for an object without words of its own.
+func (it InboxItem) OpenKey() string {
+	if _, ok := i18n.Lookup("notify.open." + it.ObjectType); ok {
+		return "notify.open." + it.ObjectType
+	}
+	return "notify.open."
+}
+
 // Read reports whether the item was opened.
 func (it InboxItem) Read() bool { return it.ReadAt != nil }
 

@@ -141,6 +141,7 @@ func init() {
 		"project.file.projects":             {"民生项目清单", "livelihood-projects"},
 		"project.file.figures":              {"三项清单统计", "three-lists-figures"},
 		"field.source":                      {"来源", "source"},
+		"field.form":                        {"表单", "form"},
 		"field.source_ref":                  {"来源记录编号", "source record"},
 		"field.affected":                    {"涉及人数", "people affected"},
 		"field.unit":                        {"提供单位", "offered by"},

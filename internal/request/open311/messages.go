@@ -6,6 +6,7 @@ func init() {
 	i18n.Register(map[string]i18n.Msg{
 		"field.address_id":               {"社区区划代码(address_id)", "address_id (the community's division code)"},
 		"field.service_code":             {"服务类别(service_code)", "service_code"},
+		"field.long":                     {"经度", "longitude"},
 		"field.address_string":           {"地址(address_string)", "address_string"},
 		"field.service_request_id":       {"诉求编号(service_request_id)", "service_request_id"},
 		"field.start_date":               {"开始时间(start_date)", "start_date"},
