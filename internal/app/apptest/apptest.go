@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,7 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/db/dbtest"
+	"shequ/internal/platform/i18n"
 )
 
 // Fixture is the division file every test starts from: 衡水市, two
@@ -57,6 +59,60 @@ func init() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+	i18n.OnMissing(shownKeys.add)
+}
+
+// shownKeys holds the message keys that i18n.T was asked for and does not
+// have, since an Env last ended: a page, an export or a message that
+// would show a raw key ("field.topic_id") instead of words. Every Env
+// fails its test when it ends with any (a test running alongside may
+// have shown it: the key says where to look). T is also given data that
+// is not a key (a community's name as a page title), so only what looks
+// like a key of a registered namespace counts.
+var shownKeys keySet
+
+type keySet struct {
+	mu   sync.Mutex
+	keys map[string]bool
+}
+
+var keyLike = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]*)+$`)
+
+// namespaces is the first part of every registered key ("field",
+// "deliberation", …), read when the first missing key is seen.
+var namespaces = sync.OnceValue(func() map[string]bool {
+	ns := map[string]bool{}
+	for _, k := range i18n.Keys() {
+		first, _, _ := strings.Cut(k, ".")
+		ns[first] = true
+	}
+	return ns
+})
+
+func (s *keySet) add(k string) {
+	first, _, _ := strings.Cut(k, ".")
+	if !keyLike.MatchString(k) || !namespaces()[first] {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.keys == nil {
+		s.keys = map[string]bool{}
+	}
+	s.keys[k] = true
+}
+
+// take answers the keys seen, sorted, and forgets them.
+func (s *keySet) take() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.keys))
+	for k := range s.keys {
+		out = append(out, k)
+	}
+	s.keys = nil
+	sort.Strings(out)
+	return out
 }
 
 // Password is every test account's password.
@@ -109,6 +165,13 @@ func start(t testing.TB, cfg db.Config, configure func(*app.Config)) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registered first, so it runs last: after the server has answered
+	// every request of the test.
+	t.Cleanup(func() {
+		if ks := shownKeys.take(); len(ks) > 0 {
+			t.Errorf("apptest: a page or message of this test (or of one running alongside) showed message keys that are not registered, instead of words: %q", ks)
+		}
+	})
 	t.Cleanup(func() { a.Close() })
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"shequ/internal/platform/errs"
 )
@@ -83,11 +84,33 @@ func Normalize(s string) string {
 	return ZH
 }
 
+// onMissing, when set, is told every key T is asked for and does not have.
+var onMissing atomic.Pointer[func(key string)]
+
+// OnMissing sets f to be told of every key T is asked for and does not
+// have (nil: no one), and answers the previous one. The tests set it, so
+// that a page or message showing a raw key fails them.
+func OnMissing(f func(key string)) func(key string) {
+	var old *func(string)
+	if f == nil {
+		old = onMissing.Swap(nil)
+	} else {
+		old = onMissing.Swap(&f)
+	}
+	if old == nil {
+		return nil
+	}
+	return *old
+}
+
 // T translates key into lang. Arguments that are themselves keys (type Key)
 // are translated too. A missing key returns the key itself.
 func T(lang, key string, args ...any) string {
 	m, ok := Lookup(key)
 	if !ok {
+		if f := onMissing.Load(); f != nil {
+			(*f)(key)
+		}
 		return key
 	}
 	s := m[0]
