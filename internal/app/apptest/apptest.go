@@ -53,8 +53,9 @@ const (
 // A test binary that uses apptest starts the whole application hundreds
 // of times, each building its routes, API schemas and templates: garbage
 // at a high rate over a small live heap. It collects at five times the
-// live heap instead of twice (GOGC=400): internal/app's tests on SQLite
-// take about a fifth less CPU. A GOGC set in the environment wins.
+// live heap instead of twice (GOGC=400): internal/app's tests take about
+// a tenth less CPU (51 to 46 CPU-s on SQLite, 176 to 156 on PostgreSQL).
+// A GOGC set in the environment wins.
 func init() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)

@@ -88,19 +88,14 @@ func Normalize(s string) string {
 var onMissing atomic.Pointer[func(key string)]
 
 // OnMissing sets f to be told of every key T is asked for and does not
-// have (nil: no one), and answers the previous one. The tests set it, so
-// that a page or message showing a raw key fails them.
-func OnMissing(f func(key string)) func(key string) {
-	var old *func(string)
+// have (nil: no one). The tests set it, so that a page or message showing
+// a raw key fails them.
+func OnMissing(f func(key string)) {
 	if f == nil {
-		old = onMissing.Swap(nil)
-	} else {
-		old = onMissing.Swap(&f)
+		onMissing.Store(nil)
+		return
 	}
-	if old == nil {
-		return nil
-	}
-	return *old
+	onMissing.Store(&f)
 }
 
 // T translates key into lang. Arguments that are themselves keys (type Key)
