@@ -171,6 +171,31 @@ func eval[T any](b *Browser, expr string) T {
 	return v
 }
 
+// waitFor evaluates a JavaScript condition until it holds. A page that
+// is being replaced (a reload, a navigation) only delays it.
+func (b *Browser) waitFor(what, expr string, within time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(within)
+	var last error
+	for time.Now().Before(deadline) {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
+		if err == nil && ok {
+			return
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.fail(what, fmt.Errorf("still false after %s (%v): %s", within, last, expr))
+}
+
+// waitForImage waits until the first image sel matches has loaded and is
+// width pixels wide: a lazy image may still be loading when the page's
+// load event fires.
+func (b *Browser) waitForImage(what, sel string, width int) {
+	b.t.Helper()
+	b.waitFor(what, fmt.Sprintf(`(() => { const i = document.querySelector(%q); return !!i && i.complete && i.naturalWidth === %d; })()`, sel, width), 10*time.Second)
+}
+
 // text is the visible text of the first element sel matches.
 func (b *Browser) text(sel string) string {
 	b.t.Helper()

@@ -62,23 +62,6 @@ func (b *Browser) recordVisit(taskID int64, notes string, photos ...string) {
 	b.do("record a visit", steps...)
 }
 
-// waitFor evaluates a JavaScript condition until it holds. A page that
-// is being replaced (a reload, a navigation) only delays it.
-func (b *Browser) waitFor(what, expr string, within time.Duration) {
-	b.t.Helper()
-	deadline := time.Now().Add(within)
-	var last error
-	for time.Now().Before(deadline) {
-		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
-		if err == nil && ok {
-			return
-		}
-		last = err
-		time.Sleep(100 * time.Millisecond)
-	}
-	b.fail(what, fmt.Errorf("still false after %s (%v): %s", within, last, expr))
-}
-
 // queued waits until the page's queue holds n visits.
 func (b *Browser) queued(n int, within time.Duration) {
 	b.t.Helper()
@@ -224,7 +207,7 @@ func TestOfflineVisits(t *testing.T) {
 	}
 	b.screenshot("list")
 	b.open(fmt.Sprintf("/visits/tasks/%d", tasks[0].ID))
-	b.waitFor("photo shown", `(() => { const i = document.querySelector(".visit img"); return !!i && i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
+	b.waitForImage("photo shown", ".visit img", 64)
 	b.screenshot("task")
 
 	// Signing out from the form with nothing left to send drops the

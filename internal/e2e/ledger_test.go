@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -111,7 +110,7 @@ func TestLedgerJourney(t *testing.T) {
 	}
 	report("儿童之家已完成选址，正在装修")
 	b.checkFits("the task, reported")
-	b.waitFor("the evidence photo loads", `(() => { const i = document.querySelector("img.report-photo"); return i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
+	b.waitForImage("the evidence photo loads", "img.report-photo", 64)
 	b.signOut()
 	b.do("desktop", chromedp.EmulateViewport(1280, 900))
 

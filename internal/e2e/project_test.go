@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -87,8 +86,7 @@ func TestThreeListsJourney(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll("#progress img.progress-photo").length`); n != 1 {
 		t.Fatalf("%d photos in the progress", n)
 	}
-	// A lazy image may still be loading when the page's load event fires.
-	b.waitFor("the progress photo loads", `(() => { const i = document.querySelector("#progress img.progress-photo"); return i.complete && i.naturalWidth === 64; })()`, 10*time.Second)
+	b.waitForImage("the progress photo loads", "#progress img.progress-photo", 64)
 	projectPath := b.path()
 	// The worker who ran it may not accept it.
 	b.do("own acceptance", chromedp.SendKeys(chromedp.CSS("#a-note"), "自己验收"))
