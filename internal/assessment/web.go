@@ -42,7 +42,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /assessments/{id}/review", h.step(s.Review, "assessment.reviewed"))
 	srv.Page("POST /assessments/{id}/approve", h.step(s.Approve, "assessment.approved"))
 	srv.Page("POST /assessments/{id}/return", h.returnIt)
-	srv.Page("GET /assessments/{id}/evidence/{blob}", h.evidence)
+	srv.Page("GET /assessments/{id}/evidence/{blob}", web.FileOf("id", "assessment.not_found", "blob", "error.not_found", s.EvidenceImage))
 }
 
 // form is what a page with a form shows again after a refusal.
@@ -385,21 +385,4 @@ func (h *Web) returnIt(w http.ResponseWriter, r *http.Request) error {
 		return h.renderView(w, r, errs.Status(err), 0, map[string]string{"return_reason": reason}, err)
 	}
 	return web.FlashRedirect(w, r, "assessment.returned", "/assessments/"+id(aid))
-}
-
-func (h *Web) evidence(w http.ResponseWriter, r *http.Request) error {
-	aid, err := web.PathID(r, "id", "assessment.not_found")
-	if err != nil {
-		return err
-	}
-	bid, err := web.PathID(r, "blob", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.EvidenceImage(r.Context(), aid, bid)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }

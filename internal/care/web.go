@@ -41,7 +41,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("GET /visits/rate", h.rate)
 	srv.Page("GET /visits/tasks/{id}", h.view)
 	srv.Page("POST /visits/tasks/{id}/assignee", h.reassign)
-	srv.Page("GET /visits/photos/{id}", h.photo)
+	srv.Page("GET /visits/photos/{id}", web.File("id", "error.not_found", s.Photo))
 	srv.Public("GET /visits/sw.js", h.serviceWorker)
 	srv.Public("GET /visits/session", h.session)
 }
@@ -314,19 +314,6 @@ func (h *Web) reassign(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum, _ := explain(r, err)
 	return h.renderView(w, r, errs.Status(err), sum)
-}
-
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.Photo(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 type rateData struct {

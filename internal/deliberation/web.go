@@ -11,7 +11,6 @@ import (
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
-	"shequ/internal/platform/upload"
 	"shequ/internal/platform/web"
 	"shequ/internal/platform/xlsx"
 )
@@ -41,7 +40,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /meetings/{id}/minutes", h.minutes)
 	srv.Page("POST /meetings/{id}/decisions", h.publish)
 	srv.Page("POST /meetings/{id}/photos", h.addPhoto, web.MaxBody(Photos.MaxBytes+(1<<20)))
-	srv.Page("GET /meetings/{id}/photos/{blob}", h.photo)
+	srv.Page("GET /meetings/{id}/photos/{blob}", web.FileOf("id", "deliberation.meeting_not_found", "blob", "error.not_found", s.Photo))
 	srv.Page("POST /votes/{id}/ballot", h.cast)
 	srv.Page("POST /votes/{id}/tally", h.tally)
 	srv.Page("POST /votes/{id}/close", h.closeVote)
@@ -549,21 +548,4 @@ func (h *Web) addPhoto(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.S.AddPhoto(r.Context(), id, f)
 		return err
 	})
-}
-
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "deliberation.meeting_not_found")
-	if err != nil {
-		return err
-	}
-	blob, err := web.PathID(r, "blob", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.Photo(r.Context(), id, blob)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }

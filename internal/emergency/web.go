@@ -36,8 +36,8 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /emergency/communities/{code}/plans", h.addPlan, web.MaxBody(uploadBody))
 	srv.Page("POST /emergency/communities/{code}/drills", h.addDrill, web.MaxBody(uploadBody))
 	srv.Page("POST /emergency/communities/{code}/stations", h.addStation)
-	srv.Page("GET /emergency/plans/{id}/file", h.planFile)
-	srv.Page("GET /emergency/drills/{id}/photo", h.drillPhoto)
+	srv.Page("GET /emergency/plans/{id}/file", web.File("id", "emergency.plan_not_found", s.PlanFile))
+	srv.Page("GET /emergency/drills/{id}/photo", web.File("id", "emergency.drill_not_found", s.DrillPhoto))
 	srv.Page("GET /emergency/alerts", h.alerts)
 	srv.Page("GET /emergency/alerts/new", h.alertForm)
 	srv.Page("POST /emergency/alerts", h.send)
@@ -205,32 +205,6 @@ func (h *Web) addStation(w http.ResponseWriter, r *http.Request) error {
 	_, err := h.S.AddStation(r.Context(), StationInput{CommunityCode: r.PathValue("code"), Place: vals["place"], Equipment: vals["equipment"],
 		Members: n, Phone: vals["phone"]})
 	return h.formDone(w, r, "station", vals, err)
-}
-
-func (h *Web) planFile(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "emergency.plan_not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.PlanFile(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
-}
-
-func (h *Web) drillPhoto(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "emergency.drill_not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.DrillPhoto(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 type alertsData struct {

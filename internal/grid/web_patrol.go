@@ -22,7 +22,7 @@ func (s *Service) registerPatrolWeb(srv *web.Server, h *Web) {
 	srv.Page("POST /grid/patrols/{id}/notes", h.note, photoBody)
 	srv.Page("POST /grid/patrols/{id}/events", h.event, photoBody)
 	srv.Page("POST /grid/patrols/{id}/end", h.end)
-	srv.Page("GET /grid/photos/{id}", h.photo)
+	srv.Page("GET /grid/photos/{id}", web.File("id", "error.not_found", s.Photo))
 	srv.Page("GET /grid/figures", h.figures)
 	srv.Page("GET /grid/figures.xlsx", h.figuresExport)
 }
@@ -155,19 +155,6 @@ func (h *Web) event(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) end(w http.ResponseWriter, r *http.Request) error {
 	return h.patrolForm(w, r, "grid.ended", nil, func(id int64) error { return h.S.End(r.Context(), id) })
-}
-
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.Photo(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 func (h *Web) figures(w http.ResponseWriter, r *http.Request) error {

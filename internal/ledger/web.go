@@ -39,7 +39,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /ledger/{id}/items", h.addItem)
 	srv.Page("POST /ledger/items/{id}/reports", h.report, web.MaxBody(s.photoMax()+(1<<20)))
 	srv.Page("POST /ledger/reports/{id}/review", h.review)
-	srv.Page("GET /ledger/{id}/photos/{photo}", h.photo)
+	srv.Page("GET /ledger/{id}/photos/{photo}", web.FileOf("id", "ledger.task_not_found", "photo", "ledger.photo_not_found", s.Photo))
 }
 
 func (s *Service) photoMax() int64 {
@@ -330,21 +330,4 @@ func (h *Web) review(w http.ResponseWriter, r *http.Request) error {
 		return h.failed(w, r, it.TaskID, rid, map[string]string{"return_reason": reason}, err)
 	}
 	return web.FlashRedirect(w, r, "ledger.reviewed", "/ledger/"+id(it.TaskID)+"#item-"+id(it.ID))
-}
-
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	tid, err := web.PathID(r, "id", "ledger.task_not_found")
-	if err != nil {
-		return err
-	}
-	pid, err := web.PathID(r, "photo", "ledger.photo_not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.Photo(r.Context(), tid, pid)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }

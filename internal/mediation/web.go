@@ -36,7 +36,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /mediation/cases/{id}/mediators", h.assign)
 	srv.Page("POST /mediation/cases/{id}/steps", h.logStep)
 	srv.Page("POST /mediation/cases/{id}/agreement", h.agree, web.MaxBody(s.Copies.MaxBytes+(1<<20)))
-	srv.Page("GET /mediation/cases/{id}/agreement", h.agreementCopy)
+	srv.Page("GET /mediation/cases/{id}/agreement", web.File("id", "mediation.case_not_found", s.AgreementCopy))
 	srv.Page("POST /mediation/cases/{id}/failure", h.fail)
 	srv.Page("POST /mediation/cases/{id}/callback", h.callback)
 	srv.Page("POST /mediation/cases/{id}/close", h.closeCase)
@@ -258,19 +258,6 @@ func (h *Web) agree(w http.ResponseWriter, r *http.Request) error {
 		_, err := h.S.Agree(r.Context(), id, AgreementInput{Terms: form(r, "terms"), SignedOn: form(r, "signed_on"), Version: version0(r)}, copy)
 		return err
 	})
-}
-
-func (h *Web) agreementCopy(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "mediation.case_not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.AgreementCopy(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 func (h *Web) fail(w http.ResponseWriter, r *http.Request) error {

@@ -49,7 +49,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /projects/{id}/milestones/{mid}/done", h.milestoneDone)
 	srv.Page("POST /projects/{id}/progress", h.report, web.MaxBody(s.Photos.MaxBytes+(1<<20)))
 	srv.Page("POST /projects/{id}/accept", h.accept)
-	srv.Page("GET /projects/{id}/photos/{photo}", h.photo)
+	srv.Page("GET /projects/{id}/photos/{photo}", web.FileOf("id", "project.not_found", "photo", "error.not_found", s.Photo))
 }
 
 // page is what every page of the slice gets beside its own data.
@@ -498,23 +498,6 @@ func (h *Web) accept(w http.ResponseWriter, r *http.Request) error {
 		_, err := h.S.Accept(r.Context(), id, v["note"])
 		return err
 	})
-}
-
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "project.not_found")
-	if err != nil {
-		return err
-	}
-	pid, err := web.PathID(r, "photo", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.Photo(r.Context(), id, pid)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 // ---- figures

@@ -33,7 +33,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /requests/new", h.create, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))
 	srv.Page("GET /requests/{id}", h.view)
 	srv.Page("POST /requests/{id}/act", h.act, web.MaxBody(int64(MaxPhotos)*s.Photos.MaxBytes+(1<<20)))
-	srv.Page("GET /requests/{id}/photos/{blob}", h.photo)
+	srv.Page("GET /requests/{id}/photos/{blob}", web.FileOf("id", "request.not_found", "blob", "request.photo_not_found", s.PhotoBlob))
 	h.registerCatalogue(srv)
 }
 
@@ -265,25 +265,6 @@ func (h *Web) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	sum, _ := explain(r, err)
 	return h.renderView(w, r, errs.Status(err), sum)
-}
-
-// photo serves a request's photo after checking the caller may read the
-// request; blobs have no public path.
-func (h *Web) photo(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "request.not_found")
-	if err != nil {
-		return err
-	}
-	blob, err := web.PathID(r, "blob", "request.photo_not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.PhotoBlob(r.Context(), id, blob)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 // photos reads the checked images of a multipart form's file field (none

@@ -30,7 +30,7 @@ func (s *Service) RegisterWeb(srv *web.Server) {
 	srv.Page("POST /resident-units", h.create)
 	srv.Page("GET /resident-units/{id}", h.view)
 	srv.Page("POST /resident-units/{id}/agreements", h.addAgreement, web.MaxBody(s.Copies.MaxBytes+(1<<20)))
-	srv.Page("GET /resident-units/{id}/agreements/{aid}/copy", h.copy)
+	srv.Page("GET /resident-units/{id}/agreements/{aid}/copy", web.FileOf("id", "error.not_found", "aid", "error.not_found", s.AgreementCopy))
 	srv.Page("POST /resident-units/{id}/resources", h.addResource)
 	srv.Page("POST /resident-units/{id}/resources/{rid}/withdraw", h.withdraw)
 }
@@ -164,23 +164,6 @@ func (h *Web) addAgreement(w http.ResponseWriter, r *http.Request) error {
 		return web.FlashRedirect(w, r, "layout.saved", "/resident-units/"+strconv.FormatInt(id, 10))
 	}
 	return h.formFailed(w, r, "agreement", v, err)
-}
-
-func (h *Web) copy(w http.ResponseWriter, r *http.Request) error {
-	id, err := web.PathID(r, "id", "error.not_found")
-	if err != nil {
-		return err
-	}
-	aid, err := web.PathID(r, "aid", "error.not_found")
-	if err != nil {
-		return err
-	}
-	b, err := h.S.AgreementCopy(r.Context(), id, aid)
-	if err != nil {
-		return err
-	}
-	upload.Serve(w, r, b)
-	return nil
 }
 
 func (h *Web) addResource(w http.ResponseWriter, r *http.Request) error {
