@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -313,7 +312,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, vals m
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "person.export_file", time.Now()), filterOf, func(ctx context.Context, f Filter, out io.Writer) error {
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "person.export_file", h.S.Now()), filterOf, func(ctx context.Context, f Filter, out io.Writer) error {
 		return h.S.Export(ctx, f, false, "", out)
 	})
 }
@@ -332,7 +331,7 @@ func (h *Web) exportUnmasked(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	xlsx.Send(w, xlsx.ExportName(i18n.From(ctx), "person.export_file", time.Now()), buf.Bytes())
+	xlsx.Send(w, xlsx.ExportName(i18n.From(ctx), "person.export_file", h.S.Now()), buf.Bytes())
 	return nil
 }
 

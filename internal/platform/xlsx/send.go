@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/i18n"
 )
 
@@ -33,7 +34,8 @@ func Download(w http.ResponseWriter, name string, write func(io.Writer) error) e
 }
 
 // ExportName is the file name of an export made at now: the name the
-// message key gives in lang, a hyphen, now's date as 20060102 and ".xlsx".
+// message key gives in lang, a hyphen, now's date in China as 20060102
+// (whatever the server's zone) and ".xlsx".
 func ExportName(lang, key string, now time.Time) string {
-	return i18n.T(lang, key) + "-" + now.Format("20060102") + ".xlsx"
+	return i18n.T(lang, key) + "-" + now.In(calendar.China).Format("20060102") + ".xlsx"
 }

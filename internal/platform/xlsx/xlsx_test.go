@@ -303,12 +303,16 @@ func TestSpecExport(t *testing.T) {
 	}
 }
 
+// TestExportName: the date in the name is the date in China, whatever
+// the zone of the time given (a server on UTC exports at 07:00 in Hengshui
+// before UTC's midnight).
 func TestExportName(t *testing.T) {
-	now := time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC)
-	if got := ExportName(i18n.ZH, "xlsx.lists", now); got != "选项-20260304.xlsx" {
+	late := time.Date(2026, 3, 4, 23, 0, 0, 0, time.UTC) // 5 March, 07:00 in China
+	if got := ExportName(i18n.ZH, "xlsx.lists", late); got != "选项-20260305.xlsx" {
 		t.Errorf("zh %q", got)
 	}
-	if got := ExportName(i18n.EN, "xlsx.lists", now); got != "Lists-20260304.xlsx" {
+	early := time.Date(2026, 3, 4, 15, 59, 0, 0, time.UTC) // 4 March, 23:59 in China
+	if got := ExportName(i18n.EN, "xlsx.lists", early); got != "Lists-20260304.xlsx" {
 		t.Errorf("en %q", got)
 	}
 }
