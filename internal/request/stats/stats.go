@@ -218,7 +218,8 @@ func prefixLen(code string) (own, child int) {
 // Rates reads the 三率 of a division in the caller's area (default the
 // area) for a month (default this month): the division's, its children's
 // and the units' (by first-receiving unit), ranked by composite; with
-// trend, the last 12 months of the division from the measures.
+// trend, the last 12 months of the division: the month asked for live,
+// the 11 before it from the measures.
 //
 // Errors: EFORBIDDEN, EINVALID (division, month), ENOTFOUND (outside the area).
 func (s *Service) Rates(ctx context.Context, code, month string, trend bool) (*Stats, error) {
@@ -285,6 +286,13 @@ func (s *Service) Rates(ctx context.Context, code, month string, trend bool) (*S
 		if out.Trend, err = s.trend(ctx, code, month, w); err != nil {
 			return nil, err
 		}
+		// The month asked for was counted live above, and the measures
+		// lag by a few job runs: its point is the division's live row, so
+		// that a request made a minute ago shows in the chart as in the
+		// table.
+		live := out.Division
+		live.Code, live.Month, live.Name = "", month, month
+		out.Trend[len(out.Trend)-1] = live
 	}
 	return out, nil
 }
@@ -319,7 +327,8 @@ func sortStats(rows []StatsRow) {
 }
 
 // trend reads 12 months ending at month from the measure totals (kept by
-// the stats job, so a few minutes behind the live figures).
+// the stats job, so a few minutes behind the live figures; Rates puts the
+// live figures in the last).
 func (s *Service) trend(ctx context.Context, code, month string, w StatsWeights) ([]StatsRow, error) {
 	t, _ := time.Parse("2006-01", month)
 	var months, keys []string

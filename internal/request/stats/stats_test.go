@@ -40,7 +40,8 @@ func statsRow(t *testing.T, rows []stats.StatsRow, code string, unit int64) stat
 // TestStatsTrendKeepsAYear: the trend shows every month of the last year
 // that has requests. The measures job kept only this month and the last,
 // so a month six months back read empty ([null ×10, 68.3, 100] in the demo)
-// while choosing it in the month picker showed its rates.
+// while choosing it in the month picker showed its rates. The month asked
+// for is live.
 func TestStatsTrendKeepsAYear(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
@@ -63,6 +64,13 @@ func TestStatsTrendKeepsAYear(t *testing.T) {
 			out[r.Month] = r.Total
 		}
 		return out
+	}
+	// Before any run of the job, the month asked for is counted live: a
+	// request made a minute ago shows in the chart, as in the table.
+	f.Add(requesttest.Req{Code: apptest.Community, Created: time.Date(2026, 9, 14, 2, 0, 0, 0, time.UTC), Unit: u, First: u})
+	f.Rebuild()
+	if tr := trendOf("2026-09"); tr["2026-09"] != 1 || tr["2026-08"] != 0 {
+		t.Fatalf("before the job ran: %v", tr)
 	}
 	// A run at 10:00 on 15 September keeps August, September and, in turn,
 	// July; March's turn comes at minute 4.
