@@ -14,9 +14,9 @@ import (
 	"shequ/internal/platform/i18n"
 )
 
-// TestAllKeysHaveValue: no message without Chinese and English, and both
+// TestAllKeysHaveValue: no message without Chinese and English, both
 // take the same arguments (a missing verb drops a value, an extra one
-// prints %!d(MISSING)).
+// prints %!d(MISSING)), and no English has words run together.
 func TestAllKeysHaveValue(t *testing.T) {
 	keys := i18n.Keys()
 	if len(keys) < 50 {
@@ -30,6 +30,9 @@ func TestAllKeysHaveValue(t *testing.T) {
 		if strings.TrimSpace(m.En()) == "" {
 			t.Errorf("%s: no English", k)
 		}
+		if w := gluedWords.FindString(m.En()); w != "" {
+			t.Errorf("%s: English %q has %q, two words run together (a renamed identifier in a text?)", k, m.En(), w)
+		}
 		zh, en := i18n.Verbs(m.Zh()), i18n.Verbs(m.En())
 		if len(zh) != len(en) {
 			t.Errorf("%s: Chinese has %d verbs %q, English %d %q", k, len(zh), zh, len(en), en)
@@ -42,6 +45,11 @@ func TestAllKeysHaveValue(t *testing.T) {
 		}
 	}
 }
+
+// gluedWords finds two capitalised words run together ("SavedFacility"):
+// a rename of Go identifiers that reached a text. No English message has
+// a word of that shape by right.
+var gluedWords = regexp.MustCompile(`\b[A-Z][a-z]+[A-Z][a-z]+\w*`)
 
 // verbKinds is the sorted verb letters; %s, %q and %v all print a string
 // argument, so a translation may choose quotes in one language only.

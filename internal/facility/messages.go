@@ -23,7 +23,7 @@ func init() {
 		"facility.any":                 {"全部", "Any"},
 		"facility.search_placeholder":  {"名称或地址", "name or address"},
 		"facility.none":                {"没有符合条件的设施。", "No facilities match."},
-		"facility.saved_warn":          {"已保存，但请注意：", "SavedFacility, but note:"},
+		"facility.saved_warn":          {"已保存，但请注意：", "Saved, but note:"},
 		"facility.not_found":           {"找不到编号为 %v 的设施，或它不在您的辖区内。", "Facility %v does not exist or is outside your area."},
 		"facility.division_not_found":  {"找不到区划 %s，或它不在您的辖区内。", "Division %s does not exist or is outside your area."},
 		"facility.division_outside":    {"不是您辖区内的村(社区)或乡镇(街道)代码", "is not the code of a community or township in your area"},

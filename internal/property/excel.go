@@ -40,7 +40,7 @@ var CompoundSheet = &xlsx.Spec{
 		{Key: "buildings", Zh: "楼栋数", En: "Buildings", Example: "12"},
 		{Key: "management", Zh: "管理方式", En: "Management", Required: true, Example: "物业服务企业",
 			Choice: &xlsx.Choice{Codes: Managements, Label: "property.management."}},
-		{Key: "company_credit_code", Zh: "物业企业统一社会信用代码", En: "PropertyCompany's credit code", Width: 22,
+		{Key: "company_credit_code", Zh: "物业企业统一社会信用代码", En: "Property company's credit code", Width: 22,
 			HelpZh: "由物业服务企业管理时必填：已登记企业的代码", HelpEn: "with a property company: the code of a registered company"},
 		{Key: "contract_start", Zh: "合同开始日期", En: "Contract start", Example: "2024-01-01", Width: 14},
 		{Key: "contract_end", Zh: "合同结束日期", En: "Contract end", Example: "2026-12-31", Width: 14},
@@ -53,7 +53,7 @@ var ScoreSheet = &xlsx.Spec{
 	SheetZh: "物业企业年度得分", SheetEn: "Property company scores",
 	Columns: []xlsx.Column{
 		{Key: "rank", Zh: "排名", En: "Rank"},
-		{Key: "name", Zh: "企业名称", En: "PropertyCompany", Width: 30},
+		{Key: "name", Zh: "企业名称", En: "Property company", Width: 30},
 		{Key: "compounds", Zh: "服务小区数", En: "Compounds"},
 		{Key: "ratings", Zh: "评价数", En: "Ratings"},
 		{Key: "average_level", Zh: "平均评价等级", En: "Average level"},
@@ -62,7 +62,7 @@ var ScoreSheet = &xlsx.Spec{
 		{Key: "response_rate", Zh: "响应率%", En: "Response rate %"},
 		{Key: "resolution_rate", Zh: "解决率%", En: "Resolution rate %"},
 		{Key: "satisfaction_rate", Zh: "满意率%", En: "Satisfaction rate %"},
-		{Key: "score", Zh: "年度得分", En: "PropertyScore"},
+		{Key: "score", Zh: "年度得分", En: "Score"},
 	},
 }
 
