@@ -128,6 +128,7 @@ type Env struct {
 	Ctx    context.Context // acts as the system
 
 	cfg app.Config
+	end func() error // closes the server and the application, once
 	*state
 }
 
@@ -173,11 +174,31 @@ func start(t testing.TB, cfg db.Config, configure func(*app.Config)) *Env {
 			t.Errorf("apptest: a page or message of this test (or of one running alongside) showed message keys that are not registered, instead of words: %q", ks)
 		}
 	})
-	t.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
-	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: app.SystemContext(ctx), cfg: acfg,
+	srv, end := serve(t, a)
+	return &Env{T: t, App: a, Server: srv, URL: srv.URL, Ctx: app.SystemContext(ctx), cfg: acfg, end: end,
 		state: &state{tokens: map[string]string{}, pending: map[string]*Client{}}}
+}
+
+// serve serves a over HTTP until t ends or the returned end is called,
+// then closes a.
+func serve(t testing.TB, a *app.App) (*httptest.Server, func() error) {
+	srv := httptest.NewServer(a.Handler())
+	end := sync.OnceValue(func() error {
+		srv.Close()
+		return a.Close()
+	})
+	t.Cleanup(func() { _ = end() })
+	return srv, end
+}
+
+// close stops e's server and closes its application before the test ends
+// (its cleanup then does nothing), and lets go of both: an Env that a
+// test's cleanup holds until its parallel subtests finish would otherwise
+// keep a whole application in memory.
+func (e *Env) close() error {
+	err := e.end()
+	e.App, e.Server = nil, nil
+	return err
 }
 
 // For returns a view of e for test t (a subtest of e's test): the same
@@ -196,10 +217,8 @@ func (e *Env) SecondNode() *Env {
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	e.T.Cleanup(func() { a.Close() })
-	srv := httptest.NewServer(a.Handler())
-	e.T.Cleanup(srv.Close)
-	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg,
+	srv, end := serve(e.T, a)
+	return &Env{T: e.T, App: a, Server: srv, URL: srv.URL, Ctx: e.Ctx, cfg: e.cfg, end: end,
 		state: &state{tokens: e.tokens, pending: map[string]*Client{}}}
 }
 
