@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/proxy"
 )
 
@@ -67,7 +68,7 @@ func TestCalendarDayReachesEveryChannel(t *testing.T) {
 	// The next seven days become holidays: a deadline of 7 working days
 	// from now moves later.
 	city := e.Token(auth.CityStaff, apptest.City)
-	day := time.Now().In(time.FixedZone("CST", 8*3600))
+	day := time.Now().In(calendar.China)
 	for i := 1; i <= 7; i++ {
 		d := day.AddDate(0, 0, i).Format("2006-01-02")
 		if r := e.API("POST", "/api/v1/requests/calendar", city, map[string]string{"day": d, "kind": "holiday", "name": "测试假日"}); r.StatusCode >= 300 {

@@ -7,11 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"shequ/data"
 	"shequ/internal/app"
+	"shequ/internal/app/apptest"
 	"shequ/internal/care"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/db/dbtest"
 )
 
 // Benchmarks at city scale (衡水: 5,118 communities, about 100,000 elderly
@@ -36,26 +35,7 @@ type benchCity struct {
 
 func loadCity(b *testing.B) *benchCity {
 	b.Helper()
-	cfg := dbtest.Config(b)
-	ctx := context.Background()
-	a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Close() })
-	sys := app.SystemContext(ctx)
-	f, err := data.FS.Open("divisions/hengshui.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := a.Divisions.ImportCSV(sys, f, nil); err != nil {
-		b.Fatal(err)
-	}
-	comms, err := a.Divisions.Store.Communities(sys)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, sys, comms := apptest.Hengshui(b)
 	var codes []string
 	for _, c := range comms {
 		codes = append(codes, c.Code)
@@ -63,7 +43,7 @@ func loadCity(b *testing.B) *benchCity {
 	// People, their memberships and one grid worker per community, written
 	// directly: this is the registry's state, not what is measured.
 	now := time.Now().UTC()
-	err = a.DB.WithTx(sys, func(ctx context.Context) error {
+	err := a.DB.WithTx(sys, func(ctx context.Context) error {
 		q := a.DB.Q(ctx)
 		insert := func(head string, cols int, rows [][]any) error {
 			for i := 0; i < len(rows); i += 500 {
@@ -115,7 +95,7 @@ func loadCity(b *testing.B) *benchCity {
 	s := a.Care
 	later := time.Date(2030, 1, 15, 0, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return later }
-	city := auth.With(ctx, &auth.Principal{UserID: 1, Name: "city", Role: auth.CityStaff, Area: auth.AreaOf("131100000000", 2)})
+	city := auth.With(context.Background(), &auth.Principal{UserID: 1, Name: "city", Role: auth.CityStaff, Area: auth.AreaOf("131100000000", 2)})
 	return &benchCity{App: a, Care: s, Sys: sys, City: city, Comms: codes}
 }
 

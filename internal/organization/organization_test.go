@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/division"
 	"shequ/internal/organization"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
@@ -229,7 +230,7 @@ func independent(t *testing.T, e *apptest.Env) *counts {
 		}
 		c.staff[code] += staff
 		if base && level >= 3 {
-			c.bases[code[:6]+"000000"] = 1
+			c.bases[division.Code(code).County()] = 1
 		}
 		if typ == organization.DisabledAssociation && level == 5 {
 			c.assoc[code] = 1

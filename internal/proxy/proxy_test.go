@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/proxy"
 )
@@ -44,7 +45,7 @@ func offerFive(t *testing.T, e *apptest.Env, tok, community string) []proxy.Serv
 
 func coverage(t *testing.T, e *apptest.Env, code string) int64 {
 	t.Helper()
-	key := proxy.CommunitiesOffering + "@" + strconv.Itoa(time.Now().In(time.FixedZone("CST", 8*3600)).Year())
+	key := proxy.CommunitiesOffering + "@" + strconv.Itoa(time.Now().In(calendar.China).Year())
 	tot, err := e.App.Proxy.Measures.Totals(e.Ctx, []string{key}, []string{code})
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/division"
 	"shequ/internal/survey"
 )
 
@@ -109,6 +110,6 @@ func BenchmarkResultsAtScale(b *testing.B) {
 		return err
 	}
 	p95("City", 40, func() error { return check(a.Surveys.Results(sys, r.ID, city)) })
-	p95("County", 40, func() error { return check(a.Surveys.Results(sys, r.ID, comms[0].Code[:6]+"000000")) })
-	p95("Township", 40, func() error { return check(a.Surveys.Results(sys, r.ID, comms[0].Code[:9]+"000")) })
+	p95("County", 40, func() error { return check(a.Surveys.Results(sys, r.ID, division.Code(comms[0].Code).County())) })
+	p95("Township", 40, func() error { return check(a.Surveys.Results(sys, r.ID, division.Code(comms[0].Code).Township())) })
 }

@@ -12,6 +12,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 )
 
 type o311Resp struct {
@@ -129,7 +130,7 @@ func TestOpen311(t *testing.T) {
 	id2 := cx.Requests[0].ID
 
 	// GET requests/{id}.json and .xml: expected_datetime is our resolution deadline.
-	want := got.ResolutionDue.In(time.FixedZone("CST", 8*3600)).Format(time.RFC3339)
+	want := got.ResolutionDue.In(calendar.China).Format(time.RFC3339)
 	r = o311(t, "GET", base+"requests/"+id+".json?api_key="+url.QueryEscape(key), nil)
 	var one []o311Request
 	if r.status != 200 || json.Unmarshal([]byte(r.body), &one) != nil || len(one) != 1 || one[0].ServiceRequestID != id ||

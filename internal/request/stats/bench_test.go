@@ -11,12 +11,12 @@ import (
 	"testing"
 	"time"
 
-	"shequ/data"
 	"shequ/internal/app"
+	"shequ/internal/app/apptest"
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
-	"shequ/internal/platform/db/dbtest"
 	"shequ/internal/request"
 	"shequ/internal/request/stats"
 )
@@ -34,26 +34,7 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SHEQU_BENCH_REQUESTS")); err == nil && v > 0 {
 		n = v
 	}
-	cfg := dbtest.Config(b)
-	ctx := context.Background()
-	a, err := app.Open(ctx, app.Config{DataDir: cfg.DataDir, DBURL: cfg.URL})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { a.Close() })
-	sys := app.SystemContext(ctx)
-	f, err := data.FS.Open("divisions/hengshui.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := a.Divisions.ImportCSV(sys, f, nil); err != nil {
-		b.Fatal(err)
-	}
-	f.Close()
-	comms, err := a.Divisions.Store.Communities(sys)
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, sys, comms := apptest.Hengshui(b)
 	rs := a.Requests
 	if err := rs.SeedCategories(sys); err != nil {
 		b.Fatal(err)
@@ -96,9 +77,9 @@ func BenchmarkStatsAtScale(b *testing.B) {
 			c := comms[r.IntN(len(comms))].Code
 			// Created in order of id, as intake does.
 			created := start.Add(time.Duration(float64(span) * float64(i) / float64(n)))
-			unit := townUnit[c[:9]+"000"]
+			unit := townUnit[division.Code(c).Township()]
 			if r.IntN(100) < 15 {
-				unit = counties[c[:6]+"000000"] + int64(r.IntN(2))
+				unit = counties[division.Code(c).County()] + int64(r.IntN(2))
 			}
 			var responded, resolved any
 			if r.IntN(100) < 95 {
@@ -138,10 +119,10 @@ func BenchmarkStatsAtScale(b *testing.B) {
 	b.Logf("loaded %d requests in %s", n, time.Since(t0).Round(time.Second))
 
 	st.Now = func() time.Time { return now }
-	month := now.In(time.FixedZone("CST", 8*3600)).AddDate(0, -1, 0).Format("2006-01")
-	city := auth.With(ctx, &auth.Principal{UserID: 1, Name: "city", Role: auth.CityStaff, Area: auth.AreaOf("131100000000", 2)})
-	unit := auth.With(ctx, &auth.Principal{UserID: 900001, Name: "bench-unit", Role: auth.HandlingUnit, Area: auth.AreaOf(comms[0].Code[:6]+"000000", 3)})
-	town := auth.With(ctx, &auth.Principal{UserID: 900002, Name: "bench-township", Role: auth.TownshipStaff, Area: auth.AreaOf(comms[0].Code[:9]+"000", 4)})
+	month := now.In(calendar.China).AddDate(0, -1, 0).Format("2006-01")
+	city := auth.With(context.Background(), &auth.Principal{UserID: 1, Name: "city", Role: auth.CityStaff, Area: auth.AreaOf("131100000000", 2)})
+	unit := auth.With(context.Background(), &auth.Principal{UserID: 900001, Name: "bench-unit", Role: auth.HandlingUnit, Area: auth.AreaOf(division.Code(comms[0].Code).County(), 3)})
+	town := auth.With(context.Background(), &auth.Principal{UserID: 900002, Name: "bench-township", Role: auth.TownshipStaff, Area: auth.AreaOf(division.Code(comms[0].Code).Township(), 4)})
 	p95 := func(name string, runs int, fn func() error) {
 		b.Run(name, func(b *testing.B) {
 			var ls []time.Duration
@@ -195,7 +176,7 @@ func benchUnits(b *testing.B, sys context.Context, a *app.App, comms []division.
 	var units [][]any
 	id := int64(0)
 	for _, c := range comms {
-		t, cc := c.Code[:9]+"000", c.Code[:6]+"000000"
+		t, cc := division.Code(c.Code).Township(), division.Code(c.Code).County()
 		if _, ok := townUnit[t]; !ok {
 			id++
 			townUnit[t] = id
@@ -217,7 +198,7 @@ func benchUnits(b *testing.B, sys context.Context, a *app.App, comms []division.
 			{int64(900002), "bench-township", "township_staff", first[:9] + "000", "x", now, now}}); err != nil {
 			return err
 		}
-		return benchInsert(ctx, a, `INSERT INTO request_unit_members (user_id, unit_id) VALUES `, [][]any{{int64(900001), county[first[:6]+"000000"]}})
+		return benchInsert(ctx, a, `INSERT INTO request_unit_members (user_id, unit_id) VALUES `, [][]any{{int64(900001), county[division.Code(first).County()]}})
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/request/requesttest"
 	"shequ/internal/request/stats"
 )
@@ -42,7 +43,7 @@ func TestStatsPages(t *testing.T) {
 	if strings.Contains(res.Body, "<script>") {
 		t.Error("inline script on the stats page")
 	}
-	res = c.Get("/requests/stats/export?division=" + apptest.Township + "&month=" + now.In(time.FixedZone("CST", 8*3600)).Format("2006-01"))
+	res = c.Get("/requests/stats/export?division=" + apptest.Township + "&month=" + now.In(calendar.China).Format("2006-01"))
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Disposition"), ".xlsx") {
 		t.Fatalf("export %d %v", res.StatusCode, res.Header)
 	}
