@@ -20,15 +20,7 @@ func TestInboxJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Requests
-	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitName := e.User(auth.HandlingUnit, apptest.County)
-	acc, _ := e.App.Users.ByName(e.Ctx, unitName)
-	if err := s.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
-		t.Fatal(err)
-	}
+	water, unitName := waterCompany(t, e)
 	resident := e.User(auth.Resident, apptest.Community)
 	if _, err := e.App.DB.W(e.Ctx).ExecContext(e.Ctx, `UPDATE users SET display_name = '王阿姨' WHERE name = $1`, resident); err != nil {
 		t.Fatal(err)
@@ -64,7 +56,7 @@ func TestInboxJourney(t *testing.T) {
 	b.screenshot("inbox-home-phone")
 	b.signOut()
 
-	if _, err := s.Act(e.Ctx, id, request.Action{Action: request.ActDispatch, UnitID: water.ID}); err != nil {
+	if _, err := s.Act(e.Ctx, id, request.Action{Action: request.ActDispatch, UnitID: water}); err != nil {
 		t.Fatal(err)
 	}
 	b.do("desktop", chromedp.EmulateViewport(1280, 900))

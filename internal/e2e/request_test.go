@@ -59,16 +59,7 @@ func (b *Browser) status() string {
 func TestRequestJourney(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	s := e.App.Requests
-	water, err := s.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitName := e.User(auth.HandlingUnit, apptest.County)
-	acc, _ := e.App.Users.ByName(e.Ctx, unitName)
-	if err := s.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
-		t.Fatal(err)
-	}
+	water, unitName := waterCompany(t, e)
 	resident := e.User(auth.Resident, apptest.Community)
 	township := e.User(auth.TownshipStaff, apptest.Township)
 	worker := e.User(auth.CommunityWorker, apptest.Community)
@@ -115,7 +106,7 @@ func TestRequestJourney(t *testing.T) {
 		b.open(path)
 	}
 	as(township)
-	b.act("dispatch", "#dispatch-submit", chromedp.SetValue(chromedp.CSS("#f-dispatch-unit"), itoa(water.ID)))
+	b.act("dispatch", "#dispatch-submit", chromedp.SetValue(chromedp.CSS("#f-dispatch-unit"), itoa(water)))
 	if st := b.status(); st != request.StatusDispatched {
 		t.Fatalf("after dispatch: %s", st)
 	}
@@ -150,7 +141,7 @@ func TestRequestJourney(t *testing.T) {
 	}
 	b.signOut()
 	as(township)
-	b.act("dispatch again", "#dispatch-submit", chromedp.SetValue(chromedp.CSS("#f-dispatch-unit"), itoa(water.ID)),
+	b.act("dispatch again", "#dispatch-submit", chromedp.SetValue(chromedp.CSS("#f-dispatch-unit"), itoa(water)),
 		chromedp.SendKeys(chromedp.CSS("#f-dispatch-note"), "物业已排查，属供水管网"))
 	b.signOut()
 	as(unitName)
@@ -206,7 +197,7 @@ func TestRequestJourney(t *testing.T) {
 	if got, want := cells("#stats-"+apptest.Community), "— 1 100.0% 100.0% 90.0% 96.0"; got != want {
 		t.Errorf("community row on the stats page: %q, want %q", got, want)
 	}
-	if got, want := cells("#stats-unit-"+itoa(water.ID)), "— 1 100.0% 100.0% 90.0% 96.0"; got != want {
+	if got, want := cells("#stats-unit-"+itoa(water)), "— 1 100.0% 100.0% 90.0% 96.0"; got != want {
 		t.Errorf("water company row on the stats page: %q, want %q", got, want)
 	}
 	b.do("stats chart drawn", chromedp.WaitVisible(chromedp.CSS(`.chart[data-chart="bar"][data-drawn="1"] canvas`)))
@@ -226,4 +217,24 @@ func itoa(n int64) string {
 		return d[n : n+1]
 	}
 	return itoa(n/10) + d[n%10:n%10+1]
+}
+
+// waterCompany makes the county's water company, a handling unit, with
+// the county's handling-unit account as its member: it returns the unit's
+// id and the account's name.
+func waterCompany(t *testing.T, e *apptest.Env) (int64, string) {
+	t.Helper()
+	water, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := e.User(auth.HandlingUnit, apptest.County)
+	acc, err := e.App.Users.ByName(e.Ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Requests.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
+		t.Fatal(err)
+	}
+	return water.ID, name
 }

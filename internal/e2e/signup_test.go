@@ -115,16 +115,8 @@ func TestResidentSignsUpOnAPhone(t *testing.T) {
 	phone.checkFits("resident home")
 
 	// A unit takes it and replies; the reply reaches the resident's inbox.
-	water, err := e.App.Requests.CreateUnit(e.Ctx, request.Unit{Name: "桃城区供水公司", Kind: request.UnitUtility, DivisionCode: apptest.County})
-	if err != nil {
-		t.Fatal(err)
-	}
-	unitName := e.User(auth.HandlingUnit, apptest.County)
-	acc, _ := e.App.Users.ByName(e.Ctx, unitName)
-	if err := e.App.Requests.AddMember(e.Ctx, water.ID, acc.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.App.Requests.Act(e.Ctx, id, request.Action{Action: request.ActDispatch, UnitID: water.ID}); err != nil {
+	water, unitName := waterCompany(t, e)
+	if _, err := e.App.Requests.Act(e.Ctx, id, request.Action{Action: request.ActDispatch, UnitID: water}); err != nil {
 		t.Fatal(err)
 	}
 	desk.signOut()
