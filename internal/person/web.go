@@ -54,11 +54,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
 	l, err := web.ListOf(r, filterOf, h.S.List)
-	if errs.Code(err) == errs.EINVALID {
-		// A bad search shows the form again with the reasons.
-		s, _ := web.Explain(i18n.From(ctx), err)
-		summary, status = append(summary, s...), errs.Status(err)
-	} else if err != nil {
+	if summary, status, err = web.ShowRefusal(ctx, err, summary, status); err != nil {
 		return err
 	}
 	d := &listData{Listing: l, Groups: Groups, CanReveal: CanReveal(auth.From(ctx)), Summary: summary, Today: h.S.today()}

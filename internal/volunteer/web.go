@@ -201,13 +201,8 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	f := Filter{Q: q.Get("q"), Division: strings.TrimSpace(q.Get("division")), IDNumber: strings.TrimSpace(q.Get("id_number")),
 		Reason: strings.TrimSpace(q.Get("reason")), Active: q.Get("active") == "1", Page: page, PerPage: 50}
 	items, more, err := h.S.List(ctx, f)
-	status := http.StatusOK
-	var summary []string
-	if errs.Code(err) == errs.EINVALID {
-		// A bad search shows the form again with the reasons.
-		summary, _ = web.Explain(i18n.From(ctx), err)
-		status = errs.Status(err)
-	} else if err != nil {
+	summary, status, err := web.ShowRefusal(ctx, err, nil, http.StatusOK)
+	if err != nil {
 		return err
 	}
 	fig, err := h.S.Figures(ctx, "")

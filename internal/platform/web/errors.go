@@ -115,3 +115,15 @@ func Explain(lang string, err error) (summary []string, byField map[string]strin
 	}
 	return summary, byField
 }
+
+// ShowRefusal is how a list page answers a search its service refused
+// (EINVALID: a bad filter): the reasons are added to summary and the
+// status becomes the refusal's, so that the page shows its form again
+// with them. Any other error is returned; nil leaves both as they are.
+func ShowRefusal(ctx context.Context, err error, summary []string, status int) ([]string, int, error) {
+	if errs.Code(err) != errs.EINVALID {
+		return summary, status, err
+	}
+	s, _ := Explain(i18n.From(ctx), err)
+	return append(summary, s...), errs.Status(err), nil
+}
