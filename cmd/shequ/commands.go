@@ -22,6 +22,7 @@ import (
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/db"
+	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 )
 
@@ -78,6 +79,7 @@ func open(ctx context.Context, c common, isDemo bool) (*app.App, error) {
 		TrustedProxies:  os.Getenv("SHEQU_TRUSTED_PROXIES"),
 		PublicURL:       os.Getenv("SHEQU_PUBLIC_URL"),
 		AuditAnchorFile: os.Getenv("SHEQU_AUDIT_ANCHOR_FILE"),
+		KeyFile:         os.Getenv(pii.KeyFileEnv),
 		SMS:             c.sms})
 }
 

@@ -558,3 +558,26 @@ func bearerStatus(t *testing.T, url, tok string) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+// TestKeyFile: SHEQU_KEY_FILE reaches the application through cmd, the
+// one place that reads the environment: a key file that is not there is
+// refused, not made up, and with one in place no key is made in the data
+// folder.
+func TestKeyFile(t *testing.T) {
+	c := newCLI(t)
+	path := filepath.Join(t.TempDir(), "shared.key")
+	t.Setenv("SHEQU_KEY_FILE", path)
+	if _, err := c.run("", []string{"token", "list"}); err == nil || !strings.Contains(err.Error(), "shared.key") {
+		t.Fatalf("a missing key file: %v", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("a key was made up at SHEQU_KEY_FILE")
+	}
+	if err := os.WriteFile(path, []byte(strings.Repeat("0b", 32)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.ok("", []string{"token", "list"})
+	if _, err := os.Stat(filepath.Join(c.cfg.DataDir, "shequ.key")); err == nil {
+		t.Error("a key was made in the data folder although SHEQU_KEY_FILE names one")
+	}
+}

@@ -82,6 +82,10 @@ type Config struct {
 	// AuditAnchorFile is where the hourly audit anchors are appended
 	// (SHEQU_AUDIT_ANCHOR_FILE); empty: the log only.
 	AuditAnchorFile string
+	// KeyFile is the key file that seals personal data (SHEQU_KEY_FILE),
+	// the same on every node; empty: <DataDir>/shequ.key, made on first
+	// start (pii.Load).
+	KeyFile string
 	// SMS is the SMS gateway (--sms-url, …); without a URL messages go to
 	// the in-memory box (App.SMSBox) and the log, as in the demo and tests.
 	SMS SMSConfig
@@ -223,7 +227,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		d.Close()
 		return nil, err
 	}
-	keys, err := pii.Load(cfg.DataDir)
+	keys, err := pii.Load(cfg.DataDir, cfg.KeyFile)
 	if err == nil {
 		err = keys.Bind(ctx, d)
 	}

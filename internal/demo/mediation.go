@@ -8,7 +8,6 @@ import (
 	"shequ/internal/mediation"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
-	"shequ/internal/platform/pii"
 )
 
 // mediation gives the demo accounts' community a people's mediation
@@ -17,15 +16,9 @@ import (
 // adviser with a log of services and three legal-literate villagers with
 // their training.
 func (b *Builder) mediation(ctx context.Context, code string) error {
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if !ok || keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err == nil {
-			err = keys.Bind(ctx, b.DB)
-		}
-		if err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	return SeedMediation(ctx, mediation.NewService(b.DB, b.Audit, keys), code)
 }

@@ -8,7 +8,6 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
-	"shequ/internal/platform/pii"
 	"shequ/internal/project"
 	"shequ/internal/residentunit"
 )
@@ -25,12 +24,9 @@ func (b *Builder) projects(ctx context.Context, comms []division.Division) error
 		return nil
 	}
 	b.say("filling the three lists… ")
-	keys, _ := b.Users.Secrets.(*pii.Ring)
-	if keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	s, units := b.Projects, b.ResidentUnits
 	if s == nil {

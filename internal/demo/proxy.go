@@ -15,12 +15,13 @@ import (
 )
 
 // ring is the key ring the demo seals personal data with: the accounts'
-// one, else the data folder's.
+// one (the app's), else the data folder's key, which must be the one the
+// database was written with (Bind checks).
 func (b *Builder) ring(ctx context.Context) (*pii.Ring, error) {
 	if keys, ok := b.Users.Secrets.(*pii.Ring); ok && keys != nil {
 		return keys, nil
 	}
-	keys, err := pii.Load(b.DataDir)
+	keys, err := pii.Load(b.DataDir, "")
 	if err == nil {
 		err = keys.Bind(ctx, b.DB)
 	}

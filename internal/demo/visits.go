@@ -7,7 +7,6 @@ import (
 
 	"shequ/internal/care"
 	"shequ/internal/person"
-	"shequ/internal/platform/pii"
 )
 
 var (
@@ -21,15 +20,9 @@ var (
 // township's escalation list have something to show.
 func (b *Builder) visits(ctx context.Context) error {
 	start := time.Now()
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if !ok || keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err == nil {
-			err = keys.Bind(ctx, b.DB)
-		}
-		if err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	ps := person.NewService(b.DB, b.Audit, keys)
 	people := care.PeopleFunc(func(ctx context.Context, lo, hi string, on time.Time) ([]care.Person, error) {

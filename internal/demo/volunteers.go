@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"shequ/internal/division"
-	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 	"shequ/internal/volunteer"
 )
@@ -130,15 +129,9 @@ func DemoVolunteers(comms, townships []division.Division, today time.Time, seed 
 // volunteers fills volunteer service and its measures.
 func (b *Builder) volunteers(ctx context.Context, comms []division.Division) error {
 	start := time.Now()
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if !ok || keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err == nil {
-			err = keys.Bind(ctx, b.DB)
-		}
-		if err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	townships, err := b.divisions(ctx, division.Township)
 	if err != nil {

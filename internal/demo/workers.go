@@ -9,7 +9,6 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/organization"
-	"shequ/internal/platform/pii"
 	"shequ/internal/platform/web"
 	"shequ/internal/worker"
 )
@@ -179,15 +178,9 @@ func (b *Builder) workersAndOrganizations(ctx context.Context, comms []division.
 	start := time.Now()
 	// The app's key ring seals TOTP secrets too; without it, the data
 	// directory's key, which must be the one the database was written with.
-	keys, ok := b.Users.Secrets.(*pii.Ring)
-	if !ok || keys == nil {
-		var err error
-		if keys, err = pii.Load(b.DataDir); err == nil {
-			err = keys.Bind(ctx, b.DB)
-		}
-		if err != nil {
-			return err
-		}
+	keys, err := b.ring(ctx)
+	if err != nil {
+		return err
 	}
 	divs, err := b.divisions(ctx, division.County, division.Township)
 	if err != nil {

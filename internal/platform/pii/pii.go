@@ -34,7 +34,8 @@ import (
 	"shequ/internal/platform/db"
 )
 
-// KeyFileEnv names the environment variable with the key file's path.
+// KeyFileEnv names the environment variable with the key file's path,
+// which cmd reads into the configuration.
 const KeyFileEnv = "SHEQU_KEY_FILE"
 
 // KeySize is the master key's length in bytes.
@@ -87,13 +88,13 @@ func New(master []byte) (*Ring, error) {
 	return &Ring{aead: aead, index: idx, check: hex.EncodeToString(chk[:16])}, nil
 }
 
-// Load reads the key file named by SHEQU_KEY_FILE, or <dataDir>/shequ.key,
-// creating the latter with a new random key if it does not exist. A key
-// file that its group or others may access is refused. A missing file at
-// SHEQU_KEY_FILE is refused too: a node told to share a key must not make
-// up its own.
-func Load(dataDir string) (*Ring, error) {
-	path := os.Getenv(KeyFileEnv)
+// Load reads the key file keyFile (the configuration's, from
+// SHEQU_KEY_FILE), or when it is empty <dataDir>/shequ.key, creating the
+// latter with a new random key if it does not exist. A key file that its
+// group or others may access is refused. A missing keyFile is refused too:
+// a node told to share a key must not make up its own.
+func Load(dataDir, keyFile string) (*Ring, error) {
+	path := keyFile
 	if path == "" {
 		if dataDir == "" {
 			dataDir = "."

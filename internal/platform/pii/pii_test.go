@@ -110,9 +110,9 @@ func TestMask(t *testing.T) {
 }
 
 func TestLoadGeneratesAndReuses(t *testing.T) {
-	t.Setenv(KeyFileEnv, "")
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
-	r1, err := Load(dir)
+	r1, err := Load(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestLoadGeneratesAndReuses(t *testing.T) {
 	if st.Mode().Perm() != 0o600 {
 		t.Errorf("key file mode %04o, want 0600", st.Mode().Perm())
 	}
-	r2, err := Load(dir)
+	r2, err := Load(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,9 +134,9 @@ func TestLoadGeneratesAndReuses(t *testing.T) {
 }
 
 func TestLoadRefusesOpenPermissions(t *testing.T) {
-	t.Setenv(KeyFileEnv, "")
+	t.Parallel()
 	dir := t.TempDir()
-	if _, err := Load(dir); err != nil {
+	if _, err := Load(dir, ""); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "shequ.key")
@@ -144,17 +144,17 @@ func TestLoadRefusesOpenPermissions(t *testing.T) {
 		if err := os.Chmod(path, mode); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		if _, err := Load(dir, ""); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 			t.Errorf("mode %04o: err = %v, want a refusal", mode, err)
 		}
 	}
 }
 
-func TestLoadFromEnv(t *testing.T) {
+func TestLoadKeyFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shared.key")
-	t.Setenv(KeyFileEnv, path)
-	if _, err := Load(dir); err == nil {
+	if _, err := Load(dir, path); err == nil {
 		t.Error("a missing SHEQU_KEY_FILE was not refused")
 	}
 	if _, err := os.Stat(path); err == nil {
@@ -164,7 +164,7 @@ func TestLoadFromEnv(t *testing.T) {
 	if err := os.WriteFile(path, []byte(hexKey+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Load(dir)
+	r, err := Load(dir, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestLoadFromEnv(t *testing.T) {
 	if err := os.WriteFile(path, []byte("too short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "32 bytes") {
+	if _, err := Load(dir, path); err == nil || !strings.Contains(err.Error(), "32 bytes") {
 		t.Errorf("bad key file: %v", err)
 	}
 }
