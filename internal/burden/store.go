@@ -229,10 +229,7 @@ func (st *Store) insertAdmission(ctx context.Context, a *BurdenAdmission) error 
 func (st *Store) admission(ctx context.Context, id int64, lock bool) (*BurdenAdmission, error) {
 	q := `SELECT ` + admCols + admFrom + ` WHERE a.id = $1`
 	if lock {
-		q = `SELECT ` + admCols + ` FROM burden_admissions a LEFT JOIN divisions d ON d.code = a.division_code WHERE a.id = $1` + st.DB.ForUpdate()
-		if st.DB.Dialect == db.Postgres {
-			q += ` OF a`
-		}
+		q = `SELECT ` + admCols + ` FROM burden_admissions a LEFT JOIN divisions d ON d.code = a.division_code WHERE a.id = $1` + st.DB.LockOf(ctx, "a")
 	}
 	a, err := scanAdmission(st.DB.Q(ctx).QueryRowContext(ctx, q, id))
 	if err != nil {

@@ -89,10 +89,7 @@ func (s *Store) getNotice(ctx context.Context, id int64, today string) (*Notice,
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF n"
-	}
+	lock := s.DB.LockOf(ctx, "n")
 	n, err := scanNotice(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+noticeCols+noticeFrom+
 		` WHERE n.id = $1 AND n.division_code BETWEEN $2 AND $3`+lock, id, lo, hi), today)
 	if err != nil {
@@ -227,10 +224,7 @@ func (s *Store) getItem(ctx context.Context, id int64) (*CatalogueItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF i"
-	}
+	lock := s.DB.LockOf(ctx, "i")
 	it, err := scanItem(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+itemCols+itemFrom+
 		` WHERE i.id = $1 AND i.division_code BETWEEN $2 AND $3`+lock, id, lo, hi))
 	if err != nil {

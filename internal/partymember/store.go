@@ -142,10 +142,7 @@ func (s *Store) member(ctx context.Context, id int64, own bool) (*PartyMember, s
 	var row *PartyMember
 	var sealed string
 	var err error
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF m"
-	}
+	lock := s.DB.LockOf(ctx, "m")
 	if own {
 		row, sealed, err = scanMember(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+memberCols+memberFrom+` WHERE m.user_id = $1`, auth.From(ctx).UserID))
 	} else {

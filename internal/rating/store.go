@@ -60,10 +60,7 @@ func (s *Store) get(ctx context.Context, id int64) (*Rating, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF r"
-	}
+	lock := s.DB.LockOf(ctx, "r")
 	var row *Rating
 	if p.Role == auth.Resident {
 		row, err = scan(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+cols+from+` WHERE r.id = $1 AND r.rater_id = $2`+lock, id, p.UserID))

@@ -195,10 +195,7 @@ func (s *Store) round(ctx context.Context, id int64) (*Round, error) {
 	if err != nil {
 		return nil, err
 	}
-	lock := ""
-	if db.InTx(ctx) && s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF r"
-	}
+	lock := s.DB.LockOf(ctx, "r")
 	r, err := scanRound(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+rcols+rfrom+` WHERE r.id = $4 AND `+cond+lock,
 		append([]any{lo, hi, areaLevel(ctx), id}, args...)...))
 	if err != nil {

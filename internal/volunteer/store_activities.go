@@ -136,10 +136,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*Activity, error) {
 
 // lockActivity reads an activity for update inside a transaction.
 func (s *Service) lockActivity(ctx context.Context, id int64) (*Activity, error) {
-	lock := ""
-	if s.DB.ForUpdate() != "" {
-		lock = " FOR UPDATE OF a"
-	}
+	lock := s.DB.LockOf(ctx, "a")
 	a, err := scanActivity(s.DB.Q(ctx).QueryRowContext(ctx, `SELECT `+actCols+actFrom+` WHERE a.id = $1`+lock, id))
 	if err != nil {
 		return nil, db.RowErr(err, "volunteer.Service.lockActivity: select", "volunteer.activity_not_found", id)
