@@ -143,3 +143,57 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// TestConfigAndDialectStayBelow holds two more rules of
+// docs/architecture.md over internal/ (test files and test support such
+// as apptest and dbtest aside): nothing reads the environment, which
+// cmd/shequ reads into app.Config and passes down; and no slice outside
+// internal/platform branches on the SQL dialect, which platform/db's
+// helpers (LockOf, ForUpdate, Bool, InsertRows, …) hide.
+func TestConfigAndDialectStayBelow(t *testing.T) {
+	root := filepath.Join("..", "..")
+	var found []string
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if strings.HasSuffix(rel, "test") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		platform := strings.HasPrefix(rel, "internal/platform/")
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			at := rel + ":" + strconv.Itoa(fset.Position(sel.Pos()).Line)
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv" || sel.Sel.Name == "Environ") {
+				found = append(found, at+": reads the environment (read it in cmd/shequ into app.Config)")
+			}
+			if sel.Sel.Name == "Dialect" && !platform {
+				found = append(found, at+": branches on the SQL dialect (use or add a platform/db helper)")
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("%d breaches:\n%s", len(found), strings.Join(found, "\n"))
+	}
+}
