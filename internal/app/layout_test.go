@@ -47,14 +47,8 @@ var sqlLiteral = regexp.MustCompile(`^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b`)
 // store*.go, a slice under internal/ (not platform, app or e2e) neither
 // calls the database nor spells SQL.
 func TestSQLOnlyInStoreFiles(t *testing.T) {
-	root := filepath.Join("..", "..")
 	var found []string
-	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
+	walkInternal(t, func(path, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
 			switch {
 			case rel == "internal/app", rel == "internal/e2e":
@@ -83,9 +77,6 @@ func TestSQLOnlyInStoreFiles(t *testing.T) {
 		found = append(found, sqlOutsideStore(t, path, rel)...)
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(found) > 0 {
 		t.Errorf("%d database calls or SQL strings outside store*.go files (move them into a store method):\n%s",
 			len(found), strings.Join(found, "\n"))
@@ -151,14 +142,8 @@ func firstLine(s string) string {
 // internal/platform branches on the SQL dialect, which platform/db's
 // helpers (LockOf, ForUpdate, Bool, InsertRows, …) hide.
 func TestConfigAndDialectStayBelow(t *testing.T) {
-	root := filepath.Join("..", "..")
 	var found []string
-	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
+	walkInternal(t, func(path, rel string, d fs.DirEntry) error {
 		if d.IsDir() {
 			if strings.HasSuffix(rel, "test") {
 				return filepath.SkipDir
@@ -190,10 +175,25 @@ func TestConfigAndDialectStayBelow(t *testing.T) {
 		})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if len(found) > 0 {
 		t.Errorf("%d breaches:\n%s", len(found), strings.Join(found, "\n"))
+	}
+}
+
+// walkInternal calls each for every folder and file under internal/, with
+// its path from the module root in slashes (rel); each returns
+// filepath.SkipDir to pass over a folder.
+func walkInternal(t *testing.T, each func(path, rel string, d fs.DirEntry) error) {
+	t.Helper()
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(filepath.Join(root, "internal"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		return each(path, filepath.ToSlash(rel), d)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
