@@ -50,7 +50,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	l, err := web.ListOf(r, gridFilterOf, h.S.List)
-	if err != nil {
+	if summary, status, err = web.ShowRefusal(r.Context(), err, summary, status); err != nil {
 		return err
 	}
 	d := &gridListData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Summary: summary}

@@ -70,7 +70,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, summary []string) error {
 	ctx := r.Context()
 	l, err := web.ListOf(r, filterOf, h.S.List)
-	if err != nil {
+	if summary, status, err = web.ShowRefusal(ctx, err, summary, status); err != nil {
 		return err
 	}
 	ps, err := h.S.Periods.Periods(ctx)
