@@ -21,6 +21,8 @@ func TestListRefusedSearch(t *testing.T) {
 		{"/organizations?division=13110", `id="division"`, "应为 12 位区划代码"},
 		{"/grids?division=13110", `id="division"`, "应为 12 位区划代码"},
 		{"/ledger?kind=nonsense", `id="kind"`, "应为以下之一："},
+		{"/party/members?division=13110", `id="division"`, "区划代码"},
+		{"/resident-units?division=13110", `id="division"`, "区划代码"},
 	} {
 		res := c.Get(tc.path)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.control) ||

@@ -144,15 +144,17 @@ type listData struct {
 	web.Listing[Filter, PartyMember]
 	CanEdit  bool
 	Statuses []string
+	Summary  []string // a refused search's reasons
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	l, err := web.ListOf(r, filterOf, h.S.List)
+	summary, status, err := web.ShowRefusal(r.Context(), err, nil, http.StatusOK)
 	if err != nil {
 		return err
 	}
-	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Statuses: Statuses}
-	h.Srv.Render.Render(w, http.StatusOK, "partymember/list", h.Srv.NewPage(r, "partymember.title", d))
+	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Statuses: Statuses, Summary: summary}
+	h.Srv.Render.Render(w, status, "partymember/list", h.Srv.NewPage(r, "partymember.title", d))
 	return nil
 }
 

@@ -43,15 +43,17 @@ type listData struct {
 	web.Listing[Filter, ResidentUnit]
 	CanEdit bool
 	Kinds   []string
+	Summary []string // a refused search's reasons
 }
 
 func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 	l, err := web.ListOf(r, filterOf, h.S.List)
+	summary, status, err := web.ShowRefusal(r.Context(), err, nil, http.StatusOK)
 	if err != nil {
 		return err
 	}
-	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds}
-	h.Srv.Render.Render(w, http.StatusOK, "residentunit/list", h.Srv.NewPage(r, "residentunit.title", d))
+	d := &listData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Summary: summary}
+	h.Srv.Render.Render(w, status, "residentunit/list", h.Srv.NewPage(r, "residentunit.title", d))
 	return nil
 }
 
