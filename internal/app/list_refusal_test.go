@@ -23,6 +23,9 @@ func TestListRefusedSearch(t *testing.T) {
 		{"/ledger?kind=nonsense", `id="kind"`, "应为以下之一："},
 		{"/party/members?division=13110", `id="division"`, "区划代码"},
 		{"/resident-units?division=13110", `id="division"`, "区划代码"},
+		{"/needs?division=13110", `id="division"`, "区划代码"},
+		{"/resources?division=13110", `id="division"`, "区划代码"},
+		{"/projects?division=13110", `id="division"`, "区划代码"},
 	} {
 		res := c.Get(tc.path)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.control) ||

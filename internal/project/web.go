@@ -135,7 +135,10 @@ type listData[F, T any] struct {
 func renderList[F, T any](h *Web, w http.ResponseWriter, r *http.Request, status int, err error, name string,
 	filter func(url.Values) F, list func(context.Context, F) ([]T, bool, error), choices map[string][]string) error {
 	l, lerr := web.ListOf(r, filter, list)
-	if lerr != nil {
+	if errs.Code(lerr) == errs.EINVALID && err == nil {
+		// A refused search shows the list's form again with its reasons.
+		err, status = lerr, errs.Status(lerr)
+	} else if lerr != nil {
 		return lerr
 	}
 	d := &listData[F, T]{page: h.base(r, err), Listing: l, Choices: choices}
