@@ -26,6 +26,8 @@ func TestListRefusedSearch(t *testing.T) {
 		{"/needs?division=13110", `id="division"`, "区划代码"},
 		{"/resources?division=13110", `id="division"`, "区划代码"},
 		{"/projects?division=13110", `id="division"`, "区划代码"},
+		{"/mediation/cases?division=13110", `id="division"`, "区划代码"},
+		{"/property/committees?division=13110", `id="q"`, "区划代码"},
 	} {
 		res := c.Get(tc.path)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.control) ||

@@ -120,7 +120,7 @@ func (h *Web) cases(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderCases(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	l, err := web.ListOf(r, caseFilter, h.S.Cases)
-	if err != nil {
+	if p, status, err = web.RefusedSearch(r.Context(), err, p, status); err != nil {
 		return err
 	}
 	d := &casesData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Statuses: Statuses, Area: areaOf(r), P: p}

@@ -35,7 +35,7 @@ func (h *Web) renderCommittees(w http.ResponseWriter, r *http.Request, status in
 	l, err := web.ListOf(r, filterOf, func(ctx context.Context, f Filter) ([]PropertyCommittee, bool, error) {
 		return h.S.ListCommittees(ctx, f, ended)
 	})
-	if err != nil {
+	if p, status, err = web.RefusedSearch(ctx, err, p, status); err != nil {
 		return err
 	}
 	d := &committeesData{Listing: l, Ended: ended, CanEdit: auth.Has(r.Context(), EditRoles...), Kinds: Kinds, Area: areaCode(ctx), P: p}

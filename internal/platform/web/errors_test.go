@@ -30,3 +30,23 @@ func TestShowRefusal(t *testing.T) {
 		t.Errorf("other error: %v", err)
 	}
 }
+
+// TestRefusedSearch: a refused search becomes the page's Refused with its
+// status, unless the page already shows a refused form; other errors are
+// returned.
+func TestRefusedSearch(t *testing.T) {
+	ctx := i18n.With(context.Background(), i18n.ZH)
+	refused := errs.Invalid(errs.Field("division", "error.not_found"))
+	p, status, err := RefusedSearch(ctx, refused, nil, http.StatusOK)
+	if err != nil || p == nil || status != errs.Status(refused) || len(p.Summary) != 2 || p.Errors["division"] == "" {
+		t.Errorf("refused: %+v %d %v", p, status, err)
+	}
+	form := &Refused{Summary: []string{"form"}}
+	if p, status, err := RefusedSearch(ctx, refused, form, http.StatusConflict); p != form || status != http.StatusConflict || err != nil {
+		t.Errorf("with a refused form: %+v %d %v", p, status, err)
+	}
+	boom := errors.New("boom")
+	if _, _, err := RefusedSearch(ctx, boom, nil, http.StatusOK); err != boom {
+		t.Errorf("other error: %v", err)
+	}
+}

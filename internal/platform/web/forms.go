@@ -77,3 +77,18 @@ func FormDone(w http.ResponseWriter, r *http.Request, err error, msg, to string,
 	sum, by := Explain(i18n.From(r.Context()), err)
 	return again(errs.Status(err), &Refused{Summary: sum, Errors: by, Values: r.PostForm})
 }
+
+// RefusedSearch is ShowRefusal for a page that shows a Refused: a search
+// its service refused (EINVALID) becomes the page's Refused, with the
+// refusal's status, unless the page already shows a refused form (p),
+// which it keeps. Any other error is returned.
+func RefusedSearch(ctx context.Context, err error, p *Refused, status int) (*Refused, int, error) {
+	if errs.Code(err) != errs.EINVALID {
+		return p, status, err
+	}
+	if p != nil {
+		return p, status, nil
+	}
+	sum, by := Explain(i18n.From(ctx), err)
+	return &Refused{Summary: sum, Errors: by}, errs.Status(err), nil
+}
