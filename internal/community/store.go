@@ -177,10 +177,7 @@ func (s *Store) listNotices(ctx context.Context, f NoticeFilter, today string) (
 	if err != nil {
 		return nil, false, err
 	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
-	}
+	out, more := db.More(out, f.PerPage)
 	return out, more, nil
 }
 

@@ -119,21 +119,9 @@ func (s *Store) Queue(ctx context.Context, status string, page, perPage int) ([]
 	if err != nil {
 		return nil, false, errs.Internal("resident.Store.Queue: select", err)
 	}
-	defer rows.Close()
-	var out []row
-	for rows.Next() {
-		x, err := scanRow(rows)
-		if err != nil {
-			return nil, false, errs.Internal("resident.Store.Queue: scan", err)
-		}
-		out = append(out, *x)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal("resident.Store.Queue: rows", err)
-	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
+	out, more, err := db.Page(rows, perPage, scanRow)
+	if err != nil {
+		return nil, false, errs.Internal("resident.Store.Queue: scan", err)
 	}
 	return out, more, nil
 }

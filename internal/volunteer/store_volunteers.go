@@ -112,22 +112,12 @@ func (s *Service) volunteers(ctx context.Context, lo, hi string, f Filter, stars
 	if err != nil {
 		return nil, false, errs.Internal("volunteer.Service.volunteers: select", err)
 	}
-	defer rows.Close()
-	var out []Volunteer
 	since := s.activeSince()
-	for rows.Next() {
-		v, err := s.scanVolunteer(rows, stars, since, 0)
-		if err != nil {
-			return nil, false, errs.Internal("volunteer.Service.volunteers: select", err)
-		}
-		out = append(out, *v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, errs.Internal("volunteer.Service.volunteers: select", err)
-	}
-	more := len(out) > f.PerPage
-	if more {
-		out = out[:f.PerPage]
+	out, more, err := db.Page(rows, f.PerPage, func(r interface{ Scan(...any) error }) (*Volunteer, error) {
+		return s.scanVolunteer(r, stars, since, 0)
+	})
+	if err != nil {
+		return nil, false, errs.Internal("volunteer.Service.volunteers: scan", err)
 	}
 	return out, more, nil
 }

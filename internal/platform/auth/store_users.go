@@ -70,20 +70,11 @@ func (u *Users) List(ctx context.Context, q string, role Role, page, perPage int
 	if err != nil {
 		return nil, false, errs.Internal("auth.Users.List: select", err)
 	}
-	defer rows.Close()
-	var out []User
-	for rows.Next() {
-		x, err := scanUser(rows)
-		if err != nil {
-			return nil, false, errs.Internal("auth.Users.List: select", err)
-		}
-		out = append(out, *x)
+	out, more, err := db.Page(rows, perPage, scanUser)
+	if err != nil {
+		return nil, false, errs.Internal("auth.Users.List: scan", err)
 	}
-	more := len(out) > perPage
-	if more {
-		out = out[:perPage]
-	}
-	return out, more, rows.Err()
+	return out, more, nil
 }
 
 func itoa(n int) string {
