@@ -6,7 +6,7 @@ import (
 
 	"shequ/internal/burden"
 	"shequ/internal/certificate"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/request"
 )
 
@@ -68,10 +68,10 @@ func (v proofVerifier) VerifyNumber(ctx context.Context, number string) (*certif
 	out := &certificate.Verification{Number: p.Number, Status: certificate.Valid, VolunteerName: certificate.MaskName(p.HolderName),
 		OrganizationName: p.CommunityName, Title: p.ItemName, Purpose: p.Purpose}
 	if p.DecidedAt != nil {
-		out.IssuedOn = p.DecidedAt.In(web.Shanghai).Format(certificate.DateLayout)
+		out.IssuedOn = p.DecidedAt.In(calendar.China).Format(certificate.DateLayout)
 	}
 	if p.RevokedAt != nil {
-		out.Status, out.RevokedOn = certificate.Revoked, p.RevokedAt.In(web.Shanghai).Format(certificate.DateLayout)
+		out.Status, out.RevokedOn = certificate.Revoked, p.RevokedAt.In(calendar.China).Format(certificate.DateLayout)
 	}
 	return out, nil
 }

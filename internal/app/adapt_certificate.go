@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"shequ/internal/certificate"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/volunteer"
 )
 
@@ -50,11 +50,11 @@ func (r volunteerRegistry) Organizations(ctx context.Context) ([]certificate.Org
 }
 
 func (r volunteerRegistry) Records(ctx context.Context, volunteerID int64, from, to string) ([]certificate.Record, error) {
-	f, err := time.ParseInLocation(certificate.DateLayout, from, web.Shanghai)
+	f, err := time.ParseInLocation(certificate.DateLayout, from, calendar.China)
 	if err != nil {
 		return nil, err
 	}
-	t, err := time.ParseInLocation(certificate.DateLayout, to, web.Shanghai)
+	t, err := time.ParseInLocation(certificate.DateLayout, to, calendar.China)
 	if err != nil {
 		return nil, err
 	}

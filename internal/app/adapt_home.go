@@ -8,6 +8,7 @@ import (
 	"shequ/internal/certificate"
 	"shequ/internal/deliberation"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
 	"shequ/internal/volunteer"
@@ -61,7 +62,7 @@ func (h volunteerHome) Home(ctx context.Context) ([]web.Queue, error) {
 	}
 	switch {
 	case p.Role.Staff():
-		today := h.s.Now().In(web.Shanghai).Format(volunteer.DateLayout)
+		today := h.s.Now().In(calendar.China).Format(volunteer.DateLayout)
 		as, _, err := h.s.Activities(ctx, volunteer.ActivityFilter{Date: today, PerPage: 100})
 		if err != nil {
 			return nil, err
@@ -80,7 +81,7 @@ func (h volunteerHome) Home(ctx context.Context) ([]web.Queue, error) {
 func activityItems(as []volunteer.Activity) []web.QueueItem {
 	var items []web.QueueItem
 	for _, a := range as {
-		items = append(items, web.QueueItem{Text: a.Title, Note: a.StartsAt.In(web.Shanghai).Format("01-02 15:04"),
+		items = append(items, web.QueueItem{Text: a.Title, Note: a.StartsAt.In(calendar.China).Format("01-02 15:04"),
 			Link: "/activities/" + strconv.FormatInt(a.ID, 10)})
 	}
 	return items

@@ -9,9 +9,9 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
-	"shequ/internal/platform/web"
 	"shequ/internal/platform/xlsx"
 )
 
@@ -94,7 +94,7 @@ func (s *Service) fill(ctx context.Context, x *excelize.File, lang string, f aud
 	n, cut, err := s.Log.Each(ctx, f, max, func(r *audit.Record) error {
 		row++
 		cell, _ := excelize.CoordinatesToCellName(1, row)
-		return sw.SetRow(cell, guard.Row([]any{r.ID, r.At.In(web.Shanghai).Format(localLayout), r.ActorName, roleLabel(lang, r.Role),
+		return sw.SetRow(cell, guard.Row([]any{r.ID, r.At.In(calendar.China).Format(localLayout), r.ActorName, roleLabel(lang, r.Role),
 			r.Area, r.Action, r.ObjectType, r.ObjectID, resultLabel(lang, r.Result), r.ClientAddr, clip(r.Detail),
 			r.PrevHash, r.Hash}))
 	})
@@ -132,10 +132,10 @@ func (s *Service) about(ctx context.Context, x *excelize.File, guard *xlsx.Guard
 	}
 	from, to := anything, anything
 	if !f.From.IsZero() {
-		from = f.From.In(web.Shanghai).Format(localLayout)
+		from = f.From.In(calendar.China).Format(localLayout)
 	}
 	if !f.To.IsZero() {
-		to = f.To.In(web.Shanghai).Format(localLayout)
+		to = f.To.In(calendar.China).Format(localLayout)
 	}
 	who := ""
 	if p := auth.From(ctx); p != nil {
@@ -143,7 +143,7 @@ func (s *Service) about(ctx context.Context, x *excelize.File, guard *xlsx.Guard
 	}
 	rows := [][2]string{
 		{i18n.T(lang, "auditlog.exported_by"), who},
-		{i18n.T(lang, "auditlog.exported_at"), s.Now().In(web.Shanghai).Format(localLayout)},
+		{i18n.T(lang, "auditlog.exported_at"), s.Now().In(calendar.China).Format(localLayout)},
 		{i18n.T(lang, "auditlog.actor"), cond(f.Actor)},
 		{i18n.T(lang, "auditlog.action"), cond(f.Action)},
 		{i18n.T(lang, "auditlog.object_type"), cond(f.ObjectType)},

@@ -12,10 +12,10 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/platform/audit"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
-	"shequ/internal/platform/web"
 )
 
 // Query is a search as typed: the web form's and the API's parameters.
@@ -85,7 +85,7 @@ func parseTime(s string, end bool) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, true
 	}
-	if d, err := time.ParseInLocation("2006-01-02", s, web.Shanghai); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", s, calendar.China); err == nil {
 		if end {
 			d = d.AddDate(0, 0, 1)
 		}
@@ -132,7 +132,7 @@ const localLayout = "2006-01-02 15:04:05"
 
 // rowOf prepares a record for the screen in lang.
 func rowOf(lang string, r audit.Record) Row {
-	return Row{Record: r, Local: r.At.In(web.Shanghai).Format(localLayout), RoleLabel: roleLabel(lang, r.Role),
+	return Row{Record: r, Local: r.At.In(calendar.China).Format(localLayout), RoleLabel: roleLabel(lang, r.Role),
 		ActionLabel: actionLabel(lang, r.Action), ResultLabel: resultLabel(lang, r.Result), Detail: parseDetail(r.Detail)}
 }
 

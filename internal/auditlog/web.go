@@ -8,6 +8,7 @@ import (
 	"net/url"
 
 	"shequ/internal/platform/audit"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -85,7 +86,7 @@ func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer x.Close()
-	name := fmt.Sprintf("audit-%s.xlsx", h.S.Now().In(web.Shanghai).Format("20060102-150405"))
+	name := fmt.Sprintf("audit-%s.xlsx", h.S.Now().In(calendar.China).Format("20060102-150405"))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	if _, err := x.WriteTo(w); err != nil {
@@ -108,7 +109,7 @@ func (h *Web) verify(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := i18n.From(ctx)
-	d := &verifyData{Outcome: o, Local: o.At.In(web.Shanghai).Format(localLayout)}
+	d := &verifyData{Outcome: o, Local: o.At.In(calendar.China).Format(localLayout)}
 	if o.Broken != nil {
 		d.Message = i18n.T(lang, o.Broken.Key, append([]any(nil), o.Broken.Args...)...)
 	}

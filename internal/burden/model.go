@@ -21,8 +21,8 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 )
 
 // The three lists.
@@ -314,6 +314,6 @@ type BurdenUnitFigures struct {
 // DateLayout is how dates travel.
 const DateLayout = "2006-01-02"
 
-func today(now time.Time) string { return now.In(web.Shanghai).Format(DateLayout) }
+func today(now time.Time) string { return now.In(calendar.China).Format(DateLayout) }
 
 func rangeOf(code string) (lo, hi string) { return division.RangeOf(code) }

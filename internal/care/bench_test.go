@@ -11,6 +11,7 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/care"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 )
 
 // Benchmarks at city scale (衡水: 5,118 communities, about 100,000 elderly
@@ -103,7 +104,7 @@ func BenchmarkGenerateMonth(b *testing.B) {
 	w := loadCity(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		month := time.Date(2027, time.Month(1+i%12), 1, 0, 0, 0, 0, care.Shanghai).AddDate(i/12, 0, 0).Format("2006-01")
+		month := time.Date(2027, time.Month(1+i%12), 1, 0, 0, 0, 0, calendar.China).AddDate(i/12, 0, 0).Format("2006-01")
 		n, err := w.Care.Generate(w.Sys, month)
 		if err != nil {
 			b.Fatal(err)

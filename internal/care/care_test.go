@@ -21,6 +21,7 @@ import (
 	"shequ/internal/indicator"
 	"shequ/internal/person"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/platform/measure"
@@ -55,7 +56,7 @@ func addPeople(t testing.TB, e *apptest.Env, community string, n int, start stri
 
 // at is a time in China.
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, care.Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, calendar.China)
 	if err != nil {
 		panic(err)
 	}
@@ -310,7 +311,7 @@ func TestVisitRulesAndIdempotency(t *testing.T) {
 		t.Fatalf("community worker on the grid worker's task: %v", err)
 	}
 	// Bad fields are named, and nothing is stored.
-	before := time.Date(2026, 10, 31, 10, 0, 0, 0, care.Shanghai)
+	before := time.Date(2026, 10, 31, 10, 0, 0, 0, calendar.China)
 	cases := []struct {
 		in    care.VisitInput
 		field string

@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
 )
@@ -174,7 +175,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 	if p.Role != auth.System {
 		return 0, errs.Forbidden()
 	}
-	t := s.Now().In(Shanghai)
+	t := s.Now().In(calendar.China)
 	cur := MonthOf(t)
 	upto := cur
 	if t.Day() <= EscalationDay {

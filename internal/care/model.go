@@ -267,15 +267,12 @@ func checklistJSON(m map[string]string) string {
 	return string(b)
 }
 
-// Shanghai is the clock of months.
-var Shanghai = calendar.China
-
 // MonthOf is the month (YYYY-MM) of t in China.
-func MonthOf(t time.Time) string { return t.In(Shanghai).Format("2006-01") }
+func MonthOf(t time.Time) string { return t.In(calendar.China).Format("2006-01") }
 
 // ParseMonth reads YYYY-MM; it returns the first instant of the month.
 func ParseMonth(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01", s, Shanghai)
+	t, err := time.ParseInLocation("2006-01", s, calendar.China)
 	return t, err == nil && t.Format("2006-01") == s
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -160,7 +161,7 @@ func (h *Web) parseVisit(r *http.Request) (VisitInput, []*upload.File, map[strin
 		// offline queue, an RFC 3339 instant.
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			t, err = time.ParseInLocation("2006-01-02T15:04", v, Shanghai)
+			t, err = time.ParseInLocation("2006-01-02T15:04", v, calendar.China)
 		}
 		if err != nil {
 			bad.Add("visited_at", "care.bad_time")

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 )
 
 // DateLayout is how dates travel: YYYY-MM-DD, China time.
@@ -168,7 +168,7 @@ func FormatHours(h float64) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-func shanghai(t time.Time) time.Time { return t.In(web.Shanghai) }
+func shanghai(t time.Time) time.Time { return t.In(calendar.China) }
 
 // HoursText shows the hours for pages.
 func (c *Certificate) HoursText() string { return FormatHours(c.Hours) }

@@ -8,9 +8,9 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 )
 
 // Directory is what the page reads from other slices, adapted in
@@ -58,7 +58,7 @@ func NewService(d *db.DB, a *audit.Log, dir Directory) *Service {
 	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Directory: dir, Now: time.Now}
 }
 
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format(DateLayout) }
 
 // Today is the date in China, as notices' dates are compared.
 func (s *Service) Today() string { return s.today() }

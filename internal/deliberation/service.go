@@ -9,18 +9,18 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/rotcode"
 	"shequ/internal/platform/upload"
-	"shequ/internal/platform/web"
 )
 
 // DateLayout is how dates are written.
 const DateLayout = "2006-01-02"
 
-var china = web.Shanghai
+var china = calendar.China
 
 // Notifier puts a message in an account's inbox, in the writer's
 // transaction (package notify, adapted in internal/app).

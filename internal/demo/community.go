@@ -7,7 +7,7 @@ import (
 
 	"shequ/internal/community"
 	"shequ/internal/division"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 )
 
 // countyCatalogue is the catalogue a demo county keeps for all its
@@ -45,7 +45,7 @@ func SeedCommunityPage(ctx context.Context, s *community.Service, code string) e
 	if err := s.SaveHallPhone(ctx, code, "0318-2"+code[len(code)-6:], 0); err != nil {
 		return err
 	}
-	today := time.Now().In(web.Shanghai)
+	today := time.Now().In(calendar.China)
 	day := func(d int) *string { return str(today.AddDate(0, 0, d).Format(community.DateLayout)) }
 	for _, n := range []struct{ kind, title, body string }{
 		{"announcement", "关于开展秋冬季爱国卫生运动的通知", "本周六上午 9 点在社区广场集合，开展楼道杂物清理，欢迎居民参加。"},

@@ -13,7 +13,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 )
 
 func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
@@ -142,7 +142,7 @@ func TestBuildThenReuse(t *testing.T) {
 			continue
 		}
 		ctx := auth.With(context.Background(), &auth.Principal{Name: a.Name, Role: a.Role, Area: auth.AreaOf(a.Area, division.Township)})
-		c, err := e.App.Certificates.Issue(ctx, certificate.IssueInput{VolunteerID: vid, OrgID: oid, From: from, To: time.Now().In(web.Shanghai).Format("2006-01-02")})
+		c, err := e.App.Certificates.Issue(ctx, certificate.IssueInput{VolunteerID: vid, OrgID: oid, From: from, To: time.Now().In(calendar.China).Format("2006-01-02")})
 		if err != nil || c.Hours <= 0 {
 			t.Errorf("the demo's first certificate: %v %v", c, err)
 		}

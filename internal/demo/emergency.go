@@ -7,7 +7,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/emergency"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 )
 
 // emergencies gives the demo accounts' community its emergency records:
@@ -49,7 +49,7 @@ func (b *Builder) emergencies(ctx context.Context, accs []Account) error {
 			return err
 		}
 	}
-	now := time.Now().In(web.Shanghai)
+	now := time.Now().In(calendar.China)
 	for _, d := range []emergency.DrillInput{
 		{HeldOn: now.AddDate(0, -5, 0).Format(emergency.DateLayout), Kind: "flood", Participants: 126, Note: "低洼片区居民转移至避难场所，用时 38 分钟"},
 		{HeldOn: now.AddDate(0, -1, 0).Format(emergency.DateLayout), Kind: "fire", Participants: 64, Note: "高层住宅疏散与微型消防站初起火灾扑救"},

@@ -8,8 +8,8 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/person"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/idcard"
-	"shequ/internal/platform/web"
 )
 
 var (
@@ -115,7 +115,7 @@ func (b *Builder) persons(ctx context.Context, comms []division.Division) error 
 	if err != nil {
 		return err
 	}
-	seeds := DemoPersons(comms, time.Now().In(web.Shanghai), 2026)
+	seeds := DemoPersons(comms, time.Now().In(calendar.China), 2026)
 	b.say("writing %d people (special groups)… ", len(seeds))
 	if err := person.NewService(b.DB, b.Audit, keys).Load(ctx, seeds); err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/facility"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/rating"
 	"shequ/internal/survey"
 )
@@ -51,10 +51,10 @@ func (b *Builder) surveys(ctx context.Context, comms []division.Division, accs [
 	if err != nil {
 		return err
 	}
-	year := time.Now().In(web.Shanghai).Year()
+	year := time.Now().In(calendar.China).Year()
 	spring, err := s.CreateRound(ctx, survey.RoundInput{QuestionnaireID: q.ID, DivisionCode: county, Title: "上半年社区服务满意度测评",
-		OpensOn:  time.Date(year, 3, 1, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout),
-		ClosesOn: time.Date(year, 6, 30, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout)})
+		OpensOn:  time.Date(year, 3, 1, 0, 0, 0, 0, calendar.China).Format(survey.DateLayout),
+		ClosesOn: time.Date(year, 6, 30, 0, 0, 0, 0, calendar.China).Format(survey.DateLayout)})
 	if err != nil {
 		return err
 	}
@@ -75,9 +75,9 @@ func (b *Builder) surveys(ctx context.Context, comms []division.Division, accs [
 	if _, err := s.CloseDue(ctx); err != nil {
 		return err
 	}
-	today := time.Now().In(web.Shanghai).Format(survey.DateLayout)
+	today := time.Now().In(calendar.China).Format(survey.DateLayout)
 	autumn, err := s.CreateRound(ctx, survey.RoundInput{QuestionnaireID: q.ID, DivisionCode: community, Title: "下半年社区服务满意度测评",
-		OpensOn: today, ClosesOn: time.Date(year, 12, 31, 0, 0, 0, 0, web.Shanghai).Format(survey.DateLayout)})
+		OpensOn: today, ClosesOn: time.Date(year, 12, 31, 0, 0, 0, 0, calendar.China).Format(survey.DateLayout)})
 	if err != nil {
 		return err
 	}

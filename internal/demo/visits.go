@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/care"
 	"shequ/internal/person"
+	"shequ/internal/platform/calendar"
 )
 
 var (
@@ -54,7 +55,7 @@ func (b *Builder) visits(ctx context.Context) error {
 		share := 0.93
 		if m == cur {
 			end = now
-			share = 0.9 * float64(now.In(care.Shanghai).Day()) / 30
+			share = 0.9 * float64(now.In(calendar.China).Day()) / 30
 		}
 		span := end.Sub(mStart)
 		for _, t := range tasks {

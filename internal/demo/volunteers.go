@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"shequ/internal/division"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/volunteer"
 )
 
@@ -87,7 +87,7 @@ func DemoVolunteers(comms, townships []division.Division, today time.Time, seed 
 			sd.Members = append(sd.Members, volunteer.SeedMember{Org: o.idx, Volunteer: v, Lead: j == 0})
 		}
 	}
-	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, web.Shanghai)
+	day := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, calendar.China)
 	for _, o := range orgs {
 		if len(o.vols) < 3 {
 			continue
@@ -137,7 +137,7 @@ func (b *Builder) volunteers(ctx context.Context, comms []division.Division) err
 	if err != nil {
 		return err
 	}
-	sd := DemoVolunteers(comms, townships, time.Now().In(web.Shanghai), 2026)
+	sd := DemoVolunteers(comms, townships, time.Now().In(calendar.China), 2026)
 	b.say("writing %d volunteers, %d organisations, %d activities… ", len(sd.Volunteers), len(sd.Orgs), len(sd.Activities))
 	if err := volunteer.NewService(b.DB, b.Audit, keys).Load(ctx, sd); err != nil {
 		return err

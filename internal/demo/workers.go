@@ -9,7 +9,7 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/organization"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/worker"
 )
 
@@ -191,7 +191,7 @@ func (b *Builder) workersAndOrganizations(ctx context.Context, comms []division.
 		levels[d.Level] = append(levels[d.Level], d)
 	}
 	ws := worker.NewService(b.DB, b.Audit, keys)
-	seeds := DemoWorkers(comms, time.Now().In(web.Shanghai), 2026)
+	seeds := DemoWorkers(comms, time.Now().In(calendar.China), 2026)
 	b.say("writing %d community workers… ", len(seeds))
 	if err := ws.Load(ctx, seeds); err != nil {
 		return err

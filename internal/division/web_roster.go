@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -70,7 +71,7 @@ func (h *Web) roster(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) rosterExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	f := rosterFilter(r)
-	name := i18n.T(i18n.From(ctx), "roster.export_name") + "-" + f.Division + "-" + h.S.Now().In(web.Shanghai).Format("20060102") + ".xlsx"
+	name := i18n.T(i18n.From(ctx), "roster.export_name") + "-" + f.Division + "-" + h.S.Now().In(calendar.China).Format("20060102") + ".xlsx"
 	return xlsx.Download(w, name, func(out io.Writer) error { return h.S.ExportRoster(ctx, f, out) })
 }
 

@@ -11,7 +11,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 )
 
 // TestPartyMemberJourney: a Party member, a verified resident, registers
@@ -71,7 +71,7 @@ func TestPartyMemberJourney(t *testing.T) {
 	}
 
 	// The member serves two hours in a volunteer activity today.
-	e.VolunteerService(uid, "dangyuan", apptest.Township, apptest.Community, time.Now().In(web.Shanghai), 2)
+	e.VolunteerService(uid, "dangyuan", apptest.Township, apptest.Community, time.Now().In(calendar.China), 2)
 	phone.open("/party/me")
 	if got := phone.text("#my-party-hours"); got != "2.00" {
 		t.Errorf("the member's hours: %q", got)

@@ -10,7 +10,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/volunteer"
 )
 
@@ -30,7 +30,7 @@ func TestVolunteerJourney(t *testing.T) {
 	org, _ := signedIn(t, e, auth.CommunityWorker, apptest.Community, 1280, 900)
 
 	// Publish: started two hours ago, ends in an hour.
-	now := time.Now().In(web.Shanghai)
+	now := time.Now().In(calendar.China)
 	org.open("/activities")
 	org.navigate("new activity", chromedp.Click(chromedp.CSS("#new-activity")))
 	if got := eval[string](org, `document.querySelector("#f-community_code").value`); got != apptest.Community {

@@ -8,10 +8,10 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
-	"shequ/internal/platform/web"
 )
 
 // Service holds the registry's rules.
@@ -124,7 +124,7 @@ func (s *Service) placeFor(ctx context.Context, code string) (*place, error) {
 	return p, nil
 }
 
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format("2006-01-02") }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format("2006-01-02") }
 
 // prepare fills defaults, validates and checks the division; it returns
 // the division's place.

@@ -9,11 +9,11 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/pii"
 	"shequ/internal/platform/upload"
-	"shequ/internal/platform/web"
 )
 
 // Who may do what in this slice.
@@ -51,7 +51,7 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
 // month is the month (YYYY-MM, China time) of t.
-func month(t time.Time) string { return t.In(web.Shanghai).Format("2006-01") }
+func month(t time.Time) string { return t.In(calendar.China).Format("2006-01") }
 
 // List returns one page of the grids the filter selects inside the
 // caller's area. Errors: EINVALID, EFORBIDDEN.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -221,7 +222,7 @@ func (h *Web) formError(w http.ResponseWriter, r *http.Request, id int64, in Gri
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "grid.export_file", h.S.Now().In(web.Shanghai)), gridFilterOf, h.S.Export)
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "grid.export_file", h.S.Now().In(calendar.China)), gridFilterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -170,7 +171,7 @@ func (h *Web) figures(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) figuresExport(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "grid.figures_file", h.S.Now().In(web.Shanghai)), func(out io.Writer) error {
+	return xlsx.Download(w, xlsx.ExportName(i18n.From(ctx), "grid.figures_file", h.S.Now().In(calendar.China)), func(out io.Writer) error {
 		return h.S.ExportFigures(ctx, strings.TrimSpace(q.Get("division")), strings.TrimSpace(q.Get("month")), out)
 	})
 }

@@ -23,9 +23,6 @@ type Engine struct {
 	Now      func() time.Time
 }
 
-// Shanghai is the clock of periods (a month is a month in China).
-var Shanghai = calendar.China
-
 // NewEngine loads the shipped plan file.
 func NewEngine(d *db.DB, reg *measure.Registry) (*Engine, error) {
 	b, err := data.FS.ReadFile("plan/indicators.csv")
@@ -54,7 +51,7 @@ func (e *Engine) Def(code string) (*Def, error) {
 
 // Period returns the current period of a kind ("month" → 2026-11, "year" → 2026).
 func (e *Engine) Period(kind string) string {
-	now := e.Now().In(Shanghai)
+	now := e.Now().In(calendar.China)
 	switch kind {
 	case "month":
 		return now.Format("2006-01")
@@ -78,7 +75,7 @@ func (e *Engine) key(name, period string) string {
 }
 
 // Year is the current year in China.
-func (e *Engine) Year() int { return e.Now().In(Shanghai).Year() }
+func (e *Engine) Year() int { return e.Now().In(calendar.China).Year() }
 
 // awaiting returns the owner of the first measure of f that no wired slice
 // keeps, or "".

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-pdf/fpdf"
 
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/cjkfont"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -75,7 +76,7 @@ func WritePDF(w io.Writer, ev *Evaluation, at time.Time) error {
 	pdf.SetFont(cjkfont.Name, "", 16)
 	lines(pdf, 8, title, "C")
 	pdf.SetFont(cjkfont.Name, "", 9)
-	pdf.CellFormat(0, 6, i18n.T(lang, "indicator.eval.generated", at.In(Shanghai).Format("2006-01-02 15:04"), ev.Year), "", 1, "C", false, 0, "")
+	pdf.CellFormat(0, 6, i18n.T(lang, "indicator.eval.generated", at.In(calendar.China).Format("2006-01-02 15:04"), ev.Year), "", 1, "C", false, 0, "")
 	if !ev.Frozen {
 		pdf.SetTextColor(200, 0, 0)
 		lines(pdf, 6, i18n.T(lang, "indicator.eval.none_frozen", ev.Year), "L")

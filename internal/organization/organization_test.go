@@ -17,16 +17,16 @@ import (
 	"shequ/internal/division"
 	"shequ/internal/organization"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
-	"shequ/internal/platform/web"
 )
 
 func ptr[T any](v T) *T { return &v }
 
 func newService(e *apptest.Env) *organization.Service {
 	s := organization.NewService(e.App.DB, e.App.Audit)
-	t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-06-15 12:00", web.Shanghai)
+	t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-06-15 12:00", calendar.China)
 	s.Now = func() time.Time { return t }
 	return s
 }

@@ -7,10 +7,10 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
-	"shequ/internal/platform/web"
 )
 
 // Who may do what in this slice.
@@ -35,7 +35,7 @@ func NewService(d *db.DB, a *audit.Log) *Service {
 	return &Service{DB: d, Store: &Store{DB: d}, Audit: a, Measures: &measure.Store{DB: d}, Now: time.Now}
 }
 
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format(DateLayout) }
 
 // List returns one page of the organisations the filter selects inside the
 // caller's area. Errors: EINVALID, EFORBIDDEN.

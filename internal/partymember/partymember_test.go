@@ -14,9 +14,9 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/partymember"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 	"shequ/internal/residentunit"
 )
 
@@ -41,7 +41,7 @@ func TestRegisterConfirmAndCountHours(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.PartyMembers
-	now := time.Date(2026, 11, 20, 12, 0, 0, 0, web.Shanghai)
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, calendar.China)
 	s.Now = func() time.Time { return now }
 	worker := as(9001, auth.CommunityWorker, apptest.Community, 5)
 	other := as(9002, auth.CommunityWorker, apptest.Community, 5)

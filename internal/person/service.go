@@ -11,12 +11,12 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/lookup"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
-	"shequ/internal/platform/web"
 )
 
 // Who may do what in this slice.
@@ -53,7 +53,7 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 }
 
 // today is the date in China, where a membership begins and ends.
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format(DateLayout) }
 
 // Today is the service's date (YYYY-MM-DD, China time).
 func (s *Service) Today() string { return s.today() }
@@ -70,7 +70,7 @@ func (s *Service) Members(ctx context.Context, group, lo, hi string, on time.Tim
 	if !slices.Contains(Groups, group) {
 		return nil, errs.Invalid(errs.Field("group", "error.one_of", strings.Join(Groups, ", ")))
 	}
-	return s.Store.members(ctx, group, lo, hi, on.In(web.Shanghai).Format(DateLayout))
+	return s.Store.members(ctx, group, lo, hi, on.In(calendar.China).Format(DateLayout))
 }
 
 // List returns one page of the people the filter selects inside the
@@ -396,5 +396,5 @@ func (s *Service) Vulnerable(ctx context.Context, lo, hi string, on time.Time) (
 	if _, err := auth.Require(ctx, KeepRoles...); err != nil {
 		return nil, err
 	}
-	return s.Store.vulnerable(ctx, lo, hi, on.In(web.Shanghai).Format(DateLayout))
+	return s.Store.vulnerable(ctx, lo, hi, on.In(calendar.China).Format(DateLayout))
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -120,7 +121,7 @@ func (h *Web) redirect(w http.ResponseWriter, r *http.Request, flash, to string)
 }
 
 func (h *Web) download(w http.ResponseWriter, r *http.Request, list string, write func(io.Writer) error) error {
-	return xlsx.Download(w, xlsx.ExportName(i18n.From(r.Context()), "project.file."+list, h.S.Now().In(web.Shanghai)), write)
+	return xlsx.Download(w, xlsx.ExportName(i18n.From(r.Context()), "project.file."+list, h.S.Now().In(calendar.China)), write)
 }
 
 // listData is a list page's data: its filter, one page of items and the

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/upload"
@@ -58,7 +59,7 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "residentunit.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "residentunit.export_file", h.S.Now().In(calendar.China)), filterOf, h.S.Export)
 }
 
 type formData struct {

@@ -8,9 +8,9 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 )
 
 // Publish publishes an activity for an organisation the caller may
@@ -137,7 +137,7 @@ func (s *Service) Activities(ctx context.Context, f ActivityFilter) ([]Activity,
 	}
 	var day time.Time
 	if f.Date != "" {
-		if day, err = time.ParseInLocation(DateLayout, f.Date, web.Shanghai); err != nil {
+		if day, err = time.ParseInLocation(DateLayout, f.Date, calendar.China); err != nil {
 			bad.Add("date", "volunteer.date_invalid")
 		}
 	}

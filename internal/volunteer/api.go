@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/web"
 )
@@ -135,7 +136,7 @@ func dates(from, to string) (time.Time, time.Time, error) {
 		if v.s == "" {
 			continue
 		}
-		t, err := time.ParseInLocation(DateLayout, v.s, web.Shanghai)
+		t, err := time.ParseInLocation(DateLayout, v.s, calendar.China)
 		if err != nil {
 			bad.Add(v.field, "volunteer.date_invalid")
 		}

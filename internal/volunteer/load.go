@@ -6,9 +6,9 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
-	"shequ/internal/platform/web"
 )
 
 // Seed is a bulk load of volunteer service (the demo): organisations,
@@ -123,7 +123,7 @@ func (s *Service) Load(ctx context.Context, sd Seed) error {
 			if err != nil {
 				return err
 			}
-			date := in.StartsAt.In(web.Shanghai).Format(DateLayout)
+			date := in.StartsAt.In(calendar.China).Format(DateLayout)
 			for _, sv := range a.Served {
 				var inAt, outAt *time.Time
 				if !sv.In.IsZero() {

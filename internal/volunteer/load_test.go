@@ -8,8 +8,8 @@ import (
 	"shequ/internal/app/apptest"
 	"shequ/internal/demo"
 	"shequ/internal/division"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/measure"
-	"shequ/internal/platform/web"
 	"shequ/internal/volunteer"
 )
 
@@ -23,7 +23,7 @@ func TestDemoLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	towns := []division.Division{{Code: apptest.Township, Name: "河西街道办事处", Level: division.Township}, {Code: apptest.SiblingTownship, Name: "河东街道办事处", Level: division.Township}}
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, web.Shanghai)
+	today := time.Date(2026, 11, 20, 0, 0, 0, 0, calendar.China)
 	sd := demo.DemoVolunteers(comms, towns, today, 7)
 	if again := demo.DemoVolunteers(comms, towns, today, 7); !reflect.DeepEqual(sd, again) {
 		t.Fatal("the same seed gave different data")
@@ -46,7 +46,7 @@ func TestDemoLoad(t *testing.T) {
 		for _, sv := range a.Served {
 			h := volunteer.ClipHours(a.Input.StartsAt, a.Input.EndsAt, sv.In, sv.Out)
 			hours += h
-			if a.Input.StartsAt.In(web.Shanghai).Format("2006-01") == nov {
+			if a.Input.StartsAt.In(calendar.China).Format("2006-01") == nov {
 				month += h
 			}
 			if a.Input.StartsAt.After(today.AddDate(-1, 0, 0)) {

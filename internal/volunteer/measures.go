@@ -10,9 +10,9 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/measure"
-	"shequ/internal/platform/web"
 )
 
 // Measure names, as the indicator engine's formulas name them.
@@ -145,8 +145,8 @@ func (s *Service) Figures(ctx context.Context, code string) (*Figures, error) {
 		codes = append(codes, c.Code)
 	}
 	keys := []string{Registered, ActiveN, "division.population"}
-	m := s.Now().In(web.Shanghai)
-	first := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, web.Shanghai).AddDate(0, -11, 0)
+	m := s.Now().In(calendar.China)
+	first := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, calendar.China).AddDate(0, -11, 0)
 	for i := 0; i < 12; i++ {
 		mon := first.AddDate(0, i, 0).Format("2006-01")
 		f.Months = append(f.Months, mon)

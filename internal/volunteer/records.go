@@ -8,8 +8,8 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 )
 
 // Records returns a volunteer's service records whose date (China time)
@@ -23,10 +23,10 @@ func (s *Service) Records(ctx context.Context, volunteerID int64, from, to time.
 	}
 	lo, hi := "0000-00-00", "9999-99-99"
 	if !from.IsZero() {
-		lo = from.In(web.Shanghai).Format(DateLayout)
+		lo = from.In(calendar.China).Format(DateLayout)
 	}
 	if !to.IsZero() {
-		hi = to.In(web.Shanghai).Format(DateLayout)
+		hi = to.In(calendar.China).Format(DateLayout)
 	}
 	return s.recordsOf(ctx, volunteerID, lo, hi)
 }
@@ -72,7 +72,7 @@ func (s *Service) Close(ctx context.Context, activityID int64) (int, error) {
 			all = append(all, x)
 		}
 		now := s.now()
-		date := a.StartsAt.In(web.Shanghai).Format(DateLayout)
+		date := a.StartsAt.In(calendar.China).Format(DateLayout)
 		communities := map[string]bool{}
 		for _, x := range all {
 			if err := s.insertRecord(ctx, x.vol, a, date, x.centi, p.Name, now); err != nil {

@@ -10,13 +10,13 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/idcard"
 	"shequ/internal/platform/lookup"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
-	"shequ/internal/platform/web"
 )
 
 // Who may do what in this slice.
@@ -54,11 +54,11 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
 
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format(DateLayout) }
 
 // activeSince is the first day that counts toward "active": 12 months ago.
 func (s *Service) activeSince() string {
-	return s.Now().In(web.Shanghai).AddDate(-1, 0, 0).Format(DateLayout)
+	return s.Now().In(calendar.China).AddDate(-1, 0, 0).Format(DateLayout)
 }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }

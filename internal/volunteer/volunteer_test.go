@@ -7,8 +7,8 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/web"
 	"shequ/internal/volunteer"
 )
 
@@ -42,7 +42,7 @@ type clock struct{ t time.Time }
 func (c *clock) Now() time.Time { return c.t }
 
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, web.Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04:05", s, calendar.China)
 	if err != nil {
 		panic(err)
 	}

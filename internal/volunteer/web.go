@@ -19,6 +19,7 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
@@ -255,7 +256,7 @@ type publishData struct {
 
 func (h *Web) newActivity(w http.ResponseWriter, r *http.Request) error {
 	p := auth.From(r.Context())
-	day := h.S.Now().In(web.Shanghai).AddDate(0, 0, 1).Format(DateLayout)
+	day := h.S.Now().In(calendar.China).AddDate(0, 0, 1).Format(DateLayout)
 	vals := map[string]string{"starts_at": day + "T09:00", "ends_at": day + "T11:00", "slots": "10", "counts_hours": "1", "target": "elderly"}
 	if p != nil && len(p.Area.Code) == 12 && strings.TrimRight(p.Area.Code[9:], "0") != "" {
 		vals["community_code"] = p.Area.Code
@@ -284,7 +285,7 @@ func (h *Web) renderPublish(w http.ResponseWriter, r *http.Request, status int, 
 
 // localTime reads a datetime-local field, in China time.
 func localTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), web.Shanghai)
+	t, err := time.ParseInLocation("2006-01-02T15:04", strings.TrimSpace(s), calendar.China)
 	if err != nil {
 		return time.Time{}
 	}

@@ -11,12 +11,12 @@ import (
 
 	"shequ/internal/platform/audit"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/lookup"
 	"shequ/internal/platform/measure"
 	"shequ/internal/platform/pii"
-	"shequ/internal/platform/web"
 )
 
 // Who may do what in this slice.
@@ -43,9 +43,9 @@ func NewService(d *db.DB, a *audit.Log, keys *pii.Ring) *Service {
 }
 
 // today is the date in China, where a day in post begins and ends.
-func (s *Service) today() string { return s.Now().In(web.Shanghai).Format(DateLayout) }
+func (s *Service) today() string { return s.Now().In(calendar.China).Format(DateLayout) }
 
-func (s *Service) year() int { return s.Now().In(web.Shanghai).Year() }
+func (s *Service) year() int { return s.Now().In(calendar.China).Year() }
 
 // Today is the service's date (YYYY-MM-DD, China time).
 func (s *Service) Today() string { return s.today() }

@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
 	"shequ/internal/platform/web"
@@ -295,7 +296,7 @@ func (h *Web) removeTraining(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Web) export(w http.ResponseWriter, r *http.Request) error {
-	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "worker.export_file", h.S.Now().In(web.Shanghai)), filterOf, h.S.Export)
+	return web.ExportList(w, r, xlsx.ExportName(i18n.From(r.Context()), "worker.export_file", h.S.Now().In(calendar.China)), filterOf, h.S.Export)
 }
 
 func (h *Web) template(w http.ResponseWriter, r *http.Request) error {

@@ -18,10 +18,10 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/platform/db"
 	"shequ/internal/platform/errs"
 	"shequ/internal/platform/i18n"
-	"shequ/internal/platform/web"
 	"shequ/internal/worker"
 )
 
@@ -29,7 +29,7 @@ func ptr[T any](v T) *T { return &v }
 
 // fixed is a clock at noon in China on a day.
 func fixed(day string) func() time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", day+" 12:00", web.Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", day+" 12:00", calendar.China)
 	if err != nil {
 		panic(err)
 	}

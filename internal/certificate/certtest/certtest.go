@@ -15,7 +15,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/platform/auth"
-	"shequ/internal/platform/web"
+	"shequ/internal/platform/calendar"
 	"shequ/internal/volunteer"
 )
 
@@ -46,7 +46,7 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time { return c.t }
 
 func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, web.Shanghai)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, calendar.China)
 	if err != nil {
 		panic(err)
 	}

@@ -132,7 +132,7 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(Shanghai).Format("2006-01-02 15:04")
+		return t.In(calendar.China).Format("2006-01-02 15:04")
 	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -163,9 +163,6 @@ var funcs = template.FuncMap{
 		return "?" + v.Encode()
 	},
 }
-
-// Shanghai is where times are shown.
-var Shanghai = calendar.China
 
 func groupDigits(s string) string {
 	neg := strings.HasPrefix(s, "-")
