@@ -132,6 +132,10 @@ func TestAssessmentAPIScenarios(t *testing.T) {
 						Status: expect(role == auth.TownshipStaff, inside, http.StatusOK, http.StatusNotFound)},
 					Scenario{Name: "page " + name, Method: "GET", Path: "/assessments/" + f.ids[code], Role: role, Area: area,
 						Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+					// Evidence is served only through an assessment the caller
+					// may read; an image it does not hold is not found.
+					Scenario{Name: "evidence of no record " + name, Method: "GET", Path: "/assessments/" + f.ids[code] + "/evidence/999999", Role: role, Area: area,
+						Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
 				)
 			}
 			// Schemes: the county's open one and next year's draft; the

@@ -77,6 +77,10 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 					Body: map[string]any{"decision": "admit"}, Status: expect(staff, inside, http.StatusUnprocessableEntity, http.StatusNotFound)},
 				Scenario{Name: "get meeting " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/meetings/%d", x.meeting), Role: role, Area: area,
 					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+				// A minutes photo is served only through a meeting the
+				// caller may read; one the meeting does not have is not found.
+				Scenario{Name: "minutes photo of no record " + name, Method: "GET", Path: fmt.Sprintf("/meetings/%d/photos/999999", x.meeting), Role: role, Area: area,
+					Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
 				Scenario{Name: "sign-in code " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/meetings/%d/code", x.meeting), Role: role, Area: area,
 					Status: expect(staff, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "record attendance " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/meetings/%d/attendance", x.meeting), Role: role, Area: area,

@@ -133,6 +133,13 @@ func TestLedgerAPIScenarios(t *testing.T) {
 					Status: expect(read, true, http.StatusOK, 0)},
 				Scenario{Name: "far task page " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d", f.far.ID), Role: role, Area: area,
 					Status: expect(read, farInside, http.StatusOK, http.StatusNotFound)},
+				// A stored photo is served only through a task the caller
+				// may read: a photo the task does not have, or a task outside
+				// the area, is not found; other roles are refused.
+				Scenario{Name: "photo of no record " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/999999", f.own.ID), Role: role, Area: area,
+					Status: expect(read, true, http.StatusNotFound, 0)},
+				Scenario{Name: "far task photo " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/1", f.far.ID), Role: role, Area: area,
+					Status: expect(read, farInside, http.StatusNotFound, http.StatusNotFound)},
 				Scenario{Name: "export " + name, Method: "GET", Path: "/ledger/export.xlsx", Role: role, Area: area, Status: list.Status},
 				Scenario{Name: "new page " + name, Method: "GET", Path: "/ledger/new", Role: role, Area: area, Status: expect(manage, true, http.StatusOK, 0)},
 				Scenario{Name: "template " + name, Method: "GET", Path: "/ledger/template.xlsx", Role: role, Area: area, Status: expect(manage, true, http.StatusOK, 0)},

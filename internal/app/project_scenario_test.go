@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"shequ/internal/app/apptest"
@@ -73,6 +74,10 @@ func TestProjectAPIScenarios(t *testing.T) {
 					Scenario{Name: "raise need " + name, Method: "POST", Path: "/api/v1/needs", Role: role, Area: area,
 						Body: map[string]any{"division_code": code, "title": "新需求", "kind": "childcare"}, Status: create},
 					Scenario{Name: "get project " + name, Method: "GET", Path: proj, Role: role, Area: area, Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+					// A progress photo is served only through a project the
+					// caller may read; one the project does not have is not found.
+					Scenario{Name: "photo of no record " + name, Method: "GET", Path: strings.Replace(proj, "/api/v1", "", 1) + "/photos/999999", Role: role, Area: area,
+						Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
 					Scenario{Name: "milestone " + name, Method: "POST", Path: proj + "/milestones", Role: role, Area: area,
 						Body: map[string]any{"title": "开工", "due_on": "2026-12-31"}, Status: expect(edit, inside, http.StatusCreated, http.StatusNotFound)},
 					Scenario{Name: "progress " + name, Method: "POST", Path: proj + "/progress", Role: role, Area: area,
