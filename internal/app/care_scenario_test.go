@@ -89,6 +89,9 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			Status: http.StatusOK, Contains: []string{`"code":"` + apptest.County + `"`, `"code":"` + apptest.SiblingCounty + `"`}},
 	}
 	for role, area := range home {
+		// A visit photo that does not exist is not found, for every role.
+		out = append(out, Scenario{Name: "visit photo of no record " + string(role), Method: "GET", Path: "/visits/photos/999999", Role: role, Area: area,
+			Status: http.StatusNotFound})
 		list := http.StatusOK
 		if !slices.Contains(care.ListRoles, role) {
 			list = http.StatusForbidden

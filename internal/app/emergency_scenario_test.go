@@ -108,6 +108,12 @@ func TestEmergencyAPIScenarios(t *testing.T) {
 				}
 				out = append(out,
 					Scenario{Name: "plans " + name, Method: "GET", Path: "/api/v1/emergency/communities/" + code + "/plans", Role: role, Area: area, Status: get, Contains: has},
+					// Stored files are served only to readers; a plan or drill
+					// that does not exist has none.
+					Scenario{Name: "plan file of no record " + name, Method: "GET", Path: "/emergency/plans/999999/file", Role: role, Area: area,
+						Status: status(read, true, http.StatusNotFound, 0)},
+					Scenario{Name: "drill photo of no record " + name, Method: "GET", Path: "/emergency/drills/999999/photo", Role: role, Area: area,
+						Status: status(read, true, http.StatusNotFound, 0)},
 					Scenario{Name: "add plan " + name, Method: "POST", Path: "/api/v1/emergency/plans", Role: role, Area: area,
 						Body: map[string]any{"community_code": code, "title": "新预案"}, Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 					Scenario{Name: "add drill " + name, Method: "POST", Path: "/api/v1/emergency/drills", Role: role, Area: area,

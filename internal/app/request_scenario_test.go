@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"shequ/internal/app"
@@ -85,6 +86,12 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		{Name: "resident own", Method: "GET", Path: path(own), Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
 			Contains: []string{`"phone":"13812345670"`, own.Number}},
 		{Name: "resident other", Method: "GET", Path: path(reqAt[apptest.SiblingCommunity]), Role: auth.Resident, Area: apptest.Community, Status: http.StatusNotFound},
+		// A request's photo is served only through a request the caller
+		// may read; one the request does not have is not found.
+		{Name: "photo of no record own", Method: "GET", Path: strings.TrimPrefix(path(own), "/api/v1") + "/photos/999999", Role: auth.Resident, Area: apptest.Community,
+			Status: http.StatusNotFound, Contains: []string{"找不到该照片"}},
+		{Name: "photo of another's request", Method: "GET", Path: strings.TrimPrefix(path(reqAt[apptest.SiblingCommunity]), "/api/v1") + "/photos/1", Role: auth.Resident,
+			Area: apptest.Community, Status: http.StatusNotFound},
 		{Name: "resident list", Method: "GET", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
 			Contains: []string{own.Number}, NotContains: []string{reqAt[apptest.SiblingCommunity].Number, reqAt[apptest.FarCommunity].Number}},
 		{Name: "resident create", Method: "POST", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community,

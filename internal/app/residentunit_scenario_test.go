@@ -65,6 +65,10 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 					create = http.StatusUnprocessableEntity
 				}
 				out = append(out, get,
+					// An agreement's scanned copy is served only through a unit
+					// the caller may read; one the unit does not have is not found.
+					Scenario{Name: "copy of no record " + name, Method: "GET", Path: fmt.Sprintf("/resident-units/%d/agreements/999999/copy", units[code]),
+						Role: role, Area: area, Status: areaStatus(http.StatusNotFound, inside, read)},
 					Scenario{Name: "create unit " + name, Method: "POST", Path: "/api/v1/resident-units", Role: role, Area: area,
 						Body: map[string]any{"division_code": code, "name": "新单位", "kind": "school"}, Status: create},
 					Scenario{Name: "agreement " + name, Method: "POST", Path: unit + "/agreements", Role: role, Area: area,
