@@ -423,6 +423,7 @@ func (s *Service) Load(ctx context.Context, rid int64, responses []ResponseInput
 			return err
 		}
 		prefix := division.Code(r.DivisionCode).Prefix()
+		rs := make([]loaded, 0, len(responses))
 		for i, in := range responses {
 			as, bad := check(qs, in.Answers)
 			if !strings.HasPrefix(in.Community, prefix) || !division.ValidCode(in.Community) {
@@ -434,9 +435,10 @@ func (s *Service) Load(ctx context.Context, rid int64, responses []ResponseInput
 				}
 				return bad.Err()
 			}
-			if err := s.Store.insertResponse(ctx, rid, r.MinResponses, in.Community, Interview, "demo", on, as); err != nil {
-				return err
-			}
+			rs = append(rs, loaded{community: in.Community, answers: as})
+		}
+		if err := s.Store.loadResponses(ctx, rid, r.MinResponses, "demo", on, rs); err != nil {
+			return err
 		}
 		return s.Audit.Write(ctx, audit.Entry{Action: "survey.load", ObjectType: "survey_round", ObjectID: id(rid),
 			Detail: map[string]int{"responses": len(responses)}})

@@ -1,8 +1,11 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -349,6 +352,131 @@ func (s *Store) bump(ctx context.Context, round int64, community string, questio
 			DO UPDATE SET count = survey_summary.count + 1`, round, code, question, option); err != nil {
 			return errs.Internal("survey.Store.bump: summary", err)
 		}
+	}
+	return nil
+}
+
+// loaded is one response of a bulk load, checked.
+type loaded struct {
+	community string
+	answers   []answer
+}
+
+// loadResponses stores a bulk load's responses, all interviews by
+// interviewer, and adds them to the tally and the summary, in ctx's
+// transaction. It comes to what insertResponse would for each response in
+// turn, but adds the tally and the summary up here and writes them, and the
+// answers, as multi-row statements: one statement a response for its id,
+// not some sixty.
+func (s *Store) loadResponses(ctx context.Context, round int64, min int, interviewer, on string, rs []loaded) error {
+	st, err := s.DB.Prepare(ctx, `INSERT INTO survey_responses (round_id, community_code, channel, interviewer, answered_on)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`)
+	if err != nil {
+		return errs.Internal("survey.Store.loadResponses: prepare", err)
+	}
+	defer st.Close()
+	type option struct {
+		code     string
+		question int64
+		option   int
+	}
+	summary := map[option]int{}
+	added := map[string]int{}
+	var answers [][]any
+	for _, r := range rs {
+		var id int64
+		if err := st.QueryRowContext(ctx, round, r.community, Interview, interviewer, on).Scan(&id); err != nil {
+			return errs.Internal("survey.Store.loadResponses: insert", err)
+		}
+		added[r.community]++
+		c := division.Code(r.community)
+		codes := []string{r.community, c.At(division.Township), c.At(division.County), c.At(division.City)}
+		for _, a := range r.answers {
+			// Option 0 counts the responses that answered the question.
+			for _, code := range codes {
+				summary[option{code, a.questionID, 0}]++
+			}
+			for _, v := range a.values {
+				answers = append(answers, []any{id, a.questionID, v, a.text})
+				for _, code := range codes {
+					summary[option{code, a.questionID, v}]++
+				}
+			}
+		}
+	}
+	if _, err := s.DB.InsertRows(ctx, `INSERT INTO survey_answers (response_id, question_id, value, text) VALUES `, 4, ``, answers); err != nil {
+		return errs.Internal("survey.Store.loadResponses: answers", err)
+	}
+	keys := slices.SortedFunc(maps.Keys(summary), func(a, b option) int {
+		return cmp.Or(strings.Compare(a.code, b.code), cmp.Compare(a.question, b.question), cmp.Compare(a.option, b.option))
+	})
+	rows := make([][]any, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, []any{round, k.code, k.question, k.option, summary[k]})
+	}
+	if _, err := s.DB.InsertRows(ctx, `INSERT INTO survey_summary (round_id, division_code, question_id, option, count) VALUES `, 5,
+		` ON CONFLICT (round_id, division_code, question_id, option) DO UPDATE SET count = survey_summary.count + excluded.count`, rows); err != nil {
+		return errs.Internal("survey.Store.loadResponses: summary", err)
+	}
+	return s.addTally(ctx, round, min, added)
+}
+
+// addTally adds a bulk load's interviews, by community, to the round's
+// tally: a community's own row, and above it the responses, the
+// communities answering for the first time and those reaching the round's
+// minimum.
+func (s *Store) addTally(ctx context.Context, round int64, min int, added map[string]int) error {
+	had := map[string]int{}
+	rs, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, responses FROM survey_tally WHERE round_id = $1 AND level = $2`, round, division.Community)
+	if err != nil {
+		return errs.Internal("survey.Store.addTally: select", err)
+	}
+	defer rs.Close()
+	for rs.Next() {
+		var code string
+		var n int
+		if err := rs.Scan(&code, &n); err != nil {
+			return errs.Internal("survey.Store.addTally: scan", err)
+		}
+		had[code] = n
+	}
+	if err := rs.Err(); err != nil {
+		return errs.Internal("survey.Store.addTally: rows", err)
+	}
+	type above struct{ level, responses, communities, surveyed int }
+	ups := map[string]*above{}
+	var own [][]any
+	for _, code := range slices.Sorted(maps.Keys(added)) {
+		n, was := added[code], had[code]
+		now := was + n
+		own = append(own, []any{round, code, division.Community, n, n, min1(now), boolInt(now >= min)})
+		c := division.Code(code)
+		for _, l := range []int{division.Township, division.County, division.City} {
+			u := ups[c.At(l)]
+			if u == nil {
+				u = &above{level: l}
+				ups[c.At(l)] = u
+			}
+			u.responses += n
+			u.communities += boolInt(was == 0)
+			u.surveyed += boolInt(was < min && now >= min)
+		}
+	}
+	if _, err := s.DB.InsertRows(ctx, `INSERT INTO survey_tally (round_id, division_code, level, responses, interviews, communities, surveyed) VALUES `, 7,
+		` ON CONFLICT (round_id, division_code) DO UPDATE SET responses = survey_tally.responses + excluded.responses,
+		interviews = survey_tally.interviews + excluded.interviews, communities = excluded.communities, surveyed = excluded.surveyed`, own); err != nil {
+		return errs.Internal("survey.Store.addTally: communities", err)
+	}
+	var rows [][]any
+	for _, code := range slices.Sorted(maps.Keys(ups)) {
+		u := ups[code]
+		rows = append(rows, []any{round, code, u.level, u.responses, u.responses, u.communities, u.surveyed})
+	}
+	if _, err := s.DB.InsertRows(ctx, `INSERT INTO survey_tally (round_id, division_code, level, responses, interviews, communities, surveyed) VALUES `, 7,
+		` ON CONFLICT (round_id, division_code) DO UPDATE SET responses = survey_tally.responses + excluded.responses,
+		interviews = survey_tally.interviews + excluded.interviews, communities = survey_tally.communities + excluded.communities,
+		surveyed = survey_tally.surveyed + excluded.surveyed`, rows); err != nil {
+		return errs.Internal("survey.Store.addTally: above", err)
 	}
 	return nil
 }

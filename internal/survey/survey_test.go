@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -285,5 +286,66 @@ func TestAnswersAreAnonymous(t *testing.T) {
 				t.Errorf("%s.%s could link an answer to an account", table, c)
 			}
 		}
+	}
+}
+
+// A bulk load counts as the same interviews answered one at a time: every
+// division's totals and every option's count agree, over three loads: the
+// second brings a community to the round's minimum, the third another, and
+// adds to the first.
+func TestLoadCountsAsAnswersDo(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	q := questionnaire(t, e)
+	qs := q.Questions
+	round := func() survey.Round {
+		r, err := e.App.Surveys.CreateRound(e.Ctx, survey.RoundInput{QuestionnaireID: q.ID, DivisionCode: apptest.City, Title: "全市测评",
+			OpensOn: e.App.Surveys.Today(), ClosesOn: e.App.Surveys.Today(), MinResponses: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *r
+	}
+	one, bulk := round(), round()
+	var responses []survey.ResponseInput
+	for i, c := range []string{apptest.Community, apptest.Community, apptest.SiblingCommunity, apptest.FarCommunity,
+		apptest.Community, apptest.Community, apptest.CousinCommunity, apptest.FarCommunity, apptest.FarCommunity, apptest.Community} {
+		in := survey.ResponseInput{Community: c, Answers: []survey.Answer{{QuestionID: qs[0].ID, Value: 1 + i%5}}}
+		if i%2 == 0 {
+			in.Answers = append(in.Answers, survey.Answer{QuestionID: qs[1].ID, Value: 1 + i%3}, survey.Answer{QuestionID: qs[2].ID, Values: []int{1, 2 + i%2}})
+		}
+		if i%3 == 0 {
+			in.Answers = append(in.Answers, survey.Answer{QuestionID: qs[3].ID, Text: "建议" + strconv.Itoa(i)})
+		}
+		responses = append(responses, in)
+	}
+	city := e.Token(auth.CityStaff, apptest.City)
+	for i, in := range responses {
+		if res := e.API("POST", path(one, "/responses"), city, in); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("answer %d: %d %s", i, res.StatusCode, res.Body)
+		}
+	}
+	for _, part := range [][]survey.ResponseInput{responses[:4], responses[4:7], responses[7:]} {
+		if err := e.App.Surveys.Load(e.Ctx, bulk.ID, part, e.App.Surveys.Today()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, code := range []string{apptest.City, apptest.County, apptest.SiblingCounty, apptest.Township, apptest.SiblingTownship, "131103100000",
+		apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
+		want, err := e.App.Surveys.Results(e.Ctx, one.ID, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.App.Surveys.Results(e.Ctx, bulk.ID, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want.Round, got.Round = nil, nil
+		if w, g := fmt.Sprintf("%+v", *want), fmt.Sprintf("%+v", *got); w != g {
+			t.Errorf("%s: answered one at a time\n%s\nloaded\n%s", code, w, g)
+		}
+	}
+	if r, _ := e.App.Surveys.Results(e.Ctx, bulk.ID, apptest.City); r.Division.Responses != 10 || r.Division.Surveyed != 2 || r.Division.Communities != 4 {
+		t.Fatalf("city %+v", r.Division)
 	}
 }
