@@ -28,6 +28,9 @@ func TestListRefusedSearch(t *testing.T) {
 		{"/projects?division=13110", `id="division"`, "区划代码"},
 		{"/mediation/cases?division=13110", `id="division"`, "区划代码"},
 		{"/property/committees?division=13110", `id="q"`, "区划代码"},
+		{"/property/compounds?division=13110", `id="q"`, "区划代码"},
+		{"/property/companies?division=13110", `id="q"`, "区划代码"},
+		{"/assessments?state=nonsense", `id="state"`, "应为以下之一："},
 	} {
 		res := c.Get(tc.path)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.control) ||

@@ -259,7 +259,14 @@ func (h *Web) list(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderList(w http.ResponseWriter, r *http.Request, status int, err error) error {
 	l, lerr := web.ListOf(r, filterOf, h.S.List)
 	if lerr != nil {
-		return lerr
+		// A search refused shows the form with the reason, unless the
+		// page already explains a refused start.
+		if errs.Code(lerr) != errs.EINVALID {
+			return lerr
+		}
+		if err == nil {
+			err, status = lerr, errs.Status(lerr)
+		}
 	}
 	d := &listData{Listing: l, States: states, CanStart: auth.Has(r.Context(), SelfRoles...), Year: h.S.Year()}
 	d.explain(r, err)

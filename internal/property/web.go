@@ -197,7 +197,7 @@ func (h *Web) renderCompounds(w http.ResponseWriter, r *http.Request, status int
 	l, err := web.ListOf(r, filterOf, func(ctx context.Context, f Filter) ([]PropertyCompound, bool, error) {
 		return h.S.ListCompounds(ctx, f, 0)
 	})
-	if err != nil {
+	if p, status, err = web.RefusedSearch(ctx, err, p, status); err != nil {
 		return err
 	}
 	d := &compoundsData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), Managements: Managements, Today: h.S.Today(), P: p}
@@ -342,7 +342,7 @@ func (h *Web) companies(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderCompanies(w http.ResponseWriter, r *http.Request, status int, p *problem) error {
 	ctx := r.Context()
 	l, err := web.ListOf(r, filterOf, h.S.ListCompanies)
-	if err != nil {
+	if p, status, err = web.RefusedSearch(ctx, err, p, status); err != nil {
 		return err
 	}
 	d := &companiesData{Listing: l, CanEdit: auth.Has(r.Context(), EditRoles...), V: values(map[string]string{"division_code": areaCode(ctx)}, p), P: p}
