@@ -190,6 +190,20 @@ func TestPlansDrillsStations(t *testing.T) {
 	if err != nil || len(ps) != 2 || ps[0].Version != 2 || ps[1].Version != 1 || ps[1].Title != "游园社区防汛应急预案" {
 		t.Fatalf("plans %+v %v", ps, err)
 	}
+	// A plan's scanned page: none was uploaded; a sibling community's
+	// worker is refused the plan itself, and the refusal is audited.
+	if _, err := s.PlanFile(w, ps[0].ID); errs.Code(err) != errs.ENOTFOUND {
+		t.Errorf("file of a plan without one: %v", err)
+	}
+	if _, err := s.PlanFile(as(auth.CommunityWorker, apptest.SiblingCommunity, 5), ps[0].ID); errs.Code(err) != errs.ENOTFOUND {
+		t.Errorf("sibling's worker reads the plan's file: %v", err)
+	}
+	if _, err := s.PlanFile(as(auth.CommunityWorker, apptest.SiblingCommunity, 5), ps[0].ID+100); errs.Code(err) != errs.ENOTFOUND {
+		t.Errorf("a plan that is not there: %v", err)
+	}
+	if n := count(t, e, `SELECT count(*) FROM audit_log WHERE action = 'emergency.plan.read' AND result = 'denied'`); n != 1 {
+		t.Errorf("%d refusals audited, want 1 (the sibling's, not the worker's own nor the missing plan's)", n)
+	}
 	if p, sh, err := s.Readiness(e.Ctx, apptest.Community); err != nil || p == nil || p.Version != 2 || sh == nil {
 		t.Errorf("readiness %+v %v %v", p, sh, err)
 	}

@@ -173,11 +173,8 @@ func (s *Service) PlanFile(ctx context.Context, id int64) (*upload.Blob, error) 
 		return nil, err
 	}
 	p, err := s.Store.plan(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, "plan", id) {
-		s.Audit.Refused(ctx, "emergency.plan.read", "emergency_plan", id, audit.OutsideArea)
-	}
 	if err != nil {
-		return nil, err
+		return nil, s.Audit.RefusedOutside(ctx, err, "emergency.plan.read", "emergency_plan", id, s.Store.exists("plan"))
 	}
 	if p.FileID == nil {
 		return nil, errs.NotFound("emergency.plan_not_found", id)

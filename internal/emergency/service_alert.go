@@ -103,10 +103,10 @@ func (s *Service) Alert(ctx context.Context, id int64) (*Alert, error) {
 
 func (s *Service) alert(ctx context.Context, id int64, action string) (*Alert, error) {
 	a, err := s.Store.alert(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, "alert", id) {
-		s.Audit.Refused(ctx, action, "emergency_alert", id, audit.OutsideArea)
+	if err != nil {
+		return nil, s.Audit.RefusedOutside(ctx, err, action, "emergency_alert", id, s.Store.exists("alert"))
 	}
-	return a, err
+	return a, nil
 }
 
 // alertRange is the part of an alert's area inside the caller's.
@@ -178,11 +178,8 @@ func (s *Service) MarkTask(ctx context.Context, id int64, m Mark) (*Task, error)
 		return nil, err
 	}
 	t, err := s.Store.task(ctx, id)
-	if errs.Code(err) == errs.ENOTFOUND && s.Store.exists(ctx, "task", id) {
-		s.Audit.Refused(ctx, "emergency.task.mark", "emergency_task", id, audit.OutsideArea)
-	}
 	if err != nil {
-		return nil, err
+		return nil, s.Audit.RefusedOutside(ctx, err, "emergency.task.mark", "emergency_task", id, s.Store.exists("task"))
 	}
 	if err := m.check(); err != nil {
 		return nil, err

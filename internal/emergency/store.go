@@ -131,8 +131,10 @@ func (s *Store) plan(ctx context.Context, id int64) (*Plan, error) {
 	return p, nil
 }
 
-func (s *Store) exists(ctx context.Context, table string, id int64) bool {
-	var one int
+// exists is the check audit.RefusedOutside makes before it records a
+// refusal: whether a plan, an alert or a task of that id is there at all
+// (outside the caller's area, since the caller could not read it).
+func (s *Store) exists(table string) func(context.Context, int64) bool {
 	var q string
 	switch table {
 	case "plan":
@@ -142,9 +144,12 @@ func (s *Store) exists(ctx context.Context, table string, id int64) bool {
 	case "task":
 		q = `SELECT 1 FROM emergency_tasks WHERE id = $1`
 	default:
-		return false
+		return func(context.Context, int64) bool { return false }
 	}
-	return s.DB.Q(ctx).QueryRowContext(ctx, q, id).Scan(&one) == nil
+	return func(ctx context.Context, id int64) bool {
+		var one int
+		return s.DB.Q(ctx).QueryRowContext(ctx, q, id).Scan(&one) == nil
+	}
 }
 
 // --- drills
