@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -51,9 +52,11 @@ type projectRegistries struct {
 	units         *residentunit.Service
 }
 
-// projectRegistryMax bounds what one registry adds to the list (a city
-// has some thousands of facilities; the list pages through them in memory).
-const projectRegistryMax = 20000
+// projectRegistryMax bounds what one registry adds to the list, which is
+// merged and paged in memory: 衡水's demo has 21,210 facilities in use, so
+// the city's list needs more than the 20,000 it once stopped at (it left
+// 1,210 out without a word). At 100,000 a list holds some 30 MB.
+const projectRegistryMax = 100000
 
 // facilityServes maps facility kinds to the kind of need they suit (” any).
 var facilityServes = map[string]string{
@@ -67,33 +70,31 @@ var organizationServes = map[string]string{
 	"rural_technical_service": "employment",
 }
 
+// errEnough stops a registry's rows at projectRegistryMax.
+var errEnough = errors.New("enough rows")
+
 func (r projectRegistries) Resources(ctx context.Context, code string) ([]project.Resource, error) {
 	var out []project.Resource
-	// Page by page, up to projectRegistryMax of each registry.
-	for page, more := 1, true; more && len(out) < projectRegistryMax; page++ {
-		fs, m, err := r.facilities.List(ctx, facility.Filter{Division: code, Status: "in_use"}, page, 200)
-		if err != nil {
-			return nil, err
-		}
-		more = m
-		for _, f := range fs {
-			out = append(out, project.Resource{Key: project.FromFacility + ":" + strconv.FormatInt(f.ID, 10), Source: project.FromFacility,
-				DivisionCode: f.DivisionCode, DivisionName: f.DivisionName, Name: f.Name, Kind: "venue", Serves: facilityServes[f.Kind],
-				Hours: f.Hours.String(), Capacity: int64(f.ActivityArea), Details: f.Address})
-		}
+	// Each registry read in one query, up to projectRegistryMax of each.
+	if _, _, err := r.facilities.Each(ctx, facility.Filter{Division: code, Status: "in_use"}, projectRegistryMax, func(f *facility.Facility) error {
+		out = append(out, project.Resource{Key: project.FromFacility + ":" + strconv.FormatInt(f.ID, 10), Source: project.FromFacility,
+			DivisionCode: f.DivisionCode, DivisionName: f.DivisionName, Name: f.Name, Kind: "venue", Serves: facilityServes[f.Kind],
+			Hours: f.Hours.String(), Capacity: int64(f.ActivityArea), Details: f.Address})
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	n := len(out)
-	for page, more := 1, true; more && len(out)-n < projectRegistryMax; page++ {
-		os, m, err := r.organizations.List(ctx, organization.Filter{Division: code, Status: organization.Active, Page: page, PerPage: 200})
-		if err != nil {
-			return nil, err
+	if err := r.organizations.Each(ctx, organization.Filter{Division: code, Status: organization.Active}, func(o organization.Organization) error {
+		if len(out)-n == projectRegistryMax {
+			return errEnough
 		}
-		more = m
-		for _, o := range os {
-			out = append(out, project.Resource{Key: project.FromOrganization + ":" + strconv.FormatInt(o.ID, 10), Source: project.FromOrganization,
-				DivisionCode: o.DivisionCode, DivisionName: o.DivisionName, Name: o.Name, Kind: "services", Serves: organizationServes[o.Type],
-				Capacity: o.FullTimeStaff})
-		}
+		out = append(out, project.Resource{Key: project.FromOrganization + ":" + strconv.FormatInt(o.ID, 10), Source: project.FromOrganization,
+			DivisionCode: o.DivisionCode, DivisionName: o.DivisionName, Name: o.Name, Kind: "services", Serves: organizationServes[o.Type],
+			Capacity: o.FullTimeStaff})
+		return nil
+	}); err != nil && !errors.Is(err, errEnough) {
+		return nil, err
 	}
 	us, err := r.units.Open(ctx, code)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"shequ/internal/facility"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/calendar"
+	"shequ/internal/project"
 )
 
 func TestProfilesSumToTheCensusAndArePlausible(t *testing.T) {
@@ -157,6 +158,19 @@ func TestBuildThenReuse(t *testing.T) {
 	for _, m := range st.Trend {
 		if m.Total == 0 || m.Composite == nil {
 			t.Errorf("三率 trend month %s: %d requests, composite %v", m.Month, m.Total, m.Composite)
+		}
+	}
+	// The city's resource list holds every facility in use (over 20,000
+	// in the demo) and every active organisation.
+	var inUse, active int
+	if err := e.App.DB.Q(e.Ctx).QueryRowContext(e.Ctx, `SELECT (SELECT count(*) FROM facilities WHERE status = 'in_use'),
+		(SELECT count(*) FROM organizations WHERE status = 'active')`).Scan(&inUse, &active); err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string]int{project.FromFacility: inUse, project.FromOrganization: active} {
+		rs, err := e.App.Projects.AllResources(city, project.ResourceFilter{Source: src})
+		if err != nil || len(rs) != want || want == 0 {
+			t.Errorf("the city's resources from %s: %d, want %d (%v)", src, len(rs), want, err)
 		}
 	}
 	pts, err := e.App.Indicators.Trend(city, "village_broadband_rate", apptest.City)
