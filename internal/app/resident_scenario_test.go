@@ -176,6 +176,15 @@ func TestResidentPageScenarios(t *testing.T) {
 		if res := c.PostForm("/residents/me/sms", url.Values{"sms": {"on"}}); res.StatusCode != swant {
 			t.Errorf("%s SMS choice: %d, want %d", role, res.StatusCode, swant)
 		}
+		// A resident's own page; an account staff opened says it has no
+		// sign-up instead of answering not found.
+		if res := c.Get("/residents/me"); role == auth.Resident {
+			if res.StatusCode != http.StatusOK || !contains(res.Body, "没有线上注册记录") || !contains(res.Body, "游园社区") || contains(res.Body, `id="resident-status"`) {
+				t.Errorf("staff-made resident's own page: %d %.300s", res.StatusCode, res.Body)
+			}
+		} else if res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s own resident page: %d", role, res.StatusCode)
+		}
 		res := c.Get("/residents")
 		if res.StatusCode != want {
 			t.Errorf("%s queue: %d, want %d", role, res.StatusCode, want)

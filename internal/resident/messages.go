@@ -31,6 +31,7 @@ func init() {
 		"resident.status.unverified": {"待认证", "Not verified yet"},
 		"resident.status.verified":   {"已认证", "Verified"},
 		"resident.status.refused":    {"未通过", "Not confirmed"},
+		"resident.staff_made_note":   {"此账号由社区工作人员为您开设，没有线上注册记录，无需线上认证。账号信息有误，或希望同时收到短信通知，请联系本社区工作人员。", "Your community's workers opened this account for you, so it has no online sign-up and needs no verification online. If its details are wrong, or you would like your messages by SMS too, ask your community's workers."},
 		"resident.unverified_note":   {"社区工作人员确认您住在本社区后，您即成为认证居民。", "Once a worker of your community confirms that you live there, you are a verified resident."},
 		"resident.sms_title":         {"短信通知", "SMS notifications"},
 		"resident.sms_is_on":         {"您的消息会同时以短信发送到您注册时的手机号。", "Your messages are also sent by SMS to the number you signed up with."},

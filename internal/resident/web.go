@@ -178,7 +178,19 @@ func (h *Web) startSession(w http.ResponseWriter, r *http.Request, acc *auth.Acc
 }
 
 func (h *Web) me(w http.ResponseWriter, r *http.Request) error {
-	me, err := h.S.Me(r.Context())
+	ctx := r.Context()
+	me, err := h.S.Me(ctx)
+	if errs.Code(err) == errs.ENOTFOUND {
+		// An account staff opened has no sign-up to show: the page says
+		// so, with the account's own facts, instead of an error.
+		p := auth.From(ctx)
+		d := meData{Resident: &Resident{Name: p.Name, DisplayName: p.Display(), CommunityCode: p.Area.Code}, StaffMade: true}
+		if o, err := h.S.Divisions.PickOption(ctx, p.Area.Code); err == nil {
+			d.CommunityPath = o.Path
+		}
+		h.Srv.Render.Render(w, http.StatusOK, "resident/me", h.Srv.NewPage(r, "resident.me", d))
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -188,10 +200,12 @@ func (h *Web) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 // meData is the resident's own page: their record and their SMS choice
-// (a template reads a *bool as set or not, so the choice is plain bools).
+// (a template reads a *bool as set or not, so the choice is plain bools);
+// StaffMade, for an account staff opened, which has no sign-up record.
 type meData struct {
 	*Resident
 	SMSOffered, SMSOn bool
+	StaffMade         bool
 }
 
 // setSMS turns the resident's SMS copies of their messages on or off.
