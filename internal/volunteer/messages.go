@@ -141,6 +141,7 @@ func init() {
 		"volunteer.orgs_title":                 {"志愿服务组织", "Volunteer organisations"},
 		"volunteer.org_created":                {"组织已创建。", "The organisation is created."},
 		"volunteer.org_new":                    {"新建组织", "New organisation"},
+		"volunteer.org_above":                  {"（上级组织：可为其组织活动，详情由所在辖区管理）", "(above your area: you may organise activities for it; its own area keeps its page)"},
 		"volunteer.no_orgs":                    {"辖区内还没有志愿服务组织。", "No volunteer organisations in your area yet."},
 		"volunteer.members":                    {"成员", "Members"},
 		"volunteer.no_members":                 {"还没有成员。", "No members yet."},

@@ -539,7 +539,12 @@ func (h *Web) registerFor(w http.ResponseWriter, r *http.Request) error {
 }
 
 type orgsData struct {
-	Items   []Org
+	Items []Org
+	// Above marks the organisations above the caller's area (a
+	// township's station on a community worker's list): staff organise
+	// activities for them, but their pages, with members from elsewhere,
+	// are their own area's to open.
+	Above   map[int64]bool
 	CanEdit bool
 	Kinds   []string
 	Values  map[string]string
@@ -565,7 +570,12 @@ func (h *Web) renderOrgs(w http.ResponseWriter, r *http.Request, status int, val
 		return err
 	}
 	_, perr := auth.Require(ctx, OrgRoles...)
-	d := &orgsData{Items: items, CanEdit: perr == nil, Kinds: OrgKinds, Values: vals, Errors: map[string]string{}}
+	d := &orgsData{Items: items, Above: map[int64]bool{}, CanEdit: perr == nil, Kinds: OrgKinds, Values: vals, Errors: map[string]string{}}
+	for _, o := range items {
+		if !inScope(ctx, o.DivisionCode) {
+			d.Above[o.ID] = true
+		}
+	}
 	if ferr != nil {
 		if d.Summary, d.Errors, err = explain(i18n.From(ctx), ferr); err != nil {
 			return err

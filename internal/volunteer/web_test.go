@@ -48,8 +48,24 @@ func TestStaffPages(t *testing.T) {
 	if res := staff.Get(orgPath); !strings.Contains(res.Body, "赵大妈") || !strings.Contains(res.Body, "负责人") {
 		t.Fatalf("org page: %s", res.Body)
 	}
-	if res := staff.Get("/volunteer-orgs"); !strings.Contains(res.Body, "游园社区志愿服务队") {
+	// The township's station is on the worker's list, for activities,
+	// but not as a link: its page, with the whole township's members, is
+	// the township's to open.
+	town := e.Session(auth.TownshipStaff, apptest.Township)
+	res = town.PostForm("/volunteer-orgs", url.Values{"division_code": {apptest.Township}, "name": {"河西街道志愿服务站"}, "kind": {"practice_station"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("township creates its station: %d %s", res.StatusCode, res.Body)
+	}
+	station := res.Header.Get("Location")
+	if res := staff.Get("/volunteer-orgs"); !strings.Contains(res.Body, `href="`+orgPath+`"`) || !strings.Contains(res.Body, "河西街道志愿服务站") ||
+		strings.Contains(res.Body, `href="`+station+`"`) || !strings.Contains(res.Body, "上级组织") {
 		t.Fatalf("orgs page: %s", res.Body)
+	}
+	if res := staff.Get(station); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("the worker opens the station: %d", res.StatusCode)
+	}
+	if res := town.Get("/volunteer-orgs"); !strings.Contains(res.Body, `href="`+station+`"`) || !strings.Contains(res.Body, `href="`+orgPath+`"`) {
+		t.Fatalf("township's orgs page: %s", res.Body)
 	}
 	// A sibling community's worker cannot open the organisation.
 	if res := e.Session(auth.CommunityWorker, apptest.SiblingCommunity).Get(orgPath); res.StatusCode != http.StatusNotFound {
