@@ -91,3 +91,33 @@ func TestPropertyImportAndRating(t *testing.T) {
 		e.CheckSealed(nil, []string{"13800000011", "甲经理测试"}, "甲物业")
 	}
 }
+
+// The property pages' tabs link only to what the role may open: a grid
+// worker reads compounds, companies and committees, not the companies'
+// yearly scores; every link a role is shown opens for it.
+func TestPropertyTabsFollowRoles(t *testing.T) {
+	t.Parallel()
+	e := apptest.New(t)
+	for _, role := range auth.AreaStaff() {
+		area := apptest.Community
+		if role == auth.TownshipStaff {
+			area = apptest.Township
+		} else if role == auth.CountyStaff {
+			area = apptest.County
+		} else if role == auth.CityStaff {
+			area = apptest.City
+		}
+		c := e.Session(role, area)
+		page := c.Get("/property/compounds")
+		if page.StatusCode != http.StatusOK {
+			t.Fatalf("%s compounds: %d", role, page.StatusCode)
+		}
+		for _, tab := range []string{"/property/companies", "/property/committees", "/property/scores", "/ratings?kind=property"} {
+			shown := strings.Contains(page.Body, `href="`+strings.ReplaceAll(tab, "&", "&amp;")+`"`)
+			opens := c.Get(tab).StatusCode == http.StatusOK
+			if shown != opens {
+				t.Errorf("%s: the tab %s shown %v, opens %v", role, tab, shown, opens)
+			}
+		}
+	}
+}

@@ -106,6 +106,18 @@ type Page struct {
 // T translates a key in the page's language.
 func (p *Page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// Navigable reports whether the menu offers the user the page at path: a
+// page's own tabs and links to other slices' pages show only what the
+// user's role may open.
+func (p *Page) Navigable(path string) bool {
+	for _, it := range p.Nav {
+		if it.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
 // Renderer holds the parsed page templates.
 type Renderer struct {
 	mu    sync.RWMutex
