@@ -21,7 +21,7 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
 	s := e.App.Deliberation
-	type ids struct{ proposed, admitted, meeting, decision int64 }
+	type ids struct{ proposed, admitted, meeting, decision, photo int64 }
 	at := map[string]ids{}
 	for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
 		var x ids
@@ -51,7 +51,11 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x.proposed, x.admitted, x.meeting, x.decision = p.ID, a.ID, m.ID, d.ID
+		photos, err := s.AddPhoto(e.Ctx, m.ID, apptest.Photo(t))
+		if err != nil || len(photos) != 1 {
+			t.Fatal(photos, err)
+		}
+		x.proposed, x.admitted, x.meeting, x.decision, x.photo = p.ID, a.ID, m.ID, d.ID, photos[0]
 		at[c] = x
 	}
 	var out []Scenario
@@ -81,6 +85,12 @@ func TestDeliberationAPIScenarios(t *testing.T) {
 				// caller may read; one the meeting does not have is not found.
 				Scenario{Name: "minutes photo of no record " + name, Method: "GET", Path: fmt.Sprintf("/meetings/%d/photos/999999", x.meeting), Role: role, Area: area,
 					Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
+				Scenario{Name: "minutes photo " + name, Method: "GET", Path: fmt.Sprintf("/meetings/%d/photos/%d", x.meeting, x.photo), Role: role, Area: area,
+					Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+				// The far meeting's photo, through the caller's own meeting.
+				Scenario{Name: "minutes photo through another meeting " + name, Method: "GET", Role: role, Area: area,
+					Path:   fmt.Sprintf("/meetings/%d/photos/%d", at[apptest.Community].meeting, at[apptest.FarCommunity].photo),
+					Status: expect(read, true, http.StatusNotFound, 0)},
 				Scenario{Name: "sign-in code " + name, Method: "GET", Path: fmt.Sprintf("/api/v1/meetings/%d/code", x.meeting), Role: role, Area: area,
 					Status: expect(staff, inside, http.StatusOK, http.StatusNotFound)},
 				Scenario{Name: "record attendance " + name, Method: "POST", Path: fmt.Sprintf("/api/v1/meetings/%d/attendance", x.meeting), Role: role, Area: area,

@@ -18,9 +18,12 @@ import (
 // sibling township and the sibling county, each with the people seeded
 // there) and keeps a plan, a drill and a station in four communities.
 type emergencyFixture struct {
-	alerts  map[string]string // area → alert id
-	taskOwn string            // a task in apptest.Community
-	taskSib string            // a task in apptest.SiblingCommunity
+	alerts map[string]string // area → alert id
+	// A plan version with its scanned page and a drill with its photo,
+	// in each of the four communities.
+	planFile, drillPhoto map[string]int64
+	taskOwn              string // a task in apptest.Community
+	taskSib              string // a task in apptest.SiblingCommunity
 }
 
 var emergencyAlertAreas = []string{apptest.Township, apptest.SiblingTownship, apptest.SiblingCounty}
@@ -53,7 +56,18 @@ func seedEmergency(t *testing.T, e *apptest.Env) emergencyFixture {
 			}
 		}
 	}
-	f := emergencyFixture{alerts: map[string]string{}}
+	f := emergencyFixture{alerts: map[string]string{}, planFile: map[string]int64{}, drillPhoto: map[string]int64{}}
+	for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
+		p, err := e.App.Emergencies.AddPlan(e.Ctx, emergency.PlanInput{CommunityCode: c, Title: "预案" + c + "（扫描件）"}, apptest.Photo(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.App.Emergencies.AddDrill(e.Ctx, emergency.DrillInput{CommunityCode: c, HeldOn: today, Kind: "flood", Participants: 20}, apptest.Photo(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.planFile[c], f.drillPhoto[c] = p.ID, d.ID
+	}
 	for _, area := range emergencyAlertAreas {
 		res := e.API("POST", "/api/v1/emergency/alerts", city, map[string]any{"area_code": area, "kind": "flood", "level": "yellow", "body": "预警" + area})
 		if res.StatusCode != http.StatusCreated {
@@ -114,6 +128,10 @@ func TestEmergencyAPIScenarios(t *testing.T) {
 						Status: status(read, true, http.StatusNotFound, 0)},
 					Scenario{Name: "drill photo of no record " + name, Method: "GET", Path: "/emergency/drills/999999/photo", Role: role, Area: area,
 						Status: status(read, true, http.StatusNotFound, 0)},
+					Scenario{Name: "plan file " + name, Method: "GET", Path: fmt.Sprintf("/emergency/plans/%d/file", f.planFile[code]), Role: role, Area: area,
+						Status: get},
+					Scenario{Name: "drill photo " + name, Method: "GET", Path: fmt.Sprintf("/emergency/drills/%d/photo", f.drillPhoto[code]), Role: role, Area: area,
+						Status: get},
 					Scenario{Name: "add plan " + name, Method: "POST", Path: "/api/v1/emergency/plans", Role: role, Area: area,
 						Body: map[string]any{"community_code": code, "title": "新预案"}, Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 					Scenario{Name: "add drill " + name, Method: "POST", Path: "/api/v1/emergency/drills", Role: role, Area: area,
@@ -254,7 +272,7 @@ func TestEmergencyPages(t *testing.T) {
 		t.Fatalf("shelter: %d %s", res.StatusCode, res.Body)
 	}
 	pub := e.NewClient().Get("/communities/" + apptest.Community)
-	if !strings.Contains(pub.Body, "预案"+apptest.Community+"（第 1 版）") || !strings.Contains(pub.Body, "人民公园应急避难场所") || !strings.Contains(pub.Body, "可容纳 800 人") {
+	if !strings.Contains(pub.Body, "预案"+apptest.Community+"（扫描件）（第 2 版）") || !strings.Contains(pub.Body, "人民公园应急避难场所") || !strings.Contains(pub.Body, "可容纳 800 人") {
 		t.Errorf("the community page lacks the plan version or the shelter")
 	}
 	if res := e.API("GET", "/api/v1/emergency/figures?division="+apptest.Township, e.Token(auth.TownshipStaff, apptest.Township), nil); !strings.Contains(res.Body, `"shelter_capacity":800`) {

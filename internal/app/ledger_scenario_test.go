@@ -23,6 +23,7 @@ type ledgerFixture struct {
 	own, far                  *ledger.LedgerTask
 	ownItem, farItem, pending int64
 	report                    int64
+	photo                     int64 // the waiting report's photo
 }
 
 func seedLedger(t testing.TB, e *apptest.Env) ledgerFixture {
@@ -64,11 +65,11 @@ func seedLedger(t testing.TB, e *apptest.Env) ledgerFixture {
 	}
 	f.ownItem, f.farItem, f.pending = item(f.own.ID, "建设儿童之家"), item(f.far.ID, "建设老年食堂"), item(f.own.ID, "开展培训")
 	uctx := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.HandlingUnit, Area: auth.AreaOf(apptest.County, division.County)})
-	r, err := l.Report(uctx, f.pending, "已开展三次培训", nil)
-	if err != nil {
-		t.Fatal(err)
+	r, err := l.Report(uctx, f.pending, "已开展三次培训", apptest.Photo(t))
+	if err != nil || r.PhotoID == 0 {
+		t.Fatal(r, err)
 	}
-	f.report = r.ID
+	f.report, f.photo = r.ID, r.PhotoID
 	return f
 }
 
@@ -138,7 +139,10 @@ func TestLedgerAPIScenarios(t *testing.T) {
 				// the area, is not found; other roles are refused.
 				Scenario{Name: "photo of no record " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/999999", f.own.ID), Role: role, Area: area,
 					Status: expect(read, true, http.StatusNotFound, 0)},
-				Scenario{Name: "far task photo " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/1", f.far.ID), Role: role, Area: area,
+				Scenario{Name: "task photo " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/%d", f.own.ID, f.photo), Role: role, Area: area,
+					Status: expect(read, true, http.StatusOK, 0)},
+				// The same photo asked for through a task it is not of.
+				Scenario{Name: "far task photo " + name, Method: "GET", Path: fmt.Sprintf("/ledger/%d/photos/%d", f.far.ID, f.photo), Role: role, Area: area,
 					Status: expect(read, farInside, http.StatusNotFound, http.StatusNotFound)},
 				Scenario{Name: "export " + name, Method: "GET", Path: "/ledger/export.xlsx", Role: role, Area: area, Status: list.Status},
 				Scenario{Name: "new page " + name, Method: "GET", Path: "/ledger/new", Role: role, Area: area, Status: expect(manage, true, http.StatusOK, 0)},

@@ -19,7 +19,7 @@ func TestProjectAPIScenarios(t *testing.T) {
 	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		city := e.Token(auth.CityStaff, apptest.City)
-		needs, projects := map[string]string{}, map[string]string{}
+		needs, projects, photos := map[string]string{}, map[string]string{}, map[string]int64{}
 		for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
 			res := e.API("POST", "/api/v1/needs", city, map[string]any{"division_code": c, "title": "需求" + c, "kind": "elderly_care"})
 			if res.StatusCode != http.StatusCreated {
@@ -37,6 +37,11 @@ func TestProjectAPIScenarios(t *testing.T) {
 			var p project.ProjectDetail
 			res.JSON(t, &p)
 			projects[c] = strconv.FormatInt(p.ID, 10)
+			pr, err := e.App.Projects.Report(e.Ctx, p.ID, "已开工", apptest.Photo(t))
+			if err != nil || pr.PhotoID == 0 {
+				t.Fatal(pr, err)
+			}
+			photos[c] = pr.PhotoID
 		}
 		var out []Scenario
 		for role, area := range home {
@@ -78,6 +83,12 @@ func TestProjectAPIScenarios(t *testing.T) {
 					// caller may read; one the project does not have is not found.
 					Scenario{Name: "photo of no record " + name, Method: "GET", Path: strings.Replace(proj, "/api/v1", "", 1) + "/photos/999999", Role: role, Area: area,
 						Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
+					Scenario{Name: "photo " + name, Method: "GET", Path: fmt.Sprintf("/projects/%s/photos/%d", projects[code], photos[code]), Role: role, Area: area,
+						Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+					// Another project's photo, through this one.
+					Scenario{Name: "photo through another project " + name, Method: "GET", Role: role, Area: area,
+						Path:   fmt.Sprintf("/projects/%s/photos/%d", projects[apptest.Community], photos[apptest.FarCommunity]),
+						Status: expect(read, true, http.StatusNotFound, 0)},
 					Scenario{Name: "milestone " + name, Method: "POST", Path: proj + "/milestones", Role: role, Area: area,
 						Body: map[string]any{"title": "开工", "due_on": "2026-12-31"}, Status: expect(edit, inside, http.StatusCreated, http.StatusNotFound)},
 					Scenario{Name: "progress " + name, Method: "POST", Path: proj + "/progress", Role: role, Area: area,

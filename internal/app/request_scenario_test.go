@@ -12,6 +12,7 @@ import (
 	"shequ/internal/care"
 	"shequ/internal/division"
 	"shequ/internal/platform/auth"
+	"shequ/internal/platform/upload"
 	"shequ/internal/request"
 )
 
@@ -39,9 +40,12 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		ra, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.Resident, c))
 		ctx := auth.With(context.Background(), &auth.Principal{UserID: ra.ID, Name: ra.Name, Role: auth.Resident, Area: auth.AreaOf(c, division.Community)})
 		r, err := s.Create(ctx, request.Intake{DivisionCode: c, CategoryCode: "utility.water", Description: fmt.Sprintf("第%d个小区停水", i),
-			Phone: fmt.Sprintf("1381234%04d", 5670+i)})
+			Phone: fmt.Sprintf("1381234%04d", 5670+i), Photos: []*upload.File{apptest.Photo(t)}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if r, err = s.Get(ctx, r.ID); err != nil || len(r.Photos) != 1 {
+			t.Fatalf("request at %s: %+v %v", c, r, err)
 		}
 		reqAt[c] = r
 	}
@@ -50,6 +54,8 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		t.Fatal(err)
 	}
 	path := func(r *request.Request) string { return fmt.Sprintf("/api/v1/requests/%d", r.ID) }
+	// photo is the page route of a request's own photo.
+	photo := func(r *request.Request) string { return fmt.Sprintf("/requests/%d/photos/%d", r.ID, r.Photos[0]) }
 	// where a request stands for a relation of a staff area.
 	at := func(area, rel string) string {
 		switch {
@@ -90,8 +96,11 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		// may read; one the request does not have is not found.
 		{Name: "photo of no record own", Method: "GET", Path: strings.TrimPrefix(path(own), "/api/v1") + "/photos/999999", Role: auth.Resident, Area: apptest.Community,
 			Status: http.StatusNotFound, Contains: []string{"找不到该照片"}},
-		{Name: "photo of another's request", Method: "GET", Path: strings.TrimPrefix(path(reqAt[apptest.SiblingCommunity]), "/api/v1") + "/photos/1", Role: auth.Resident,
+		{Name: "photo own", Method: "GET", Path: photo(own), Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK},
+		{Name: "photo of another's request", Method: "GET", Path: photo(reqAt[apptest.SiblingCommunity]), Role: auth.Resident,
 			Area: apptest.Community, Status: http.StatusNotFound},
+		{Name: "photo of another's request through own", Method: "GET", Path: fmt.Sprintf("/requests/%d/photos/%d", own.ID, reqAt[apptest.SiblingCommunity].Photos[0]),
+			Role: auth.Resident, Area: apptest.Community, Status: http.StatusNotFound},
 		{Name: "resident list", Method: "GET", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community, Status: http.StatusOK,
 			Contains: []string{own.Number}, NotContains: []string{reqAt[apptest.SiblingCommunity].Number, reqAt[apptest.FarCommunity].Number}},
 		{Name: "resident create", Method: "POST", Path: "/api/v1/requests", Role: auth.Resident, Area: apptest.Community,
@@ -103,6 +112,8 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		{Name: "unit dispatched", Method: "GET", Path: path(own), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusOK,
 			Contains: []string{`"phone":"13812345670"`}},
 		{Name: "unit not dispatched", Method: "GET", Path: path(reqAt[apptest.SiblingCommunity]), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusNotFound},
+		{Name: "unit photo dispatched", Method: "GET", Path: photo(own), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusOK},
+		{Name: "unit photo not dispatched", Method: "GET", Path: photo(reqAt[apptest.SiblingCommunity]), Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusNotFound},
 		{Name: "unit list", Method: "GET", Path: "/api/v1/requests", Role: auth.HandlingUnit, Area: apptest.County, Status: http.StatusOK,
 			Contains: []string{own.Number}, NotContains: []string{reqAt[apptest.SiblingCommunity].Number}},
 		{Name: "unit create", Method: "POST", Path: "/api/v1/requests", Role: auth.HandlingUnit, Area: apptest.County, Body: newReq(apptest.Community), Status: http.StatusForbidden},
@@ -171,6 +182,7 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		out = append(out,
 			Scenario{Name: string(role) + " list", Method: "GET", Path: "/api/v1/requests", Role: role, Area: apptest.City, Status: http.StatusForbidden},
 			Scenario{Name: string(role) + " get", Method: "GET", Path: path(own), Role: role, Area: apptest.City, Status: http.StatusForbidden},
+			Scenario{Name: string(role) + " photo", Method: "GET", Path: photo(own), Role: role, Area: apptest.City, Status: http.StatusForbidden},
 			Scenario{Name: string(role) + " create", Method: "POST", Path: "/api/v1/requests", Role: role, Area: apptest.City, Body: newReq(apptest.Community), Status: http.StatusForbidden},
 			Scenario{Name: string(role) + " act", Method: "POST", Path: path(own) + "/actions", Role: role, Area: apptest.City, Body: remind, Status: http.StatusForbidden},
 		)
@@ -193,6 +205,7 @@ func requestScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			}
 			out = append(out,
 				Scenario{Name: "get " + name, Method: "GET", Path: path(r), Role: role, Area: area, Status: get, Contains: contains, NotContains: not},
+				Scenario{Name: "photo " + name, Method: "GET", Path: photo(r), Role: role, Area: area, Status: get},
 				Scenario{Name: "create " + name, Method: "POST", Path: "/api/v1/requests", Role: role, Area: area, Body: newReq(at(area, rel)), Status: create},
 				Scenario{Name: "act " + name, Method: "POST", Path: path(r) + "/actions", Role: role, Area: area, Body: remind, Status: act},
 			)

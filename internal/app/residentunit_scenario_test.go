@@ -38,9 +38,15 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 	t.Parallel()
 	apptest.RunIsolated(t, func(t *testing.T, e *apptest.Env) []Scenario {
 		city := e.Token(auth.CityStaff, apptest.City)
-		units, resources := map[string]int64{}, map[string]int64{}
+		units, resources, agreements := map[string]int64{}, map[string]int64{}, map[string]int64{}
 		for _, c := range []string{apptest.Community, apptest.SiblingCommunity, apptest.CousinCommunity, apptest.FarCommunity} {
 			units[c], resources[c] = unitWithResource(t, e, city, c, "单位"+c, "场地"+c)
+			a, err := e.App.ResidentUnits.AddAgreement(e.Ctx, units[c], residentunit.UnitAgreementInput{Title: "共建协议" + c, SignedOn: "2026-01-05",
+				StartsOn: "2026-01-05", EndsOn: "2027-01-04"}, apptest.Photo(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			agreements[c] = a.ID
 		}
 		var out []Scenario
 		for role, area := range home {
@@ -69,6 +75,12 @@ func TestResidentUnitAPIScenarios(t *testing.T) {
 					// the caller may read; one the unit does not have is not found.
 					Scenario{Name: "copy of no record " + name, Method: "GET", Path: fmt.Sprintf("/resident-units/%d/agreements/999999/copy", units[code]),
 						Role: role, Area: area, Status: areaStatus(http.StatusNotFound, inside, read)},
+					Scenario{Name: "copy " + name, Method: "GET", Path: fmt.Sprintf("/resident-units/%d/agreements/%d/copy", units[code], agreements[code]),
+						Role: role, Area: area, Status: areaStatus(http.StatusOK, inside, read)},
+					// The far unit's copy, through the caller's own unit.
+					Scenario{Name: "copy through another unit " + name, Method: "GET", Role: role, Area: area,
+						Path:   fmt.Sprintf("/resident-units/%d/agreements/%d/copy", units[apptest.Community], agreements[apptest.FarCommunity]),
+						Status: areaStatus(http.StatusNotFound, true, read)},
 					Scenario{Name: "create unit " + name, Method: "POST", Path: "/api/v1/resident-units", Role: role, Area: area,
 						Body: map[string]any{"division_code": code, "name": "新单位", "kind": "school"}, Status: create},
 					Scenario{Name: "agreement " + name, Method: "POST", Path: unit + "/agreements", Role: role, Area: area,
