@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/png"
 	"net/http"
 	"strings"
 	"testing"
@@ -374,12 +372,7 @@ func TestMinutesPhotos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	f, err := deliberation.Photos.Check(bytes.NewReader(buf.Bytes()), "photo")
+	f, err := deliberation.Photos.Check(bytes.NewReader(apptest.PNG(t, 40, 30)), "photo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package emergency_test
 
 import (
 	"bytes"
-	"image"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -44,10 +42,7 @@ func post(t *testing.T, e *apptest.Env, c *apptest.Client, path string, fields m
 func TestScanAndPhotoUploads(t *testing.T) {
 	t.Parallel()
 	e := apptest.New(t)
-	var img bytes.Buffer
-	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 40, 30))); err != nil {
-		t.Fatal(err)
-	}
+	img := apptest.PNG(t, 40, 30)
 	w := e.Session(auth.CommunityWorker, apptest.Community)
 	base := "/emergency/communities/" + apptest.Community
 	if res := post(t, e, w, base+"/plans", map[string]string{"title": "防汛预案"}, "file", "plan.png", []byte("%PDF-1.4 not an image")); res.StatusCode != http.StatusUnprocessableEntity {
@@ -56,10 +51,10 @@ func TestScanAndPhotoUploads(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM emergency_plans`); n != 0 {
 		t.Fatalf("%d plans after a refused scan", n)
 	}
-	if res := post(t, e, w, base+"/plans", map[string]string{"title": "防汛预案"}, "file", "plan.png", img.Bytes()); res.StatusCode != http.StatusSeeOther {
+	if res := post(t, e, w, base+"/plans", map[string]string{"title": "防汛预案"}, "file", "plan.png", img); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("plan with its scan: %d %s", res.StatusCode, res.Body)
 	}
-	if res := post(t, e, w, base+"/drills", map[string]string{"held_on": "2026-01-05", "kind": "flood", "participants": "40"}, "photo", "drill.png", img.Bytes()); res.StatusCode != http.StatusSeeOther {
+	if res := post(t, e, w, base+"/drills", map[string]string{"held_on": "2026-01-05", "kind": "flood", "participants": "40"}, "photo", "drill.png", img); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("drill with its photo: %d %s", res.StatusCode, res.Body)
 	}
 	var planID, drillID int64

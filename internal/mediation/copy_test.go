@@ -2,9 +2,6 @@ package mediation_test
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -56,13 +53,7 @@ func TestMediationAgreementCopy(t *testing.T) {
 	if got := e.API("GET", "/api/v1"+path, staff, nil).Body; !strings.Contains(got, `"status":"open"`) {
 		t.Fatalf("a refused copy changed the case: %s", got)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
-	img.Set(3, 3, color.Black)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	if res := send("协议.png", buf.Bytes()); res.StatusCode != http.StatusSeeOther {
+	if res := send("协议.png", apptest.PNG(t, 40, 20)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("agreement with a copy: %d %s", res.StatusCode, res.Body)
 	}
 	if got := e.API("GET", "/api/v1"+path, staff, nil).Body; !strings.Contains(got, `"agreement_copy":true`) || !strings.Contains(got, `"status":"agreed"`) {

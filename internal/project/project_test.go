@@ -1,11 +1,7 @@
 package project_test
 
 import (
-	"bytes"
 	"context"
-	"image"
-	"image/color"
-	"image/png"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,7 +11,6 @@ import (
 	"shequ/internal/person"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/errs"
-	"shequ/internal/platform/upload"
 	"shequ/internal/project"
 	"shequ/internal/request"
 	"shequ/internal/residentunit"
@@ -33,21 +28,6 @@ func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func photo(t *testing.T) *upload.File {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	img.Set(1, 1, color.RGBA{R: 200, A: 255})
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	f, err := upload.Config{}.Check(&b, "photo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 func wantCode(t *testing.T, what string, err error, code string) {
@@ -171,7 +151,7 @@ func TestNeedMatchedServedAndCounted(t *testing.T) {
 	if err := s.MilestoneDone(worker, p.ID, late.ID, "2026-06-05"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Report(other, p.ID, "已开餐，每日 40 份", photo(t)); err != nil {
+	if _, err := s.Report(other, p.ID, "已开餐，每日 40 份", apptest.Photo(t)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = s.Accept(worker, p.ID, "验收合格")

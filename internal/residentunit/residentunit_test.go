@@ -3,9 +3,6 @@ package residentunit_test
 import (
 	"bytes"
 	"context"
-	"image"
-	"image/color"
-	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -27,19 +24,6 @@ func count(t *testing.T, e *apptest.Env, q string, args ...any) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-func pngBytes(t *testing.T) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
-	for x := 0; x < 40; x++ {
-		img.Set(x, x%30, color.RGBA{B: 200, A: 255})
-	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
 }
 
 // A community worker records a unit, an agreement with its scanned copy
@@ -103,7 +87,7 @@ func TestUnitAgreementAndResourceThroughThePages(t *testing.T) {
 	if n := count(t, e, `SELECT count(*) FROM resident_unit_agreements`); n != 0 {
 		t.Fatalf("refused agreements stored %d", n)
 	}
-	if r := post(map[string]string{"title": "场地共享共建协议", "content": "周末开放操场", "signed_on": "2026-01-05", "starts_on": "2026-01-05"}, pngBytes(t)); r.StatusCode != http.StatusSeeOther {
+	if r := post(map[string]string{"title": "场地共享共建协议", "content": "周末开放操场", "signed_on": "2026-01-05", "starts_on": "2026-01-05"}, apptest.PNG(t, 40, 30)); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("agreement: %d", r.StatusCode)
 	}
 	res = c.Get("/resident-units/" + id)
