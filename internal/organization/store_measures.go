@@ -3,7 +3,7 @@ package organization
 import (
 	"context"
 
-	"shequ/internal/platform/errs"
+	"shequ/internal/platform/db"
 )
 
 // measureValues counts the measures from the active organisations whose division
@@ -12,22 +12,13 @@ func (s *Store) measureValues(ctx context.Context, lo, hi string) (map[string]ma
 	out := map[string]map[string]int64{CountiesWithIncubationBase: {}, FullTimeStaff: {}, WithDisabledAssociation: {}}
 	q := s.DB.Q(ctx)
 	read := func(key, query string, args ...any) error {
-		rows, err := q.QueryContext(ctx, query, args...)
-		if err != nil {
-			return errs.Internal("organization.Store.measureValues: QueryContext", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var code string
-			var v int64
-			if err := rows.Scan(&code, &v); err != nil {
-				return errs.Internal("organization.Store.measureValues: Scan", err)
-			}
+		m, err := db.Map[string, int64](ctx, q, "organization.Store.measureValues: "+key, query, args...)
+		for code, v := range m {
 			if v != 0 {
 				out[key][code] = v
 			}
 		}
-		return rows.Err()
+		return err
 	}
 	if err := read(FullTimeStaff, `SELECT division_code, COALESCE(sum(full_time_staff), 0) FROM organizations
 		WHERE status = $1 AND division_code BETWEEN $2 AND $3 GROUP BY division_code`, Active, lo, hi); err != nil {

@@ -426,22 +426,10 @@ func (s *Store) loadResponses(ctx context.Context, round int64, min int, intervi
 // communities answering for the first time and those reaching the round's
 // minimum.
 func (s *Store) addTally(ctx context.Context, round int64, min int, added map[string]int) error {
-	had := map[string]int{}
-	rs, err := s.DB.Q(ctx).QueryContext(ctx, `SELECT division_code, responses FROM survey_tally WHERE round_id = $1 AND level = $2`, round, division.Community)
+	had, err := db.Map[string, int](ctx, s.DB.Q(ctx), "survey.Store.addTally: select",
+		`SELECT division_code, responses FROM survey_tally WHERE round_id = $1 AND level = $2`, round, division.Community)
 	if err != nil {
-		return errs.Internal("survey.Store.addTally: select", err)
-	}
-	defer rs.Close()
-	for rs.Next() {
-		var code string
-		var n int
-		if err := rs.Scan(&code, &n); err != nil {
-			return errs.Internal("survey.Store.addTally: scan", err)
-		}
-		had[code] = n
-	}
-	if err := rs.Err(); err != nil {
-		return errs.Internal("survey.Store.addTally: rows", err)
+		return err
 	}
 	type above struct{ level, responses, communities, surveyed int }
 	ups := map[string]*above{}
