@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/assessment"
+	"shequ/internal/division"
 	"shequ/internal/platform/auth"
 )
 
@@ -20,12 +22,13 @@ type assessmentFixture struct {
 	open, draft, siblingDraft, city string
 	hand, draftItem, siblingItem    string
 	ids                             map[string]string // by community
+	evidence                        map[string]string // an evidence image of each community's assessment
 	year                            int
 }
 
 func seedAssessment(t *testing.T, e *apptest.Env) *assessmentFixture {
 	t.Helper()
-	f := &assessmentFixture{ids: map[string]string{}, year: e.App.Assessments.Year()}
+	f := &assessmentFixture{ids: map[string]string{}, evidence: map[string]string{}, year: e.App.Assessments.Year()}
 	call := func(method, path, tok string, body any, want int, out any) {
 		t.Helper()
 		res := e.API(method, path, tok, body)
@@ -71,8 +74,14 @@ func seedAssessment(t *testing.T, e *apptest.Env) *assessmentFixture {
 		var a assessment.Assessment
 		call("POST", "/api/v1/assessments", cw, map[string]any{"year": f.year}, http.StatusCreated, &a)
 		f.ids[c] = strconv.FormatInt(a.ID, 10)
-		hand := a.Scores[1].Item.ID
-		call("PUT", fmt.Sprintf("/api/v1/assessments/%d/items/%d", a.ID, hand), cw, map[string]any{"points": 50}, http.StatusOK, nil)
+		// The hand item scored with an evidence image, as the worker.
+		acc, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.CommunityWorker, c))
+		worker := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.CommunityWorker, Area: auth.AreaOf(c, division.Community)})
+		scored, err := e.App.Assessments.ScoreHand(worker, a.ID, a.Scores[1].Item.ID, assessment.AssessmentHandInput{Points: 50}, apptest.Photo(t))
+		if err != nil || len(scored.Scores[1].Evidence) != 1 {
+			t.Fatal(scored, err)
+		}
+		f.evidence[c] = strconv.FormatInt(scored.Scores[1].Evidence[0], 10)
 		call("POST", "/api/v1/assessments/"+f.ids[c]+"/submit", cw, nil, http.StatusOK, nil)
 	}
 	return f
@@ -136,6 +145,12 @@ func TestAssessmentAPIScenarios(t *testing.T) {
 					// may read; an image it does not hold is not found.
 					Scenario{Name: "evidence of no record " + name, Method: "GET", Path: "/assessments/" + f.ids[code] + "/evidence/999999", Role: role, Area: area,
 						Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
+					Scenario{Name: "evidence " + name, Method: "GET", Path: "/assessments/" + f.ids[code] + "/evidence/" + f.evidence[code], Role: role, Area: area,
+						Status: expect(read, inside, http.StatusOK, http.StatusNotFound)},
+					// The far community's image, through the own assessment.
+					Scenario{Name: "evidence through another assessment " + name, Method: "GET", Role: role, Area: area,
+						Path:   "/assessments/" + f.ids[apptest.Community] + "/evidence/" + f.evidence[apptest.FarCommunity],
+						Status: expect(read, true, http.StatusNotFound, 0)},
 				)
 			}
 			// Schemes: the county's open one and next year's draft; the

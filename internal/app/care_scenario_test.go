@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,9 +9,11 @@ import (
 
 	"shequ/internal/app/apptest"
 	"shequ/internal/care"
+	"shequ/internal/division"
 	"shequ/internal/person"
 	"shequ/internal/platform/auth"
 	"shequ/internal/platform/idcard"
+	"shequ/internal/platform/upload"
 )
 
 // careScenarios: the visit API, route × role × own/sibling/parent/child.
@@ -64,6 +67,15 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		return apptest.SiblingCommunity
 	}
 	check := map[string]string{"health": "ok", "home_safety": "ok", "living": "ok", "mood": "attention", "needs": "ok"}
+	// The sibling community's grid worker visits with a photo.
+	acc, _ := e.App.Users.ByName(e.Ctx, apptest.Name(auth.GridWorker, apptest.SiblingCommunity))
+	sib := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.GridWorker, Area: auth.AreaOf(apptest.SiblingCommunity, division.Community)})
+	rec, err := s.RecordVisit(sib, care.VisitInput{TaskID: taskAt[apptest.SiblingCommunity], IdempotencyKey: "photo-visit-0001", Method: "home", Checklist: check},
+		[]*upload.File{apptest.Photo(t)})
+	if err != nil || len(rec.Visit.Photos) != 1 {
+		t.Fatal(rec, err)
+	}
+	visitPhoto := fmt.Sprintf("/visits/photos/%d", rec.Visit.Photos[0])
 	out := []Scenario{
 		{Name: "visits anonymous", Method: "GET", Path: "/api/v1/visits", Status: http.StatusUnauthorized},
 		{Name: "visit anonymous post", Method: "POST", Path: "/api/v1/visits", Body: map[string]any{"task_id": taskAt[apptest.Community],
@@ -87,6 +99,22 @@ func careScenarios(t *testing.T, e *apptest.Env) []Scenario {
 			Role: auth.TownshipStaff, Area: apptest.Township, Body: map[string]any{"assignee_id": gridID[apptest.SiblingCommunity]}, Status: http.StatusUnprocessableEntity},
 		{Name: "rate city by county", Method: "GET", Path: "/api/v1/visits/rate?division=" + apptest.City, Role: auth.CityStaff, Area: apptest.City,
 			Status: http.StatusOK, Contains: []string{`"code":"` + apptest.County + `"`, `"code":"` + apptest.SiblingCounty + `"`}},
+	}
+	// The visit's photo: for the roles that read visits, inside the area
+	// that holds the sibling community; refused to the others.
+	inCommunity, townships := []string{apptest.SiblingCommunity, apptest.Community}, []string{apptest.Township, apptest.SiblingTownship}
+	for role, areas := range map[auth.Role][]string{auth.GridWorker: inCommunity, auth.CommunityWorker: inCommunity, auth.Resident: inCommunity,
+		auth.TownshipStaff: townships, auth.CountyStaff: {apptest.County}, auth.HandlingUnit: {apptest.County}} {
+		for _, area := range areas {
+			want := http.StatusOK
+			switch {
+			case !slices.Contains(care.ListRoles, role):
+				want = http.StatusForbidden
+			case !auth.AreaOf(area, levelOf(area)).Contains(apptest.SiblingCommunity):
+				want = http.StatusNotFound
+			}
+			out = append(out, Scenario{Name: fmt.Sprintf("visit photo %s@%s", role, area), Method: "GET", Path: visitPhoto, Role: role, Area: area, Status: want})
+		}
 	}
 	for role, area := range home {
 		// A visit photo that does not exist is not found, for every role.

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"shequ/internal/app/apptest"
+	"shequ/internal/division"
 	"shequ/internal/grid"
 	"shequ/internal/platform/auth"
 )
@@ -43,6 +45,15 @@ func gridScenarios(t *testing.T, e *apptest.Env) []Scenario {
 		var p grid.GridPatrol
 		res.JSON(t, &p)
 		ids[c]["patrol"] = strconv.FormatInt(p.ID, 10)
+		// An event resolved on the spot, with its photo.
+		acc, _ := e.App.Users.ByName(e.Ctx, login)
+		worker := auth.With(context.Background(), &auth.Principal{UserID: acc.ID, Name: acc.Name, Role: auth.GridWorker, Area: auth.AreaOf(c, division.Community)})
+		ev, err := e.App.Grids.AddEvent(worker, p.ID, grid.GridEventInput{Kind: "hazard", Description: "楼道堆放杂物" + c, Outcome: grid.Resolved,
+			Resolution: "已清理"}, apptest.Photo(t))
+		if err != nil || ev.PhotoID == 0 {
+			t.Fatal(ev, err)
+		}
+		ids[c]["photo"] = strconv.FormatInt(ev.PhotoID, 10)
 	}
 	status := func(allowed, inside bool, ok, outside int) int {
 		switch {
@@ -88,6 +99,7 @@ func gridScenarios(t *testing.T, e *apptest.Env) []Scenario {
 					Body: map[string]any{"community_code": code, "grid_number": 9, "name": "新网格"}, Status: status(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
 				Scenario{Name: "get patrol " + name, Method: "GET", Path: "/api/v1/grid-patrols/" + id["patrol"], Role: role, Area: area, Status: get},
 				Scenario{Name: "patrol page " + name, Method: "GET", Path: "/grid/patrols/" + id["patrol"], Role: role, Area: area, Status: get},
+				Scenario{Name: "event photo " + name, Method: "GET", Path: "/grid/photos/" + id["photo"], Role: role, Area: area, Status: get},
 				Scenario{Name: "note " + name, Method: "POST", Path: "/api/v1/grid-patrols/" + id["patrol"] + "/notes", Role: role, Area: area,
 					Body: map[string]any{"note": "巡查记录"}, Status: own},
 				Scenario{Name: "event " + name, Method: "POST", Path: "/api/v1/grid-patrols/" + id["patrol"] + "/events", Role: role, Area: area,

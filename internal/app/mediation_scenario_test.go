@@ -41,6 +41,21 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 				"term_from": "2025-01-01", "term_to": "2099-12-31"}),
 			"literate": create("/api/v1/legal-literates", map[string]any{"community_code": c, "name": "明白人" + c}),
 		}
+		// A second case, settled with its agreement's scanned copy.
+		committee, _ := strconv.ParseInt(ids[c]["committee"], 10, 64)
+		cm, err := e.App.Mediation.AddMediator(e.Ctx, committee, mediation.MediatorInput{Name: "调解员" + c, TermFrom: "2025-01-01", TermTo: "2099-12-31"})
+		if err != nil || len(cm.Mediators) == 0 {
+			t.Fatal(cm, err)
+		}
+		mc, err := e.App.Mediation.OpenCase(e.Ctx, mediation.MediationCaseInput{CommunityCode: c, Kind: "neighbours", Summary: "已调解案件" + c,
+			Parties: []mediation.CasePartyInput{{Name: "甲"}, {Name: "乙"}}, MediatorIDs: []int64{cm.Mediators[0].ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Mediation.Agree(e.Ctx, mc.ID, mediation.AgreementInput{Terms: "双方和解", SignedOn: today}, apptest.Photo(t)); err != nil {
+			t.Fatal(err)
+		}
+		ids[c]["agreed"] = strconv.FormatInt(mc.ID, 10)
 	}
 	var out []Scenario
 	for role, area := range home {
@@ -73,6 +88,9 @@ func mediationScenarios(t *testing.T, e *apptest.Env) []Scenario {
 				Scenario{Name: "open case " + name, Method: "POST", Path: "/api/v1/mediation/cases", Role: role, Area: area,
 					Body:   map[string]any{"community_code": code, "kind": "land", "summary": "新案件", "parties": []map[string]any{{"name": "甲"}}},
 					Status: expect(edit, inside, http.StatusCreated, http.StatusUnprocessableEntity)},
+				Scenario{Name: "agreement copy " + name, Method: "GET", Path: "/mediation/cases/" + id["agreed"] + "/agreement", Role: role, Area: area, Status: get},
+				Scenario{Name: "agreement copy of a case without one " + name, Method: "GET", Path: "/mediation/cases/" + id["case"] + "/agreement", Role: role, Area: area,
+					Status: expect(read, inside, http.StatusNotFound, http.StatusNotFound)},
 				Scenario{Name: "get committee " + name, Method: "GET", Path: "/api/v1/mediation/committees/" + id["committee"], Role: role, Area: area, Status: get},
 				Scenario{Name: "add mediator " + name, Method: "POST", Path: "/api/v1/mediation/committees/" + id["committee"] + "/mediators", Role: role, Area: area,
 					Body: map[string]any{"name": "志愿者", "term_from": "2025-01-01", "term_to": "2099-12-31"}, Status: added},
