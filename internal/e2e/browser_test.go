@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/app/apptest"
@@ -241,7 +243,18 @@ func (b *Browser) screenshot(name string) {
 // where a check failed.
 func (b *Browser) evidence(name string) {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	// The tests share one browser, and a tab it is not showing may render
+	// no frame to capture: Chromium then holds the capture until the test's
+	// deadline (a journey failed so, six minutes into a confirmation
+	// dialog's screenshot). The tab comes to the front first, and the
+	// picture, not the test, is given up after twenty seconds.
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		b.t.Logf("screenshot %s: bring the tab to the front: %v", name, err)
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("screenshot %s: %v", name, err)
 		return
