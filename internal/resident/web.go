@@ -180,21 +180,21 @@ func (h *Web) startSession(w http.ResponseWriter, r *http.Request, acc *auth.Acc
 func (h *Web) me(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	me, err := h.S.Me(ctx)
-	if errs.Code(err) == errs.ENOTFOUND {
+	var d meData
+	switch {
+	case errs.Code(err) == errs.ENOTFOUND:
 		// An account staff opened has no sign-up to show: the page says
 		// so, with the account's own facts, instead of an error.
 		p := auth.From(ctx)
-		d := meData{Resident: &Resident{Name: p.Name, DisplayName: p.Display(), CommunityCode: p.Area.Code}, StaffMade: true}
+		d = meData{Resident: &Resident{Name: p.Name, DisplayName: p.Display(), CommunityCode: p.Area.Code}, StaffMade: true}
 		if o, err := h.S.Divisions.PickOption(ctx, p.Area.Code); err == nil {
 			d.CommunityPath = o.Path
 		}
-		h.Srv.Render.Render(w, http.StatusOK, "resident/me", h.Srv.NewPage(r, "resident.me", d))
-		return nil
-	}
-	if err != nil {
+	case err != nil:
 		return err
+	default:
+		d = meData{Resident: me, SMSOffered: me.SMS != nil, SMSOn: me.SMS != nil && *me.SMS}
 	}
-	d := meData{Resident: me, SMSOffered: me.SMS != nil, SMSOn: me.SMS != nil && *me.SMS}
 	h.Srv.Render.Render(w, http.StatusOK, "resident/me", h.Srv.NewPage(r, "resident.me", d))
 	return nil
 }
